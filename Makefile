@@ -1,0 +1,46 @@
+# Thin entry point over CMake presets. Settings (as upstream's easy-settings):
+#   PLATFORM       board in platforms/   (default qemu-arm-virt)
+#   CAMKES_VM_APP  application in apps/  (default vm_minimal)
+#   RELEASE=1      build without debug output
+PLATFORM ?= qemu-arm-virt
+CAMKES_VM_APP ?= vm_minimal
+RELEASE ?= 0
+JOBS ?= $(shell nproc)
+
+ifneq ($(filter 1 ON on yes true,$(RELEASE)),)
+PRESET := release
+else
+PRESET := debug
+endif
+BUILD := build/$(PRESET)
+
+.PHONY: all deps configure build test run guest-lock clean help
+all: build
+
+help:
+	@echo "make run      build and boot CAMKES_VM_APP on PLATFORM in QEMU (Ctrl-A X quits)"
+	@echo "make test     build everything and run every test through CTest"
+	@echo "make build    build only"
+	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE)"
+
+deps:
+	@./scripts/install-deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
+	    --log-level=WARNING >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+run: build
+	@$(BUILD)/run.sh
+
+guest-lock:
+	@./guest/refresh-lock.sh
+
+clean:
+	rm -rf build

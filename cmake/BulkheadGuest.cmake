@@ -1,0 +1,23 @@
+# bulkhead_guest(NAME <name> [OVERLAYS dir...])
+# Builds the guest images `linux` and `linux-initrd` into ${CMAKE_BINARY_DIR}/guest/<name>
+# with guest/build_guest.py (Debian kernel + busybox initramfs + overlay folders).
+# Sets BULKHEAD_GUEST_<name>_DIR in the caller's scope; the target is guest_<name>.
+function(bulkhead_guest)
+  cmake_parse_arguments(G "" "NAME" "OVERLAYS" ${ARGN})
+  set(out ${CMAKE_BINARY_DIR}/guest/${G_NAME})
+  set(deps ${BULKHEAD_ROOT}/guest/build_guest.py ${BULKHEAD_ROOT}/guest/init ${BULKHEAD_ROOT}/guest/guest.lock)
+  set(overlay_args "")
+  foreach(o IN LISTS G_OVERLAYS)
+    file(GLOB_RECURSE ofiles CONFIGURE_DEPENDS ${o}/*)
+    list(APPEND deps ${ofiles})
+    list(APPEND overlay_args --overlay ${o})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${out}/linux ${out}/linux-initrd
+    COMMAND python3 ${BULKHEAD_ROOT}/guest/build_guest.py --out ${out} ${overlay_args}
+    DEPENDS ${deps}
+    COMMENT "Guest image ${G_NAME}: Debian kernel + busybox initramfs"
+    VERBATIM)
+  add_custom_target(guest_${G_NAME} ALL DEPENDS ${out}/linux ${out}/linux-initrd)
+  set(BULKHEAD_GUEST_${G_NAME}_DIR ${out} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,30 @@
+# Checks PLATFORM and CAMKES_VM_APP against what exists and loads the board's
+# build-side description (platforms/<board>/platform.cmake).
+file(GLOB _platform_files RELATIVE ${BULKHEAD_ROOT}/platforms ${BULKHEAD_ROOT}/platforms/*/platform.cmake)
+set(BULKHEAD_PLATFORMS "")
+foreach(f IN LISTS _platform_files)
+  get_filename_component(_d ${f} DIRECTORY)
+  list(APPEND BULKHEAD_PLATFORMS ${_d})
+endforeach()
+list(SORT BULKHEAD_PLATFORMS)
+
+file(GLOB _app_files RELATIVE ${BULKHEAD_ROOT}/apps ${BULKHEAD_ROOT}/apps/*/CMakeLists.txt)
+set(BULKHEAD_APPS "")
+foreach(f IN LISTS _app_files)
+  get_filename_component(_d ${f} DIRECTORY)
+  list(APPEND BULKHEAD_APPS ${_d})
+endforeach()
+list(SORT BULKHEAD_APPS)
+
+if(NOT PLATFORM IN_LIST BULKHEAD_PLATFORMS)
+  string(REPLACE ";" ", " _valid "${BULKHEAD_PLATFORMS}")
+  message(FATAL_ERROR "Unknown PLATFORM '${PLATFORM}'. Valid platforms: ${_valid}")
+endif()
+if(NOT CAMKES_VM_APP IN_LIST BULKHEAD_APPS)
+  string(REPLACE ";" ", " _valid "${BULKHEAD_APPS}")
+  message(FATAL_ERROR "Unknown CAMKES_VM_APP '${CAMKES_VM_APP}'. Valid applications: ${_valid}")
+endif()
+
+set(BULKHEAD_PLATFORM_DIR ${BULKHEAD_ROOT}/platforms/${PLATFORM})
+include(${BULKHEAD_PLATFORM_DIR}/platform.cmake)
+message(STATUS "Bulkhead: PLATFORM=${PLATFORM} CAMKES_VM_APP=${CAMKES_VM_APP} RELEASE=${RELEASE}")

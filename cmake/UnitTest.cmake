@@ -1,0 +1,10 @@
+# bulkhead_unit_test(NAME <name> SOURCES <files>... [LIBS <libs>...])
+# A GoogleTest executable for the host; each TEST() becomes its own CTest test.
+find_package(GTest REQUIRED)
+include(GoogleTest)
+function(bulkhead_unit_test)
+  cmake_parse_arguments(U "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${U_NAME} ${U_SOURCES})
+  target_link_libraries(${U_NAME} PRIVATE ${U_LIBS} GTest::gtest_main GTest::gmock)
+  gtest_discover_tests(${U_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+endfunction()

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Guest image recipe: Debian's arm64 cloud kernel plus a busybox initramfs.
+
+Downloads the packages pinned in guest.lock with `apt-get download` into a cache
+outside the source tree (no network when the cache is warm), then writes
+  OUT/linux         the arm64 Image
+  OUT/linux-initrd  gzip'd newc cpio: busybox, the kernel's virtio modules (loaded
+                    by /init in dependency order), /init, and the overlay folders
+"""
+import argparse
+import gzip
+import io
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Modules /init loads; their dependencies are added and ordered automatically.
+WANTED_MODULES = ["virtio_pci", "virtio_mmio", "virtio_net", "virtio_console",
+                  "virtio_blk", "virtio-rng"]
+
+
+def log(msg):
+    print(f"guest: {msg}", file=sys.stderr, flush=True)
+
+
+def read_lock(path):
+    lock = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            lock[key.strip()] = value.strip()
+    for key in ("kernel_package", "kernel_version", "busybox_package", "busybox_version"):
+        if key not in lock:
+            sys.exit(f"guest: {path}: missing '{key}='")
+    return lock
+
+
+def cache_dir():
+    if os.environ.get("BULKHEAD_CACHE"):
+        return Path(os.environ["BULKHEAD_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "bulkhead"
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def candidate(pkg):
+    out = subprocess.run(["apt-cache", "policy", f"{pkg}:arm64"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if "Candidate:" in line:
+            value = line.split(":", 1)[1].strip()
+            return None if value == "(none)" else value
+    return None
+
+
+def version_available(pkg, version):
+    out = subprocess.run(["apt-cache", "madison", f"{pkg}:arm64"], capture_output=True, text=True).stdout
+    return any(part.strip() == version for line in out.splitlines() for part in line.split("|")[1:2])
+
+
+def ensure_arm64_lists(pkg):
+    if candidate(pkg) is not None:
+        return
+    arches = subprocess.run(["dpkg", "--print-foreign-architectures"], capture_output=True, text=True).stdout.split()
+    if "arm64" not in arches:
+        log("enabling dpkg architecture arm64 (packages are only downloaded, never installed)")
+        run(["dpkg", "--add-architecture", "arm64"])
+    log("apt-get update (arm64 package lists missing)")
+    run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL)
+
+
+def fetch(cache, pkg, version, resolve_latest):
+    """Returns the path of pkg_version_arm64.deb in the cache, downloading it if needed."""
+    found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
+    if found:
+        return found[0]
+    ensure_arm64_lists(pkg)
+    if not version_available(pkg, version):
+        pkg2, version2 = resolve_latest()
+        log(f"WARNING: {pkg} {version} from guest.lock is no longer in the archive; "
+            f"using {pkg2} {version2} instead (run `make guest-lock` to record it)")
+        pkg, version = pkg2, version2
+        found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
+        if found:
+            return found[0]
+    log(f"downloading {pkg}:arm64 {version}")
+    cache.mkdir(parents=True, exist_ok=True)
+    run(["apt-get", "download", "-q", f"{pkg}:arm64={version}"], cwd=cache,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
+    if not found:
+        sys.exit(f"guest: apt-get download {pkg}:arm64={version} produced no .deb in {cache}")
+    return found[0]
+
+
+def latest_kernel():
+    pkg = None
+    out = subprocess.run(["apt-cache", "depends", "linux-image-cloud-arm64:arm64"],
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("Depends: linux-image-"):
+            pkg = line.split()[1].split(":")[0]
+            break
+    if not pkg:
+        sys.exit("guest: cannot resolve linux-image-cloud-arm64:arm64")
+    return pkg, candidate(pkg)
+
+
+def extract(deb, cache):
+    dest = cache / ("x-" + deb.stem)
+    if not (dest / ".done").exists():
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        run(["dpkg-deb", "-x", str(deb), str(dest)])
+        (dest / ".done").touch()
+    return dest
+
+
+def module_depends(ko):
+    data = ko.read_bytes()
+    idx = data.find(b"\0depends=")
+    if idx < 0:
+        return []
+    end = data.index(b"\0", idx + 1)
+    deps = data[idx + 9:end].decode()
+    return [d for d in deps.split(",") if d]
+
+
+def module_order(moddir, wanted):
+    """Topologically sorted list of module paths so that each loads after its dependencies."""
+    index = {ko.stem.replace("-", "_"): ko for ko in moddir.rglob("*.ko")}
+    order, seen = [], set()
+
+    def visit(name, chain):
+        key = name.replace("-", "_")
+        if key in seen:
+            return
+        if key in chain:
+            sys.exit(f"guest: module dependency cycle through {key}")
+        if key not in index:
+            sys.exit(f"guest: module {name} is not in {moddir}")
+        for dep in module_depends(index[key]):
+            visit(dep, chain | {key})
+        seen.add(key)
+        order.append(index[key])
+
+    for name in wanted:
+        visit(name, frozenset())
+    return order
+
+
+class Cpio:
+    """Writes a newc ("070701") archive; owners root, mtimes 0, so builds are reproducible."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+
+    def _entry(self, name, mode, data=b"", rdev=(0, 0)):
+        name_b = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
+        self.ino += 1
+        self.buf.write(b"070701" + b"".join(b"%08X" % f for f in fields))
+        self.buf.write(name_b)
+        self.buf.write(b"\0" * (-(110 + len(name_b)) % 4))
+        self.buf.write(data)
+        self.buf.write(b"\0" * (-len(data) % 4))
+
+    def directory(self, name):
+        self._entry(name, stat.S_IFDIR | 0o755)
+
+    def file(self, name, data, mode=0o644):
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def symlink(self, name, target):
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, name, major, minor):
+        self._entry(name, stat.S_IFCHR | 0o600, rdev=(major, minor))
+
+    def tree(self, root, prefix):
+        for path in sorted(Path(root).rglob("*")):
+            rel = prefix + "/" + path.relative_to(root).as_posix()
+            if path.is_symlink():
+                self.symlink(rel, os.readlink(path))
+            elif path.is_dir():
+                self.directory(rel)
+            else:
+                mode = 0o755 if os.access(path, os.X_OK) else 0o644
+                self.file(rel, path.read_bytes(), mode)
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        return self.buf.getvalue()
+
+
+def build_initrd(kernel_root, busybox_root, overlays, out):
+    release = next((kernel_root / "lib/modules").iterdir()).name
+    moddir = kernel_root / "lib/modules" / release
+    order = module_order(moddir, WANTED_MODULES)
+    cpio = Cpio()
+    for d in ("bin", "sbin", "dev", "etc", "etc/bulkhead.d", "proc", "sys", "tmp", "root",
+              "usr", "usr/bin", "usr/sbin", "lib", "lib/modules", "mnt"):
+        cpio.directory(d)
+    cpio.chardev("dev/console", 5, 1)
+    cpio.chardev("dev/null", 1, 3)
+    cpio.file("bin/busybox", (busybox_root / "bin/busybox").read_bytes(), 0o755)
+    cpio.symlink("bin/sh", "busybox")
+    for ko in order:
+        cpio.file("lib/modules/" + ko.name, ko.read_bytes())
+    cpio.file("lib/modules/load-order", "".join(ko.name + "\n" for ko in order).encode())
+    cpio.file("init", (HERE / "init").read_bytes(), 0o755)
+    for overlay in overlays:
+        if Path(overlay).is_dir():
+            cpio.tree(overlay, "")
+    out.write_bytes(gzip.compress(cpio.finish(), compresslevel=6, mtime=0))
+    return release, [ko.stem for ko in order]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True, help="folder for linux and linux-initrd")
+    ap.add_argument("--overlay", action="append", default=[], help="folder merged into the initramfs")
+    ap.add_argument("--lock", default=str(HERE / "guest.lock"))
+    args = ap.parse_args()
+
+    lock = read_lock(Path(args.lock))
+    cache = cache_dir()
+    kdeb = fetch(cache, lock["kernel_package"], lock["kernel_version"], latest_kernel)
+    bdeb = fetch(cache, lock["busybox_package"], lock["busybox_version"],
+                 lambda: (lock["busybox_package"], candidate(lock["busybox_package"])))
+    kroot, broot = extract(kdeb, cache), extract(bdeb, cache)
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    images = sorted((kroot / "boot").glob("vmlinuz-*"))
+    if not images:
+        sys.exit(f"guest: no vmlinuz in {kdeb}")
+    if images[0].read_bytes()[56:60] != b"ARM\x64":
+        sys.exit(f"guest: {images[0]} is not an arm64 Image (no 'ARM\\x64' magic)")
+    shutil.copyfile(images[0], out / "linux")
+    release, mods = build_initrd(kroot, broot, args.overlay, out / "linux-initrd")
+    (out / "guest.version").write_text(f"{kdeb.name}\n{release}\n")
+    log(f"{out}/linux from {kdeb.name}; initrd with modules {' '.join(mods)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+# QEMU's virt board as Bulkhead's reference platform: GICv2, EL2 available,
+# PL011 at 0x9000000. The board DTB is dumped by QEMU itself at build time.
+set(BULKHEAD_PLATFORM_ARCH aarch64)
+set(BULKHEAD_PLATFORM_QEMU_MACHINE "virt,virtualization=on,highmem=off,secure=off,gic-version=2")
+set(BULKHEAD_PLATFORM_QEMU_CPU cortex-a53)
+set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
+set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyAMA0)
+set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
+# How the board DTB is obtained: QEMU dumps the one it would hand to a guest.
+set(BULKHEAD_PLATFORM_DTB_SOURCE qemu-dumpdtb)

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Expect-style runner for system tests: boots QEMU, follows the console, types lines.
+
+Steps run in the order given on the command line:
+  --expect REGEX   wait until the console output (since the last match) matches
+  --send TEXT      type TEXT and a newline on the console
+  --wait SECONDS   let the system run for a while
+A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
+or QEMU exiting before the last step (unless --expect-exit is given, in which case
+QEMU must exit by itself, with that status, after the last step).
+The whole console log is written to --log; on failure its tail is printed too.
+"""
+import argparse
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+
+
+class Step(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.steps.append((self.dest, values))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.set_defaults(steps=[])
+    ap.add_argument("--expect", action=Step, dest="expect", metavar="REGEX")
+    ap.add_argument("--send", action=Step, dest="send", metavar="TEXT")
+    ap.add_argument("--wait", action=Step, dest="wait", metavar="SECONDS")
+    ap.add_argument("--fail", action="append", default=[], metavar="REGEX")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--expect-exit", type=int, default=None, metavar="STATUS")
+    ap.add_argument("--log", required=True)
+    ap.add_argument("command", nargs=argparse.REMAINDER, help="-- qemu-system-aarch64 ...")
+    args = ap.parse_args()
+    cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not cmd:
+        ap.error("no command to run (give it after --)")
+
+    fails = [re.compile(f) for f in args.fail]
+    os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
+    logf = open(args.log, "wb")
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    os.set_blocking(proc.stdout.fileno(), False)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    text = ""        # everything read, decoded
+    cursor = 0       # where the next --expect starts looking
+    fail_scan = 0    # where --fail patterns resume scanning
+    eof = False
+
+    def elapsed():
+        return time.monotonic() - start
+
+    def finish(ok, why):
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        logf.close()
+        if ok:
+            print(f"PASS ({elapsed():.1f}s): {why}")
+            sys.exit(0)
+        print(f"FAIL ({elapsed():.1f}s): {why}")
+        print(f"---- last console lines (full log: {args.log}) ----")
+        print("\n".join(text.splitlines()[-40:]))
+        sys.exit(1)
+
+    def pump(deadline):
+        """Reads what is available until deadline; returns False once QEMU's output ends."""
+        nonlocal text, fail_scan, eof
+        if eof:
+            return False
+        wait = max(0.0, deadline - time.monotonic())
+        for _key, _ in sel.select(timeout=min(wait, 0.2)):
+            try:
+                chunk = proc.stdout.read()
+            except BlockingIOError:
+                chunk = b""
+            if chunk is None:
+                continue
+            if chunk == b"":
+                eof = True
+                sel.unregister(proc.stdout)
+                return False
+            logf.write(chunk)
+            logf.flush()
+            text += chunk.decode("utf-8", "replace")
+        for f in fails:
+            m = f.search(text, max(0, fail_scan - 200))
+            if m:
+                finish(False, f"failure pattern /{f.pattern}/ seen: {m.group(0)!r}")
+        fail_scan = len(text)
+        return True
+
+    hard_deadline = start + args.timeout
+    for kind, value in args.steps:
+        if kind == "expect":
+            pat = re.compile(value)
+            while True:
+                m = pat.search(text, cursor)
+                if m:
+                    cursor = m.end()
+                    break
+                if time.monotonic() > hard_deadline:
+                    finish(False, f"timeout after {args.timeout:.0f}s waiting for /{value}/")
+                if not pump(hard_deadline):
+                    m = pat.search(text, cursor)
+                    if m:
+                        cursor = m.end()
+                        break
+                    finish(False, f"QEMU exited (status {proc.wait()}) while waiting for /{value}/")
+        elif kind == "send":
+            try:
+                proc.stdin.write(value.encode() + b"\n")
+                proc.stdin.flush()
+            except BrokenPipeError:
+                finish(False, f"QEMU exited before '{value}' could be typed")
+        elif kind == "wait":
+            until = time.monotonic() + float(value)
+            while time.monotonic() < until:
+                if not pump(until):
+                    break
+
+    if args.expect_exit is not None:
+        while True:
+            if time.monotonic() > hard_deadline:
+                finish(False, f"timeout after {args.timeout:.0f}s waiting for QEMU to exit")
+            if not pump(hard_deadline):
+                break
+        status = proc.wait()
+        if status != args.expect_exit:
+            finish(False, f"QEMU exited with status {status}, expected {args.expect_exit}")
+        finish(True, f"all {len(args.steps)} steps matched, QEMU exited with {status}")
+    finish(True, f"all {len(args.steps)} steps matched")
+
+
+if __name__ == "__main__":
+    main()
