@@ -7,6 +7,15 @@ CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
 JOBS ?= $(shell nproc)
 
+PLATFORMS := $(sort $(notdir $(patsubst %/platform.cmake,%,$(wildcard platforms/*/platform.cmake))))
+APPS := $(sort $(notdir $(patsubst %/CMakeLists.txt,%,$(wildcard apps/*/CMakeLists.txt))))
+ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
+$(error Unknown PLATFORM '$(PLATFORM)'. Valid platforms: $(PLATFORMS))
+endif
+ifeq ($(filter $(CAMKES_VM_APP),$(APPS)),)
+$(error Unknown CAMKES_VM_APP '$(CAMKES_VM_APP)'. Valid applications: $(APPS))
+endif
+
 ifneq ($(filter 1 ON on yes true,$(RELEASE)),)
 PRESET := release
 else
