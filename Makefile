@@ -23,13 +23,14 @@ PRESET := debug
 endif
 BUILD := build/$(PRESET)
 
-.PHONY: all deps configure build test run guest-lock clean help
+.PHONY: all deps configure build test run lint guest-lock clean help
 all: build
 
 help:
 	@echo "make run      build and boot CAMKES_VM_APP on PLATFORM in QEMU (Ctrl-A X quits)"
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
+	@echo "make lint     formatting check and clang-tidy"
 	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE)"
 
 deps:
@@ -47,6 +48,12 @@ test: build
 
 run: build
 	@$(BUILD)/run.sh
+
+# clang-tidy over the host build's sources (the portable core, the tool, the tests)
+# and the formatting check.
+lint: build
+	@tests/lint/check_format.sh
+	@run-clang-tidy -quiet -p $(BUILD) '$(CURDIR)/(libs|tools|kernel|components)/' 2>/dev/null | grep -E 'warning:|error:' ; true
 
 guest-lock:
 	@./guest/refresh-lock.sh
