@@ -12,6 +12,9 @@ struct Domain {
     Capability* caps = nullptr;
     uint32_t cap_count = 0;
     uint32_t index = 0;
+    // CNTKCTL_EL1 while this domain runs: counter reads for all, the EL1 physical
+    // timer only for the domain that holds its IRQ handler.
+    uint64_t cntkctl = 0;
     char name[16] = {};
 };
 

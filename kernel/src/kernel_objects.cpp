@@ -22,6 +22,8 @@ void schedule_and_return() {
     c.current = next;
     if (next->domain != nullptr && next->domain != c.active_domain) {
         BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
+        if (c.active_domain == nullptr || c.active_domain->cntkctl != next->domain->cntkctl)
+            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
         arch::isb();
         c.active_domain = next->domain;
     }

@@ -9,6 +9,9 @@
 namespace kernel {
 namespace {
 
+constexpr uint64_t kCntkctlCounters = 0b11;             // EL0PCTEN, EL0VCTEN
+constexpr uint64_t kCntkctlPhysicalTimer = 1ull << 9;   // EL0PTEN
+
 bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end) {
     return a < b_end && b < a_end;
 }
@@ -59,6 +62,13 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         dom.cap_count = d.cap_count;
         if (!dom.space.init(static_cast<uint16_t>(i + 1)))
             return refuse("out of stage-2 page tables", i, 0);
+        dom.cntkctl = kCntkctlCounters;
+        for (uint32_t c = 0; c < dom.cap_count; ++c) {
+            const Capability& cap = dom.caps[c];
+            if (cap.type == spec::CapType::IrqHandler &&
+                s.irq_handlers()[cap.object].irq == s.board().phys_timer_irq)
+                dom.cntkctl |= kCntkctlPhysicalTimer;
+        }
     }
     // RAM the image did not fill starts zeroed, whatever the loader left there.
     for (const spec::Region& r : s.regions()) {

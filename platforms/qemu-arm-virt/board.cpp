@@ -20,6 +20,7 @@ const image::BoardRegistration registration{image::Board{
     .uart_irq = 33,
     .hyp_timer_irq = 26,
     .virt_timer_irq = 27,
+    .phys_timer_irq = 30,
     .cpu_count = 1,
 }};
 

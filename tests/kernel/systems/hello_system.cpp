@@ -8,8 +8,7 @@ int main(int argc, char** argv) {
         image::SystemBuilder sys(test_system::board());
         const auto d = sys.add_domain("hello");
         const auto entry = sys.load_elf(d, a.components[0]);
-        if (sys.give_cap(d, image::system_control_cap()) != hello::kPowerSlot)
-            throw std::runtime_error("slot layout changed");
+        test_system::expect_slot(sys.give_cap(d, image::system_control_cap()), hello::kPowerSlot);
         sys.add_thread(d, {.name = "hello", .priority = 10, .entry = entry, .arg = 42});
         sys.pack(a.kernel, a.out);
     });

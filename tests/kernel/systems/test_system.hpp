@@ -25,6 +25,13 @@ inline const image::Board& board() {
     return *b;
 }
 
+// The slot a capability landed in must be the one the component was built for.
+inline void expect_slot(uint32_t got, uint32_t want) {
+    if (got != want)
+        throw std::runtime_error("capability landed in slot " + std::to_string(got) +
+                                 ", component expects " + std::to_string(want));
+}
+
 // Runs `build` with the parsed arguments; prints errors; returns main's status.
 inline int run(int argc, char** argv, size_t components,
                const std::function<void(const Args&)>& build) {

@@ -87,6 +87,7 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
     b.hyp_timer_irq = s.board.hyp_timer_irq;
     b.virt_timer_irq = s.board.virt_timer_irq;
     b.cpu_count = s.board.cpu_count;
+    b.phys_timer_irq = s.board.phys_timer_irq;
     out.put(at(spec::Table::Board, 0), b);
 
     uint32_t cap_index = 0;

@@ -62,6 +62,9 @@ struct Board {
     uint32_t hyp_timer_irq;  // CNTHP PPI (INTID)
     uint32_t virt_timer_irq; // CNTV PPI, for guests
     uint32_t cpu_count;
+    uint32_t phys_timer_irq; // CNTP PPI: EL0 may use that timer only in the domain
+                             // holding the IRQ handler for it
+    uint32_t reserved;
 };
 
 struct Domain {

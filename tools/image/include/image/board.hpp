@@ -20,6 +20,7 @@ struct Board {
     uint32_t uart_irq = 0;
     uint32_t hyp_timer_irq = 26;
     uint32_t virt_timer_irq = 27;
+    uint32_t phys_timer_irq = 30;
     uint32_t cpu_count = 1;
 };
 
