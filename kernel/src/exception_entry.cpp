@@ -1,6 +1,7 @@
 // C++ side of the exception vectors: calls and faults from EL0, interrupts.
 #include "console.hpp"
 #include "fault_delivery.hpp"
+#include "fp_switch.hpp"
 #include "gic_v2.hpp"
 #include "hyp_timer.hpp"
 #include "kernel_objects.hpp"
@@ -12,6 +13,7 @@ namespace kernel {
 namespace {
 
 constexpr uint32_t kEcWfx = 0x01;
+constexpr uint32_t kEcFpAccess = 0x07;
 constexpr uint32_t kEcSvc64 = 0x15;
 
 } // namespace
@@ -25,6 +27,8 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     const uint32_t ec = (esr >> 26) & 0x3f;
     if (ec == kEcSvc64) {
         handle_syscall(t);
+    } else if (ec == kEcFpAccess) {
+        fp::take_ownership(t);
     } else if (ec == kEcWfx) {
         // WFI/WFE at EL0 trap here (TGE): treat as a yield.
         t->context.elr += 4;

@@ -38,10 +38,11 @@ constexpr uint64_t kHcrNative = kHcrVm | kHcrDc | kHcrTge | kHcrRw;
 void configure_el2() {
     BH_WRITE_SYSREG(hcr_el2, kHcrNative);
     BH_WRITE_SYSREG(vtcr_el2, Stage2Space::vtcr());
-    BH_WRITE_SYSREG(cptr_el2, 0x33ffull | (1ull << 10)); // TFP: FP/SIMD traps (not switched yet)
+    BH_WRITE_SYSREG(cptr_el2, 0x33ffull | (1ull << 10)); // TFP: FP/SIMD trapped until owned
     BH_WRITE_SYSREG(cnthctl_el2, 3);                      // EL1/EL0 physical counter access
     BH_WRITE_SYSREG(cntvoff_el2, 0);
     BH_WRITE_SYSREG(sctlr_el1, 0x30d00800ull);
+    BH_WRITE_SYSREG(cpacr_el1, 3ull << 20); // FPEN: only CPTR_EL2 decides about FP
     // Cycle counter on, counting at EL2 too (NSH), readable at EL0 for benchmarks.
     BH_WRITE_SYSREG(pmcr_el0, BH_READ_SYSREG(pmcr_el0) | 1);
     BH_WRITE_SYSREG(pmccfiltr_el0, 1ull << 27);

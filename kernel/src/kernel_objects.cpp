@@ -1,6 +1,7 @@
 // Object storage and the exit path from the kernel into the chosen thread.
 #include "kernel_objects.hpp"
 
+#include "fp_switch.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
 
@@ -27,6 +28,7 @@ void schedule_and_return() {
         arch::isb();
         c.active_domain = next->domain;
     }
+    fp::prepare_to_run(next);
     restore_context(&next->context);
 }
 

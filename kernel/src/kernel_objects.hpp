@@ -38,6 +38,8 @@ struct CoreState {
     Thread* current = nullptr;
     Thread idle;
     const Domain* active_domain = nullptr;
+    Thread* fp_owner = nullptr; // whose values the FP/SIMD registers hold
+    bool fp_trapped = true;     // CPTR_EL2.TFP as last written
 };
 
 CoreState& core();

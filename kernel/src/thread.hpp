@@ -20,6 +20,14 @@ struct Context {
 static_assert(offsetof(Context, sp_el0) == 248 && offsetof(Context, elr) == 256 &&
               offsetof(Context, spsr) == 264);
 
+// The FP/SIMD register file, saved only when another thread needs it (fp_switch).
+struct alignas(16) FpState {
+    uint64_t q[64]; // q0..q31
+    uint64_t fpsr;
+    uint64_t fpcr;
+};
+static_assert(offsetof(FpState, fpsr) == 512);
+
 enum class ThreadState : uint8_t {
     Inactive,       // suspended, or stopped by a fault with nobody to tell
     Ready,          // in its priority's ready queue (the running thread too)
@@ -53,6 +61,7 @@ struct Thread {
     Notification* bound_notification = nullptr;
     void* vcpu = nullptr; // the VM issue attaches a guest context here
     char name[16] = {};
+    FpState fp = {};
 };
 
 // Doubly linked FIFO of threads through Thread::next/prev.

@@ -32,6 +32,9 @@ extern "C" void component_main(uint64_t) {
         uint64_t bits = 0;
         n.wait(bits);
         ++interrupts;
+        // Clear before draining: a character arriving after the last FIFO check
+        // then raises a fresh interrupt instead of having its interrupt cleared.
+        reg(kIcr) = kRxInterrupt | kRxTimeoutInterrupt;
         while ((reg(kFr) & kRxFifoEmpty) == 0) {
             const char c = static_cast<char>(reg(kDr) & 0xff);
             if (c == '\r' || c == '\n') {
@@ -45,7 +48,6 @@ extern "C" void component_main(uint64_t) {
                 line[len++] = c;
             }
         }
-        reg(kIcr) = kRxInterrupt | kRxTimeoutInterrupt;
         irq.ack();
     }
     SystemControlCap(Slot{kPowerSlot}).power_off();

@@ -48,5 +48,6 @@ extern "C" void component_main(uint64_t) {
     out() << "spinners progressed " << Dec{last[0] - first[0]} << " and " << Dec{last[1] - first[1]}
           << ", ticks where one stood still: " << Dec{stalls} << "\n";
     if (last[0] > first[0] && last[1] > first[1]) out() << "preemption: both spinners progressed\n";
+    out() << "fp state errors: " << Dec{counters[kFpErrorSlot]} << "\n";
     SystemControlCap(Slot{kPowerSlot}).power_off();
 }

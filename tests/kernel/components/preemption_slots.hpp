@@ -7,5 +7,6 @@ inline constexpr unsigned kIrqSlot = 2;          // high: the EL1 physical timer
 inline constexpr unsigned kPowerSlot = 3;
 inline constexpr unsigned long kCountersIpa = 0x10000000; // spinners: RW, high: R
 inline constexpr unsigned kTicks = 10;
+inline constexpr unsigned kFpErrorSlot = 2; // counters[2]: a spinner saw its FP state change
 inline constexpr unsigned kTickHz = 50;
 } // namespace preemption_test
