@@ -10,7 +10,7 @@ constexpr uint64_t kDataRegister = 0x00;
 constexpr uint64_t kFlagRegister = 0x18;
 constexpr uint32_t kTransmitFifoFull = 1u << 5;
 
-uint64_t g_base = 0;
+[[maybe_unused]] uint64_t g_base = 0;
 
 void sink(char c) {
 #if !defined(BULKHEAD_RELEASE)
