@@ -43,11 +43,17 @@ void configure_el2() {
     BH_WRITE_SYSREG(cntvoff_el2, 0);
     BH_WRITE_SYSREG(sctlr_el1, 0x30d00800ull);
     BH_WRITE_SYSREG(cpacr_el1, 3ull << 20); // FPEN: only CPTR_EL2 decides about FP
-    // Cycle counter on, counting at EL2 too (NSH), readable at EL0 for benchmarks.
+    // Cycle counter on, counting at EL2 too (NSH). Debug builds let EL0 read it for
+    // the benchmarks; release builds keep the PMU away from components (it would
+    // be a fine timing channel and EL0 could reprogram it).
     BH_WRITE_SYSREG(pmcr_el0, BH_READ_SYSREG(pmcr_el0) | 1);
     BH_WRITE_SYSREG(pmccfiltr_el0, 1ull << 27);
     BH_WRITE_SYSREG(pmcntenset_el0, 1ull << 31);
-    BH_WRITE_SYSREG(pmuserenr_el0, 0b101);
+#if defined(BULKHEAD_RELEASE)
+    BH_WRITE_SYSREG(pmuserenr_el0, 0);
+#else
+    BH_WRITE_SYSREG(pmuserenr_el0, 0b101); // EN, CR
+#endif
     arch::isb();
     asm volatile("tlbi alle1" ::: "memory");
     arch::dsb_sy();
