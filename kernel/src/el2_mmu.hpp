@@ -6,6 +6,9 @@
 
 namespace kernel::el2_mmu {
 
+// The kernel reaches physical memory below this address (it zeroes RAM regions).
+inline constexpr uint64_t kMappedLimit = 4ull << 30;
+
 void enable(uint64_t ram_base);
 
 } // namespace kernel::el2_mmu

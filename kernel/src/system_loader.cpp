@@ -2,6 +2,7 @@
 #include "system_loader.hpp"
 
 #include "console.hpp"
+#include "el2_mmu.hpp"
 #include "gic_v2.hpp"
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
@@ -34,6 +35,8 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
         const uint64_t end = r.phys + r.size;
         if (overlaps(r.phys, end, k.base, k.end) || overlaps(r.phys, end, k.spec_base, k.spec_end))
             return refuse("region overlaps the kernel or the spec", i, r.phys);
+        if (r.kind == static_cast<uint32_t>(spec::RegionKind::Ram) && end > el2_mmu::kMappedLimit)
+            return refuse("RAM region beyond the kernel's own map", i, r.phys);
         // The kernel owns the interrupt controller: no domain may map it.
         for (uint64_t gic : {b.gicd, b.gicc, b.gich})
             if (gic != 0 && overlaps(r.phys, end, gic, gic + 0x1000))

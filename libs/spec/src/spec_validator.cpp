@@ -142,6 +142,12 @@ Verdict check_records(const SpecView& s) {
         } else {
             return fail_at(Table::Regions, i, "unknown region kind", r.kind);
         }
+        // Sharing is two mappings of one region, never two regions at one address.
+        for (uint32_t j = 0; j < i; ++j) {
+            const Region& o = regions[j];
+            if (r.phys < o.phys + o.size && o.phys < r.phys + r.size)
+                return fail_at(Table::Regions, i, "overlaps another region", r.phys);
+        }
     }
     for (uint32_t i = 0; i < s.mappings().size(); ++i) {
         const Mapping& m = s.mappings()[i];

@@ -15,6 +15,7 @@ inline constexpr unsigned kFaultingActs = 4; // acts 1..4 reach the supervisor
 inline constexpr unsigned long kForeignAddress = 0x60400000;
 // attacker slots
 inline constexpr unsigned kAttackerNotificationSlot = 1; // a notification it holds
+inline constexpr unsigned kAttackerSendOnlySlot = 2;     // an endpoint it may only send on
 // supervisor slots
 inline constexpr unsigned kFaultEndpointSlot = 1;
 inline constexpr unsigned kEchoSlot = 2;

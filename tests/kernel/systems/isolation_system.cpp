@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
         const auto n = sys.add_notification("attacker-own");
         test_system::expect_slot(sys.give_cap(attacker, image::notification_cap(n, 1, spec::CapAll)),
                                  kAttackerNotificationSlot);
+        test_system::expect_slot(sys.give_cap(attacker, image::endpoint_cap(echo_ep, 3, spec::CapSend)),
+                                 kAttackerSendOnlySlot);
         test_system::expect_slot(sys.give_cap(supervisor, image::endpoint_cap(fault_ep, 0, spec::CapReceive)),
                                  kFaultEndpointSlot);
         test_system::expect_slot(sys.give_cap(supervisor, image::endpoint_cap(echo_ep, 0, spec::CapSend)),
@@ -36,7 +38,9 @@ int main(int argc, char** argv) {
         sys.add_thread(attacker, {.name = "caps", .priority = 55, .entry = attacker_entry,
                                   .arg = InvokeCapsNotHeld});
         for (unsigned long act = ReadForeignMemory; act <= WriteOwnCode; ++act) {
-            const auto t = sys.add_thread(attacker, {.name = "act" + std::to_string(act), .priority = 50,
+            // Descending priorities keep the fault order fixed whatever the tick does.
+            const auto t = sys.add_thread(attacker, {.name = "act" + std::to_string(act),
+                                                     .priority = static_cast<uint32_t>(50 - act),
                                                      .entry = attacker_entry, .arg = act});
             sys.set_fault_endpoint(t, fault_ep, act);
         }
