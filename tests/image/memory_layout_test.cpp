@@ -37,3 +37,27 @@ TEST(MemoryLayout, RefusesWhatDoesNotFit) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(MemoryLayout, FixedRamStaysWhereItWasPut) {
+    image::SystemBuilder sys(image_test::board());
+    const auto d = sys.add_domain("vm");
+    const auto guest = sys.add_ram_at("guest-ram", base::PhysRange{base::PhysAddr{0x40000000}, 0x20000000});
+    sys.map(d, guest, base::VirtAddr{0x40000000}, image::kRead | image::kWrite | image::kExecute);
+    sys.add_ram("other", 8192);
+    const auto layout = image::lay_out(sys.description(), base::PhysAddr{0x60200000});
+    EXPECT_EQ(layout.region_base[guest.index].raw(), 0x40000000u);
+    EXPECT_GE(layout.region_base[1].raw(), 0x60200000u);
+}
+
+TEST(MemoryLayout, FixedRamMustBeInRamAndClearOfTheKernel) {
+    image::SystemBuilder sys(image_test::board());
+    sys.add_domain("vm");
+    EXPECT_THROW(sys.add_ram_at("low", base::PhysRange{base::PhysAddr{0x1000000}, 0x1000}),
+                 std::runtime_error);
+    sys.add_ram_at("on-kernel", base::PhysRange{base::PhysAddr{0x60100000}, 0x1000});
+    EXPECT_THROW(image::lay_out(sys.description(), base::PhysAddr{0x60200000}), std::runtime_error);
+}
+
+} // namespace

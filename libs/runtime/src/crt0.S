@@ -5,7 +5,5 @@
 _start:
     mov     x29, #0
     mov     x30, #0
-    bl      component_main
-    mov     x8, #14         // abi::Call::Exit
-    svc     #0
+    bl      component_start     // never returns
     b       .

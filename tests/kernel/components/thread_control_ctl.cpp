@@ -51,6 +51,7 @@ void yielders() {
     NotificationCap(Slot{kDoneSlot}).wait(bits);
     out() << "ctl: yielders switched " << Dec{shared[2]} << " times in " << Dec{2 * kYields}
           << " yields: " << (shared[2] > kYields ? "alternating" : "not alternating") << "\n";
+    out() << "ctl: worker domain constructors ran " << Dec{shared[4]} << " time(s)\n";
 }
 
 } // namespace

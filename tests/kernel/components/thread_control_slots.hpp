@@ -13,6 +13,7 @@ inline constexpr unsigned kSignalDoneSlot = 1;
 // roles (thread argument) in the worker domain
 enum Role : unsigned long { Worker = 0, Faulter = 1, YielderA = 2, YielderB = 3 };
 inline constexpr unsigned long kSharedIpa = 0x10000000;
-// shared page: [0] worker count, [1] last yielder, [2] switches, [3] yielders done
+// shared page: [0] worker count, [1] last yielder, [2] switches, [3] yielders done,
+// [4] constructor runs in the worker domain
 inline constexpr unsigned kYields = 1000;
 } // namespace thread_control_test

@@ -7,6 +7,16 @@
 using namespace runtime;
 using namespace thread_control_test;
 
+namespace {
+// A static constructor: four threads enter this domain, it must run once.
+struct CountsConstruction {
+    CountsConstruction() {
+        auto* shared = reinterpret_cast<volatile uint64_t*>(kSharedIpa);
+        shared[4] = shared[4] + 1;
+    }
+} g_counts_construction;
+} // namespace
+
 extern "C" void component_main(uint64_t role) {
     auto* shared = reinterpret_cast<volatile uint64_t*>(kSharedIpa);
     switch (role) {

@@ -14,7 +14,11 @@ Layout lay_out(const SystemDescription& system, base::PhysAddr kernel_end) {
     layout.spec_size = spec_size(system);
     base::PhysAddr next = (layout.spec_base + layout.spec_size).align_up(4096);
     for (const RegionDesc& r : system.regions) {
-        if (r.kind == spec::RegionKind::Device) {
+        if (r.fixed) {
+            const base::PhysRange placed{*r.fixed, r.size};
+            if (placed.overlaps(base::PhysRange{pool.base, next - pool.base}) &&
+                placed.base < layout.spec_base + layout.spec_size)
+                throw std::runtime_error("region '" + r.name + "' overlaps the kernel or the spec");
             layout.region_base.push_back(*r.fixed);
             continue;
         }

@@ -83,6 +83,17 @@ RegionId SystemBuilder::add_ram(const std::string& name, uint64_t size,
     return RegionId{static_cast<uint32_t>(system_.regions.size() - 1)};
 }
 
+RegionId SystemBuilder::add_ram_at(const std::string& name, base::PhysRange range,
+                                   std::vector<uint8_t> contents) {
+    if (!range.base.aligned(kPage))
+        throw std::runtime_error("region '" + name + "' not page aligned");
+    if (!system_.board.ram.contains(base::PhysRange{range.base, page_up(range.size)}))
+        throw std::runtime_error("region '" + name + "' is not in " + system_.board.name + "'s RAM");
+    const RegionId id = add_ram(name, range.size, std::move(contents));
+    system_.regions[id.index].fixed = range.base;
+    return id;
+}
+
 RegionId SystemBuilder::add_device(const std::string& name, base::PhysRange range) {
     if (!range.base.aligned(kPage) || range.size == 0)
         throw std::runtime_error("device region '" + name + "' not page aligned");

@@ -63,6 +63,10 @@ public:
     IrqHandlerId add_irq_handler(uint32_t irq, NotificationId n, uint64_t badge, bool edge = false);
 
     RegionId add_ram(const std::string& name, uint64_t size, std::vector<uint8_t> contents = {});
+    // RAM at a fixed physical range (e.g. guest RAM mapped IPA == PA); the rest of
+    // RAM is placed by the layout.
+    RegionId add_ram_at(const std::string& name, base::PhysRange range,
+                        std::vector<uint8_t> contents = {});
     RegionId add_device(const std::string& name, base::PhysRange range);
     // Maps [offset, offset+size) of the region (all of it when size is 0) at `at`.
     void map(DomainId d, RegionId r, base::VirtAddr at, uint32_t rights,

@@ -35,7 +35,7 @@ struct RegionDesc {
     std::string name;
     spec::RegionKind kind = spec::RegionKind::Ram;
     uint64_t size = 0;
-    std::optional<base::PhysAddr> fixed; // device regions: where the device is
+    std::optional<base::PhysAddr> fixed; // devices, and RAM that must sit at one place
     std::vector<uint8_t> contents;       // RAM: initial bytes (the rest is zero)
 };
 
