@@ -6,21 +6,21 @@
 namespace kernel {
 
 const Capability* lookup_cap(const Domain& domain, uint64_t slot, spec::CapType type,
-                             uint32_t rights, abi::Status& status) {
+                             uint32_t rights, call_abi::Status& status) {
     if (slot >= domain.cap_count || domain.caps[slot].type == spec::CapType::Null) {
-        status = abi::Status::InvalidSlot;
+        status = call_abi::Status::InvalidSlot;
         return nullptr;
     }
     const Capability& cap = domain.caps[slot];
     if (cap.type != type) {
-        status = abi::Status::WrongType;
+        status = call_abi::Status::WrongType;
         return nullptr;
     }
     if ((cap.rights & rights) != rights) {
-        status = abi::Status::NoRights;
+        status = call_abi::Status::NoRights;
         return nullptr;
     }
-    status = abi::Status::Ok;
+    status = call_abi::Status::Ok;
     return &cap;
 }
 

@@ -21,6 +21,6 @@ struct Domain;
 // The capability in `slot` of `domain` if it has `type` and all of `rights`;
 // otherwise nullptr and `status` says why.
 const Capability* lookup_cap(const Domain& domain, uint64_t slot, spec::CapType type,
-                             uint32_t rights, abi::Status& status);
+                             uint32_t rights, call_abi::Status& status);
 
 } // namespace kernel

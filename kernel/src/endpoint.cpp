@@ -15,10 +15,10 @@ constexpr unsigned kFirstMr = 2;
 
 void transfer(Thread* from, Thread* to, uint64_t badge) {
     const uint64_t* src = from->in_fault ? from->fault_message : &from->context.x[kFirstMr];
-    const unsigned count = from->in_fault ? 5 : abi::kMessageRegisters;
-    for (unsigned i = 0; i < abi::kMessageRegisters; ++i)
+    const unsigned count = from->in_fault ? 5 : call_abi::kMessageRegisters;
+    for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
         to->context.x[kFirstMr + i] = i < count ? src[i] : 0;
-    to->context.x[0] = static_cast<uint64_t>(abi::Status::Ok);
+    to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
     to->context.x[1] = badge;
 }
 
@@ -35,7 +35,7 @@ void complete_send(Thread* client, Thread* server) {
         client->replier = server;
         server->reply_to = client;
     } else {
-        client->context.x[0] = static_cast<uint64_t>(abi::Status::Ok);
+        client->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
         scheduler().make_ready(client); // no-op when the sender is the running thread
     }
 }
@@ -59,7 +59,7 @@ void send(Thread* sender, Endpoint* ep, uint64_t badge, bool call) {
 
 void receive(Thread* receiver, Endpoint* ep) {
     if (Notification* n = receiver->bound_notification; n != nullptr && n->pending != 0) {
-        receiver->context.x[0] = static_cast<uint64_t>(abi::Status::Notified);
+        receiver->context.x[0] = static_cast<uint64_t>(call_abi::Status::Notified);
         receiver->context.x[1] = n->pending;
         n->pending = 0;
         return;
@@ -86,9 +86,9 @@ bool reply(Thread* replier) {
     if (caller->in_fault) {
         caller->in_fault = false; // restart the faulting instruction as it was
     } else {
-        for (unsigned i = 0; i < abi::kMessageRegisters; ++i)
+        for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
             caller->context.x[kFirstMr + i] = replier->context.x[kFirstMr + i];
-        caller->context.x[0] = static_cast<uint64_t>(abi::Status::Ok);
+        caller->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
         caller->context.x[1] = 0;
     }
     scheduler().make_ready(caller);
@@ -111,7 +111,7 @@ void cancel(Thread* t) {
     case ThreadState::Inactive: return;
     }
     t->blocked_endpoint = nullptr;
-    if (!t->in_fault) t->context.x[0] = static_cast<uint64_t>(abi::Status::Interrupted);
+    if (!t->in_fault) t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Interrupted);
     t->in_fault = false;
 }
 

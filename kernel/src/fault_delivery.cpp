@@ -17,27 +17,27 @@ constexpr uint32_t kEcDataAbortLower = 0x24;
 constexpr uint32_t kEcSpAlignment = 0x26;
 constexpr uint32_t kFscAlignment = 0x21;
 
-abi::FaultKind classify(uint64_t esr) {
+call_abi::FaultKind classify(uint64_t esr) {
     const uint32_t ec = (esr >> 26) & 0x3f;
     switch (ec) {
-    case kEcUnknown: return abi::FaultKind::UndefinedInstruction;
-    case kEcInstructionAbortLower: return abi::FaultKind::InstructionAbort;
+    case kEcUnknown: return call_abi::FaultKind::UndefinedInstruction;
+    case kEcInstructionAbortLower: return call_abi::FaultKind::InstructionAbort;
     case kEcDataAbortLower:
-        return (esr & 0x3f) == kFscAlignment ? abi::FaultKind::Alignment
-                                             : abi::FaultKind::DataAbort;
+        return (esr & 0x3f) == kFscAlignment ? call_abi::FaultKind::Alignment
+                                             : call_abi::FaultKind::DataAbort;
     case kEcPcAlignment:
-    case kEcSpAlignment: return abi::FaultKind::Alignment;
-    default: return abi::FaultKind::Other;
+    case kEcSpAlignment: return call_abi::FaultKind::Alignment;
+    default: return call_abi::FaultKind::Other;
     }
 }
 
-const char* kind_name(abi::FaultKind k) {
+const char* kind_name(call_abi::FaultKind k) {
     switch (k) {
-    case abi::FaultKind::DataAbort: return "data abort";
-    case abi::FaultKind::InstructionAbort: return "instruction abort";
-    case abi::FaultKind::UndefinedInstruction: return "undefined instruction";
-    case abi::FaultKind::Alignment: return "alignment";
-    case abi::FaultKind::Other: break;
+    case call_abi::FaultKind::DataAbort: return "data abort";
+    case call_abi::FaultKind::InstructionAbort: return "instruction abort";
+    case call_abi::FaultKind::UndefinedInstruction: return "undefined instruction";
+    case call_abi::FaultKind::Alignment: return "alignment";
+    case call_abi::FaultKind::Other: break;
     }
     return "other";
 }
@@ -45,10 +45,10 @@ const char* kind_name(abi::FaultKind k) {
 } // namespace
 
 void deliver_fault(Thread* t, uint64_t esr, uint64_t far) {
-    const abi::FaultKind kind = classify(esr);
-    const bool has_address = kind == abi::FaultKind::DataAbort ||
-                             kind == abi::FaultKind::InstructionAbort ||
-                             kind == abi::FaultKind::Alignment;
+    const call_abi::FaultKind kind = classify(esr);
+    const bool has_address = kind == call_abi::FaultKind::DataAbort ||
+                             kind == call_abi::FaultKind::InstructionAbort ||
+                             kind == call_abi::FaultKind::Alignment;
     const uint64_t address = has_address ? far : t->context.elr;
     if (t->fault_endpoint != nullptr) {
         t->in_fault = true;

@@ -9,7 +9,7 @@
 namespace kernel {
 namespace {
 
-void wake(Thread* t, abi::Status status, uint64_t bits) {
+void wake(Thread* t, call_abi::Status status, uint64_t bits) {
     t->context.x[0] = static_cast<uint64_t>(status);
     t->context.x[1] = bits;
     t->state = ThreadState::Inactive;
@@ -21,7 +21,7 @@ void wake(Thread* t, abi::Status status, uint64_t bits) {
 void Notification::signal(uint64_t badge) {
     if (Thread* w = waiters.pop_front()) {
         w->blocked_notification = nullptr;
-        wake(w, abi::Status::Ok, pending | badge);
+        wake(w, call_abi::Status::Ok, pending | badge);
         pending = 0;
         return;
     }
@@ -29,7 +29,7 @@ void Notification::signal(uint64_t badge) {
         Thread* t = bound_thread;
         t->blocked_endpoint->receivers.remove(t);
         t->blocked_endpoint = nullptr;
-        wake(t, abi::Status::Notified, pending | badge);
+        wake(t, call_abi::Status::Notified, pending | badge);
         pending = 0;
         return;
     }
@@ -38,7 +38,7 @@ void Notification::signal(uint64_t badge) {
 
 void Notification::wait(Thread* t) {
     if (pending != 0) {
-        t->context.x[0] = static_cast<uint64_t>(abi::Status::Ok);
+        t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
         t->context.x[1] = pending;
         pending = 0;
         return;

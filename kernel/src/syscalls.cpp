@@ -11,7 +11,7 @@
 namespace kernel {
 namespace {
 
-using abi::Status;
+using call_abi::Status;
 using spec::CapType;
 
 void set_status(Thread* t, Status s) { t->context.x[0] = static_cast<uint64_t>(s); }
@@ -137,13 +137,13 @@ constexpr Handler kHandlers[] = {
     poll,  irq_ack,        thread_suspend, thread_resume, yield, debug_put_char, system_off,
     exit_thread,
 };
-static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(abi::Call::Count));
+static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(call_abi::Call::Count));
 
 } // namespace
 
 void handle_syscall(Thread* t) {
     const uint64_t number = t->context.x[8];
-    if (number >= static_cast<uint64_t>(abi::Call::Count)) {
+    if (number >= static_cast<uint64_t>(call_abi::Call::Count)) {
         set_status(t, Status::InvalidCall);
         return;
     }

@@ -5,7 +5,7 @@
 
 namespace runtime {
 namespace {
-void put(char c) { kernel_call(abi::Call::DebugPutChar, static_cast<uint8_t>(c)); }
+void put(char c) { kernel_call(call_abi::Call::DebugPutChar, static_cast<uint8_t>(c)); }
 base::TextWriter g_out(put);
 } // namespace
 

@@ -39,7 +39,7 @@ extern "C" void component_main(uint64_t act) {
         const Status empty = EndpointCap(Slot{7}).call(m);
         const Status wrong = EndpointCap(Slot{kAttackerNotificationSlot}).call(m);
         const Status huge = NotificationCap(Slot{0xffffffffu}).signal();
-        const Status bad_call = kernel_call(static_cast<abi::Call>(999)).status;
+        const Status bad_call = kernel_call(static_cast<call_abi::Call>(999)).status;
         uint64_t badge;
         const Status no_rights = EndpointCap(Slot{kAttackerSendOnlySlot}).recv(m, badge);
         out() << "attacker: caps not held -> " << Dec{static_cast<uint64_t>(empty)} << " "

@@ -5,8 +5,8 @@
 
 namespace runtime {
 
-using abi::Call;
-using abi::Status;
+using call_abi::Call;
+using call_abi::Status;
 
 struct Slot {
     uint32_t value;

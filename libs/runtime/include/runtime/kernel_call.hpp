@@ -9,15 +9,15 @@
 namespace runtime {
 
 struct Message {
-    uint64_t mr[abi::kMessageRegisters] = {};
+    uint64_t mr[call_abi::kMessageRegisters] = {};
 };
 
 struct CallResult {
-    abi::Status status;
+    call_abi::Status status;
     uint64_t value; // badge (receive), bits (wait/poll)
 };
 
-inline CallResult kernel_call(abi::Call call, uint64_t a0, uint64_t a1, Message& m) {
+inline CallResult kernel_call(call_abi::Call call, uint64_t a0, uint64_t a1, Message& m) {
     register uint64_t x0 asm("x0") = a0;
     register uint64_t x1 asm("x1") = a1;
     register uint64_t x2 asm("x2") = m.mr[0];
@@ -37,10 +37,10 @@ inline CallResult kernel_call(abi::Call call, uint64_t a0, uint64_t a1, Message&
     m.mr[3] = x5;
     m.mr[4] = x6;
     m.mr[5] = x7;
-    return CallResult{static_cast<abi::Status>(x0), x1};
+    return CallResult{static_cast<call_abi::Status>(x0), x1};
 }
 
-inline CallResult kernel_call(abi::Call call, uint64_t a0 = 0) {
+inline CallResult kernel_call(call_abi::Call call, uint64_t a0 = 0) {
     Message m;
     return kernel_call(call, a0, 0, m);
 }

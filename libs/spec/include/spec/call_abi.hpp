@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace abi {
+namespace call_abi {
 
 inline constexpr unsigned kMessageRegisters = 6;
 
@@ -52,4 +52,4 @@ enum class FaultKind : uint64_t {
     Other = 5,
 };
 
-} // namespace abi
+} // namespace call_abi
