@@ -45,16 +45,22 @@ uint64_t leaf_attributes(uint32_t rights, spec::Cacheability cache) {
     return a;
 }
 
-// The next-level table under `entry`, created if absent; nullptr if the pool is
-// empty or a block already covers the range.
-uint64_t* descend(uint64_t& entry) {
+// The next-level table under `entry`, created if absent; nullptr with `error` set
+// if the pool is empty or a block already covers the range.
+uint64_t* descend(uint64_t& entry, MapResult& error) {
     if ((entry & kValid) == 0) {
         uint64_t* t = allocate_table();
-        if (t == nullptr) return nullptr;
+        if (t == nullptr) {
+            error = MapResult::OutOfTables;
+            return nullptr;
+        }
         entry = reinterpret_cast<uint64_t>(t) | kTable;
         return t;
     }
-    if ((entry & 0b11) != kTable) return nullptr;
+    if ((entry & 0b11) != kTable) {
+        error = MapResult::AlreadyMapped;
+        return nullptr;
+    }
     return reinterpret_cast<uint64_t*>(entry & kAddressMask);
 }
 
@@ -69,9 +75,10 @@ bool Stage2Space::init(uint16_t vmid) {
 MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                            spec::Cacheability cache) {
     const uint64_t attrs = leaf_attributes(rights, cache);
+    MapResult error = MapResult::Ok;
     while (size > 0) {
-        uint64_t* l2 = descend(root_[(ipa >> 30) & 511]);
-        if (l2 == nullptr) return MapResult::OutOfTables;
+        uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
+        if (l2 == nullptr) return error;
         uint64_t& l2e = l2[(ipa >> 21) & 511];
         if (((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
             if (l2e & kValid) return MapResult::AlreadyMapped;
@@ -81,8 +88,8 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
             size -= k2MiB;
             continue;
         }
-        uint64_t* l3 = descend(l2e);
-        if (l3 == nullptr) return MapResult::OutOfTables;
+        uint64_t* l3 = descend(l2e, error);
+        if (l3 == nullptr) return error;
         uint64_t& l3e = l3[(ipa >> 12) & 511];
         if (l3e & kValid) return MapResult::AlreadyMapped;
         l3e = pa | attrs | kPage;
