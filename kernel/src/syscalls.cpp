@@ -114,6 +114,23 @@ void debug_put_char(Thread* t) {
 #endif
 }
 
+// Up to 56 bytes in x1..x7 at once: the kernel is not preemptible, so a line
+// written in one call never interleaves with another thread's output.
+void debug_write(Thread* t) {
+#if !defined(BULKHEAD_RELEASE)
+    const uint64_t length = t->context.x[0];
+    if (length > call_abi::kDebugWriteMax) {
+        set_status(t, Status::InvalidArgument);
+        return;
+    }
+    for (uint64_t i = 0; i < length; ++i)
+        console::put(static_cast<char>(t->context.x[1 + i / 8] >> (8 * (i % 8))));
+    set_status(t, Status::Ok);
+#else
+    set_status(t, Status::InvalidCall);
+#endif
+}
+
 void system_off(Thread* t) {
     Status status;
     if (lookup_cap(*t->domain, t->context.x[0], CapType::SystemControl, spec::CapSend, status) ==
@@ -135,7 +152,7 @@ using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,  reply_recv,     send,          recv,  reply,          signal,    wait,
     poll,  irq_ack,        thread_suspend, thread_resume, yield, debug_put_char, system_off,
-    exit_thread,
+    exit_thread,    debug_write,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(call_abi::Call::Count));
 

@@ -134,3 +134,16 @@ TEST(SpecValidator, SurvivesRandomDamage) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(SpecValidator, ThreadsPinnedToExistingCores) {
+    auto b = good();
+    record<spec::Thread>(b, spec::Table::Threads, 1)->core = 1; // qemu-arm-virt: one CPU
+    reseal(b);
+    const auto v = spec::validate(b.data(), b.size());
+    EXPECT_STREQ(v.what, "pinned to a CPU the board does not have");
+    EXPECT_EQ(v.index, 1u);
+}
+
+} // namespace

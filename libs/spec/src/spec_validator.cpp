@@ -111,6 +111,8 @@ Verdict check_records(const SpecView& s) {
                            t.bound_notification);
         if ((t.entry & 3) != 0 || (t.stack_top & 15) != 0)
             return fail_at(Table::Threads, i, "entry or stack misaligned", t.entry);
+        if (t.core >= board.cpu_count)
+            return fail_at(Table::Threads, i, "pinned to a CPU the board does not have", t.core);
         if (t.flags > static_cast<uint32_t>(ThreadFlags::StartSuspended))
             return fail_at(Table::Threads, i, "unknown flags", t.flags);
     }

@@ -113,6 +113,7 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         r.fault_badge = t.fault_badge;
         r.flags = static_cast<uint32_t>(t.start_suspended ? spec::ThreadFlags::StartSuspended
                                                           : spec::ThreadFlags::None);
+        r.core = t.core;
         out.put(at(spec::Table::Threads, i), r);
     }
     for (size_t i = 0; i < s.irq_handlers.size(); ++i) {

@@ -9,6 +9,7 @@
 namespace call_abi {
 
 inline constexpr unsigned kMessageRegisters = 6;
+inline constexpr unsigned kDebugWriteMax = 56; // bytes DebugWrite carries in x1..x7
 
 enum class Call : uint64_t {
     Call = 0,         // x0 ep slot, MRs -> blocks for the reply; MRs = reply
@@ -26,6 +27,7 @@ enum class Call : uint64_t {
     DebugPutChar = 12, // x0 character; debug builds only
     SystemOff = 13,    // x0 system-control slot: PSCI SYSTEM_OFF
     Exit = 14,         // the calling thread stops (as if suspended)
+    DebugWrite = 15,   // x0 length (<= 56), bytes in x1..x7 (little-endian); debug only
     Count
 };
 

@@ -86,7 +86,7 @@ struct Thread {
     uint32_t bound_notification;
     uint64_t fault_badge;
     uint32_t flags; // ThreadFlags
-    uint32_t reserved;
+    uint32_t core;  // the CPU it is pinned to (< Board::cpu_count)
 };
 
 struct Endpoint {

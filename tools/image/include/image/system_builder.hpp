@@ -40,6 +40,7 @@ struct ThreadOptions {
     uint64_t stack_size = 16 * 1024;
     uint64_t arg = 0;
     bool start_suspended = false;
+    uint32_t core = 0; // CPU to pin the thread to (one core today)
 };
 
 spec::Cap endpoint_cap(EndpointId ep, uint64_t badge, uint32_t rights);
