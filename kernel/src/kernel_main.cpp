@@ -94,8 +94,8 @@ extern "C" [[noreturn]] void kernel_main() {
 #if defined(BULKHEAD_RELEASE)
     log() << "\nBulkhead separation kernel (EL2, release)\n";
 #else
-    log() << "\nBulkhead separation kernel (EL2, debug) midr=" << Hex{BH_READ_SYSREG(midr_el1)}
-          << "\n";
+    log() << "\nBulkhead separation kernel (EL2, debug) at " << Hex{reinterpret_cast<uint64_t>(_start)}
+          << " midr=" << Hex{BH_READ_SYSREG(midr_el1)} << "\n";
 #endif
     const auto* spec_bytes = reinterpret_cast<const uint8_t*>(bi.spec_phys);
     const spec::Verdict verdict = spec::validate(spec_bytes, bi.spec_bytes);

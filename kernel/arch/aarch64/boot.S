@@ -19,15 +19,19 @@ bulkhead_boot_info:
     cmp     x0, #(2 << 2)
     b.ne    .Lnot_el2
     msr     daifset, #0xf
-    ldr     x0, =kernel_stack_top
+    adrp    x0, kernel_stack_top        // PC-relative: the kernel runs wherever
+    add     x0, x0, :lo12:kernel_stack_top  // the packer placed it
     mov     sp, x0
-    ldr     x0, =__bss_start
-    ldr     x1, =__bss_end
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __bss_end
+    add     x1, x1, :lo12:__bss_end
 2:  cmp     x0, x1
     b.hs    3f
     str     xzr, [x0], #8
     b       2b
-3:  ldr     x0, =exception_vectors
+3:  adrp    x0, exception_vectors
+    add     x0, x0, :lo12:exception_vectors
     msr     vbar_el2, x0
     isb
     bl      kernel_main

@@ -31,7 +31,8 @@
     stp     x1, x2, [x0, #CTX_ELR]
     ldp     x1, x2, [sp], #16
     stp     x1, x2, [x0, #0]
-    ldr     x1, =kernel_stack_top
+    adrp    x1, kernel_stack_top
+    add     x1, x1, :lo12:kernel_stack_top
     mov     sp, x1
 .endm
 
@@ -101,7 +102,8 @@ restore_context:
     msr     spsr_el2, x2
     ldr     x1, [x0, #CTX_SP_EL0]
     msr     sp_el0, x1
-    ldr     x1, =kernel_stack_top
+    adrp    x1, kernel_stack_top
+    add     x1, x1, :lo12:kernel_stack_top
     mov     sp, x1
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]

@@ -43,7 +43,71 @@ ElfImage read_elf(const std::string& path) {
         image.segments.push_back(std::move(seg));
     }
     if (image.segments.empty()) throw fail("no loadable segments");
+    image.position_independent = eh.e_type == ET_DYN;
+
+    // Relocations of a position-independent image, through its dynamic section.
+    auto file_offset = [&](uint64_t vaddr, uint64_t size) -> uint64_t {
+        for (unsigned i = 0; i < eh.e_phnum; ++i) {
+            Elf64_Phdr ph;
+            std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+            if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr + size <= ph.p_vaddr + ph.p_filesz)
+                return ph.p_offset + (vaddr - ph.p_vaddr);
+        }
+        throw fail("dynamic data outside the file's segments");
+    };
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_DYNAMIC) continue;
+        if (ph.p_offset + ph.p_filesz > bytes.size()) throw fail("bad dynamic segment");
+        uint64_t rela = 0, rela_size = 0, rela_entry = sizeof(Elf64_Rela);
+        for (uint64_t off = 0; off + sizeof(Elf64_Dyn) <= ph.p_filesz; off += sizeof(Elf64_Dyn)) {
+            Elf64_Dyn d;
+            std::memcpy(&d, bytes.data() + ph.p_offset + off, sizeof d);
+            if (d.d_tag == DT_NULL) break;
+            if (d.d_tag == DT_RELA) rela = d.d_un.d_ptr;
+            if (d.d_tag == DT_RELASZ) rela_size = d.d_un.d_val;
+            if (d.d_tag == DT_RELAENT) rela_entry = d.d_un.d_val;
+            if (d.d_tag == DT_REL) throw fail("REL relocations are not supported");
+        }
+        if (rela_size == 0) continue;
+        if (rela_entry != sizeof(Elf64_Rela)) throw fail("bad relocation entry size");
+        const uint64_t at = file_offset(rela, rela_size);
+        for (uint64_t off = 0; off < rela_size; off += sizeof(Elf64_Rela)) {
+            Elf64_Rela r;
+            std::memcpy(&r, bytes.data() + at + off, sizeof r);
+            image.relocations.push_back(ElfRelocation{r.r_offset, static_cast<uint32_t>(ELF64_R_TYPE(r.r_info)),
+                                                      r.r_addend});
+        }
+    }
     return image;
+}
+
+void relocate(ElfImage& image, uint64_t base, const std::string& what) {
+    if (!image.position_independent) throw std::runtime_error(what + ": not position independent");
+    for (const ElfRelocation& r : image.relocations) {
+        if (r.type == R_AARCH64_NONE) continue;
+        if (r.type != R_AARCH64_RELATIVE)
+            throw std::runtime_error(what + ": unsupported relocation type " + std::to_string(r.type));
+        bool applied = false;
+        for (ElfSegment& s : image.segments) {
+            if (r.offset >= s.vaddr && r.offset + 8 <= s.vaddr + s.data.size()) {
+                const uint64_t value = base + static_cast<uint64_t>(r.addend);
+                std::memcpy(s.data.data() + (r.offset - s.vaddr), &value, sizeof value);
+                applied = true;
+                break;
+            }
+        }
+        if (!applied)
+            throw std::runtime_error(what + ": relocation outside initialised data");
+    }
+    for (ElfSegment& s : image.segments) {
+        s.vaddr += base;
+        s.paddr = s.vaddr;
+    }
+    image.entry += base;
+    image.relocations.clear();
+    image.position_independent = false;
 }
 
 void write_elf(const std::string& path, const ElfImage& image) {

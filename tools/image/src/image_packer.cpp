@@ -36,6 +36,9 @@ void patch_boot_info(ElfImage& kernel, const spec::BootInfo& info) {
 void pack_image(const SystemDescription& system, const std::string& kernel_elf,
                 const std::string& out_elf, const PackOptions& options) {
     ElfImage kernel = read_elf(kernel_elf);
+    // A position-independent kernel goes to the start of the board's kernel pool.
+    if (kernel.position_independent)
+        relocate(kernel, system.board.kernel_pool.base.align_up(2u << 20).raw(), kernel_elf);
     uint64_t kernel_end = 0;
     for (const ElfSegment& s : kernel.segments) {
         if (!system.board.kernel_pool.contains(base::PhysRange{base::PhysAddr{s.paddr}, s.memsz}))
