@@ -97,10 +97,19 @@ void waiter() {
 
 extern "C" void component_main(uint64_t role) {
     switch (role) {
-    case Client: client(); break;
-    case Signaller: signaller(); break;
-    case Server: server(); break;
-    case Waiter: waiter(); break;
-    default: break;
+    case Client:
+        client();
+        break;
+    case Signaller:
+        signaller();
+        break;
+    case Server:
+        server();
+        break;
+    case Waiter:
+        waiter();
+        break;
+    default:
+        break;
     }
 }

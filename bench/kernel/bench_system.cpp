@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
         sys.add_thread(server, {.name = "server", .priority = 60, .entry = se, .arg = Server});
         sys.add_thread(server, {.name = "waiter", .priority = 70, .entry = se, .arg = Waiter});
         sys.add_thread(client, {.name = "client", .priority = 50, .entry = ce, .arg = Client});
-        sys.add_thread(client, {.name = "signaller", .priority = 40, .entry = ce, .arg = Signaller});
+        sys.add_thread(client,
+                       {.name = "signaller", .priority = 40, .entry = ce, .arg = Signaller});
         sys.pack(argv[1], argv[2]);
     } catch (const std::exception& e) {
         std::cerr << argv[0] << ": " << e.what() << "\n";

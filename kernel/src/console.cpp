@@ -35,8 +35,12 @@ void init(uint64_t pl011_base) {
 #endif
 }
 
-void put(char c) { sink(c); }
+void put(char c) {
+    sink(c);
+}
 
-base::TextWriter& out() { return g_writer; }
+base::TextWriter& out() {
+    return g_writer;
+}
 
 } // namespace kernel::console

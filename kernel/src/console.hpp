@@ -23,8 +23,12 @@ using base::Hex;
 struct NullLog {
     template <class T> constexpr const NullLog& operator<<(const T&) const { return *this; }
 };
-inline constexpr NullLog log() { return {}; }
+inline constexpr NullLog log() {
+    return {};
+}
 #else
-inline base::TextWriter& log() { return console::out(); }
+inline base::TextWriter& log() {
+    return console::out();
+}
 #endif
 } // namespace kernel

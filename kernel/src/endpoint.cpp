@@ -97,9 +97,15 @@ bool reply(Thread* replier) {
 
 void cancel(Thread* t) {
     switch (t->state) {
-    case ThreadState::Ready: scheduler().remove(t); return;
-    case ThreadState::BlockedOnSend: t->blocked_endpoint->senders.remove(t); break;
-    case ThreadState::BlockedOnRecv: t->blocked_endpoint->receivers.remove(t); break;
+    case ThreadState::Ready:
+        scheduler().remove(t);
+        return;
+    case ThreadState::BlockedOnSend:
+        t->blocked_endpoint->senders.remove(t);
+        break;
+    case ThreadState::BlockedOnRecv:
+        t->blocked_endpoint->receivers.remove(t);
+        break;
     case ThreadState::BlockedOnNotification:
         t->blocked_notification->waiters.remove(t);
         t->blocked_notification = nullptr;
@@ -108,7 +114,8 @@ void cancel(Thread* t) {
         if (t->replier != nullptr && t->replier->reply_to == t) t->replier->reply_to = nullptr;
         t->replier = nullptr;
         break;
-    case ThreadState::Inactive: return;
+    case ThreadState::Inactive:
+        return;
     }
     t->blocked_endpoint = nullptr;
     if (!t->in_fault) t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Interrupted);

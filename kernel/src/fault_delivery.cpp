@@ -20,24 +20,33 @@ constexpr uint32_t kFscAlignment = 0x21;
 call_abi::FaultKind classify(uint64_t esr) {
     const uint32_t ec = (esr >> 26) & 0x3f;
     switch (ec) {
-    case kEcUnknown: return call_abi::FaultKind::UndefinedInstruction;
-    case kEcInstructionAbortLower: return call_abi::FaultKind::InstructionAbort;
+    case kEcUnknown:
+        return call_abi::FaultKind::UndefinedInstruction;
+    case kEcInstructionAbortLower:
+        return call_abi::FaultKind::InstructionAbort;
     case kEcDataAbortLower:
         return (esr & 0x3f) == kFscAlignment ? call_abi::FaultKind::Alignment
                                              : call_abi::FaultKind::DataAbort;
     case kEcPcAlignment:
-    case kEcSpAlignment: return call_abi::FaultKind::Alignment;
-    default: return call_abi::FaultKind::Other;
+    case kEcSpAlignment:
+        return call_abi::FaultKind::Alignment;
+    default:
+        return call_abi::FaultKind::Other;
     }
 }
 
 const char* kind_name(call_abi::FaultKind k) {
     switch (k) {
-    case call_abi::FaultKind::DataAbort: return "data abort";
-    case call_abi::FaultKind::InstructionAbort: return "instruction abort";
-    case call_abi::FaultKind::UndefinedInstruction: return "undefined instruction";
-    case call_abi::FaultKind::Alignment: return "alignment";
-    case call_abi::FaultKind::Other: break;
+    case call_abi::FaultKind::DataAbort:
+        return "data abort";
+    case call_abi::FaultKind::InstructionAbort:
+        return "instruction abort";
+    case call_abi::FaultKind::UndefinedInstruction:
+        return "undefined instruction";
+    case call_abi::FaultKind::Alignment:
+        return "alignment";
+    case call_abi::FaultKind::Other:
+        break;
     }
     return "other";
 }

@@ -23,7 +23,9 @@ void set_trap(bool trap) {
 
 } // namespace
 
-void prepare_to_run(Thread* next) { set_trap(next != core().fp_owner); }
+void prepare_to_run(Thread* next) {
+    set_trap(next != core().fp_owner);
+}
 
 void take_ownership(Thread* t) {
     CoreState& c = core();

@@ -23,8 +23,12 @@ constexpr uint64_t GICC_EOIR = 0x010;
 uint64_t g_gicd = 0;
 uint64_t g_gicc = 0;
 
-void write32(uint64_t base, uint64_t off, uint32_t v) { arch::mmio_write<uint32_t>(base + off, v); }
-uint32_t read32(uint64_t base, uint64_t off) { return arch::mmio_read<uint32_t>(base + off); }
+void write32(uint64_t base, uint64_t off, uint32_t v) {
+    arch::mmio_write<uint32_t>(base + off, v);
+}
+uint32_t read32(uint64_t base, uint64_t off) {
+    return arch::mmio_read<uint32_t>(base + off);
+}
 
 } // namespace
 
@@ -37,8 +41,10 @@ void init(uint64_t gicd, uint64_t gicc) {
         write32(g_gicd, GICD_ICENABLER + i / 8, 0xffffffffu);
         write32(g_gicd, GICD_ICPENDR + i / 8, 0xffffffffu);
     }
-    for (uint32_t i = 0; i < lines; i += 4) write32(g_gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0u);
-    for (uint32_t i = 32; i < lines; i += 4) write32(g_gicd, GICD_ITARGETSR + i, 0x01010101u);
+    for (uint32_t i = 0; i < lines; i += 4)
+        write32(g_gicd, GICD_IPRIORITYR + i, 0xa0a0a0a0u);
+    for (uint32_t i = 32; i < lines; i += 4)
+        write32(g_gicd, GICD_ITARGETSR + i, 0x01010101u);
     write32(g_gicd, GICD_CTLR, 1);
     write32(g_gicc, GICC_PMR, 0xff);
     write32(g_gicc, GICC_CTLR, 1);
@@ -59,8 +65,12 @@ void disable(uint32_t irq) {
     write32(g_gicd, GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
 
-uint32_t acknowledge() { return read32(g_gicc, GICC_IAR); }
+uint32_t acknowledge() {
+    return read32(g_gicc, GICC_IAR);
+}
 
-void end_of_interrupt(uint32_t iar) { write32(g_gicc, GICC_EOIR, iar); }
+void end_of_interrupt(uint32_t iar) {
+    write32(g_gicc, GICC_EOIR, iar);
+}
 
 } // namespace kernel::gic

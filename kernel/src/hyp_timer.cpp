@@ -15,6 +15,8 @@ void start(uint32_t timeslice_us) {
     BH_WRITE_SYSREG(cnthp_ctl_el2, 1); // enabled, not masked
 }
 
-void rearm() { BH_WRITE_SYSREG(cnthp_tval_el2, g_ticks); }
+void rearm() {
+    BH_WRITE_SYSREG(cnthp_tval_el2, g_ticks);
+}
 
 } // namespace kernel::hyp_timer

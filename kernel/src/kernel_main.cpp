@@ -39,7 +39,7 @@ void configure_el2() {
     BH_WRITE_SYSREG(hcr_el2, kHcrNative);
     BH_WRITE_SYSREG(vtcr_el2, Stage2Space::vtcr());
     BH_WRITE_SYSREG(cptr_el2, 0x33ffull | (1ull << 10)); // TFP: FP/SIMD trapped until owned
-    BH_WRITE_SYSREG(cnthctl_el2, 3);                      // EL1/EL0 physical counter access
+    BH_WRITE_SYSREG(cnthctl_el2, 3);                     // EL1/EL0 physical counter access
     BH_WRITE_SYSREG(cntvoff_el2, 0);
     BH_WRITE_SYSREG(sctlr_el1, 0x30d00800ull);
     BH_WRITE_SYSREG(cpacr_el1, 3ull << 20); // FPEN: only CPTR_EL2 decides about FP
@@ -77,7 +77,8 @@ void init_idle() {
     idle.context.elr = reinterpret_cast<uint64_t>(&idle_loop);
     idle.context.spsr = 0x9; // EL2h, interrupts unmasked
     constexpr char kName[] = "idle";
-    for (unsigned i = 0; i < sizeof kName; ++i) idle.name[i] = kName[i];
+    for (unsigned i = 0; i < sizeof kName; ++i)
+        idle.name[i] = kName[i];
 }
 
 } // namespace
@@ -86,7 +87,8 @@ void init_idle() {
 using namespace kernel;
 
 extern "C" [[noreturn]] void kernel_main() {
-    for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+    for (auto* f = __init_array_start; f != __init_array_end; ++f)
+        (*f)();
     const spec::BootInfo& bi = bulkhead_boot_info;
     if (!spec::same_magic(bi.magic, spec::kBootInfoMagic)) psci::system_off(); // no console either
     if (bi.console_kind == static_cast<uint32_t>(spec::ConsoleKind::Pl011))
@@ -94,8 +96,9 @@ extern "C" [[noreturn]] void kernel_main() {
 #if defined(BULKHEAD_RELEASE)
     log() << "\nBulkhead separation kernel (EL2, release)\n";
 #else
-    log() << "\nBulkhead separation kernel (EL2, debug) at " << Hex{reinterpret_cast<uint64_t>(_start)}
-          << " midr=" << Hex{BH_READ_SYSREG(midr_el1)} << "\n";
+    log() << "\nBulkhead separation kernel (EL2, debug) at "
+          << Hex{reinterpret_cast<uint64_t>(_start)} << " midr=" << Hex{BH_READ_SYSREG(midr_el1)}
+          << "\n";
 #endif
     const auto* spec_bytes = reinterpret_cast<const uint8_t*>(bi.spec_phys);
     const spec::Verdict verdict = spec::validate(spec_bytes, bi.spec_bytes);
@@ -120,6 +123,7 @@ extern "C" [[noreturn]] void kernel_main() {
     objects().hyp_timer_irq = board.hyp_timer_irq;
     gic::enable(board.hyp_timer_irq, false);
     hyp_timer::start(kTimesliceUs);
-    log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages, starting threads\n";
+    log() << "kernel: " << Dec{Stage2Space::tables_used()}
+          << " stage-2 table pages, starting threads\n";
     schedule_and_return();
 }

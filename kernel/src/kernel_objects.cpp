@@ -14,8 +14,12 @@ KernelObjects g_objects;
 CoreState g_core;
 } // namespace
 
-KernelObjects& objects() { return g_objects; }
-CoreState& core() { return g_core; }
+KernelObjects& objects() {
+    return g_objects;
+}
+CoreState& core() {
+    return g_core;
+}
 
 void schedule_and_return() {
     CoreState& c = core();

@@ -28,7 +28,8 @@ constexpr uint64_t k4KiB = 4096;
 uint64_t* allocate_table() {
     if (g_pool_used == kPoolPages) return nullptr;
     uint64_t* t = g_pool[g_pool_used++];
-    for (int i = 0; i < 512; ++i) t[i] = 0;
+    for (int i = 0; i < 512; ++i)
+        t[i] = 0;
     return t;
 }
 
@@ -38,9 +39,15 @@ uint64_t leaf_attributes(uint32_t rights, spec::Cacheability cache) {
     if (rights & spec::RightWrite) a |= kS2Write;
     if (!(rights & spec::RightExecute)) a |= kExecuteNever;
     switch (cache) {
-    case spec::Cacheability::WriteBack: a |= kMemAttrWriteBack | kInnerShareable; break;
-    case spec::Cacheability::NonCacheable: a |= kMemAttrNonCacheable | kInnerShareable; break;
-    case spec::Cacheability::Device: a |= kMemAttrDevice | kExecuteNever; break;
+    case spec::Cacheability::WriteBack:
+        a |= kMemAttrWriteBack | kInnerShareable;
+        break;
+    case spec::Cacheability::NonCacheable:
+        a |= kMemAttrNonCacheable | kInnerShareable;
+        break;
+    case spec::Cacheability::Device:
+        a |= kMemAttrDevice | kExecuteNever;
+        break;
     }
     return a;
 }
@@ -107,6 +114,8 @@ uint64_t Stage2Space::vtcr() {
            (1ull << 31);
 }
 
-uint64_t Stage2Space::tables_used() { return g_pool_used; }
+uint64_t Stage2Space::tables_used() {
+    return g_pool_used;
+}
 
 } // namespace kernel

@@ -14,7 +14,9 @@ namespace {
 using call_abi::Status;
 using spec::CapType;
 
-void set_status(Thread* t, Status s) { t->context.x[0] = static_cast<uint64_t>(s); }
+void set_status(Thread* t, Status s) {
+    t->context.x[0] = static_cast<uint64_t>(s);
+}
 
 template <class Object>
 Object* object_for(Thread* t, CapType type, uint32_t rights, Object* table,
@@ -53,12 +55,14 @@ void reply_recv(Thread* t) {
     }
 }
 
-void reply(Thread* t) { set_status(t, ipc::reply(t) ? Status::Ok : Status::NoCaller); }
+void reply(Thread* t) {
+    set_status(t, ipc::reply(t) ? Status::Ok : Status::NoCaller);
+}
 
 void signal(Thread* t) {
     const Capability* cap;
-    if (Notification* n = object_for(t, CapType::Notification, spec::CapSend,
-                                     objects().notifications, &cap)) {
+    if (Notification* n =
+            object_for(t, CapType::Notification, spec::CapSend, objects().notifications, &cap)) {
         set_status(t, Status::Ok);
         n->signal(cap->badge);
     }
@@ -150,11 +154,12 @@ void exit_thread(Thread* t) {
 
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
-    call,  reply_recv,     send,          recv,  reply,          signal,    wait,
-    poll,  irq_ack,        thread_suspend, thread_resume, yield, debug_put_char, system_off,
-    exit_thread,    debug_write,
+    call,           reply_recv, send,        recv,           reply,         signal,
+    wait,           poll,       irq_ack,     thread_suspend, thread_resume, yield,
+    debug_put_char, system_off, exit_thread, debug_write,
 };
-static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(call_abi::Call::Count));
+static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
+              static_cast<size_t>(call_abi::Call::Count));
 
 } // namespace
 

@@ -10,8 +10,8 @@
 namespace kernel {
 namespace {
 
-constexpr uint64_t kCntkctlCounters = 0b11;             // EL0PCTEN, EL0VCTEN
-constexpr uint64_t kCntkctlPhysicalTimer = 1ull << 9;   // EL0PTEN
+constexpr uint64_t kCntkctlCounters = 0b11;           // EL0PCTEN, EL0VCTEN
+constexpr uint64_t kCntkctlPhysicalTimer = 1ull << 9; // EL0PTEN
 
 bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end) {
     return a < b_end && b < a_end;
@@ -24,7 +24,8 @@ bool refuse(const char* what, uint32_t index, uint64_t value) {
 }
 
 void copy_name(char (&dst)[16], const char (&src)[16]) {
-    for (int i = 0; i < 15; ++i) dst[i] = src[i];
+    for (int i = 0; i < 15; ++i)
+        dst[i] = src[i];
     dst[15] = '\0';
 }
 
@@ -77,14 +78,17 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
     for (const spec::Region& r : s.regions()) {
         if (r.kind != static_cast<uint32_t>(spec::RegionKind::Ram)) continue;
         uint64_t p = r.phys + r.init_size;
-        for (; (p & 7) != 0; ++p) *reinterpret_cast<uint8_t*>(p) = 0;
-        for (; p < r.phys + r.size; p += 8) *reinterpret_cast<uint64_t*>(p) = 0;
+        for (; (p & 7) != 0; ++p)
+            *reinterpret_cast<uint8_t*>(p) = 0;
+        for (; p < r.phys + r.size; p += 8)
+            *reinterpret_cast<uint64_t*>(p) = 0;
     }
     for (uint32_t i = 0; i < s.mappings().size(); ++i) {
         const spec::Mapping& m = s.mappings()[i];
         const spec::Region& r = s.regions()[m.region];
-        const MapResult res = o.domains[m.domain].space.map(
-            m.ipa, r.phys + m.offset, m.size, m.rights, static_cast<spec::Cacheability>(m.cacheability));
+        const MapResult res =
+            o.domains[m.domain].space.map(m.ipa, r.phys + m.offset, m.size, m.rights,
+                                          static_cast<spec::Cacheability>(m.cacheability));
         if (res == MapResult::OutOfTables) return refuse("out of stage-2 page tables", i, m.ipa);
         if (res == MapResult::AlreadyMapped)
             return refuse("mapping overlaps another in its domain", i, m.ipa);

@@ -53,8 +53,8 @@ struct Thread {
     Endpoint* blocked_endpoint = nullptr;
     Notification* blocked_notification = nullptr;
     uint64_t send_badge = 0;
-    Thread* reply_to = nullptr;   // server side: the caller this thread owes a reply
-    Thread* replier = nullptr;    // caller side: the thread holding our reply
+    Thread* reply_to = nullptr; // server side: the caller this thread owes a reply
+    Thread* replier = nullptr;  // caller side: the thread holding our reply
     Endpoint* fault_endpoint = nullptr;
     uint64_t fault_badge = 0;
     uint64_t fault_message[5] = {};
@@ -72,8 +72,10 @@ public:
     void push_back(Thread* t) {
         t->next = nullptr;
         t->prev = tail_;
-        if (tail_ != nullptr) tail_->next = t;
-        else head_ = t;
+        if (tail_ != nullptr)
+            tail_->next = t;
+        else
+            head_ = t;
         tail_ = t;
     }
     Thread* pop_front() {
@@ -82,10 +84,14 @@ public:
         return t;
     }
     void remove(Thread* t) {
-        if (t->prev != nullptr) t->prev->next = t->next;
-        else head_ = t->next;
-        if (t->next != nullptr) t->next->prev = t->prev;
-        else tail_ = t->prev;
+        if (t->prev != nullptr)
+            t->prev->next = t->next;
+        else
+            head_ = t->next;
+        if (t->next != nullptr)
+            t->next->prev = t->prev;
+        else
+            tail_ = t->prev;
         t->next = t->prev = nullptr;
     }
 

@@ -43,7 +43,8 @@ namespace {
 TEST(MemoryLayout, FixedRamStaysWhereItWasPut) {
     image::SystemBuilder sys(image_test::board());
     const auto d = sys.add_domain("vm");
-    const auto guest = sys.add_ram_at("guest-ram", base::PhysRange{base::PhysAddr{0x40000000}, 0x20000000});
+    const auto guest =
+        sys.add_ram_at("guest-ram", base::PhysRange{base::PhysAddr{0x40000000}, 0x20000000});
     sys.map(d, guest, base::VirtAddr{0x40000000}, image::kRead | image::kWrite | image::kExecute);
     sys.add_ram("other", 8192);
     const auto layout = image::lay_out(sys.description(), base::PhysAddr{0x60200000});

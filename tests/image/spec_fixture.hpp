@@ -31,8 +31,10 @@ inline image::SystemBuilder small_system() {
     sys.give_cap(a, image::endpoint_cap(ep, 7, spec::CapSend));
     sys.give_cap(b, image::endpoint_cap(ep, 0, spec::CapReceive));
     sys.give_cap(b, image::notification_cap(n, 0, spec::CapReceive));
-    const auto t = sys.add_thread(a, {.name = "client", .priority = 50, .entry = base::VirtAddr{0x400000}});
-    const auto s = sys.add_thread(b, {.name = "server", .priority = 60, .entry = base::VirtAddr{0x400000}});
+    const auto t =
+        sys.add_thread(a, {.name = "client", .priority = 50, .entry = base::VirtAddr{0x400000}});
+    const auto s =
+        sys.add_thread(b, {.name = "server", .priority = 60, .entry = base::VirtAddr{0x400000}});
     sys.set_fault_endpoint(t, ep, 99);
     sys.bind_notification(s, n);
     return sys;

@@ -19,7 +19,8 @@ BULKHEAD_NO_LIBCALL void* memcpy(void* dst, const void* src, size_t n) {
             *reinterpret_cast<uint64_t*>(d + i) = *reinterpret_cast<const uint64_t*>(s + i);
         return dst;
     }
-    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+    for (size_t i = 0; i < n; ++i)
+        d[i] = s[i];
     return dst;
 }
 
@@ -27,9 +28,11 @@ BULKHEAD_NO_LIBCALL void* memmove(void* dst, const void* src, size_t n) {
     auto* d = static_cast<unsigned char*>(dst);
     const auto* s = static_cast<const unsigned char*>(src);
     if (d < s) {
-        for (size_t i = 0; i < n; ++i) d[i] = s[i];
+        for (size_t i = 0; i < n; ++i)
+            d[i] = s[i];
     } else {
-        for (size_t i = n; i > 0; --i) d[i - 1] = s[i - 1];
+        for (size_t i = n; i > 0; --i)
+            d[i - 1] = s[i - 1];
     }
     return dst;
 }
@@ -37,10 +40,12 @@ BULKHEAD_NO_LIBCALL void* memmove(void* dst, const void* src, size_t n) {
 BULKHEAD_NO_LIBCALL void* memset(void* dst, int c, size_t n) {
     auto* d = static_cast<unsigned char*>(dst);
     if (c == 0 && ((reinterpret_cast<uintptr_t>(d) | n) & 7) == 0) {
-        for (size_t i = 0; i < n; i += 8) *reinterpret_cast<uint64_t*>(d + i) = 0;
+        for (size_t i = 0; i < n; i += 8)
+            *reinterpret_cast<uint64_t*>(d + i) = 0;
         return dst;
     }
-    for (size_t i = 0; i < n; ++i) d[i] = static_cast<unsigned char>(c);
+    for (size_t i = 0; i < n; ++i)
+        d[i] = static_cast<unsigned char>(c);
     return dst;
 }
 
@@ -54,7 +59,8 @@ BULKHEAD_NO_LIBCALL int memcmp(const void* a, const void* b, size_t n) {
 
 BULKHEAD_NO_LIBCALL size_t strlen(const char* s) {
     size_t n = 0;
-    while (s[n] != '\0') ++n;
+    while (s[n] != '\0')
+        ++n;
     return n;
 }
 

@@ -31,7 +31,8 @@ char* strrchr(const char* s, int c) {
 
 size_t strnlen(const char* s, size_t max) {
     size_t n = 0;
-    while (n < max && s[n] != '\0') ++n;
+    while (n < max && s[n] != '\0')
+        ++n;
     return n;
 }
 
@@ -39,7 +40,8 @@ size_t strnlen(const char* s, size_t max) {
 // 2..36; saturates at ULONG_MAX on overflow; *end points after the last digit.
 unsigned long strtoul(const char* s, char** end, int base) {
     const char* p = s;
-    while (*p == ' ' || (*p >= '\t' && *p <= '\r')) ++p;
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+        ++p;
     bool negative = false;
     if (*p == '+' || *p == '-') negative = *p++ == '-';
     if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -52,13 +54,18 @@ unsigned long strtoul(const char* s, char** end, int base) {
     bool overflow = false, any = false;
     for (;; ++p) {
         int digit;
-        if (*p >= '0' && *p <= '9') digit = *p - '0';
-        else if (*p >= 'a' && *p <= 'z') digit = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'Z') digit = *p - 'A' + 10;
-        else break;
+        if (*p >= '0' && *p <= '9')
+            digit = *p - '0';
+        else if (*p >= 'a' && *p <= 'z')
+            digit = *p - 'a' + 10;
+        else if (*p >= 'A' && *p <= 'Z')
+            digit = *p - 'A' + 10;
+        else
+            break;
         if (digit >= base) break;
         any = true;
-        const unsigned long next = value * static_cast<unsigned long>(base) + static_cast<unsigned long>(digit);
+        const unsigned long next =
+            value * static_cast<unsigned long>(base) + static_cast<unsigned long>(digit);
         if (next / static_cast<unsigned long>(base) != value) overflow = true;
         value = next;
     }

@@ -18,10 +18,12 @@ extern "C" [[noreturn]] void component_start(uint64_t arg) {
     uint32_t expected = NotStarted;
     if (__atomic_compare_exchange_n(&g_constructors, &expected, Running, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE)) {
-        for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+        for (auto* f = __init_array_start; f != __init_array_end; ++f)
+            (*f)();
         __atomic_store_n(&g_constructors, Done, __ATOMIC_RELEASE);
     } else {
-        while (__atomic_load_n(&g_constructors, __ATOMIC_ACQUIRE) != Done) runtime::yield();
+        while (__atomic_load_n(&g_constructors, __ATOMIC_ACQUIRE) != Done)
+            runtime::yield();
     }
     component_main(arg);
     runtime::exit();

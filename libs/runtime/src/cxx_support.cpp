@@ -16,9 +16,17 @@ namespace {
 extern "C" {
 void* __dso_handle = nullptr;
 uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
-[[noreturn]] void __stack_chk_fail() { die("stack smashing detected"); }
-[[noreturn]] void __cxa_pure_virtual() { die("pure virtual call"); }
+[[noreturn]] void __stack_chk_fail() {
+    die("stack smashing detected");
+}
+[[noreturn]] void __cxa_pure_virtual() {
+    die("pure virtual call");
+}
 }
 
-void operator delete(void*) noexcept { die("operator delete without a heap"); }
-void operator delete(void*, size_t) noexcept { die("operator delete without a heap"); }
+void operator delete(void*) noexcept {
+    die("operator delete without a heap");
+}
+void operator delete(void*, size_t) noexcept {
+    die("operator delete without a heap");
+}

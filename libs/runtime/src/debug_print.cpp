@@ -41,6 +41,8 @@ base::TextWriter g_out(put);
 
 } // namespace
 
-base::TextWriter& out() { return g_out; }
+base::TextWriter& out() {
+    return g_out;
+}
 
 } // namespace runtime

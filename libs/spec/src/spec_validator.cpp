@@ -8,9 +8,9 @@
 namespace spec {
 namespace {
 
-constexpr const char* kTableNames[kTableCount] = {
-    "board", "domains", "threads", "endpoints", "notifications",
-    "irq handlers", "regions", "mappings", "caps"};
+constexpr const char* kTableNames[kTableCount] = {"board",     "domains",       "threads",
+                                                  "endpoints", "notifications", "irq handlers",
+                                                  "regions",   "mappings",      "caps"};
 
 Verdict fail(const char* what, uint64_t value = 0, uint64_t expected = 0) {
     return Verdict{false, what, "", kNone, value, expected};
@@ -20,20 +20,32 @@ Verdict fail_at(Table t, uint32_t index, const char* what, uint64_t value = 0) {
     return Verdict{false, what, table_name(t), index, value, 0};
 }
 
-bool page_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
+bool page_aligned(uint64_t v) {
+    return (v & (kPageSize - 1)) == 0;
+}
 
 uint32_t capacity(const Limits& l, Table t) {
     switch (t) {
-    case Table::Board: return 1;
-    case Table::Domains: return l.domains;
-    case Table::Threads: return l.threads;
-    case Table::Endpoints: return l.endpoints;
-    case Table::Notifications: return l.notifications;
-    case Table::IrqHandlers: return l.irq_handlers;
-    case Table::Regions: return l.regions;
-    case Table::Mappings: return l.mappings;
-    case Table::Caps: return l.caps;
-    case Table::Count: break;
+    case Table::Board:
+        return 1;
+    case Table::Domains:
+        return l.domains;
+    case Table::Threads:
+        return l.threads;
+    case Table::Endpoints:
+        return l.endpoints;
+    case Table::Notifications:
+        return l.notifications;
+    case Table::IrqHandlers:
+        return l.irq_handlers;
+    case Table::Regions:
+        return l.regions;
+    case Table::Mappings:
+        return l.mappings;
+    case Table::Caps:
+        return l.caps;
+    case Table::Count:
+        break;
     }
     return 0;
 }
@@ -107,8 +119,7 @@ Verdict check_records(const SpecView& s) {
         if (t.fault_endpoint != kNone && t.fault_endpoint >= endpoints)
             return fail_at(Table::Threads, i, "no such fault endpoint", t.fault_endpoint);
         if (t.bound_notification != kNone && t.bound_notification >= notifications)
-            return fail_at(Table::Threads, i, "no such bound notification",
-                           t.bound_notification);
+            return fail_at(Table::Threads, i, "no such bound notification", t.bound_notification);
         if ((t.entry & 3) != 0 || (t.stack_top & 15) != 0)
             return fail_at(Table::Threads, i, "entry or stack misaligned", t.entry);
         if (t.core >= board.cpu_count)
@@ -135,7 +146,8 @@ Verdict check_records(const SpecView& s) {
         if (r.phys + r.size < r.phys) return fail_at(Table::Regions, i, "wraps around", r.phys);
         if (r.init_size > r.size)
             return fail_at(Table::Regions, i, "initial data larger than the region", r.init_size);
-        const bool in_ram = r.phys >= board.ram_base && r.phys + r.size <= board.ram_base + board.ram_size;
+        const bool in_ram =
+            r.phys >= board.ram_base && r.phys + r.size <= board.ram_base + board.ram_size;
         if (r.kind == static_cast<uint32_t>(RegionKind::Ram)) {
             if (!in_ram) return fail_at(Table::Regions, i, "RAM region outside board RAM", r.phys);
         } else if (r.kind == static_cast<uint32_t>(RegionKind::Device)) {
@@ -175,16 +187,29 @@ Verdict check_records(const SpecView& s) {
         const Cap& c = s.caps()[i];
         uint64_t limit = 0;
         switch (static_cast<CapType>(c.type)) {
-        case CapType::Null: continue;
-        case CapType::Endpoint: limit = endpoints; break;
-        case CapType::Notification: limit = notifications; break;
-        case CapType::IrqHandler: limit = s.irq_handlers().size(); break;
-        case CapType::Thread: limit = s.threads().size(); break;
-        case CapType::SystemControl: limit = 1; break;
-        default: return fail_at(Table::Caps, i, "unknown capability type", c.type);
+        case CapType::Null:
+            continue;
+        case CapType::Endpoint:
+            limit = endpoints;
+            break;
+        case CapType::Notification:
+            limit = notifications;
+            break;
+        case CapType::IrqHandler:
+            limit = s.irq_handlers().size();
+            break;
+        case CapType::Thread:
+            limit = s.threads().size();
+            break;
+        case CapType::SystemControl:
+            limit = 1;
+            break;
+        default:
+            return fail_at(Table::Caps, i, "unknown capability type", c.type);
         }
         if (c.object >= limit) return fail_at(Table::Caps, i, "no such object", c.object);
-        if (c.rights == 0 || c.rights > CapAll) return fail_at(Table::Caps, i, "bad rights", c.rights);
+        if (c.rights == 0 || c.rights > CapAll)
+            return fail_at(Table::Caps, i, "bad rights", c.rights);
     }
     return {};
 }

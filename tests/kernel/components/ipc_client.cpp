@@ -12,7 +12,8 @@ extern "C" void component_main(uint64_t) {
     unsigned bad = 0;
     for (uint64_t i = 0; i < ipc_test::kRoundTrips; ++i) {
         Message m;
-        for (unsigned r = 0; r < call_abi::kMessageRegisters; ++r) m.mr[r] = i * 8 + r;
+        for (unsigned r = 0; r < call_abi::kMessageRegisters; ++r)
+            m.mr[r] = i * 8 + r;
         const Status s = server.call(m);
         for (unsigned r = 0; r < call_abi::kMessageRegisters; ++r)
             if (s != Status::Ok || m.mr[r] != ~(i * 8 + r) + r) ++bad;

@@ -18,7 +18,8 @@ extern "C" void component_main(uint64_t) {
                   << " badge " << Hex{badge} << "\n";
             exit();
         }
-        for (unsigned r = 0; r < call_abi::kMessageRegisters; ++r) m.mr[r] = ~m.mr[r] + r;
+        for (unsigned r = 0; r < call_abi::kMessageRegisters; ++r)
+            m.mr[r] = ~m.mr[r] + r;
         s = ep.reply_recv(m, badge);
     }
 }

@@ -43,11 +43,12 @@ extern "C" void component_main(uint64_t act) {
         uint64_t badge;
         const Status no_rights = EndpointCap(Slot{kAttackerSendOnlySlot}).recv(m, badge);
         out() << "attacker: caps not held -> " << Dec{static_cast<uint64_t>(empty)} << " "
-              << Dec{static_cast<uint64_t>(wrong)} << " " << Dec{static_cast<uint64_t>(huge)}
-              << " " << Dec{static_cast<uint64_t>(bad_call)} << " "
+              << Dec{static_cast<uint64_t>(wrong)} << " " << Dec{static_cast<uint64_t>(huge)} << " "
+              << Dec{static_cast<uint64_t>(bad_call)} << " "
               << Dec{static_cast<uint64_t>(no_rights)} << "\n";
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }

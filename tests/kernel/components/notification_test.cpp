@@ -53,9 +53,17 @@ void binder() {
 
 extern "C" void component_main(uint64_t role) {
     switch (role) {
-    case kRoleWaiter: waiter(); break;
-    case kRoleServer: server(); break;
-    case kRoleBinder: binder(); break;
-    default: NotificationCap(Slot{static_cast<uint32_t>(role)}).signal(); break;
+    case kRoleWaiter:
+        waiter();
+        break;
+    case kRoleServer:
+        server();
+        break;
+    case kRoleBinder:
+        binder();
+        break;
+    default:
+        NotificationCap(Slot{static_cast<uint32_t>(role)}).signal();
+        break;
     }
 }

@@ -11,7 +11,9 @@ using namespace thread_control_test;
 
 namespace {
 
-uint64_t status(Status s) { return static_cast<uint64_t>(s); }
+uint64_t status(Status s) {
+    return static_cast<uint64_t>(s);
+}
 
 void fault_restart() {
     const EndpointCap faults(Slot{kFaultSlot});
@@ -35,7 +37,8 @@ void suspend_resume() {
     yield(); // let the worker count for a timeslice
     worker.suspend();
     const uint64_t at_suspend = shared[0];
-    for (int i = 0; i < 100; ++i) yield();
+    for (int i = 0; i < 100; ++i)
+        yield();
     const bool stood_still = shared[0] == at_suspend;
     worker.resume();
     yield();

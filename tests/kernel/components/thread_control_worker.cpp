@@ -21,7 +21,8 @@ extern "C" void component_main(uint64_t role) {
     auto* shared = reinterpret_cast<volatile uint64_t*>(kSharedIpa);
     switch (role) {
     case Worker:
-        for (;;) shared[0] = shared[0] + 1;
+        for (;;)
+            shared[0] = shared[0] + 1;
     case Faulter:
         asm volatile(".inst 0x00000000"); // restarted by each fault reply
         break;

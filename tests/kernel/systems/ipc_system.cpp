@@ -9,13 +9,19 @@ int main(int argc, char** argv) {
         const auto client = sys.add_domain("client");
         const auto server = sys.add_domain("server");
         const auto ep = sys.add_endpoint("pingpong");
-        test_system::expect_slot(sys.give_cap(client, image::endpoint_cap(ep, ipc_test::kClientBadge, spec::CapSend)),
-                    ipc_test::kEndpointSlot);
-        test_system::expect_slot(sys.give_cap(client, image::system_control_cap()), ipc_test::kPowerSlot);
+        test_system::expect_slot(
+            sys.give_cap(client, image::endpoint_cap(ep, ipc_test::kClientBadge, spec::CapSend)),
+            ipc_test::kEndpointSlot);
+        test_system::expect_slot(sys.give_cap(client, image::system_control_cap()),
+                                 ipc_test::kPowerSlot);
         test_system::expect_slot(sys.give_cap(server, image::endpoint_cap(ep, 0, spec::CapReceive)),
-                    ipc_test::kEndpointSlot);
-        sys.add_thread(client, {.name = "client", .priority = 50, .entry = sys.load_elf(client, a.components[0])});
-        sys.add_thread(server, {.name = "server", .priority = 60, .entry = sys.load_elf(server, a.components[1])});
+                                 ipc_test::kEndpointSlot);
+        sys.add_thread(
+            client,
+            {.name = "client", .priority = 50, .entry = sys.load_elf(client, a.components[0])});
+        sys.add_thread(
+            server,
+            {.name = "server", .priority = 60, .entry = sys.load_elf(server, a.components[1])});
         sys.pack(a.kernel, a.out);
     });
 }

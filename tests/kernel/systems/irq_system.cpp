@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
         const auto uart = sys.add_device("pl011", base::PhysRange{board.uart, 0x1000});
         sys.map(d, uart, base::VirtAddr{kUartIpa}, image::kRead | image::kWrite);
         using test_system::expect_slot;
-        expect_slot(sys.give_cap(d, image::notification_cap(n, 0, spec::CapReceive)), kNotificationSlot);
+        expect_slot(sys.give_cap(d, image::notification_cap(n, 0, spec::CapReceive)),
+                    kNotificationSlot);
         expect_slot(sys.give_cap(d, image::irq_handler_cap(h)), kIrqSlot);
         expect_slot(sys.give_cap(d, image::system_control_cap()), kPowerSlot);
-        sys.add_thread(d, {.name = "uart", .priority = 100, .entry = sys.load_elf(d, a.components[0])});
+        sys.add_thread(
+            d, {.name = "uart", .priority = 100, .entry = sys.load_elf(d, a.components[0])});
         sys.pack(a.kernel, a.out);
     });
 }

@@ -17,10 +17,12 @@ int main(int argc, char** argv) {
         sys.map(high, counters, base::VirtAddr{kCountersIpa}, image::kRead);
         sys.map(low, counters, base::VirtAddr{kCountersIpa}, image::kRead | image::kWrite);
         using test_system::expect_slot;
-        expect_slot(sys.give_cap(high, image::notification_cap(n, 0, spec::CapReceive)), kNotificationSlot);
+        expect_slot(sys.give_cap(high, image::notification_cap(n, 0, spec::CapReceive)),
+                    kNotificationSlot);
         expect_slot(sys.give_cap(high, image::irq_handler_cap(h)), kIrqSlot);
         expect_slot(sys.give_cap(high, image::system_control_cap()), kPowerSlot);
-        sys.add_thread(high, {.name = "high", .priority = 200, .entry = sys.load_elf(high, a.components[0])});
+        sys.add_thread(
+            high, {.name = "high", .priority = 200, .entry = sys.load_elf(high, a.components[0])});
         const auto spin = sys.load_elf(low, a.components[1]);
         sys.add_thread(low, {.name = "spin0", .priority = 10, .entry = spin, .arg = 0});
         sys.add_thread(low, {.name = "spin1", .priority = 10, .entry = spin, .arg = 1});

@@ -41,7 +41,8 @@ inline int run(int argc, char** argv, size_t components,
         return 2;
     }
     Args args{argv[1], argv[2], {}};
-    for (int i = 3; i < argc; ++i) args.components.emplace_back(argv[i]);
+    for (int i = 3; i < argc; ++i)
+        args.components.emplace_back(argv[i]);
     try {
         build(args);
     } catch (const std::exception& e) {

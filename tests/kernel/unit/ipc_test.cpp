@@ -21,7 +21,8 @@ TEST_F(Ipc, CallToWaitingReceiverAndReply) {
     EXPECT_EQ(client->state, ThreadState::BlockedOnReply);
     EXPECT_EQ(server->state, ThreadState::Ready);
     EXPECT_EQ(server->context.x[1], 0x1234u);
-    for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i) EXPECT_EQ(server->context.x[2 + i], 100 + i);
+    for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
+        EXPECT_EQ(server->context.x[2 + i], 100 + i);
     EXPECT_EQ(kernel::scheduler().choose(&idle_), server);
 
     set_mrs(server, 200);
@@ -70,7 +71,8 @@ TEST_F(Ipc, FaultMessageLeavesRegistersAlone) {
     auto* faulty = thread(10);
     set_mrs(faulty, 500);
     faulty->in_fault = true;
-    for (uint64_t i = 0; i < 5; ++i) faulty->fault_message[i] = 900 + i;
+    for (uint64_t i = 0; i < 5; ++i)
+        faulty->fault_message[i] = 900 + i;
     ipc::receive(handler, &ep);
     ipc::send(faulty, &ep, 3, true);
     EXPECT_EQ(handler->context.x[1], 3u);

@@ -24,13 +24,15 @@ protected:
         return &t;
     }
     static void set_mrs(kernel::Thread* t, uint64_t base) {
-        for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i) t->context.x[2 + i] = base + i;
+        for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
+            t->context.x[2 + i] = base + i;
     }
     static call_abi::Status status(const kernel::Thread* t) {
         return static_cast<call_abi::Status>(t->context.x[0]);
     }
     void TearDown() override {
-        for (auto& t : threads_) kernel::scheduler().remove(&t);
+        for (auto& t : threads_)
+            kernel::scheduler().remove(&t);
     }
 
     std::deque<kernel::Thread> threads_; // stable addresses

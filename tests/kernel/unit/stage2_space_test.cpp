@@ -25,7 +25,9 @@ uint64_t leaf(const kernel::Stage2Space& s, uint64_t ipa, int* level = nullptr) 
     return l3[(ipa >> 12) & 511];
 }
 
-uint64_t address(uint64_t desc) { return desc & 0x0000fffffffff000ull; }
+uint64_t address(uint64_t desc) {
+    return desc & 0x0000fffffffff000ull;
+}
 
 TEST(Stage2Space, BlocksWhereAlignedPagesElsewhere) {
     kernel::Stage2Space s;

@@ -11,7 +11,9 @@ std::map<std::string, Board>& boards() {
 }
 } // namespace
 
-void BoardRegistry::add(const Board& board) { boards()[board.name] = board; }
+void BoardRegistry::add(const Board& board) {
+    boards()[board.name] = board;
+}
 
 const Board* BoardRegistry::find(const std::string& name) {
     auto it = boards().find(name);
@@ -20,7 +22,8 @@ const Board* BoardRegistry::find(const std::string& name) {
 
 std::vector<std::string> BoardRegistry::names() {
     std::vector<std::string> out;
-    for (const auto& [name, board] : boards()) out.push_back(name);
+    for (const auto& [name, board] : boards())
+        out.push_back(name);
     return out;
 }
 

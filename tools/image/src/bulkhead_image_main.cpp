@@ -37,7 +37,8 @@ int inspect(const std::string& path) {
     const spec::SpecView view(spec_segment->data.data());
     std::cout << "board " << view.board().name << ", spec at 0x" << std::hex << info.spec_phys
               << std::dec << " (" << view.header().total_size << " bytes)\n";
-    for (const auto& d : view.domains()) std::cout << "domain " << d.name << ": " << d.cap_count << " slots\n";
+    for (const auto& d : view.domains())
+        std::cout << "domain " << d.name << ": " << d.cap_count << " slots\n";
     for (const auto& t : view.threads())
         std::cout << "thread " << t.name << " domain " << t.domain << " prio " << t.priority
                   << " entry 0x" << std::hex << t.entry << std::dec << "\n";
@@ -52,7 +53,8 @@ int main(int argc, char** argv) {
     try {
         const std::string cmd = argc > 1 ? argv[1] : "";
         if (cmd == "boards") {
-            for (const auto& n : image::BoardRegistry::names()) std::cout << n << "\n";
+            for (const auto& n : image::BoardRegistry::names())
+                std::cout << n << "\n";
             return 0;
         }
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);

@@ -50,7 +50,8 @@ ElfImage read_elf(const std::string& path) {
         for (unsigned i = 0; i < eh.e_phnum; ++i) {
             Elf64_Phdr ph;
             std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
-            if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr + size <= ph.p_vaddr + ph.p_filesz)
+            if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr &&
+                vaddr + size <= ph.p_vaddr + ph.p_filesz)
                 return ph.p_offset + (vaddr - ph.p_vaddr);
         }
         throw fail("dynamic data outside the file's segments");
@@ -76,8 +77,8 @@ ElfImage read_elf(const std::string& path) {
         for (uint64_t off = 0; off < rela_size; off += sizeof(Elf64_Rela)) {
             Elf64_Rela r;
             std::memcpy(&r, bytes.data() + at + off, sizeof r);
-            image.relocations.push_back(ElfRelocation{r.r_offset, static_cast<uint32_t>(ELF64_R_TYPE(r.r_info)),
-                                                      r.r_addend});
+            image.relocations.push_back(ElfRelocation{
+                r.r_offset, static_cast<uint32_t>(ELF64_R_TYPE(r.r_info)), r.r_addend});
         }
     }
     return image;
@@ -88,7 +89,8 @@ void relocate(ElfImage& image, uint64_t base, const std::string& what) {
     for (const ElfRelocation& r : image.relocations) {
         if (r.type == R_AARCH64_NONE) continue;
         if (r.type != R_AARCH64_RELATIVE)
-            throw std::runtime_error(what + ": unsupported relocation type " + std::to_string(r.type));
+            throw std::runtime_error(what + ": unsupported relocation type " +
+                                     std::to_string(r.type));
         bool applied = false;
         for (ElfSegment& s : image.segments) {
             if (r.offset >= s.vaddr && r.offset + 8 <= s.vaddr + s.data.size()) {
@@ -98,8 +100,7 @@ void relocate(ElfImage& image, uint64_t base, const std::string& what) {
                 break;
             }
         }
-        if (!applied)
-            throw std::runtime_error(what + ": relocation outside initialised data");
+        if (!applied) throw std::runtime_error(what + ": relocation outside initialised data");
     }
     for (ElfSegment& s : image.segments) {
         s.vaddr += base;

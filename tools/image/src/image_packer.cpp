@@ -22,8 +22,7 @@ void patch_boot_info(ElfImage& kernel, const spec::BootInfo& info) {
     for (ElfSegment& s : kernel.segments) {
         if (at >= s.paddr && at + sizeof info <= s.paddr + s.data.size()) {
             uint8_t* p = s.data.data() + (at - s.paddr);
-            if (std::memcmp(p, spec::kBootInfoMagic, sizeof spec::kBootInfoMagic) != 0)
-                break;
+            if (std::memcmp(p, spec::kBootInfoMagic, sizeof spec::kBootInfoMagic) != 0) break;
             std::memcpy(p, &info, sizeof info);
             return;
         }

@@ -18,18 +18,29 @@ template <size_t N> void copy_name(char (&dst)[N], const std::string& src) {
 
 uint32_t count(const SystemDescription& s, spec::Table t) {
     size_t caps = 0;
-    for (const auto& d : s.domains) caps += d.caps.size();
+    for (const auto& d : s.domains)
+        caps += d.caps.size();
     switch (t) {
-    case spec::Table::Board: return 1;
-    case spec::Table::Domains: return static_cast<uint32_t>(s.domains.size());
-    case spec::Table::Threads: return static_cast<uint32_t>(s.threads.size());
-    case spec::Table::Endpoints: return static_cast<uint32_t>(s.endpoints.size());
-    case spec::Table::Notifications: return static_cast<uint32_t>(s.notifications.size());
-    case spec::Table::IrqHandlers: return static_cast<uint32_t>(s.irq_handlers.size());
-    case spec::Table::Regions: return static_cast<uint32_t>(s.regions.size());
-    case spec::Table::Mappings: return static_cast<uint32_t>(s.mappings.size());
-    case spec::Table::Caps: return static_cast<uint32_t>(caps);
-    case spec::Table::Count: break;
+    case spec::Table::Board:
+        return 1;
+    case spec::Table::Domains:
+        return static_cast<uint32_t>(s.domains.size());
+    case spec::Table::Threads:
+        return static_cast<uint32_t>(s.threads.size());
+    case spec::Table::Endpoints:
+        return static_cast<uint32_t>(s.endpoints.size());
+    case spec::Table::Notifications:
+        return static_cast<uint32_t>(s.notifications.size());
+    case spec::Table::IrqHandlers:
+        return static_cast<uint32_t>(s.irq_handlers.size());
+    case spec::Table::Regions:
+        return static_cast<uint32_t>(s.regions.size());
+    case spec::Table::Mappings:
+        return static_cast<uint32_t>(s.mappings.size());
+    case spec::Table::Caps:
+        return static_cast<uint32_t>(caps);
+    case spec::Table::Count:
+        break;
     }
     return 0;
 }
@@ -51,7 +62,8 @@ private:
 uint64_t spec_size(const SystemDescription& system) {
     uint64_t size = sizeof(spec::Header);
     for (uint32_t t = 0; t < spec::kTableCount; ++t)
-        size += (uint64_t{count(system, static_cast<spec::Table>(t))} * spec::kRecordSizes[t] + 7) & ~7ull;
+        size += (uint64_t{count(system, static_cast<spec::Table>(t))} * spec::kRecordSizes[t] + 7) &
+                ~7ull;
     return size + sizeof(spec::Trailer);
 }
 
@@ -97,7 +109,8 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         d.cap_first = cap_index;
         d.cap_count = static_cast<uint32_t>(s.domains[i].caps.size());
         out.put(at(spec::Table::Domains, i), d);
-        for (const spec::Cap& c : s.domains[i].caps) out.put(at(spec::Table::Caps, cap_index++), c);
+        for (const spec::Cap& c : s.domains[i].caps)
+            out.put(at(spec::Table::Caps, cap_index++), c);
     }
     for (size_t i = 0; i < s.threads.size(); ++i) {
         const ThreadDesc& t = s.threads[i];
@@ -144,7 +157,8 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
     const spec::Verdict v = spec::validate(out.bytes().data(), total);
     if (!v.ok) {
         std::string msg = std::string("system spec invalid: ") + v.what;
-        if (v.where[0] != '\0') msg += std::string(" [") + v.where + " record " + std::to_string(v.index) + "]";
+        if (v.where[0] != '\0')
+            msg += std::string(" [") + v.where + " record " + std::to_string(v.index) + "]";
         throw std::runtime_error(msg);
     }
     return std::move(out.bytes());

@@ -17,7 +17,9 @@ constexpr uint64_t kPage = 4096;
 constexpr uint64_t kStackAreaBase = 0x7000'0000;
 constexpr uint64_t kStackSlot = 0x10'0000;
 
-uint64_t page_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
+uint64_t page_up(uint64_t v) {
+    return (v + kPage - 1) & ~(kPage - 1);
+}
 
 template <class Id> void check(const char* what, Id id, size_t count) {
     if (id.index >= count)
@@ -42,7 +44,9 @@ spec::Cap system_control_cap() {
     return spec::Cap{static_cast<uint32_t>(spec::CapType::SystemControl), 0, 0, spec::CapAll, 0};
 }
 
-SystemBuilder::SystemBuilder(const Board& board) { system_.board = board; }
+SystemBuilder::SystemBuilder(const Board& board) {
+    system_.board = board;
+}
 
 DomainId SystemBuilder::add_domain(const std::string& name) {
     DomainDesc d;
@@ -66,7 +70,8 @@ IrqHandlerId SystemBuilder::add_irq_handler(uint32_t irq, NotificationId n, uint
                                             bool edge) {
     check("notification", n, system_.notifications.size());
     for (const auto& h : system_.irq_handlers)
-        if (h.irq == irq) throw std::runtime_error("IRQ " + std::to_string(irq) + " has two handlers");
+        if (h.irq == irq)
+            throw std::runtime_error("IRQ " + std::to_string(irq) + " has two handlers");
     system_.irq_handlers.push_back(IrqHandlerDesc{irq, n.index, badge, edge});
     return IrqHandlerId{static_cast<uint32_t>(system_.irq_handlers.size() - 1)};
 }
@@ -88,7 +93,8 @@ RegionId SystemBuilder::add_ram_at(const std::string& name, base::PhysRange rang
     if (!range.base.aligned(kPage))
         throw std::runtime_error("region '" + name + "' not page aligned");
     if (!system_.board.ram.contains(base::PhysRange{range.base, page_up(range.size)}))
-        throw std::runtime_error("region '" + name + "' is not in " + system_.board.name + "'s RAM");
+        throw std::runtime_error("region '" + name + "' is not in " + system_.board.name +
+                                 "'s RAM");
     const RegionId id = add_ram(name, range.size, std::move(contents));
     system_.regions[id.index].fixed = range.base;
     return id;
@@ -99,7 +105,8 @@ RegionId SystemBuilder::add_device(const std::string& name, base::PhysRange rang
         throw std::runtime_error("device region '" + name + "' not page aligned");
     for (const auto& r : system_.regions)
         if (r.kind == spec::RegionKind::Device &&
-            base::PhysRange{*r.fixed, r.size}.overlaps(base::PhysRange{range.base, page_up(range.size)}))
+            base::PhysRange{*r.fixed, r.size}.overlaps(
+                base::PhysRange{range.base, page_up(range.size)}))
             throw std::runtime_error("device region '" + name + "' overlaps '" + r.name +
                                      "' (share the region instead)");
     RegionDesc r;

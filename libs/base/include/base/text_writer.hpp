@@ -19,7 +19,8 @@ public:
     explicit constexpr TextWriter(Sink sink) : sink_(sink) {}
 
     TextWriter& operator<<(const char* s) {
-        while (*s != '\0') put(*s++);
+        while (*s != '\0')
+            put(*s++);
         return *this;
     }
     TextWriter& operator<<(char c) {
@@ -30,8 +31,10 @@ public:
         put('0');
         put('x');
         int shift = 60;
-        while (shift > 0 && ((h.value >> shift) & 0xf) == 0) shift -= 4;
-        for (; shift >= 0; shift -= 4) put("0123456789abcdef"[(h.value >> shift) & 0xf]);
+        while (shift > 0 && ((h.value >> shift) & 0xf) == 0)
+            shift -= 4;
+        for (; shift >= 0; shift -= 4)
+            put("0123456789abcdef"[(h.value >> shift) & 0xf]);
         return *this;
     }
     TextWriter& operator<<(Dec d) {
@@ -41,7 +44,8 @@ public:
             buf[n++] = static_cast<char>('0' + d.value % 10);
             d.value /= 10;
         } while (d.value != 0);
-        while (n > 0) put(buf[--n]);
+        while (n > 0)
+            put(buf[--n]);
         return *this;
     }
 

@@ -37,7 +37,9 @@ private:
     uint32_t slot_;
 };
 
-inline Status reply(Message& m) { return kernel_call(Call::Reply, 0, 0, m).status; }
+inline Status reply(Message& m) {
+    return kernel_call(Call::Reply, 0, 0, m).status;
+}
 
 class NotificationCap {
 public:
@@ -87,7 +89,9 @@ private:
     uint32_t slot_;
 };
 
-inline void yield() { kernel_call(Call::Yield); }
+inline void yield() {
+    kernel_call(Call::Yield);
+}
 [[noreturn]] inline void exit() {
     kernel_call(Call::Exit);
     for (;;) {

@@ -12,15 +12,15 @@ inline constexpr unsigned kMessageRegisters = 6;
 inline constexpr unsigned kDebugWriteMax = 56; // bytes DebugWrite carries in x1..x7
 
 enum class Call : uint64_t {
-    Call = 0,         // x0 ep slot, MRs -> blocks for the reply; MRs = reply
-    ReplyRecv = 1,    // reply to the current caller (if any), then Recv on x0
-    Send = 2,         // x0 ep slot, MRs; blocks until a receiver takes it
-    Recv = 3,         // x0 ep slot -> x1 badge, MRs (or Status::Notified, x1 bits)
-    Reply = 4,        // MRs to the current caller
-    Signal = 5,       // x0 notification slot
-    Wait = 6,         // x0 notification slot -> x1 bits
-    Poll = 7,         // x0 notification slot -> x1 bits (0: none), never blocks
-    IrqAck = 8,       // x0 irq handler slot: unmask the line again
+    Call = 0,      // x0 ep slot, MRs -> blocks for the reply; MRs = reply
+    ReplyRecv = 1, // reply to the current caller (if any), then Recv on x0
+    Send = 2,      // x0 ep slot, MRs; blocks until a receiver takes it
+    Recv = 3,      // x0 ep slot -> x1 badge, MRs (or Status::Notified, x1 bits)
+    Reply = 4,     // MRs to the current caller
+    Signal = 5,    // x0 notification slot
+    Wait = 6,      // x0 notification slot -> x1 bits
+    Poll = 7,      // x0 notification slot -> x1 bits (0: none), never blocks
+    IrqAck = 8,    // x0 irq handler slot: unmask the line again
     ThreadSuspend = 9,
     ThreadResume = 10,
     Yield = 11,
@@ -33,14 +33,14 @@ enum class Call : uint64_t {
 
 enum class Status : uint64_t {
     Ok = 0,
-    Notified = 1,      // Recv woke for the bound notification, x1 = its bits
-    InvalidSlot = 2,   // no such slot in the caller's table, or it is empty
-    WrongType = 3,     // the slot holds another kind of capability
-    NoRights = 4,      // the capability lacks the right for this call
+    Notified = 1,    // Recv woke for the bound notification, x1 = its bits
+    InvalidSlot = 2, // no such slot in the caller's table, or it is empty
+    WrongType = 3,   // the slot holds another kind of capability
+    NoRights = 4,    // the capability lacks the right for this call
     InvalidArgument = 5,
-    InvalidCall = 6,   // unknown call number or not in this build
-    NoCaller = 7,      // Reply with nobody waiting for one
-    Interrupted = 8,   // the thread was suspended while blocked
+    InvalidCall = 6, // unknown call number or not in this build
+    NoCaller = 7,    // Reply with nobody waiting for one
+    Interrupted = 8, // the thread was suspended while blocked
 };
 
 // Fault messages arrive on the fault endpoint like a Call: x1 = the thread's fault

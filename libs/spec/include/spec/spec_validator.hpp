@@ -11,11 +11,11 @@ namespace spec {
 
 struct Verdict {
     bool ok = true;
-    const char* what = "";   // what is wrong, as a sentence fragment
-    const char* where = "";  // table name, or "" for framing problems
-    uint32_t index = kNone;  // record index within `where`, if any
-    uint64_t value = 0;      // the offending value, if useful
-    uint64_t expected = 0;   // what was expected instead, if useful
+    const char* what = "";  // what is wrong, as a sentence fragment
+    const char* where = ""; // table name, or "" for framing problems
+    uint32_t index = kNone; // record index within `where`, if any
+    uint64_t value = 0;     // the offending value, if useful
+    uint64_t expected = 0;  // what was expected instead, if useful
 };
 
 // `available` is how many bytes of spec the loaded image really holds.

@@ -81,8 +81,8 @@ struct Thread {
     uint32_t priority; // 0 (lowest) .. 255
     uint64_t entry;    // IPA of the first instruction
     uint64_t stack_top;
-    uint64_t arg;             // x0 at start
-    uint32_t fault_endpoint;  // endpoint index or kNone
+    uint64_t arg;            // x0 at start
+    uint32_t fault_endpoint; // endpoint index or kNone
     uint32_t bound_notification;
     uint64_t fault_badge;
     uint32_t flags; // ThreadFlags
@@ -167,7 +167,9 @@ struct Limits {
 };
 inline constexpr Limits kKernelLimits{};
 
-template <class T> constexpr uint32_t record_size() { return static_cast<uint32_t>(sizeof(T)); }
+template <class T> constexpr uint32_t record_size() {
+    return static_cast<uint32_t>(sizeof(T));
+}
 
 // Record size of each table, in spec::Table order.
 inline constexpr uint32_t kRecordSizes[kTableCount] = {

@@ -16,7 +16,7 @@ struct Board {
     base::PhysRange ram;         // all of the board's RAM
     base::PhysRange kernel_pool; // where the kernel, the spec and component memory go
     base::PhysAddr gicd, gicc, gich, gicv;
-    base::PhysAddr uart;         // kernel debug console (PL011)
+    base::PhysAddr uart; // kernel debug console (PL011)
     uint32_t uart_irq = 0;
     uint32_t hyp_timer_irq = 26;
     uint32_t virt_timer_irq = 27;

@@ -12,7 +12,7 @@ struct ElfSegment {
     uint64_t vaddr = 0;
     uint64_t paddr = 0;
     uint64_t memsz = 0;
-    uint32_t flags = 0; // PF_R/PF_W/PF_X
+    uint32_t flags = 0;        // PF_R/PF_W/PF_X
     std::vector<uint8_t> data; // file contents (filesz bytes)
 };
 
@@ -24,8 +24,8 @@ struct ElfRelocation {
 
 struct ElfImage {
     uint64_t entry = 0;
-    bool position_independent = false; // ET_DYN: may be placed anywhere
-    std::vector<ElfSegment> segments;  // PT_LOAD only
+    bool position_independent = false;      // ET_DYN: may be placed anywhere
+    std::vector<ElfSegment> segments;       // PT_LOAD only
     std::vector<ElfRelocation> relocations; // from PT_DYNAMIC's DT_RELA table
 };
 

@@ -22,12 +22,24 @@
 
 namespace image {
 
-struct DomainId { uint32_t index; };
-struct ThreadId { uint32_t index; };
-struct EndpointId { uint32_t index; };
-struct NotificationId { uint32_t index; };
-struct IrqHandlerId { uint32_t index; };
-struct RegionId { uint32_t index; };
+struct DomainId {
+    uint32_t index;
+};
+struct ThreadId {
+    uint32_t index;
+};
+struct EndpointId {
+    uint32_t index;
+};
+struct NotificationId {
+    uint32_t index;
+};
+struct IrqHandlerId {
+    uint32_t index;
+};
+struct RegionId {
+    uint32_t index;
+};
 
 inline constexpr uint32_t kRead = spec::RightRead;
 inline constexpr uint32_t kWrite = spec::RightWrite;
