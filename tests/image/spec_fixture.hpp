@@ -23,6 +23,7 @@ inline image::SystemBuilder small_system() {
     sys.add_irq_handler(33, n, 1);
     const auto code = sys.add_ram("code", 8192, {0xaa, 0xbb});
     sys.map(a, code, base::VirtAddr{0x400000}, image::kRead | image::kExecute);
+    sys.map(b, code, base::VirtAddr{0x400000}, image::kRead | image::kExecute);
     const auto shared = sys.add_ram("shared", 4 << 20);
     sys.map(a, shared, base::VirtAddr{0x1000000}, image::kRead | image::kWrite);
     sys.map(b, shared, base::VirtAddr{0x2000000}, image::kRead);

@@ -88,7 +88,7 @@ TEST(SpecValidator, AddressChecks) {
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "runs past the end of its region");
 
     b = good();
-    record<spec::Mapping>(b, spec::Table::Mappings, 3)->cacheability =
+    record<spec::Mapping>(b, spec::Table::Mappings, 4)->cacheability =
         static_cast<uint32_t>(spec::Cacheability::WriteBack); // the UART, cacheable
     reseal(b);
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "device region mapped cacheable");
@@ -144,6 +144,28 @@ TEST(SpecValidator, ThreadsPinnedToExistingCores) {
     const auto v = spec::validate(b.data(), b.size());
     EXPECT_STREQ(v.what, "pinned to a CPU the board does not have");
     EXPECT_EQ(v.index, 1u);
+}
+
+} // namespace
+
+namespace {
+
+TEST(SpecValidator, MappingsAndThreadsMakeSense) {
+    auto b = good();
+    record<spec::Mapping>(b, spec::Table::Mappings, 2)->ipa = 0x400000; // onto the code
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "overlaps another mapping in its domain");
+
+    b = good();
+    record<spec::Thread>(b, spec::Table::Threads, 0)->entry = 0x1000000; // shared data, RW
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what,
+                 "entry point not in an executable mapping");
+
+    b = good();
+    record<spec::Thread>(b, spec::Table::Threads, 0)->stack_top = 0x402000; // top of code
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "stack not in a writable mapping");
 }
 
 } // namespace

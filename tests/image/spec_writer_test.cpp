@@ -43,7 +43,7 @@ TEST(SpecWriter, RecordsRoundTrip) {
     EXPECT_EQ(v.threads()[1].priority, 60u);
     EXPECT_EQ(v.irq_handlers()[0].irq, 33u);
     EXPECT_EQ(v.regions()[0].init_size, 2u);
-    EXPECT_EQ(v.mappings().size(), 6u); // 4 explicit + 2 stacks
+    EXPECT_EQ(v.mappings().size(), 7u); // 5 explicit + 2 stacks
 }
 
 TEST(SpecWriter, EveryByteIsCoveredByTheChecksum) {

@@ -98,6 +98,15 @@ Verdict check_board(const Board& b) {
     return {};
 }
 
+// Does `domain` map [ipa, ipa + size) with all of `rights`?
+bool mapped_with(const SpecView& s, uint32_t domain, uint64_t ipa, uint64_t size, uint32_t rights) {
+    for (const Mapping& m : s.mappings())
+        if (m.domain == domain && ipa >= m.ipa && ipa - m.ipa + size <= m.size &&
+            (m.rights & rights) == rights)
+            return true;
+    return false;
+}
+
 Verdict check_records(const SpecView& s) {
     const Board& board = s.board();
     const auto domains = s.domains().size();
@@ -182,6 +191,11 @@ Verdict check_records(const SpecView& s) {
         if (r.kind == static_cast<uint32_t>(RegionKind::Device) &&
             m.cacheability != static_cast<uint32_t>(Cacheability::Device))
             return fail_at(Table::Mappings, i, "device region mapped cacheable", m.region);
+        for (uint32_t j = 0; j < i; ++j) {
+            const Mapping& o = s.mappings()[j];
+            if (o.domain == m.domain && m.ipa < o.ipa + o.size && o.ipa < m.ipa + m.size)
+                return fail_at(Table::Mappings, i, "overlaps another mapping in its domain", m.ipa);
+        }
     }
     for (uint32_t i = 0; i < caps; ++i) {
         const Cap& c = s.caps()[i];
@@ -210,6 +224,14 @@ Verdict check_records(const SpecView& s) {
         if (c.object >= limit) return fail_at(Table::Caps, i, "no such object", c.object);
         if (c.rights == 0 || c.rights > CapAll)
             return fail_at(Table::Caps, i, "bad rights", c.rights);
+    }
+    // A thread must start on code it may execute, with a stack it may write.
+    for (uint32_t i = 0; i < s.threads().size(); ++i) {
+        const Thread& t = s.threads()[i];
+        if (!mapped_with(s, t.domain, t.entry, 4, RightExecute))
+            return fail_at(Table::Threads, i, "entry point not in an executable mapping", t.entry);
+        if (!mapped_with(s, t.domain, t.stack_top - 16, 16, RightRead | RightWrite))
+            return fail_at(Table::Threads, i, "stack not in a writable mapping", t.stack_top);
     }
     return {};
 }

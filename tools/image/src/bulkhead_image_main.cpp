@@ -35,15 +35,44 @@ int inspect(const std::string& path) {
         return 1;
     }
     const spec::SpecView view(spec_segment->data.data());
-    std::cout << "board " << view.board().name << ", spec at 0x" << std::hex << info.spec_phys
-              << std::dec << " (" << view.header().total_size << " bytes)\n";
-    for (const auto& d : view.domains())
-        std::cout << "domain " << d.name << ": " << d.cap_count << " slots\n";
-    for (const auto& t : view.threads())
-        std::cout << "thread " << t.name << " domain " << t.domain << " prio " << t.priority
-                  << " entry 0x" << std::hex << t.entry << std::dec << "\n";
-    for (const auto& r : view.regions())
-        std::cout << "region 0x" << std::hex << r.phys << " size 0x" << r.size << std::dec << "\n";
+    static const char* const kCapNames[] = {"null", "endpoint", "notification", "irq-handler",
+                                            "thread", "system-control", "vcpu"};
+    std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
+              << ", spec at 0x" << info.spec_phys << std::dec << " ("
+              << view.header().total_size << " bytes)\n";
+    for (uint32_t d = 0; d < view.domains().size(); ++d) {
+        const auto& dom = view.domains()[d];
+        std::cout << "domain " << d << " " << dom.name << "\n";
+        for (uint32_t c = 1; c < dom.cap_count; ++c) {
+            const auto& cap = view.caps()[dom.cap_first + c];
+            std::cout << "  slot " << c << ": " << kCapNames[cap.type < 7 ? cap.type : 0] << " "
+                      << cap.object << " badge 0x" << std::hex << cap.badge << std::dec
+                      << " rights " << cap.rights << "\n";
+        }
+        for (const auto& m : view.mappings()) {
+            if (m.domain != d) continue;
+            const auto& r = view.regions()[m.region];
+            std::cout << "  map 0x" << std::hex << m.ipa << "..0x" << m.ipa + m.size << " -> 0x"
+                      << r.phys + m.offset << std::dec << " " << ((m.rights & 1) ? "r" : "-")
+                      << ((m.rights & 2) ? "w" : "-") << ((m.rights & 4) ? "x" : "-")
+                      << (m.cacheability == 1 ? " device" : "") << "\n";
+        }
+        for (uint32_t t = 0; t < view.threads().size(); ++t) {
+            const auto& th = view.threads()[t];
+            if (th.domain != d) continue;
+            std::cout << "  thread " << t << " " << th.name << " prio " << th.priority
+                      << " entry 0x" << std::hex << th.entry << " stack 0x" << th.stack_top
+                      << std::dec;
+            if (th.fault_endpoint != spec::kNone)
+                std::cout << " fault-ep " << th.fault_endpoint << " badge " << th.fault_badge;
+            if (th.bound_notification != spec::kNone)
+                std::cout << " bound " << th.bound_notification;
+            std::cout << "\n";
+        }
+    }
+    for (const auto& h : view.irq_handlers())
+        std::cout << "irq " << h.irq << " -> notification " << h.notification << " badge 0x"
+                  << std::hex << h.badge << std::dec << "\n";
     return 0;
 }
 
