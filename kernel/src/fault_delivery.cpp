@@ -45,6 +45,8 @@ const char* kind_name(call_abi::FaultKind k) {
         return "undefined instruction";
     case call_abi::FaultKind::Alignment:
         return "alignment";
+    case call_abi::FaultKind::Capability:
+        return "capability";
     case call_abi::FaultKind::Other:
         break;
     }
@@ -52,6 +54,25 @@ const char* kind_name(call_abi::FaultKind k) {
 }
 
 } // namespace
+
+void deliver_cap_fault(Thread* t, uint64_t slot, uint64_t call) {
+    if (!t->cap_faults) return;
+    if (t->fault_endpoint == nullptr) {
+        log() << "fault: thread " << t->name << " (" << Dec{t->index}
+              << "): capability fault, slot " << Dec{slot} << " call " << Dec{call}
+              << "; no fault endpoint, thread stopped\n";
+        scheduler().remove(t);
+        t->state = ThreadState::Inactive;
+        return;
+    }
+    t->in_fault = true;
+    t->fault_message[0] = static_cast<uint64_t>(call_abi::FaultKind::Capability);
+    t->fault_message[1] = slot;
+    t->fault_message[2] = call;
+    t->fault_message[3] = t->context.elr;
+    t->fault_message[4] = t->index;
+    ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+}
 
 void deliver_fault(Thread* t, uint64_t esr, uint64_t far) {
     const call_abi::FaultKind kind = classify(esr);

@@ -3,6 +3,7 @@
 #include "syscalls.hpp"
 
 #include "console.hpp"
+#include "fault_delivery.hpp"
 #include "gic_v2.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
@@ -18,13 +19,20 @@ void set_status(Thread* t, Status s) {
     t->context.x[0] = static_cast<uint64_t>(s);
 }
 
+// A capability lookup failed: the error code, and for cap-faulting threads a fault.
+void lookup_failed(Thread* t, Status s) {
+    const uint64_t slot = t->context.x[0];
+    set_status(t, s);
+    deliver_cap_fault(t, slot, t->context.x[8]);
+}
+
 template <class Object>
 Object* object_for(Thread* t, CapType type, uint32_t rights, Object* table,
                    const Capability** cap_out = nullptr) {
     Status status;
     const Capability* cap = lookup_cap(*t->domain, t->context.x[0], type, rights, status);
     if (cap == nullptr) {
-        set_status(t, status);
+        lookup_failed(t, status);
         return nullptr;
     }
     if (cap_out != nullptr) *cap_out = cap;
@@ -139,7 +147,7 @@ void system_off(Thread* t) {
     Status status;
     if (lookup_cap(*t->domain, t->context.x[0], CapType::SystemControl, spec::CapSend, status) ==
         nullptr) {
-        set_status(t, status);
+        lookup_failed(t, status);
         return;
     }
     log() << "system: powered off by " << t->name << "\n";

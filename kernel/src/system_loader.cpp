@@ -114,6 +114,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         t.context.sp_el0 = st.stack_top;
         t.context.x[0] = st.arg;
         t.context.spsr = 0; // EL0t, interrupts unmasked
+        t.cap_faults = (st.flags & static_cast<uint32_t>(spec::ThreadFlags::CapFaults)) != 0;
         if (st.fault_endpoint != spec::kNone) {
             t.fault_endpoint = &o.endpoints[st.fault_endpoint];
             t.fault_badge = st.fault_badge;

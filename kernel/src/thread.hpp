@@ -43,6 +43,7 @@ struct Thread {
     uint8_t priority = 0;
     bool is_call = false;  // queued sender expects a reply
     bool in_fault = false; // blocked delivering a fault message (fault_message holds it)
+    bool cap_faults = false; // capability errors are faults (spec::ThreadFlags::CapFaults)
     uint32_t index = 0;
     uint32_t core = 0; // SMP: the core it is pinned to
     Domain* domain = nullptr;

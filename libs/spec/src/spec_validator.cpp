@@ -133,7 +133,7 @@ Verdict check_records(const SpecView& s) {
             return fail_at(Table::Threads, i, "entry or stack misaligned", t.entry);
         if (t.core >= board.cpu_count)
             return fail_at(Table::Threads, i, "pinned to a CPU the board does not have", t.core);
-        if (t.flags > static_cast<uint32_t>(ThreadFlags::StartSuspended))
+        if ((t.flags & ~kThreadFlagsAll) != 0)
             return fail_at(Table::Threads, i, "unknown flags", t.flags);
     }
     for (uint32_t i = 0; i < s.irq_handlers().size(); ++i) {

@@ -34,6 +34,13 @@ extern "C" void component_main(uint64_t act) {
         *reinterpret_cast<volatile uint32_t*>(reinterpret_cast<uintptr_t>(&component_main)) = 0;
         out() << "attacker: wrote its own code (isolation broken)\n";
         break;
+    case CapNotHeldFaults: {
+        Message m;
+        const Status s = EndpointCap(Slot{7}).call(m); // stops here until the handler replies
+        out() << "attacker: resumed after its capability fault with status "
+              << Dec{static_cast<uint64_t>(s)} << " (isolation broken)\n";
+        break;
+    }
     case InvokeCapsNotHeld: {
         Message m;
         const Status empty = EndpointCap(Slot{7}).call(m);

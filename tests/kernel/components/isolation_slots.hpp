@@ -8,10 +8,11 @@ enum Act : unsigned long {
     ExecuteData = 2,       // jump into its own data page (mapped execute-never)
     UndefinedInstruction = 3,
     WriteOwnCode = 4,      // its code is mapped read+execute only
-    InvokeCapsNotHeld = 5, // empty slot, wrong type: error codes, no fault
-    FaultWithoutHandler = 6,
+    CapNotHeldFaults = 5,  // a thread with cap faults on invokes an empty slot
+    InvokeCapsNotHeld = 6, // empty slot, wrong type...: error codes, no fault
+    FaultWithoutHandler = 7,
 };
-inline constexpr unsigned kFaultingActs = 4; // acts 1..4 reach the supervisor
+inline constexpr unsigned kFaultingActs = 5; // acts 1..5 reach the supervisor
 inline constexpr unsigned long kForeignAddress = 0x60400000;
 // attacker slots
 inline constexpr unsigned kAttackerNotificationSlot = 1; // a notification it holds

@@ -45,12 +45,13 @@ int main(int argc, char** argv) {
         sys.add_thread(
             attacker,
             {.name = "caps", .priority = 55, .entry = attacker_entry, .arg = InvokeCapsNotHeld});
-        for (unsigned long act = ReadForeignMemory; act <= WriteOwnCode; ++act) {
+        for (unsigned long act = ReadForeignMemory; act <= CapNotHeldFaults; ++act) {
             // Descending priorities keep the fault order fixed whatever the tick does.
             const auto t = sys.add_thread(attacker, {.name = "act" + std::to_string(act),
                                                      .priority = static_cast<uint32_t>(50 - act),
                                                      .entry = attacker_entry,
-                                                     .arg = act});
+                                                     .arg = act,
+                                                     .cap_faults = act == CapNotHeldFaults});
             sys.set_fault_endpoint(t, fault_ep, act);
         }
         sys.pack(a.kernel, a.out);

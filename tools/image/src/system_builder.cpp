@@ -172,6 +172,7 @@ ThreadId SystemBuilder::add_thread(DomainId d, const ThreadOptions& o) {
     t.stack_top = stack_base + stack;
     t.arg = o.arg;
     t.start_suspended = o.start_suspended;
+    t.cap_faults = o.cap_faults;
     t.core = o.core;
     system_.threads.push_back(std::move(t));
     return ThreadId{static_cast<uint32_t>(system_.threads.size() - 1)};

@@ -52,6 +52,10 @@ enum class FaultKind : uint64_t {
     UndefinedInstruction = 3,
     Alignment = 4,
     Other = 5,
+    // A capability the thread does not hold (threads with ThreadFlags::CapFaults):
+    // MR1 = slot, MR2 = call number, MR3 = PC after the svc. Replying resumes the
+    // thread, its call returning the error status.
+    Capability = 6,
 };
 
 } // namespace call_abi

@@ -73,7 +73,14 @@ struct Domain {
     uint32_t cap_count;
 };
 
-enum class ThreadFlags : uint32_t { None = 0, StartSuspended = 1 };
+enum class ThreadFlags : uint32_t {
+    None = 0,
+    StartSuspended = 1,
+    // Invoking a capability the thread does not hold (empty slot, wrong type, missing
+    // right) stops it with a fault message instead of only returning the error code.
+    CapFaults = 2,
+};
+inline constexpr uint32_t kThreadFlagsAll = 3;
 
 struct Thread {
     char name[16];

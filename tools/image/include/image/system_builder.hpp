@@ -52,6 +52,9 @@ struct ThreadOptions {
     uint64_t stack_size = 16 * 1024;
     uint64_t arg = 0;
     bool start_suspended = false;
+    // Capability errors stop the thread with a fault message (seL4's cap faults)
+    // instead of only returning an error code.
+    bool cap_faults = false;
     uint32_t core = 0; // CPU to pin the thread to (one core today)
 };
 

@@ -29,6 +29,7 @@ struct ThreadDesc {
     uint64_t fault_badge = 0;
     uint32_t bound_notification = spec::kNone;
     bool start_suspended = false;
+    bool cap_faults = false;
     uint32_t core = 0;
 };
 
