@@ -5,7 +5,6 @@
 
 #include <array>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace vmm {
@@ -46,9 +45,11 @@ TEST(Arm64Image, ParsesTheDebianHeader) {
 
 TEST(Arm64Image, ParsesTheRealGuestImageFile) {
 #ifdef BULKHEAD_GUEST_IMAGE_PATH
-    std::ifstream file(BULKHEAD_GUEST_IMAGE_PATH, std::ios::binary);
+    std::ifstream file(BULKHEAD_GUEST_IMAGE_PATH, std::ios::binary | std::ios::ate);
     ASSERT_TRUE(file) << BULKHEAD_GUEST_IMAGE_PATH;
-    std::vector<char> raw((std::istreambuf_iterator<char>(file)), {});
+    std::vector<char> raw(static_cast<std::size_t>(file.tellg()));
+    file.seekg(0);
+    file.read(raw.data(), static_cast<std::streamsize>(raw.size()));
     Arm64ImageHeader h;
     ASSERT_EQ(parse_arm64_image(std::as_bytes(std::span(raw)), h), ImageError::Ok);
     EXPECT_GE(h.image_size, raw.size()); // image_size includes BSS

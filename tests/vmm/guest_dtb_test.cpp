@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,10 +16,10 @@ namespace {
 using base::GuestPhysAddr;
 
 std::vector<std::byte> read_file(const char* path) {
-    std::ifstream file(path, std::ios::binary);
-    std::vector<char> raw((std::istreambuf_iterator<char>(file)), {});
-    std::vector<std::byte> out(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) out[i] = std::byte(raw[i]);
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    std::vector<std::byte> out(file ? static_cast<std::size_t>(file.tellg()) : 0);
+    file.seekg(0);
+    file.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
     return out;
 }
 
