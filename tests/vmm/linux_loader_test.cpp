@@ -83,18 +83,21 @@ struct LinuxLoaderTest : ::testing::Test {
                                    {"linux-initrd", initrd}});
 #endif
         ASSERT_TRUE(memory.add_region({GuestPhysAddr(kRamBase), kRamSize}, ram));
-        LinuxAddressConfig c;
-        c.linux_ram_base = c.linux_ram_paddr_base = kRamBase;
-        c.linux_ram_size = kRamSize;
-        c.dtb_addr = 0x43000000;
-        c.initrd_addr = 0x42000000;
-        c.initrd_max_size = 0x1000000;
-        ASSERT_EQ(guest_ram_layout(c, true, layout), LayoutError::Ok);
+        ASSERT_EQ(guest_ram_layout(address_config(0x1000000), true, layout), LayoutError::Ok);
         dtb_config.bootargs = "console=ttyAMA0";
         dtb_config.stdout_path = "/pl011@9000000";
         dtb_config.passthrough = passthrough;
         dtb_config.gicd = {GuestPhysAddr(0x8000000), 0x1000};
         dtb_config.gicc = {GuestPhysAddr(0x8010000), 0x2000};
+    }
+    static LinuxAddressConfig address_config(uint64_t initrd_max_size) {
+        LinuxAddressConfig c;
+        c.linux_ram_base = c.linux_ram_paddr_base = kRamBase;
+        c.linux_ram_size = kRamSize;
+        c.dtb_addr = 0x43000000;
+        c.initrd_addr = 0x42000000;
+        c.initrd_max_size = initrd_max_size;
+        return c;
     }
     std::byte* at(uint64_t ipa) { return ram.data() + (ipa - kRamBase); }
 };
@@ -166,13 +169,7 @@ TEST_F(LinuxLoaderTest, FilesLargerThanTheirRoomAreRefused) {
     std::vector<std::byte> small_scratch(4096); // the 1 MiB platform DTB does not fit
     EXPECT_EQ(load_linux(files, memory, layout, {}, dtb_config, small_scratch, log, boot),
               LoadError::TooLarge);
-    LinuxAddressConfig c;
-    c.linux_ram_base = c.linux_ram_paddr_base = kRamBase;
-    c.linux_ram_size = kRamSize;
-    c.dtb_addr = 0x43000000;
-    c.initrd_addr = 0x42000000;
-    c.initrd_max_size = 4096;
-    ASSERT_EQ(guest_ram_layout(c, true, layout), LayoutError::Ok);
+    ASSERT_EQ(guest_ram_layout(address_config(4096), true, layout), LayoutError::Ok);
     EXPECT_EQ(load_linux(files, memory, layout, {}, dtb_config, scratch, log, boot),
               LoadError::TooLarge);
     EXPECT_EQ(log.lines.back(), "vmm: cannot load initrd 'linux-initrd': does not fit");
