@@ -85,7 +85,8 @@ Error find(std::span<const std::byte> archive, std::string_view name, Entry& out
         const Error e = reader.next(entry);
         if (e != Error::Ok) return e;
         std::string_view n = entry.name;
-        if (n.substr(0, 2) == "./") n.remove_prefix(2);
+        // (no substr/starts_with: they pull in libstdc++'s out_of_range thrower)
+        if (n.size() >= 2 && n[0] == '.' && n[1] == '/') n.remove_prefix(2);
         if (n == name) {
             out = entry;
             return Error::Ok;
