@@ -26,7 +26,8 @@ public:
     void guest_eoi(unsigned index) { lrs.at(index).reset(); }
     [[nodiscard]] unsigned in_use() const {
         unsigned n = 0;
-        for (const auto& lr : lrs) n += lr.has_value() ? 1 : 0;
+        for (const auto& lr : lrs)
+            n += lr.has_value() ? 1 : 0;
         return n;
     }
 };

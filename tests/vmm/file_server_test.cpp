@@ -18,8 +18,8 @@ constexpr fileserver::Badge kOther = 2;
 constexpr fileserver::Badge kStranger = 3;
 
 struct FileServerTest : ::testing::Test {
-    std::vector<std::byte> archive = test::make_newc(
-        {{"linux", "0123456789abcdef"}, {"linux-dtb", "DTB"}, {"etc", "", 040755}});
+    std::vector<std::byte> archive =
+        test::make_newc({{"linux", "0123456789abcdef"}, {"linux-dtb", "DTB"}, {"etc", "", 040755}});
     std::vector<std::byte> vm_port = std::vector<std::byte>(8);
     std::vector<std::byte> other_port = std::vector<std::byte>(64);
     FileServer fs{archive};

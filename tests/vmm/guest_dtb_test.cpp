@@ -26,7 +26,8 @@ std::vector<std::byte> read_file(const char* path) {
 std::string string_prop(const void* fdt, const char* path, const char* name) {
     const int node = fdt_path_offset(fdt, path);
     int len = 0;
-    const auto* v = static_cast<const char*>(node < 0 ? nullptr : fdt_getprop(fdt, node, name, &len));
+    const auto* v =
+        static_cast<const char*>(node < 0 ? nullptr : fdt_getprop(fdt, node, name, &len));
     return v == nullptr ? std::string("<missing>") : std::string(v, static_cast<std::size_t>(len));
 }
 
@@ -83,15 +84,18 @@ TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
     EXPECT_EQ(memories, 1);
 
     // /chosen: bootargs, stdout-path, initrd range from the real size.
-    EXPECT_EQ(string_prop(fdt, "/chosen", "bootargs"), std::string("console=ttyAMA0 earlycon\0", 25));
+    EXPECT_EQ(string_prop(fdt, "/chosen", "bootargs"),
+              std::string("console=ttyAMA0 earlycon\0", 25));
     EXPECT_EQ(string_prop(fdt, "/chosen", "stdout-path"), std::string("/pl011@9000000\0", 15));
     const int chosen = fdt_path_offset(fdt, "/chosen");
     int len = 0;
-    const auto* start = static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
+    const auto* start =
+        static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
     ASSERT_NE(start, nullptr);
     EXPECT_EQ(len, 8);
     EXPECT_EQ(fdt64_to_cpu(*start), 0x4d700000u);
-    const auto* end = static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
+    const auto* end =
+        static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
     ASSERT_NE(end, nullptr);
     EXPECT_EQ(fdt64_to_cpu(*end), 0x4d700000u + 1234567);
 
@@ -116,7 +120,8 @@ TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
     EXPECT_NE(fdt_getprop(fdt, gic, "interrupt-controller", nullptr), nullptr);
     EXPECT_LT(fdt_first_subnode(fdt, gic), 0);
     // The root's interrupt-parent still resolves to it.
-    const auto* parent = static_cast<const fdt32_t*>(fdt_getprop(fdt, 0, "interrupt-parent", nullptr));
+    const auto* parent =
+        static_cast<const fdt32_t*>(fdt_getprop(fdt, 0, "interrupt-parent", nullptr));
     ASSERT_NE(parent, nullptr);
     EXPECT_EQ(fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*parent)), gic);
 

@@ -56,7 +56,8 @@ std::string fake_kernel() {
     k[19] = '\x01'; // image_size 0x1ab0000
     k[24] = '\x0a'; // 4K pages, place anywhere
     k.replace(56, 4, "ARMd");
-    for (int i = 0; i < 10000; ++i) k.push_back(static_cast<char>(i * 7));
+    for (int i = 0; i < 10000; ++i)
+        k.push_back(static_cast<char>(i * 7));
     return k;
 }
 
@@ -99,7 +100,9 @@ struct LinuxLoaderTest : ::testing::Test {
         c.initrd_max_size = initrd_max_size;
         return c;
     }
-    std::byte* at(uint64_t ipa) { return ram.data() + (ipa - kRamBase); }
+    std::byte* at(uint64_t ipa) {
+        return ram.data() + (ipa - kRamBase);
+    }
 };
 
 TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
@@ -120,12 +123,14 @@ TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
     const void* fdt = at(0x43000000);
     ASSERT_EQ(fdt_check_full(fdt, boot.dtb_size), 0);
     const int chosen = fdt_path_offset(fdt, "/chosen");
-    const auto* end = static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-end", nullptr));
+    const auto* end =
+        static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-end", nullptr));
     ASSERT_NE(end, nullptr);
     EXPECT_EQ(fdt64_to_cpu(*end), 0x42000000u + initrd.size());
     EXPECT_GE(fdt_path_offset(fdt, "/memory@40000000"), 0);
     ASSERT_EQ(log.lines.size(), 1u);
-    EXPECT_NE(log.lines[0].find("vmm: loaded linux (10064 bytes) at 0x40000000"), std::string::npos);
+    EXPECT_NE(log.lines[0].find("vmm: loaded linux (10064 bytes) at 0x40000000"),
+              std::string::npos);
 }
 
 TEST_F(LinuxLoaderTest, NoInitrdMeansNoInitrdProperties) {
@@ -134,7 +139,8 @@ TEST_F(LinuxLoaderTest, NoInitrdMeansNoInitrdProperties) {
     LinuxBoot boot;
     LinuxImageConfig names;
     names.initrd_name = "";
-    ASSERT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot), LoadError::Ok);
+    ASSERT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot),
+              LoadError::Ok);
     EXPECT_EQ(boot.initrd.size, 0u);
     EXPECT_EQ(fdt_getprop(at(0x43000000), fdt_path_offset(at(0x43000000), "/chosen"),
                           "linux,initrd-start", nullptr),
@@ -149,7 +155,8 @@ TEST_F(LinuxLoaderTest, MissingAndBadFilesAreReportedByName) {
     names.linux_name = "vmlinux";
     EXPECT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot),
               LoadError::FileMissing);
-    EXPECT_EQ(log.lines.back(), "vmm: cannot load kernel 'vmlinux': no such file on the FileServer");
+    EXPECT_EQ(log.lines.back(),
+              "vmm: cannot load kernel 'vmlinux': no such file on the FileServer");
     names = {};
     names.linux_name = "linux-initrd"; // not an Image
     EXPECT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot),

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     std::ifstream in(argv[1], std::ios::binary | std::ios::ate);
     std::vector<std::byte> platform(in ? static_cast<std::size_t>(in.tellg()) : 0);
     in.seekg(0);
-    in.read(reinterpret_cast<char*>(platform.data()), static_cast<std::streamsize>(platform.size()));
+    in.read(reinterpret_cast<char*>(platform.data()),
+            static_cast<std::streamsize>(platform.size()));
     const std::string bootargs = argv[4];
     const std::string_view passthrough[] = {"/pl011@9000000"};
     vmm::GuestDtbConfig config;

@@ -232,7 +232,8 @@ TEST(MmioAccess, LoadsIntoXzrAreDiscarded) {
     MmioAccess a;
     ASSERT_EQ(decode_load_store(0xb940003f, a), DecodeStatus::Ok); // ldr wzr, [x1]
     a.complete(vcpu, 0x1234);
-    for (uint64_t r : vcpu.x) EXPECT_EQ(r, 0u);
+    for (uint64_t r : vcpu.x)
+        EXPECT_EQ(r, 0u);
 }
 
 } // namespace

@@ -68,7 +68,8 @@ TEST(NewcReader, EveryTruncationIsReportedNeverOverread) {
         cpio::Entry e;
         cpio::Error err;
         int entries = 0;
-        while ((err = reader.next(e)) == cpio::Error::Ok) ++entries;
+        while ((err = reader.next(e)) == cpio::Error::Ok)
+            ++entries;
         EXPECT_EQ(err, cpio::Error::Truncated) << "cut at " << cut;
         EXPECT_LE(entries, 2);
     }
@@ -88,7 +89,8 @@ TEST(NewcReader, BadMagicAndBadDigits) {
 }
 
 void set_field(std::vector<std::byte>& archive, std::size_t field, const char* hex8) {
-    for (std::size_t i = 0; i < 8; ++i) archive[6 + 8 * field + i] = std::byte(hex8[i]);
+    for (std::size_t i = 0; i < 8; ++i)
+        archive[6 + 8 * field + i] = std::byte(hex8[i]);
 }
 
 TEST(NewcReader, HugeSizesAreTruncationNotOverflow) {

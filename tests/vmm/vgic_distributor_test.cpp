@@ -31,9 +31,12 @@ struct VgicTest : ::testing::Test {
     // What Linux's gic_dist_init and gic_cpu_init do, then enabling SPI `irq`.
     void linux_init_and_enable(unsigned irq) {
         wr(D::kCtlr, 0);
-        for (unsigned i = 32; i < 288; i += 4) wr(D::kItargetsr + i, 0x01010101);
-        for (unsigned i = 32; i < 288; i += 16) wr(D::kIcfgr + i / 4, 0);
-        for (unsigned i = 0; i < 288; i += 4) wr(D::kIpriorityr + i, 0xa0a0a0a0);
+        for (unsigned i = 32; i < 288; i += 4)
+            wr(D::kItargetsr + i, 0x01010101);
+        for (unsigned i = 32; i < 288; i += 16)
+            wr(D::kIcfgr + i / 4, 0);
+        for (unsigned i = 0; i < 288; i += 4)
+            wr(D::kIpriorityr + i, 0xa0a0a0a0);
         for (unsigned i = 0; i < 288; i += 32) {
             wr(D::kIcactiver + i / 8, 0xffffffff);
             wr(D::kIcenabler + i / 8, 0xffffffff);
@@ -130,11 +133,11 @@ TEST_F(VgicTest, ReservedSpaceIsRazWiAndBadSizesAreRefused) {
     wr(0x00c, 0xffffffff);
     EXPECT_EQ(rd(D::kSgir), 0u); // write-only
     uint64_t v = 0;
-    EXPECT_FALSE(gicd.read(D::kCtlr, 1, 0, v));      // byte access to a word register
-    EXPECT_FALSE(gicd.read(D::kIsenabler, 8, 0, v)); // doubleword
+    EXPECT_FALSE(gicd.read(D::kCtlr, 1, 0, v));           // byte access to a word register
+    EXPECT_FALSE(gicd.read(D::kIsenabler, 8, 0, v));      // doubleword
     EXPECT_FALSE(gicd.read(D::kIpriorityr + 2, 4, 0, v)); // misaligned word
-    EXPECT_FALSE(gicd.write(D::kIpriorityr, 2, 0, 0));     // halfword
-    EXPECT_FALSE(gicd.read(D::kCtlr, 4, 2, v));      // no such vCPU
+    EXPECT_FALSE(gicd.write(D::kIpriorityr, 2, 0, 0));    // halfword
+    EXPECT_FALSE(gicd.read(D::kCtlr, 4, 2, v));           // no such vCPU
     EXPECT_FALSE(gicd.read(D::kSize, 4, 0, v));
 }
 

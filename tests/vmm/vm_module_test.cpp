@@ -33,7 +33,9 @@ bool init_virtio_con(VmContext&) {
     started.emplace_back("virtio_con");
     return true;
 }
-bool init_broken(VmContext&) { return false; }
+bool init_broken(VmContext&) {
+    return false;
+}
 // A module that really uses the context: it claims an MMIO range.
 class NullDevice final : public MmioDevice {
 public:
@@ -67,7 +69,8 @@ struct ModuleTest : ::testing::Test {
 
 TEST_F(ModuleTest, LinkedModulesAreFoundWithoutAList) {
     std::vector<std::string> names;
-    for (const ModuleDescriptor* m : linked_modules()) names.emplace_back(m->name);
+    for (const ModuleDescriptor* m : linked_modules())
+        names.emplace_back(m->name);
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"broken", "claims_mmio", "platform_quirks",
                                                "virtio_con", "virtio_net"}));
@@ -79,9 +82,10 @@ TEST_F(ModuleTest, EnabledModulesStartInOrderWithOneLogLineEach) {
     ASSERT_EQ(init_modules(enabled, vm), ModuleError::Ok);
     EXPECT_EQ(started, (std::vector<std::string>{"platform_quirks", "virtio_con", "virtio_net",
                                                  "claims_mmio"}));
-    EXPECT_EQ(log.lines, (std::vector<std::string>{
-                             "vmm: module platform_quirks started", "vmm: module virtio_con started",
-                             "vmm: module virtio_net started", "vmm: module claims_mmio started"}));
+    EXPECT_EQ(log.lines, (std::vector<std::string>{"vmm: module platform_quirks started",
+                                                   "vmm: module virtio_con started",
+                                                   "vmm: module virtio_net started",
+                                                   "vmm: module claims_mmio started"}));
     EXPECT_EQ(bus.size(), 1u);
 }
 

@@ -14,16 +14,17 @@ TEST(Vpsci, VersionFeaturesAndMigrateInfo) {
     EXPECT_EQ(psci.handle(0, {psci::kFeatures, psci::kCpuOn64}).result, psci::kSuccess);
     EXPECT_EQ(psci.handle(0, {psci::kFeatures, psci::kSystemReset}).result, psci::kSuccess);
     EXPECT_EQ(psci.handle(0, {psci::kFeatures, psci::kCpuSuspend64}).result, psci::kNotSupported);
-    EXPECT_EQ(psci.handle(0, {psci::kFeatures, 0x80000000}).result, psci::kNotSupported); // SMCCC_VERSION
+    EXPECT_EQ(psci.handle(0, {psci::kFeatures, 0x80000000}).result,
+              psci::kNotSupported); // SMCCC_VERSION
     EXPECT_EQ(psci.handle(0, {psci::kMigrateInfoType}).result, 2);
     EXPECT_EQ(psci.handle(0, {psci::kVersion}).effect, Effect::None);
 }
 
 TEST(Vpsci, UnknownFunctionsAreNotSupported) {
     Vpsci psci(1);
-    for (uint64_t id : {uint64_t{0x84000005}, uint64_t{0xc4000012}, uint64_t{0x80000000},
-                        uint64_t{0x86000000}, uint64_t{0}, uint64_t{0x1'84000000},
-                        uint64_t{psci::kCpuSuspend32}}) {
+    for (uint64_t id :
+         {uint64_t{0x84000005}, uint64_t{0xc4000012}, uint64_t{0x80000000}, uint64_t{0x86000000},
+          uint64_t{0}, uint64_t{0x1'84000000}, uint64_t{psci::kCpuSuspend32}}) {
         const PsciAction a = psci.handle(0, {id});
         EXPECT_EQ(a.result, psci::kNotSupported) << std::hex << id;
         EXPECT_EQ(a.effect, Effect::None);

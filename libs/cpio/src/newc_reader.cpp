@@ -10,7 +10,9 @@ constexpr std::size_t kFileSizeField = 6;
 constexpr std::size_t kNameSizeField = 11;
 constexpr std::string_view kTrailer = "TRAILER!!!";
 
-constexpr std::size_t align4(std::size_t value) { return (value + 3) & ~std::size_t{3}; }
+constexpr std::size_t align4(std::size_t value) {
+    return (value + 3) & ~std::size_t{3};
+}
 
 bool parse_hex8(std::span<const std::byte> field, uint32_t& out) {
     uint32_t value = 0;
@@ -36,12 +38,18 @@ bool parse_hex8(std::span<const std::byte> field, uint32_t& out) {
 
 const char* to_string(Error error) {
     switch (error) {
-    case Error::Ok: return "ok";
-    case Error::End: return "end of archive";
-    case Error::Truncated: return "truncated archive";
-    case Error::BadMagic: return "bad cpio magic";
-    case Error::BadNumber: return "bad cpio header number";
-    case Error::BadName: return "bad cpio file name";
+    case Error::Ok:
+        return "ok";
+    case Error::End:
+        return "end of archive";
+    case Error::Truncated:
+        return "truncated archive";
+    case Error::BadMagic:
+        return "bad cpio magic";
+    case Error::BadNumber:
+        return "bad cpio header number";
+    case Error::BadName:
+        return "bad cpio file name";
     }
     return "?";
 }

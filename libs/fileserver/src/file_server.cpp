@@ -58,10 +58,17 @@ int64_t FileServer::seek(Badge caller, int64_t fd, int64_t offset, int whence) {
     if (f == nullptr) return kBadFd;
     int64_t origin = 0;
     switch (whence) {
-    case kSeekSet: origin = 0; break;
-    case kSeekCur: origin = static_cast<int64_t>(f->position); break;
-    case kSeekEnd: origin = static_cast<int64_t>(f->data.size()); break;
-    default: return kInvalid;
+    case kSeekSet:
+        origin = 0;
+        break;
+    case kSeekCur:
+        origin = static_cast<int64_t>(f->position);
+        break;
+    case kSeekEnd:
+        origin = static_cast<int64_t>(f->data.size());
+        break;
+    default:
+        return kInvalid;
     }
     int64_t target = 0;
     if (__builtin_add_overflow(origin, offset, &target) || target < 0) return kInvalid;
@@ -78,7 +85,8 @@ int64_t FileServer::close(Badge caller, int64_t fd) {
 
 std::size_t FileServer::open_files() const {
     std::size_t n = 0;
-    for (const OpenFile& f : files_) n += f.used ? 1 : 0;
+    for (const OpenFile& f : files_)
+        n += f.used ? 1 : 0;
     return n;
 }
 

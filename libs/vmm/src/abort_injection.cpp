@@ -13,11 +13,14 @@ constexpr uint64_t kPstateDaif = 0xf << 6;
 
 // Vector offsets for synchronous exceptions by where the guest was.
 uint64_t vector_offset(uint64_t pstate) {
-    if ((pstate & 0x10) != 0) return 0x600;         // lower EL, AArch32
+    if ((pstate & 0x10) != 0) return 0x600; // lower EL, AArch32
     switch (pstate & 0xf) {
-    case 0x4: return 0x000;                         // EL1t: current EL with SP_EL0
-    case 0x5: return 0x200;                         // EL1h: current EL with SP_EL1
-    default: return 0x400;                          // EL0: lower EL, AArch64
+    case 0x4:
+        return 0x000; // EL1t: current EL with SP_EL0
+    case 0x5:
+        return 0x200; // EL1h: current EL with SP_EL1
+    default:
+        return 0x400; // EL0: lower EL, AArch64
     }
 }
 
@@ -30,8 +33,8 @@ El1ExceptionEntry external_data_abort(const GuestFaultState& fault) {
     e.spsr_el1 = fault.pstate;
     e.far_el1 = fault.far;
     e.esr_el1 = ((from_el1 ? kEcDataAbortSameEl : kEcDataAbortLowerEl) << 26) |
-                (uint64_t{1} << 25) /* IL: 32-bit instruction */ |
-                (uint64_t{fault.write} << 6) | kDfscSyncExternal;
+                (uint64_t{1} << 25) /* IL: 32-bit instruction */ | (uint64_t{fault.write} << 6) |
+                kDfscSyncExternal;
     e.pc = fault.vbar_el1 + vector_offset(fault.pstate);
     e.pstate = kPstateEl1h | kPstateDaif;
     return e;

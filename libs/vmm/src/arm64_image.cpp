@@ -16,11 +16,16 @@ template <class T> T little_endian_at(std::span<const std::byte> bytes, std::siz
 
 const char* to_string(ImageError error) {
     switch (error) {
-    case ImageError::Ok: return "ok";
-    case ImageError::TooSmall: return "file shorter than an arm64 Image header";
-    case ImageError::BadMagic: return "no arm64 Image magic at offset 56";
-    case ImageError::BigEndian: return "big-endian kernel";
-    case ImageError::NoRoom: return "no room in guest RAM for the Image";
+    case ImageError::Ok:
+        return "ok";
+    case ImageError::TooSmall:
+        return "file shorter than an arm64 Image header";
+    case ImageError::BadMagic:
+        return "no arm64 Image magic at offset 56";
+    case ImageError::BigEndian:
+        return "big-endian kernel";
+    case ImageError::NoRoom:
+        return "no room in guest RAM for the Image";
     }
     return "?";
 }
@@ -59,7 +64,8 @@ ImageError place_arm64_image(const Arm64ImageHeader& header, base::GuestPhysRang
             return ImageError::NoRoom;
         }
         bool clear = true;
-        for (const base::GuestPhysRange& r : reserved) clear = clear && !r.overlaps(image);
+        for (const base::GuestPhysRange& r : reserved)
+            clear = clear && !r.overlaps(image);
         if (clear) {
             load_address = image.base;
             return ImageError::Ok;

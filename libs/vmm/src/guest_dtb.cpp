@@ -13,8 +13,8 @@ namespace vmm {
 namespace {
 
 // GICv2 distributor nodes Linux binds to (Documentation/devicetree/bindings/.../arm,gic.yaml).
-constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400",
-                                           "arm,cortex-a9-gic", "arm,cortex-a7-gic"};
+constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+                                           "arm,cortex-a7-gic"};
 constexpr const char* kTimerCompatibles[] = {"arm,armv8-timer", "arm,armv7-timer"};
 constexpr char kPsciCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 
@@ -43,8 +43,8 @@ bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& confi
     for (std::string_view path : config.passthrough) {
         const int dev = fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size()));
         int len = 0;
-        const auto* cells = static_cast<const fdt32_t*>(
-            dev < 0 ? nullptr : fdt_getprop(fdt, dev, "clocks", &len));
+        const auto* cells =
+            static_cast<const fdt32_t*>(dev < 0 ? nullptr : fdt_getprop(fdt, dev, "clocks", &len));
         for (int i = 0; cells != nullptr && i < len / 4; ++i) {
             if (fdt32_to_cpu(cells[i]) == phandle) return true;
         }
@@ -117,7 +117,8 @@ int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc
     if (fdt_getprop(fdt, gic, "interrupts", nullptr) != nullptr) {
         if (const int err = fdt_delprop(fdt, gic, "interrupts"); err < 0) return err;
     }
-    return delete_children(fdt, gic, [&](int child) { return !is_passthrough(fdt, child, config); });
+    return delete_children(fdt, gic,
+                           [&](int child) { return !is_passthrough(fdt, child, config); });
 }
 
 int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
@@ -125,8 +126,10 @@ int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
     std::size_t n = std::strlen(name);
     const uint64_t base = config.ram.base.raw();
     int shift = 60;
-    while (shift > 0 && ((base >> shift) & 0xf) == 0) shift -= 4;
-    for (; shift >= 0; shift -= 4) name[n++] = "0123456789abcdef"[(base >> shift) & 0xf];
+    while (shift > 0 && ((base >> shift) & 0xf) == 0)
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        name[n++] = "0123456789abcdef"[(base >> shift) & 0xf];
     name[n] = '\0';
     const int node = fdt_add_subnode(fdt, 0, name);
     if (node < 0) return node;
@@ -140,13 +143,12 @@ int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
 int write_psci(void* fdt, const GuestDtbConfig& config) {
     const int node = fdt_add_subnode(fdt, 0, "psci");
     if (node < 0) return node;
-    if (const int err = fdt_setprop(fdt, node, "compatible", kPsciCompatible,
-                                    sizeof kPsciCompatible);
+    if (const int err =
+            fdt_setprop(fdt, node, "compatible", kPsciCompatible, sizeof kPsciCompatible);
         err < 0) {
         return err;
     }
-    return fdt_setprop_string(fdt, node, "method",
-                              config.psci == PsciConduit::Hvc ? "hvc" : "smc");
+    return fdt_setprop_string(fdt, node, "method", config.psci == PsciConduit::Hvc ? "hvc" : "smc");
 }
 
 int write_chosen(void* fdt, const GuestDtbConfig& config) {
@@ -169,7 +171,8 @@ int write_chosen(void* fdt, const GuestDtbConfig& config) {
     }
     if (err == 0 && config.initrd) {
         err = fdt_setprop_u64(fdt, node, "linux,initrd-start", config.initrd->base.raw());
-        if (err == 0) err = fdt_setprop_u64(fdt, node, "linux,initrd-end", config.initrd->end().raw());
+        if (err == 0)
+            err = fdt_setprop_u64(fdt, node, "linux,initrd-end", config.initrd->end().raw());
     }
     return err;
 }
@@ -184,7 +187,8 @@ int prune_aliases(void* fdt) {
         fdt_for_each_property_offset(prop, fdt, aliases) {
             const char* name = nullptr;
             int len = 0;
-            const auto* value = static_cast<const char*>(fdt_getprop_by_offset(fdt, prop, &name, &len));
+            const auto* value =
+                static_cast<const char*>(fdt_getprop_by_offset(fdt, prop, &name, &len));
             if (value != nullptr && len > 0 && value[len - 1] == '\0' &&
                 fdt_path_offset(fdt, value) < 0) {
                 stale = name;
@@ -221,12 +225,18 @@ int gic_node(const void* fdt) {
 
 const char* to_string(DtbError error) {
     switch (error) {
-    case DtbError::Ok: return "ok";
-    case DtbError::BadPlatformDtb: return "platform DTB is not a valid flattened device tree";
-    case DtbError::NoSpace: return "guest DTB buffer too small";
-    case DtbError::NoGic: return "platform DTB has no GICv2 node";
-    case DtbError::MissingDevice: return "a passthrough device is not in the platform DTB";
-    case DtbError::Libfdt: return "libfdt error";
+    case DtbError::Ok:
+        return "ok";
+    case DtbError::BadPlatformDtb:
+        return "platform DTB is not a valid flattened device tree";
+    case DtbError::NoSpace:
+        return "guest DTB buffer too small";
+    case DtbError::NoGic:
+        return "platform DTB has no GICv2 node";
+    case DtbError::MissingDevice:
+        return "a passthrough device is not in the platform DTB";
+    case DtbError::Libfdt:
+        return "libfdt error";
     }
     return "?";
 }
@@ -260,9 +270,8 @@ DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtb
     const int sc = fdt_size_cells(fdt, 0);
     if (ac < 1 || ac > 2 || sc < 1 || sc > 2) return DtbError::BadPlatformDtb;
 
-    int err = delete_children(fdt, 0, [&](int child) {
-        return !keep_root_child(fdt, child, gic_node(fdt), config);
-    });
+    int err = delete_children(
+        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_node(fdt), config); });
     const int gic = gic_node(fdt);
     if (err == 0 && gic < 0) return DtbError::NoGic;
     if (err == 0) err = rewrite_gic(fdt, gic, config, ac, sc);

@@ -6,20 +6,30 @@ namespace {
 
 constexpr uint64_t kPage = 4096;
 
-bool wraps(uint64_t base, uint64_t size) { return base + size < base; }
+bool wraps(uint64_t base, uint64_t size) {
+    return base + size < base;
+}
 
 } // namespace
 
 const char* to_string(LayoutError error) {
     switch (error) {
-    case LayoutError::Ok: return "ok";
-    case LayoutError::EmptyRam: return "linux_ram_size is zero";
-    case LayoutError::Misaligned: return "misaligned RAM or DTB address";
-    case LayoutError::Wraps: return "range wraps the address space";
-    case LayoutError::UnityMismatch: return "map_unity_ram needs linux_ram_base == linux_ram_paddr_base";
-    case LayoutError::DtbOutsideRam: return "dtb_addr is not inside guest RAM";
-    case LayoutError::InitrdOutsideRam: return "initrd does not fit in guest RAM";
-    case LayoutError::DtbInitrdOverlap: return "DTB and initrd overlap";
+    case LayoutError::Ok:
+        return "ok";
+    case LayoutError::EmptyRam:
+        return "linux_ram_size is zero";
+    case LayoutError::Misaligned:
+        return "misaligned RAM or DTB address";
+    case LayoutError::Wraps:
+        return "range wraps the address space";
+    case LayoutError::UnityMismatch:
+        return "map_unity_ram needs linux_ram_base == linux_ram_paddr_base";
+    case LayoutError::DtbOutsideRam:
+        return "dtb_addr is not inside guest RAM";
+    case LayoutError::InitrdOutsideRam:
+        return "initrd does not fit in guest RAM";
+    case LayoutError::DtbInitrdOverlap:
+        return "DTB and initrd overlap";
     }
     return "?";
 }

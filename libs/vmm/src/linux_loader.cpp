@@ -45,13 +45,20 @@ LoadError log_error(LogSink& log, LoadError error, std::string_view what, std::s
 
 const char* to_string(LoadError error) {
     switch (error) {
-    case LoadError::Ok: return "ok";
-    case LoadError::FileMissing: return "no such file on the FileServer";
-    case LoadError::ReadFailed: return "read failed";
-    case LoadError::TooLarge: return "does not fit";
-    case LoadError::BadImage: return "not a usable arm64 Image";
-    case LoadError::BadDtb: return "guest DTB could not be built";
-    case LoadError::NotBacked: return "target range is not mapped guest memory";
+    case LoadError::Ok:
+        return "ok";
+    case LoadError::FileMissing:
+        return "no such file on the FileServer";
+    case LoadError::ReadFailed:
+        return "read failed";
+    case LoadError::TooLarge:
+        return "does not fit";
+    case LoadError::BadImage:
+        return "not a usable arm64 Image";
+    case LoadError::BadDtb:
+        return "guest DTB could not be built";
+    case LoadError::NotBacked:
+        return "target range is not mapped guest memory";
     }
     return "?";
 }
@@ -74,8 +81,10 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
     boot.initrd = {layout.initrd.base, 0};
     if (!names.initrd_name.empty()) {
         const std::span<std::byte> window = memory.window(layout.initrd);
-        if (window.empty()) return log_error(log, LoadError::NotBacked, "initrd", names.initrd_name);
-        if (const LoadError e = load_file(files, names.initrd_name, window, size); e != LoadError::Ok) {
+        if (window.empty())
+            return log_error(log, LoadError::NotBacked, "initrd", names.initrd_name);
+        if (const LoadError e = load_file(files, names.initrd_name, window, size);
+            e != LoadError::Ok) {
             return log_error(log, e, "initrd", names.initrd_name);
         }
         boot.initrd.size = size;
@@ -91,7 +100,8 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
     const std::span<std::byte> dtb_window = memory.window(layout.dtb);
     if (dtb_window.empty()) return log_error(log, LoadError::NotBacked, "DTB", names.dtb_name);
     dtb_config.ram = layout.ram;
-    if (const DtbError e = build_guest_dtb(scratch.first(size), dtb_config, dtb_window, boot.dtb_size);
+    if (const DtbError e =
+            build_guest_dtb(scratch.first(size), dtb_config, dtb_window, boot.dtb_size);
         e != DtbError::Ok) {
         return log_error(log, LoadError::BadDtb, "DTB", names.dtb_name, to_string(e));
     }
@@ -108,7 +118,8 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
     }
     (void)files.close(fd);
     if (image_error != ImageError::Ok) {
-        return log_error(log, LoadError::BadImage, "kernel", names.linux_name, to_string(image_error));
+        return log_error(log, LoadError::BadImage, "kernel", names.linux_name,
+                         to_string(image_error));
     }
     const base::GuestPhysRange reserved[] = {{boot.dtb, boot.dtb_size}, boot.initrd};
     if (const ImageError e = place_arm64_image(header, layout.ram, reserved, boot.entry);
@@ -116,7 +127,8 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
         return log_error(log, LoadError::BadImage, "kernel", names.linux_name, to_string(e));
     }
     const std::span<std::byte> image_window = memory.window({boot.entry, header.image_size});
-    if (image_window.empty()) return log_error(log, LoadError::NotBacked, "kernel", names.linux_name);
+    if (image_window.empty())
+        return log_error(log, LoadError::NotBacked, "kernel", names.linux_name);
     if (const LoadError e = load_file(files, names.linux_name, image_window, size);
         e != LoadError::Ok) {
         return log_error(log, e, "kernel", names.linux_name);

@@ -4,7 +4,8 @@
 namespace vmm {
 
 LogLine& LogLine::operator<<(std::string_view text) {
-    for (char c : text) *this << c;
+    for (char c : text)
+        *this << c;
     return *this;
 }
 
@@ -16,8 +17,10 @@ LogLine& LogLine::operator<<(char c) {
 LogLine& LogLine::operator<<(Hex h) {
     *this << "0x";
     int shift = 60;
-    while (shift > 0 && ((h.value >> shift) & 0xf) == 0) shift -= 4;
-    for (; shift >= 0; shift -= 4) *this << "0123456789abcdef"[(h.value >> shift) & 0xf];
+    while (shift > 0 && ((h.value >> shift) & 0xf) == 0)
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        *this << "0123456789abcdef"[(h.value >> shift) & 0xf];
     return *this;
 }
 
@@ -33,7 +36,8 @@ LogLine& LogLine::operator<<(Dec d) {
         digits[n++] = static_cast<char>('0' + magnitude % 10);
         magnitude /= 10;
     } while (magnitude != 0);
-    while (n > 0) *this << digits[--n];
+    while (n > 0)
+        *this << digits[--n];
     return *this;
 }
 

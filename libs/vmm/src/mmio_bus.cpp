@@ -30,10 +30,9 @@ ExitAction MmioBus::handle(const MmioAccess& access, unsigned vcpu, VcpuRegister
     uint64_t values[2] = {0, 0};
     for (unsigned i = 0; i < parts; ++i) {
         const uint64_t at = offset + uint64_t{i} * access.size;
-        const bool ok = access.is_write()
-                            ? entry->device->write(at, access.size, vcpu,
-                                                   access.store_value(regs, i))
-                            : entry->device->read(at, access.size, vcpu, values[i]);
+        const bool ok = access.is_write() ? entry->device->write(at, access.size, vcpu,
+                                                                 access.store_value(regs, i))
+                                          : entry->device->read(at, access.size, vcpu, values[i]);
         if (!ok) return unhandled(access, regs.pc());
     }
     access.complete(regs, values[0], values[1]);
@@ -43,10 +42,9 @@ ExitAction MmioBus::handle(const MmioAccess& access, unsigned vcpu, VcpuRegister
 ExitAction MmioBus::unhandled(const MmioAccess& access, uint64_t pc) {
     LogLine line;
     line << "vmm: unhandled guest " << (access.is_write() ? "write" : "read") << " of "
-         << Dec{static_cast<int64_t>(access.total_bytes())} << " bytes at "
-         << Hex{access.ipa.raw()} << " pc " << Hex{pc} << " reg x"
-         << Dec{access.rt} << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM"
-                                                                        : ": injecting abort");
+         << Dec{static_cast<int64_t>(access.total_bytes())} << " bytes at " << Hex{access.ipa.raw()}
+         << " pc " << Hex{pc} << " reg x" << Dec{access.rt}
+         << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort");
     line.emit(log_);
     return policy_ == UnhandledAccessPolicy::HaltVm ? ExitAction::HaltVm : ExitAction::InjectAbort;
 }

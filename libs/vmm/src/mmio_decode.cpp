@@ -114,14 +114,22 @@ DecodeStatus decode_acquire_release(uint32_t insn, MmioAccess& out) {
 
 const char* to_string(DecodeStatus status) {
     switch (status) {
-    case DecodeStatus::Ok: return "ok";
-    case DecodeStatus::NotDataAbort: return "not a data abort";
-    case DecodeStatus::FarNotValid: return "FAR not valid";
-    case DecodeStatus::StageOneWalk: return "stage-1 table walk";
-    case DecodeStatus::CacheMaintenance: return "cache maintenance";
-    case DecodeStatus::ExternalAbort: return "external abort";
-    case DecodeStatus::NoInstruction: return "instruction not readable";
-    case DecodeStatus::Undecodable: return "undecodable instruction";
+    case DecodeStatus::Ok:
+        return "ok";
+    case DecodeStatus::NotDataAbort:
+        return "not a data abort";
+    case DecodeStatus::FarNotValid:
+        return "FAR not valid";
+    case DecodeStatus::StageOneWalk:
+        return "stage-1 table walk";
+    case DecodeStatus::CacheMaintenance:
+        return "cache maintenance";
+    case DecodeStatus::ExternalAbort:
+        return "external abort";
+    case DecodeStatus::NoInstruction:
+        return "instruction not readable";
+    case DecodeStatus::Undecodable:
+        return "undecodable instruction";
     }
     return "?";
 }
@@ -155,11 +163,11 @@ DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* 
         if (!insn) return DecodeStatus::NoInstruction;
         return decode_load_store(*insn, out);
     }
-    out.size = static_cast<uint8_t>(1u << bits(esr, 23, 22)); // SAS
-    out.sign_extend = bits(esr, 21, 21) == 1;                 // SSE
-    out.rt = static_cast<uint8_t>(bits(esr, 20, 16));         // SRT
-    out.dest_64bit = bits(esr, 15, 15) == 1;                  // SF
-    out.acquire_release = bits(esr, 14, 14) == 1;             // AR
+    out.size = static_cast<uint8_t>(1u << bits(esr, 23, 22));                              // SAS
+    out.sign_extend = bits(esr, 21, 21) == 1;                                              // SSE
+    out.rt = static_cast<uint8_t>(bits(esr, 20, 16));                                      // SRT
+    out.dest_64bit = bits(esr, 15, 15) == 1;                                               // SF
+    out.acquire_release = bits(esr, 14, 14) == 1;                                          // AR
     out.direction = bits(esr, 6, 6) == 1 ? AccessDirection::Write : AccessDirection::Read; // WnR
     return DecodeStatus::Ok;
 }

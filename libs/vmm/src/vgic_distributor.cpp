@@ -70,8 +70,8 @@ void VgicDistributor::try_deliver(unsigned vcpu, unsigned irq) {
     const int target = target_vcpu(vcpu, irq);
     if (target < 0) return;
     const unsigned t = static_cast<unsigned>(target);
-    const unsigned count = lrs_[t]->count() < kMaxListRegisters ? lrs_[t]->count()
-                                                                : kMaxListRegisters;
+    const unsigned count =
+        lrs_[t]->count() < kMaxListRegisters ? lrs_[t]->count() : kMaxListRegisters;
     for (unsigned i = 0; i < count; ++i) {
         LrSlot& slot = slots_[t][i];
         if (slot.used) continue;
@@ -82,7 +82,8 @@ void VgicDistributor::try_deliver(unsigned vcpu, unsigned irq) {
         if (irq < kSgiCount) {
             // One source at a time: the list register names the requesting vCPU.
             unsigned source = 0;
-            while (((s.sgi_sources >> source) & 1) == 0) ++source;
+            while (((s.sgi_sources >> source) & 1) == 0)
+                ++source;
             s.sgi_sources = static_cast<uint8_t>(s.sgi_sources & ~(1u << source));
             entry.source_cpu = static_cast<uint8_t>(source);
         } else {
@@ -121,9 +122,11 @@ void VgicDistributor::drain_queue(unsigned vcpu) {
 
 void VgicDistributor::deliver_all_pending() {
     for (unsigned v = 0; v < num_vcpus_; ++v) {
-        for (unsigned irq = 0; irq < kBankedCount; ++irq) try_deliver(v, irq);
+        for (unsigned irq = 0; irq < kBankedCount; ++irq)
+            try_deliver(v, irq);
     }
-    for (unsigned irq = kBankedCount; irq < num_irqs_; ++irq) try_deliver(0, irq);
+    for (unsigned irq = kBankedCount; irq < num_irqs_; ++irq)
+        try_deliver(0, irq);
 }
 
 bool VgicDistributor::inject(unsigned irq, unsigned vcpu) {
@@ -187,7 +190,8 @@ bool VgicDistributor::read(uint64_t offset, unsigned size, unsigned vcpu, uint64
     if (size != 4 || (offset & 3) != 0) return false;
     if (byte_accessible(offset)) {
         uint32_t word = 0;
-        for (unsigned i = 0; i < 4; ++i) word |= uint32_t{read_byte(offset + i, vcpu)} << (8 * i);
+        for (unsigned i = 0; i < 4; ++i)
+            word |= uint32_t{read_byte(offset + i, vcpu)} << (8 * i);
         value = word;
     } else {
         value = read_word(offset, vcpu);
@@ -260,10 +264,18 @@ uint32_t VgicDistributor::read_bits(uint64_t base_offset, uint64_t offset, unsig
         const IrqState& s = state(vcpu, irq);
         bool bit = false;
         switch (base_offset) {
-        case kIgroupr: bit = s.group1; break;
-        case kIsenabler: bit = s.enabled; break;
-        case kIspendr: bit = is_pending(s, irq) || s.in_lr; break;
-        default: bit = s.active; break;
+        case kIgroupr:
+            bit = s.group1;
+            break;
+        case kIsenabler:
+            bit = s.enabled;
+            break;
+        case kIspendr:
+            bit = is_pending(s, irq) || s.in_lr;
+            break;
+        default:
+            bit = s.active;
+            break;
         }
         if (bit) word |= 1u << i;
     }
@@ -299,9 +311,14 @@ void VgicDistributor::write_bits(uint64_t base_offset, uint64_t offset, unsigned
         case kIcpendr:
             if (irq >= kSgiCount) s.pending = false;
             break;
-        case kIsactiver: s.active = true; break;
-        case kIcactiver: s.active = false; break;
-        default: break;
+        case kIsactiver:
+            s.active = true;
+            break;
+        case kIcactiver:
+            s.active = false;
+            break;
+        default:
+            break;
         }
     }
 }
@@ -331,8 +348,7 @@ void VgicDistributor::write_byte(uint64_t offset, unsigned vcpu, uint8_t value) 
     if (in_block(offset, kItargetsr, 0x400)) {
         const unsigned irq = static_cast<unsigned>(offset - kItargetsr);
         if (irq < kBankedCount || irq >= num_irqs_) return;
-        spis_[irq - kBankedCount].targets =
-            static_cast<uint8_t>(value & ((1u << num_vcpus_) - 1));
+        spis_[irq - kBankedCount].targets = static_cast<uint8_t>(value & ((1u << num_vcpus_) - 1));
         try_deliver(vcpu, irq); // a pending SPI with no target may have one now
         return;
     }
@@ -352,10 +368,17 @@ void VgicDistributor::generate_sgi(unsigned vcpu, uint32_t sgir) {
     const unsigned all = (1u << num_vcpus_) - 1;
     unsigned targets = 0;
     switch ((sgir >> 24) & 3) {
-    case 0: targets = (sgir >> 16) & 0xff; break;   // CPUTargetList
-    case 1: targets = all & ~(1u << vcpu); break;  // all but the requester
-    case 2: targets = 1u << vcpu; break;           // the requester only
-    default: return;                               // reserved
+    case 0:
+        targets = (sgir >> 16) & 0xff;
+        break; // CPUTargetList
+    case 1:
+        targets = all & ~(1u << vcpu);
+        break; // all but the requester
+    case 2:
+        targets = 1u << vcpu;
+        break; // the requester only
+    default:
+        return; // reserved
     }
     for (unsigned t = 0; t < num_vcpus_; ++t) {
         if (((targets >> t) & 1) == 0) continue;

@@ -36,7 +36,8 @@ ModuleError init_modules(std::span<const std::string_view> enabled, VmContext& v
     const std::span<const ModuleDescriptor* const> modules = linked_modules();
     for (std::string_view name : enabled) {
         bool found = false;
-        for (const ModuleDescriptor* m : modules) found = found || name == m->name;
+        for (const ModuleDescriptor* m : modules)
+            found = found || name == m->name;
         if (!found) {
             LogLine line;
             line << "vmm: module " << name << " is enabled but not linked into this VM";

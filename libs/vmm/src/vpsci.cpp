@@ -6,7 +6,9 @@ namespace {
 
 constexpr uint64_t kAffinityMask = 0xff00ffffffull; // Aff3 [39:32], Aff2..Aff0 [23:0]
 
-bool is_smc32(uint32_t function) { return (function & 0x40000000u) == 0; }
+bool is_smc32(uint32_t function) {
+    return (function & 0x40000000u) == 0;
+}
 
 } // namespace
 
@@ -49,7 +51,9 @@ PsciAction Vpsci::handle(unsigned caller, const PsciCall& call) {
     const uint64_t mask = is_smc32(function) ? 0xffffffffu : ~uint64_t{0};
     const uint64_t a1 = call.x1 & mask, a2 = call.x2 & mask, a3 = call.x3 & mask;
     switch (function) {
-    case psci::kVersion: action.result = psci::kVersion1_0; break;
+    case psci::kVersion:
+        action.result = psci::kVersion1_0;
+        break;
     case psci::kFeatures:
         // CPU_SUSPEND is not offered, so no feature flags to report.
         action.result = implemented(static_cast<uint32_t>(call.x1)) && (call.x1 >> 32) == 0
@@ -57,15 +61,20 @@ PsciAction Vpsci::handle(unsigned caller, const PsciCall& call) {
                             : psci::kNotSupported;
         break;
     case psci::kCpuOn32:
-    case psci::kCpuOn64: return cpu_on(a1, a2, a3);
+    case psci::kCpuOn64:
+        return cpu_on(a1, a2, a3);
     case psci::kCpuOff:
         states_[caller] = State::Off;
         action.effect = PsciAction::Effect::StopCaller;
         action.result = psci::kSuccess;
         break;
     case psci::kAffinityInfo32:
-    case psci::kAffinityInfo64: action.result = affinity_info(a1, a2); break;
-    case psci::kMigrateInfoType: action.result = psci::kMigrateNotRequired; break;
+    case psci::kAffinityInfo64:
+        action.result = affinity_info(a1, a2);
+        break;
+    case psci::kMigrateInfoType:
+        action.result = psci::kMigrateNotRequired;
+        break;
     case psci::kSystemOff:
         action.effect = PsciAction::Effect::SystemOff;
         action.result = psci::kSuccess;
@@ -74,7 +83,8 @@ PsciAction Vpsci::handle(unsigned caller, const PsciCall& call) {
         action.effect = PsciAction::Effect::SystemReset;
         action.result = psci::kSuccess;
         break;
-    default: break; // every other PSCI or SMCCC function: NOT_SUPPORTED
+    default:
+        break; // every other PSCI or SMCCC function: NOT_SUPPORTED
     }
     return action;
 }
@@ -109,9 +119,12 @@ int64_t Vpsci::affinity_info(uint64_t mpidr, uint64_t level) const {
     // PSCI 1.0 only defines lowest affinity level 0.
     if (level != 0 || affinity >= num_vcpus_) return psci::kInvalidParameters;
     switch (states_[affinity]) {
-    case State::On: return psci::kAffinityOn;
-    case State::OnPending: return psci::kAffinityOnPending;
-    default: return psci::kAffinityOff;
+    case State::On:
+        return psci::kAffinityOn;
+    case State::OnPending:
+        return psci::kAffinityOnPending;
+    default:
+        return psci::kAffinityOff;
     }
 }
 

@@ -28,12 +28,14 @@ public:
     bool read(uint64_t offset, unsigned size, unsigned, uint64_t& value) override {
         if (offset + size > bytes.size()) __builtin_trap(); // the bus must keep us in range
         value = 0;
-        for (unsigned i = 0; i < size; ++i) value |= uint64_t{bytes[offset + i]} << (8 * i);
+        for (unsigned i = 0; i < size; ++i)
+            value |= uint64_t{bytes[offset + i]} << (8 * i);
         return true;
     }
     bool write(uint64_t offset, unsigned size, unsigned, uint64_t value) override {
         if (offset + size > bytes.size()) __builtin_trap();
-        for (unsigned i = 0; i < size; ++i) bytes[offset + i] = static_cast<uint8_t>(value >> (8 * i));
+        for (unsigned i = 0; i < size; ++i)
+            bytes[offset + i] = static_cast<uint8_t>(value >> (8 * i));
         return true;
     }
 };
@@ -60,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         __builtin_trap();
     }
     vmm::test::FakeVcpu vcpu;
-    for (unsigned i = 0; i < 31; ++i) vcpu.x[i] = fill * (i + 1);
+    for (unsigned i = 0; i < 31; ++i)
+        vcpu.x[i] = fill * (i + 1);
     vcpu.stack = fill;
 
     vmm::MmioAccess access;

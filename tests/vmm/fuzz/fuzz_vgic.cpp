@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CheckingListRegisters(num_lrs), CheckingListRegisters(num_lrs),
         CheckingListRegisters(num_lrs), CheckingListRegisters(num_lrs)};
     std::array<vmm::ListRegisters*, 8> vcpus{};
-    for (unsigned i = 0; i < num_vcpus; ++i) vcpus[i] = &lrs[i];
+    for (unsigned i = 0; i < num_vcpus; ++i)
+        vcpus[i] = &lrs[i];
     vmm::fuzz::NullLog log;
     vmm::VgicDistributor gicd(num_irqs, std::span(vcpus).first(num_vcpus), log);
 
@@ -54,8 +55,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             (void)gicd.read(offset, width, vcpu, out);
             break;
         }
-        case 1: (void)gicd.write(offset, width, vcpu, value); break;
-        case 2: (void)gicd.inject(offset & 0x3ff, vcpu); break;
+        case 1:
+            (void)gicd.write(offset, width, vcpu, value);
+            break;
+        case 2:
+            (void)gicd.inject(offset & 0x3ff, vcpu);
+            break;
         default: {
             // The guest EOIs list register `lr` (if it holds something), then maintenance.
             const unsigned lr = value % 17;

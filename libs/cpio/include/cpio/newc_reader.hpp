@@ -12,8 +12,8 @@
 namespace cpio {
 
 struct Entry {
-    std::string_view name;            // as stored, without the terminating NUL
-    std::span<const std::byte> data;  // the file's bytes inside the archive
+    std::string_view name;           // as stored, without the terminating NUL
+    std::span<const std::byte> data; // the file's bytes inside the archive
     uint32_t mode = 0;
 
     [[nodiscard]] bool is_regular_file() const { return (mode & 0170000) == 0100000; }
@@ -21,11 +21,11 @@ struct Entry {
 
 enum class Error : uint8_t {
     Ok,
-    End,         // the TRAILER!!! entry: a well-formed end
-    Truncated,   // the archive ends inside a header, name or file, or has no trailer
-    BadMagic,    // not 070701/070702
-    BadNumber,   // a header field is not 8 hex digits
-    BadName,     // empty, not NUL-terminated, NUL inside, or longer than kMaxName
+    End,       // the TRAILER!!! entry: a well-formed end
+    Truncated, // the archive ends inside a header, name or file, or has no trailer
+    BadMagic,  // not 070701/070702
+    BadNumber, // a header field is not 8 hex digits
+    BadName,   // empty, not NUL-terminated, NUL inside, or longer than kMaxName
 };
 [[nodiscard]] const char* to_string(Error error);
 

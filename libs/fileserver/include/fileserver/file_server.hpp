@@ -18,11 +18,11 @@ using Badge = uint64_t;
 
 // Results are POSIX-style: >= 0 on success, a negative errno value on failure.
 enum Status : int64_t {
-    kNoEntry = -2,        // ENOENT: no regular file of that name
-    kBadFd = -9,          // EBADF: not an fd this caller has open
-    kAccess = -13,        // EACCES: unknown caller, or a write mode on the read-only archive
-    kInvalid = -22,       // EINVAL: bad whence, negative or overflowing position
-    kTooManyFiles = -24,  // EMFILE: the open-file table is full
+    kNoEntry = -2,       // ENOENT: no regular file of that name
+    kBadFd = -9,         // EBADF: not an fd this caller has open
+    kAccess = -13,       // EACCES: unknown caller, or a write mode on the read-only archive
+    kInvalid = -22,      // EINVAL: bad whence, negative or overflowing position
+    kTooManyFiles = -24, // EMFILE: the open-file table is full
 };
 
 enum Whence : int { kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2 };

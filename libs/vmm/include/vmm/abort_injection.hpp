@@ -8,10 +8,10 @@
 namespace vmm {
 
 struct GuestFaultState {
-    uint64_t pc = 0;       // ELR_EL2: the faulting instruction
-    uint64_t pstate = 0;   // SPSR_EL2: the guest's PSTATE at the fault
+    uint64_t pc = 0;     // ELR_EL2: the faulting instruction
+    uint64_t pstate = 0; // SPSR_EL2: the guest's PSTATE at the fault
     uint64_t vbar_el1 = 0;
-    uint64_t far = 0;      // FAR_EL2: the faulting virtual address
+    uint64_t far = 0; // FAR_EL2: the faulting virtual address
     bool write = false;
 };
 

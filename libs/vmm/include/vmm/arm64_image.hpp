@@ -30,14 +30,12 @@ struct Arm64ImageHeader {
 enum class ImageError : uint8_t { Ok, TooSmall, BadMagic, BigEndian, NoRoom };
 [[nodiscard]] const char* to_string(ImageError error);
 
-[[nodiscard]] ImageError parse_arm64_image(std::span<const std::byte> image,
-                                           Arm64ImageHeader& out);
+[[nodiscard]] ImageError parse_arm64_image(std::span<const std::byte> image, Arm64ImageHeader& out);
 
 // The load address (2 MiB-aligned base + text_offset) of the lowest placement that fits
 // in `ram` and overlaps none of `reserved` (DTB, initrd, ...). Without the
 // place-anywhere flag only the first 2 MiB boundary of RAM is allowed.
-[[nodiscard]] ImageError place_arm64_image(const Arm64ImageHeader& header,
-                                           base::GuestPhysRange ram,
+[[nodiscard]] ImageError place_arm64_image(const Arm64ImageHeader& header, base::GuestPhysRange ram,
                                            std::span<const base::GuestPhysRange> reserved,
                                            base::GuestPhysAddr& load_address);
 

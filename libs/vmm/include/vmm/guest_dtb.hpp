@@ -29,11 +29,11 @@ struct GuestDtbConfig {
 
 enum class DtbError : uint8_t {
     Ok,
-    BadPlatformDtb,  // fails libfdt's header/structure checks
-    NoSpace,         // the output buffer is too small
-    NoGic,           // the platform DTB has no GICv2 node
-    MissingDevice,   // a passthrough path is not in the platform DTB
-    Libfdt,          // any other libfdt failure
+    BadPlatformDtb, // fails libfdt's header/structure checks
+    NoSpace,        // the output buffer is too small
+    NoGic,          // the platform DTB has no GICv2 node
+    MissingDevice,  // a passthrough path is not in the platform DTB
+    Libfdt,         // any other libfdt failure
 };
 [[nodiscard]] const char* to_string(DtbError error);
 

@@ -13,7 +13,7 @@ struct LinuxAddressConfig {
     uint64_t linux_ram_base = 0;       // guest IPA of RAM
     uint64_t linux_ram_paddr_base = 0; // machine PA backing it
     uint64_t linux_ram_size = 0;
-    uint64_t linux_ram_offset = 0;     // upstream: 32-bit kernels' offset into RAM; unused on arm64
+    uint64_t linux_ram_offset = 0; // upstream: 32-bit kernels' offset into RAM; unused on arm64
     uint64_t dtb_addr = 0;
     uint64_t initrd_max_size = 0;
     uint64_t initrd_addr = 0;
@@ -29,9 +29,9 @@ struct GuestRamLayout {
 enum class LayoutError : uint8_t {
     Ok,
     EmptyRam,
-    Misaligned,       // RAM base, PA or size not 4 KiB aligned; DTB not 8-byte aligned
-    Wraps,            // a range runs past the end of the address space
-    UnityMismatch,    // map_unity_ram but linux_ram_base != linux_ram_paddr_base
+    Misaligned,    // RAM base, PA or size not 4 KiB aligned; DTB not 8-byte aligned
+    Wraps,         // a range runs past the end of the address space
+    UnityMismatch, // map_unity_ram but linux_ram_base != linux_ram_paddr_base
     DtbOutsideRam,
     InitrdOutsideRam,
     DtbInitrdOverlap,

@@ -25,20 +25,20 @@ struct LinuxImageConfig {
 };
 
 struct LinuxBoot {
-    base::GuestPhysAddr entry;   // PC
-    base::GuestPhysAddr dtb;     // x0
+    base::GuestPhysAddr entry; // PC
+    base::GuestPhysAddr dtb;   // x0
     std::size_t dtb_size = 0;
     base::GuestPhysRange initrd; // size 0 without initrd
 };
 
 enum class LoadError : uint8_t {
     Ok,
-    FileMissing,   // open failed
-    ReadFailed,    // read/seek failed or the file changed size
-    TooLarge,      // the file does not fit where it has to go
-    BadImage,      // see the log line for the Image error
-    BadDtb,        // see the log line for the DTB error
-    NotBacked,     // a target range is not guest memory the VMM has mapped
+    FileMissing, // open failed
+    ReadFailed,  // read/seek failed or the file changed size
+    TooLarge,    // the file does not fit where it has to go
+    BadImage,    // see the log line for the Image error
+    BadDtb,      // see the log line for the DTB error
+    NotBacked,   // a target range is not guest memory the VMM has mapped
 };
 [[nodiscard]] const char* to_string(LoadError error);
 

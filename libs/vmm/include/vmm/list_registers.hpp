@@ -14,9 +14,9 @@ struct ListRegisterEntry {
 
     uint16_t virq = 0;
     State state = State::Pending;
-    uint8_t priority = 0;      // 8-bit GIC priority; the hardware keeps bits [7:3]
+    uint8_t priority = 0; // 8-bit GIC priority; the hardware keeps bits [7:3]
     bool group1 = false;
-    uint8_t source_cpu = 0;    // SGIs: the requesting vCPU (GICH_LR CPUID)
+    uint8_t source_cpu = 0;      // SGIs: the requesting vCPU (GICH_LR CPUID)
     bool eoi_maintenance = true; // maintenance interrupt when the guest EOIs it
 
     // The GICH_LR value for this entry (software-injected: HW = 0).

@@ -19,13 +19,13 @@ struct MmioAccess {
     base::GuestPhysAddr ipa{};
     uint8_t size = 0; // bytes per register: 1, 2, 4 or 8
     AccessDirection direction = AccessDirection::Read;
-    uint8_t rt = 0;              // transfer register (31 = XZR)
-    uint8_t rt2 = kNoRegister;   // second register of LDP/STP
-    bool sign_extend = false;    // loads: sign-extend the loaded value
-    bool dest_64bit = false;     // loads: the destination is Xt (else Wt: upper half zeroed)
+    uint8_t rt = 0;            // transfer register (31 = XZR)
+    uint8_t rt2 = kNoRegister; // second register of LDP/STP
+    bool sign_extend = false;  // loads: sign-extend the loaded value
+    bool dest_64bit = false;   // loads: the destination is Xt (else Wt: upper half zeroed)
     bool acquire_release = false;
-    bool writeback = false;      // pre/post-indexed: Rn += writeback_offset
-    uint8_t rn = kNoRegister;    // base register (31 = SP)
+    bool writeback = false;   // pre/post-indexed: Rn += writeback_offset
+    uint8_t rn = kNoRegister; // base register (31 = SP)
     int64_t writeback_offset = 0;
 
     [[nodiscard]] bool is_pair() const { return rt2 != kNoRegister; }

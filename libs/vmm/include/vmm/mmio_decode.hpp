@@ -20,13 +20,13 @@ struct DataAbortFault {
 
 enum class DecodeStatus : uint8_t {
     Ok,
-    NotDataAbort,       // EC is not "data abort from a lower EL"
-    FarNotValid,        // FnV: the low 12 bits of the address are unknown
-    StageOneWalk,       // S1PTW: the guest's own page tables are not backed
-    CacheMaintenance,   // CM: a cache maintenance instruction, not an access
-    ExternalAbort,      // EA
-    NoInstruction,      // ISV=0 and the instruction could not be fetched
-    Undecodable,        // ISV=0 and not a supported general-register load/store
+    NotDataAbort,     // EC is not "data abort from a lower EL"
+    FarNotValid,      // FnV: the low 12 bits of the address are unknown
+    StageOneWalk,     // S1PTW: the guest's own page tables are not backed
+    CacheMaintenance, // CM: a cache maintenance instruction, not an access
+    ExternalAbort,    // EA
+    NoInstruction,    // ISV=0 and the instruction could not be fetched
+    Undecodable,      // ISV=0 and not a supported general-register load/store
 };
 
 [[nodiscard]] const char* to_string(DecodeStatus status);

@@ -52,8 +52,9 @@ enum class ModuleError : uint8_t { Ok, UnknownModule, InitFailed };
 #define BULKHEAD_VMM_MODULE_CAT(a, b) BULKHEAD_VMM_MODULE_CAT2(a, b)
 // BULKHEAD_VMM_MODULE("virtio_net", 100, init_function);
 #define BULKHEAD_VMM_MODULE(name, order, init)                                                     \
-    static const ::vmm::ModuleDescriptor BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_,           \
-                                                                 __LINE__){name, order, init};    \
-    [[gnu::used, gnu::retain, gnu::section("bulkhead_vmm_modules")]] static const ::vmm::         \
-        ModuleDescriptor* const BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_ptr_, __LINE__) =     \
-            &BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_, __LINE__)
+    static const ::vmm::ModuleDescriptor BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_,             \
+                                                                 __LINE__){name, order, init};     \
+    [[gnu::used, gnu::retain,                                                                      \
+      gnu::section("bulkhead_vmm_modules")]] static const ::vmm::ModuleDescriptor* const           \
+    BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_ptr_, __LINE__) =                                  \
+        &BULKHEAD_VMM_MODULE_CAT(bulkhead_vmm_module_, __LINE__)
