@@ -289,5 +289,27 @@ TEST_F(VgicTest, PpisAreBankedPerVcpu) {
     EXPECT_EQ(cpu1.writes[0].second.virq, 27);
 }
 
+TEST_F(VgicTest, LevelLinesRedeliverAfterEoiWhileHigh) {
+    linux_init_and_enable(48);
+    ASSERT_TRUE(gicd.set_level(48, true));
+    ASSERT_EQ(cpu0.writes.size(), 1u);
+    cpu0.guest_eoi(0);
+    gicd.on_eoi(0, 0); // the device has not been serviced: the line is still high
+    ASSERT_EQ(cpu0.writes.size(), 2u);
+    EXPECT_EQ(cpu0.writes[1].second.virq, 48);
+    ASSERT_TRUE(gicd.set_level(48, false)); // the guest's handler cleared the device
+    cpu0.guest_eoi(0);
+    gicd.on_eoi(0, 0);
+    EXPECT_EQ(cpu0.writes.size(), 2u);
+    EXPECT_FALSE(gicd.pending(48));
+    // Lowered before delivery: withdrawn.
+    wr(D::kCtlr, 0);
+    ASSERT_TRUE(gicd.set_level(48, true));
+    ASSERT_TRUE(gicd.set_level(48, false));
+    wr(D::kCtlr, 1);
+    EXPECT_EQ(cpu0.writes.size(), 2u);
+    EXPECT_FALSE(gicd.set_level(3, true)); // SGIs have no line
+}
+
 } // namespace
 } // namespace vmm

@@ -141,6 +141,15 @@ bool VgicDistributor::inject(unsigned irq, unsigned vcpu) {
     return true;
 }
 
+bool VgicDistributor::set_level(unsigned irq, bool high, unsigned vcpu) {
+    if (irq < kSgiCount || irq >= num_irqs_ || vcpu >= num_vcpus_) return false;
+    IrqState& s = state(vcpu, irq);
+    s.line_high = high;
+    s.pending = high;
+    if (high) try_deliver(vcpu, irq);
+    return true;
+}
+
 bool VgicDistributor::set_acknowledger(unsigned irq, IrqAcknowledger& ack) {
     if (irq < kBankedCount || irq >= num_irqs_) return false; // passthrough is for SPIs
     spis_[irq - kBankedCount].ack = &ack;
@@ -161,6 +170,7 @@ void VgicDistributor::on_eoi(unsigned vcpu, unsigned lr) {
     s.in_lr = false;
     s.active = false;
     if (s.ack != nullptr) s.ack->acknowledge(irq);
+    if (s.line_high) s.pending = true; // a level line still asserted fires again
     drain_queue(vcpu);
     try_deliver(vcpu, irq); // raised again meanwhile (edge, another SGI source)
 }

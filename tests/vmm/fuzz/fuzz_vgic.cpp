@@ -1,5 +1,5 @@
 // libFuzzer target: a guest (or several vCPUs) programming the emulated distributor,
-// devices injecting interrupts and the guest EOIing them, in any order. Invariants:
+// devices injecting interrupts (edges and level lines) and the guest EOIing them, in any order. Invariants:
 // the distributor never overwrites a list register still holding an interrupt, never
 // names one beyond count(), and every access stays within its state arrays.
 #include <vmm/vgic_distributor.hpp>
@@ -58,8 +58,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 1:
             (void)gicd.write(offset, width, vcpu, value);
             break;
-        case 2:
-            (void)gicd.inject(offset & 0x3ff, vcpu);
+        case 2: // bit 6: a level line (bit 7 = high), else an edge
+            if ((op & 0x40) != 0) {
+                (void)gicd.set_level(offset & 0x3ff, (op & 0x80) != 0, vcpu);
+            } else {
+                (void)gicd.inject(offset & 0x3ff, vcpu);
+            }
             break;
         default: {
             // The guest EOIs list register `lr` (if it holds something), then maintenance.

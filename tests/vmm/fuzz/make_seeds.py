@@ -29,7 +29,8 @@ write("fuzz_mmio", "unmapped", mmio(DABT | ISV | (2 << 22), 0x20000000))
 
 
 # fuzz_vgic: num_lrs-1, num_vcpus-1, num_irqs/32-1, then ops of 8 bytes:
-# op (bits 0-1: read/write/inject/eoi, bits 4-5: log2 width), vcpu, offset (u16), value (u32).
+# op (bits 0-1: read/write/inject/eoi, bits 4-5: log2 width; inject: bit 6 level line,
+# bit 7 high), vcpu, offset (u16), value (u32).
 def op(kind, vcpu, offset, value=0, width=4):
     return struct.pack("<BBHI", kind | ({1: 0, 2: 1, 4: 2, 8: 3}[width] << 4), vcpu, offset, value)
 
@@ -47,6 +48,9 @@ overflow = [op(1, 0, 0x000, 1), op(1, 0, 0x104, 0xffffffff)]
 overflow += [op(1, 0, 0x820 + i, 1, 1) for i in range(8)]
 overflow += [op(2, 0, 32 + i) for i in range(8)] + [op(3, 0, 0, i) for i in range(4)]
 write("fuzz_vgic", "overflow_queue", bytes([1, 0, 1]) + b"".join(overflow))
+level = [op(1, 0, 0x000, 1), op(1, 0, 0x104, 0x10000), op(1, 0, 0x830, 1, 1),
+         op(2 | 0xc0, 0, 48), op(3, 0, 0, 0), op(2 | 0x40, 0, 48), op(3, 0, 0, 0)]
+write("fuzz_vgic", "level_line", bytes([3, 0, 1]) + b"".join(level))
 
 
 # fuzz_cpio: newc archives.

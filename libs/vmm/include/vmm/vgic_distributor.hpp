@@ -59,6 +59,10 @@ public:
     // A device (or a passed-through interrupt) raises `irq`; for SGIs/PPIs `vcpu` says
     // whose banked copy. False for an INTID out of range.
     bool inject(unsigned irq, unsigned vcpu = 0);
+    // An emulated device's level-triggered line (virtio-mmio, ...): while high the interrupt
+    // is pending and is delivered again after each EOI; low withdraws it unless it is
+    // already in a list register. False for SGIs and INTIDs out of range.
+    bool set_level(unsigned irq, bool high, unsigned vcpu = 0);
     // Passed-through interrupt: `ack` is told after the guest's EOI of each delivery.
     bool set_acknowledger(unsigned irq, IrqAcknowledger& ack);
     // EOI maintenance from the kernel: the guest finished the interrupt in list register `lr`.
@@ -80,6 +84,7 @@ private:
         bool edge = false;
         bool in_lr = false;
         bool queued = false;
+        bool line_high = false; // set_level() devices
         uint8_t priority = 0;
         uint8_t targets = 0; // SPIs only
         uint8_t sgi_sources = 0;
