@@ -41,8 +41,8 @@ struct Thread {
     Context context; // must stay first: TPIDR_EL2 points here
     ThreadState state = ThreadState::Inactive;
     uint8_t priority = 0;
-    bool is_call = false;  // queued sender expects a reply
-    bool in_fault = false; // blocked delivering a fault message (fault_message holds it)
+    bool is_call = false;    // queued sender expects a reply
+    bool in_fault = false;   // blocked delivering a fault message (fault_message holds it)
     bool cap_faults = false; // capability errors are faults (spec::ThreadFlags::CapFaults)
     uint32_t index = 0;
     uint32_t core = 0; // SMP: the core it is pinned to

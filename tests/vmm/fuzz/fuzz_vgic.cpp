@@ -1,6 +1,6 @@
 // libFuzzer target: a guest (or several vCPUs) programming the emulated distributor,
-// devices injecting interrupts (edges and level lines) and the guest EOIing them, in any order. Invariants:
-// the distributor never overwrites a list register still holding an interrupt, never
+// devices injecting interrupts (edges and level lines) and the guest EOIing them, in any order.
+// Invariants: the distributor never overwrites a list register still holding an interrupt, never
 // names one beyond count(), and every access stays within its state arrays.
 #include <vmm/vgic_distributor.hpp>
 

@@ -35,11 +35,11 @@ int inspect(const std::string& path) {
         return 1;
     }
     const spec::SpecView view(spec_segment->data.data());
-    static const char* const kCapNames[] = {"null", "endpoint", "notification", "irq-handler",
-                                            "thread", "system-control", "vcpu"};
+    static const char* const kCapNames[] = {
+        "null", "endpoint", "notification", "irq-handler", "thread", "system-control", "vcpu"};
     std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
-              << ", spec at 0x" << info.spec_phys << std::dec << " ("
-              << view.header().total_size << " bytes)\n";
+              << ", spec at 0x" << info.spec_phys << std::dec << " (" << view.header().total_size
+              << " bytes)\n";
     for (uint32_t d = 0; d < view.domains().size(); ++d) {
         const auto& dom = view.domains()[d];
         std::cout << "domain " << d << " " << dom.name << "\n";

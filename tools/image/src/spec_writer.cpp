@@ -124,8 +124,9 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         r.fault_endpoint = t.fault_endpoint;
         r.bound_notification = t.bound_notification;
         r.fault_badge = t.fault_badge;
-        r.flags = (t.start_suspended ? static_cast<uint32_t>(spec::ThreadFlags::StartSuspended) : 0u) |
-                  (t.cap_faults ? static_cast<uint32_t>(spec::ThreadFlags::CapFaults) : 0u);
+        r.flags =
+            (t.start_suspended ? static_cast<uint32_t>(spec::ThreadFlags::StartSuspended) : 0u) |
+            (t.cap_faults ? static_cast<uint32_t>(spec::ThreadFlags::CapFaults) : 0u);
         r.core = t.core;
         out.put(at(spec::Table::Threads, i), r);
     }
