@@ -133,6 +133,21 @@ TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
               std::string::npos);
 }
 
+// vm_minimal keeps the first 2 MiB clear (QEMU's own DTB lives there when it boots an
+// ELF); a place-anywhere Image then goes to the next 2 MiB boundary.
+TEST_F(LinuxLoaderTest, ImageStaysOutOfTheKeepClearRange) {
+    fileserver::FileServer fs(archive);
+    DirectFileSource files(fs, port);
+    LinuxBoot boot;
+    LinuxImageConfig names;
+    names.image_keep_clear = {GuestPhysAddr{kRamBase}, 2 << 20};
+    ASSERT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot),
+              LoadError::Ok);
+    EXPECT_EQ(boot.entry.raw(), kRamBase + (2 << 20));
+    const std::string kernel = fake_kernel();
+    EXPECT_EQ(std::memcmp(at(kRamBase + (2 << 20)), kernel.data(), kernel.size()), 0);
+}
+
 TEST_F(LinuxLoaderTest, NoInitrdMeansNoInitrdProperties) {
     fileserver::FileServer fs(archive);
     DirectFileSource files(fs, port);
