@@ -218,6 +218,13 @@ Verdict check_records(const SpecView& s) {
         case CapType::SystemControl:
             limit = 1;
             break;
+        case CapType::Vcpu:
+            limit = s.threads().size();
+            if (c.object < limit && (s.threads()[c.object].flags &
+                                     static_cast<uint32_t>(ThreadFlags::Vcpu)) == 0)
+                return fail_at(Table::Caps, i, "vCPU capability to a thread that is no vCPU",
+                               c.object);
+            break;
         default:
             return fail_at(Table::Caps, i, "unknown capability type", c.type);
         }
@@ -225,9 +232,11 @@ Verdict check_records(const SpecView& s) {
         if (c.rights == 0 || c.rights > CapAll)
             return fail_at(Table::Caps, i, "bad rights", c.rights);
     }
-    // A thread must start on code it may execute, with a stack it may write.
+    // A thread must start on code it may execute, with a stack it may write. A vCPU's
+    // entry and SP_EL1 are the guest's business (its VMM usually sets them later).
     for (uint32_t i = 0; i < s.threads().size(); ++i) {
         const Thread& t = s.threads()[i];
+        if ((t.flags & static_cast<uint32_t>(ThreadFlags::Vcpu)) != 0) continue;
         if (!mapped_with(s, t.domain, t.entry, 4, RightExecute))
             return fail_at(Table::Threads, i, "entry point not in an executable mapping", t.entry);
         if (!mapped_with(s, t.domain, t.stack_top - 16, 16, RightRead | RightWrite))

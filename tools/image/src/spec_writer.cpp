@@ -126,7 +126,8 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         r.fault_badge = t.fault_badge;
         r.flags =
             (t.start_suspended ? static_cast<uint32_t>(spec::ThreadFlags::StartSuspended) : 0u) |
-            (t.cap_faults ? static_cast<uint32_t>(spec::ThreadFlags::CapFaults) : 0u);
+            (t.cap_faults ? static_cast<uint32_t>(spec::ThreadFlags::CapFaults) : 0u) |
+            (t.vcpu ? static_cast<uint32_t>(spec::ThreadFlags::Vcpu) : 0u);
         r.core = t.core;
         out.put(at(spec::Table::Threads, i), r);
     }

@@ -44,6 +44,10 @@ spec::Cap system_control_cap() {
     return spec::Cap{static_cast<uint32_t>(spec::CapType::SystemControl), 0, 0, spec::CapAll, 0};
 }
 
+spec::Cap vcpu_cap(VcpuId v) {
+    return spec::Cap{static_cast<uint32_t>(spec::CapType::Vcpu), v.index, 0, spec::CapAll, 0};
+}
+
 SystemBuilder::SystemBuilder(const Board& board) {
     system_.board = board;
 }
@@ -192,6 +196,34 @@ void SystemBuilder::bind_notification(ThreadId t, NotificationId n) {
         if (other.bound_notification == n.index)
             throw std::runtime_error("notification bound to two threads");
     system_.threads[t.index].bound_notification = n.index;
+}
+
+VcpuId SystemBuilder::add_vcpu(DomainId guest, const VcpuOptions& o) {
+    check("domain", guest, system_.domains.size());
+    check("endpoint", o.exit_endpoint, system_.endpoints.size());
+    if (o.priority > 255) throw std::runtime_error("vCPU '" + o.name + "': priority above 255");
+    ThreadDesc t;
+    t.name = o.name;
+    t.domain = guest.index;
+    t.priority = o.priority;
+    t.entry = o.entry.raw();
+    t.arg = o.arg;
+    t.fault_endpoint = o.exit_endpoint.index;
+    t.fault_badge = o.badge;
+    t.start_suspended = o.start_suspended;
+    t.vcpu = true;
+    t.core = o.core;
+    system_.threads.push_back(std::move(t));
+    return VcpuId{static_cast<uint32_t>(system_.threads.size() - 1)};
+}
+
+void SystemBuilder::map_gicv(DomainId guest, base::GuestPhysAddr gicc) {
+    check("domain", guest, system_.domains.size());
+    if (system_.board.gicv.raw() == 0)
+        throw std::runtime_error(system_.board.name + " has no GICV frame");
+    const RegionId gicv = add_device(system_.domains[guest.index].name + ":gicv",
+                                     base::PhysRange{system_.board.gicv, 2 * kPage});
+    map(guest, gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
 }
 
 uint32_t SystemBuilder::give_cap(DomainId d, const spec::Cap& cap) {

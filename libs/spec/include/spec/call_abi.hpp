@@ -28,6 +28,12 @@ enum class Call : uint64_t {
     SystemOff = 13,    // x0 system-control slot: PSCI SYSTEM_OFF
     Exit = 14,         // the calling thread stops (as if suspended)
     DebugWrite = 15,   // x0 length (<= 56), bytes in x1..x7 (little-endian); debug only
+    // vCPUs (spec/vcpu_abi.hpp); x0 = Vcpu capability slot.
+    VcpuReadRegister = 16,      // x1 vcpu_abi::Reg -> x1 value
+    VcpuWriteRegister = 17,     // x1 vcpu_abi::Reg, MR0 (x2) value
+    VcpuResume = 18,            // start (or restart) a suspended vCPU
+    VcpuSuspend = 19,           // stop it (an exit it is blocked in is cancelled)
+    VcpuWriteListRegister = 20, // x1 index (< ListRegisterCount), MR0 GICH_LR word
     Count
 };
 

@@ -79,8 +79,12 @@ enum class ThreadFlags : uint32_t {
     // Invoking a capability the thread does not hold (empty slot, wrong type, missing
     // right) stops it with a fault message instead of only returning the error code.
     CapFaults = 2,
+    // A vCPU (spec/vcpu_abi.hpp): runs at EL1h in its domain's stage-2 space (the
+    // guest address space), entry = first PC, arg = x0, stack_top = SP_EL1, the fault
+    // endpoint + badge receive its exits. A Vcpu capability names it by thread index.
+    Vcpu = 4,
 };
-inline constexpr uint32_t kThreadFlagsAll = 3;
+inline constexpr uint32_t kThreadFlagsAll = 7;
 
 struct Thread {
     char name[16];
@@ -142,7 +146,7 @@ enum class CapType : uint32_t {
     IrqHandler = 3,
     Thread = 4,
     SystemControl = 5, // power off the machine (tests, supervisors)
-    Vcpu = 6,          // reserved for the VM issue
+    Vcpu = 6,          // object = thread index of a ThreadFlags::Vcpu thread
     Count
 };
 

@@ -40,6 +40,10 @@ struct IrqHandlerId {
 struct RegionId {
     uint32_t index;
 };
+// A vCPU is a thread of the guest's domain (its index is a thread index).
+struct VcpuId {
+    uint32_t index;
+};
 
 inline constexpr uint32_t kRead = spec::RightRead;
 inline constexpr uint32_t kWrite = spec::RightWrite;
@@ -58,11 +62,25 @@ struct ThreadOptions {
     uint32_t core = 0; // CPU to pin the thread to (one core today)
 };
 
+// A vCPU (spec::ThreadFlags::Vcpu, spec/vcpu_abi.hpp) in a guest domain: a domain
+// with no threads of its own whose mappings are the guest's physical address space.
+struct VcpuOptions {
+    std::string name;
+    uint32_t priority = 100;
+    EndpointId exit_endpoint{}; // where its exits go (the VMM receives there)
+    uint64_t badge = 0;         // tells the VMM which vCPU exited
+    base::GuestPhysAddr entry{0};
+    uint64_t arg = 0; // x0
+    bool start_suspended = true; // the VMM loads the guest, then resumes it
+    uint32_t core = 0;
+};
+
 spec::Cap endpoint_cap(EndpointId ep, uint64_t badge, uint32_t rights);
 spec::Cap notification_cap(NotificationId n, uint64_t badge, uint32_t rights);
 spec::Cap irq_handler_cap(IrqHandlerId h);
 spec::Cap thread_cap(ThreadId t);
 spec::Cap system_control_cap();
+spec::Cap vcpu_cap(VcpuId v);
 
 // Options for pack(): a test can damage the spec on purpose.
 struct PackOptions {
@@ -96,6 +114,12 @@ public:
     ThreadId add_thread(DomainId d, const ThreadOptions& options);
     void set_fault_endpoint(ThreadId t, EndpointId ep, uint64_t badge);
     void bind_notification(ThreadId t, NotificationId n);
+
+    // A vCPU running in guest domain `guest`, exiting to options.exit_endpoint.
+    VcpuId add_vcpu(DomainId guest, const VcpuOptions& options);
+    // Maps the board's GICV frame (two pages: GICV_DIR is at +0x1000) at the guest's
+    // GICC address, so the guest's CPU interface is the hardware's virtual one.
+    void map_gicv(DomainId guest, base::GuestPhysAddr gicc);
 
     // Puts a capability in the domain's next free slot and returns the slot.
     uint32_t give_cap(DomainId d, const spec::Cap& cap);

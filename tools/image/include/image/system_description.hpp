@@ -30,6 +30,7 @@ struct ThreadDesc {
     uint32_t bound_notification = spec::kNone;
     bool start_suspended = false;
     bool cap_faults = false;
+    bool vcpu = false; // spec::ThreadFlags::Vcpu
     uint32_t core = 0;
 };
 

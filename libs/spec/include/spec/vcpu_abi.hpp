@@ -1,0 +1,90 @@
+// The vCPU part of the kernel call ABI: register numbers for VcpuRead/WriteRegister,
+// the exit message a vCPU sends its VMM, and the reply that resumes it. Shared by
+// the kernel and the component runtime (runtime/vcpu.hpp).
+//
+// A vCPU is a kernel thread (spec::ThreadFlags::Vcpu) that runs at EL1 in its
+// domain's stage-2 space; its "fault endpoint" is where its exits go.
+#pragma once
+
+#include <cstdint>
+
+namespace vcpu_abi {
+
+// Register numbers. 0..30 are x0..x30; the rest are named. Every register is
+// readable and writable while the vCPU is not running (blocked in an exit,
+// suspended, or waiting for an interrupt); on one core that is whenever its VMM runs.
+enum class Reg : uint64_t {
+    X0 = 0, // .. X30 = 30
+    Pc = 31,     // ELR_EL2: where the vCPU resumes
+    Pstate = 32, // SPSR_EL2: the guest's PSTATE (mode, DAIF, NZCV)
+    SpEl0 = 33,
+    SpEl1 = 34,
+    ElrEl1 = 35,
+    SpsrEl1 = 36,
+    EsrEl1 = 37,
+    FarEl1 = 38,
+    VbarEl1 = 39,
+    SctlrEl1 = 40,
+    TcrEl1 = 41,
+    Ttbr0El1 = 42,
+    Ttbr1El1 = 43,
+    MairEl1 = 44,
+    TpidrEl1 = 45,
+    ContextidrEl1 = 46,
+    CpacrEl1 = 47,
+    CntvCtl = 48,  // CNTV_CTL_EL0 (the guest's virtual timer)
+    CntvCval = 49, // CNTV_CVAL_EL0
+    Vmpidr = 50,   // VMPIDR_EL2: the MPIDR_EL1 the guest reads (vCPU i: affinity 0 = i)
+    ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
+    Count = 64
+};
+inline constexpr uint64_t kXRegs = 31;
+
+// Exit kinds (MR0 of an exit message). They do not overlap call_abi::FaultKind, so
+// one endpoint can take both faults of native threads and vCPU exits.
+enum class ExitKind : uint64_t {
+    DataAbort = 0x10,      // stage-2 abort on an IPA nothing maps (MMIO to emulate)
+    Hvc = 0x11,            // HVC #imm
+    Smc = 0x12,            // SMC #imm (trapped by HCR_EL2.TSC)
+    SysReg = 0x13,         // trapped MSR/MRS (EC 0x18), e.g. the EL1 physical timer
+    EoiMaintenance = 0x14, // the guest EOId interrupts the VMM injected
+    Unknown = 0x15,        // anything else (instruction abort, undefined, SError...)
+};
+
+// Exit message layout (arrives like a Call on the vCPU's exit endpoint; x1 = badge):
+//
+// | kind           | MR1      | MR2      | MR3       | MR4 | MR5                          |
+// |----------------|----------|----------|-----------|-----|------------------------------|
+// | DataAbort      | ESR_EL2  | FAR_EL2  | HPFAR_EL2 | PC  | see kDataAbortValue below    |
+// | Hvc, Smc       | ESR_EL2  | x0       | x1        | x2  | x3                           |
+// | SysReg         | ESR_EL2  | PC       | Rt value  | 0   | 0                            |
+// | EoiMaintenance | LR mask  | 0        | 0         | 0   | 0                            |
+// | Unknown        | ESR_EL2  | FAR_EL2  | HPFAR_EL2 | PC  | 0                            |
+//
+// DataAbort MR5: for a write with ESR.ISV = 1, the value of the register ESR.SRT names
+// (0 for SRT 31 = xzr); for ISV = 0, the instruction word at the PC (read by the kernel
+// through AT S12E1R; 0, which no decoder accepts, if the PC does not translate). The
+// IPA is (HPFAR_EL2 >> 4) << 12 | FAR_EL2[11:0].
+// Hvc: the PC is already past the HVC. Smc: the kernel has moved the PC past the SMC
+// too, so both are answered the same way.
+// EoiMaintenance: bit i set = the guest EOId the interrupt in VMM list register i; the
+// kernel has already cleared those list registers (they are free again).
+inline constexpr unsigned kMrKind = 0;
+
+// Reply to an exit (Reply / ReplyRecv on the exit endpoint): MR0 = ReplyFlags,
+// MR1 = register number (0..30; 31 = xzr, ignored), MR2 = its value. Register writes
+// happen before the PC advance. A reply with MR0 = 0 resumes the vCPU unchanged: a
+// data abort then retries the access (after the VMM mapped or changed something).
+// Not replying leaves the vCPU stopped.
+enum ReplyFlags : uint64_t {
+    AdvancePc = 1,   // PC += 4 (an emulated load/store)
+    SetRegister = 2, // x[MR1] = MR2 (an emulated load's result, an HVC's x0)
+};
+
+// GICH_LR word fields (GICv2), for VcpuWriteListRegister.
+inline constexpr uint32_t kLrPending = 1u << 28;
+inline constexpr uint32_t kLrActive = 1u << 29;
+inline constexpr uint32_t kLrStateMask = 3u << 28;
+inline constexpr uint32_t kLrEoiMaintenance = 1u << 19;
+
+} // namespace vcpu_abi
