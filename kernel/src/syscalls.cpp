@@ -160,11 +160,34 @@ void exit_thread(Thread* t) {
     t->state = ThreadState::Inactive;
 }
 
+// vcpu branch pending: the vCPU calls (16-20) are in the ABI, their handlers not yet.
+void vcpu_call_pending(Thread* t) {
+    set_status(t, Status::InvalidCall);
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
-    call,           reply_recv, send,        recv,           reply,         signal,
-    wait,           poll,       irq_ack,     thread_suspend, thread_resume, yield,
-    debug_put_char, system_off, exit_thread, debug_write,
+    call,
+    reply_recv,
+    send,
+    recv,
+    reply,
+    signal,
+    wait,
+    poll,
+    irq_ack,
+    thread_suspend,
+    thread_resume,
+    yield,
+    debug_put_char,
+    system_off,
+    exit_thread,
+    debug_write,
+    vcpu_call_pending,
+    vcpu_call_pending,
+    vcpu_call_pending,
+    vcpu_call_pending,
+    vcpu_call_pending,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

@@ -111,6 +111,7 @@ TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
     LinuxBoot boot;
     ASSERT_EQ(load_linux(files, memory, layout, {}, dtb_config, scratch, log, boot), LoadError::Ok);
     EXPECT_EQ(boot.entry.raw(), kRamBase); // text_offset 0, 2 MiB-aligned RAM base
+    EXPECT_EQ(boot.image_size, fake_kernel().size());
     EXPECT_EQ(boot.dtb.raw(), 0x43000000u);
     EXPECT_EQ(boot.initrd.base.raw(), 0x42000000u);
     EXPECT_EQ(boot.initrd.size, initrd.size());

@@ -134,6 +134,7 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
         e != LoadError::Ok) {
         return log_error(log, e, "kernel", names.linux_name);
     }
+    boot.image_size = size;
     LogLine line;
     line << "vmm: loaded " << names.linux_name << " (" << Dec{static_cast<int64_t>(size)}
          << " bytes) at " << Hex{boot.entry.raw()} << ", DTB at " << Hex{boot.dtb.raw()} << " ("

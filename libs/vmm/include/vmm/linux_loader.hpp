@@ -28,8 +28,9 @@ struct LinuxImageConfig {
 };
 
 struct LinuxBoot {
-    base::GuestPhysAddr entry; // PC
-    base::GuestPhysAddr dtb;   // x0
+    base::GuestPhysAddr entry;  // PC
+    std::size_t image_size = 0; // bytes of the Image file loaded at entry
+    base::GuestPhysAddr dtb;    // x0
     std::size_t dtb_size = 0;
     base::GuestPhysRange initrd; // size 0 without initrd
 };
