@@ -220,8 +220,8 @@ Verdict check_records(const SpecView& s) {
             break;
         case CapType::Vcpu:
             limit = s.threads().size();
-            if (c.object < limit && (s.threads()[c.object].flags &
-                                     static_cast<uint32_t>(ThreadFlags::Vcpu)) == 0)
+            if (c.object < limit &&
+                (s.threads()[c.object].flags & static_cast<uint32_t>(ThreadFlags::Vcpu)) == 0)
                 return fail_at(Table::Caps, i, "vCPU capability to a thread that is no vCPU",
                                c.object);
             break;

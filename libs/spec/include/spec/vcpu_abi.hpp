@@ -14,7 +14,7 @@ namespace vcpu_abi {
 // readable and writable while the vCPU is not running (blocked in an exit,
 // suspended, or waiting for an interrupt); on one core that is whenever its VMM runs.
 enum class Reg : uint64_t {
-    X0 = 0, // .. X30 = 30
+    X0 = 0,      // .. X30 = 30
     Pc = 31,     // ELR_EL2: where the vCPU resumes
     Pstate = 32, // SPSR_EL2: the guest's PSTATE (mode, DAIF, NZCV)
     SpEl0 = 33,
@@ -32,9 +32,9 @@ enum class Reg : uint64_t {
     TpidrEl1 = 45,
     ContextidrEl1 = 46,
     CpacrEl1 = 47,
-    CntvCtl = 48,  // CNTV_CTL_EL0 (the guest's virtual timer)
-    CntvCval = 49, // CNTV_CVAL_EL0
-    Vmpidr = 50,   // VMPIDR_EL2: the MPIDR_EL1 the guest reads (vCPU i: affinity 0 = i)
+    CntvCtl = 48,           // CNTV_CTL_EL0 (the guest's virtual timer)
+    CntvCval = 49,          // CNTV_CVAL_EL0
+    Vmpidr = 50,            // VMPIDR_EL2: the MPIDR_EL1 the guest reads (vCPU i: affinity 0 = i)
     ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
     Count = 64
 };

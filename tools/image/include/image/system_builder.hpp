@@ -70,7 +70,7 @@ struct VcpuOptions {
     EndpointId exit_endpoint{}; // where its exits go (the VMM receives there)
     uint64_t badge = 0;         // tells the VMM which vCPU exited
     base::GuestPhysAddr entry{0};
-    uint64_t arg = 0; // x0
+    uint64_t arg = 0;            // x0
     bool start_suspended = true; // the VMM loads the guest, then resumes it
     uint32_t core = 0;
 };
