@@ -5,6 +5,7 @@
 
 #include "notification.hpp"
 #include "scheduler.hpp"
+#include "vcpu_exit.hpp"
 
 #include <spec/call_abi.hpp>
 
@@ -15,9 +16,8 @@ constexpr unsigned kFirstMr = 2;
 
 void transfer(Thread* from, Thread* to, uint64_t badge) {
     const uint64_t* src = from->in_fault ? from->fault_message : &from->context.x[kFirstMr];
-    const unsigned count = from->in_fault ? 5 : call_abi::kMessageRegisters;
     for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
-        to->context.x[kFirstMr + i] = i < count ? src[i] : 0;
+        to->context.x[kFirstMr + i] = src[i];
     to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
     to->context.x[1] = badge;
 }
@@ -85,6 +85,9 @@ bool reply(Thread* replier) {
     caller->replier = nullptr;
     if (caller->in_fault) {
         caller->in_fault = false; // restart the faulting instruction as it was
+        // A vCPU's exit reply may write a register and move the PC on (vcpu_abi).
+        if (caller->vcpu != nullptr)
+            vcpu_exit::apply_reply(caller->context, &replier->context.x[kFirstMr]);
     } else {
         for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
             caller->context.x[kFirstMr + i] = replier->context.x[kFirstMr + i];
@@ -114,11 +117,15 @@ void cancel(Thread* t) {
         if (t->replier != nullptr && t->replier->reply_to == t) t->replier->reply_to = nullptr;
         t->replier = nullptr;
         break;
+    case ThreadState::BlockedOnVirq:
+        break;
     case ThreadState::Inactive:
         return;
     }
     t->blocked_endpoint = nullptr;
-    if (!t->in_fault) t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Interrupted);
+    // A vCPU's x0 is the guest's: a cancelled exit leaves its registers alone.
+    if (!t->in_fault && t->vcpu == nullptr)
+        t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Interrupted);
     t->in_fault = false;
 }
 

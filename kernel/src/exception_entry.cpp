@@ -8,6 +8,7 @@
 #include "scheduler.hpp"
 #include "syscalls.hpp"
 #include "sysreg.hpp"
+#include "vcpu.hpp"
 
 namespace kernel {
 namespace {
@@ -25,7 +26,9 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const uint32_t ec = (esr >> 26) & 0x3f;
-    if (ec == kEcSvc64) {
+    if (t->vcpu != nullptr) {
+        vcpu::handle_trap(t, esr); // a guest's exceptions never reach the call table
+    } else if (ec == kEcSvc64) {
         handle_syscall(t);
     } else if (ec == kEcFpAccess) {
         fp::take_ownership(t);
@@ -41,7 +44,10 @@ extern "C" [[noreturn]] void handle_lower_sync() {
 
 extern "C" [[noreturn]] void handle_lower_serror() {
     Thread* t = core().current;
-    deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
+    if (t->vcpu != nullptr)
+        vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2));
+    else
+        deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
     schedule_and_return();
 }
 
@@ -52,8 +58,11 @@ extern "C" [[noreturn]] void handle_irq() {
     if (irq == objs.hyp_timer_irq) {
         hyp_timer::rearm();
         gic::end_of_interrupt(iar);
+        vcpu::tick();
         Thread* t = core().current;
         if (t != &core().idle) scheduler().rotate(t);
+    } else if (vcpu::handle_irq(irq)) {
+        gic::end_of_interrupt(iar); // masked at its source until the guest's EOI
     } else if (irq < 1020) {
         // Masked until the handler's owner acks it, so a level-triggered line does
         // not storm while the component gets round to it.

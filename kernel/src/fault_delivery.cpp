@@ -71,6 +71,7 @@ void deliver_cap_fault(Thread* t, uint64_t slot, uint64_t call) {
     t->fault_message[2] = call;
     t->fault_message[3] = t->context.elr;
     t->fault_message[4] = t->index;
+    t->fault_message[5] = 0;
     ipc::send(t, t->fault_endpoint, t->fault_badge, true);
 }
 
@@ -87,6 +88,7 @@ void deliver_fault(Thread* t, uint64_t esr, uint64_t far) {
         t->fault_message[2] = esr;
         t->fault_message[3] = t->context.elr;
         t->fault_message[4] = t->index;
+        t->fault_message[5] = 0;
         ipc::send(t, t->fault_endpoint, t->fault_badge, true);
         return;
     }

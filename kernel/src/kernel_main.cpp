@@ -9,6 +9,7 @@
 #include "stage2_space.hpp"
 #include "sysreg.hpp"
 #include "system_loader.hpp"
+#include "vcpu.hpp"
 
 #include <spec/boot_info.hpp>
 #include <spec/spec_validator.hpp>
@@ -120,6 +121,7 @@ extern "C" [[noreturn]] void kernel_main() {
                                     reinterpret_cast<uint64_t>(__kernel_end), bi.spec_phys,
                                     bi.spec_phys + view.header().total_size};
     if (!load_system(view, footprint)) psci::system_off();
+    vcpu::init_hardware(board);
     objects().hyp_timer_irq = board.hyp_timer_irq;
     gic::enable(board.hyp_timer_irq, false);
     hyp_timer::start(kTimesliceUs);

@@ -4,6 +4,7 @@
 #include "fp_switch.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
+#include "vcpu.hpp"
 
 extern "C" [[noreturn]] void restore_context(kernel::Context* ctx);
 
@@ -24,13 +25,31 @@ CoreState& core() {
 void schedule_and_return() {
     CoreState& c = core();
     Thread* next = scheduler().choose(&c.idle);
+    // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit).
+    while (next->vcpu != nullptr && vcpu::deliver_pending(next))
+        next = scheduler().choose(&c.idle);
+    Thread* prev = c.current;
     c.current = next;
+    const bool was_guest = prev != nullptr && prev->vcpu != nullptr;
+    if (prev != next && was_guest) vcpu::switch_out(prev);
     if (next->domain != nullptr && next->domain != c.active_domain) {
         BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
-        if (c.active_domain == nullptr || c.active_domain->cntkctl != next->domain->cntkctl)
-            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
         arch::isb();
+    }
+    if (next->vcpu != nullptr) {
+        if (prev != next) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
         c.active_domain = next->domain;
+    } else if (next->domain != nullptr) {
+        if (was_guest) vcpu::enter_native();
+        if (was_guest || c.active_domain == nullptr ||
+            c.active_domain->cntkctl != next->domain->cntkctl) {
+            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+            arch::isb();
+        }
+        c.active_domain = next->domain;
+    } else if (was_guest && prev != next) {
+        vcpu::enter_native();      // the idle loop
+        c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
     fp::prepare_to_run(next);
     restore_context(&next->context);

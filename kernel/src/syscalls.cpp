@@ -8,6 +8,7 @@
 #include "kernel_objects.hpp"
 #include "psci.hpp"
 #include "scheduler.hpp"
+#include "vcpu.hpp"
 
 namespace kernel {
 namespace {
@@ -160,9 +161,43 @@ void exit_thread(Thread* t) {
     t->state = ThreadState::Inactive;
 }
 
-// vcpu branch pending: the vCPU calls (16-20) are in the ABI, their handlers not yet.
-void vcpu_call_pending(Thread* t) {
-    set_status(t, Status::InvalidCall);
+VcpuState* vcpu_for(Thread* t) {
+    if (Thread* target = object_for(t, CapType::Vcpu, spec::CapSend, objects().threads))
+        return target->vcpu;
+    return nullptr;
+}
+
+void vcpu_read_register(Thread* t) {
+    if (VcpuState* v = vcpu_for(t)) {
+        uint64_t value = 0;
+        set_status(t, vcpu::read_register(*v, t->context.x[1], value));
+        t->context.x[1] = value;
+    }
+}
+
+void vcpu_write_register(Thread* t) {
+    if (VcpuState* v = vcpu_for(t))
+        set_status(t, vcpu::write_register(*v, t->context.x[1], t->context.x[2]));
+}
+
+void vcpu_resume(Thread* t) {
+    if (VcpuState* v = vcpu_for(t)) {
+        if (v->thread->state == ThreadState::Inactive) scheduler().make_ready(v->thread);
+        set_status(t, Status::Ok);
+    }
+}
+
+void vcpu_suspend(Thread* t) {
+    if (VcpuState* v = vcpu_for(t)) {
+        set_status(t, Status::Ok);
+        ipc::cancel(v->thread);
+        v->thread->state = ThreadState::Inactive;
+    }
+}
+
+void vcpu_write_list_register(Thread* t) {
+    if (VcpuState* v = vcpu_for(t))
+        set_status(t, vcpu::write_list_register(*v, t->context.x[1], t->context.x[2]));
 }
 
 using Handler = void (*)(Thread*);
@@ -183,11 +218,11 @@ constexpr Handler kHandlers[] = {
     system_off,
     exit_thread,
     debug_write,
-    vcpu_call_pending,
-    vcpu_call_pending,
-    vcpu_call_pending,
-    vcpu_call_pending,
-    vcpu_call_pending,
+    vcpu_read_register,
+    vcpu_write_register,
+    vcpu_resume,
+    vcpu_suspend,
+    vcpu_write_list_register,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

@@ -6,6 +6,7 @@
 #include "gic_v2.hpp"
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
+#include "vcpu.hpp"
 
 namespace kernel {
 namespace {
@@ -124,6 +125,9 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
             t.bound_notification->bound_thread = &t;
         }
         t.state = ThreadState::Inactive;
+        if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::Vcpu)) != 0 &&
+            !vcpu::attach(t, st))
+            return refuse("too many vCPUs", i, vcpu::kMaxVcpus);
         if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::StartSuspended)) == 0)
             scheduler().make_ready(&t);
     }

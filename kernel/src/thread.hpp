@@ -10,6 +10,7 @@ namespace kernel {
 struct Domain;
 struct Endpoint;
 struct Notification;
+struct VcpuState;
 
 struct Context {
     uint64_t x[31];
@@ -35,6 +36,7 @@ enum class ThreadState : uint8_t {
     BlockedOnRecv,  // in an endpoint's receive queue
     BlockedOnReply, // its call was received; waits for the reply
     BlockedOnNotification,
+    BlockedOnVirq, // a vCPU in WFI: waits until a list register is pending
 };
 
 struct Thread {
@@ -58,9 +60,9 @@ struct Thread {
     Thread* replier = nullptr;  // caller side: the thread holding our reply
     Endpoint* fault_endpoint = nullptr;
     uint64_t fault_badge = 0;
-    uint64_t fault_message[5] = {};
+    uint64_t fault_message[6] = {}; // MR0..MR5 of a fault or vCPU exit message
     Notification* bound_notification = nullptr;
-    void* vcpu = nullptr; // the VM issue attaches a guest context here
+    VcpuState* vcpu = nullptr; // set for vCPUs (spec::ThreadFlags::Vcpu): the guest state
     char name[16] = {};
     FpState fp = {};
 };

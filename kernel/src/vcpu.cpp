@@ -1,0 +1,471 @@
+// vCPU state switching, guest traps, WFI blocking and virtual-timer injection.
+#include "vcpu.hpp"
+
+#include "console.hpp"
+#include "el2_mmu.hpp"
+#include "endpoint.hpp"
+#include "fp_switch.hpp"
+#include "gic_v2.hpp"
+#include "scheduler.hpp"
+#include "sysreg.hpp"
+#include "vcpu_exit.hpp"
+
+#include <spec/vcpu_abi.hpp>
+
+namespace kernel::vcpu {
+namespace {
+
+using call_abi::Status;
+using vcpu_abi::Reg;
+
+// HCR_EL2 while a guest runs: stage 2 (VM), set/way invalidation as clean (SWIO),
+// physical FIQ/IRQ/SError to EL2 (FMO/IMO/AMO: the guest gets virtual ones),
+// WFI/WFE trapped (TWI: block in the kernel; TWE: yield), SMC trapped (TSC), EL1 is
+// AArch64 (RW). No TGE and no DC: the guest's own stage 1 is in charge.
+constexpr uint64_t kHcrGuest = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
+                               (1ull << 13) | (1ull << 14) | (1ull << 19) | (1ull << 31);
+// Native threads: TGE | VM | DC | RW (see kernel_main.cpp).
+constexpr uint64_t kHcrNative = (1ull << 0) | (1ull << 12) | (1ull << 27) | (1ull << 31);
+// Guests get the physical counter but not the EL1 physical timer (native domains own
+// it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both.
+constexpr uint64_t kCnthctlGuest = 1;
+constexpr uint64_t kCnthctlNative = 3;
+constexpr uint64_t kCpacrNative = 3ull << 20;
+constexpr uint64_t kSpsrEl1hMasked = 0x3c5;
+constexpr uint64_t kSctlrEl1Reset = 0x30d00800;
+constexpr uint32_t kLrPriority = (0xa0u >> 3) << 23;
+constexpr uint64_t kMpidrU = 1ull << 31;
+
+VcpuState g_vcpus[kMaxVcpus];
+unsigned g_vcpu_count = 0;
+uint32_t g_maintenance_irq = 25;
+uint32_t g_timer_irq = 27;
+// Per core: whose list registers and whose virtual timer the hardware holds.
+VcpuState* g_gic_owner = nullptr;
+VcpuState* g_timer_owner = nullptr;
+
+void save_el1(El1Registers& r) {
+    r.sp_el1 = BH_READ_SYSREG(sp_el1);
+    r.elr = BH_READ_SYSREG(elr_el1);
+    r.spsr = BH_READ_SYSREG(spsr_el1);
+    r.esr = BH_READ_SYSREG(esr_el1);
+    r.far = BH_READ_SYSREG(far_el1);
+    r.vbar = BH_READ_SYSREG(vbar_el1);
+    r.sctlr = BH_READ_SYSREG(sctlr_el1);
+    r.tcr = BH_READ_SYSREG(tcr_el1);
+    r.ttbr0 = BH_READ_SYSREG(ttbr0_el1);
+    r.ttbr1 = BH_READ_SYSREG(ttbr1_el1);
+    r.mair = BH_READ_SYSREG(mair_el1);
+    r.amair = BH_READ_SYSREG(amair_el1);
+    r.tpidr = BH_READ_SYSREG(tpidr_el1);
+    r.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    r.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
+    r.contextidr = BH_READ_SYSREG(contextidr_el1);
+    r.cpacr = BH_READ_SYSREG(cpacr_el1);
+    r.cntkctl = BH_READ_SYSREG(cntkctl_el1);
+    r.afsr0 = BH_READ_SYSREG(afsr0_el1);
+    r.afsr1 = BH_READ_SYSREG(afsr1_el1);
+    r.par = BH_READ_SYSREG(par_el1);
+    r.csselr = BH_READ_SYSREG(csselr_el1);
+    r.mdscr = BH_READ_SYSREG(mdscr_el1);
+}
+
+void load_el1(const El1Registers& r) {
+    BH_WRITE_SYSREG(sp_el1, r.sp_el1);
+    BH_WRITE_SYSREG(elr_el1, r.elr);
+    BH_WRITE_SYSREG(spsr_el1, r.spsr);
+    BH_WRITE_SYSREG(esr_el1, r.esr);
+    BH_WRITE_SYSREG(far_el1, r.far);
+    BH_WRITE_SYSREG(vbar_el1, r.vbar);
+    BH_WRITE_SYSREG(sctlr_el1, r.sctlr);
+    BH_WRITE_SYSREG(tcr_el1, r.tcr);
+    BH_WRITE_SYSREG(ttbr0_el1, r.ttbr0);
+    BH_WRITE_SYSREG(ttbr1_el1, r.ttbr1);
+    BH_WRITE_SYSREG(mair_el1, r.mair);
+    BH_WRITE_SYSREG(amair_el1, r.amair);
+    BH_WRITE_SYSREG(tpidr_el1, r.tpidr);
+    BH_WRITE_SYSREG(tpidr_el0, r.tpidr_el0);
+    BH_WRITE_SYSREG(tpidrro_el0, r.tpidrro_el0);
+    BH_WRITE_SYSREG(contextidr_el1, r.contextidr);
+    BH_WRITE_SYSREG(cpacr_el1, r.cpacr);
+    BH_WRITE_SYSREG(cntkctl_el1, r.cntkctl);
+    BH_WRITE_SYSREG(afsr0_el1, r.afsr0);
+    BH_WRITE_SYSREG(afsr1_el1, r.afsr1);
+    BH_WRITE_SYSREG(par_el1, r.par);
+    BH_WRITE_SYSREG(csselr_el1, r.csselr);
+    BH_WRITE_SYSREG(mdscr_el1, r.mdscr);
+}
+
+uint32_t read_lr(VcpuState& v, unsigned i) {
+    return &v == g_gic_owner ? vgic::read_lr(i) : v.gic.lr[i];
+}
+
+void write_lr(VcpuState& v, unsigned i, uint32_t word) {
+    if (&v == g_gic_owner)
+        vgic::write_lr(i, word);
+    else
+        v.gic.lr[i] = word;
+}
+
+void wake(VcpuState& v) {
+    if (v.thread->state == ThreadState::BlockedOnVirq) scheduler().make_ready(v.thread);
+}
+
+bool virq_pending(VcpuState& v) {
+    if (v.pending_eoi != 0) return true;
+    for (unsigned i = 0; i < vgic::list_register_count(); ++i)
+        if ((read_lr(v, i) & vcpu_abi::kLrPending) != 0) return true;
+    return false;
+}
+
+// The timer asserted for `v`: mask it at the source and put vINTID 27 in the
+// kernel's list register, asking for an EOI maintenance interrupt (which unmasks it).
+void inject_timer(VcpuState& v) {
+    if (&v == g_timer_owner) vtimer::set_hw_mask(true);
+    v.timer.ctl |= vtimer::kCtlImask;
+    const unsigned lr = vgic::timer_list_register();
+    if ((read_lr(v, lr) & vcpu_abi::kLrStateMask) == 0)
+        write_lr(v, lr,
+                 vcpu_abi::kLrPending | vcpu_abi::kLrEoiMaintenance | kLrPriority | g_timer_irq);
+    wake(v);
+}
+
+// List registers the guest has EOId: free them; the kernel's own (timer) unmasks
+// the timer, the VMM's are remembered for an EoiMaintenance exit.
+void collect_eois(VcpuState& v) {
+    const uint32_t eisr = vgic::eoi_status();
+    if (eisr == 0) return;
+    const unsigned timer_lr = vgic::timer_list_register();
+    for (unsigned i = 0; i < vgic::list_register_count(); ++i) {
+        if ((eisr & (1u << i)) == 0) continue;
+        vgic::write_lr(i, 0);
+        if (i == timer_lr) {
+            if (&v == g_timer_owner) vtimer::set_hw_mask(false);
+            v.timer.ctl &= ~vtimer::kCtlImask;
+        } else {
+            v.pending_eoi |= 1u << i;
+        }
+    }
+    wake(v);
+}
+
+// Reads the instruction at the guest's PC through both translation stages.
+uint64_t fetch_instruction(uint64_t pc) {
+    const uint64_t saved_par = BH_READ_SYSREG(par_el1);
+    asm volatile("at s12e1r, %0" ::"r"(pc));
+    arch::isb();
+    const uint64_t par = BH_READ_SYSREG(par_el1);
+    BH_WRITE_SYSREG(par_el1, saved_par);
+    if ((par & 1) != 0) return 0;
+    const uint64_t pa = (par & 0x0000fffffffff000ull) | (pc & 0xfff);
+    if (pa + 4 > el2_mmu::kMappedLimit) return 0;
+    return arch::mmio_read<uint32_t>(pa);
+}
+
+void send_exit(Thread* t) {
+    if (t->fault_endpoint == nullptr) {
+        log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
+              << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
+              << "; no exit endpoint, vCPU stopped\n";
+        scheduler().remove(t);
+        t->state = ThreadState::Inactive;
+        return;
+    }
+    t->in_fault = true;
+    ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+}
+
+} // namespace
+
+void init_hardware(const spec::Board& board) {
+    g_maintenance_irq = 25;
+    g_timer_irq = board.virt_timer_irq;
+    if (g_vcpu_count == 0) return;
+    vgic::init(board.gich);
+    if (!vgic::present()) {
+        log() << "vcpu: no usable GICH frame; vCPUs stay stopped\n";
+        for (unsigned i = 0; i < g_vcpu_count; ++i) {
+            scheduler().remove(g_vcpus[i].thread);
+            g_vcpus[i].thread->state = ThreadState::Inactive;
+        }
+        return;
+    }
+    BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));
+    gic::enable(g_maintenance_irq, false);
+    gic::enable(g_timer_irq, false);
+    log() << "vcpu: " << Dec{g_vcpu_count} << " vCPUs, " << Dec{vgic::list_register_count()}
+          << " list registers\n";
+}
+
+bool attach(Thread& t, const spec::Thread& record) {
+    if (g_vcpu_count == kMaxVcpus) return false;
+    const unsigned ordinal = g_vcpu_count++;
+    VcpuState& v = g_vcpus[ordinal];
+    v = VcpuState{};
+    v.thread = &t;
+    v.el1.sp_el1 = record.stack_top;
+    v.el1.sctlr = kSctlrEl1Reset;
+    v.vmpidr = kMpidrU | ordinal;
+    t.vcpu = &v;
+    t.context.spsr = kSpsrEl1hMasked;
+    return true;
+}
+
+void handle_trap(Thread* t, uint64_t esr) {
+    const uint32_t ec = vcpu_exit::exception_class(esr);
+    if (ec == vcpu_exit::kEcWfx) {
+        t->context.elr += 4;
+        if ((esr & 1) != 0) { // WFE: nothing to wait for on one core but others' turn
+            scheduler().rotate(t);
+        } else if (!virq_pending(*t->vcpu)) {
+            scheduler().remove(t);
+            t->state = ThreadState::BlockedOnVirq;
+        }
+        return;
+    }
+    if (ec == 0x07) { // FP/SIMD: lazily switched like any thread's
+        fp::take_ownership(t);
+        return;
+    }
+    if (ec == vcpu_exit::kEcSmc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
+    vcpu_exit::Syndrome s{esr, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
+    if (ec == vcpu_exit::kEcDataAbortLower && (esr & (1ull << 24)) == 0)
+        s.instruction = fetch_instruction(t->context.elr);
+    vcpu_exit::build_message(t->context, s, t->fault_message);
+    send_exit(t);
+}
+
+bool handle_irq(uint32_t irq) {
+    if (g_vcpu_count == 0) return false;
+    if (irq == g_timer_irq) {
+        if (g_timer_owner != nullptr)
+            inject_timer(*g_timer_owner);
+        else
+            vtimer::set_hw_mask(true);
+        return true;
+    }
+    if (irq == g_maintenance_irq) {
+        if (g_gic_owner != nullptr) collect_eois(*g_gic_owner);
+        return true;
+    }
+    return false;
+}
+
+void tick() {
+    for (unsigned i = 0; i < g_vcpu_count; ++i) {
+        VcpuState& v = g_vcpus[i];
+        if (&v != g_timer_owner && v.thread->state == ThreadState::BlockedOnVirq &&
+            vtimer::due(v.timer))
+            inject_timer(v);
+    }
+}
+
+bool deliver_pending(Thread* t) {
+    VcpuState& v = *t->vcpu;
+    if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return false;
+    vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
+    v.pending_eoi = 0;
+    send_exit(t);
+    return true;
+}
+
+void switch_out(Thread* prev) {
+    VcpuState& v = *prev->vcpu;
+    save_el1(v.el1);
+    vtimer::save(v.timer); // keeps running: its interrupt still wakes this vCPU
+    g_timer_owner = &v;
+}
+
+void switch_in(Thread* next) {
+    VcpuState& v = *next->vcpu;
+    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
+    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
+    BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
+    load_el1(v.el1);
+    vtimer::load(v.timer);
+    g_timer_owner = &v;
+    if (g_gic_owner != &v) {
+        if (g_gic_owner != nullptr) {
+            collect_eois(*g_gic_owner);
+            vgic::save(g_gic_owner->gic);
+        }
+        vgic::load(v.gic);
+        g_gic_owner = &v;
+    }
+    arch::isb();
+}
+
+void enter_native() {
+    BH_WRITE_SYSREG(hcr_el2, kHcrNative);
+    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlNative);
+    BH_WRITE_SYSREG(cpacr_el1, kCpacrNative);
+    arch::isb();
+}
+
+Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
+    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) {
+        value = vgic::list_register_count() - 1;
+        return Status::Ok;
+    }
+    uint64_t* field = nullptr;
+    Context& c = v.thread->context;
+    El1Registers& e = v.el1;
+    if (reg < vcpu_abi::kXRegs) {
+        field = &c.x[reg];
+    } else {
+        switch (static_cast<Reg>(reg)) {
+        case Reg::Pc:
+            field = &c.elr;
+            break;
+        case Reg::Pstate:
+            field = &c.spsr;
+            break;
+        case Reg::SpEl0:
+            field = &c.sp_el0;
+            break;
+        case Reg::SpEl1:
+            field = &e.sp_el1;
+            break;
+        case Reg::ElrEl1:
+            field = &e.elr;
+            break;
+        case Reg::SpsrEl1:
+            field = &e.spsr;
+            break;
+        case Reg::EsrEl1:
+            field = &e.esr;
+            break;
+        case Reg::FarEl1:
+            field = &e.far;
+            break;
+        case Reg::VbarEl1:
+            field = &e.vbar;
+            break;
+        case Reg::SctlrEl1:
+            field = &e.sctlr;
+            break;
+        case Reg::TcrEl1:
+            field = &e.tcr;
+            break;
+        case Reg::Ttbr0El1:
+            field = &e.ttbr0;
+            break;
+        case Reg::Ttbr1El1:
+            field = &e.ttbr1;
+            break;
+        case Reg::MairEl1:
+            field = &e.mair;
+            break;
+        case Reg::TpidrEl1:
+            field = &e.tpidr;
+            break;
+        case Reg::ContextidrEl1:
+            field = &e.contextidr;
+            break;
+        case Reg::CpacrEl1:
+            field = &e.cpacr;
+            break;
+        case Reg::CntvCtl:
+            field = &v.timer.ctl;
+            break;
+        case Reg::CntvCval:
+            field = &v.timer.cval;
+            break;
+        case Reg::Vmpidr:
+            field = &v.vmpidr;
+            break;
+        default:
+            return Status::InvalidArgument;
+        }
+    }
+    value = *field;
+    return Status::Ok;
+}
+
+Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
+    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
+    uint64_t old = 0;
+    if (Status s = read_register(v, reg, old); s != Status::Ok) return s;
+    Context& c = v.thread->context;
+    if (reg < vcpu_abi::kXRegs) {
+        c.x[reg] = value;
+        return Status::Ok;
+    }
+    switch (static_cast<Reg>(reg)) {
+    case Reg::Pc:
+        c.elr = value;
+        break;
+    // The guest may choose any EL1/EL0 AArch64 mode, never EL2 or AArch32.
+    case Reg::Pstate:
+        if ((value & 0x12) != 0 || (value & 0xc) > 0x4) return Status::InvalidArgument;
+        c.spsr = value;
+        break;
+    case Reg::SpEl0:
+        c.sp_el0 = value;
+        break;
+    case Reg::SpEl1:
+        v.el1.sp_el1 = value;
+        break;
+    case Reg::ElrEl1:
+        v.el1.elr = value;
+        break;
+    case Reg::SpsrEl1:
+        v.el1.spsr = value;
+        break;
+    case Reg::EsrEl1:
+        v.el1.esr = value;
+        break;
+    case Reg::FarEl1:
+        v.el1.far = value;
+        break;
+    case Reg::VbarEl1:
+        v.el1.vbar = value;
+        break;
+    case Reg::SctlrEl1:
+        v.el1.sctlr = value;
+        break;
+    case Reg::TcrEl1:
+        v.el1.tcr = value;
+        break;
+    case Reg::Ttbr0El1:
+        v.el1.ttbr0 = value;
+        break;
+    case Reg::Ttbr1El1:
+        v.el1.ttbr1 = value;
+        break;
+    case Reg::MairEl1:
+        v.el1.mair = value;
+        break;
+    case Reg::TpidrEl1:
+        v.el1.tpidr = value;
+        break;
+    case Reg::ContextidrEl1:
+        v.el1.contextidr = value;
+        break;
+    case Reg::CpacrEl1:
+        v.el1.cpacr = value;
+        break;
+    case Reg::CntvCtl:
+        v.timer.ctl = value & (vtimer::kCtlEnable | vtimer::kCtlImask);
+        break;
+    case Reg::CntvCval:
+        v.timer.cval = value;
+        break;
+    case Reg::Vmpidr:
+        v.vmpidr = value;
+        break;
+    default:
+        return Status::InvalidArgument;
+    }
+    return Status::Ok;
+}
+
+Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
+    if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
+        return Status::InvalidArgument;
+    write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));
+    if ((word & vcpu_abi::kLrPending) != 0) wake(v);
+    return Status::Ok;
+}
+
+} // namespace kernel::vcpu

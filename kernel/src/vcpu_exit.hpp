@@ -1,0 +1,40 @@
+// Guest exits as messages (spec/vcpu_abi.hpp): classifying a vCPU's trap by its
+// syndrome, filling the exit message, and applying the VMM's reply to the saved
+// registers. Portable (no system registers), so the host tests use it as it is.
+#pragma once
+
+#include "thread.hpp"
+
+#include <spec/vcpu_abi.hpp>
+
+#include <cstdint>
+
+namespace kernel::vcpu_exit {
+
+inline constexpr uint32_t kEcWfx = 0x01;
+inline constexpr uint32_t kEcHvc64 = 0x16;
+inline constexpr uint32_t kEcSmc64 = 0x17;
+inline constexpr uint32_t kEcSysReg = 0x18;
+inline constexpr uint32_t kEcDataAbortLower = 0x24;
+
+constexpr uint32_t exception_class(uint64_t esr) {
+    return static_cast<uint32_t>((esr >> 26) & 0x3f);
+}
+
+// What the kernel knows at the trap, beyond the saved registers.
+struct Syndrome {
+    uint64_t esr;
+    uint64_t far;
+    uint64_t hpfar;
+    uint64_t instruction; // the word at the PC, for data aborts without ISV (0: unknown)
+};
+
+// Fills `mr` (6 message registers) for a trap that goes to the VMM. The context's PC
+// must already be where the vCPU resumes (past an SMC).
+void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]);
+void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]);
+
+// Applies a reply's MR0..MR2 (vcpu_abi::ReplyFlags) to the vCPU's registers.
+void apply_reply(Context& ctx, const uint64_t* mr);
+
+} // namespace kernel::vcpu_exit

@@ -1,0 +1,135 @@
+// kernel_vcpu guest: a bare-metal EL1 program (MMU off) run by a vCPU. x0 = mode
+// (0: checks, 1: MMIO round-trip benchmark). It talks to its VMM (vcpu_vmm.cpp)
+// through MMIO at an IPA nothing maps and through HVCs; x28 collects passed checks.
+#define DEVICE 0x10000000
+#define GICC 0x08010000
+#define HVC_ECHO 0x100
+#define HVC_WFI 0x102
+#define HVC_BENCH 0x1fe
+#define HVC_DONE 0x1ff
+
+    .section .text.start, "ax"
+    .global _start
+_start:
+    mov     x27, x0
+    mov     x28, #0
+    ldr     x20, =DEVICE
+    ldr     x21, =GICC
+    cbnz    x27, bench
+
+    // 1. An emulated MMIO read: the VMM answers 0x5a5a0001 in w1.
+    ldr     w1, [x20]
+    ldr     w2, =0x5a5a0001
+    cmp     w1, w2
+    b.ne    1f
+    orr     x28, x28, #1
+1:
+    // 2. An emulated MMIO write (the VMM checks value and address).
+    ldr     w3, =0xcafe0002
+    str     w3, [x20, #8]
+    orr     x28, x28, #2
+    // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77 by VcpuWriteRegister.
+    mov     x0, #HVC_ECHO
+    mov     x1, #0x1234
+    mov     x2, #0
+    hvc     #0
+    mov     x3, #0x1235
+    cmp     x0, x3
+    b.ne    1f
+    cmp     x2, #0x77
+    b.ne    1f
+    orr     x28, x28, #4
+1:
+    // 4. The virtual timer through the GICV CPU interface.
+    adr     x0, vectors
+    msr     vbar_el1, x0
+    mov     w0, #0xff
+    str     w0, [x21, #4]           // GICC_PMR
+    mov     w0, #1
+    str     w0, [x21, #0]           // GICC_CTLR: enable
+    mov     x22, #0
+    mov     x0, #2000
+    msr     cntv_tval_el0, x0
+    mov     x0, #1
+    msr     cntv_ctl_el0, x0
+    isb
+    msr     daifclr, #2
+2:  cbz     x22, 2b
+    msr     daifset, #2
+    cmp     x22, #27
+    b.ne    1f
+    orr     x28, x28, #8
+1:
+    // 5. WFI with nothing pending blocks until the VMM injects vINTID 40.
+    mov     x0, #HVC_WFI
+    adr     x1, wfi_point
+    hvc     #0
+    mov     x22, #0
+wfi_point:
+    wfi
+    msr     daifclr, #2             // the injected interrupt is taken here
+    isb
+2:  cbz     x22, 2b
+    msr     daifset, #2
+    cmp     x22, #40
+    b.ne    1f
+    orr     x28, x28, #16
+1:
+    mov     x0, #HVC_DONE
+    mov     x1, x28
+    adr     x2, vectors
+    hvc     #0
+    b       .
+
+// Mean and minimum of 1000 trapped MMIO reads, in PMCCNTR_EL0 units (instructions
+// under -icount shift=0).
+bench:
+    mov     x24, #1000
+    mov     x25, #0
+    mov     x26, #-1
+2:  isb
+    mrs     x3, pmccntr_el0
+    ldr     w1, [x20]
+    mrs     x4, pmccntr_el0
+    sub     x5, x4, x3
+    add     x25, x25, x5
+    cmp     x5, x26
+    csel    x26, x5, x26, lo
+    subs    x24, x24, #1
+    b.ne    2b
+    mov     x0, #HVC_BENCH
+    mov     x1, x25
+    mov     x2, x26
+    hvc     #0
+    b       .
+
+// IRQ from EL1h: acknowledge on the GICV, stop the timer if it was the timer, EOI.
+irq:
+    ldr     w23, [x21, #0x0c]       // GICC_IAR
+    and     w22, w23, #0x3ff
+    cmp     w22, #27
+    b.ne    1f
+    msr     cntv_ctl_el0, xzr
+1:  str     w23, [x21, #0x10]       // GICC_EOIR
+    eret
+
+unexpected:
+    mov     x0, #HVC_DONE
+    mov     x1, #0xdead
+    mrs     x2, esr_el1
+    hvc     #0
+    b       .
+
+    .balign 2048
+vectors:
+    .irp i, 0, 1, 2, 3, 4
+    .balign 0x80
+    b       unexpected
+    .endr
+    .balign 0x80                    // current EL with SP_ELx: IRQ
+    b       irq
+    .irp i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    .balign 0x80
+    b       unexpected
+    .endr
+    .ltorg
