@@ -3,6 +3,8 @@
 #include "adl/diagnostic.hpp"
 #include "adl/parser.hpp"
 
+#include "expect_error.hpp"
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -98,26 +100,13 @@ TEST(Parser, Values) {
     EXPECT_EQ(q.to_adl(), "dtb([{\"path\": \"/pl011@9000000\"}, {\"properties\": {\"compatible[0]\": \"x\"}}])");
 }
 
-struct BadInput {
-    const char* text;
-    uint32_t line;
-    uint32_t column;
-    const char* message;
-};
+using tool_test::BadInput;
 
 class ParserRejects : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(ParserRejects, WithMessageAndLocation) {
     const auto& bad = GetParam();
-    try {
-        adl::parse_text(bad.text, "bad.camkes");
-        FAIL() << "accepted: " << bad.text;
-    } catch (const adl::Error& e) {
-        EXPECT_EQ(e.where().file, "bad.camkes");
-        EXPECT_EQ(e.where().line, bad.line) << e.what();
-        EXPECT_EQ(e.where().column, bad.column) << e.what();
-        EXPECT_NE(e.message().find(bad.message), std::string::npos) << e.what();
-    }
+    tool_test::expect_error([&] { adl::parse_text(bad.text, "bad.camkes"); }, "bad.camkes", bad.line, bad.column, bad.message, bad.text);
 }
 
 #define CFG(x) "assembly { configuration {\n  a.b = " x ";\n} }"

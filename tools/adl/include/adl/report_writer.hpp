@@ -1,0 +1,14 @@
+// The text report of a resolved system: components and their attributes,
+// connections, the physical and guest memory map, IRQs, and the settings that
+// are accepted for compatibility but have no effect.
+#pragma once
+
+#include "adl/system_model.hpp"
+
+#include <string>
+
+namespace adl {
+
+std::string write_report(const model::System& system);
+
+} // namespace adl

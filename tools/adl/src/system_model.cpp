@@ -1,0 +1,38 @@
+// Lookups and names of the resolved model (see system_model.hpp).
+#include "adl/system_model.hpp"
+
+namespace adl::model {
+
+const Attribute* Instance::attribute(std::string_view name) const {
+    for (const auto& a : attributes) {
+        if (a.name == name) return &a;
+    }
+    return nullptr;
+}
+
+const Instance* System::instance(std::string_view name) const {
+    for (const auto& i : instances) {
+        if (i.name == name) return &i;
+    }
+    return nullptr;
+}
+
+const char* to_string(ConnectionKind kind) {
+    switch (kind) {
+    case ConnectionKind::Rpc: return "rpc";
+    case ConnectionKind::Event: return "event";
+    case ConnectionKind::SharedMemory: return "shared-memory";
+    case ConnectionKind::DtbPassthrough: return "dtb-passthrough";
+    }
+    return "?";
+}
+
+const char* to_string(RegionKind kind) {
+    switch (kind) {
+    case RegionKind::GuestRam: return "guest-ram";
+    case RegionKind::Device: return "device";
+    }
+    return "?";
+}
+
+} // namespace adl::model
