@@ -7,6 +7,15 @@ CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
 JOBS ?= $(shell nproc)
 
+PLATFORMS := $(sort $(notdir $(patsubst %/platform.cmake,%,$(wildcard platforms/*/platform.cmake))))
+APPS := $(sort $(notdir $(patsubst %/CMakeLists.txt,%,$(wildcard apps/*/CMakeLists.txt))))
+ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
+$(error Unknown PLATFORM '$(PLATFORM)'. Valid platforms: $(PLATFORMS))
+endif
+ifeq ($(filter $(CAMKES_VM_APP),$(APPS)),)
+$(error Unknown CAMKES_VM_APP '$(CAMKES_VM_APP)'. Valid applications: $(APPS))
+endif
+
 ifneq ($(filter 1 ON on yes true,$(RELEASE)),)
 PRESET := release
 else
@@ -14,13 +23,14 @@ PRESET := debug
 endif
 BUILD := build/$(PRESET)
 
-.PHONY: all deps configure build test run guest-lock clean help
+.PHONY: all deps configure build test run lint guest-lock clean help
 all: build
 
 help:
 	@echo "make run      build and boot CAMKES_VM_APP on PLATFORM in QEMU (Ctrl-A X quits)"
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
+	@echo "make lint     formatting check and clang-tidy"
 	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE)"
 
 deps:
@@ -38,6 +48,12 @@ test: build
 
 run: build
 	@$(BUILD)/run.sh
+
+# clang-tidy over the host build's sources (the portable core, the tool, the tests)
+# and the formatting check.
+lint: build
+	@tests/lint/check_format.sh
+	@run-clang-tidy -quiet -p $(BUILD) '$(CURDIR)/(libs|tools|kernel|components)/' 2>/dev/null | grep -E 'warning:|error:' ; true
 
 guest-lock:
 	@./guest/refresh-lock.sh

@@ -16,3 +16,16 @@ else()
 endif()
 file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/run.sh CONTENT "${_run_script}" FILE_PERMISSIONS
      OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+
+# `make run` itself is tested: the same script, driven by the harness, must bring
+# the default application's guest to its shell and answer a command.
+if(_run_args)
+  add_test(NAME make_run_boots_${CAMKES_VM_APP}
+           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py --timeout 60
+                   --log ${CMAKE_BINARY_DIR}/test-logs/make_run_boots_${CAMKES_VM_APP}.log
+                   --fail "Kernel panic" --fail "BULKHEAD PANIC"
+                   --expect "BULKHEAD-GUEST-READY" --expect "# "
+                   --send "echo run-ok-$((40+2))" --expect "run-ok-42"
+                   -- ${CMAKE_BINARY_DIR}/run.sh)
+  set_tests_properties(make_run_boots_${CAMKES_VM_APP} PROPERTIES TIMEOUT 90 LABELS system)
+endif()

@@ -13,9 +13,11 @@ import io
 import os
 import shutil
 import stat
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import debfetch  # noqa: E402  (the project's Debian download cache)
 
 HERE = Path(__file__).resolve().parent
 # Modules /init loads; their dependencies are added and ordered automatically.
@@ -40,89 +42,25 @@ def read_lock(path):
     return lock
 
 
-def cache_dir():
-    if os.environ.get("BULKHEAD_CACHE"):
-        return Path(os.environ["BULKHEAD_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "bulkhead"
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
-
-
-def candidate(pkg):
-    out = subprocess.run(["apt-cache", "policy", f"{pkg}:arm64"], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        if "Candidate:" in line:
-            value = line.split(":", 1)[1].strip()
-            return None if value == "(none)" else value
-    return None
-
-
-def version_available(pkg, version):
-    out = subprocess.run(["apt-cache", "madison", f"{pkg}:arm64"], capture_output=True, text=True).stdout
-    return any(part.strip() == version for line in out.splitlines() for part in line.split("|")[1:2])
-
-
-def ensure_arm64_lists(pkg):
-    if candidate(pkg) is not None:
-        return
-    arches = subprocess.run(["dpkg", "--print-foreign-architectures"], capture_output=True, text=True).stdout.split()
-    if "arm64" not in arches:
-        log("enabling dpkg architecture arm64 (packages are only downloaded, never installed)")
-        run(["dpkg", "--add-architecture", "arm64"])
-    log("apt-get update (arm64 package lists missing)")
-    run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL)
-
-
-def fetch(cache, pkg, version, resolve_latest):
-    """Returns the path of pkg_version_arm64.deb in the cache, downloading it if needed."""
-    found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
-    if found:
-        return found[0]
-    ensure_arm64_lists(pkg)
-    if not version_available(pkg, version):
+def fetch_pinned(pkg, version, resolve_latest):
+    """The pinned .deb; if the archive dropped that version, the current one, with a warning."""
+    cache = debfetch.cache_dir()
+    if debfetch.cached(cache, pkg, version):
+        return debfetch.fetch(pkg, version)
+    debfetch.ensure_lists(pkg)
+    if not debfetch.available(pkg, version):
         pkg2, version2 = resolve_latest()
         log(f"WARNING: {pkg} {version} from guest.lock is no longer in the archive; "
             f"using {pkg2} {version2} instead (run `make guest-lock` to record it)")
         pkg, version = pkg2, version2
-        found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
-        if found:
-            return found[0]
-    log(f"downloading {pkg}:arm64 {version}")
-    cache.mkdir(parents=True, exist_ok=True)
-    run(["apt-get", "download", "-q", f"{pkg}:arm64={version}"], cwd=cache,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    found = sorted(cache.glob(f"{pkg}_*{version.split(':')[-1]}_arm64.deb"))
-    if not found:
-        sys.exit(f"guest: apt-get download {pkg}:arm64={version} produced no .deb in {cache}")
-    return found[0]
+    return debfetch.fetch(pkg, version)
 
 
 def latest_kernel():
-    pkg = None
-    out = subprocess.run(["apt-cache", "depends", "linux-image-cloud-arm64:arm64"],
-                         capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        line = line.strip()
-        if line.startswith("Depends: linux-image-"):
-            pkg = line.split()[1].split(":")[0]
-            break
+    pkg = debfetch.depends_on("linux-image-cloud-arm64", "linux-image-")
     if not pkg:
         sys.exit("guest: cannot resolve linux-image-cloud-arm64:arm64")
-    return pkg, candidate(pkg)
-
-
-def extract(deb, cache):
-    dest = cache / ("x-" + deb.stem)
-    if not (dest / ".done").exists():
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        run(["dpkg-deb", "-x", str(deb), str(dest)])
-        (dest / ".done").touch()
-    return dest
+    return pkg, debfetch.candidate(pkg)
 
 
 def module_depends(ko):
@@ -234,11 +172,10 @@ def main():
     args = ap.parse_args()
 
     lock = read_lock(Path(args.lock))
-    cache = cache_dir()
-    kdeb = fetch(cache, lock["kernel_package"], lock["kernel_version"], latest_kernel)
-    bdeb = fetch(cache, lock["busybox_package"], lock["busybox_version"],
-                 lambda: (lock["busybox_package"], candidate(lock["busybox_package"])))
-    kroot, broot = extract(kdeb, cache), extract(bdeb, cache)
+    kdeb = fetch_pinned(lock["kernel_package"], lock["kernel_version"], latest_kernel)
+    bdeb = fetch_pinned(lock["busybox_package"], lock["busybox_version"],
+                        lambda: (lock["busybox_package"], debfetch.candidate(lock["busybox_package"])))
+    kroot, broot = debfetch.unpack(kdeb), debfetch.unpack(bdeb)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
