@@ -43,7 +43,8 @@ TEST(Lexer, CommentsAndLines) {
 
 TEST(Lexer, LineMarkersMapToOriginalFile) {
     adl::SourceFiles::add("orig.camkes", "x\ny\n    alpha beta\n");
-    auto t = adl::Lexer("# 1 \"cpp-out\"\n# 3 \"orig.camkes\"\nalpha     beta\n", "cpp-out").tokenize();
+    auto t =
+        adl::Lexer("# 1 \"cpp-out\"\n# 3 \"orig.camkes\"\nalpha     beta\n", "cpp-out").tokenize();
     ASSERT_EQ(t.size(), 3u);
     EXPECT_EQ(t[0].where.file, "orig.camkes");
     EXPECT_EQ(t[0].where.line, 3u);
@@ -63,7 +64,8 @@ class LexerRejects : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(LexerRejects, WithMessageAndLocation) {
     const auto& bad = GetParam();
-    tool_test::expect_error([&] { lex(bad.text, "bad.camkes"); }, "bad.camkes", bad.line, bad.column, bad.message, bad.text);
+    tool_test::expect_error([&] { lex(bad.text, "bad.camkes"); }, "bad.camkes", bad.line,
+                            bad.column, bad.message, bad.text);
 }
 
 INSTANTIATE_TEST_SUITE_P(

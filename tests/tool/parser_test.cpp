@@ -47,7 +47,8 @@ assembly {
     }
 }
 assembly { composition {} configuration { vm0.num_vcpus = 2; } }
-)", "ok.camkes");
+)",
+                             "ok.camkes");
     ASSERT_EQ(f.imports.size(), 2u);
     EXPECT_TRUE(f.imports[0].angled);
     EXPECT_FALSE(f.imports[1].angled);
@@ -93,11 +94,14 @@ TEST(Parser, Values) {
     ASSERT_EQ(list.items.size(), 4u);
     EXPECT_EQ(list.items[2].items[0].integer, 3);
     EXPECT_EQ(list.items[3].field("k")->field("n")->integer, -1);
-    auto q = parse_value("dtb([{\"path\": \"/pl011@9000000\"}, {\"properties\": {\"compatible[0]\": \"x\"}},])");
+    auto q = parse_value(
+        "dtb([{\"path\": \"/pl011@9000000\"}, {\"properties\": {\"compatible[0]\": \"x\"}},])");
     ASSERT_EQ(q.kind, Value::Kind::DtbQuery);
     ASSERT_EQ(q.items.size(), 2u);
     EXPECT_EQ(q.items[0].field("path")->string, "/pl011@9000000");
-    EXPECT_EQ(q.to_adl(), "dtb([{\"path\": \"/pl011@9000000\"}, {\"properties\": {\"compatible[0]\": \"x\"}}])");
+    EXPECT_EQ(
+        q.to_adl(),
+        "dtb([{\"path\": \"/pl011@9000000\"}, {\"properties\": {\"compatible[0]\": \"x\"}}])");
 }
 
 using tool_test::BadInput;
@@ -106,7 +110,8 @@ class ParserRejects : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(ParserRejects, WithMessageAndLocation) {
     const auto& bad = GetParam();
-    tool_test::expect_error([&] { adl::parse_text(bad.text, "bad.camkes"); }, "bad.camkes", bad.line, bad.column, bad.message, bad.text);
+    tool_test::expect_error([&] { adl::parse_text(bad.text, "bad.camkes"); }, "bad.camkes",
+                            bad.line, bad.column, bad.message, bad.text);
 }
 
 #define CFG(x) "assembly { configuration {\n  a.b = " x ";\n} }"
@@ -114,35 +119,56 @@ TEST_P(ParserRejects, WithMessageAndLocation) {
 INSTANTIATE_TEST_SUITE_P(
     Bad, ParserRejects,
     ::testing::Values(
-        BadInput{"foo;", 1, 1, "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at top level, found 'foo'"},
+        BadInput{"foo;", 1, 1,
+                 "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at top "
+                 "level, found 'foo'"},
         BadInput{"import foo;", 1, 8, "expected a file after 'import'"},
         BadInput{"import \"a.camkes\"", 1, 18, "expected ';' after import, found end of input"},
         BadInput{"procedure { }", 1, 11, "expected a procedure name after 'procedure', found '{'"},
-        BadInput{"procedure P { int f(in int); };", 1, 27, "expected a parameter name after type 'int', found ')'"},
-        BadInput{"procedure P { int f(int a b); };", 1, 27, "expected ',' or ')' between parameters of method 'f', found 'b'"},
+        BadInput{"procedure P { int f(in int); };", 1, 27,
+                 "expected a parameter name after type 'int', found ')'"},
+        BadInput{"procedure P { int f(int a b); };", 1, 27,
+                 "expected ',' or ')' between parameters of method 'f', found 'b'"},
         BadInput{"procedure P { int f(int a) }", 1, 28, "expected ';' after method 'f', found '}'"},
-        BadInput{"procedure P {\n int f();", 2, 10, "expected '}' to close procedure 'P', found end of input"},
-        BadInput{"component C { provides; }", 1, 23, "expected an interface type after 'provides', found ';'"},
+        BadInput{"procedure P {\n int f();", 2, 10,
+                 "expected '}' to close procedure 'P', found end of input"},
+        BadInput{"component C { provides; }", 1, 23,
+                 "expected an interface type after 'provides', found ';'"},
         BadInput{"component C { offers X x; }", 1, 15, "found 'offers'"},
         BadInput{"component C { uses X x }", 1, 24, "expected ';' after interface 'x', found '}'"},
-        BadInput{"component C { has lock l; }", 1, 19, "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found 'lock'"},
+        BadInput{"component C { has lock l; }", 1, 19,
+                 "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found 'lock'"},
         BadInput{"component C { attribute int; }", 1, 28, "expected an attribute name, found ';'"},
-        BadInput{"component C { attribute int a[3]; }", 1, 31, "expected ']' after '[' in attribute 'a'"},
+        BadInput{"component C { attribute int a[3]; }", 1, 31,
+                 "expected ']' after '[' in attribute 'a'"},
         BadInput{"component C { attribute { } a; }", 1, 29, "expected at least one field"},
         BadInput{"component C { control }", 1, 23, "expected ';' after 'control', found '}'"},
-        BadInput{"connector K { from Thing; to Procedure; }", 1, 20, "expected Procedure(s), Event(s) or Dataport(s) after 'from', found 'Thing'"},
-        BadInput{"connector K { from Procedure; }", 1, 31, "connector 'K' needs both a 'from' and a 'to' side"},
-        BadInput{"connector K { from Event; from Event; to Event; }", 1, 27, "connector 'K' already has a 'from' side"},
-        BadInput{"connector K { sideways Event; }", 1, 15, "expected 'from' or 'to' in connector 'K', found 'sideways'"},
-        BadInput{"assembly { wiring { } }", 1, 12, "expected 'composition' or 'configuration' in assembly, found 'wiring'"},
-        BadInput{"assembly { composition { component VM; } }", 1, 38, "expected an instance name after 'component VM', found ';'"},
-        BadInput{"assembly { composition { connection C c(vm.a, to s.b); } }", 1, 41, "expected 'from' or 'to' at the start of a connection end, found 'vm'"},
-        BadInput{"assembly { composition { connection C c(from vm a); } }", 1, 49, "expected '.' between instance and interface"},
-        BadInput{"assembly { composition { connection C c(from vm.a to s.b); } }", 1, 51, "expected ',' or ')' between the ends of connection 'c', found 'to'"},
-        BadInput{"assembly { composition { vm0.x = 1; } }", 1, 26, "expected 'component' or 'connection' in composition, found 'vm0'"},
-        BadInput{"assembly { configuration { vm0 = 1; } }", 1, 32, "expected '.' after instance 'vm0'"},
-        BadInput{"assembly { configuration { vm0.a 1; } }", 1, 34, "expected '=' after 'vm0.a', found '1'"},
-        BadInput{"assembly { configuration { vm0.a = 1 } }", 1, 38, "expected ';' after the value of 'vm0.a', found '}'"},
+        BadInput{"connector K { from Thing; to Procedure; }", 1, 20,
+                 "expected Procedure(s), Event(s) or Dataport(s) after 'from', found 'Thing'"},
+        BadInput{"connector K { from Procedure; }", 1, 31,
+                 "connector 'K' needs both a 'from' and a 'to' side"},
+        BadInput{"connector K { from Event; from Event; to Event; }", 1, 27,
+                 "connector 'K' already has a 'from' side"},
+        BadInput{"connector K { sideways Event; }", 1, 15,
+                 "expected 'from' or 'to' in connector 'K', found 'sideways'"},
+        BadInput{"assembly { wiring { } }", 1, 12,
+                 "expected 'composition' or 'configuration' in assembly, found 'wiring'"},
+        BadInput{"assembly { composition { component VM; } }", 1, 38,
+                 "expected an instance name after 'component VM', found ';'"},
+        BadInput{"assembly { composition { connection C c(vm.a, to s.b); } }", 1, 41,
+                 "expected 'from' or 'to' at the start of a connection end, found 'vm'"},
+        BadInput{"assembly { composition { connection C c(from vm a); } }", 1, 49,
+                 "expected '.' between instance and interface"},
+        BadInput{"assembly { composition { connection C c(from vm.a to s.b); } }", 1, 51,
+                 "expected ',' or ')' between the ends of connection 'c', found 'to'"},
+        BadInput{"assembly { composition { vm0.x = 1; } }", 1, 26,
+                 "expected 'component' or 'connection' in composition, found 'vm0'"},
+        BadInput{"assembly { configuration { vm0 = 1; } }", 1, 32,
+                 "expected '.' after instance 'vm0'"},
+        BadInput{"assembly { configuration { vm0.a 1; } }", 1, 34,
+                 "expected '=' after 'vm0.a', found '1'"},
+        BadInput{"assembly { configuration { vm0.a = 1 } }", 1, 38,
+                 "expected ';' after the value of 'vm0.a', found '}'"},
         BadInput{CFG("[1, 2"), 2, 14, "expected ',' or ']' between list elements, found ';'"},
         BadInput{CFG("{\"a\" 1}"), 2, 14, "expected ':' after dict key 'a', found '1'"},
         BadInput{CFG("{\"a\": 1, \"a\": 2}"), 2, 18, "duplicate dict key 'a'"},
@@ -150,13 +176,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{CFG("VM_RAM_BASE"), 2, 9, "unknown name 'VM_RAM_BASE' in a value"},
         BadInput{CFG("dtb({\"path\": \"/x\"})"), 2, 13, "expected '[' inside 'dtb('"},
         BadInput{CFG("dtb([])"), 2, 13, "empty dtb([]) query"},
-        BadInput{CFG("dtb([\"/x\"])"), 2, 14, "dtb() query entry '\"/x\"' is a string; expected a dict"},
+        BadInput{CFG("dtb([\"/x\"])"), 2, 14,
+                 "dtb() query entry '\"/x\"' is a string; expected a dict"},
         BadInput{CFG("1 << 64"), 2, 11, "shift by 64"},
         BadInput{CFG("4 / 0"), 2, 11, "division by zero"},
         BadInput{CFG("\"s\" + 1"), 2, 9, "operator '+' needs integers, found string '\"s\"'"},
         BadInput{CFG("-[1]"), 2, 10, "operator '-' needs an integer, found list"},
-        BadInput{CFG(";"), 2, 9, "expected a value (number, string, true/false, list, dict or dtb([...])), found ';'"},
+        BadInput{
+            CFG(";"), 2, 9,
+            "expected a value (number, string, true/false, list, dict or dtb([...])), found ';'"},
         BadInput{CFG("(1 + 2"), 2, 15, "expected ')' to close '('"},
-        BadInput{CFG("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["), 2, 73, "nested more than 64 levels"}));
+        BadInput{CFG("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["), 2,
+                 73, "nested more than 64 levels"}));
 
 } // namespace

@@ -47,18 +47,30 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--app") app = next();
-        else if (a == "--platform") platform = next();
-        else if (a == "--root") root = next();
-        else if (a == "--dtb") dtb = next();
-        else if (a == "--report") report = next();
-        else if (a == "--dot") dot = next();
-        else if (a == "--glue-dir") glue_dir = next();
-        else if (a == "--stamp") stamp = next();
-        else if (a == "-I") extra_includes.push_back(next());
-        else if (a == "-D") cpp.defines.push_back(next());
-        else if (a.rfind("-I", 0) == 0) extra_includes.push_back(a.substr(2));
-        else if (a.rfind("-D", 0) == 0) cpp.defines.push_back(a.substr(2));
+        if (a == "--app")
+            app = next();
+        else if (a == "--platform")
+            platform = next();
+        else if (a == "--root")
+            root = next();
+        else if (a == "--dtb")
+            dtb = next();
+        else if (a == "--report")
+            report = next();
+        else if (a == "--dot")
+            dot = next();
+        else if (a == "--glue-dir")
+            glue_dir = next();
+        else if (a == "--stamp")
+            stamp = next();
+        else if (a == "-I")
+            extra_includes.push_back(next());
+        else if (a == "-D")
+            cpp.defines.push_back(next());
+        else if (a.rfind("-I", 0) == 0)
+            extra_includes.push_back(a.substr(2));
+        else if (a.rfind("-D", 0) == 0)
+            cpp.defines.push_back(a.substr(2));
         else if (a == "-h" || a == "--help") {
             std::cout << usage;
             return 0;
@@ -73,23 +85,29 @@ int main(int argc, char** argv) {
     }
     namespace fs = std::filesystem;
     fs::path app_dir = fs::path(app).parent_path();
-    cpp.include_dirs = {(fs::path(root) / "interfaces").string(), (fs::path(root) / "components").string(),
-                        (app_dir / platform).string(), app_dir.string()};
-    for (const auto& d : extra_includes) cpp.include_dirs.push_back(d);
+    cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
+                        (fs::path(root) / "components").string(), (app_dir / platform).string(),
+                        app_dir.string()};
+    for (const auto& d : extra_includes)
+        cpp.include_dirs.push_back(d);
     // Upstream guards board specifics with KERNELARMPLATFORM_<BOARD> (e.g. _QEMU_ARM_VIRT).
     std::string upper;
-    for (char c : platform) upper += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+    for (char c : platform)
+        upper +=
+            std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
     cpp.defines.push_back("KERNELARMPLATFORM_" + upper + "=1");
 
     try {
         adl::LoadedApp loaded = adl::load_app(app, cpp);
         adl::model::System system = adl::resolve(loaded.merged, {platform, dtb});
-        for (const auto& w : system.warnings) std::cerr << "bulkhead: warning: " << w << "\n";
+        for (const auto& w : system.warnings)
+            std::cerr << "bulkhead: warning: " << w << "\n";
         if (!report.empty()) write_file(report, adl::write_report(system));
         if (!dot.empty()) write_file(dot, adl::write_dot(system));
         if (!glue_dir.empty()) {
             for (const auto& inst : system.instances) {
-                write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"), adl::write_glue(system, inst));
+                write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"),
+                           adl::write_glue(system, inst));
             }
         }
         if (!stamp.empty()) write_file(stamp, "");

@@ -23,8 +23,9 @@ const Pattern patterns[] = {
     {"cnode_size_bits", {BuiltinEffect::NoEffect, allocator_only}},
     {"simple_untyped[0-9]+_pool", {BuiltinEffect::NoEffect, allocator_only}},
     {"asid_pool", {BuiltinEffect::NoEffect, allocator_only}},
-    {"untyped_mmios", {BuiltinEffect::NoEffect, "reserves untyped memory for seL4's allocator; "
-                                                "Bulkhead lays out memory at build time"}},
+    {"untyped_mmios",
+     {BuiltinEffect::NoEffect, "reserves untyped memory for seL4's allocator; "
+                               "Bulkhead lays out memory at build time"}},
     {"tcb_pool(_domains)?", {BuiltinEffect::NoEffect, allocator_only}},
     {"_domain", {BuiltinEffect::NoEffect, "seL4 domain scheduling is not used"}},
     {"_max_priority", {BuiltinEffect::NoEffect, "no priority delegation in Bulkhead"}},

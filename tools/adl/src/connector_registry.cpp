@@ -23,7 +23,8 @@ const ConnectorImplementation* ConnectorRegistry::find(std::string_view name) {
 
 std::vector<std::string_view> ConnectorRegistry::names() {
     std::vector<std::string_view> out;
-    for (const auto& c : all()) out.push_back(c.name);
+    for (const auto& c : all())
+        out.push_back(c.name);
     std::sort(out.begin(), out.end());
     return out;
 }

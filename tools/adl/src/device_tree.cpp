@@ -20,7 +20,8 @@ uint32_t cell(const void* p, size_t index) {
 
 uint64_t cells(const void* p, size_t index, int count) {
     uint64_t v = 0;
-    for (int i = 0; i < count; ++i) v = (v << 32) | cell(p, index + static_cast<size_t>(i));
+    for (int i = 0; i < count; ++i)
+        v = (v << 32) | cell(p, index + static_cast<size_t>(i));
     return v;
 }
 
@@ -77,7 +78,8 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
     std::optional<std::regex> path_re;
     if (path) {
         if (path->kind != Value::Kind::String) {
-            throw Error(path->where, "dtb query \"path\" must be a string, found " + quote(path->to_adl()));
+            throw Error(path->where,
+                        "dtb query \"path\" must be a string, found " + quote(path->to_adl()));
         }
         path_re = std::regex(path->string, std::regex::ECMAScript | std::regex::icase);
     }
@@ -92,15 +94,18 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
         std::smatch m;
         const std::string& key = properties.keys[i];
         if (!std::regex_match(key, m, indexed)) {
-            throw Error(properties.items[i].where, "bad property selector " + quote(key) +
-                                                       " in dtb query; expected 'name' or 'name[index]'");
+            throw Error(properties.items[i].where,
+                        "bad property selector " + quote(key) +
+                            " in dtb query; expected 'name' or 'name[index]'");
         }
         const Value& v = properties.items[i];
         if (v.kind != Value::Kind::String && v.kind != Value::Kind::Integer) {
             throw Error(v.where, "property " + quote(key) + " in dtb query compares with " +
                                      quote(v.to_adl()) + "; expected a string or an integer");
         }
-        conditions.push_back({m[1].str(), m[3].matched ? std::optional<int>(std::stoi(m[3].str())) : std::nullopt, &v});
+        conditions.push_back(
+            {m[1].str(), m[3].matched ? std::optional<int>(std::stoi(m[3].str())) : std::nullopt,
+             &v});
     }
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
@@ -120,8 +125,8 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
                 const char* s = fdt_stringlist_get(fdt, node, c.property.c_str(), index, &slen);
                 all = s && std::string(s, static_cast<size_t>(slen)) == c.expected->string;
             } else {
-                all = (index + 1) * 4 <= len &&
-                      cell(prop, static_cast<size_t>(index)) == static_cast<uint32_t>(c.expected->integer);
+                all = (index + 1) * 4 <= len && cell(prop, static_cast<size_t>(index)) ==
+                                                    static_cast<uint32_t>(c.expected->integer);
             }
             if (!all) break;
         }
@@ -162,8 +167,8 @@ void DeviceTree::decode_interrupts(int node, DeviceMatch& match) const {
     };
     auto add = [&](int controller, const void* spec, size_t at, int count) {
         if (count != 3) {
-            match.warnings.push_back(match.path + ": interrupt via " + path_of(controller) + " has " +
-                                     std::to_string(count) +
+            match.warnings.push_back(match.path + ": interrupt via " + path_of(controller) +
+                                     " has " + std::to_string(count) +
                                      " cells, not the GIC's 3; it is not routed to the guest");
             return;
         }
@@ -173,7 +178,8 @@ void DeviceTree::decode_interrupts(int node, DeviceMatch& match) const {
                                      " is neither SPI (0) nor PPI (1); not routed");
             return;
         }
-        match.interrupts.push_back({number + (type == 0 ? 32u : 16u), (flags & 0xc) != 0 || (flags & 0xf) == 0});
+        match.interrupts.push_back(
+            {number + (type == 0 ? 32u : 16u), (flags & 0xc) != 0 || (flags & 0xf) == 0});
     };
 
     int len = 0;
@@ -196,7 +202,8 @@ void DeviceTree::decode_interrupts(int node, DeviceMatch& match) const {
     int controller = controller_of(node);
     int count = controller >= 0 ? interrupt_cells(controller) : -1;
     if (count <= 0) {
-        match.warnings.push_back(match.path + ": interrupts without an interrupt controller; ignored");
+        match.warnings.push_back(match.path +
+                                 ": interrupts without an interrupt controller; ignored");
         return;
     }
     size_t n = static_cast<size_t>(len) / 4;
@@ -215,19 +222,22 @@ DeviceMatch DeviceTree::describe(int node) const {
     if (reg && parent >= 0) {
         int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
         if (ac < 1 || ac > 2 || sc < 0 || sc > 2) {
-            match.warnings.push_back(match.path + ": unsupported #address-cells/#size-cells; reg ignored");
+            match.warnings.push_back(match.path +
+                                     ": unsupported #address-cells/#size-cells; reg ignored");
         } else if (sc > 0) {
             size_t stride = static_cast<size_t>(ac + sc);
             size_t n = static_cast<size_t>(len) / 4;
             for (size_t at = 0; at + stride <= n; at += stride) {
-                uint64_t addr = cells(reg, at, ac), size = cells(reg, at + static_cast<size_t>(ac), sc);
+                uint64_t addr = cells(reg, at, ac),
+                         size = cells(reg, at + static_cast<size_t>(ac), sc);
                 // Translate through the `ranges` of every bus above the node.
                 bool mapped = true;
                 for (int child = parent; mapped && child >= 0 && fdt_parent_offset(fdt, child) >= 0;
                      child = fdt_parent_offset(fdt, child)) {
                     int rlen = 0;
                     const void* ranges = fdt_getprop(fdt, child, "ranges", &rlen);
-                    if (!ranges || rlen == 0) continue; // absent: treated as identity; empty: identity
+                    if (!ranges || rlen == 0)
+                        continue; // absent: treated as identity; empty: identity
                     int grand = fdt_parent_offset(fdt, child);
                     int cac = fdt_address_cells(fdt, child), pac = fdt_address_cells(fdt, grand),
                         csc = fdt_size_cells(fdt, child);
@@ -246,7 +256,8 @@ DeviceMatch DeviceTree::describe(int node) const {
                     }
                 }
                 if (!mapped) {
-                    match.warnings.push_back(match.path + ": reg outside its bus's ranges; ignored");
+                    match.warnings.push_back(match.path +
+                                             ": reg outside its bus's ranges; ignored");
                     continue;
                 }
                 if (size > 0) match.registers.push_back({base::PhysAddr(addr), size});
@@ -261,8 +272,9 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
     static const char* keys[] = {"path", "properties", "aliases", "chosen"};
     for (const auto& k : entry.keys) {
         if (std::find(std::begin(keys), std::end(keys), k) == std::end(keys)) {
-            throw Error(entry.where, "unknown dtb query key " + quote(k) + " in " + quote(entry.to_adl()) +
-                                         "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
+            throw Error(entry.where,
+                        "unknown dtb query key " + quote(k) + " in " + quote(entry.to_adl()) +
+                            "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
         }
     }
     const Value* path = entry.field("path");
@@ -272,8 +284,8 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
     int node = -1;
     auto need_string = [](const Value* v, const char* key) {
         if (v->kind != Value::Kind::String) {
-            throw Error(v->where, std::string("dtb query \"") + key + "\" must be a string, found " +
-                                      quote(v->to_adl()));
+            throw Error(v->where, std::string("dtb query \"") + key +
+                                      "\" must be a string, found " + quote(v->to_adl()));
         }
     };
     if (properties) {
@@ -289,14 +301,17 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
         need_string(chosen, "chosen");
         int len = 0;
         int chosen_node = fdt_path_offset(blob_.data(), "/chosen");
-        const char* target = chosen_node >= 0
-                                 ? static_cast<const char*>(fdt_getprop(blob_.data(), chosen_node,
-                                                                        chosen->string.c_str(), &len))
-                                 : nullptr;
-        if (target && len > 0) node = resolve_path_or_alias(std::string(target, strnlen(target, static_cast<size_t>(len))), entry);
+        const char* target =
+            chosen_node >= 0 ? static_cast<const char*>(fdt_getprop(blob_.data(), chosen_node,
+                                                                    chosen->string.c_str(), &len))
+                             : nullptr;
+        if (target && len > 0)
+            node = resolve_path_or_alias(
+                std::string(target, strnlen(target, static_cast<size_t>(len))), entry);
     } else {
-        throw Error(entry.where, "empty dtb query " + quote(entry.to_adl()) +
-                                     "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
+        throw Error(entry.where,
+                    "empty dtb query " + quote(entry.to_adl()) +
+                        "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
     }
     if (node < 0) {
         throw Error(entry.where, "dtb query " + quote(entry.to_adl()) + " matches no node of " +

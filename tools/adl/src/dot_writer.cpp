@@ -9,8 +9,8 @@ std::string write_dot(const model::System& s) {
     std::ostringstream out;
     out << "digraph assembly {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
     for (const auto& i : s.instances) {
-        out << "  \"" << i.name << "\" [shape=box, style=rounded, label=\"" << i.name << "\\n(" << i.component->name
-            << ")\"];\n";
+        out << "  \"" << i.name << "\" [shape=box, style=rounded, label=\"" << i.name << "\\n("
+            << i.component->name << ")\"];\n";
     }
     for (const auto& c : s.connections) {
         const char* style = c.kind == model::ConnectionKind::Event            ? "dashed"
@@ -19,8 +19,9 @@ std::string write_dot(const model::System& s) {
                                                                               : "solid";
         for (const auto& f : c.from) {
             for (const auto& t : c.to) {
-                out << "  \"" << f.instance << "\" -> \"" << t.instance << "\" [style=" << style << ", label=\""
-                    << c.name << "\\n" << c.connector << "\", taillabel=\"" << f.interface << "\", headlabel=\""
+                out << "  \"" << f.instance << "\" -> \"" << t.instance << "\" [style=" << style
+                    << ", label=\"" << c.name << "\\n"
+                    << c.connector << "\", taillabel=\"" << f.interface << "\", headlabel=\""
                     << t.interface << "\"];\n";
             }
         }

@@ -10,18 +10,26 @@
 namespace adl {
 
 namespace {
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool ident_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 constexpr std::string_view two_char_puncts[] = {"<<", ">>"};
 constexpr std::string_view one_char_puncts = "{}()[];,.=:+-*/%|&^~<>!";
 } // namespace
 
 std::string Token::describe() const {
     switch (kind) {
-    case TokenKind::End: return "end of input";
-    case TokenKind::String: return quote("\"" + text + "\"");
-    case TokenKind::AngleString: return quote("<" + text + ">");
-    default: return quote(text);
+    case TokenKind::End:
+        return "end of input";
+    case TokenKind::String:
+        return quote("\"" + text + "\"");
+    case TokenKind::AngleString:
+        return quote("<" + text + ">");
+    default:
+        return quote(text);
     }
 }
 
@@ -72,11 +80,14 @@ void Lexer::line_marker() {
     // At a line start: `# <line> "<file>" <flags>` from cpp, or `#line <n> "<file>"`.
     size_t start = pos_;
     size_t p = pos_ + 1;
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) ++p;
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+        ++p;
     if (text_.compare(p, 4, "line") == 0) p += 4;
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) ++p;
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+        ++p;
     size_t digits = p;
-    while (p < text_.size() && std::isdigit(static_cast<unsigned char>(text_[p]))) ++p;
+    while (p < text_.size() && std::isdigit(static_cast<unsigned char>(text_[p])))
+        ++p;
     if (digits == p) {
         size_t end = text_.find('\n', start);
         fail(start, "#",
@@ -84,8 +95,10 @@ void Lexer::line_marker() {
                  quote(text_.substr(start, end == std::string_view::npos ? end : end - start)) +
                  "; expected a declaration (was the file run through cpp?)");
     }
-    unsigned long n = std::strtoul(std::string(text_.substr(digits, p - digits)).c_str(), nullptr, 10);
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) ++p;
+    unsigned long n =
+        std::strtoul(std::string(text_.substr(digits, p - digits)).c_str(), nullptr, 10);
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+        ++p;
     std::string file = file_;
     if (p < text_.size() && text_[p] == '"') {
         size_t q = p + 1;
@@ -114,11 +127,13 @@ void Lexer::skip_space_and_comments() {
             line_start_ = pos_;
         } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
             ++pos_;
-        } else if (c == '#' && text_.substr(line_start_, pos_ - line_start_).find_first_not_of(
-                                   " \t") == std::string_view::npos) {
+        } else if (c == '#' &&
+                   text_.substr(line_start_, pos_ - line_start_).find_first_not_of(" \t") ==
+                       std::string_view::npos) {
             line_marker();
         } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/') {
-            while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+            while (pos_ < text_.size() && text_[pos_] != '\n')
+                ++pos_;
         } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
             size_t start = pos_;
             pos_ += 2;
@@ -151,28 +166,34 @@ Token Lexer::number(size_t start) {
         p += 2;
     }
     size_t digits = p;
-    while (p < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[p]))) ++p;
+    while (p < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[p])))
+        ++p;
     size_t end = p;
-    while (end < text_.size() && ident_char(text_[end])) ++end;
+    while (end < text_.size() && ident_char(text_[end]))
+        ++end;
     std::string_view spelling = text_.substr(start, end - start);
     // C integer suffixes (u, l, ul, ull) are allowed, as cpp-produced values may carry them.
     std::string_view suffix = text_.substr(p, end - p);
-    bool suffix_ok = suffix.find_first_not_of("uUlL") == std::string_view::npos && suffix.size() <= 3;
+    bool suffix_ok =
+        suffix.find_first_not_of("uUlL") == std::string_view::npos && suffix.size() <= 3;
     if (digits == p || !suffix_ok) {
-        fail(start, spelling, "malformed integer " + quote(spelling) +
-                                  "; expected decimal digits or 0x followed by hex digits");
+        fail(start, spelling,
+             "malformed integer " + quote(spelling) +
+                 "; expected decimal digits or 0x followed by hex digits");
     }
     uint64_t value = 0;
     for (size_t i = digits; i < p; ++i) {
         char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text_[i])));
         int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10;
         if (d >= base) {
-            fail(start, spelling, "malformed integer " + quote(spelling) + "; expected only " +
-                                      (base == 10 ? "decimal" : "hex") + " digits");
+            fail(start, spelling,
+                 "malformed integer " + quote(spelling) + "; expected only " +
+                     (base == 10 ? "decimal" : "hex") + " digits");
         }
         if (value > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
             fail(start, spelling,
-                 "integer " + quote(spelling) + " does not fit in 64 bits; expected a smaller value");
+                 "integer " + quote(spelling) +
+                     " does not fit in 64 bits; expected a smaller value");
         }
         value = value * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
     }
@@ -186,8 +207,9 @@ Token Lexer::string_literal(size_t start) {
     size_t p = start + 1;
     for (;;) {
         if (p >= text_.size() || text_[p] == '\n') {
-            fail(start, "\"", "unterminated string " + quote(text_.substr(start, p - start)) +
-                                  "; expected a closing '\"' on the same line");
+            fail(start, "\"",
+                 "unterminated string " + quote(text_.substr(start, p - start)) +
+                     "; expected a closing '\"' on the same line");
         }
         char c = text_[p];
         if (c == '"') break;
@@ -195,12 +217,24 @@ Token Lexer::string_literal(size_t start) {
             if (p + 1 >= text_.size()) continue;
             char e = text_[p + 1];
             switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case '\\': value += '\\'; break;
-            case '"': value += '"'; break;
-            case '\'': value += '\''; break;
-            case '0': value += '\0'; break;
+            case 'n':
+                value += '\n';
+                break;
+            case 't':
+                value += '\t';
+                break;
+            case '\\':
+                value += '\\';
+                break;
+            case '"':
+                value += '"';
+                break;
+            case '\'':
+                value += '\'';
+                break;
+            case '0':
+                value += '\0';
+                break;
             default:
                 fail(p, text_.substr(p, 2),
                      "unknown escape " + quote(text_.substr(p, 2)) +
@@ -220,11 +254,11 @@ Token Lexer::string_literal(size_t start) {
 Token Lexer::angle_string(size_t start) {
     size_t end = text_.find_first_of(">\n;", start + 1);
     if (end == std::string_view::npos || text_[end] != '>') {
-        fail(start, "<", "unterminated import path " +
-                             quote(text_.substr(start, end == std::string_view::npos
-                                                           ? std::string_view::npos
-                                                           : end - start)) +
-                             "; expected '>'");
+        fail(start, "<",
+             "unterminated import path " +
+                 quote(text_.substr(start, end == std::string_view::npos ? std::string_view::npos
+                                                                         : end - start)) +
+                 "; expected '>'");
     }
     std::string path(text_.substr(start + 1, end - start - 1));
     if (path.empty()) fail(start, "<>", "empty import path '<>'; expected a file name");
@@ -241,7 +275,8 @@ Token Lexer::next() {
     size_t start = pos_;
     char c = text_[pos_];
     if (ident_start(c)) {
-        while (pos_ < text_.size() && ident_char(text_[pos_])) ++pos_;
+        while (pos_ < text_.size() && ident_char(text_[pos_]))
+            ++pos_;
         std::string_view word = text_.substr(start, pos_ - start);
         after_import_ = word == "import";
         return Token{TokenKind::Identifier, std::string(word), 0, locate(start, word)};

@@ -24,9 +24,11 @@ public:
         std::string text = preprocess(path.string(), options_);
         Lexer lexer(text, path.string());
         ast::File file = Parser(lexer.tokenize()).parse_file();
-        for (const auto& import : file.imports) load(resolve(import));
+        for (const auto& import : file.imports)
+            load(resolve(import));
         auto append = [](auto& to, auto& from) {
-            for (auto& x : from) to.push_back(std::move(x));
+            for (auto& x : from)
+                to.push_back(std::move(x));
         };
         append(app_.merged.procedures, file.procedures);
         append(app_.merged.components, file.components);
@@ -40,8 +42,10 @@ public:
 private:
     fs::path resolve(const ast::Import& import) const {
         std::vector<fs::path> candidates;
-        if (!import.angled) candidates.push_back(fs::path(import.where.file).parent_path() / import.path);
-        for (const auto& dir : options_.include_dirs) candidates.push_back(fs::path(dir) / import.path);
+        if (!import.angled)
+            candidates.push_back(fs::path(import.where.file).parent_path() / import.path);
+        for (const auto& dir : options_.include_dirs)
+            candidates.push_back(fs::path(dir) / import.path);
         std::string searched;
         for (const auto& c : candidates) {
             std::error_code ec;

@@ -5,9 +5,9 @@
 namespace adl {
 namespace {
 using model::ConnectionKind;
-const ConnectorRegistry::Registration shared_data{
-    {"seL4SharedData", ConnectionKind::SharedMemory, true, true, 0x1000,
-     "one buffer mapped by every end"}};
+const ConnectorRegistry::Registration shared_data{{"seL4SharedData", ConnectionKind::SharedMemory,
+                                                   true, true, 0x1000,
+                                                   "one buffer mapped by every end"}};
 const ConnectorRegistry::Registration virtqueues{
     {"seL4VirtQueues", ConnectionKind::SharedMemory, false, true, 0x2000,
      "virtqueue rings shared by the ends, signalled by notifications"}};

@@ -38,20 +38,28 @@ struct DepthGuard {
 
 const char* ast::to_string(InterfaceKind kind) {
     switch (kind) {
-    case InterfaceKind::Provides: return "provides";
-    case InterfaceKind::Uses: return "uses";
-    case InterfaceKind::Emits: return "emits";
-    case InterfaceKind::Consumes: return "consumes";
-    case InterfaceKind::Dataport: return "dataport";
+    case InterfaceKind::Provides:
+        return "provides";
+    case InterfaceKind::Uses:
+        return "uses";
+    case InterfaceKind::Emits:
+        return "emits";
+    case InterfaceKind::Consumes:
+        return "consumes";
+    case InterfaceKind::Dataport:
+        return "dataport";
     }
     return "?";
 }
 
 const char* ast::to_string(EndKind kind) {
     switch (kind) {
-    case EndKind::Procedure: return "Procedure";
-    case EndKind::Event: return "Event";
-    case EndKind::Dataport: return "Dataport";
+    case EndKind::Procedure:
+        return "Procedure";
+    case EndKind::Event:
+        return "Event";
+    case EndKind::Dataport:
+        return "Dataport";
     }
     return "?";
 }
@@ -115,7 +123,8 @@ ast::File Parser::parse_file() {
             take();
         } else {
             fail(t, "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at "
-                    "top level, found " + t.describe());
+                    "top level, found " +
+                        t.describe());
         }
     }
     return file;
@@ -139,7 +148,8 @@ ast::Procedure Parser::procedure() {
     p.where = kw.where;
     expect("{", "to open procedure '" + p.name + "'");
     while (!peek().is("}")) {
-        if (peek().kind == TokenKind::End) fail(peek(), "expected '}' to close procedure '" + p.name + "', found end of input");
+        if (peek().kind == TokenKind::End)
+            fail(peek(), "expected '}' to close procedure '" + p.name + "', found end of input");
         p.methods.push_back(method());
     }
     take();
@@ -171,8 +181,8 @@ ast::Method Parser::method() {
             }
             p.type = first.text;
             // `unsigned int` and similar two-word C types
-            if ((p.type == "unsigned" || p.type == "signed") && peek().kind == TokenKind::Identifier &&
-                peek(1).kind == TokenKind::Identifier) {
+            if ((p.type == "unsigned" || p.type == "signed") &&
+                peek().kind == TokenKind::Identifier && peek(1).kind == TokenKind::Identifier) {
                 p.type += " " + take().text;
             }
             p.name = expect_identifier("a parameter name after type '" + p.type + "'").text;
@@ -192,7 +202,8 @@ ast::Component Parser::component() {
     c.where = kw.where;
     expect("{", "to open component '" + c.name + "'");
     while (!peek().is("}")) {
-        if (peek().kind == TokenKind::End) fail(peek(), "expected '}' to close component '" + c.name + "', found end of input");
+        if (peek().kind == TokenKind::End)
+            fail(peek(), "expected '}' to close component '" + c.name + "', found end of input");
         component_item(c);
     }
     take();
@@ -217,10 +228,15 @@ void Parser::component_item(ast::Component& c) {
         take();
         Token kind = expect_identifier("'mutex', 'semaphore' or 'binary_semaphore' after 'has'");
         ast::SyncPrimitive s;
-        if (kind.text == "mutex") s.kind = ast::SyncKind::Mutex;
-        else if (kind.text == "semaphore") s.kind = ast::SyncKind::Semaphore;
-        else if (kind.text == "binary_semaphore") s.kind = ast::SyncKind::BinarySemaphore;
-        else fail(kind, "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found " + kind.describe());
+        if (kind.text == "mutex")
+            s.kind = ast::SyncKind::Mutex;
+        else if (kind.text == "semaphore")
+            s.kind = ast::SyncKind::Semaphore;
+        else if (kind.text == "binary_semaphore")
+            s.kind = ast::SyncKind::BinarySemaphore;
+        else
+            fail(kind, "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found " +
+                           kind.describe());
         s.name = expect_identifier("a name after 'has " + kind.text + "'").text;
         s.where = t.where;
         expect(";", "after 'has " + kind.text + " " + s.name + "'");
@@ -231,15 +247,22 @@ void Parser::component_item(ast::Component& c) {
     i.where = t.where;
     if (accept("maybe")) i.optional = true;
     Token kw = expect_identifier("'provides', 'uses', 'emits', 'consumes', 'dataport', "
-                                 "'attribute', 'has' or 'control' in component '" + c.name + "'");
-    if (kw.text == "provides") i.kind = ast::InterfaceKind::Provides;
-    else if (kw.text == "uses") i.kind = ast::InterfaceKind::Uses;
-    else if (kw.text == "emits") i.kind = ast::InterfaceKind::Emits;
-    else if (kw.text == "consumes") i.kind = ast::InterfaceKind::Consumes;
-    else if (kw.text == "dataport") i.kind = ast::InterfaceKind::Dataport;
+                                 "'attribute', 'has' or 'control' in component '" +
+                                 c.name + "'");
+    if (kw.text == "provides")
+        i.kind = ast::InterfaceKind::Provides;
+    else if (kw.text == "uses")
+        i.kind = ast::InterfaceKind::Uses;
+    else if (kw.text == "emits")
+        i.kind = ast::InterfaceKind::Emits;
+    else if (kw.text == "consumes")
+        i.kind = ast::InterfaceKind::Consumes;
+    else if (kw.text == "dataport")
+        i.kind = ast::InterfaceKind::Dataport;
     else {
         fail(kw, "expected 'provides', 'uses', 'emits', 'consumes', 'dataport', 'attribute', 'has' "
-                 "or 'control' in component '" + c.name + "', found " + kw.describe());
+                 "or 'control' in component '" +
+                     c.name + "', found " + kw.describe());
     }
     i.type = expect_identifier("an interface type after '" + kw.text + "'").text;
     i.name = expect_identifier("an interface name after '" + kw.text + " " + i.type + "'").text;
@@ -252,11 +275,14 @@ ast::AttributeDecl Parser::attribute_decl(bool in_struct) {
     a.where = peek().where;
     if (accept("{")) {
         while (!peek().is("}")) {
-            if (peek().kind == TokenKind::End) fail(peek(), "expected '}' to close the attribute's fields, found end of input");
+            if (peek().kind == TokenKind::End)
+                fail(peek(), "expected '}' to close the attribute's fields, found end of input");
             a.fields.push_back(attribute_decl(true));
         }
         take();
-        if (a.fields.empty()) fail(peek(), "expected at least one field in attribute struct before " + peek().describe());
+        if (a.fields.empty())
+            fail(peek(),
+                 "expected at least one field in attribute struct before " + peek().describe());
     } else {
         a.type = expect_identifier("an attribute type (int, string, ... or '{')").text;
         if ((a.type == "unsigned" || a.type == "signed") && peek().kind == TokenKind::Identifier &&
@@ -283,27 +309,39 @@ ast::Connector Parser::connector() {
     while (!peek().is("}")) {
         Token side = expect_identifier("'from' or 'to' in connector '" + c.name + "'");
         if (side.text != "from" && side.text != "to") {
-            fail(side, "expected 'from' or 'to' in connector '" + c.name + "', found " + side.describe());
+            fail(side,
+                 "expected 'from' or 'to' in connector '" + c.name + "', found " + side.describe());
         }
-        Token kind = expect_identifier("Procedure(s), Event(s) or Dataport(s) after '" + side.text + "'");
+        Token kind =
+            expect_identifier("Procedure(s), Event(s) or Dataport(s) after '" + side.text + "'");
         ast::ConnectorSide s;
         s.where = kind.where;
-        if (kind.text == "Procedure" || kind.text == "Procedures") s.kind = ast::EndKind::Procedure;
-        else if (kind.text == "Event" || kind.text == "Events") s.kind = ast::EndKind::Event;
-        else if (kind.text == "Dataport" || kind.text == "Dataports") s.kind = ast::EndKind::Dataport;
-        else fail(kind, "expected Procedure(s), Event(s) or Dataport(s) after '" + side.text + "', found " + kind.describe());
+        if (kind.text == "Procedure" || kind.text == "Procedures")
+            s.kind = ast::EndKind::Procedure;
+        else if (kind.text == "Event" || kind.text == "Events")
+            s.kind = ast::EndKind::Event;
+        else if (kind.text == "Dataport" || kind.text == "Dataports")
+            s.kind = ast::EndKind::Dataport;
+        else
+            fail(kind, "expected Procedure(s), Event(s) or Dataport(s) after '" + side.text +
+                           "', found " + kind.describe());
         s.plural = kind.text.back() == 's';
         if (accept("template")) {
-            if (peek().kind != TokenKind::String) fail(peek(), "expected a template file name string after 'template', found " + peek().describe());
+            if (peek().kind != TokenKind::String)
+                fail(peek(), "expected a template file name string after 'template', found " +
+                                 peek().describe());
             take();
         }
         expect(";", "after connector side '" + side.text + " " + kind.text + "'");
         auto& slot = side.text == "from" ? c.from : c.to;
-        if (slot) fail(side, "connector '" + c.name + "' already has a '" + side.text + "' side; expected one 'from' and one 'to'");
+        if (slot)
+            fail(side, "connector '" + c.name + "' already has a '" + side.text +
+                           "' side; expected one 'from' and one 'to'");
         slot = s;
     }
     Token close = take();
-    if (!c.from || !c.to) fail(close, "connector '" + c.name + "' needs both a 'from' and a 'to' side before '}'");
+    if (!c.from || !c.to)
+        fail(close, "connector '" + c.name + "' needs both a 'from' and a 'to' side before '}'");
     accept(";");
     return c;
 }
@@ -348,7 +386,8 @@ void Parser::composition(ast::Assembly& a) {
             ast::Connection c;
             c.connector = expect_identifier("a connector type after 'connection'").text;
             c.where = t.where;
-            Token name = expect_identifier("a connection name after 'connection " + c.connector + "'");
+            Token name =
+                expect_identifier("a connection name after 'connection " + c.connector + "'");
             c.name = name.text;
             c.where = name.where;
             expect("(", "after connection name '" + c.name + "'");
@@ -373,7 +412,8 @@ ast::ConnectionEnd Parser::connection_end() {
     ast::ConnectionEnd e;
     Token side = expect_identifier("'from' or 'to' at the start of a connection end");
     if (side.text != "from" && side.text != "to") {
-        fail(side, "expected 'from' or 'to' at the start of a connection end, found " + side.describe());
+        fail(side,
+             "expected 'from' or 'to' at the start of a connection end, found " + side.describe());
     }
     e.is_from = side.text == "from";
     e.where = side.where;
@@ -388,7 +428,8 @@ void Parser::configuration(ast::Assembly& a) {
     while (!peek().is("}")) {
         if (accept(";")) continue;
         ast::Setting s;
-        Token inst = expect_identifier("an instance name at the start of a setting ('inst.attr = value;')");
+        Token inst =
+            expect_identifier("an instance name at the start of a setting ('inst.attr = value;')");
         s.instance = inst.text;
         s.where = inst.where;
         expect(".", "after instance '" + s.instance + "' in a setting ('inst.attr = value;')");
@@ -402,7 +443,9 @@ void Parser::configuration(ast::Assembly& a) {
     accept(";");
 }
 
-Value Parser::value() { return expression(1); }
+Value Parser::value() {
+    return expression(1);
+}
 
 Value Parser::expression(int min_precedence) {
     Value left = unary();
@@ -420,23 +463,36 @@ Value Parser::expression(int min_precedence) {
                                              quote(side->to_adl()));
             }
         }
-        auto l = static_cast<uint64_t>(left.kind == Value::Kind::Boolean ? left.boolean : left.integer);
-        auto r = static_cast<uint64_t>(right.kind == Value::Kind::Boolean ? right.boolean : right.integer);
+        auto l =
+            static_cast<uint64_t>(left.kind == Value::Kind::Boolean ? left.boolean : left.integer);
+        auto r = static_cast<uint64_t>(right.kind == Value::Kind::Boolean ? right.boolean
+                                                                          : right.integer);
         uint64_t result = 0;
         const std::string& o = op_token.text;
-        if (o == "|") result = l | r;
-        else if (o == "^") result = l ^ r;
-        else if (o == "&") result = l & r;
-        else if (o == "+") result = l + r;
-        else if (o == "-") result = l - r;
-        else if (o == "*") result = l * r;
+        if (o == "|")
+            result = l | r;
+        else if (o == "^")
+            result = l ^ r;
+        else if (o == "&")
+            result = l & r;
+        else if (o == "+")
+            result = l + r;
+        else if (o == "-")
+            result = l - r;
+        else if (o == "*")
+            result = l * r;
         else if (o == "<<" || o == ">>") {
-            if (r >= 64) fail(op_token, "shift by " + std::to_string(r) + " with " + quote(o) + "; expected a shift count below 64");
+            if (r >= 64)
+                fail(op_token, "shift by " + std::to_string(r) + " with " + quote(o) +
+                                   "; expected a shift count below 64");
             result = o == "<<" ? l << r : static_cast<uint64_t>(static_cast<int64_t>(l) >> r);
         } else {
-            if (r == 0) fail(op_token, "division by zero with " + quote(o) + "; expected a non-zero divisor");
+            if (r == 0)
+                fail(op_token,
+                     "division by zero with " + quote(o) + "; expected a non-zero divisor");
             auto sl = static_cast<int64_t>(l), sr = static_cast<int64_t>(r);
-            if (sl == INT64_MIN && sr == -1) fail(op_token, "overflow in " + quote(o) + "; expected a smaller value");
+            if (sl == INT64_MIN && sr == -1)
+                fail(op_token, "overflow in " + quote(o) + "; expected a smaller value");
             result = static_cast<uint64_t>(o == "/" ? sl / sr : sl % sr);
         }
         Value v;
@@ -459,10 +515,14 @@ Value Parser::unary() {
         }
         int64_t x = v.kind == Value::Kind::Boolean ? v.boolean : v.integer;
         v.kind = Value::Kind::Integer;
-        if (op.text == "-") v.integer = static_cast<int64_t>(0 - static_cast<uint64_t>(x));
-        else if (op.text == "~") v.integer = ~x;
-        else if (op.text == "!") v.integer = x == 0;
-        else v.integer = x;
+        if (op.text == "-")
+            v.integer = static_cast<int64_t>(0 - static_cast<uint64_t>(x));
+        else if (op.text == "~")
+            v.integer = ~x;
+        else if (op.text == "!")
+            v.integer = x == 0;
+        else
+            v.integer = x;
         v.where = op.where;
         return v;
     }
@@ -496,18 +556,22 @@ Value Parser::primary() {
             expect(")", "to close 'dtb(['");
             v.kind = Value::Kind::DtbQuery;
             v.items = std::move(list.items);
-            if (v.items.empty()) fail(list_open, "empty dtb([]) query; expected at least one {\"path\": ...} or other query dict");
+            if (v.items.empty())
+                fail(list_open, "empty dtb([]) query; expected at least one {\"path\": ...} or "
+                                "other query dict");
             for (const auto& q : v.items) {
                 if (q.kind != Value::Kind::Dict) {
-                    throw Error(q.where, "dtb() query entry " + quote(q.to_adl()) + " is a " +
-                                             Value::kind_name(q.kind) +
-                                             "; expected a dict such as {\"path\": \"/serial@...\"}");
+                    throw Error(q.where,
+                                "dtb() query entry " + quote(q.to_adl()) + " is a " +
+                                    Value::kind_name(q.kind) +
+                                    "; expected a dict such as {\"path\": \"/serial@...\"}");
                 }
             }
             return v;
         }
-        fail(t, "unknown name " + t.describe() + " in a value; expected a number, a string, "
-                "true/false, a list, a dict or dtb([...]) (is a macro not defined?)");
+        fail(t, "unknown name " + t.describe() +
+                    " in a value; expected a number, a string, "
+                    "true/false, a list, a dict or dtb([...]) (is a macro not defined?)");
     case TokenKind::Punct:
         if (t.text == "[") {
             DepthGuard guard(depth_, t);
@@ -524,7 +588,8 @@ Value Parser::primary() {
             return inner;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     fail(t, "expected a value (number, string, true/false, list, dict or dtb([...])), found " +
                 t.describe());
@@ -535,7 +600,8 @@ Value Parser::list_value(const Token& open) {
     v.kind = Value::Kind::List;
     v.where = open.where;
     while (!accept("]")) {
-        if (peek().kind == TokenKind::End) fail(peek(), "expected ']' to close the list, found end of input");
+        if (peek().kind == TokenKind::End)
+            fail(peek(), "expected ']' to close the list, found end of input");
         v.items.push_back(value());
         if (accept("]")) break;
         expect(",", "or ']' between list elements");
@@ -553,7 +619,8 @@ Value Parser::dict_value(const Token& open) {
             fail(key, "expected a dict key (\"name\") or '}', found " + key.describe());
         }
         for (const auto& k : v.keys) {
-            if (k == key.text) fail(key, "duplicate dict key " + quote(key.text) + "; expected each key once");
+            if (k == key.text)
+                fail(key, "duplicate dict key " + quote(key.text) + "; expected each key once");
         }
         expect(":", "after dict key " + quote(key.text));
         v.keys.push_back(key.text);

@@ -33,18 +33,23 @@ Error cpp_error(const std::string& path, const std::string& errors) {
     size_t c = b == std::string::npos ? b : first.find(':', b + 1);
     if (c != std::string::npos) {
         where.file = first.substr(0, a);
-        where.line = static_cast<uint32_t>(std::strtoul(first.substr(a + 1, b - a - 1).c_str(), nullptr, 10));
-        where.column = static_cast<uint32_t>(std::strtoul(first.substr(b + 1, c - b - 1).c_str(), nullptr, 10));
+        where.line = static_cast<uint32_t>(
+            std::strtoul(first.substr(a + 1, b - a - 1).c_str(), nullptr, 10));
+        where.column = static_cast<uint32_t>(
+            std::strtoul(first.substr(b + 1, c - b - 1).c_str(), nullptr, 10));
     }
-    return Error(where, "the C preprocessor rejected the file; expected valid cpp input:\n" + errors);
+    return Error(where,
+                 "the C preprocessor rejected the file; expected valid cpp input:\n" + errors);
 }
 } // namespace
 
 std::string preprocess(const std::string& path, const PreprocessorOptions& options) {
-    std::vector<std::string> args = {options.program, "-x", "c", "-undef", "-nostdinc",
-                                     "-std=gnu11", "-D__BULKHEAD__=1"};
-    for (const auto& dir : options.include_dirs) args.push_back("-I" + dir);
-    for (const auto& def : options.defines) args.push_back("-D" + def);
+    std::vector<std::string> args = {
+        options.program, "-x", "c", "-undef", "-nostdinc", "-std=gnu11", "-D__BULKHEAD__=1"};
+    for (const auto& dir : options.include_dirs)
+        args.push_back("-I" + dir);
+    for (const auto& def : options.defines)
+        args.push_back("-D" + def);
     args.push_back(path);
 
     int out_pipe[2];
@@ -60,7 +65,8 @@ std::string preprocess(const std::string& path, const PreprocessorOptions& optio
         ::dup2(err_fd, 2);
         ::close(out_pipe[0]);
         std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         ::execvp(argv[0], argv.data());
         std::perror("exec cpp");

@@ -18,7 +18,8 @@ std::string size_text(uint64_t bytes) {
 
 std::string ends_text(const std::vector<model::End>& ends) {
     std::string out;
-    for (const auto& e : ends) out += (out.empty() ? "" : ", ") + e.instance + "." + e.interface;
+    for (const auto& e : ends)
+        out += (out.empty() ? "" : ", ") + e.instance + "." + e.interface;
     return out;
 }
 } // namespace
@@ -33,7 +34,8 @@ std::string write_report(const model::System& s) {
         if (i.heap_size) out << "  heap " << size_text(*i.heap_size);
         out << "\n";
         for (const auto& a : i.attributes) {
-            out << "    " << a.name << " = " << a.value.to_adl() << (a.from_default ? "  (default)" : "") << "\n";
+            out << "    " << a.name << " = " << a.value.to_adl()
+                << (a.from_default ? "  (default)" : "") << "\n";
         }
     }
     out << "\nConnections\n";
@@ -46,15 +48,17 @@ std::string write_report(const model::System& s) {
     }
     out << "\nMemory map (physical -> guest)\n";
     for (const auto& r : s.regions) {
-        out << "  " << r.owner << "  " << model::to_string(r.kind) << "  " << hex(r.phys.base.raw(), 8) << "-"
-            << hex(r.phys.end().raw(), 8) << " -> " << hex(r.guest.base.raw(), 8) << "-" << hex(r.guest.end().raw(), 8)
-            << "  " << size_text(r.phys.size) << "  " << r.source << "\n";
+        out << "  " << r.owner << "  " << model::to_string(r.kind) << "  "
+            << hex(r.phys.base.raw(), 8) << "-" << hex(r.phys.end().raw(), 8) << " -> "
+            << hex(r.guest.base.raw(), 8) << "-" << hex(r.guest.end().raw(), 8) << "  "
+            << size_text(r.phys.size) << "  " << r.source << "\n";
     }
     for (const auto& i : s.instances) {
         if (!i.vm) continue;
         const auto& vm = *i.vm;
-        out << "  " << i.name << " guest images: " << vm.linux_name << " at RAM start, " << vm.dtb_name << " at "
-            << hex(vm.dtb.raw(), 8) << ", " << vm.initrd_name << " at " << hex(vm.initrd.raw(), 8);
+        out << "  " << i.name << " guest images: " << vm.linux_name << " at RAM start, "
+            << vm.dtb_name << " at " << hex(vm.dtb.raw(), 8) << ", " << vm.initrd_name << " at "
+            << hex(vm.initrd.raw(), 8);
         if (vm.initrd_max_size) out << " (max " << size_text(*vm.initrd_max_size) << ")";
         out << (vm.unity ? "; RAM mapped 1:1" : "") << "; " << vm.num_vcpus << " vCPU(s)";
         if (!vm.bootargs.empty()) out << "; bootargs \"" << vm.bootargs << "\"";
@@ -63,15 +67,18 @@ std::string write_report(const model::System& s) {
     }
     out << "\nIRQs\n";
     for (const auto& q : s.irqs) {
-        out << "  " << q.owner << "  " << q.number << (q.level ? " level" : " edge") << "  " << q.source << "\n";
+        out << "  " << q.owner << "  " << q.number << (q.level ? " level" : " edge") << "  "
+            << q.source << "\n";
     }
     out << "\nAttributes with no effect in Bulkhead\n";
     for (const auto& n : s.no_effect) {
-        out << "  " << n.instance << "." << n.attribute << " = " << n.value.to_adl() << "  (" << n.reason << ")\n";
+        out << "  " << n.instance << "." << n.attribute << " = " << n.value.to_adl() << "  ("
+            << n.reason << ")\n";
     }
     if (!s.warnings.empty()) {
         out << "\nWarnings\n";
-        for (const auto& w : s.warnings) out << "  " << w << "\n";
+        for (const auto& w : s.warnings)
+            out << "  " << w << "\n";
     }
     return out.str();
 }

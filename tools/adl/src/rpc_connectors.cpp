@@ -12,7 +12,8 @@ const ConnectorRegistry::Registration rpc_dataport{
 const ConnectorRegistry::Registration serial_server{
     {"seL4SerialServer", ConnectionKind::Rpc, true, true, 0x1000,
      "serial server client: calls plus a shared character buffer"}};
-const ConnectorRegistry::Registration time_server{
-    {"seL4TimeServer", ConnectionKind::Rpc, true, false, 0, "time server client: timeouts by call"}};
+const ConnectorRegistry::Registration time_server{{"seL4TimeServer", ConnectionKind::Rpc, true,
+                                                   false, 0,
+                                                   "time server client: timeouts by call"}};
 } // namespace
 } // namespace adl

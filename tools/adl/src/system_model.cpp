@@ -19,18 +19,24 @@ const Instance* System::instance(std::string_view name) const {
 
 const char* to_string(ConnectionKind kind) {
     switch (kind) {
-    case ConnectionKind::Rpc: return "rpc";
-    case ConnectionKind::Event: return "event";
-    case ConnectionKind::SharedMemory: return "shared-memory";
-    case ConnectionKind::DtbPassthrough: return "dtb-passthrough";
+    case ConnectionKind::Rpc:
+        return "rpc";
+    case ConnectionKind::Event:
+        return "event";
+    case ConnectionKind::SharedMemory:
+        return "shared-memory";
+    case ConnectionKind::DtbPassthrough:
+        return "dtb-passthrough";
     }
     return "?";
 }
 
 const char* to_string(RegionKind kind) {
     switch (kind) {
-    case RegionKind::GuestRam: return "guest-ram";
-    case RegionKind::Device: return "device";
+    case RegionKind::GuestRam:
+        return "guest-ram";
+    case RegionKind::Device:
+        return "device";
     }
     return "?";
 }

@@ -15,8 +15,8 @@ namespace adl {
 struct ConnectorImplementation {
     std::string_view name;
     model::ConnectionKind kind;
-    bool ends_share_type = true;  // all ends speak the same procedure / event type
-    bool shared_buffer = false;   // carries a buffer sized by <from-interface>_shmem_size
+    bool ends_share_type = true; // all ends speak the same procedure / event type
+    bool shared_buffer = false;  // carries a buffer sized by <from-interface>_shmem_size
     uint64_t default_buffer = 0;
     std::string_view description;
 };

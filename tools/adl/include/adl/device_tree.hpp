@@ -35,7 +35,8 @@ public:
 
 private:
     [[nodiscard]] int find_by_path(const std::string& regex, const Value& entry) const;
-    [[nodiscard]] int find_by_properties(const Value& properties, const Value* path, const Value& entry) const;
+    [[nodiscard]] int find_by_properties(const Value& properties, const Value* path,
+                                         const Value& entry) const;
     [[nodiscard]] int resolve_path_or_alias(std::string target, const Value& entry) const;
     [[nodiscard]] DeviceMatch describe(int node) const;
     void decode_interrupts(int node, DeviceMatch& match) const;

@@ -69,8 +69,8 @@ struct Connection {
     ConnectionKind kind = ConnectionKind::Rpc;
     std::vector<End> from;
     std::vector<End> to;
-    std::string type;            // procedure or event type shared by the ends
-    uint64_t shared_bytes = 0;   // the buffer of seL4RPCDataport / seL4SharedData / virtqueues
+    std::string type;          // procedure or event type shared by the ends
+    uint64_t shared_bytes = 0; // the buffer of seL4RPCDataport / seL4SharedData / virtqueues
     SourceLocation where;
 };
 

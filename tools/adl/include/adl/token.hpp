@@ -19,13 +19,12 @@ enum class TokenKind {
 
 struct Token {
     TokenKind kind = TokenKind::End;
-    std::string text;  // identifier name, punctuation, string contents or literal spelling
+    std::string text;   // identifier name, punctuation, string contents or literal spelling
     uint64_t value = 0; // integer literals
     SourceLocation where;
 
     [[nodiscard]] bool is(std::string_view punct_or_word) const {
-        return (kind == TokenKind::Punct || kind == TokenKind::Identifier) &&
-               text == punct_or_word;
+        return (kind == TokenKind::Punct || kind == TokenKind::Identifier) && text == punct_or_word;
     }
     // How a diagnostic shows this token.
     [[nodiscard]] std::string describe() const;

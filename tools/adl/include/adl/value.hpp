@@ -18,7 +18,7 @@ struct Value {
     int64_t integer = 0;
     std::string string;
     bool boolean = false;
-    std::vector<Value> items;     // List and DtbQuery elements, Dict values
+    std::vector<Value> items;      // List and DtbQuery elements, Dict values
     std::vector<std::string> keys; // Dict keys, parallel to items
     SourceLocation where;
 
