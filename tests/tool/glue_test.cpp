@@ -43,6 +43,10 @@ TEST(Glue, AttributesAreTypedConstants) {
     static_assert(vm0::notification_ready_connector_badge != 0);
     static_assert((vm0::notification_ready_badges & vm0::notification_ready_connector_badge) != 0);
     static_assert(!vm0::recv_connected && vm0::fs_connected);
+    static_assert(vm0::thread_priority == 101 && fserv::thread_priority == 100);
+    static_assert(vm0::caps::notification == 1 && vm0::caps::irq33 == 2 && vm0::caps::fs == 3);
+    static_assert(fserv::caps::fs_ctrl == 1);
+    static_assert(vm0::addresses::fs_buffer == fserv::addresses::fs_ctrl_buffer);
     SUCCEED();
 }
 

@@ -3,27 +3,14 @@
 #include "adl/dot_writer.hpp"
 #include "adl/loader.hpp"
 #include "adl/report_writer.hpp"
-#include "adl/resolver.hpp"
+#include "vm_minimal_app.hpp"
 
 #include <gtest/gtest.h>
 
 namespace {
 
 struct VmMinimal : ::testing::Test {
-    static adl::LoadedApp& app() {
-        static adl::LoadedApp loaded = [] {
-            const std::string root = BULKHEAD_ROOT;
-            adl::PreprocessorOptions cpp;
-            cpp.include_dirs = {root + "/interfaces", root + "/components",
-                                root + "/apps/vm_minimal/qemu-arm-virt", root + "/apps/vm_minimal"};
-            cpp.defines = {"KERNELARMPLATFORM_QEMU_ARM_VIRT=1"};
-            return adl::load_app(root + "/apps/vm_minimal/vm_minimal.camkes", cpp);
-        }();
-        return loaded;
-    }
-    static adl::model::System resolve() {
-        return adl::resolve(app().merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
-    }
+    static adl::model::System resolve() { return tool_test::vm_minimal_system(); }
 };
 
 TEST_F(VmMinimal, HasTheUpstreamComposition) {

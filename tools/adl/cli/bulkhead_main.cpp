@@ -105,9 +105,12 @@ int main(int argc, char** argv) {
         if (!report.empty()) write_file(report, adl::write_report(system));
         if (!dot.empty()) write_file(dot, adl::write_dot(system));
         if (!glue_dir.empty()) {
-            for (const auto& inst : system.instances) {
+            adl::NumberingSpecSink numbering;
+            auto lowered = adl::lower_to_spec(system, numbering);
+            for (size_t i = 0; i < system.instances.size(); ++i) {
+                const auto& inst = system.instances[i];
                 write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"),
-                           adl::write_glue(system, inst));
+                           adl::write_glue(system, inst, &lowered[i]));
             }
         }
         if (!stamp.empty()) write_file(stamp, "");

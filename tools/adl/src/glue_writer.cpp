@@ -56,7 +56,8 @@ std::string cxx_type(const std::string& t) {
 
 class GlueWriter {
 public:
-    GlueWriter(const model::System& s, const model::Instance& i) : s_(s), i_(i) {}
+    GlueWriter(const model::System& s, const model::Instance& i, const LoweredInstance* l)
+        : s_(s), i_(i), l_(l) {}
 
     std::string run() {
         out_
@@ -71,6 +72,7 @@ public:
             << cxx_string(i_.component->name) << ";\n\n";
         attributes();
         vm_layout();
+        capabilities();
         interfaces();
         out_ << "} // namespace bulkhead::glue::" << i_.name << "\n";
         return out_.str();
@@ -292,22 +294,6 @@ private:
         out_ << "    }\n    return false;\n}\n\n";
     }
 
-    // Badge bit of each emitting end, numbered per consuming interface.
-    std::map<std::string, uint64_t> badges(const std::string& consumer) {
-        std::map<std::string, uint64_t> out;
-        unsigned bit = 0;
-        for (const auto& c : s_.connections) {
-            if (c.kind != model::ConnectionKind::Event) continue;
-            for (const auto& t : c.to) {
-                if (t.instance + "." + t.interface != consumer) continue;
-                for (const auto& f : c.from)
-                    out[c.name + ":" + f.instance + "." + f.interface] = uint64_t{1}
-                                                                         << (bit++ % 64);
-            }
-        }
-        return out;
-    }
-
     void interfaces() {
         out_ << "// Interfaces.\n";
         for (const auto& iface : i_.component->interfaces) {
@@ -345,36 +331,49 @@ private:
                 if (p && iface.kind == ast::InterfaceKind::Provides) server(*p, iface.name);
             } else if (conn->kind == model::ConnectionKind::Event) {
                 if (iface.kind == ast::InterfaceKind::Emits) {
-                    for (const auto& t : conn->to) {
-                        auto b = badges(t.instance + "." + t.interface);
-                        out_ << "// Signals " << t.instance << "."
-                             << t.interface << " with this badge bit.\n"
+                    for (const auto& f : conn->from) {
+                        if (f.instance != i_.name || f.interface != iface.name) continue;
+                        out_ << "// Signals " << conn->to.front().instance << "."
+                             << conn->to.front().interface << " with this badge bit.\n"
                              << "inline constexpr uint64_t " << iface.name
-                             << "_badge = " << hex(b[conn->name + ":" + i_.name + "." + iface.name])
-                             << ";\n";
+                             << "_badge = " << hex(f.badge) << ";\n";
                     }
                 } else {
-                    uint64_t mask = 0;
-                    for (const auto& [k, bit] : badges(i_.name + "." + iface.name))
-                        mask |= bit;
                     out_ << "// Badge bits that mean an event arrived on this interface.\n"
-                         << "inline constexpr uint64_t " << iface.name << "_badges = " << hex(mask)
-                         << ";\n";
+                         << "inline constexpr uint64_t " << iface.name
+                         << "_badges = " << hex(s_.event_mask(i_.name, iface.name)) << ";\n";
                 }
             }
             out_ << "\n";
         }
     }
 
+    void capabilities() {
+        if (!l_) return;
+        out_ << "inline constexpr uint32_t thread_priority = " << l_->priority << ";\n\n"
+             << "// Capability slots and buffer addresses in this instance's domain.\nnamespace "
+                "caps {\n";
+        for (const auto& c : l_->caps)
+            out_ << "inline constexpr uint32_t " << c.name << " = " << c.slot << ";\n";
+        out_ << "} // namespace caps\nnamespace addresses {\n";
+        for (const auto& m : l_->mappings) {
+            if (m.name.find('/') != std::string::npos) continue; // devices: see vm_layout
+            out_ << "inline constexpr uint64_t " << m.name << " = " << hex(m.at) << ";\n";
+        }
+        out_ << "} // namespace addresses\n\n";
+    }
+
     const model::System& s_;
     const model::Instance& i_;
+    const LoweredInstance* l_;
     std::ostringstream out_;
 };
 
 } // namespace
 
-std::string write_glue(const model::System& system, const model::Instance& instance) {
-    return GlueWriter(system, instance).run();
+std::string write_glue(const model::System& system, const model::Instance& instance,
+                       const LoweredInstance* lowered) {
+    return GlueWriter(system, instance, lowered).run();
 }
 
 } // namespace adl

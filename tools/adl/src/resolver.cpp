@@ -55,6 +55,7 @@ public:
         vm_layouts();
         devices();
         ownership();
+        badges();
         return std::move(system_);
     }
 
@@ -625,7 +626,7 @@ private:
                                    i.source + " at " + i.where.str() +
                                    "); expected each IRQ to have one owner");
         }
-        system_.irqs.push_back({owner, id, level, source, where});
+        system_.irqs.push_back({owner, id, level, 0, source, where});
     }
 
     void ownership() {
@@ -654,6 +655,34 @@ private:
                                          "; expected devices outside linux_address_config's RAM");
             }
         }
+    }
+
+    // One bound notification per instance carries all its events and IRQs, so badge
+    // bits are numbered per receiving instance: events first, then IRQs.
+    void badges() {
+        std::map<std::string, unsigned> next;
+        auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
+            unsigned& bit = next[owner];
+            if (bit >= 64) {
+                throw Error(where,
+                            "instance " + quote(owner) +
+                                " receives more than 64 events and IRQs; expected at most 64 "
+                                "(one notification word)");
+            }
+            return uint64_t{1} << bit++;
+        };
+        for (auto& c : system_.connections) {
+            if (c.kind == model::ConnectionKind::Event) {
+                for (auto& f : c.from)
+                    f.badge = take(c.to.front().instance, c.where);
+            } else {
+                uint64_t n = 0;
+                for (auto& f : c.from)
+                    f.badge = ++n;
+            }
+        }
+        for (auto& q : system_.irqs)
+            q.badge = take(q.owner, q.where);
     }
 
     const ast::File& file_;

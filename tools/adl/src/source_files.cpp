@@ -1,6 +1,7 @@
 // Cache of original source lines (see source_files.hpp).
 #include "adl/source_files.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -36,6 +37,13 @@ std::optional<std::string> SourceFiles::line(const std::string& name, uint32_t l
     auto& cache = files();
     auto it = cache.find(name);
     if (it == cache.end()) {
+        // Only regular files of sane size: a line marker may name anything (/dev/zero).
+        constexpr uintmax_t max_size = 16u << 20;
+        std::error_code ec;
+        if (name.empty() || !std::filesystem::is_regular_file(name, ec) ||
+            std::filesystem::file_size(name, ec) > max_size || ec) {
+            return std::nullopt;
+        }
         std::ifstream in(name, std::ios::binary);
         if (!in) return std::nullopt;
         std::ostringstream content;

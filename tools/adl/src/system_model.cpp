@@ -17,6 +17,19 @@ const Instance* System::instance(std::string_view name) const {
     return nullptr;
 }
 
+uint64_t System::event_mask(std::string_view instance, std::string_view interface) const {
+    uint64_t mask = 0;
+    for (const auto& c : connections) {
+        if (c.kind != ConnectionKind::Event) continue;
+        for (const auto& t : c.to) {
+            if (t.instance != instance || t.interface != interface) continue;
+            for (const auto& f : c.from)
+                mask |= f.badge;
+        }
+    }
+    return mask;
+}
+
 const char* to_string(ConnectionKind kind) {
     switch (kind) {
     case ConnectionKind::Rpc:

@@ -3,6 +3,7 @@
 // and event handles with their badges. The header depends only on libs/base.
 #pragma once
 
+#include "adl/spec_lowering.hpp"
 #include "adl/system_model.hpp"
 
 #include <string>
@@ -10,6 +11,8 @@
 namespace adl {
 
 // Throws adl::Error (at the procedure parameter) for a type the glue cannot carry.
-std::string write_glue(const model::System& system, const model::Instance& instance);
+// 'lowered' (when given) adds the capability slots and buffer addresses of the instance.
+std::string write_glue(const model::System& system, const model::Instance& instance,
+                       const LoweredInstance* lowered = nullptr);
 
 } // namespace adl

@@ -61,6 +61,10 @@ struct End {
     std::string instance;
     std::string interface;
     const ast::Interface* declaration = nullptr;
+    // From-ends only. RPC: the caller's badge (1, 2, ... per connection), so a server
+    // tells its clients apart. Events: the bit this sender sets in the receiving
+    // instance's one bound notification (unique per receiving instance).
+    uint64_t badge = 0;
 };
 
 struct Connection {
@@ -89,6 +93,7 @@ struct Irq {
     std::string owner;
     uint32_t number = 0; // GIC interrupt ID (SPI + 32, PPI + 16)
     bool level = true;
+    uint64_t badge = 0; // bit in the owner's bound notification
     std::string source;
     SourceLocation where;
 };
@@ -104,6 +109,8 @@ struct System {
     std::vector<std::string> warnings;
 
     [[nodiscard]] const Instance* instance(std::string_view name) const;
+    // Badge bits that mean an event arrived on 'instance'.'interface' (a consumes end).
+    [[nodiscard]] uint64_t event_mask(std::string_view instance, std::string_view interface) const;
 };
 
 const char* to_string(ConnectionKind kind);
