@@ -19,6 +19,9 @@ connector seL4RPCDataport { from Procedures; to Procedure; }
 connector seL4Notification { from Events; to Event; }
 connector seL4VMDTBPassthrough { from Procedure; to Procedure; }
 connector seL4Teleport { from Procedure; to Procedure; }
+connector seL4HardwareMMIO { from Dataports; to Dataport; }
+component Uart { hardware; dataport Buf regs; }
+component Driver { dataport Buf regs; }
 component Client {
     uses P p;
     maybe uses P opt;
@@ -103,6 +106,22 @@ TEST(Checks, GoodAssemblyResolves) {
     EXPECT_EQ(s.irqs[0].number, 33u);
 }
 
+std::string compose(const std::string& composition, const std::string& configuration = "");
+
+const std::string shared_uart =
+    "component Uart uart; component Driver d1; component Driver d2;\n"
+    "connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);";
+
+TEST(Checks, DeviceRegionSharedThroughAConnection) {
+    auto l =
+        resolve_text(compose(shared_uart, "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;"));
+    const auto& s = l->system;
+    ASSERT_EQ(s.regions.size(), 1u); // one region, however many components map it
+    EXPECT_EQ(s.regions[0].owner, "uart_regs");
+    EXPECT_EQ(s.regions[0].phys.base.raw(), 0x9000000u);
+    EXPECT_EQ(s.connections[0].from.size(), 2u);
+}
+
 struct BadCheck {
     std::string text;
     std::string at;
@@ -128,7 +147,7 @@ TEST_P(ChecksReject, WithMessageAndLocation) {
                             bad.message, bad.text);
 }
 
-std::string compose(const std::string& composition, const std::string& configuration = "") {
+std::string compose(const std::string& composition, const std::string& configuration) {
     return "assembly {\ncomposition {\n" + composition + "\n}\nconfiguration {\n" + configuration +
            "\n}\n}\n";
 }
@@ -141,12 +160,13 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCheck{compose("component Klient k;"), "k;",
                  "instance 'k' has unknown component type 'Klient'; expected one of: Client, "
-                 "Server, VM"},
+                 "Driver, Server, Uart, VM"},
         BadCheck{compose("component Server s;\ncomponent Server s; "), "s; ",
                  "instance 's' is declared twice"},
         BadCheck{compose(client_server + "connection seL4RPCCalls x(from c.opt, to s.p);"), "x(",
                  "unknown connector 'seL4RPCCalls' in connection 'x'; expected one of: "
-                 "seL4GlobalAsynch, seL4GlobalAsynchCallback, seL4Notification, seL4RPCCall, "
+                 "seL4GlobalAsynch, seL4GlobalAsynchCallback, seL4HardwareMMIO, seL4Notification, "
+                 "seL4RPCCall, "
                  "seL4RPCDataport, seL4SerialServer, seL4SharedData, seL4TimeServer, "
                  "seL4VMDTBPassthrough, seL4VirtQueues"},
         BadCheck{
@@ -261,6 +281,20 @@ INSTANTIATE_TEST_SUITE_P(
             "{\"path\"",
             "physical range [0x9000000, 0x9001000) of '/pl011@9000000' for 'vm0' overlaps "
             "[0x8000000, 0x18000000)"},
+        BadCheck{compose(shared_uart, "uart.regs_paddr = 0x9000100; uart.regs_size = 0x1000;"),
+                 "0x9000100",
+                 "'uart.regs_paddr' is 0x9000100; expected a positive multiple of 4096"},
+        BadCheck{compose(shared_uart, "uart.regs_paddr = 0x9000000;"), "uart_regs(",
+                 "connection 'uart_regs' maps device memory of 'uart.regs'; expected a 'hardware' "
+                 "component with "
+                 "uart.regs_paddr and _size set"},
+        BadCheck{compose(shared_uart + "\n" + vm_with_dtb,
+                         "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;\n" + vm("vm0") +
+                             "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]);"),
+                 "{\"path\"",
+                 "physical range [0x9000000, 0x9001000) of '/pl011@9000000' for 'vm0' overlaps "
+                 "[0x9000000, "
+                 "0x9001000) of 'uart.regs' for 'uart_regs'"},
         BadCheck{"component Server {}\n" + compose(""), "component Server {}",
                  "component 'Server' is defined twice (first at lib.camkes:"},
         BadCheck{compose(client_server + "connection seL4RPCCall c_s(from c.opt, to s.p);"),

@@ -2,8 +2,11 @@
 // linux-image-arm64, TX2's compiled from linux-source-6.1, and a synthetic tree
 // for interrupts-extended and bus address translation.
 #include "adl/device_tree.hpp"
+#include "adl/loader.hpp"
 #include "adl/parser.hpp"
+#include "adl/resolver.hpp"
 #include "expect_error.hpp"
+#include "vm_minimal_app.hpp"
 
 #include <gtest/gtest.h>
 
@@ -92,6 +95,23 @@ TEST(DtbQuery, InterruptsExtendedAndBusRanges) {
     EXPECT_EQ(timer.registers[1].base.raw(), 0x20005000u);
     EXPECT_EQ(ids(timer), std::vector<uint32_t>{29}); // PPI 13
     EXPECT_EQ(query(synthetic, R"({"chosen": "stdout-path"})").path, "/soc/uart@1000");
+}
+
+} // namespace
+
+namespace {
+
+// At model level: the TX1 UART passed through to a VM becomes its page and SPI + 32.
+TEST(DtbQuery, Tx1PassthroughInTheModel) {
+    auto app = tool_test::load_test_app("tx1_app");
+    auto s = adl::resolve(app.merged, {"tx1", tx1});
+    ASSERT_EQ(s.regions.size(), 2u);
+    EXPECT_EQ(s.regions[1].phys.base.raw(), 0x70006000u);
+    EXPECT_EQ(s.regions[1].phys.size, 0x1000u);
+    EXPECT_EQ(s.regions[1].guest.base.raw(), 0x70006000u);
+    ASSERT_EQ(s.irqs.size(), 1u);
+    EXPECT_EQ(s.irqs[0].number, 68u);
+    EXPECT_EQ(s.instance("vm0")->vm->ram.base.raw(), 0x80000000u);
 }
 
 } // namespace

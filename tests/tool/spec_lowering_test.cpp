@@ -1,5 +1,6 @@
 // vm_minimal lowered to kernel objects through a recording SpecSink: domains,
 // endpoint, bound notification, IRQ handler, shared buffer, guest RAM and device.
+#include "adl/parser.hpp"
 #include "adl/spec_lowering.hpp"
 #include "vm_minimal_app.hpp"
 
@@ -122,6 +123,37 @@ TEST(SpecLowering, VmMinimal) {
     EXPECT_EQ(c[slots.at("notification_ready_connector") - 1].badge, 1u);
     EXPECT_EQ(c[slots.at("fs") - 1].badge, 1u);
     EXPECT_EQ(c[slots.at("fs") - 1].rights, adl::cap_send);
+}
+
+} // namespace
+
+namespace {
+
+TEST(SpecLowering, SharedDeviceRegionIsOneRegionMappedByEveryUser) {
+    auto file = adl::parse_text(R"(
+connector seL4HardwareMMIO { from Dataports; to Dataport; }
+component Uart { hardware; dataport Buf regs; }
+component Driver { dataport Buf regs; }
+assembly {
+    composition {
+        component Uart uart; component Driver d1; component Driver d2;
+        connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);
+    }
+    configuration { uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000; }
+}
+)",
+                                "shared.camkes");
+    auto system = adl::resolve(file, {"qemu-arm-virt", ""});
+    RecordingSink sink;
+    auto lowered = adl::lower_to_spec(system, sink);
+    ASSERT_EQ(sink.regions.size(), 1u);
+    EXPECT_TRUE(sink.regions[0].device);
+    EXPECT_EQ(sink.regions[0].phys, 0x9000000u);
+    ASSERT_EQ(sink.maps.size(), 2u);
+    EXPECT_EQ(sink.maps[0].domain, 1u); // d1
+    EXPECT_EQ(sink.maps[1].domain, 2u); // d2
+    EXPECT_TRUE(sink.maps[0].device && sink.maps[1].device);
+    EXPECT_EQ(lowered[1].mappings.at(0).name, "regs_buffer");
 }
 
 } // namespace

@@ -1,5 +1,5 @@
-// vm_minimal as the tool loads it (through cpp, with the library and platform
-// include paths), shared by the tests that look at its model and its lowering.
+// vm_minimal (and the small test apps) as the tool loads it (through cpp, with the library and
+// platform include paths), shared by the tests that look at its model and its lowering.
 #pragma once
 
 #include "adl/loader.hpp"
@@ -17,6 +17,14 @@ inline adl::LoadedApp& vm_minimal_app() {
         return adl::load_app(root + "/apps/vm_minimal/vm_minimal.camkes", cpp);
     }();
     return loaded;
+}
+
+// An app under tests/tool/data/<name>/<name>.camkes, with the library include paths.
+inline adl::LoadedApp load_test_app(const std::string& name) {
+    const std::string root = BULKHEAD_ROOT;
+    adl::PreprocessorOptions cpp;
+    cpp.include_dirs = {root + "/interfaces", root + "/components"};
+    return adl::load_app(root + "/tests/tool/data/" + name + "/" + name + ".camkes", cpp);
 }
 
 inline adl::model::System vm_minimal_system() {

@@ -93,10 +93,7 @@ TEST_F(VmMinimal, ReportListsMapConnectionsAndNoEffectAttributes) {
 namespace {
 
 TEST(VmMacros, VirtualSerialHelpersExpandPerVm) {
-    const std::string root = BULKHEAD_ROOT;
-    adl::PreprocessorOptions cpp;
-    cpp.include_dirs = {root + "/interfaces", root + "/components"};
-    auto app = adl::load_app(root + "/tests/tool/data/serial_app/serial_app.camkes", cpp);
+    auto app = tool_test::load_test_app("serial_app");
     auto s = adl::resolve(app.merged, {"qemu-arm-virt", ""});
     std::vector<std::string> names;
     for (const auto& c : s.connections)

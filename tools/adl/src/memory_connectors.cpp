@@ -11,6 +11,10 @@ const ConnectorRegistry::Registration shared_data{{"seL4SharedData", ConnectionK
 const ConnectorRegistry::Registration virtqueues{
     {"seL4VirtQueues", ConnectionKind::SharedMemory, false, true, 0x2000,
      "virtqueue rings shared by the ends, signalled by notifications"}};
+const ConnectorRegistry::Registration hardware_mmio{
+    {"seL4HardwareMMIO", ConnectionKind::DeviceMemory, true, false, 0,
+     "a hardware component's registers (<to>_paddr, <to>_size) mapped by every 'from' end: "
+     "the way two components share one device region"}};
 const ConnectorRegistry::Registration dtb_passthrough{
     {"seL4VMDTBPassthrough", ConnectionKind::DtbPassthrough, true, false, 0,
      "devices matched by the VM's dtb() query are mapped into the guest, their IRQs routed to it"}};

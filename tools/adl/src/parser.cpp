@@ -213,10 +213,10 @@ ast::Component Parser::component() {
 
 void Parser::component_item(ast::Component& c) {
     Token t = peek();
-    if (t.is("control")) {
+    if (t.is("control") || t.is("hardware")) {
         take();
-        c.control = true;
-        expect(";", "after 'control'");
+        (t.text == "control" ? c.control : c.hardware) = true;
+        expect(";", "after '" + t.text + "'");
         return;
     }
     if (t.is("attribute")) {

@@ -53,6 +53,7 @@ public:
         settings();
         defaults_and_unconnected();
         vm_layouts();
+        hardware_regions();
         devices();
         ownership();
         badges();
@@ -414,6 +415,7 @@ private:
                     set(inst, s.attribute, s.value, nullptr);
                     continue;
                 }
+                if (hardware_setting(inst, s)) continue;
                 const std::string suffix = "_shmem_size";
                 if (s.attribute.size() > suffix.size() &&
                     s.attribute.compare(s.attribute.size() - suffix.size(), suffix.size(),
@@ -474,6 +476,57 @@ private:
                                          "); expected a declared attribute (" + join(declared) +
                                          "), <interface>_shmem_size or a CAmkES built-in");
             }
+        }
+    }
+
+    // <dataport>_paddr and <dataport>_size of a `hardware` component.
+    bool hardware_setting(model::Instance& inst, const ast::Setting& s) {
+        if (!inst.component->hardware) return false;
+        for (std::string_view sfx : {"_paddr", "_size"}) {
+            std::string_view name = s.attribute;
+            if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) continue;
+            const auto* iface = find_interface(
+                *inst.component, std::string(name.substr(0, name.size() - sfx.size())));
+            if (!iface || iface->kind != ast::InterfaceKind::Dataport) return false;
+            if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
+                s.value.integer % 4096 != 0) {
+                throw Error(s.value.where,
+                            quote(s.instance + "." + s.attribute) + " is " +
+                                (s.value.kind == Value::Kind::Integer
+                                     ? hex(static_cast<uint64_t>(s.value.integer))
+                                     : quote(s.value.to_adl())) +
+                                "; expected a positive multiple of 4096 (device memory is "
+                                "mapped in pages)");
+            }
+            set(inst, s.attribute, s.value, nullptr);
+            return true;
+        }
+        return false;
+    }
+
+    // seL4HardwareMMIO: one device region, owned by the connection, mapped by its from-ends.
+    void hardware_regions() {
+        for (auto& c : system_.connections) {
+            if (c.kind != model::ConnectionKind::DeviceMemory) continue;
+            const auto& to = c.to.front();
+            const auto* inst = system_.instance(to.instance);
+            const auto* paddr = inst->attribute(to.interface + "_paddr");
+            const auto* size = inst->attribute(to.interface + "_size");
+            if (!inst->component->hardware || !paddr || !size) {
+                throw Error(c.where, "connection " + quote(c.name) + " maps device memory of " +
+                                         quote(to.instance + "." + to.interface) +
+                                         "; expected a 'hardware' component with " + to.instance +
+                                         "." + to.interface + "_paddr and _size set");
+            }
+            c.shared_bytes = static_cast<uint64_t>(size->value.integer);
+            model::MemoryRegion r;
+            r.owner = c.name;
+            r.kind = model::RegionKind::Device;
+            r.phys = {base::PhysAddr(static_cast<uint64_t>(paddr->value.integer)), c.shared_bytes};
+            r.guest = {base::GuestPhysAddr(r.phys.base.raw()), r.phys.size};
+            r.source = to.instance + "." + to.interface;
+            r.where = paddr->value.where;
+            system_.regions.push_back(r);
         }
     }
 

@@ -63,17 +63,29 @@ private:
         }
     }
 
+    // A hardware component's registers, shared by every 'from' end of the connection.
+    void share_device(const model::Connection& c) {
+        for (const auto& r : s_.regions) {
+            if (r.owner != c.name) continue;
+            map_into(c.from, sink_.add_device(c.name + ":" + r.source, r.phys), r.phys.size, true);
+        }
+    }
+
     void share(const model::Connection& c) {
         uint32_t region = sink_.add_ram(c.name + ".buffer", c.shared_bytes, std::nullopt);
-        for (const auto* ends : {&c.from, &c.to}) {
-            for (const auto& e : *ends) {
-                auto& l = lowered(e.instance);
-                uint64_t& va = next_va_[l.domain];
-                sink_.map(l.domain, region, va, map_read | map_write, false);
-                l.mappings.push_back({e.interface + "_buffer", va, c.shared_bytes});
-                va += (c.shared_bytes + 0xfff) & ~uint64_t{0xfff};
-                va += 0x1000; // an unmapped guard page between buffers
-            }
+        map_into(c.from, region, c.shared_bytes, false);
+        map_into(c.to, region, c.shared_bytes, false);
+    }
+
+    void map_into(const std::vector<model::End>& ends, uint32_t region, uint64_t size,
+                  bool device) {
+        for (const auto& e : ends) {
+            auto& l = lowered(e.instance);
+            uint64_t& va = next_va_[l.domain];
+            sink_.map(l.domain, region, va, map_read | map_write, device);
+            l.mappings.push_back({e.interface + "_buffer", va, size});
+            va += (size + 0xfff) & ~uint64_t{0xfff};
+            va += 0x1000; // an unmapped guard page between buffers
         }
     }
 
@@ -93,6 +105,9 @@ private:
                      notification_.at(c.to.front().instance), f.badge, cap_send);
             }
             break;
+        case model::ConnectionKind::DeviceMemory:
+            share_device(c);
+            return;
         case model::ConnectionKind::SharedMemory:
         case model::ConnectionKind::DtbPassthrough:
             break;
@@ -103,6 +118,7 @@ private:
     // Guest RAM (1:1 when asked) and passed-through devices in each VM's guest space.
     void guests() {
         for (const auto& r : s_.regions) {
+            if (!s_.instance(r.owner)) continue; // device memory owned by a connection
             auto& l = lowered(r.owner);
             if (!l.guest_space) continue;
             uint32_t region = r.kind == model::RegionKind::GuestRam

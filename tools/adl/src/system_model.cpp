@@ -40,6 +40,8 @@ const char* to_string(ConnectionKind kind) {
         return "shared-memory";
     case ConnectionKind::DtbPassthrough:
         return "dtb-passthrough";
+    case ConnectionKind::DeviceMemory:
+        return "device-memory";
     }
     return "?";
 }

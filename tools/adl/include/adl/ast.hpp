@@ -64,6 +64,7 @@ struct SyncPrimitive {
 struct Component {
     std::string name;
     bool control = false;
+    bool hardware = false; // a device: its dataports are device memory at _paddr/_size
     std::vector<Interface> interfaces;
     std::vector<AttributeDecl> attributes;
     std::vector<SyncPrimitive> sync;

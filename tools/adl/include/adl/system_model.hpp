@@ -55,7 +55,7 @@ struct Instance {
     [[nodiscard]] const Attribute* attribute(std::string_view name) const;
 };
 
-enum class ConnectionKind { Rpc, Event, SharedMemory, DtbPassthrough };
+enum class ConnectionKind { Rpc, Event, SharedMemory, DtbPassthrough, DeviceMemory };
 
 struct End {
     std::string instance;
