@@ -5,6 +5,7 @@
 #include "vm_minimal_app.hpp"
 
 #include <image/board.hpp>
+#include <image/memory_layout.hpp>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +27,13 @@ TEST(ImageLowering, VmMinimalIntoSystemBuilder) {
     EXPECT_EQ(d.irq_handlers[0].irq, 33u);
     EXPECT_EQ(d.regions.size(), 3u);
     EXPECT_EQ(d.mappings.size(), 4u);
+    // The physical layout: guest RAM stays at its unity address, the FileServer's
+    // buffer lands in the board's kernel pool.
+    auto layout = image::lay_out(d, board->kernel_pool.base + 0x100000);
+    ASSERT_EQ(layout.region_base.size(), 3u);
+    EXPECT_EQ(layout.region_base[1].raw(), 0x40000000u);
+    EXPECT_EQ(layout.region_base[2].raw(), 0x9000000u);
+    EXPECT_TRUE(board->kernel_pool.contains(base::PhysRange{layout.region_base[0], 0x100000}));
     // The slots the glue names (NumberingSpecSink) are the builder's.
     adl::NumberingSpecSink numbering;
     auto numbered = adl::lower_to_spec(system, numbering);
