@@ -55,10 +55,12 @@ std::unique_ptr<Loaded> resolve_text(const std::string& text) {
     auto loaded = std::make_unique<Loaded>();
     loaded->file = adl::parse_text(library, "lib.camkes");
     adl::ast::File app = adl::parse_text(text, "bad.camkes");
-    for (auto& a : app.assemblies)
+    for (auto& a : app.assemblies) {
         loaded->file.assemblies.push_back(std::move(a));
-    for (auto& c : app.components)
+    }
+    for (auto& c : app.components) {
         loaded->file.components.push_back(std::move(c));
+    }
     loaded->system = adl::resolve(loaded->file, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
     return loaded;
 }

@@ -21,8 +21,9 @@ adl::DeviceMatch query(const std::string& dtb, const std::string& entry) {
 
 std::vector<uint32_t> ids(const adl::DeviceMatch& m) {
     std::vector<uint32_t> out;
-    for (const auto& i : m.interrupts)
+    for (const auto& i : m.interrupts) {
         out.push_back(i.id);
+    }
     return out;
 }
 

@@ -114,8 +114,9 @@ TEST(SpecLowering, VmMinimal) {
     EXPECT_EQ(fserv_caps[0].kind, adl::CapKind::Endpoint);
     EXPECT_EQ(fserv_caps[0].rights, adl::cap_receive);
     std::map<std::string, uint32_t> slots;
-    for (const auto& s : vm0.caps)
+    for (const auto& s : vm0.caps) {
         slots[s.name] = s.slot;
+    }
     EXPECT_EQ(slots.size(), 4u);
     const auto& c = sink.caps[1];
     EXPECT_EQ(c[slots.at("notification") - 1].rights, adl::cap_receive);

@@ -96,8 +96,9 @@ TEST(VmMacros, VirtualSerialHelpersExpandPerVm) {
     auto app = tool_test::load_test_app("serial_app");
     auto s = adl::resolve(app.merged, {"qemu-arm-virt", ""});
     std::vector<std::string> names;
-    for (const auto& c : s.connections)
+    for (const auto& c : s.connections) {
         names.push_back(c.name);
+    }
     EXPECT_EQ(names, (std::vector<std::string>{
                          "fs0", "notify_ready_vm0", "fs1", "notify_ready_vm1", "serialserver_timer",
                          "serial_vm0", "serial_input_vm0", "serial_vm1", "serial_input_vm1"}));

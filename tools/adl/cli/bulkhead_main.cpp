@@ -26,10 +26,14 @@ const char* usage =
     "Without outputs it only checks the assembly.\n";
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path());
+    }
     std::ofstream out(path, std::ios::binary);
     out << text;
-    if (!out) throw std::runtime_error("cannot write " + path.string());
+    if (!out) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
 }
 
 } // namespace
@@ -47,31 +51,31 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--app")
+        if (a == "--app") {
             app = next();
-        else if (a == "--platform")
+        } else if (a == "--platform") {
             platform = next();
-        else if (a == "--root")
+        } else if (a == "--root") {
             root = next();
-        else if (a == "--dtb")
+        } else if (a == "--dtb") {
             dtb = next();
-        else if (a == "--report")
+        } else if (a == "--report") {
             report = next();
-        else if (a == "--dot")
+        } else if (a == "--dot") {
             dot = next();
-        else if (a == "--glue-dir")
+        } else if (a == "--glue-dir") {
             glue_dir = next();
-        else if (a == "--stamp")
+        } else if (a == "--stamp") {
             stamp = next();
-        else if (a == "-I")
+        } else if (a == "-I") {
             extra_includes.push_back(next());
-        else if (a == "-D")
+        } else if (a == "-D") {
             cpp.defines.push_back(next());
-        else if (a.rfind("-I", 0) == 0)
+        } else if (a.rfind("-I", 0) == 0) {
             extra_includes.push_back(a.substr(2));
-        else if (a.rfind("-D", 0) == 0)
+        } else if (a.rfind("-D", 0) == 0) {
             cpp.defines.push_back(a.substr(2));
-        else if (a == "-h" || a == "--help") {
+        } else if (a == "-h" || a == "--help") {
             std::cout << usage;
             return 0;
         } else {
@@ -88,22 +92,29 @@ int main(int argc, char** argv) {
     cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
                         (fs::path(root) / "components").string(), (app_dir / platform).string(),
                         app_dir.string()};
-    for (const auto& d : extra_includes)
+    for (const auto& d : extra_includes) {
         cpp.include_dirs.push_back(d);
+    }
     // Upstream guards board specifics with KERNELARMPLATFORM_<BOARD> (e.g. _QEMU_ARM_VIRT).
     std::string upper;
-    for (char c : platform)
+    for (char c : platform) {
         upper +=
             std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+    }
     cpp.defines.push_back("KERNELARMPLATFORM_" + upper + "=1");
 
     try {
         adl::LoadedApp loaded = adl::load_app(app, cpp);
         adl::model::System system = adl::resolve(loaded.merged, {platform, dtb});
-        for (const auto& w : system.warnings)
+        for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
-        if (!report.empty()) write_file(report, adl::write_report(system));
-        if (!dot.empty()) write_file(dot, adl::write_dot(system));
+        }
+        if (!report.empty()) {
+            write_file(report, adl::write_report(system));
+        }
+        if (!dot.empty()) {
+            write_file(dot, adl::write_dot(system));
+        }
         if (!glue_dir.empty()) {
             adl::NumberingSpecSink numbering;
             auto lowered = adl::lower_to_spec(system, numbering);
@@ -113,7 +124,9 @@ int main(int argc, char** argv) {
                            adl::write_glue(system, inst, &lowered[i]));
             }
         }
-        if (!stamp.empty()) write_file(stamp, "");
+        if (!stamp.empty()) {
+            write_file(stamp, "");
+        }
     } catch (const adl::Error& e) {
         std::cerr << adl::render(e);
         return 1;

@@ -36,7 +36,9 @@ const Pattern patterns[] = {
 
 std::optional<BuiltinAttribute> find_builtin_attribute(std::string_view name) {
     for (const auto& p : patterns) {
-        if (std::regex_match(name.begin(), name.end(), std::regex(p.regex))) return p.attribute;
+        if (std::regex_match(name.begin(), name.end(), std::regex(p.regex))) {
+            return p.attribute;
+        }
     }
     return std::nullopt;
 }

@@ -16,15 +16,18 @@ ConnectorRegistry::Registration::Registration(ConnectorImplementation implementa
 
 const ConnectorImplementation* ConnectorRegistry::find(std::string_view name) {
     for (const auto& c : all()) {
-        if (c.name == name) return &c;
+        if (c.name == name) {
+            return &c;
+        }
     }
     return nullptr;
 }
 
 std::vector<std::string_view> ConnectorRegistry::names() {
     std::vector<std::string_view> out;
-    for (const auto& c : all())
+    for (const auto& c : all()) {
         out.push_back(c.name);
+    }
     std::sort(out.begin(), out.end());
     return out;
 }

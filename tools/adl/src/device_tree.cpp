@@ -20,8 +20,9 @@ uint32_t cell(const void* p, size_t index) {
 
 uint64_t cells(const void* p, size_t index, int count) {
     uint64_t v = 0;
-    for (int i = 0; i < count; ++i)
+    for (int i = 0; i < count; ++i) {
         v = (v << 32) | cell(p, index + static_cast<size_t>(i));
+    }
     return v;
 }
 
@@ -48,7 +49,9 @@ DeviceTree::DeviceTree(std::vector<char> blob, std::string name)
 
 std::string DeviceTree::path_of(int node) const {
     char buf[1024];
-    if (fdt_get_path(blob_.data(), node, buf, sizeof buf) != 0) return "?";
+    if (fdt_get_path(blob_.data(), node, buf, sizeof buf) != 0) {
+        return "?";
+    }
     return buf;
 }
 
@@ -63,7 +66,9 @@ int DeviceTree::find_by_path(const std::string& regex, const Value& entry) const
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
-        if (std::regex_search(path_of(node), re)) return node;
+        if (std::regex_search(path_of(node), re)) {
+            return node;
+        }
     }
     return -1;
 }
@@ -110,7 +115,9 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
-        if (path_re && !std::regex_search(path_of(node), *path_re)) continue;
+        if (path_re && !std::regex_search(path_of(node), *path_re)) {
+            continue;
+        }
         bool all = true;
         for (const auto& c : conditions) {
             int len = 0;
@@ -128,9 +135,13 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
                 all = (index + 1) * 4 <= len && cell(prop, static_cast<size_t>(index)) ==
                                                     static_cast<uint32_t>(c.expected->integer);
             }
-            if (!all) break;
+            if (!all) {
+                break;
+            }
         }
-        if (all) return node;
+        if (all) {
+            return node;
+        }
     }
     (void)entry;
     return -1;
@@ -140,11 +151,15 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
 int DeviceTree::resolve_path_or_alias(std::string target, const Value& entry) const {
     (void)entry;
     target = target.substr(0, target.find(':'));
-    if (target.empty()) return -1;
+    if (target.empty()) {
+        return -1;
+    }
     const void* fdt = blob_.data();
     if (target[0] != '/') {
         const char* aliased = fdt_get_alias(fdt, target.c_str());
-        if (!aliased) return -1;
+        if (!aliased) {
+            return -1;
+        }
         target = aliased;
     }
     return fdt_path_offset(fdt, target.c_str());
@@ -156,7 +171,9 @@ void DeviceTree::decode_interrupts(int node, DeviceMatch& match) const {
         for (int at = n; at >= 0; at = fdt_parent_offset(fdt, at)) {
             int len = 0;
             const void* p = fdt_getprop(fdt, at, "interrupt-parent", &len);
-            if (p && len >= 4) return fdt_node_offset_by_phandle(fdt, cell(p, 0));
+            if (p && len >= 4) {
+                return fdt_node_offset_by_phandle(fdt, cell(p, 0));
+            }
         }
         return -1;
     };
@@ -198,7 +215,9 @@ void DeviceTree::decode_interrupts(int node, DeviceMatch& match) const {
         return;
     }
     const void* spec = fdt_getprop(fdt, node, "interrupts", &len);
-    if (!spec) return;
+    if (!spec) {
+        return;
+    }
     int controller = controller_of(node);
     int count = controller >= 0 ? interrupt_cells(controller) : -1;
     if (count <= 0) {
@@ -225,7 +244,7 @@ DeviceMatch DeviceTree::describe(int node) const {
             match.warnings.push_back(match.path +
                                      ": unsupported #address-cells/#size-cells; reg ignored");
         } else if (sc > 0) {
-            size_t stride = static_cast<size_t>(ac + sc);
+            size_t stride = static_cast<size_t>(ac) + static_cast<size_t>(sc);
             size_t n = static_cast<size_t>(len) / 4;
             for (size_t at = 0; at + stride <= n; at += stride) {
                 uint64_t addr = cells(reg, at, ac),
@@ -236,13 +255,17 @@ DeviceMatch DeviceTree::describe(int node) const {
                      child = fdt_parent_offset(fdt, child)) {
                     int rlen = 0;
                     const void* ranges = fdt_getprop(fdt, child, "ranges", &rlen);
-                    if (!ranges || rlen == 0)
+                    if (!ranges || rlen == 0) {
                         continue; // absent: treated as identity; empty: identity
+                    }
                     int grand = fdt_parent_offset(fdt, child);
                     int cac = fdt_address_cells(fdt, child), pac = fdt_address_cells(fdt, grand),
                         csc = fdt_size_cells(fdt, child);
-                    if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2) break;
-                    size_t rstride = static_cast<size_t>(cac + pac + csc);
+                    if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2) {
+                        break;
+                    }
+                    size_t rstride = static_cast<size_t>(cac) + static_cast<size_t>(pac) +
+                                     static_cast<size_t>(csc);
                     mapped = false;
                     for (size_t r = 0; r + rstride <= static_cast<size_t>(rlen) / 4; r += rstride) {
                         uint64_t cbase = cells(ranges, r, cac);
@@ -260,7 +283,9 @@ DeviceMatch DeviceTree::describe(int node) const {
                                              ": reg outside its bus's ranges; ignored");
                     continue;
                 }
-                if (size > 0) match.registers.push_back({base::PhysAddr(addr), size});
+                if (size > 0) {
+                    match.registers.push_back({base::PhysAddr(addr), size});
+                }
             }
         }
     }
@@ -296,7 +321,9 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
     } else if (aliases) {
         need_string(aliases, "aliases");
         node = resolve_path_or_alias(aliases->string, entry);
-        if (aliases->string.find('/') != std::string::npos) node = -1;
+        if (aliases->string.find('/') != std::string::npos) {
+            node = -1;
+        }
     } else if (chosen) {
         need_string(chosen, "chosen");
         int len = 0;
@@ -305,9 +332,10 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
             chosen_node >= 0 ? static_cast<const char*>(fdt_getprop(blob_.data(), chosen_node,
                                                                     chosen->string.c_str(), &len))
                              : nullptr;
-        if (target && len > 0)
+        if (target && len > 0) {
             node = resolve_path_or_alias(
                 std::string(target, strnlen(target, static_cast<size_t>(len))), entry);
+        }
     } else {
         throw Error(entry.where,
                     "empty dtb query " + quote(entry.to_adl()) +

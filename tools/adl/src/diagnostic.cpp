@@ -17,8 +17,9 @@ std::string render(const Error& error) {
         out += "    " + *text + "\n";
         if (w.column > 0 && w.column <= text->size() + 1) {
             std::string caret = "    ";
-            for (uint32_t i = 1; i < w.column; ++i)
+            for (uint32_t i = 1; i < w.column; ++i) {
                 caret += (*text)[i - 1] == '\t' ? '\t' : ' ';
+            }
             out += caret + "^\n";
         }
     }
@@ -29,14 +30,17 @@ std::string quote(std::string_view text) {
     constexpr size_t max_len = 60;
     std::string shown;
     for (char c : text.substr(0, max_len)) {
-        if (c == '\n')
+        if (c == '\n') {
             shown += "\\n";
-        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
             shown += '?';
-        else
+        } else {
             shown += c;
+        }
     }
-    if (text.size() > max_len) shown += "...";
+    if (text.size() > max_len) {
+        shown += "...";
+    }
     return "'" + shown + "'";
 }
 

@@ -28,7 +28,9 @@ std::string write_dot(const model::System& s) {
     }
     size_t n = 0;
     for (const auto& r : s.regions) {
-        if (r.kind != model::RegionKind::Device) continue;
+        if (r.kind != model::RegionKind::Device) {
+            continue;
+        }
         out << "  \"dev" << n << "\" [shape=note, label=\"" << r.source << "\"];\n";
         out << "  \"dev" << n++ << "\" -> \"" << r.owner << "\" [style=dotted, arrowhead=none];\n";
     }

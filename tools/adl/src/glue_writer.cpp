@@ -15,7 +15,9 @@ namespace {
 std::string cxx_string(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
         if (c == '\n') {
             out += "\\n";
             continue;
@@ -80,16 +82,25 @@ public:
 
 private:
     std::string scalar(const Value& v, const std::string& type) {
-        if (v.kind == Value::Kind::String) return cxx_string(v.string);
-        if (v.kind == Value::Kind::Boolean) return v.boolean ? "true" : "false";
-        if (type == "bool") return v.integer ? "true" : "false";
-        if (v.integer < 0) return "(" + std::to_string(v.integer) + ")";
+        if (v.kind == Value::Kind::String) {
+            return cxx_string(v.string);
+        }
+        if (v.kind == Value::Kind::Boolean) {
+            return v.boolean ? "true" : "false";
+        }
+        if (type == "bool") {
+            return v.integer ? "true" : "false";
+        }
+        if (v.integer < 0) {
+            return "(" + std::to_string(v.integer) + ")";
+        }
         return hex(static_cast<uint64_t>(v.integer));
     }
 
     std::string scalar_type(const Value& v, const ast::AttributeDecl* decl) {
-        if (decl && !cxx_type(decl->type).empty())
+        if (decl && !cxx_type(decl->type).empty()) {
             return cxx_type(decl->type) == "int32_t" ? "int64_t" : cxx_type(decl->type);
+        }
         return v.kind == Value::Kind::String    ? "std::string_view"
                : v.kind == Value::Kind::Boolean ? "bool"
                                                 : "int64_t";
@@ -107,20 +118,23 @@ private:
     void attributes() {
         out_ << "// Attribute values (defaults applied).\nnamespace attr {\n";
         for (const auto& a : i_.attributes) {
-            if (a.value.kind == Value::Kind::DtbQuery)
+            if (a.value.kind == Value::Kind::DtbQuery) {
                 continue; // becomes passthrough_regions below
+            }
             const auto* decl = a.declaration;
             std::string name = identifier(a.name);
             if (decl && !decl->fields.empty()) {
                 out_ << "struct " << name << "_type {\n";
-                for (const auto& f : decl->fields)
+                for (const auto& f : decl->fields) {
                     out_ << "    " << scalar_type(Value{}, &f) << " " << f.name << ";\n";
+                }
                 out_ << "};\n";
                 if (decl->is_array) {
                     out_ << "inline constexpr std::array<" << name << "_type, "
                          << a.value.items.size() << "> " << name << "{{";
-                    for (size_t k = 0; k < a.value.items.size(); ++k)
+                    for (size_t k = 0; k < a.value.items.size(); ++k) {
                         out_ << (k ? ", " : "") << struct_value(*decl, a.value.items[k]);
+                    }
                     out_ << "}};\n";
                 } else {
                     out_ << "inline constexpr " << name << "_type " << name
@@ -131,8 +145,9 @@ private:
                                                          : scalar_type(a.value.items[0], decl);
                 out_ << "inline constexpr std::array<" << type << ", " << a.value.items.size()
                      << "> " << name << "{";
-                for (size_t k = 0; k < a.value.items.size(); ++k)
+                for (size_t k = 0; k < a.value.items.size(); ++k) {
                     out_ << (k ? ", " : "") << scalar(a.value.items[k], decl ? decl->type : "");
+                }
                 out_ << "};\n";
             } else if (a.value.kind != Value::Kind::Dict) {
                 out_ << "inline constexpr " << scalar_type(a.value, decl) << " " << name << " = "
@@ -143,7 +158,9 @@ private:
     }
 
     void vm_layout() {
-        if (!i_.vm) return;
+        if (!i_.vm) {
+            return;
+        }
         const auto& vm = *i_.vm;
         out_
             << "// Guest memory layout, checked by the tool.\nnamespace vm_layout {\n"
@@ -167,7 +184,9 @@ private:
             << "struct Region {\n    uint64_t guest;\n    uint64_t phys;\n    uint64_t size;\n};\n";
         std::vector<const model::MemoryRegion*> devices;
         for (const auto& r : s_.regions) {
-            if (r.owner == i_.name && r.kind == model::RegionKind::Device) devices.push_back(&r);
+            if (r.owner == i_.name && r.kind == model::RegionKind::Device) {
+                devices.push_back(&r);
+            }
         }
         out_ << "inline constexpr std::array<Region, " << devices.size()
              << "> passthrough_regions{{";
@@ -178,17 +197,22 @@ private:
         out_ << "}};\n";
         std::vector<uint32_t> irqs;
         for (const auto& q : s_.irqs) {
-            if (q.owner == i_.name) irqs.push_back(q.number);
+            if (q.owner == i_.name) {
+                irqs.push_back(q.number);
+            }
         }
         out_ << "inline constexpr std::array<uint32_t, " << irqs.size() << "> passthrough_irqs{";
-        for (size_t k = 0; k < irqs.size(); ++k)
+        for (size_t k = 0; k < irqs.size(); ++k) {
             out_ << (k ? ", " : "") << irqs[k];
+        }
         out_ << "};\n} // namespace vm_layout\n\n";
     }
 
     const ast::Procedure* procedure(const std::string& name) {
         for (const auto& p : s_.definitions->procedures) {
-            if (p.name == name) return &p;
+            if (p.name == name) {
+                return &p;
+            }
         }
         return nullptr;
     }
@@ -206,7 +230,9 @@ private:
     }
 
     std::string return_type(const ast::Method& m) {
-        if (m.return_type == "void") return "void";
+        if (m.return_type == "void") {
+            return "void";
+        }
         std::string t = cxx_type(m.return_type);
         if (t.empty() || t == "std::string_view") {
             throw Error(m.where,
@@ -218,8 +244,9 @@ private:
 
     void method_ids(const ast::Procedure& p, const std::string& iface) {
         out_ << "enum class " << iface << "_method : uint32_t {";
-        for (size_t k = 0; k < p.methods.size(); ++k)
+        for (size_t k = 0; k < p.methods.size(); ++k) {
             out_ << (k ? ", " : " ") << p.methods[k].name << " = " << k;
+        }
         out_ << " };\n";
     }
 
@@ -241,17 +268,25 @@ private:
             out_ << ") {\n        base::RpcMessage msg;\n        msg.begin(static_cast<uint32_t>("
                  << iface << "_method::" << m.name << "));\n";
             for (const auto& prm : m.parameters) {
-                if (prm.direction == ast::Direction::Out) continue;
+                if (prm.direction == ast::Direction::Out) {
+                    continue;
+                }
                 out_ << "        msg." << (prm.type == "string" ? "put_string" : "put") << "("
                      << prm.name << ");\n";
             }
             out_ << "        transport_.call(msg);\n";
-            if (ret != "void") out_ << "        " << ret << " result = msg.get<" << ret << ">();\n";
+            if (ret != "void") {
+                out_ << "        " << ret << " result = msg.get<" << ret << ">();\n";
+            }
             for (const auto& prm : m.parameters) {
-                if (prm.direction == ast::Direction::In) continue;
+                if (prm.direction == ast::Direction::In) {
+                    continue;
+                }
                 out_ << "        " << prm.name << " = msg.get<" << cxx_type(prm.type) << ">();\n";
             }
-            if (ret != "void") out_ << "        return result;\n";
+            if (ret != "void") {
+                out_ << "        return result;\n";
+            }
             out_ << "    }\n";
         }
         out_ << "\nprivate:\n    Transport& transport_;\n};\n\n";
@@ -279,15 +314,21 @@ private:
                 }
             }
             out_ << "        if (!msg.ok()) return false;\n        ";
-            if (ret != "void") out_ << ret << " result = ";
+            if (ret != "void") {
+                out_ << ret << " result = ";
+            }
             out_ << "impl." << m.name << "(";
-            for (size_t k = 0; k < m.parameters.size(); ++k)
+            for (size_t k = 0; k < m.parameters.size(); ++k) {
                 out_ << (k ? ", " : "") << m.parameters[k].name;
+            }
             out_ << ");\n        msg.begin(msg.method());\n";
-            if (ret != "void") out_ << "        msg.put(result);\n";
+            if (ret != "void") {
+                out_ << "        msg.put(result);\n";
+            }
             for (const auto& prm : m.parameters) {
-                if (prm.direction != ast::Direction::In)
+                if (prm.direction != ast::Direction::In) {
                     out_ << "        msg.put(" << prm.name << ");\n";
+                }
             }
             out_ << "        return msg.ok();\n    }\n";
         }
@@ -327,12 +368,18 @@ private:
             if (conn->kind == model::ConnectionKind::Rpc ||
                 conn->kind == model::ConnectionKind::DtbPassthrough) {
                 const auto* p = procedure(iface.type);
-                if (p && iface.kind == ast::InterfaceKind::Uses) client(*p, iface.name);
-                if (p && iface.kind == ast::InterfaceKind::Provides) server(*p, iface.name);
+                if (p && iface.kind == ast::InterfaceKind::Uses) {
+                    client(*p, iface.name);
+                }
+                if (p && iface.kind == ast::InterfaceKind::Provides) {
+                    server(*p, iface.name);
+                }
             } else if (conn->kind == model::ConnectionKind::Event) {
                 if (iface.kind == ast::InterfaceKind::Emits) {
                     for (const auto& f : conn->from) {
-                        if (f.instance != i_.name || f.interface != iface.name) continue;
+                        if (f.instance != i_.name || f.interface != iface.name) {
+                            continue;
+                        }
                         out_ << "// Signals " << conn->to.front().instance << "."
                              << conn->to.front().interface << " with this badge bit.\n"
                              << "inline constexpr uint64_t " << iface.name
@@ -349,15 +396,20 @@ private:
     }
 
     void capabilities() {
-        if (!l_) return;
+        if (!l_) {
+            return;
+        }
         out_ << "inline constexpr uint32_t thread_priority = " << l_->priority << ";\n\n"
              << "// Capability slots and buffer addresses in this instance's domain.\nnamespace "
                 "caps {\n";
-        for (const auto& c : l_->caps)
+        for (const auto& c : l_->caps) {
             out_ << "inline constexpr uint32_t " << c.name << " = " << c.slot << ";\n";
+        }
         out_ << "} // namespace caps\nnamespace addresses {\n";
         for (const auto& m : l_->mappings) {
-            if (m.name.find('/') != std::string::npos) continue; // devices: see vm_layout
+            if (m.name.find('/') != std::string::npos) {
+                continue; // devices: see vm_layout
+            }
             out_ << "inline constexpr uint64_t " << m.name << " = " << hex(m.at) << ";\n";
         }
         out_ << "} // namespace addresses\n\n";

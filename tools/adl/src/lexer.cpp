@@ -39,7 +39,9 @@ std::vector<Token> Lexer::tokenize() {
     std::vector<Token> tokens;
     for (;;) {
         tokens.push_back(next());
-        if (tokens.back().kind == TokenKind::End) return tokens;
+        if (tokens.back().kind == TokenKind::End) {
+            return tokens;
+        }
     }
 }
 
@@ -52,12 +54,16 @@ SourceLocation Lexer::here() const {
 SourceLocation Lexer::locate(size_t start, std::string_view spelling) const {
     SourceLocation where{file_, line_, static_cast<uint32_t>(start - line_start_ + 1)};
     auto original = SourceFiles::line(file_, line_);
-    if (!original || spelling.empty()) return where;
+    if (!original || spelling.empty()) {
+        return where;
+    }
     size_t out_line_end = text_.find('\n', line_start_);
     std::string_view out_line = text_.substr(line_start_, out_line_end == std::string_view::npos
                                                               ? std::string_view::npos
                                                               : out_line_end - line_start_);
-    if (out_line == *original) return where;
+    if (out_line == *original) {
+        return where;
+    }
     size_t best = std::string::npos;
     uint64_t best_distance = UINT64_MAX;
     for (size_t at = original->find(spelling); at != std::string::npos;
@@ -68,7 +74,9 @@ SourceLocation Lexer::locate(size_t start, std::string_view spelling) const {
             best = at;
         }
     }
-    if (best != std::string::npos) where.column = static_cast<uint32_t>(best + 1);
+    if (best != std::string::npos) {
+        where.column = static_cast<uint32_t>(best + 1);
+    }
     return where;
 }
 
@@ -80,14 +88,19 @@ void Lexer::line_marker() {
     // At a line start: `# <line> "<file>" <flags>` from cpp, or `#line <n> "<file>"`.
     size_t start = pos_;
     size_t p = pos_ + 1;
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) {
         ++p;
-    if (text_.compare(p, 4, "line") == 0) p += 4;
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+    }
+    if (text_.compare(p, 4, "line") == 0) {
+        p += 4;
+    }
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) {
         ++p;
+    }
     size_t digits = p;
-    while (p < text_.size() && std::isdigit(static_cast<unsigned char>(text_[p])))
+    while (p < text_.size() && std::isdigit(static_cast<unsigned char>(text_[p]))) {
         ++p;
+    }
     if (digits == p) {
         size_t end = text_.find('\n', start);
         fail(start, "#",
@@ -97,14 +110,17 @@ void Lexer::line_marker() {
     }
     unsigned long n =
         std::strtoul(std::string(text_.substr(digits, p - digits)).c_str(), nullptr, 10);
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t'))
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) {
         ++p;
+    }
     std::string file = file_;
     if (p < text_.size() && text_[p] == '"') {
         size_t q = p + 1;
         std::string name;
         while (q < text_.size() && text_[q] != '"' && text_[q] != '\n') {
-            if (text_[q] == '\\' && q + 1 < text_.size()) ++q;
+            if (text_[q] == '\\' && q + 1 < text_.size()) {
+                ++q;
+            }
             name += text_[q++];
         }
         file = name;
@@ -119,7 +135,9 @@ void Lexer::line_marker() {
 
 void Lexer::skip_space_and_comments() {
     for (;;) {
-        if (pos_ >= text_.size()) return;
+        if (pos_ >= text_.size()) {
+            return;
+        }
         char c = text_[pos_];
         if (c == '\n') {
             ++pos_;
@@ -132,8 +150,9 @@ void Lexer::skip_space_and_comments() {
                        std::string_view::npos) {
             line_marker();
         } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/') {
-            while (pos_ < text_.size() && text_[pos_] != '\n')
+            while (pos_ < text_.size() && text_[pos_] != '\n') {
                 ++pos_;
+            }
         } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
             size_t start = pos_;
             pos_ += 2;
@@ -166,11 +185,13 @@ Token Lexer::number(size_t start) {
         p += 2;
     }
     size_t digits = p;
-    while (p < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[p])))
+    while (p < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[p]))) {
         ++p;
+    }
     size_t end = p;
-    while (end < text_.size() && ident_char(text_[end]))
+    while (end < text_.size() && ident_char(text_[end])) {
         ++end;
+    }
     std::string_view spelling = text_.substr(start, end - start);
     // C integer suffixes (u, l, ul, ull) are allowed, as cpp-produced values may carry them.
     std::string_view suffix = text_.substr(p, end - p);
@@ -212,9 +233,13 @@ Token Lexer::string_literal(size_t start) {
                      "; expected a closing '\"' on the same line");
         }
         char c = text_[p];
-        if (c == '"') break;
+        if (c == '"') {
+            break;
+        }
         if (c == '\\') {
-            if (p + 1 >= text_.size()) continue;
+            if (p + 1 >= text_.size()) {
+                continue;
+            }
             char e = text_[p + 1];
             switch (e) {
             case 'n':
@@ -261,7 +286,9 @@ Token Lexer::angle_string(size_t start) {
                  "; expected '>'");
     }
     std::string path(text_.substr(start + 1, end - start - 1));
-    if (path.empty()) fail(start, "<>", "empty import path '<>'; expected a file name");
+    if (path.empty()) {
+        fail(start, "<>", "empty import path '<>'; expected a file name");
+    }
     Token t{TokenKind::AngleString, path, 0, locate(start, text_.substr(start, end + 1 - start))};
     pos_ = end + 1;
     return t;
@@ -271,19 +298,28 @@ Token Lexer::next() {
     skip_space_and_comments();
     bool after_import = after_import_;
     after_import_ = false;
-    if (pos_ >= text_.size()) return Token{TokenKind::End, "", 0, here()};
+    if (pos_ >= text_.size()) {
+        return Token{TokenKind::End, "", 0, here()};
+    }
     size_t start = pos_;
     char c = text_[pos_];
     if (ident_start(c)) {
-        while (pos_ < text_.size() && ident_char(text_[pos_]))
+        while (pos_ < text_.size() && ident_char(text_[pos_])) {
             ++pos_;
+        }
         std::string_view word = text_.substr(start, pos_ - start);
         after_import_ = word == "import";
         return Token{TokenKind::Identifier, std::string(word), 0, locate(start, word)};
     }
-    if (std::isdigit(static_cast<unsigned char>(c))) return number(start);
-    if (c == '"') return string_literal(start);
-    if (c == '<' && after_import) return angle_string(start);
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+        return number(start);
+    }
+    if (c == '"') {
+        return string_literal(start);
+    }
+    if (c == '<' && after_import) {
+        return angle_string(start);
+    }
     for (auto two : two_char_puncts) {
         if (text_.compare(pos_, 2, two) == 0) {
             pos_ += 2;

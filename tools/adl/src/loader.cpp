@@ -19,16 +19,20 @@ public:
 
     void load(const fs::path& path) {
         auto canonical = fs::weakly_canonical(path).string();
-        if (!seen_.insert(canonical).second) return;
+        if (!seen_.insert(canonical).second) {
+            return;
+        }
         app_.files.push_back(path.string());
         std::string text = preprocess(path.string(), options_);
         Lexer lexer(text, path.string());
         ast::File file = Parser(lexer.tokenize()).parse_file();
-        for (const auto& import : file.imports)
+        for (const auto& import : file.imports) {
             load(resolve(import));
+        }
         auto append = [](auto& to, auto& from) {
-            for (auto& x : from)
+            for (auto& x : from) {
                 to.push_back(std::move(x));
+            }
         };
         append(app_.merged.procedures, file.procedures);
         append(app_.merged.components, file.components);
@@ -42,14 +46,18 @@ public:
 private:
     fs::path resolve(const ast::Import& import) const {
         std::vector<fs::path> candidates;
-        if (!import.angled)
+        if (!import.angled) {
             candidates.push_back(fs::path(import.where.file).parent_path() / import.path);
-        for (const auto& dir : options_.include_dirs)
+        }
+        for (const auto& dir : options_.include_dirs) {
             candidates.push_back(fs::path(dir) / import.path);
+        }
         std::string searched;
         for (const auto& c : candidates) {
             std::error_code ec;
-            if (fs::is_regular_file(c, ec)) return c;
+            if (fs::is_regular_file(c, ec)) {
+                return c;
+            }
             searched += (searched.empty() ? "" : ", ") + c.parent_path().string();
         }
         std::string spelled = import.angled ? "<" + import.path + ">" : "\"" + import.path + "\"";

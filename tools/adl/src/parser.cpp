@@ -12,13 +12,27 @@ namespace {
 constexpr int max_depth = 64; // values nest no deeper; keeps hostile input off the stack limit
 
 int precedence(const Token& t) {
-    if (t.kind != TokenKind::Punct) return 0;
-    if (t.text == "|") return 1;
-    if (t.text == "^") return 2;
-    if (t.text == "&") return 3;
-    if (t.text == "<<" || t.text == ">>") return 4;
-    if (t.text == "+" || t.text == "-") return 5;
-    if (t.text == "*" || t.text == "/" || t.text == "%") return 6;
+    if (t.kind != TokenKind::Punct) {
+        return 0;
+    }
+    if (t.text == "|") {
+        return 1;
+    }
+    if (t.text == "^") {
+        return 2;
+    }
+    if (t.text == "&") {
+        return 3;
+    }
+    if (t.text == "<<" || t.text == ">>") {
+        return 4;
+    }
+    if (t.text == "+" || t.text == "-") {
+        return 5;
+    }
+    if (t.text == "*" || t.text == "/" || t.text == "%") {
+        return 6;
+    }
     return 0;
 }
 
@@ -65,7 +79,9 @@ const char* ast::to_string(EndKind kind) {
 }
 
 Parser::Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {
-    if (tokens_.empty() || tokens_.back().kind != TokenKind::End) tokens_.push_back(Token{});
+    if (tokens_.empty() || tokens_.back().kind != TokenKind::End) {
+        tokens_.push_back(Token{});
+    }
 }
 
 const Token& Parser::peek(size_t ahead) const {
@@ -74,7 +90,9 @@ const Token& Parser::peek(size_t ahead) const {
 
 Token Parser::take() {
     Token t = peek();
-    if (pos_ < tokens_.size() - 1) ++pos_;
+    if (pos_ < tokens_.size() - 1) {
+        ++pos_;
+    }
     return t;
 }
 
@@ -136,7 +154,9 @@ void Parser::import_decl(ast::File& file) {
     if (path.kind != TokenKind::String && path.kind != TokenKind::AngleString) {
         fail(path, "expected a file after 'import' (\"file\" or <file>), found " + path.describe());
     }
-    if (path.text.empty()) fail(path, "empty import path \"\"; expected a file name");
+    if (path.text.empty()) {
+        fail(path, "empty import path \"\"; expected a file name");
+    }
     expect(";", "after import");
     file.imports.push_back({path.text, path.kind == TokenKind::AngleString, kw.where});
 }
@@ -148,8 +168,9 @@ ast::Procedure Parser::procedure() {
     p.where = kw.where;
     expect("{", "to open procedure '" + p.name + "'");
     while (!peek().is("}")) {
-        if (peek().kind == TokenKind::End)
+        if (peek().kind == TokenKind::End) {
             fail(peek(), "expected '}' to close procedure '" + p.name + "', found end of input");
+        }
         p.methods.push_back(method());
     }
     take();
@@ -187,7 +208,9 @@ ast::Method Parser::method() {
             }
             p.name = expect_identifier("a parameter name after type '" + p.type + "'").text;
             m.parameters.push_back(p);
-            if (accept(")")) break;
+            if (accept(")")) {
+                break;
+            }
             expect(",", "or ')' between parameters of method '" + m.name + "'");
         }
     }
@@ -202,8 +225,9 @@ ast::Component Parser::component() {
     c.where = kw.where;
     expect("{", "to open component '" + c.name + "'");
     while (!peek().is("}")) {
-        if (peek().kind == TokenKind::End)
+        if (peek().kind == TokenKind::End) {
             fail(peek(), "expected '}' to close component '" + c.name + "', found end of input");
+        }
         component_item(c);
     }
     take();
@@ -228,15 +252,16 @@ void Parser::component_item(ast::Component& c) {
         take();
         Token kind = expect_identifier("'mutex', 'semaphore' or 'binary_semaphore' after 'has'");
         ast::SyncPrimitive s;
-        if (kind.text == "mutex")
+        if (kind.text == "mutex") {
             s.kind = ast::SyncKind::Mutex;
-        else if (kind.text == "semaphore")
+        } else if (kind.text == "semaphore") {
             s.kind = ast::SyncKind::Semaphore;
-        else if (kind.text == "binary_semaphore")
+        } else if (kind.text == "binary_semaphore") {
             s.kind = ast::SyncKind::BinarySemaphore;
-        else
+        } else {
             fail(kind, "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found " +
                            kind.describe());
+        }
         s.name = expect_identifier("a name after 'has " + kind.text + "'").text;
         s.where = t.where;
         expect(";", "after 'has " + kind.text + " " + s.name + "'");
@@ -245,21 +270,23 @@ void Parser::component_item(ast::Component& c) {
     }
     ast::Interface i;
     i.where = t.where;
-    if (accept("maybe")) i.optional = true;
+    if (accept("maybe")) {
+        i.optional = true;
+    }
     Token kw = expect_identifier("'provides', 'uses', 'emits', 'consumes', 'dataport', "
                                  "'attribute', 'has' or 'control' in component '" +
                                  c.name + "'");
-    if (kw.text == "provides")
+    if (kw.text == "provides") {
         i.kind = ast::InterfaceKind::Provides;
-    else if (kw.text == "uses")
+    } else if (kw.text == "uses") {
         i.kind = ast::InterfaceKind::Uses;
-    else if (kw.text == "emits")
+    } else if (kw.text == "emits") {
         i.kind = ast::InterfaceKind::Emits;
-    else if (kw.text == "consumes")
+    } else if (kw.text == "consumes") {
         i.kind = ast::InterfaceKind::Consumes;
-    else if (kw.text == "dataport")
+    } else if (kw.text == "dataport") {
         i.kind = ast::InterfaceKind::Dataport;
-    else {
+    } else {
         fail(kw, "expected 'provides', 'uses', 'emits', 'consumes', 'dataport', 'attribute', 'has' "
                  "or 'control' in component '" +
                      c.name + "', found " + kw.describe());
@@ -275,14 +302,16 @@ ast::AttributeDecl Parser::attribute_decl(bool in_struct) {
     a.where = peek().where;
     if (accept("{")) {
         while (!peek().is("}")) {
-            if (peek().kind == TokenKind::End)
+            if (peek().kind == TokenKind::End) {
                 fail(peek(), "expected '}' to close the attribute's fields, found end of input");
+            }
             a.fields.push_back(attribute_decl(true));
         }
         take();
-        if (a.fields.empty())
+        if (a.fields.empty()) {
             fail(peek(),
                  "expected at least one field in attribute struct before " + peek().describe());
+        }
     } else {
         a.type = expect_identifier("an attribute type (int, string, ... or '{')").text;
         if ((a.type == "unsigned" || a.type == "signed") && peek().kind == TokenKind::Identifier &&
@@ -295,7 +324,9 @@ ast::AttributeDecl Parser::attribute_decl(bool in_struct) {
         expect("]", "after '[' in attribute '" + a.name + "' (arrays are written 'name[]')");
         a.is_array = true;
     }
-    if (accept("=")) a.default_value = value();
+    if (accept("=")) {
+        a.default_value = value();
+    }
     expect(";", std::string("after ") + (in_struct ? "field '" : "attribute '") + a.name + "'");
     return a;
 }
@@ -316,32 +347,36 @@ ast::Connector Parser::connector() {
             expect_identifier("Procedure(s), Event(s) or Dataport(s) after '" + side.text + "'");
         ast::ConnectorSide s;
         s.where = kind.where;
-        if (kind.text == "Procedure" || kind.text == "Procedures")
+        if (kind.text == "Procedure" || kind.text == "Procedures") {
             s.kind = ast::EndKind::Procedure;
-        else if (kind.text == "Event" || kind.text == "Events")
+        } else if (kind.text == "Event" || kind.text == "Events") {
             s.kind = ast::EndKind::Event;
-        else if (kind.text == "Dataport" || kind.text == "Dataports")
+        } else if (kind.text == "Dataport" || kind.text == "Dataports") {
             s.kind = ast::EndKind::Dataport;
-        else
+        } else {
             fail(kind, "expected Procedure(s), Event(s) or Dataport(s) after '" + side.text +
                            "', found " + kind.describe());
+        }
         s.plural = kind.text.back() == 's';
         if (accept("template")) {
-            if (peek().kind != TokenKind::String)
+            if (peek().kind != TokenKind::String) {
                 fail(peek(), "expected a template file name string after 'template', found " +
                                  peek().describe());
+            }
             take();
         }
         expect(";", "after connector side '" + side.text + " " + kind.text + "'");
         auto& slot = side.text == "from" ? c.from : c.to;
-        if (slot)
+        if (slot) {
             fail(side, "connector '" + c.name + "' already has a '" + side.text +
                            "' side; expected one 'from' and one 'to'");
+        }
         slot = s;
     }
     Token close = take();
-    if (!c.from || !c.to)
+    if (!c.from || !c.to) {
         fail(close, "connector '" + c.name + "' needs both a 'from' and a 'to' side before '}'");
+    }
     accept(";");
     return c;
 }
@@ -393,7 +428,9 @@ void Parser::composition(ast::Assembly& a) {
             expect("(", "after connection name '" + c.name + "'");
             for (;;) {
                 c.ends.push_back(connection_end());
-                if (accept(")")) break;
+                if (accept(")")) {
+                    break;
+                }
                 expect(",", "or ')' between the ends of connection '" + c.name + "'");
             }
             expect(";", "after connection '" + c.name + "'");
@@ -426,7 +463,9 @@ ast::ConnectionEnd Parser::connection_end() {
 void Parser::configuration(ast::Assembly& a) {
     expect("{", "after 'configuration'");
     while (!peek().is("}")) {
-        if (accept(";")) continue;
+        if (accept(";")) {
+            continue;
+        }
         ast::Setting s;
         Token inst =
             expect_identifier("an instance name at the start of a setting ('inst.attr = value;')");
@@ -452,7 +491,9 @@ Value Parser::expression(int min_precedence) {
     for (;;) {
         const Token& op = peek();
         int prec = precedence(op);
-        if (prec == 0 || prec < min_precedence) return left;
+        if (prec == 0 || prec < min_precedence) {
+            return left;
+        }
         Token op_token = take();
         DepthGuard guard(depth_, op_token);
         Value right = expression(prec + 1);
@@ -469,30 +510,33 @@ Value Parser::expression(int min_precedence) {
                                                                           : right.integer);
         uint64_t result = 0;
         const std::string& o = op_token.text;
-        if (o == "|")
+        if (o == "|") {
             result = l | r;
-        else if (o == "^")
+        } else if (o == "^") {
             result = l ^ r;
-        else if (o == "&")
+        } else if (o == "&") {
             result = l & r;
-        else if (o == "+")
+        } else if (o == "+") {
             result = l + r;
-        else if (o == "-")
+        } else if (o == "-") {
             result = l - r;
-        else if (o == "*")
+        } else if (o == "*") {
             result = l * r;
-        else if (o == "<<" || o == ">>") {
-            if (r >= 64)
+        } else if (o == "<<" || o == ">>") {
+            if (r >= 64) {
                 fail(op_token, "shift by " + std::to_string(r) + " with " + quote(o) +
                                    "; expected a shift count below 64");
+            }
             result = o == "<<" ? l << r : static_cast<uint64_t>(static_cast<int64_t>(l) >> r);
         } else {
-            if (r == 0)
+            if (r == 0) {
                 fail(op_token,
                      "division by zero with " + quote(o) + "; expected a non-zero divisor");
+            }
             auto sl = static_cast<int64_t>(l), sr = static_cast<int64_t>(r);
-            if (sl == INT64_MIN && sr == -1)
+            if (sl == INT64_MIN && sr == -1) {
                 fail(op_token, "overflow in " + quote(o) + "; expected a smaller value");
+            }
             result = static_cast<uint64_t>(o == "/" ? sl / sr : sl % sr);
         }
         Value v;
@@ -515,14 +559,15 @@ Value Parser::unary() {
         }
         int64_t x = v.kind == Value::Kind::Boolean ? v.boolean : v.integer;
         v.kind = Value::Kind::Integer;
-        if (op.text == "-")
+        if (op.text == "-") {
             v.integer = static_cast<int64_t>(0 - static_cast<uint64_t>(x));
-        else if (op.text == "~")
+        } else if (op.text == "~") {
             v.integer = ~x;
-        else if (op.text == "!")
+        } else if (op.text == "!") {
             v.integer = x == 0;
-        else
+        } else {
             v.integer = x;
+        }
         v.where = op.where;
         return v;
     }
@@ -556,9 +601,10 @@ Value Parser::primary() {
             expect(")", "to close 'dtb(['");
             v.kind = Value::Kind::DtbQuery;
             v.items = std::move(list.items);
-            if (v.items.empty())
+            if (v.items.empty()) {
                 fail(list_open, "empty dtb([]) query; expected at least one {\"path\": ...} or "
                                 "other query dict");
+            }
             for (const auto& q : v.items) {
                 if (q.kind != Value::Kind::Dict) {
                     throw Error(q.where,
@@ -600,10 +646,13 @@ Value Parser::list_value(const Token& open) {
     v.kind = Value::Kind::List;
     v.where = open.where;
     while (!accept("]")) {
-        if (peek().kind == TokenKind::End)
+        if (peek().kind == TokenKind::End) {
             fail(peek(), "expected ']' to close the list, found end of input");
+        }
         v.items.push_back(value());
-        if (accept("]")) break;
+        if (accept("]")) {
+            break;
+        }
         expect(",", "or ']' between list elements");
     }
     return v;
@@ -619,13 +668,16 @@ Value Parser::dict_value(const Token& open) {
             fail(key, "expected a dict key (\"name\") or '}', found " + key.describe());
         }
         for (const auto& k : v.keys) {
-            if (k == key.text)
+            if (k == key.text) {
                 fail(key, "duplicate dict key " + quote(key.text) + "; expected each key once");
+            }
         }
         expect(":", "after dict key " + quote(key.text));
         v.keys.push_back(key.text);
         v.items.push_back(value());
-        if (accept("}")) break;
+        if (accept("}")) {
+            break;
+        }
         expect(",", "or '}' between dict entries");
     }
     return v;

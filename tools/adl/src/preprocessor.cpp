@@ -18,7 +18,9 @@ std::string read_all(int fd) {
     char buf[65536];
     for (;;) {
         ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0) break;
+        if (n <= 0) {
+            break;
+        }
         out.append(buf, static_cast<size_t>(n));
     }
     return out;
@@ -46,10 +48,12 @@ Error cpp_error(const std::string& path, const std::string& errors) {
 std::string preprocess(const std::string& path, const PreprocessorOptions& options) {
     std::vector<std::string> args = {
         options.program, "-x", "c", "-undef", "-nostdinc", "-std=gnu11", "-D__BULKHEAD__=1"};
-    for (const auto& dir : options.include_dirs)
+    for (const auto& dir : options.include_dirs) {
         args.push_back("-I" + dir);
-    for (const auto& def : options.defines)
+    }
+    for (const auto& def : options.defines) {
         args.push_back("-D" + def);
+    }
     args.push_back(path);
 
     int out_pipe[2];
@@ -65,8 +69,10 @@ std::string preprocess(const std::string& path, const PreprocessorOptions& optio
         ::dup2(err_fd, 2);
         ::close(out_pipe[0]);
         std::vector<char*> argv;
-        for (auto& a : args)
+        argv.reserve(args.size() + 1);
+        for (auto& a : args) {
             argv.push_back(a.data());
+        }
         argv.push_back(nullptr);
         ::execvp(argv[0], argv.data());
         std::perror("exec cpp");
@@ -80,7 +86,9 @@ std::string preprocess(const std::string& path, const PreprocessorOptions& optio
     ::lseek(err_fd, 0, SEEK_SET);
     std::string errors = read_all(err_fd);
     ::close(err_fd);
-    if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) throw cpp_error(path, errors);
+    if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        throw cpp_error(path, errors);
+    }
     return text;
 }
 

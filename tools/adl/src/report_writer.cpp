@@ -11,15 +11,20 @@ namespace adl {
 namespace {
 
 std::string size_text(uint64_t bytes) {
-    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
-    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) {
+        return std::to_string(bytes >> 20) + " MiB";
+    }
+    if (bytes >= 1024 && bytes % 1024 == 0) {
+        return std::to_string(bytes >> 10) + " KiB";
+    }
     return std::to_string(bytes) + " B";
 }
 
 std::string ends_text(const std::vector<model::End>& ends) {
     std::string out;
-    for (const auto& e : ends)
+    for (const auto& e : ends) {
         out += (out.empty() ? "" : ", ") + e.instance + "." + e.interface;
+    }
     return out;
 }
 } // namespace
@@ -30,8 +35,12 @@ std::string write_report(const model::System& s) {
     out << "Components\n";
     for (const auto& i : s.instances) {
         out << "  " << i.name << " : " << i.component->name;
-        if (i.priority) out << "  priority " << *i.priority;
-        if (i.heap_size) out << "  heap " << size_text(*i.heap_size);
+        if (i.priority) {
+            out << "  priority " << *i.priority;
+        }
+        if (i.heap_size) {
+            out << "  heap " << size_text(*i.heap_size);
+        }
         out << "\n";
         for (const auto& a : i.attributes) {
             out << "    " << a.name << " = " << a.value.to_adl()
@@ -42,8 +51,12 @@ std::string write_report(const model::System& s) {
     for (const auto& c : s.connections) {
         out << "  " << c.name << " : " << c.connector << " (" << model::to_string(c.kind) << ")  "
             << ends_text(c.from) << " -> " << ends_text(c.to);
-        if (!c.type.empty()) out << "  type " << c.type;
-        if (c.shared_bytes) out << "  buffer " << size_text(c.shared_bytes);
+        if (!c.type.empty()) {
+            out << "  type " << c.type;
+        }
+        if (c.shared_bytes) {
+            out << "  buffer " << size_text(c.shared_bytes);
+        }
         out << "\n";
     }
     out << "\nMemory map (physical -> guest)\n";
@@ -54,15 +67,23 @@ std::string write_report(const model::System& s) {
             << size_text(r.phys.size) << "  " << r.source << "\n";
     }
     for (const auto& i : s.instances) {
-        if (!i.vm) continue;
+        if (!i.vm) {
+            continue;
+        }
         const auto& vm = *i.vm;
         out << "  " << i.name << " guest images: " << vm.linux_name << " at RAM start, "
             << vm.dtb_name << " at " << hex(vm.dtb.raw(), 8) << ", " << vm.initrd_name << " at "
             << hex(vm.initrd.raw(), 8);
-        if (vm.initrd_max_size) out << " (max " << size_text(*vm.initrd_max_size) << ")";
+        if (vm.initrd_max_size) {
+            out << " (max " << size_text(*vm.initrd_max_size) << ")";
+        }
         out << (vm.unity ? "; RAM mapped 1:1" : "") << "; " << vm.num_vcpus << " vCPU(s)";
-        if (!vm.bootargs.empty()) out << "; bootargs \"" << vm.bootargs << "\"";
-        if (!vm.stdout_path.empty()) out << "; stdout " << vm.stdout_path;
+        if (!vm.bootargs.empty()) {
+            out << "; bootargs \"" << vm.bootargs << "\"";
+        }
+        if (!vm.stdout_path.empty()) {
+            out << "; stdout " << vm.stdout_path;
+        }
         out << "\n";
     }
     out << "\nIRQs\n";
@@ -77,8 +98,9 @@ std::string write_report(const model::System& s) {
     }
     if (!s.warnings.empty()) {
         out << "\nWarnings\n";
-        for (const auto& w : s.warnings)
+        for (const auto& w : s.warnings) {
             out << "  " << w << "\n";
+        }
     }
     return out.str();
 }

@@ -21,8 +21,9 @@ using model::System;
 
 template <class Names> std::string join(const Names& names) {
     std::string out;
-    for (const auto& n : names)
+    for (const auto& n : names) {
         out += (out.empty() ? "" : ", ") + std::string(n);
+    }
     return out.empty() ? "(none)" : out;
 }
 
@@ -99,17 +100,21 @@ private:
                                              "; expected one of: " + join(keys(procedures_)));
                 }
             }
-            for (const auto& a : c.attributes)
+            for (const auto& a : c.attributes) {
                 claim(a.name, a.where);
-            for (const auto& s : c.sync)
+            }
+            for (const auto& s : c.sync) {
                 claim(s.name, s.where);
+            }
         }
     }
 
     template <class Map> static std::vector<std::string> keys(const Map& m) {
         std::vector<std::string> out;
-        for (const auto& [k, v] : m)
+        out.reserve(m.size());
+        for (const auto& [k, v] : m) {
             out.push_back(k);
+        }
         return out;
     }
 
@@ -139,18 +144,23 @@ private:
     model::Instance& instance_for(const std::string& name, const SourceLocation& where,
                                   const std::string& context) {
         for (auto& i : system_.instances) {
-            if (i.name == name) return i;
+            if (i.name == name) {
+                return i;
+            }
         }
         std::vector<std::string> names;
-        for (const auto& i : system_.instances)
+        for (const auto& i : system_.instances) {
             names.push_back(i.name);
+        }
         throw Error(where, "unknown instance " + quote(name) + " in " + context +
                                "; expected one of: " + join(names));
     }
 
     static const ast::Interface* find_interface(const ast::Component& c, const std::string& name) {
         for (const auto& i : c.interfaces) {
-            if (i.name == name) return &i;
+            if (i.name == name) {
+                return &i;
+            }
         }
         return nullptr;
     }
@@ -204,8 +214,9 @@ private:
                     const auto* iface = find_interface(*inst.component, e.interface);
                     if (!iface) {
                         std::vector<std::string> ifaces;
-                        for (const auto& i : inst.component->interfaces)
+                        for (const auto& i : inst.component->interfaces) {
                             ifaces.push_back(i.name);
+                        }
                         throw Error(e.where, "component " + quote(inst.component->name) +
                                                  " (instance " + quote(inst.name) +
                                                  ") has no interface " + quote(e.interface) +
@@ -293,8 +304,9 @@ private:
         for (auto& c : system_.connections) {
             for (const auto* ends : {&c.from, &c.to}) {
                 for (const auto& e : *ends) {
-                    if (e.instance == instance && e.interface == iface && c.shared_bytes != 0)
+                    if (e.instance == instance && e.interface == iface && c.shared_bytes != 0) {
                         return &c;
+                    }
                 }
             }
         }
@@ -324,12 +336,15 @@ private:
             for (size_t i = 0; i < v.keys.size(); ++i) {
                 const ast::AttributeDecl* field = nullptr;
                 for (const auto& f : decl.fields) {
-                    if (f.name == v.keys[i]) field = &f;
+                    if (f.name == v.keys[i]) {
+                        field = &f;
+                    }
                 }
                 if (!field) {
                     std::vector<std::string> names;
-                    for (const auto& f : decl.fields)
+                    for (const auto& f : decl.fields) {
                         names.push_back(f.name);
+                    }
                     throw Error(v.items[i].where, "unknown field " + quote(v.keys[i]) + " in " +
                                                       quote(path) +
                                                       "; expected one of: " + join(names));
@@ -357,9 +372,13 @@ private:
     // Struct attributes get their unset fields' defaults; a field without one must be set.
     static void apply_field_defaults(const ast::AttributeDecl& decl, Value& v,
                                      const std::string& path) {
-        if (decl.fields.empty() || decl.is_array || v.kind != Value::Kind::Dict) return;
+        if (decl.fields.empty() || decl.is_array || v.kind != Value::Kind::Dict) {
+            return;
+        }
         for (const auto& f : decl.fields) {
-            if (v.field(f.name)) continue;
+            if (v.field(f.name)) {
+                continue;
+            }
             if (!f.default_value) {
                 throw Error(v.where, "field " + quote(f.name) + " of " + quote(path) +
                                          " is not set and has no default; expected a value for it");
@@ -388,7 +407,9 @@ private:
                 std::string path = s.instance + "." + s.attribute;
                 const ast::AttributeDecl* decl = nullptr;
                 for (const auto& a : inst.component->attributes) {
-                    if (a.name == s.attribute) decl = &a;
+                    if (a.name == s.attribute) {
+                        decl = &a;
+                    }
                 }
                 if (decl) {
                     check_value(*decl, s.value, path);
@@ -415,7 +436,9 @@ private:
                     set(inst, s.attribute, s.value, nullptr);
                     continue;
                 }
-                if (hardware_setting(inst, s)) continue;
+                if (hardware_setting(inst, s)) {
+                    continue;
+                }
                 const std::string suffix = "_shmem_size";
                 if (s.attribute.size() > suffix.size() &&
                     s.attribute.compare(s.attribute.size() - suffix.size(), suffix.size(),
@@ -459,17 +482,19 @@ private:
                         }
                         inst.priority = n;
                     } else if (builtin->effect == BuiltinEffect::HeapSize) {
-                        if (n < 0)
+                        if (n < 0) {
                             throw Error(s.value.where,
                                         quote(path) + " is negative; expected a size in bytes");
+                        }
                         inst.heap_size = static_cast<uint64_t>(n);
                     }
                     set(inst, s.attribute, s.value, nullptr);
                     continue;
                 }
                 std::vector<std::string> declared;
-                for (const auto& a : inst.component->attributes)
+                for (const auto& a : inst.component->attributes) {
                     declared.push_back(a.name);
+                }
                 throw Error(s.where, "unknown attribute " + quote(s.attribute) + " of instance " +
                                          quote(inst.name) + " (component " +
                                          quote(inst.component->name) +
@@ -481,13 +506,19 @@ private:
 
     // <dataport>_paddr and <dataport>_size of a `hardware` component.
     bool hardware_setting(model::Instance& inst, const ast::Setting& s) {
-        if (!inst.component->hardware) return false;
+        if (!inst.component->hardware) {
+            return false;
+        }
         for (std::string_view sfx : {"_paddr", "_size"}) {
             std::string_view name = s.attribute;
-            if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) continue;
+            if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) {
+                continue;
+            }
             const auto* iface = find_interface(
                 *inst.component, std::string(name.substr(0, name.size() - sfx.size())));
-            if (!iface || iface->kind != ast::InterfaceKind::Dataport) return false;
+            if (!iface || iface->kind != ast::InterfaceKind::Dataport) {
+                return false;
+            }
             if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
                 s.value.integer % 4096 != 0) {
                 throw Error(s.value.where,
@@ -507,7 +538,9 @@ private:
     // seL4HardwareMMIO: one device region, owned by the connection, mapped by its from-ends.
     void hardware_regions() {
         for (auto& c : system_.connections) {
-            if (c.kind != model::ConnectionKind::DeviceMemory) continue;
+            if (c.kind != model::ConnectionKind::DeviceMemory) {
+                continue;
+            }
             const auto& to = c.to.front();
             const auto* inst = system_.instance(to.instance);
             const auto* paddr = inst->attribute(to.interface + "_paddr");
@@ -533,7 +566,9 @@ private:
     void defaults_and_unconnected() {
         for (auto& inst : system_.instances) {
             for (const auto& decl : inst.component->attributes) {
-                if (inst.attribute(decl.name)) continue;
+                if (inst.attribute(decl.name)) {
+                    continue;
+                }
                 Value v;
                 if (decl.default_value) {
                     v = *decl.default_value;
@@ -591,7 +626,9 @@ private:
     void devices() {
         for (auto& inst : system_.instances) {
             for (const auto& attr : inst.attributes) {
-                if (attr.value.kind != Value::Kind::DtbQuery) continue;
+                if (attr.value.kind != Value::Kind::DtbQuery) {
+                    continue;
+                }
                 bool passthrough = false;
                 for (const auto& c : system_.connections) {
                     for (const auto& e : c.to) {
@@ -618,12 +655,15 @@ private:
                                         quote(it->second->to_adl()) + " at " +
                                         it->second->where.str() + "; expected each device once");
                     }
-                    for (const auto& w : m.warnings)
+                    for (const auto& w : m.warnings) {
                         system_.warnings.push_back(w);
-                    for (const auto& reg : m.registers)
+                    }
+                    for (const auto& reg : m.registers) {
                         add_device_region(inst, reg, m.path, entry.where);
-                    for (const auto& irq : m.interrupts)
+                    }
+                    for (const auto& irq : m.interrupts) {
                         add_irq(inst.name, irq.id, irq.level, m.path, entry.where);
+                    }
                 }
             }
             if (const auto* irqs = inst.attribute("irqs"); irqs && inst.vm) {
@@ -654,7 +694,9 @@ private:
                 base::PhysAddr hi = std::max(r.phys.end(), aligned.end());
                 r.phys = {lo, hi - lo};
                 r.guest = {base::GuestPhysAddr(lo.raw()), hi - lo};
-                if (r.source.find(node) == std::string::npos) r.source += ", " + node;
+                if (r.source.find(node) == std::string::npos) {
+                    r.source += ", " + node;
+                }
                 return;
             }
         }
@@ -671,9 +713,12 @@ private:
     void add_irq(const std::string& owner, uint32_t id, bool level, const std::string& source,
                  const SourceLocation& where) {
         for (const auto& i : system_.irqs) {
-            if (i.number != id) continue;
-            if (i.owner == owner)
+            if (i.number != id) {
+                continue;
+            }
+            if (i.owner == owner) {
                 return; // one device listing the IRQ twice, or two nodes sharing it
+            }
             throw Error(where, "IRQ " + std::to_string(id) + " of " + quote(source) + " for " +
                                    quote(owner) + " is already routed to " + quote(i.owner) + " (" +
                                    i.source + " at " + i.where.str() +
@@ -688,7 +733,9 @@ private:
             for (size_t j = 0; j < i; ++j) {
                 const auto& a = regions[j];
                 const auto& b = regions[i];
-                if (!a.phys.overlaps(b.phys)) continue;
+                if (!a.phys.overlaps(b.phys)) {
+                    continue;
+                }
                 throw Error(
                     b.where,
                     "physical range [" + hex(b.phys.base.raw()) + ", " + hex(b.phys.end().raw()) +
@@ -699,7 +746,9 @@ private:
             }
         }
         for (const auto& r : regions) {
-            if (r.kind != model::RegionKind::Device) continue;
+            if (r.kind != model::RegionKind::Device) {
+                continue;
+            }
             const auto* inst = system_.instance(r.owner);
             if (inst && inst->vm && inst->vm->ram.overlaps(r.guest)) {
                 throw Error(r.where, "device " + quote(r.source) + " at guest address " +
@@ -726,16 +775,19 @@ private:
         };
         for (auto& c : system_.connections) {
             if (c.kind == model::ConnectionKind::Event) {
-                for (auto& f : c.from)
+                for (auto& f : c.from) {
                     f.badge = take(c.to.front().instance, c.where);
+                }
             } else {
                 uint64_t n = 0;
-                for (auto& f : c.from)
+                for (auto& f : c.from) {
                     f.badge = ++n;
+                }
             }
         }
-        for (auto& q : system_.irqs)
+        for (auto& q : system_.irqs) {
             q.badge = take(q.owner, q.where);
+        }
     }
 
     const ast::File& file_;

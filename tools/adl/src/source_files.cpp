@@ -45,12 +45,16 @@ std::optional<std::string> SourceFiles::line(const std::string& name, uint32_t l
             return std::nullopt;
         }
         std::ifstream in(name, std::ios::binary);
-        if (!in) return std::nullopt;
+        if (!in) {
+            return std::nullopt;
+        }
         std::ostringstream content;
         content << in.rdbuf();
         it = cache.emplace(name, split_lines(content.str())).first;
     }
-    if (line == 0 || line > it->second.size()) return std::nullopt;
+    if (line == 0 || line > it->second.size()) {
+        return std::nullopt;
+    }
     return it->second[line - 1];
 }
 

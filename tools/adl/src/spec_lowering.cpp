@@ -18,12 +18,15 @@ public:
             l.domain = sink_.add_domain(inst.name);
             l.priority = static_cast<uint32_t>(inst.priority.value_or(100));
             next_va_[l.domain] = shared_buffer_base;
-            if (inst.vm) l.guest_space = sink_.add_domain(inst.name + ".guest");
+            if (inst.vm) {
+                l.guest_space = sink_.add_domain(inst.name + ".guest");
+            }
             out_.push_back(l);
         }
         notifications();
-        for (const auto& c : s_.connections)
+        for (const auto& c : s_.connections) {
             connection(c);
+        }
         guests();
         return std::move(out_);
     }
@@ -31,7 +34,9 @@ public:
 private:
     LoweredInstance& lowered(const std::string& name) {
         for (auto& l : out_) {
-            if (l.name == name) return l;
+            if (l.name == name) {
+                return l;
+            }
         }
         return out_.front(); // unreachable: the resolver bound every name
     }
@@ -45,12 +50,17 @@ private:
     void notifications() {
         std::map<std::string, bool> receives;
         for (const auto& c : s_.connections) {
-            if (c.kind == model::ConnectionKind::Event) receives[c.to.front().instance] = true;
+            if (c.kind == model::ConnectionKind::Event) {
+                receives[c.to.front().instance] = true;
+            }
         }
-        for (const auto& q : s_.irqs)
+        for (const auto& q : s_.irqs) {
             receives[q.owner] = true;
+        }
         for (auto& l : out_) {
-            if (!receives.count(l.name)) continue;
+            if (!receives.count(l.name)) {
+                continue;
+            }
             uint32_t n = sink_.add_notification(l.name + ".notification");
             notification_[l.name] = n;
             give(l, "notification", CapKind::Notification, n, 0, cap_receive);
@@ -66,7 +76,9 @@ private:
     // A hardware component's registers, shared by every 'from' end of the connection.
     void share_device(const model::Connection& c) {
         for (const auto& r : s_.regions) {
-            if (r.owner != c.name) continue;
+            if (r.owner != c.name) {
+                continue;
+            }
             map_into(c.from, sink_.add_device(c.name + ":" + r.source, r.phys), r.phys.size, true);
         }
     }
@@ -93,10 +105,12 @@ private:
         switch (c.kind) {
         case model::ConnectionKind::Rpc: {
             uint32_t ep = sink_.add_endpoint(c.name);
-            for (const auto& t : c.to)
+            for (const auto& t : c.to) {
                 give(lowered(t.instance), t.interface, CapKind::Endpoint, ep, 0, cap_receive);
-            for (const auto& f : c.from)
+            }
+            for (const auto& f : c.from) {
                 give(lowered(f.instance), f.interface, CapKind::Endpoint, ep, f.badge, cap_send);
+            }
             break;
         }
         case model::ConnectionKind::Event:
@@ -112,15 +126,21 @@ private:
         case model::ConnectionKind::DtbPassthrough:
             break;
         }
-        if (c.shared_bytes) share(c);
+        if (c.shared_bytes) {
+            share(c);
+        }
     }
 
     // Guest RAM (1:1 when asked) and passed-through devices in each VM's guest space.
     void guests() {
         for (const auto& r : s_.regions) {
-            if (!s_.instance(r.owner)) continue; // device memory owned by a connection
+            if (!s_.instance(r.owner)) {
+                continue; // device memory owned by a connection
+            }
             auto& l = lowered(r.owner);
-            if (!l.guest_space) continue;
+            if (!l.guest_space) {
+                continue;
+            }
             uint32_t region = r.kind == model::RegionKind::GuestRam
                                   ? sink_.add_ram(r.owner + ".ram", r.phys.size,
                                                   s_.instance(r.owner)->vm->unity

@@ -5,14 +5,18 @@ namespace adl::model {
 
 const Attribute* Instance::attribute(std::string_view name) const {
     for (const auto& a : attributes) {
-        if (a.name == name) return &a;
+        if (a.name == name) {
+            return &a;
+        }
     }
     return nullptr;
 }
 
 const Instance* System::instance(std::string_view name) const {
     for (const auto& i : instances) {
-        if (i.name == name) return &i;
+        if (i.name == name) {
+            return &i;
+        }
     }
     return nullptr;
 }
@@ -20,11 +24,16 @@ const Instance* System::instance(std::string_view name) const {
 uint64_t System::event_mask(std::string_view instance, std::string_view interface) const {
     uint64_t mask = 0;
     for (const auto& c : connections) {
-        if (c.kind != ConnectionKind::Event) continue;
+        if (c.kind != ConnectionKind::Event) {
+            continue;
+        }
         for (const auto& t : c.to) {
-            if (t.instance != instance || t.interface != interface) continue;
-            for (const auto& f : c.from)
+            if (t.instance != instance || t.interface != interface) {
+                continue;
+            }
+            for (const auto& f : c.from) {
                 mask |= f.badge;
+            }
         }
     }
     return mask;

@@ -4,9 +4,13 @@
 namespace adl {
 
 const Value* Value::field(std::string_view key) const {
-    if (kind != Kind::Dict) return nullptr;
+    if (kind != Kind::Dict) {
+        return nullptr;
+    }
     for (size_t i = 0; i < keys.size(); ++i) {
-        if (keys[i] == key) return &items[i];
+        if (keys[i] == key) {
+            return &items[i];
+        }
     }
     return nullptr;
 }
@@ -38,7 +42,9 @@ std::string Value::to_adl() const {
     case Kind::String: {
         std::string out = "\"";
         for (char c : string) {
-            if (c == '"' || c == '\\') out += '\\';
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
             out += c;
         }
         return out + "\"";
@@ -46,8 +52,9 @@ std::string Value::to_adl() const {
     case Kind::List:
     case Kind::DtbQuery: {
         std::string out = kind == Kind::DtbQuery ? "dtb([" : "[";
-        for (size_t i = 0; i < items.size(); ++i)
+        for (size_t i = 0; i < items.size(); ++i) {
             out += (i ? ", " : "") + items[i].to_adl();
+        }
         return out + (kind == Kind::DtbQuery ? "])" : "]");
     }
     case Kind::Dict: {

@@ -31,7 +31,9 @@ public:
     int64_t number(const char* name) const {
         const Value& v = field("linux_address_config", name);
         std::string path = inst_.name + ".linux_address_config." + name;
-        if (v.kind == Value::Kind::Integer) return v.integer;
+        if (v.kind == Value::Kind::Integer) {
+            return v.integer;
+        }
         const std::string& s = v.string;
         errno = 0;
         char* end = nullptr;
@@ -55,7 +57,9 @@ public:
         int64_t n = number(name);
         const Value& v = field("linux_address_config", name);
         std::string path = inst_.name + ".linux_address_config." + name;
-        if (n < 0) throw Error(v.where, quote(path) + " is negative; expected an address or size");
+        if (n < 0) {
+            throw Error(v.where, quote(path) + " is negative; expected an address or size");
+        }
         auto u = static_cast<uint64_t>(n);
         if (u % alignment != 0) {
             throw Error(v.where, quote(path) + " = " + hex(u) + " is not aligned to " +
@@ -86,9 +90,12 @@ private:
 
 std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
     bool is_vm = false;
-    for (const auto& a : inst.component->attributes)
+    for (const auto& a : inst.component->attributes) {
         is_vm |= a.name == "linux_address_config";
-    if (!is_vm) return std::nullopt;
+    }
+    if (!is_vm) {
+        return std::nullopt;
+    }
     if (!inst.attribute("linux_address_config")) {
         throw Error(inst.where,
                     "VM instance " + quote(inst.name) + " has no linux_address_config; expected " +
@@ -101,11 +108,15 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
     uint64_t ram_base = r.address("linux_ram_base", page, "guest RAM is mapped in pages");
     uint64_t ram_size = r.address("linux_ram_size", page, "guest RAM is mapped in pages");
     uint64_t ram_paddr = r.address("linux_ram_paddr_base", page, "guest RAM is mapped in pages");
-    if (ram_size == 0) r.fail("linux_ram_size", "is 0; expected the size of guest RAM");
-    if (ram_base + ram_size < ram_base)
+    if (ram_size == 0) {
+        r.fail("linux_ram_size", "is 0; expected the size of guest RAM");
+    }
+    if (ram_base + ram_size < ram_base) {
         r.fail("linux_ram_size", "makes guest RAM wrap past the end of the address space");
-    if (r.number("linux_ram_offset") < 0)
+    }
+    if (r.number("linux_ram_offset") < 0) {
         r.fail("linux_ram_offset", "is negative; expected 0 or an offset");
+    }
     vm.ram = {base::GuestPhysAddr(ram_base), ram_size};
     vm.ram_paddr = base::PhysAddr(ram_paddr);
     vm.unity = ram_base == ram_paddr;
@@ -114,9 +125,10 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
         r.address("dtb_addr", 8, "the arm64 boot protocol places the DTB on an 8-byte boundary");
     uint64_t initrd = r.address("initrd_addr", page, "the initrd is loaded in whole pages");
     int64_t initrd_max = r.number("initrd_max_size");
-    if (initrd_max < -1 || initrd_max == 0)
+    if (initrd_max < -1 || initrd_max == 0) {
         r.fail("initrd_max_size",
                "= " + std::to_string(initrd_max) + "; expected -1 (unbounded) or a positive size");
+    }
     base::GuestPhysRange dtb_window{base::GuestPhysAddr(dtb), dtb_max_size};
     if (!vm.ram.contains(base::GuestPhysAddr(dtb)) || !vm.ram.contains(dtb_window)) {
         r.fail("dtb_addr", "= " + hex(dtb) + ": the DTB (up to " + hex(dtb_max_size) +
@@ -148,14 +160,17 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
                                   ") at dtb_addr; expected them apart");
     }
     // The kernel Image goes at the start of RAM (2 MiB-aligned base + text_offset).
-    if (dtb - ram_base < 2 * 1024 * 1024)
+    constexpr uint64_t kernel_window = uint64_t{2} << 20;
+    if (dtb - ram_base < kernel_window) {
         r.fail("dtb_addr", "= " + hex(dtb) +
                                " is in the first 2 MiB of guest RAM, where the kernel is loaded; "
                                "expected it higher");
-    if (initrd - ram_base < 2 * 1024 * 1024)
+    }
+    if (initrd - ram_base < kernel_window) {
         r.fail("initrd_addr", "= " + hex(initrd) +
                                   " is in the first 2 MiB of guest RAM, where the kernel is "
                                   "loaded; expected it higher");
+    }
     vm.dtb = base::GuestPhysAddr(dtb);
     vm.initrd = base::GuestPhysAddr(initrd);
 

@@ -10,7 +10,7 @@
 namespace adl {
 
 // The arm64 boot protocol: the DTB sits on an 8-byte boundary and is at most 2 MiB.
-inline constexpr uint64_t dtb_max_size = 2 * 1024 * 1024;
+inline constexpr uint64_t dtb_max_size = uint64_t{2} << 20;
 
 // nullopt for components that are not VMs (no linux_address_config declared).
 std::optional<model::VmConfig> read_vm_layout(const model::Instance& instance);
