@@ -95,6 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"a ? b", 1, 3, "unexpected character '?'"},
         BadInput{"\n\n\tx = \xc3\xa9;", 3, 6, "unexpected character"},
         BadInput{"x = a # b", 1, 7, "unexpected character '#'"},
-        BadInput{"x = 100ul5;", 1, 5, "malformed integer '100ul5'"}));
+        BadInput{"x = 100ul5;", 1, 5, "malformed integer '100ul5'"},
+        // Found by the fuzzer: a backslash as the very last byte once looped forever.
+        BadInput{"x = \"abc\\", 1, 5, "unterminated string '\"abc\\'"}));
 
 } // namespace

@@ -238,6 +238,7 @@ Token Lexer::string_literal(size_t start) {
         }
         if (c == '\\') {
             if (p + 1 >= text_.size()) {
+                ++p; // a backslash as the last byte: reported as unterminated above
                 continue;
             }
             char e = text_[p + 1];
