@@ -1,0 +1,130 @@
+// EL2 exception vectors. Entries from EL0 (and from the idle loop at EL2) save the
+// whole register context straight into the current thread (TPIDR_EL2 points at it)
+// and call into C++ on a fresh kernel stack; the kernel never returns through the
+// stack — it leaves through restore_context() into whichever thread runs next.
+#define CTX_SP_EL0 248
+#define CTX_ELR 256
+#define CTX_SPSR 264
+
+.macro save_context
+    stp     x0, x1, [sp, #-16]!
+    mrs     x0, tpidr_el2
+    stp     x2, x3, [x0, #16]
+    stp     x4, x5, [x0, #32]
+    stp     x6, x7, [x0, #48]
+    stp     x8, x9, [x0, #64]
+    stp     x10, x11, [x0, #80]
+    stp     x12, x13, [x0, #96]
+    stp     x14, x15, [x0, #112]
+    stp     x16, x17, [x0, #128]
+    stp     x18, x19, [x0, #144]
+    stp     x20, x21, [x0, #160]
+    stp     x22, x23, [x0, #176]
+    stp     x24, x25, [x0, #192]
+    stp     x26, x27, [x0, #208]
+    stp     x28, x29, [x0, #224]
+    str     x30, [x0, #240]
+    mrs     x1, sp_el0
+    str     x1, [x0, #CTX_SP_EL0]
+    mrs     x1, elr_el2
+    mrs     x2, spsr_el2
+    stp     x1, x2, [x0, #CTX_ELR]
+    ldp     x1, x2, [sp], #16
+    stp     x1, x2, [x0, #0]
+    adrp    x1, kernel_stack_top
+    add     x1, x1, :lo12:kernel_stack_top
+    mov     sp, x1
+.endm
+
+.macro vector_entry target
+    .balign 0x80
+    b       \target
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .global exception_vectors
+exception_vectors:
+    vector_entry kernel_unexpected      // current EL, SP0: sync
+    vector_entry kernel_unexpected      //   irq
+    vector_entry kernel_unexpected      //   fiq
+    vector_entry kernel_unexpected      //   serror
+    vector_entry kernel_sync            // current EL, SPx: sync (a kernel bug)
+    vector_entry idle_irq               //   irq (only the idle loop runs with IRQs on)
+    vector_entry kernel_unexpected      //   fiq
+    vector_entry kernel_unexpected      //   serror
+    vector_entry lower_sync             // lower EL, AArch64: sync (calls, faults)
+    vector_entry lower_irq              //   irq
+    vector_entry kernel_unexpected      //   fiq
+    vector_entry lower_serror           //   serror
+    vector_entry kernel_unexpected      // lower EL, AArch32: not supported
+    vector_entry kernel_unexpected
+    vector_entry kernel_unexpected
+    vector_entry kernel_unexpected
+
+lower_sync:
+    save_context
+    bl      handle_lower_sync
+    b       .
+
+lower_irq:
+idle_irq:
+    save_context
+    bl      handle_irq
+    b       .
+
+lower_serror:
+    save_context
+    bl      handle_lower_serror
+    b       .
+
+kernel_sync:
+    mrs     x0, esr_el2
+    mrs     x1, elr_el2
+    mrs     x2, far_el2
+    bl      handle_kernel_fault
+    b       .
+
+kernel_unexpected:
+    mrs     x0, esr_el2
+    mrs     x1, elr_el2
+    mrs     x2, far_el2
+    bl      handle_kernel_fault
+    b       .
+
+// restore_context(Context* ctx): leave the kernel into the thread owning ctx.
+    .section .text.restore_context, "ax"
+    .global restore_context
+restore_context:
+    msr     tpidr_el2, x0
+    ldp     x1, x2, [x0, #CTX_ELR]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldr     x1, [x0, #CTX_SP_EL0]
+    msr     sp_el0, x1
+    adrp    x1, kernel_stack_top
+    add     x1, x1, :lo12:kernel_stack_top
+    mov     sp, x1
+    ldp     x2, x3, [x0, #16]
+    ldp     x4, x5, [x0, #32]
+    ldp     x6, x7, [x0, #48]
+    ldp     x8, x9, [x0, #64]
+    ldp     x10, x11, [x0, #80]
+    ldp     x12, x13, [x0, #96]
+    ldp     x14, x15, [x0, #112]
+    ldp     x16, x17, [x0, #128]
+    ldp     x18, x19, [x0, #144]
+    ldp     x20, x21, [x0, #160]
+    ldp     x22, x23, [x0, #176]
+    ldp     x24, x25, [x0, #192]
+    ldp     x26, x27, [x0, #208]
+    ldp     x28, x29, [x0, #224]
+    ldr     x30, [x0, #240]
+    ldp     x0, x1, [x0, #0]
+    eret
+
+// The idle loop runs at EL2h with IRQs unmasked and never touches the stack.
+    .global idle_loop
+idle_loop:
+    wfi
+    b       idle_loop

@@ -1,0 +1,125 @@
+// IPC: message transfer between register contexts. A fault message comes from the
+// faulting thread's fault_message instead of its registers, which stay intact so
+// that a reply can restart the faulting instruction.
+#include "endpoint.hpp"
+
+#include "notification.hpp"
+#include "scheduler.hpp"
+
+#include <spec/call_abi.hpp>
+
+namespace kernel::ipc {
+namespace {
+
+constexpr unsigned kFirstMr = 2;
+
+void transfer(Thread* from, Thread* to, uint64_t badge) {
+    const uint64_t* src = from->in_fault ? from->fault_message : &from->context.x[kFirstMr];
+    const unsigned count = from->in_fault ? 5 : call_abi::kMessageRegisters;
+    for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
+        to->context.x[kFirstMr + i] = i < count ? src[i] : 0;
+    to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+    to->context.x[1] = badge;
+}
+
+void block(Thread* t, ThreadState state) {
+    scheduler().remove(t);
+    t->state = state;
+}
+
+// `server` has taken `client`'s message: a call waits for its reply, a send is done.
+void complete_send(Thread* client, Thread* server) {
+    if (client->is_call) {
+        if (client->state == ThreadState::Ready) scheduler().remove(client);
+        client->state = ThreadState::BlockedOnReply;
+        client->replier = server;
+        server->reply_to = client;
+    } else {
+        client->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+        scheduler().make_ready(client); // no-op when the sender is the running thread
+    }
+}
+
+} // namespace
+
+void send(Thread* sender, Endpoint* ep, uint64_t badge, bool call) {
+    sender->is_call = call;
+    if (Thread* r = ep->receivers.pop_front()) {
+        r->blocked_endpoint = nullptr;
+        transfer(sender, r, badge);
+        scheduler().make_ready(r);
+        complete_send(sender, r);
+        return;
+    }
+    block(sender, ThreadState::BlockedOnSend);
+    sender->send_badge = badge;
+    sender->blocked_endpoint = ep;
+    ep->senders.push_back(sender);
+}
+
+void receive(Thread* receiver, Endpoint* ep) {
+    if (Notification* n = receiver->bound_notification; n != nullptr && n->pending != 0) {
+        receiver->context.x[0] = static_cast<uint64_t>(call_abi::Status::Notified);
+        receiver->context.x[1] = n->pending;
+        n->pending = 0;
+        return;
+    }
+    if (Thread* s = ep->senders.pop_front()) {
+        s->blocked_endpoint = nullptr;
+        transfer(s, receiver, s->send_badge);
+        s->state = ThreadState::Inactive;
+        complete_send(s, receiver);
+        return;
+    }
+    block(receiver, ThreadState::BlockedOnRecv);
+    receiver->blocked_endpoint = ep;
+    ep->receivers.push_back(receiver);
+}
+
+bool reply(Thread* replier) {
+    Thread* caller = replier->reply_to;
+    replier->reply_to = nullptr;
+    if (caller == nullptr || caller->state != ThreadState::BlockedOnReply ||
+        caller->replier != replier)
+        return false;
+    caller->replier = nullptr;
+    if (caller->in_fault) {
+        caller->in_fault = false; // restart the faulting instruction as it was
+    } else {
+        for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
+            caller->context.x[kFirstMr + i] = replier->context.x[kFirstMr + i];
+        caller->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+        caller->context.x[1] = 0;
+    }
+    scheduler().make_ready(caller);
+    return true;
+}
+
+void cancel(Thread* t) {
+    switch (t->state) {
+    case ThreadState::Ready:
+        scheduler().remove(t);
+        return;
+    case ThreadState::BlockedOnSend:
+        t->blocked_endpoint->senders.remove(t);
+        break;
+    case ThreadState::BlockedOnRecv:
+        t->blocked_endpoint->receivers.remove(t);
+        break;
+    case ThreadState::BlockedOnNotification:
+        t->blocked_notification->waiters.remove(t);
+        t->blocked_notification = nullptr;
+        break;
+    case ThreadState::BlockedOnReply:
+        if (t->replier != nullptr && t->replier->reply_to == t) t->replier->reply_to = nullptr;
+        t->replier = nullptr;
+        break;
+    case ThreadState::Inactive:
+        return;
+    }
+    t->blocked_endpoint = nullptr;
+    if (!t->in_fault) t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Interrupted);
+    t->in_fault = false;
+}
+
+} // namespace kernel::ipc

@@ -1,0 +1,69 @@
+// C++ side of the exception vectors: calls and faults from EL0, interrupts.
+#include "console.hpp"
+#include "fault_delivery.hpp"
+#include "fp_switch.hpp"
+#include "gic_v2.hpp"
+#include "hyp_timer.hpp"
+#include "kernel_objects.hpp"
+#include "scheduler.hpp"
+#include "syscalls.hpp"
+#include "sysreg.hpp"
+
+namespace kernel {
+namespace {
+
+constexpr uint32_t kEcWfx = 0x01;
+constexpr uint32_t kEcFpAccess = 0x07;
+constexpr uint32_t kEcSvc64 = 0x15;
+
+} // namespace
+} // namespace kernel
+
+using namespace kernel;
+
+extern "C" [[noreturn]] void handle_lower_sync() {
+    Thread* t = core().current;
+    const uint64_t esr = BH_READ_SYSREG(esr_el2);
+    const uint32_t ec = (esr >> 26) & 0x3f;
+    if (ec == kEcSvc64) {
+        handle_syscall(t);
+    } else if (ec == kEcFpAccess) {
+        fp::take_ownership(t);
+    } else if (ec == kEcWfx) {
+        // WFI/WFE at EL0 trap here (TGE): treat as a yield.
+        t->context.elr += 4;
+        scheduler().rotate(t);
+    } else {
+        deliver_fault(t, esr, BH_READ_SYSREG(far_el2));
+    }
+    schedule_and_return();
+}
+
+extern "C" [[noreturn]] void handle_lower_serror() {
+    Thread* t = core().current;
+    deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
+    schedule_and_return();
+}
+
+extern "C" [[noreturn]] void handle_irq() {
+    const uint32_t iar = gic::acknowledge();
+    const uint32_t irq = iar & 0x3ff;
+    KernelObjects& objs = objects();
+    if (irq == objs.hyp_timer_irq) {
+        hyp_timer::rearm();
+        gic::end_of_interrupt(iar);
+        Thread* t = core().current;
+        if (t != &core().idle) scheduler().rotate(t);
+    } else if (irq < 1020) {
+        // Masked until the handler's owner acks it, so a level-triggered line does
+        // not storm while the component gets round to it.
+        gic::disable(irq);
+        gic::end_of_interrupt(iar);
+        if (IrqHandler* h = objs.handler_for_irq[irq]) {
+            h->notification->signal(h->badge);
+        } else {
+            log() << "irq: unexpected interrupt " << Dec{irq} << " masked\n";
+        }
+    }
+    schedule_and_return();
+}

@@ -1,0 +1,100 @@
+// Classifies an EL0 exception by its syndrome and delivers it.
+#include "fault_delivery.hpp"
+
+#include "console.hpp"
+#include "endpoint.hpp"
+#include "scheduler.hpp"
+
+#include <spec/call_abi.hpp>
+
+namespace kernel {
+namespace {
+
+constexpr uint32_t kEcUnknown = 0x00;
+constexpr uint32_t kEcInstructionAbortLower = 0x20;
+constexpr uint32_t kEcPcAlignment = 0x22;
+constexpr uint32_t kEcDataAbortLower = 0x24;
+constexpr uint32_t kEcSpAlignment = 0x26;
+constexpr uint32_t kFscAlignment = 0x21;
+
+call_abi::FaultKind classify(uint64_t esr) {
+    const uint32_t ec = (esr >> 26) & 0x3f;
+    switch (ec) {
+    case kEcUnknown:
+        return call_abi::FaultKind::UndefinedInstruction;
+    case kEcInstructionAbortLower:
+        return call_abi::FaultKind::InstructionAbort;
+    case kEcDataAbortLower:
+        return (esr & 0x3f) == kFscAlignment ? call_abi::FaultKind::Alignment
+                                             : call_abi::FaultKind::DataAbort;
+    case kEcPcAlignment:
+    case kEcSpAlignment:
+        return call_abi::FaultKind::Alignment;
+    default:
+        return call_abi::FaultKind::Other;
+    }
+}
+
+const char* kind_name(call_abi::FaultKind k) {
+    switch (k) {
+    case call_abi::FaultKind::DataAbort:
+        return "data abort";
+    case call_abi::FaultKind::InstructionAbort:
+        return "instruction abort";
+    case call_abi::FaultKind::UndefinedInstruction:
+        return "undefined instruction";
+    case call_abi::FaultKind::Alignment:
+        return "alignment";
+    case call_abi::FaultKind::Capability:
+        return "capability";
+    case call_abi::FaultKind::Other:
+        break;
+    }
+    return "other";
+}
+
+} // namespace
+
+void deliver_cap_fault(Thread* t, uint64_t slot, uint64_t call) {
+    if (!t->cap_faults) return;
+    if (t->fault_endpoint == nullptr) {
+        log() << "fault: thread " << t->name << " (" << Dec{t->index}
+              << "): capability fault, slot " << Dec{slot} << " call " << Dec{call}
+              << "; no fault endpoint, thread stopped\n";
+        scheduler().remove(t);
+        t->state = ThreadState::Inactive;
+        return;
+    }
+    t->in_fault = true;
+    t->fault_message[0] = static_cast<uint64_t>(call_abi::FaultKind::Capability);
+    t->fault_message[1] = slot;
+    t->fault_message[2] = call;
+    t->fault_message[3] = t->context.elr;
+    t->fault_message[4] = t->index;
+    ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+}
+
+void deliver_fault(Thread* t, uint64_t esr, uint64_t far) {
+    const call_abi::FaultKind kind = classify(esr);
+    const bool has_address = kind == call_abi::FaultKind::DataAbort ||
+                             kind == call_abi::FaultKind::InstructionAbort ||
+                             kind == call_abi::FaultKind::Alignment;
+    const uint64_t address = has_address ? far : t->context.elr;
+    if (t->fault_endpoint != nullptr) {
+        t->in_fault = true;
+        t->fault_message[0] = static_cast<uint64_t>(kind);
+        t->fault_message[1] = address;
+        t->fault_message[2] = esr;
+        t->fault_message[3] = t->context.elr;
+        t->fault_message[4] = t->index;
+        ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+        return;
+    }
+    log() << "fault: thread " << t->name << " (" << Dec{t->index} << "): " << kind_name(kind)
+          << " at " << Hex{address} << " pc=" << Hex{t->context.elr} << " esr=" << Hex{esr}
+          << "; no fault endpoint, thread stopped\n";
+    scheduler().remove(t);
+    t->state = ThreadState::Inactive;
+}
+
+} // namespace kernel

@@ -1,0 +1,129 @@
+// Boot sequence: find the spec through the boot info, validate it, switch on the
+// EL2 MMU, bring up the GIC, instantiate the system, start the tick, run.
+#include "console.hpp"
+#include "el2_mmu.hpp"
+#include "gic_v2.hpp"
+#include "hyp_timer.hpp"
+#include "kernel_objects.hpp"
+#include "psci.hpp"
+#include "stage2_space.hpp"
+#include "sysreg.hpp"
+#include "system_loader.hpp"
+
+#include <spec/boot_info.hpp>
+#include <spec/spec_validator.hpp>
+
+extern "C" spec::BootInfo bulkhead_boot_info;
+extern "C" char _start[];
+extern "C" char __kernel_end[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+extern "C" void idle_loop();
+
+namespace kernel {
+namespace {
+
+constexpr uint32_t kTimesliceUs = 5000;
+
+// HCR_EL2 for native threads: EL0 with TGE (exceptions and interrupts come here,
+// EL1&0 stage 1 off) and VM (stage 2 on: the domain's table is its address space),
+// DC so that EL0 accesses are Normal cacheable before stage 2 (which may make them
+// Device), RW (EL1 is AArch64).
+constexpr uint64_t kHcrVm = 1ull << 0;
+constexpr uint64_t kHcrDc = 1ull << 12;
+constexpr uint64_t kHcrTge = 1ull << 27;
+constexpr uint64_t kHcrRw = 1ull << 31;
+constexpr uint64_t kHcrNative = kHcrVm | kHcrDc | kHcrTge | kHcrRw;
+
+void configure_el2() {
+    BH_WRITE_SYSREG(hcr_el2, kHcrNative);
+    BH_WRITE_SYSREG(vtcr_el2, Stage2Space::vtcr());
+    BH_WRITE_SYSREG(cptr_el2, 0x33ffull | (1ull << 10)); // TFP: FP/SIMD trapped until owned
+    BH_WRITE_SYSREG(cnthctl_el2, 3);                     // EL1/EL0 physical counter access
+    BH_WRITE_SYSREG(cntvoff_el2, 0);
+    BH_WRITE_SYSREG(sctlr_el1, 0x30d00800ull);
+    BH_WRITE_SYSREG(cpacr_el1, 3ull << 20); // FPEN: only CPTR_EL2 decides about FP
+    // Cycle counter on, counting at EL2 too (NSH). Debug builds let EL0 read it for
+    // the benchmarks; release builds keep the PMU away from components (it would
+    // be a fine timing channel and EL0 could reprogram it).
+    BH_WRITE_SYSREG(pmcr_el0, BH_READ_SYSREG(pmcr_el0) | 1);
+    BH_WRITE_SYSREG(pmccfiltr_el0, 1ull << 27);
+    BH_WRITE_SYSREG(pmcntenset_el0, 1ull << 31);
+#if defined(BULKHEAD_RELEASE)
+    BH_WRITE_SYSREG(pmuserenr_el0, 0);
+#else
+    BH_WRITE_SYSREG(pmuserenr_el0, 0b101); // EN, CR
+#endif
+    arch::isb();
+    asm volatile("tlbi alle1" ::: "memory");
+    arch::dsb_sy();
+    arch::isb();
+}
+
+void report_refusal(const spec::Verdict& v) {
+    log() << "spec refused: " << v.what;
+    if (v.where[0] != '\0') {
+        log() << " [" << v.where;
+        if (v.index != spec::kNone) log() << " record " << Dec{v.index};
+        log() << "]";
+    }
+    log() << " (value " << Hex{v.value};
+    if (v.expected != 0) log() << ", expected " << Hex{v.expected};
+    log() << ")\n";
+}
+
+void init_idle() {
+    Thread& idle = core().idle;
+    idle.context.elr = reinterpret_cast<uint64_t>(&idle_loop);
+    idle.context.spsr = 0x9; // EL2h, interrupts unmasked
+    constexpr char kName[] = "idle";
+    for (unsigned i = 0; i < sizeof kName; ++i)
+        idle.name[i] = kName[i];
+}
+
+} // namespace
+} // namespace kernel
+
+using namespace kernel;
+
+extern "C" [[noreturn]] void kernel_main() {
+    for (auto* f = __init_array_start; f != __init_array_end; ++f)
+        (*f)();
+    const spec::BootInfo& bi = bulkhead_boot_info;
+    if (!spec::same_magic(bi.magic, spec::kBootInfoMagic)) psci::system_off(); // no console either
+    if (bi.console_kind == static_cast<uint32_t>(spec::ConsoleKind::Pl011))
+        console::init(bi.console_base);
+#if defined(BULKHEAD_RELEASE)
+    log() << "\nBulkhead separation kernel (EL2, release)\n";
+#else
+    log() << "\nBulkhead separation kernel (EL2, debug) at "
+          << Hex{reinterpret_cast<uint64_t>(_start)} << " midr=" << Hex{BH_READ_SYSREG(midr_el1)}
+          << "\n";
+#endif
+    const auto* spec_bytes = reinterpret_cast<const uint8_t*>(bi.spec_phys);
+    const spec::Verdict verdict = spec::validate(spec_bytes, bi.spec_bytes);
+    if (!verdict.ok) {
+        report_refusal(verdict);
+        psci::system_off();
+    }
+    const spec::SpecView view(spec_bytes);
+    const spec::Board& board = view.board();
+    log() << "spec: board " << board.name << ", " << Dec{view.domains().size()} << " domains, "
+          << Dec{view.threads().size()} << " threads, " << Dec{view.endpoints().size()}
+          << " endpoints, " << Dec{view.notifications().size()} << " notifications\n";
+
+    el2_mmu::enable(board.ram_base);
+    gic::init(board.gicd, board.gicc);
+    configure_el2();
+    init_idle();
+    const KernelFootprint footprint{reinterpret_cast<uint64_t>(_start),
+                                    reinterpret_cast<uint64_t>(__kernel_end), bi.spec_phys,
+                                    bi.spec_phys + view.header().total_size};
+    if (!load_system(view, footprint)) psci::system_off();
+    objects().hyp_timer_irq = board.hyp_timer_irq;
+    gic::enable(board.hyp_timer_irq, false);
+    hyp_timer::start(kTimesliceUs);
+    log() << "kernel: " << Dec{Stage2Space::tables_used()}
+          << " stage-2 table pages, starting threads\n";
+    schedule_and_return();
+}

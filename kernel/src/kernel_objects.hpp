@@ -1,0 +1,50 @@
+// Storage for every kernel object, sized by spec::kKernelLimits and filled once at
+// boot from the spec. Nothing is allocated afterwards.
+#pragma once
+
+#include "capability.hpp"
+#include "domain.hpp"
+#include "endpoint.hpp"
+#include "notification.hpp"
+#include "thread.hpp"
+
+#include <spec/system_spec.hpp>
+
+namespace kernel {
+
+struct IrqHandler {
+    uint32_t irq = 0;
+    bool edge = false;
+    Notification* notification = nullptr;
+    uint64_t badge = 0;
+};
+
+struct KernelObjects {
+    Domain domains[spec::kKernelLimits.domains];
+    Thread threads[spec::kKernelLimits.threads];
+    Endpoint endpoints[spec::kKernelLimits.endpoints];
+    Notification notifications[spec::kKernelLimits.notifications];
+    IrqHandler irq_handlers[spec::kKernelLimits.irq_handlers];
+    Capability caps[spec::kKernelLimits.caps];
+    uint32_t domain_count = 0, thread_count = 0, irq_handler_count = 0;
+    IrqHandler* handler_for_irq[1020] = {}; // INTID -> handler
+    uint32_t hyp_timer_irq = 0;
+};
+
+KernelObjects& objects();
+
+// Per-core execution state (one core today).
+struct CoreState {
+    Thread* current = nullptr;
+    Thread idle;
+    const Domain* active_domain = nullptr;
+    Thread* fp_owner = nullptr; // whose values the FP/SIMD registers hold
+    bool fp_trapped = true;     // CPTR_EL2.TFP as last written
+};
+
+CoreState& core();
+
+// Picks the thread to run and leaves the kernel into it.
+[[noreturn]] void schedule_and_return();
+
+} // namespace kernel

@@ -1,0 +1,121 @@
+// Stage-2 tables from a static pool of page-table pages (no allocation after boot).
+// Uses 2 MiB blocks where address and size allow, 4 KiB pages elsewhere.
+#include "stage2_space.hpp"
+
+namespace kernel {
+namespace {
+
+constexpr uint64_t kPoolPages = 512;
+alignas(4096) uint64_t g_pool[kPoolPages][512];
+uint64_t g_pool_used = 0;
+
+constexpr uint64_t kValid = 1;
+constexpr uint64_t kTable = 0b11;
+constexpr uint64_t kPage = 0b11;
+constexpr uint64_t kBlock = 0b01;
+constexpr uint64_t kAccessFlag = 1ull << 10;
+constexpr uint64_t kInnerShareable = 3ull << 8;
+constexpr uint64_t kS2Read = 1ull << 6;
+constexpr uint64_t kS2Write = 1ull << 7;
+constexpr uint64_t kExecuteNever = 1ull << 54;
+constexpr uint64_t kAddressMask = 0x0000fffffffff000ull;
+constexpr uint64_t kMemAttrWriteBack = 0b1111 << 2;
+constexpr uint64_t kMemAttrNonCacheable = 0b0101 << 2;
+constexpr uint64_t kMemAttrDevice = 0b0001 << 2; // Device-nGnRE
+constexpr uint64_t k2MiB = 2ull << 20;
+constexpr uint64_t k4KiB = 4096;
+
+uint64_t* allocate_table() {
+    if (g_pool_used == kPoolPages) return nullptr;
+    uint64_t* t = g_pool[g_pool_used++];
+    for (int i = 0; i < 512; ++i)
+        t[i] = 0;
+    return t;
+}
+
+uint64_t leaf_attributes(uint32_t rights, spec::Cacheability cache) {
+    uint64_t a = kAccessFlag;
+    if (rights & spec::RightRead) a |= kS2Read;
+    if (rights & spec::RightWrite) a |= kS2Write;
+    if (!(rights & spec::RightExecute)) a |= kExecuteNever;
+    switch (cache) {
+    case spec::Cacheability::WriteBack:
+        a |= kMemAttrWriteBack | kInnerShareable;
+        break;
+    case spec::Cacheability::NonCacheable:
+        a |= kMemAttrNonCacheable | kInnerShareable;
+        break;
+    case spec::Cacheability::Device:
+        a |= kMemAttrDevice | kExecuteNever;
+        break;
+    }
+    return a;
+}
+
+// The next-level table under `entry`, created if absent; nullptr with `error` set
+// if the pool is empty or a block already covers the range.
+uint64_t* descend(uint64_t& entry, MapResult& error) {
+    if ((entry & kValid) == 0) {
+        uint64_t* t = allocate_table();
+        if (t == nullptr) {
+            error = MapResult::OutOfTables;
+            return nullptr;
+        }
+        entry = reinterpret_cast<uint64_t>(t) | kTable;
+        return t;
+    }
+    if ((entry & 0b11) != kTable) {
+        error = MapResult::AlreadyMapped;
+        return nullptr;
+    }
+    return reinterpret_cast<uint64_t*>(entry & kAddressMask);
+}
+
+} // namespace
+
+bool Stage2Space::init(uint16_t vmid) {
+    root_ = allocate_table();
+    vmid_ = vmid;
+    return root_ != nullptr;
+}
+
+MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
+                           spec::Cacheability cache) {
+    const uint64_t attrs = leaf_attributes(rights, cache);
+    MapResult error = MapResult::Ok;
+    while (size > 0) {
+        uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
+        if (l2 == nullptr) return error;
+        uint64_t& l2e = l2[(ipa >> 21) & 511];
+        if (((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
+            if (l2e & kValid) return MapResult::AlreadyMapped;
+            l2e = pa | attrs | kBlock;
+            ipa += k2MiB;
+            pa += k2MiB;
+            size -= k2MiB;
+            continue;
+        }
+        uint64_t* l3 = descend(l2e, error);
+        if (l3 == nullptr) return error;
+        uint64_t& l3e = l3[(ipa >> 12) & 511];
+        if (l3e & kValid) return MapResult::AlreadyMapped;
+        l3e = pa | attrs | kPage;
+        ipa += k4KiB;
+        pa += k4KiB;
+        size -= k4KiB;
+    }
+    return MapResult::Ok;
+}
+
+uint64_t Stage2Space::vtcr() {
+    // T0SZ=25 (39-bit IPA), SL0=1 (start at level 1), IRGN0/ORGN0 write-back,
+    // SH0 inner shareable, TG0 4 KiB, PS 40-bit, RES1 bit 31.
+    return 25ull | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (2ull << 16) |
+           (1ull << 31);
+}
+
+uint64_t Stage2Space::tables_used() {
+    return g_pool_used;
+}
+
+} // namespace kernel

@@ -1,0 +1,183 @@
+// The kernel call interface (see spec/call_abi.hpp): one handler per call number in
+// a constexpr table. Every argument is checked; a bad one is an error code in x0.
+#include "syscalls.hpp"
+
+#include "console.hpp"
+#include "fault_delivery.hpp"
+#include "gic_v2.hpp"
+#include "kernel_objects.hpp"
+#include "psci.hpp"
+#include "scheduler.hpp"
+
+namespace kernel {
+namespace {
+
+using call_abi::Status;
+using spec::CapType;
+
+void set_status(Thread* t, Status s) {
+    t->context.x[0] = static_cast<uint64_t>(s);
+}
+
+// A capability lookup failed: the error code, and for cap-faulting threads a fault.
+void lookup_failed(Thread* t, Status s) {
+    const uint64_t slot = t->context.x[0];
+    set_status(t, s);
+    deliver_cap_fault(t, slot, t->context.x[8]);
+}
+
+template <class Object>
+Object* object_for(Thread* t, CapType type, uint32_t rights, Object* table,
+                   const Capability** cap_out = nullptr) {
+    Status status;
+    const Capability* cap = lookup_cap(*t->domain, t->context.x[0], type, rights, status);
+    if (cap == nullptr) {
+        lookup_failed(t, status);
+        return nullptr;
+    }
+    if (cap_out != nullptr) *cap_out = cap;
+    return &table[cap->object];
+}
+
+void call(Thread* t) {
+    const Capability* cap;
+    if (Endpoint* ep = object_for(t, CapType::Endpoint, spec::CapSend, objects().endpoints, &cap))
+        ipc::send(t, ep, cap->badge, true);
+}
+
+void send(Thread* t) {
+    const Capability* cap;
+    if (Endpoint* ep = object_for(t, CapType::Endpoint, spec::CapSend, objects().endpoints, &cap))
+        ipc::send(t, ep, cap->badge, false);
+}
+
+void recv(Thread* t) {
+    if (Endpoint* ep = object_for(t, CapType::Endpoint, spec::CapReceive, objects().endpoints))
+        ipc::receive(t, ep);
+}
+
+void reply_recv(Thread* t) {
+    if (Endpoint* ep = object_for(t, CapType::Endpoint, spec::CapReceive, objects().endpoints)) {
+        ipc::reply(t);
+        ipc::receive(t, ep);
+    }
+}
+
+void reply(Thread* t) {
+    set_status(t, ipc::reply(t) ? Status::Ok : Status::NoCaller);
+}
+
+void signal(Thread* t) {
+    const Capability* cap;
+    if (Notification* n =
+            object_for(t, CapType::Notification, spec::CapSend, objects().notifications, &cap)) {
+        set_status(t, Status::Ok);
+        n->signal(cap->badge);
+    }
+}
+
+void wait(Thread* t) {
+    if (Notification* n =
+            object_for(t, CapType::Notification, spec::CapReceive, objects().notifications))
+        n->wait(t);
+}
+
+void poll(Thread* t) {
+    if (Notification* n =
+            object_for(t, CapType::Notification, spec::CapReceive, objects().notifications)) {
+        t->context.x[1] = n->poll();
+        set_status(t, Status::Ok);
+    }
+}
+
+void irq_ack(Thread* t) {
+    if (IrqHandler* h = object_for(t, CapType::IrqHandler, spec::CapSend, objects().irq_handlers)) {
+        gic::enable(h->irq, h->edge);
+        set_status(t, Status::Ok);
+    }
+}
+
+void thread_suspend(Thread* t) {
+    if (Thread* target = object_for(t, CapType::Thread, spec::CapSend, objects().threads)) {
+        set_status(t, Status::Ok);
+        ipc::cancel(target);
+        target->state = ThreadState::Inactive;
+    }
+}
+
+void thread_resume(Thread* t) {
+    if (Thread* target = object_for(t, CapType::Thread, spec::CapSend, objects().threads)) {
+        if (target->state == ThreadState::Inactive) scheduler().make_ready(target);
+        set_status(t, Status::Ok);
+    }
+}
+
+void yield(Thread* t) {
+    set_status(t, Status::Ok);
+    scheduler().rotate(t);
+}
+
+void debug_put_char(Thread* t) {
+#if !defined(BULKHEAD_RELEASE)
+    console::put(static_cast<char>(t->context.x[0]));
+    set_status(t, Status::Ok);
+#else
+    set_status(t, Status::InvalidCall);
+#endif
+}
+
+// Up to 56 bytes in x1..x7 at once: the kernel is not preemptible, so a line
+// written in one call never interleaves with another thread's output.
+void debug_write(Thread* t) {
+#if !defined(BULKHEAD_RELEASE)
+    const uint64_t length = t->context.x[0];
+    if (length > call_abi::kDebugWriteMax) {
+        set_status(t, Status::InvalidArgument);
+        return;
+    }
+    for (uint64_t i = 0; i < length; ++i)
+        console::put(static_cast<char>(t->context.x[1 + i / 8] >> (8 * (i % 8))));
+    set_status(t, Status::Ok);
+#else
+    set_status(t, Status::InvalidCall);
+#endif
+}
+
+void system_off(Thread* t) {
+    Status status;
+    if (lookup_cap(*t->domain, t->context.x[0], CapType::SystemControl, spec::CapSend, status) ==
+        nullptr) {
+        lookup_failed(t, status);
+        return;
+    }
+    log() << "system: powered off by " << t->name << "\n";
+    psci::system_off();
+}
+
+void exit_thread(Thread* t) {
+    set_status(t, Status::Ok);
+    scheduler().remove(t);
+    t->state = ThreadState::Inactive;
+}
+
+using Handler = void (*)(Thread*);
+constexpr Handler kHandlers[] = {
+    call,           reply_recv, send,        recv,           reply,         signal,
+    wait,           poll,       irq_ack,     thread_suspend, thread_resume, yield,
+    debug_put_char, system_off, exit_thread, debug_write,
+};
+static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
+              static_cast<size_t>(call_abi::Call::Count));
+
+} // namespace
+
+void handle_syscall(Thread* t) {
+    const uint64_t number = t->context.x[8];
+    if (number >= static_cast<uint64_t>(call_abi::Call::Count)) {
+        set_status(t, Status::InvalidCall);
+        return;
+    }
+    kHandlers[number](t);
+}
+
+} // namespace kernel

@@ -1,0 +1,133 @@
+// Spec -> kernel objects. Runs once at boot, before any thread.
+#include "system_loader.hpp"
+
+#include "console.hpp"
+#include "el2_mmu.hpp"
+#include "gic_v2.hpp"
+#include "kernel_objects.hpp"
+#include "scheduler.hpp"
+
+namespace kernel {
+namespace {
+
+constexpr uint64_t kCntkctlCounters = 0b11;           // EL0PCTEN, EL0VCTEN
+constexpr uint64_t kCntkctlPhysicalTimer = 1ull << 9; // EL0PTEN
+
+bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end) {
+    return a < b_end && b < a_end;
+}
+
+bool refuse(const char* what, uint32_t index, uint64_t value) {
+    log() << "spec refused: " << what << " (record " << Dec{index} << ", value " << Hex{value}
+          << ")\n";
+    return false;
+}
+
+void copy_name(char (&dst)[16], const char (&src)[16]) {
+    for (int i = 0; i < 15; ++i)
+        dst[i] = src[i];
+    dst[15] = '\0';
+}
+
+bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
+    const spec::Board& b = s.board();
+    for (uint32_t i = 0; i < s.regions().size(); ++i) {
+        const spec::Region& r = s.regions()[i];
+        const uint64_t end = r.phys + r.size;
+        if (overlaps(r.phys, end, k.base, k.end) || overlaps(r.phys, end, k.spec_base, k.spec_end))
+            return refuse("region overlaps the kernel or the spec", i, r.phys);
+        if (r.kind == static_cast<uint32_t>(spec::RegionKind::Ram) && end > el2_mmu::kMappedLimit)
+            return refuse("RAM region beyond the kernel's own map", i, r.phys);
+        // The kernel owns the interrupt controller: no domain may map it.
+        for (uint64_t gic : {b.gicd, b.gicc, b.gich})
+            if (gic != 0 && overlaps(r.phys, end, gic, gic + 0x1000))
+                return refuse("region overlaps the kernel's GIC", i, r.phys);
+    }
+    return true;
+}
+
+} // namespace
+
+bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
+    if (!check_regions(s, footprint)) return false;
+    KernelObjects& o = objects();
+
+    for (uint32_t i = 0; i < s.caps().size(); ++i) {
+        const spec::Cap& c = s.caps()[i];
+        o.caps[i] = Capability{static_cast<spec::CapType>(c.type), c.object, c.badge, c.rights};
+    }
+    o.domain_count = static_cast<uint32_t>(s.domains().size());
+    for (uint32_t i = 0; i < o.domain_count; ++i) {
+        const spec::Domain& d = s.domains()[i];
+        Domain& dom = o.domains[i];
+        dom.index = i;
+        copy_name(dom.name, d.name);
+        dom.caps = &o.caps[d.cap_first];
+        dom.cap_count = d.cap_count;
+        if (!dom.space.init(static_cast<uint16_t>(i + 1)))
+            return refuse("out of stage-2 page tables", i, 0);
+        dom.cntkctl = kCntkctlCounters;
+        for (uint32_t c = 0; c < dom.cap_count; ++c) {
+            const Capability& cap = dom.caps[c];
+            if (cap.type == spec::CapType::IrqHandler &&
+                s.irq_handlers()[cap.object].irq == s.board().phys_timer_irq)
+                dom.cntkctl |= kCntkctlPhysicalTimer;
+        }
+    }
+    // RAM the image did not fill starts zeroed, whatever the loader left there.
+    for (const spec::Region& r : s.regions()) {
+        if (r.kind != static_cast<uint32_t>(spec::RegionKind::Ram)) continue;
+        uint64_t p = r.phys + r.init_size;
+        for (; (p & 7) != 0; ++p)
+            *reinterpret_cast<uint8_t*>(p) = 0;
+        for (; p < r.phys + r.size; p += 8)
+            *reinterpret_cast<uint64_t*>(p) = 0;
+    }
+    for (uint32_t i = 0; i < s.mappings().size(); ++i) {
+        const spec::Mapping& m = s.mappings()[i];
+        const spec::Region& r = s.regions()[m.region];
+        const MapResult res =
+            o.domains[m.domain].space.map(m.ipa, r.phys + m.offset, m.size, m.rights,
+                                          static_cast<spec::Cacheability>(m.cacheability));
+        if (res == MapResult::OutOfTables) return refuse("out of stage-2 page tables", i, m.ipa);
+        if (res == MapResult::AlreadyMapped)
+            return refuse("mapping overlaps another in its domain", i, m.ipa);
+    }
+    o.irq_handler_count = static_cast<uint32_t>(s.irq_handlers().size());
+    for (uint32_t i = 0; i < o.irq_handler_count; ++i) {
+        const spec::IrqHandler& h = s.irq_handlers()[i];
+        IrqHandler& ih = o.irq_handlers[i];
+        ih = IrqHandler{h.irq, h.edge != 0, &o.notifications[h.notification], h.badge};
+        o.handler_for_irq[h.irq] = &ih;
+        gic::enable(h.irq, ih.edge);
+    }
+    o.thread_count = static_cast<uint32_t>(s.threads().size());
+    for (uint32_t i = 0; i < o.thread_count; ++i) {
+        const spec::Thread& st = s.threads()[i];
+        Thread& t = o.threads[i];
+        t.index = i;
+        copy_name(t.name, st.name);
+        t.domain = &o.domains[st.domain];
+        t.priority = static_cast<uint8_t>(st.priority);
+        t.core = st.core;
+        t.context.elr = st.entry;
+        t.context.sp_el0 = st.stack_top;
+        t.context.x[0] = st.arg;
+        t.context.spsr = 0; // EL0t, interrupts unmasked
+        t.cap_faults = (st.flags & static_cast<uint32_t>(spec::ThreadFlags::CapFaults)) != 0;
+        if (st.fault_endpoint != spec::kNone) {
+            t.fault_endpoint = &o.endpoints[st.fault_endpoint];
+            t.fault_badge = st.fault_badge;
+        }
+        if (st.bound_notification != spec::kNone) {
+            t.bound_notification = &o.notifications[st.bound_notification];
+            t.bound_notification->bound_thread = &t;
+        }
+        t.state = ThreadState::Inactive;
+        if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::StartSuspended)) == 0)
+            scheduler().make_ready(&t);
+    }
+    return true;
+}
+
+} // namespace kernel

@@ -1,0 +1,69 @@
+// memcpy & co for freestanding builds (kernel, components): the compiler emits calls
+// to them for struct copies and zeroing. Host builds use the C library's instead.
+#include <cstddef>
+#include <cstdint>
+
+#if !__STDC_HOSTED__
+
+// The loops below must not be recognised as memset/memcpy and turned into calls to
+// themselves.
+#define BULKHEAD_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+extern "C" {
+
+BULKHEAD_NO_LIBCALL void* memcpy(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
+    const auto* s = static_cast<const unsigned char*>(src);
+    if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s) | n) & 7) == 0) {
+        for (size_t i = 0; i < n; i += 8)
+            *reinterpret_cast<uint64_t*>(d + i) = *reinterpret_cast<const uint64_t*>(s + i);
+        return dst;
+    }
+    for (size_t i = 0; i < n; ++i)
+        d[i] = s[i];
+    return dst;
+}
+
+BULKHEAD_NO_LIBCALL void* memmove(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
+    const auto* s = static_cast<const unsigned char*>(src);
+    if (d < s) {
+        for (size_t i = 0; i < n; ++i)
+            d[i] = s[i];
+    } else {
+        for (size_t i = n; i > 0; --i)
+            d[i - 1] = s[i - 1];
+    }
+    return dst;
+}
+
+BULKHEAD_NO_LIBCALL void* memset(void* dst, int c, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
+    if (c == 0 && ((reinterpret_cast<uintptr_t>(d) | n) & 7) == 0) {
+        for (size_t i = 0; i < n; i += 8)
+            *reinterpret_cast<uint64_t*>(d + i) = 0;
+        return dst;
+    }
+    for (size_t i = 0; i < n; ++i)
+        d[i] = static_cast<unsigned char>(c);
+    return dst;
+}
+
+BULKHEAD_NO_LIBCALL int memcmp(const void* a, const void* b, size_t n) {
+    const auto* x = static_cast<const unsigned char*>(a);
+    const auto* y = static_cast<const unsigned char*>(b);
+    for (size_t i = 0; i < n; ++i)
+        if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+BULKHEAD_NO_LIBCALL size_t strlen(const char* s) {
+    size_t n = 0;
+    while (s[n] != '\0')
+        ++n;
+    return n;
+}
+
+} // extern "C"
+
+#endif

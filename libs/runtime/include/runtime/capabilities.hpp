@@ -1,0 +1,101 @@
+// Typed capabilities: a slot number with the operations its object supports.
+#pragma once
+
+#include "runtime/kernel_call.hpp"
+
+namespace runtime {
+
+using call_abi::Call;
+using call_abi::Status;
+
+struct Slot {
+    uint32_t value;
+};
+
+class EndpointCap {
+public:
+    constexpr explicit EndpointCap(Slot s) : slot_(s.value) {}
+    // Sends `m` and waits for the reply, which replaces `m`.
+    Status call(Message& m) const { return kernel_call(Call::Call, slot_, 0, m).status; }
+    Status send(Message& m) const { return kernel_call(Call::Send, slot_, 0, m).status; }
+    // Receives into `m`; `badge` gets the sender's badge (or notification bits when
+    // the result is Status::Notified).
+    Status recv(Message& m, uint64_t& badge) const {
+        const CallResult r = kernel_call(Call::Recv, slot_, 0, m);
+        badge = r.value;
+        return r.status;
+    }
+    // Replies with `m` to the last caller, then receives the next message into `m`.
+    Status reply_recv(Message& m, uint64_t& badge) const {
+        const CallResult r = kernel_call(Call::ReplyRecv, slot_, 0, m);
+        badge = r.value;
+        return r.status;
+    }
+    [[nodiscard]] uint32_t slot() const { return slot_; }
+
+private:
+    uint32_t slot_;
+};
+
+inline Status reply(Message& m) {
+    return kernel_call(Call::Reply, 0, 0, m).status;
+}
+
+class NotificationCap {
+public:
+    constexpr explicit NotificationCap(Slot s) : slot_(s.value) {}
+    Status signal() const { return kernel_call(Call::Signal, slot_).status; }
+    // Blocks until signalled; returns the OR of the badges since the last wait.
+    Status wait(uint64_t& bits) const {
+        const CallResult r = kernel_call(Call::Wait, slot_);
+        bits = r.value;
+        return r.status;
+    }
+    Status poll(uint64_t& bits) const {
+        const CallResult r = kernel_call(Call::Poll, slot_);
+        bits = r.value;
+        return r.status;
+    }
+
+private:
+    uint32_t slot_;
+};
+
+class IrqHandlerCap {
+public:
+    constexpr explicit IrqHandlerCap(Slot s) : slot_(s.value) {}
+    Status ack() const { return kernel_call(Call::IrqAck, slot_).status; }
+
+private:
+    uint32_t slot_;
+};
+
+class ThreadCap {
+public:
+    constexpr explicit ThreadCap(Slot s) : slot_(s.value) {}
+    Status suspend() const { return kernel_call(Call::ThreadSuspend, slot_).status; }
+    Status resume() const { return kernel_call(Call::ThreadResume, slot_).status; }
+
+private:
+    uint32_t slot_;
+};
+
+class SystemControlCap {
+public:
+    constexpr explicit SystemControlCap(Slot s) : slot_(s.value) {}
+    Status power_off() const { return kernel_call(Call::SystemOff, slot_).status; }
+
+private:
+    uint32_t slot_;
+};
+
+inline void yield() {
+    kernel_call(Call::Yield);
+}
+[[noreturn]] inline void exit() {
+    kernel_call(Call::Exit);
+    for (;;) {
+    }
+}
+
+} // namespace runtime

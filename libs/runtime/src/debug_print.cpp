@@ -1,0 +1,48 @@
+// The debug writer: characters are buffered and sent with DebugWrite (56 bytes per
+// call, flushed at each newline), so a line from one thread is never split by
+// another's output. The buffer is per domain: threads of one domain that print
+// concurrently should each finish their line before the next one starts.
+#include "runtime/debug_print.hpp"
+
+#include "runtime/kernel_call.hpp"
+
+namespace runtime {
+namespace {
+
+char g_line[call_abi::kDebugWriteMax];
+unsigned g_used = 0;
+
+void flush() {
+    uint64_t words[7] = {};
+    for (unsigned i = 0; i < g_used; ++i)
+        words[i / 8] |= uint64_t{static_cast<uint8_t>(g_line[i])} << (8 * (i % 8));
+    register uint64_t x0 asm("x0") = g_used;
+    register uint64_t x1 asm("x1") = words[0];
+    register uint64_t x2 asm("x2") = words[1];
+    register uint64_t x3 asm("x3") = words[2];
+    register uint64_t x4 asm("x4") = words[3];
+    register uint64_t x5 asm("x5") = words[4];
+    register uint64_t x6 asm("x6") = words[5];
+    register uint64_t x7 asm("x7") = words[6];
+    register uint64_t x8 asm("x8") = static_cast<uint64_t>(call_abi::Call::DebugWrite);
+    asm volatile("svc #0"
+                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
+                 : "r"(x8)
+                 : "memory");
+    g_used = 0;
+}
+
+void put(char c) {
+    g_line[g_used++] = c;
+    if (c == '\n' || g_used == sizeof g_line) flush();
+}
+
+base::TextWriter g_out(put);
+
+} // namespace
+
+base::TextWriter& out() {
+    return g_out;
+}
+
+} // namespace runtime

@@ -1,0 +1,61 @@
+// The kernel call ABI shared by the kernel and the component runtime.
+// `svc #0` with x8 = Call number; x0 = capability slot (or argument), x1 = badge or
+// argument, x2..x7 = message registers MR0..MR5. On return x0 = Status, x1 = badge
+// (receive) or value (poll/wait), x2..x7 = message registers.
+#pragma once
+
+#include <cstdint>
+
+namespace call_abi {
+
+inline constexpr unsigned kMessageRegisters = 6;
+inline constexpr unsigned kDebugWriteMax = 56; // bytes DebugWrite carries in x1..x7
+
+enum class Call : uint64_t {
+    Call = 0,      // x0 ep slot, MRs -> blocks for the reply; MRs = reply
+    ReplyRecv = 1, // reply to the current caller (if any), then Recv on x0
+    Send = 2,      // x0 ep slot, MRs; blocks until a receiver takes it
+    Recv = 3,      // x0 ep slot -> x1 badge, MRs (or Status::Notified, x1 bits)
+    Reply = 4,     // MRs to the current caller
+    Signal = 5,    // x0 notification slot
+    Wait = 6,      // x0 notification slot -> x1 bits
+    Poll = 7,      // x0 notification slot -> x1 bits (0: none), never blocks
+    IrqAck = 8,    // x0 irq handler slot: unmask the line again
+    ThreadSuspend = 9,
+    ThreadResume = 10,
+    Yield = 11,
+    DebugPutChar = 12, // x0 character; debug builds only
+    SystemOff = 13,    // x0 system-control slot: PSCI SYSTEM_OFF
+    Exit = 14,         // the calling thread stops (as if suspended)
+    DebugWrite = 15,   // x0 length (<= 56), bytes in x1..x7 (little-endian); debug only
+    Count
+};
+
+enum class Status : uint64_t {
+    Ok = 0,
+    Notified = 1,    // Recv woke for the bound notification, x1 = its bits
+    InvalidSlot = 2, // no such slot in the caller's table, or it is empty
+    WrongType = 3,   // the slot holds another kind of capability
+    NoRights = 4,    // the capability lacks the right for this call
+    InvalidArgument = 5,
+    InvalidCall = 6, // unknown call number or not in this build
+    NoCaller = 7,    // Reply with nobody waiting for one
+    Interrupted = 8, // the thread was suspended while blocked
+};
+
+// Fault messages arrive on the fault endpoint like a Call: x1 = the thread's fault
+// badge, MR0 = FaultKind, MR1 = address, MR2 = ESR_EL2, MR3 = PC, MR4 = thread index.
+// Replying restarts the faulting instruction; not replying leaves the thread stopped.
+enum class FaultKind : uint64_t {
+    DataAbort = 1,
+    InstructionAbort = 2,
+    UndefinedInstruction = 3,
+    Alignment = 4,
+    Other = 5,
+    // A capability the thread does not hold (threads with ThreadFlags::CapFaults):
+    // MR1 = slot, MR2 = call number, MR3 = PC after the svc. Replying resumes the
+    // thread, its call returning the error status.
+    Capability = 6,
+};
+
+} // namespace call_abi

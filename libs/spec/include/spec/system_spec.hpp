@@ -1,0 +1,197 @@
+// The system spec: a versioned, checksummed binary description of every kernel
+// object, capability and mapping, plus the board. The host tool writes it; the
+// kernel validates and instantiates it at boot. Shared verbatim by host and target.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace spec {
+
+inline constexpr char kMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'C', '1'};
+inline constexpr char kTrailerMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'N', 'D'};
+inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kNone = 0xffffffffu; // "no object" in an index field
+inline constexpr uint64_t kPageSize = 4096;
+inline constexpr uint64_t kIpaBits = 39; // each domain's stage-2 input range
+
+// Tables follow the header in this order; each is an array of fixed-size records.
+enum class Table : uint32_t {
+    Board,
+    Domains,
+    Threads,
+    Endpoints,
+    Notifications,
+    IrqHandlers,
+    Regions,
+    Mappings,
+    Caps,
+    Count
+};
+inline constexpr uint32_t kTableCount = static_cast<uint32_t>(Table::Count);
+
+struct TableRef {
+    uint32_t offset;      // from the start of the spec, 8-byte aligned
+    uint32_t count;       // records
+    uint32_t record_size; // must equal sizeof(record) for this version
+    uint32_t reserved;
+};
+
+struct Header {
+    char magic[8];
+    uint32_t version;
+    uint32_t header_size;
+    uint32_t total_size; // header + tables + trailer
+    uint32_t checksum;   // CRC-32 of the whole spec with this field read as 0
+    TableRef tables[kTableCount];
+};
+
+// Last 16 bytes of the spec: a truncated spec misses it.
+struct Trailer {
+    char magic[8];
+    uint32_t total_size;
+    uint32_t reserved;
+};
+
+struct Board {
+    char name[32];
+    uint64_t ram_base, ram_size;
+    uint64_t gicd, gicc, gich, gicv; // GICv2 frames
+    uint64_t uart_base;              // kernel debug console (PL011)
+    uint32_t uart_irq;
+    uint32_t hyp_timer_irq;  // CNTHP PPI (INTID)
+    uint32_t virt_timer_irq; // CNTV PPI, for guests
+    uint32_t cpu_count;
+    uint32_t phys_timer_irq; // CNTP PPI: EL0 may use that timer only in the domain
+                             // holding the IRQ handler for it
+    uint32_t reserved;
+};
+
+struct Domain {
+    char name[16];
+    uint32_t cap_first; // slots are Caps[cap_first .. cap_first + cap_count)
+    uint32_t cap_count;
+};
+
+enum class ThreadFlags : uint32_t {
+    None = 0,
+    StartSuspended = 1,
+    // Invoking a capability the thread does not hold (empty slot, wrong type, missing
+    // right) stops it with a fault message instead of only returning the error code.
+    CapFaults = 2,
+};
+inline constexpr uint32_t kThreadFlagsAll = 3;
+
+struct Thread {
+    char name[16];
+    uint32_t domain;
+    uint32_t priority; // 0 (lowest) .. 255
+    uint64_t entry;    // IPA of the first instruction
+    uint64_t stack_top;
+    uint64_t arg;            // x0 at start
+    uint32_t fault_endpoint; // endpoint index or kNone
+    uint32_t bound_notification;
+    uint64_t fault_badge;
+    uint32_t flags; // ThreadFlags
+    uint32_t core;  // the CPU it is pinned to (< Board::cpu_count)
+};
+
+struct Endpoint {
+    uint64_t reserved;
+};
+
+struct Notification {
+    uint64_t reserved;
+};
+
+struct IrqHandler {
+    uint32_t irq; // GIC INTID (SPI or PPI)
+    uint32_t notification;
+    uint64_t badge;
+    uint32_t edge; // 0 level, 1 edge
+    uint32_t reserved;
+};
+
+enum class RegionKind : uint32_t { Ram = 0, Device = 1 };
+
+struct Region {
+    uint64_t phys;
+    uint64_t size;
+    uint64_t init_size; // bytes the image loader filled; the kernel zeroes the rest
+    uint32_t kind;      // RegionKind
+    uint32_t reserved;
+};
+
+enum Rights : uint32_t { RightRead = 1, RightWrite = 2, RightExecute = 4 };
+enum class Cacheability : uint32_t { WriteBack = 0, Device = 1, NonCacheable = 2 };
+
+struct Mapping {
+    uint32_t domain;
+    uint32_t region;
+    uint64_t ipa;    // where the domain sees it (its EL0 virtual address)
+    uint64_t offset; // into the region
+    uint64_t size;
+    uint32_t rights; // Rights bits
+    uint32_t cacheability;
+};
+
+enum class CapType : uint32_t {
+    Null = 0,
+    Endpoint = 1,
+    Notification = 2,
+    IrqHandler = 3,
+    Thread = 4,
+    SystemControl = 5, // power off the machine (tests, supervisors)
+    Vcpu = 6,          // reserved for the VM issue
+    Count
+};
+
+enum CapRights : uint32_t {
+    CapSend = 1,    // endpoint: send/call; notification: signal
+    CapReceive = 2, // endpoint: receive/reply; notification: wait/poll
+    CapAll = 3
+};
+
+struct Cap {
+    uint32_t type; // CapType
+    uint32_t object;
+    uint64_t badge;
+    uint32_t rights; // CapRights
+    uint32_t reserved;
+};
+
+// Static capacities of the kernel. The host tool checks them at build time and the
+// kernel again at boot, so one never builds a system the kernel cannot hold.
+struct Limits {
+    uint32_t domains = 32;
+    uint32_t threads = 64;
+    uint32_t endpoints = 64;
+    uint32_t notifications = 64;
+    uint32_t irq_handlers = 32;
+    uint32_t regions = 256;
+    uint32_t mappings = 512;
+    uint32_t caps = 1024;
+};
+inline constexpr Limits kKernelLimits{};
+
+template <class T> constexpr uint32_t record_size() {
+    return static_cast<uint32_t>(sizeof(T));
+}
+
+// Record size of each table, in spec::Table order.
+inline constexpr uint32_t kRecordSizes[kTableCount] = {
+    record_size<Board>(),    record_size<Domain>(),       record_size<Thread>(),
+    record_size<Endpoint>(), record_size<Notification>(), record_size<IrqHandler>(),
+    record_size<Region>(),   record_size<Mapping>(),      record_size<Cap>()};
+
+// Compares an 8-byte magic field.
+constexpr bool same_magic(const char* a, const char* b) {
+    for (int i = 0; i < 8; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+static_assert(sizeof(Header) == 24 + 16 * kTableCount);
+static_assert(sizeof(Thread) % 8 == 0 && sizeof(Mapping) % 8 == 0 && sizeof(Board) % 8 == 0);
+
+} // namespace spec

@@ -1,0 +1,44 @@
+// A decoded guest memory access that trapped to the VMM (typically MMIO): where, how
+// wide, which direction and which registers, and how to complete it on the vCPU.
+#pragma once
+
+#include <vmm/vcpu_registers.hpp>
+
+#include <base/address.hpp>
+
+#include <cstdint>
+
+namespace vmm {
+
+enum class AccessDirection : uint8_t { Read, Write };
+
+struct MmioAccess {
+    static constexpr uint8_t kZeroRegister = 31; // as Rt: XZR; as Rn: SP
+    static constexpr uint8_t kNoRegister = 0xff;
+
+    base::GuestPhysAddr ipa{};
+    uint8_t size = 0; // bytes per register: 1, 2, 4 or 8
+    AccessDirection direction = AccessDirection::Read;
+    uint8_t rt = 0;            // transfer register (31 = XZR)
+    uint8_t rt2 = kNoRegister; // second register of LDP/STP
+    bool sign_extend = false;  // loads: sign-extend the loaded value
+    bool dest_64bit = false;   // loads: the destination is Xt (else Wt: upper half zeroed)
+    bool acquire_release = false;
+    bool writeback = false;   // pre/post-indexed: Rn += writeback_offset
+    uint8_t rn = kNoRegister; // base register (31 = SP)
+    int64_t writeback_offset = 0;
+
+    [[nodiscard]] bool is_pair() const { return rt2 != kNoRegister; }
+    [[nodiscard]] uint64_t total_bytes() const { return is_pair() ? 2u * size : size; }
+    [[nodiscard]] bool is_write() const { return direction == AccessDirection::Write; }
+
+    // The register value a load of raw (the device's bytes, zero-extended) produces.
+    [[nodiscard]] uint64_t load_result(uint64_t raw) const;
+    // The value a store of register `which` (0 = rt, 1 = rt2) carries, truncated to size.
+    [[nodiscard]] uint64_t store_value(const VcpuRegisters& regs, unsigned which) const;
+    // Completes the access on the vCPU: loaded values into the registers (values[1]
+    // only for pairs), base writeback, PC past the instruction.
+    void complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1 = 0) const;
+};
+
+} // namespace vmm

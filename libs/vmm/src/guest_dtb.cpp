@@ -1,0 +1,289 @@
+// Guest DTB construction over libfdt (the platform DTB is copied into the output
+// buffer and edited in place: nodes deleted, properties set, then packed).
+#include <vmm/guest_dtb.hpp>
+
+extern "C" {
+#include <libfdt.h>
+}
+
+#include <cstdint>
+#include <cstring>
+
+namespace vmm {
+namespace {
+
+// GICv2 distributor nodes Linux binds to (Documentation/devicetree/bindings/.../arm,gic.yaml).
+constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+                                           "arm,cortex-a7-gic"};
+constexpr const char* kTimerCompatibles[] = {"arm,armv8-timer", "arm,armv7-timer"};
+constexpr char kPsciCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+
+DtbError from_libfdt(int err) {
+    if (err == -FDT_ERR_NOSPACE) return DtbError::NoSpace;
+    return err < 0 ? DtbError::Libfdt : DtbError::Ok;
+}
+
+bool name_is(const void* fdt, int node, std::string_view name) {
+    int len = 0;
+    const char* n = fdt_get_name(fdt, node, &len);
+    return n != nullptr && std::string_view(n, static_cast<std::size_t>(len)) == name;
+}
+
+bool compatible_with(const void* fdt, int node, std::span<const char* const> list) {
+    for (const char* c : list) {
+        if (fdt_node_check_compatible(fdt, node, c) == 0) return true;
+    }
+    return false;
+}
+
+// Does a `clocks` property of a passed-through node name this node's phandle?
+bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
+    const uint32_t phandle = fdt_get_phandle(fdt, node);
+    if (phandle == 0 || fdt_getprop(fdt, node, "#clock-cells", nullptr) == nullptr) return false;
+    for (std::string_view path : config.passthrough) {
+        const int dev = fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size()));
+        int len = 0;
+        const auto* cells =
+            static_cast<const fdt32_t*>(dev < 0 ? nullptr : fdt_getprop(fdt, dev, "clocks", &len));
+        for (int i = 0; cells != nullptr && i < len / 4; ++i) {
+            if (fdt32_to_cpu(cells[i]) == phandle) return true;
+        }
+    }
+    return false;
+}
+
+bool is_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
+    for (std::string_view path : config.passthrough) {
+        if (fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size())) == node) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool keep_root_child(const void* fdt, int node, int gic, const GuestDtbConfig& config) {
+    if (node == gic || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
+        name_is(fdt, node, "cpus")) {
+        return true;
+    }
+    // The guest drives the virtual timer itself; memory and psci are rewritten below.
+    return compatible_with(fdt, node, kTimerCompatibles) || is_passthrough(fdt, node, config) ||
+           clock_of_passthrough(fdt, node, config);
+}
+
+// Deletes the first child of `parent` that `drop` selects; offsets move after each
+// deletion, so the scan starts again until nothing is left to delete.
+template <class Pred> int delete_children(void* fdt, int parent_path_offset, Pred drop) {
+    for (;;) {
+        int victim = -1;
+        int child = 0;
+        fdt_for_each_subnode(child, fdt, parent_path_offset) {
+            if (drop(child)) {
+                victim = child;
+                break;
+            }
+        }
+        if (victim < 0) return 0;
+        if (const int err = fdt_del_node(fdt, victim); err < 0) return err;
+    }
+}
+
+// Writes `values` as cells of the given width (1 or 2) into buf; returns the byte count.
+std::size_t put_cells(fdt32_t* buf, uint64_t value, int cells) {
+    if (cells == 2) {
+        buf[0] = cpu_to_fdt32(static_cast<uint32_t>(value >> 32));
+        buf[1] = cpu_to_fdt32(static_cast<uint32_t>(value));
+        return 8;
+    }
+    buf[0] = cpu_to_fdt32(static_cast<uint32_t>(value));
+    return 4;
+}
+
+int set_reg(void* fdt, int node, std::span<const base::GuestPhysRange> ranges, int ac, int sc) {
+    fdt32_t cells[16];
+    std::size_t bytes = 0;
+    for (const base::GuestPhysRange& r : ranges) {
+        bytes += put_cells(cells + bytes / 4, r.base.raw(), ac);
+        bytes += put_cells(cells + bytes / 4, r.size, sc);
+    }
+    return fdt_setprop(fdt, node, "reg", cells, static_cast<int>(bytes));
+}
+
+int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc) {
+    // The guest sees a plain GICv2: its GICD and its GICC (backed by GICV). Without
+    // GICH/GICV regions and the maintenance interrupt it does not try to be a hypervisor.
+    const base::GuestPhysRange regs[] = {config.gicd, config.gicc};
+    if (const int err = set_reg(fdt, gic, regs, ac, sc); err < 0) return err;
+    if (fdt_getprop(fdt, gic, "interrupts", nullptr) != nullptr) {
+        if (const int err = fdt_delprop(fdt, gic, "interrupts"); err < 0) return err;
+    }
+    return delete_children(fdt, gic,
+                           [&](int child) { return !is_passthrough(fdt, child, config); });
+}
+
+int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
+    char name[32] = "memory@";
+    std::size_t n = std::strlen(name);
+    const uint64_t base = config.ram.base.raw();
+    int shift = 60;
+    while (shift > 0 && ((base >> shift) & 0xf) == 0)
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        name[n++] = "0123456789abcdef"[(base >> shift) & 0xf];
+    name[n] = '\0';
+    const int node = fdt_add_subnode(fdt, 0, name);
+    if (node < 0) return node;
+    if (const int err = fdt_setprop_string(fdt, node, "device_type", "memory"); err < 0) {
+        return err;
+    }
+    const base::GuestPhysRange regs[] = {config.ram};
+    return set_reg(fdt, node, regs, ac, sc);
+}
+
+int write_psci(void* fdt, const GuestDtbConfig& config) {
+    const int node = fdt_add_subnode(fdt, 0, "psci");
+    if (node < 0) return node;
+    if (const int err =
+            fdt_setprop(fdt, node, "compatible", kPsciCompatible, sizeof kPsciCompatible);
+        err < 0) {
+        return err;
+    }
+    return fdt_setprop_string(fdt, node, "method", config.psci == PsciConduit::Hvc ? "hvc" : "smc");
+}
+
+int write_chosen(void* fdt, const GuestDtbConfig& config) {
+    int node = fdt_path_offset(fdt, "/chosen");
+    if (node < 0) node = fdt_add_subnode(fdt, 0, "chosen");
+    if (node < 0) return node;
+    int err = fdt_setprop(fdt, node, "bootargs", config.bootargs.data(),
+                          static_cast<int>(config.bootargs.size()));
+    // Properties are NUL-terminated strings: set the text, then append the terminator.
+    if (err == 0) err = fdt_appendprop(fdt, node, "bootargs", "", 1);
+    if (err == 0 && !config.stdout_path.empty()) {
+        err = fdt_setprop(fdt, node, "stdout-path", config.stdout_path.data(),
+                          static_cast<int>(config.stdout_path.size()));
+        if (err == 0) err = fdt_appendprop(fdt, node, "stdout-path", "", 1);
+    }
+    for (const char* prop : {"linux,initrd-start", "linux,initrd-end"}) {
+        if (err == 0 && fdt_getprop(fdt, node, prop, nullptr) != nullptr) {
+            err = fdt_delprop(fdt, node, prop);
+        }
+    }
+    if (err == 0 && config.initrd) {
+        err = fdt_setprop_u64(fdt, node, "linux,initrd-start", config.initrd->base.raw());
+        if (err == 0)
+            err = fdt_setprop_u64(fdt, node, "linux,initrd-end", config.initrd->end().raw());
+    }
+    return err;
+}
+
+// Drops aliases that name nodes the guest no longer has.
+int prune_aliases(void* fdt) {
+    const int aliases = fdt_path_offset(fdt, "/aliases");
+    if (aliases < 0) return 0;
+    for (;;) {
+        const char* stale = nullptr;
+        int prop = 0;
+        fdt_for_each_property_offset(prop, fdt, aliases) {
+            const char* name = nullptr;
+            int len = 0;
+            const auto* value =
+                static_cast<const char*>(fdt_getprop_by_offset(fdt, prop, &name, &len));
+            if (value != nullptr && len > 0 && value[len - 1] == '\0' &&
+                fdt_path_offset(fdt, value) < 0) {
+                stale = name;
+                break;
+            }
+        }
+        if (stale == nullptr) return 0;
+        if (const int err = fdt_delprop(fdt, aliases, stale); err < 0) return err;
+    }
+}
+
+// Keeps cpu nodes whose reg (MPIDR affinity) is below num_vcpus; the topology map goes.
+int prune_cpus(void* fdt, unsigned num_vcpus) {
+    const int cpus = fdt_path_offset(fdt, "/cpus");
+    if (cpus < 0) return 0;
+    return delete_children(fdt, cpus, [&](int child) {
+        if (name_is(fdt, child, "cpu-map")) return true;
+        int len = 0;
+        const auto* reg = static_cast<const fdt32_t*>(fdt_getprop(fdt, child, "reg", &len));
+        if (reg == nullptr || len < 4) return false;
+        return fdt32_to_cpu(reg[len / 4 - 1]) >= num_vcpus;
+    });
+}
+
+int gic_node(const void* fdt) {
+    for (const char* c : kGicCompatibles) {
+        const int node = fdt_node_offset_by_compatible(fdt, -1, c);
+        if (node >= 0) return node;
+    }
+    return -1;
+}
+
+} // namespace
+
+const char* to_string(DtbError error) {
+    switch (error) {
+    case DtbError::Ok:
+        return "ok";
+    case DtbError::BadPlatformDtb:
+        return "platform DTB is not a valid flattened device tree";
+    case DtbError::NoSpace:
+        return "guest DTB buffer too small";
+    case DtbError::NoGic:
+        return "platform DTB has no GICv2 node";
+    case DtbError::MissingDevice:
+        return "a passthrough device is not in the platform DTB";
+    case DtbError::Libfdt:
+        return "libfdt error";
+    }
+    return "?";
+}
+
+DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtbConfig& config,
+                         std::span<std::byte> out, std::size_t& size) {
+    const void* platform = platform_dtb.data();
+    if (platform_dtb.size() < sizeof(fdt_header) || fdt_check_header(platform) != 0 ||
+        fdt_totalsize(platform) > platform_dtb.size()) {
+        return DtbError::BadPlatformDtb;
+    }
+    // QEMU pads its DTB to 1 MiB; libfdt would want all of that as room, so copy just
+    // the blocks in use and let fdt_open_into lay them out inside the output buffer.
+    std::size_t used = fdt_off_dt_strings(platform) + fdt_size_dt_strings(platform);
+    const std::size_t struct_end = fdt_off_dt_struct(platform) + fdt_size_dt_struct(platform);
+    if (struct_end > used) used = struct_end;
+    if (used > fdt_totalsize(platform)) return DtbError::BadPlatformDtb;
+    if (used > out.size()) return DtbError::NoSpace;
+    void* fdt = out.data();
+    std::memmove(fdt, platform, used);
+    fdt_set_totalsize(fdt, static_cast<uint32_t>(used));
+    if (const int err = fdt_open_into(fdt, fdt, static_cast<int>(out.size())); err < 0) {
+        return err == -FDT_ERR_NOSPACE ? DtbError::NoSpace : DtbError::BadPlatformDtb;
+    }
+    for (std::string_view path : config.passthrough) {
+        if (fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size())) < 0) {
+            return DtbError::MissingDevice;
+        }
+    }
+    const int ac = fdt_address_cells(fdt, 0);
+    const int sc = fdt_size_cells(fdt, 0);
+    if (ac < 1 || ac > 2 || sc < 1 || sc > 2) return DtbError::BadPlatformDtb;
+
+    int err = delete_children(
+        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_node(fdt), config); });
+    const int gic = gic_node(fdt);
+    if (err == 0 && gic < 0) return DtbError::NoGic;
+    if (err == 0) err = rewrite_gic(fdt, gic, config, ac, sc);
+    if (err == 0) err = prune_cpus(fdt, config.num_vcpus);
+    if (err == 0) err = write_memory(fdt, config, ac, sc);
+    if (err == 0) err = write_psci(fdt, config);
+    if (err == 0) err = write_chosen(fdt, config);
+    if (err == 0) err = prune_aliases(fdt);
+    if (err == 0) err = fdt_pack(fdt);
+    if (err < 0) return from_libfdt(err);
+    size = fdt_totalsize(fdt);
+    return DtbError::Ok;
+}
+
+} // namespace vmm

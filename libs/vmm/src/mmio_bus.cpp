@@ -1,0 +1,61 @@
+// Routing decoded guest accesses to registered device models, and the policy for
+// accesses nothing owns.
+#include <vmm/mmio_bus.hpp>
+
+namespace vmm {
+
+bool MmioBus::add(std::string_view name, base::GuestPhysRange range, MmioDevice& device) {
+    if (count_ == kMaxDevices || range.size == 0) return false;
+    if (range.base.raw() + range.size < range.base.raw()) return false;
+    for (std::size_t i = 0; i < count_; ++i) {
+        if (entries_[i].range.overlaps(range)) return false;
+    }
+    entries_[count_++] = Entry{name, range, &device};
+    return true;
+}
+
+const MmioBus::Entry* MmioBus::find(base::GuestPhysRange range) const {
+    if (range.base.raw() + range.size < range.base.raw()) return nullptr;
+    for (std::size_t i = 0; i < count_; ++i) {
+        if (entries_[i].range.contains(range)) return &entries_[i];
+    }
+    return nullptr;
+}
+
+ExitAction MmioBus::handle(const MmioAccess& access, unsigned vcpu, VcpuRegisters& regs) {
+    const Entry* entry = find({access.ipa, access.total_bytes()});
+    if (entry == nullptr || access.size == 0) return unhandled(access, regs.pc());
+    const uint64_t offset = access.ipa - entry->range.base;
+    const unsigned parts = access.is_pair() ? 2 : 1;
+    uint64_t values[2] = {0, 0};
+    for (unsigned i = 0; i < parts; ++i) {
+        const uint64_t at = offset + uint64_t{i} * access.size;
+        const bool ok = access.is_write() ? entry->device->write(at, access.size, vcpu,
+                                                                 access.store_value(regs, i))
+                                          : entry->device->read(at, access.size, vcpu, values[i]);
+        if (!ok) return unhandled(access, regs.pc());
+    }
+    access.complete(regs, values[0], values[1]);
+    return ExitAction::Resume;
+}
+
+ExitAction MmioBus::unhandled(const MmioAccess& access, uint64_t pc) {
+    LogLine line;
+    line << "vmm: unhandled guest " << (access.is_write() ? "write" : "read") << " of "
+         << Dec{static_cast<int64_t>(access.total_bytes())} << " bytes at " << Hex{access.ipa.raw()}
+         << " pc " << Hex{pc} << " reg x" << Dec{access.rt}
+         << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort");
+    line.emit(log_);
+    return policy_ == UnhandledAccessPolicy::HaltVm ? ExitAction::HaltVm : ExitAction::InjectAbort;
+}
+
+ExitAction MmioBus::reject(base::GuestPhysAddr ipa, uint64_t pc, std::string_view why) {
+    LogLine line;
+    line << "vmm: guest access at " << Hex{ipa.raw()} << " pc " << Hex{pc} << " not emulated ("
+         << why << ")"
+         << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort");
+    line.emit(log_);
+    return policy_ == UnhandledAccessPolicy::HaltVm ? ExitAction::HaltVm : ExitAction::InjectAbort;
+}
+
+} // namespace vmm

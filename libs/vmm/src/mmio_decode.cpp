@@ -1,0 +1,175 @@
+// Data abort syndrome and A64 load/store decoding (Arm ARM: ESR_ELx ISS encoding for
+// data aborts; "Loads and Stores" encoding groups).
+#include <vmm/mmio_decode.hpp>
+
+namespace vmm {
+namespace {
+
+constexpr uint64_t bits(uint64_t value, unsigned high, unsigned low) {
+    return (value >> low) & ((uint64_t{1} << (high - low + 1)) - 1);
+}
+
+constexpr int64_t sign_extend(uint64_t value, unsigned width) {
+    const uint64_t sign = uint64_t{1} << (width - 1);
+    return static_cast<int64_t>((value ^ sign) - sign);
+}
+
+constexpr uint64_t kEcDataAbortLowerEl = 0x24;
+
+// Size, opc of the single-register forms -> direction/extension, or false if the
+// combination is a prefetch, unallocated or otherwise not a data transfer.
+bool single_register_semantics(unsigned size, unsigned opc, MmioAccess& out) {
+    out.size = static_cast<uint8_t>(1u << size);
+    switch (opc) {
+    case 0: // STR*
+        out.direction = AccessDirection::Write;
+        return true;
+    case 1: // LDR*: zero-extending
+        out.direction = AccessDirection::Read;
+        out.dest_64bit = size == 3;
+        return true;
+    case 2: // LDRS* to Xt (size 3 here is PRFM)
+        if (size == 3) return false;
+        out.direction = AccessDirection::Read;
+        out.sign_extend = true;
+        out.dest_64bit = true;
+        return true;
+    default: // LDRS* to Wt (LDRSW has no Wt form)
+        if (size >= 2) return false;
+        out.direction = AccessDirection::Read;
+        out.sign_extend = true;
+        out.dest_64bit = false;
+        return true;
+    }
+}
+
+DecodeStatus decode_single(uint32_t insn, MmioAccess& out) {
+    const unsigned size = bits(insn, 31, 30);
+    const unsigned opc = bits(insn, 23, 22);
+    out.rt = static_cast<uint8_t>(bits(insn, 4, 0));
+    out.rn = static_cast<uint8_t>(bits(insn, 9, 5));
+    if (!single_register_semantics(size, opc, out)) return DecodeStatus::Undecodable;
+    if (bits(insn, 24, 24) == 1) return DecodeStatus::Ok; // unsigned immediate offset
+    if (bits(insn, 21, 21) == 1) {
+        // Register offset (option/S) is a plain access; the rest is atomics.
+        return bits(insn, 11, 10) == 2 ? DecodeStatus::Ok : DecodeStatus::Undecodable;
+    }
+    switch (bits(insn, 11, 10)) {
+    case 0: // LDUR/STUR (unscaled)
+    case 2: // LDTR/STTR (unprivileged)
+        return DecodeStatus::Ok;
+    default: // 1: post-index, 3: pre-index: the base register moves by imm9
+        out.writeback = true;
+        out.writeback_offset = sign_extend(bits(insn, 20, 12), 9);
+        return DecodeStatus::Ok;
+    }
+}
+
+DecodeStatus decode_pair(uint32_t insn, MmioAccess& out) {
+    const unsigned opc = bits(insn, 31, 30);
+    const unsigned mode = bits(insn, 24, 23);
+    const bool load = bits(insn, 22, 22) == 1;
+    out.direction = load ? AccessDirection::Read : AccessDirection::Write;
+    out.rt = static_cast<uint8_t>(bits(insn, 4, 0));
+    out.rt2 = static_cast<uint8_t>(bits(insn, 14, 10));
+    out.rn = static_cast<uint8_t>(bits(insn, 9, 5));
+    switch (opc) {
+    case 0: // 32-bit LDP/STP
+        out.size = 4;
+        break;
+    case 1: // LDPSW (the store form is STGP, a tag store)
+        if (!load || mode == 0) return DecodeStatus::Undecodable;
+        out.size = 4;
+        out.sign_extend = true;
+        out.dest_64bit = true;
+        break;
+    case 2:
+        out.size = 8;
+        out.dest_64bit = true;
+        break;
+    default:
+        return DecodeStatus::Undecodable;
+    }
+    if (mode == 1 || mode == 3) { // post-index, pre-index
+        out.writeback = true;
+        out.writeback_offset = sign_extend(bits(insn, 21, 15), 7) * out.size;
+    }
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_acquire_release(uint32_t insn, MmioAccess& out) {
+    // o2=1, o1=0: LDAR/STLR and LDLAR/STLLR; exclusives (o2=0) and CAS (o1=1) are not MMIO.
+    if (bits(insn, 23, 23) != 1 || bits(insn, 21, 21) != 0) return DecodeStatus::Undecodable;
+    const unsigned size = bits(insn, 31, 30);
+    out.size = static_cast<uint8_t>(1u << size);
+    out.direction = bits(insn, 22, 22) == 1 ? AccessDirection::Read : AccessDirection::Write;
+    out.dest_64bit = size == 3;
+    out.rt = static_cast<uint8_t>(bits(insn, 4, 0));
+    out.rn = static_cast<uint8_t>(bits(insn, 9, 5));
+    out.acquire_release = true;
+    return DecodeStatus::Ok;
+}
+
+} // namespace
+
+const char* to_string(DecodeStatus status) {
+    switch (status) {
+    case DecodeStatus::Ok:
+        return "ok";
+    case DecodeStatus::NotDataAbort:
+        return "not a data abort";
+    case DecodeStatus::FarNotValid:
+        return "FAR not valid";
+    case DecodeStatus::StageOneWalk:
+        return "stage-1 table walk";
+    case DecodeStatus::CacheMaintenance:
+        return "cache maintenance";
+    case DecodeStatus::ExternalAbort:
+        return "external abort";
+    case DecodeStatus::NoInstruction:
+        return "instruction not readable";
+    case DecodeStatus::Undecodable:
+        return "undecodable instruction";
+    }
+    return "?";
+}
+
+DecodeStatus decode_load_store(uint32_t insn, MmioAccess& out) {
+    const base::GuestPhysAddr ipa = out.ipa;
+    out = MmioAccess{};
+    out.ipa = ipa;
+    // SIMD&FP forms (V=1, bit 26) would need the FP register file: not a device access.
+    if (bits(insn, 26, 26) == 1) return DecodeStatus::Undecodable;
+    if ((insn & 0x3a000000u) == 0x38000000u) return decode_single(insn, out); // op0=xx11, op2=0x
+    if ((insn & 0x3a000000u) == 0x28000000u) return decode_pair(insn, out);   // op0=xx10
+    if ((insn & 0x3f000000u) == 0x08000000u) return decode_acquire_release(insn, out);
+    return DecodeStatus::Undecodable;
+}
+
+DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* fetcher,
+                               MmioAccess& out) {
+    const uint64_t esr = fault.esr;
+    if (bits(esr, 31, 26) != kEcDataAbortLowerEl) return DecodeStatus::NotDataAbort;
+    if (bits(esr, 10, 10) == 1) return DecodeStatus::FarNotValid;
+    if (bits(esr, 9, 9) == 1) return DecodeStatus::ExternalAbort;
+    if (bits(esr, 8, 8) == 1) return DecodeStatus::CacheMaintenance;
+    if (bits(esr, 7, 7) == 1) return DecodeStatus::StageOneWalk;
+
+    out = MmioAccess{};
+    out.ipa = fault_ipa(fault);
+    if (bits(esr, 24, 24) == 0) { // ISV=0: only the instruction tells
+        if (fetcher == nullptr) return DecodeStatus::NoInstruction;
+        const std::optional<uint32_t> insn = fetcher->fetch();
+        if (!insn) return DecodeStatus::NoInstruction;
+        return decode_load_store(*insn, out);
+    }
+    out.size = static_cast<uint8_t>(1u << bits(esr, 23, 22));                              // SAS
+    out.sign_extend = bits(esr, 21, 21) == 1;                                              // SSE
+    out.rt = static_cast<uint8_t>(bits(esr, 20, 16));                                      // SRT
+    out.dest_64bit = bits(esr, 15, 15) == 1;                                               // SF
+    out.acquire_release = bits(esr, 14, 14) == 1;                                          // AR
+    out.direction = bits(esr, 6, 6) == 1 ? AccessDirection::Write : AccessDirection::Read; // WnR
+    return DecodeStatus::Ok;
+}
+
+} // namespace vmm

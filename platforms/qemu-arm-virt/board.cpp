@@ -1,0 +1,27 @@
+// qemu-arm-virt as the image tool sees it: `-machine virt,virtualization=on,
+// highmem=off,secure=off,gic-version=2 -m 2048`. Guest RAM (unity-mapped) takes
+// 0x40000000..0x60000000, so the kernel and components live above it.
+#include <image/board.hpp>
+
+namespace {
+
+using base::PhysAddr;
+using base::PhysRange;
+
+const image::BoardRegistration registration{image::Board{
+    .name = "qemu-arm-virt",
+    .ram = PhysRange{PhysAddr{0x40000000}, 0x80000000},
+    .kernel_pool = PhysRange{PhysAddr{0x60000000}, 0x60000000},
+    .gicd = PhysAddr{0x08000000},
+    .gicc = PhysAddr{0x08010000},
+    .gich = PhysAddr{0x08030000},
+    .gicv = PhysAddr{0x08040000},
+    .uart = PhysAddr{0x09000000},
+    .uart_irq = 33,
+    .hyp_timer_irq = 26,
+    .virt_timer_irq = 27,
+    .phys_timer_irq = 30,
+    .cpu_count = 1,
+}};
+
+} // namespace

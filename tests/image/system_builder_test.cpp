@@ -1,0 +1,51 @@
+// The description API: slot numbering, stacks, reference checks, board registry.
+#include "spec_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(SystemBuilder, BoardsRegisterThemselves) {
+    const auto names = image::BoardRegistry::names();
+    EXPECT_NE(std::find(names.begin(), names.end(), "qemu-arm-virt"), names.end());
+    EXPECT_EQ(image::BoardRegistry::find("no-such-board"), nullptr);
+}
+
+TEST(SystemBuilder, SlotsStartAtOne) {
+    image::SystemBuilder sys(image_test::board());
+    const auto d = sys.add_domain("d");
+    const auto ep = sys.add_endpoint("ep");
+    EXPECT_EQ(sys.give_cap(d, image::endpoint_cap(ep, 0, spec::CapAll)), 1u);
+    EXPECT_EQ(sys.give_cap(d, image::system_control_cap()), 2u);
+}
+
+TEST(SystemBuilder, ThreadsGetSeparateStacks) {
+    image::SystemBuilder sys(image_test::board());
+    const auto d = sys.add_domain("d");
+    sys.add_thread(d, {.name = "a", .entry = base::VirtAddr{0x400000}});
+    sys.add_thread(d, {.name = "b", .entry = base::VirtAddr{0x400000}, .stack_size = 8192});
+    const auto& t = sys.description().threads;
+    EXPECT_NE(t[0].stack_top, t[1].stack_top);
+    EXPECT_EQ(t[0].stack_top % 16, 0u);
+}
+
+TEST(SystemBuilder, RefusesBadReferences) {
+    image::SystemBuilder sys(image_test::board());
+    const auto d = sys.add_domain("d");
+    EXPECT_THROW(sys.add_irq_handler(40, image::NotificationId{3}, 1), std::runtime_error);
+    const auto n = sys.add_notification("n");
+    sys.add_irq_handler(40, n, 1);
+    EXPECT_THROW(sys.add_irq_handler(40, n, 2), std::runtime_error);
+    EXPECT_THROW(sys.map(image::DomainId{9}, image::RegionId{0}, base::VirtAddr{0}, image::kRead),
+                 std::runtime_error);
+    EXPECT_THROW(sys.add_thread(d, {.name = "t", .priority = 300}), std::runtime_error);
+}
+
+TEST(SystemBuilder, RefusesOverlappingDevices) {
+    image::SystemBuilder sys(image_test::board());
+    sys.add_device("uart", base::PhysRange{base::PhysAddr{0x9000000}, 0x1000});
+    EXPECT_THROW(sys.add_device("uart2", base::PhysRange{base::PhysAddr{0x9000000}, 0x1000}),
+                 std::runtime_error);
+}
+
+} // namespace

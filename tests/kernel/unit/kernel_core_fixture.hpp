@@ -1,0 +1,42 @@
+// Host fixture for the kernel's portable core: threads with plain register
+// contexts, and cleanup of the (global) scheduler after each test.
+#pragma once
+
+#include "endpoint.hpp"
+#include "notification.hpp"
+#include "scheduler.hpp"
+
+#include <spec/call_abi.hpp>
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace kernel_test {
+
+class KernelCore : public ::testing::Test {
+protected:
+    kernel::Thread* thread(uint8_t priority) {
+        kernel::Thread& t = threads_.emplace_back();
+        t.priority = priority;
+        t.index = static_cast<uint32_t>(threads_.size() - 1);
+        kernel::scheduler().make_ready(&t);
+        return &t;
+    }
+    static void set_mrs(kernel::Thread* t, uint64_t base) {
+        for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
+            t->context.x[2 + i] = base + i;
+    }
+    static call_abi::Status status(const kernel::Thread* t) {
+        return static_cast<call_abi::Status>(t->context.x[0]);
+    }
+    void TearDown() override {
+        for (auto& t : threads_)
+            kernel::scheduler().remove(&t);
+    }
+
+    std::deque<kernel::Thread> threads_; // stable addresses
+    kernel::Thread idle_;
+};
+
+} // namespace kernel_test

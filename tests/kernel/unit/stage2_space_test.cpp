@@ -1,0 +1,76 @@
+// Stage-2 table construction on the host: block vs page choice, permissions and
+// memory attributes in the descriptors, overlap refusal.
+#include "stage2_space.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+constexpr uint64_t k2M = 2ull << 20;
+
+// Walks the tables the way the MMU would (level 1 -> 2 -> 3) and returns the leaf.
+uint64_t leaf(const kernel::Stage2Space& s, uint64_t ipa, int* level = nullptr) {
+    const auto* l1 = reinterpret_cast<const uint64_t*>(s.vttbr() & 0x0000fffffffff000ull);
+    const uint64_t e1 = l1[(ipa >> 30) & 511];
+    if ((e1 & 3) != 3) return 0;
+    const auto* l2 = reinterpret_cast<const uint64_t*>(e1 & 0x0000fffffffff000ull);
+    const uint64_t e2 = l2[(ipa >> 21) & 511];
+    if ((e2 & 3) == 1) {
+        if (level) *level = 2;
+        return e2;
+    }
+    if ((e2 & 3) != 3) return 0;
+    const auto* l3 = reinterpret_cast<const uint64_t*>(e2 & 0x0000fffffffff000ull);
+    if (level) *level = 3;
+    return l3[(ipa >> 12) & 511];
+}
+
+uint64_t address(uint64_t desc) {
+    return desc & 0x0000fffffffff000ull;
+}
+
+TEST(Stage2Space, BlocksWhereAlignedPagesElsewhere) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(3));
+    EXPECT_EQ(s.vttbr() >> 48, 3u) << "VMID";
+    ASSERT_EQ(s.map(0x40000000, 0x80000000, 2 * k2M + 0x1000, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack),
+              kernel::MapResult::Ok);
+    int level = 0;
+    EXPECT_EQ(address(leaf(s, 0x40000000 + 0x123000, &level)), 0x80000000u);
+    EXPECT_EQ(level, 2);
+    EXPECT_EQ(address(leaf(s, 0x40000000 + 2 * k2M, &level)), 0x80000000u + 2 * k2M);
+    EXPECT_EQ(level, 3);
+    EXPECT_EQ(leaf(s, 0x40000000 + 2 * k2M + 0x1000), 0u) << "nothing past the mapping";
+}
+
+TEST(Stage2Space, RightsAndAttributes) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(4));
+    s.map(0x400000, 0x60300000, 0x1000, spec::RightRead | spec::RightExecute,
+          spec::Cacheability::WriteBack);
+    s.map(0x9000000, 0x9000000, 0x1000, spec::RightRead | spec::RightWrite,
+          spec::Cacheability::Device);
+    const uint64_t code = leaf(s, 0x400000);
+    EXPECT_EQ((code >> 6) & 3, 1u) << "S2AP read-only";
+    EXPECT_EQ(code & (1ull << 54), 0u) << "executable";
+    EXPECT_EQ((code >> 2) & 0xf, 0xfu) << "normal write-back";
+    EXPECT_NE(code & (1ull << 10), 0u) << "access flag";
+    const uint64_t dev = leaf(s, 0x9000000);
+    EXPECT_EQ((dev >> 6) & 3, 3u) << "S2AP read-write";
+    EXPECT_NE(dev & (1ull << 54), 0u) << "devices never executable";
+    EXPECT_EQ((dev >> 2) & 0xf, 0x1u) << "Device-nGnRE";
+}
+
+TEST(Stage2Space, RefusesOverlap) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(5));
+    EXPECT_EQ(s.map(0x200000, 0x60200000, k2M, spec::RightRead, spec::Cacheability::WriteBack),
+              kernel::MapResult::Ok);
+    EXPECT_EQ(s.map(0x200000, 0x60400000, 0x1000, spec::RightRead, spec::Cacheability::WriteBack),
+              kernel::MapResult::AlreadyMapped);
+    EXPECT_EQ(s.map(0x300000, 0x60400000, k2M, spec::RightRead, spec::Cacheability::WriteBack),
+              kernel::MapResult::AlreadyMapped);
+}
+
+} // namespace

@@ -1,0 +1,17 @@
+// Test fake for the VM library's log: keeps every line for the test to inspect.
+#pragma once
+
+#include <vmm/log.hpp>
+
+#include <string>
+#include <vector>
+
+namespace vmm::test {
+
+class RecordingLog final : public LogSink {
+public:
+    std::vector<std::string> lines;
+    void line(std::string_view text) override { lines.emplace_back(text); }
+};
+
+} // namespace vmm::test

@@ -1,0 +1,165 @@
+// Guest DTB: built from QEMU virt's own DTB, re-parsed with libfdt and checked
+// property by property; corrupt inputs and small buffers are refused.
+#include <vmm/guest_dtb.hpp>
+
+#include <libfdt.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace vmm {
+namespace {
+
+using base::GuestPhysAddr;
+
+std::vector<std::byte> read_file(const char* path) {
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    std::vector<std::byte> out(file ? static_cast<std::size_t>(file.tellg()) : 0);
+    file.seekg(0);
+    file.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
+    return out;
+}
+
+std::string string_prop(const void* fdt, const char* path, const char* name) {
+    const int node = fdt_path_offset(fdt, path);
+    int len = 0;
+    const auto* v =
+        static_cast<const char*>(node < 0 ? nullptr : fdt_getprop(fdt, node, name, &len));
+    return v == nullptr ? std::string("<missing>") : std::string(v, static_cast<std::size_t>(len));
+}
+
+std::vector<uint64_t> reg_of(const void* fdt, const char* path) {
+    const int node = fdt_path_offset(fdt, path);
+    int len = 0;
+    const auto* cells = static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "reg", &len));
+    std::vector<uint64_t> out;
+    for (int i = 0; cells != nullptr && i + 1 < len / 4; i += 2) {
+        out.push_back(uint64_t{fdt32_to_cpu(cells[i])} << 32 | fdt32_to_cpu(cells[i + 1]));
+    }
+    return out;
+}
+
+struct GuestDtbTest : ::testing::Test {
+    std::vector<std::byte> platform;
+    std::vector<std::byte> out = std::vector<std::byte>(64 * 1024);
+    std::string_view passthrough[1] = {"/pl011@9000000"};
+    GuestDtbConfig config;
+
+    void SetUp() override {
+#ifndef BULKHEAD_PLATFORM_DTB_PATH
+        GTEST_SKIP() << "the guest DTB test runs against qemu-arm-virt's DTB";
+#else
+        platform = read_file(BULKHEAD_PLATFORM_DTB_PATH);
+        ASSERT_GT(platform.size(), 0u);
+#endif
+        config.ram = {GuestPhysAddr(0x40000000), 0x20000000};
+        config.bootargs = "console=ttyAMA0 earlycon";
+        config.stdout_path = "/pl011@9000000";
+        config.initrd = base::GuestPhysRange{GuestPhysAddr(0x4d700000), 1234567};
+        config.passthrough = passthrough;
+        config.gicd = {GuestPhysAddr(0x8000000), 0x1000};
+        config.gicc = {GuestPhysAddr(0x8010000), 0x2000};
+        config.psci = PsciConduit::Hvc;
+    }
+};
+
+TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    ASSERT_EQ(fdt_check_full(fdt, size), 0);
+    EXPECT_LE(size, out.size());
+
+    // Memory: exactly the guest's RAM.
+    EXPECT_EQ(string_prop(fdt, "/memory@40000000", "device_type"), std::string("memory\0", 7));
+    EXPECT_EQ(reg_of(fdt, "/memory@40000000"), (std::vector<uint64_t>{0x40000000, 0x20000000}));
+    int memories = 0;
+    for (int n = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7); n >= 0;
+         n = fdt_node_offset_by_prop_value(fdt, n, "device_type", "memory", 7)) {
+        ++memories;
+    }
+    EXPECT_EQ(memories, 1);
+
+    // /chosen: bootargs, stdout-path, initrd range from the real size.
+    EXPECT_EQ(string_prop(fdt, "/chosen", "bootargs"),
+              std::string("console=ttyAMA0 earlycon\0", 25));
+    EXPECT_EQ(string_prop(fdt, "/chosen", "stdout-path"), std::string("/pl011@9000000\0", 15));
+    const int chosen = fdt_path_offset(fdt, "/chosen");
+    int len = 0;
+    const auto* start =
+        static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
+    ASSERT_NE(start, nullptr);
+    EXPECT_EQ(len, 8);
+    EXPECT_EQ(fdt64_to_cpu(*start), 0x4d700000u);
+    const auto* end =
+        static_cast<const fdt64_t*>(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
+    ASSERT_NE(end, nullptr);
+    EXPECT_EQ(fdt64_to_cpu(*end), 0x4d700000u + 1234567);
+
+    // Devices: the passed-through UART and what it needs stay; the rest is gone.
+    EXPECT_GE(fdt_path_offset(fdt, "/pl011@9000000"), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/apb-pclk"), 0); // its clock
+    EXPECT_GE(fdt_path_offset(fdt, "/timer"), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/cpus/cpu@0"), 0);
+    for (const char* gone : {"/flash@0", "/pl031@9010000", "/pcie@10000000", "/fw-cfg@9020000",
+                             "/virtio_mmio@a000000", "/pl061@9030000", "/gpio-keys", "/pmu",
+                             "/platform-bus@c000000", "/memory@40000000/x", "/cpus/cpu-map"}) {
+        EXPECT_LT(fdt_path_offset(fdt, gone), 0) << gone;
+    }
+
+    // GIC: the guest's view (GICD + GICC), no maintenance interrupt, no MSI frame.
+    const int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
+    ASSERT_GE(gic, 0);
+    char path[64];
+    ASSERT_EQ(fdt_get_path(fdt, gic, path, sizeof path), 0);
+    EXPECT_EQ(reg_of(fdt, path), (std::vector<uint64_t>{0x8000000, 0x1000, 0x8010000, 0x2000}));
+    EXPECT_EQ(fdt_getprop(fdt, gic, "interrupts", nullptr), nullptr);
+    EXPECT_NE(fdt_getprop(fdt, gic, "interrupt-controller", nullptr), nullptr);
+    EXPECT_LT(fdt_first_subnode(fdt, gic), 0);
+    // The root's interrupt-parent still resolves to it.
+    const auto* parent =
+        static_cast<const fdt32_t*>(fdt_getprop(fdt, 0, "interrupt-parent", nullptr));
+    ASSERT_NE(parent, nullptr);
+    EXPECT_EQ(fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*parent)), gic);
+
+    // PSCI through HVC.
+    EXPECT_EQ(fdt_node_check_compatible(fdt, fdt_path_offset(fdt, "/psci"), "arm,psci-0.2"), 0);
+    EXPECT_EQ(string_prop(fdt, "/psci", "method"), std::string("hvc\0", 4));
+}
+
+TEST_F(GuestDtbTest, SmcConduitAndNoInitrd) {
+    config.psci = PsciConduit::Smc;
+    config.initrd.reset();
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    EXPECT_EQ(string_prop(out.data(), "/psci", "method"), std::string("smc\0", 4));
+    EXPECT_EQ(string_prop(out.data(), "/chosen", "linux,initrd-start"), "<missing>");
+}
+
+TEST_F(GuestDtbTest, RebuildingFromItsOwnOutputIsStable) {
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    std::vector<std::byte> again(64 * 1024);
+    std::size_t size2 = 0;
+    ASSERT_EQ(build_guest_dtb(std::span(out).first(size), config, again, size2), DtbError::Ok);
+    EXPECT_EQ(size, size2);
+}
+
+TEST_F(GuestDtbTest, RefusesBadInputsAndSmallBuffers) {
+    std::size_t size = 0;
+    std::vector<std::byte> tiny(512);
+    EXPECT_EQ(build_guest_dtb(platform, config, tiny, size), DtbError::NoSpace);
+    EXPECT_EQ(build_guest_dtb(std::span(platform).first(100), config, out, size),
+              DtbError::BadPlatformDtb);
+    std::vector<std::byte> garbage(4096, std::byte{0x5a});
+    EXPECT_EQ(build_guest_dtb(garbage, config, out, size), DtbError::BadPlatformDtb);
+    std::string_view missing[] = {"/serial@1234"};
+    config.passthrough = missing;
+    EXPECT_EQ(build_guest_dtb(platform, config, out, size), DtbError::MissingDevice);
+}
+
+} // namespace
+} // namespace vmm

@@ -1,0 +1,71 @@
+// Guest RAM layout: upstream's qemu-arm-virt numbers, map_unity_ram, and bad layouts.
+#include <vmm/guest_ram_layout.hpp>
+
+#include <gtest/gtest.h>
+
+namespace vmm {
+namespace {
+
+// camkes-arm-vm's qemu-arm-virt devices.camkes values.
+LinuxAddressConfig qemu_virt() {
+    LinuxAddressConfig c;
+    c.linux_ram_base = 0x40000000;
+    c.linux_ram_paddr_base = 0x40000000;
+    c.linux_ram_size = 0x20000000;
+    c.linux_ram_offset = 0;
+    c.dtb_addr = 0x4f000000;
+    c.initrd_max_size = 0x1900000;
+    c.initrd_addr = 0x4d700000;
+    return c;
+}
+
+TEST(GuestRamLayout, UpstreamQemuVirtLayoutIsUnity) {
+    GuestRamLayout l;
+    ASSERT_EQ(guest_ram_layout(qemu_virt(), true, l), LayoutError::Ok);
+    EXPECT_EQ(l.ram.base.raw(), 0x40000000u);
+    EXPECT_EQ(l.ram_paddr.raw(), 0x40000000u);
+    EXPECT_EQ(l.dtb.size, kMaxDtbSize);
+    EXPECT_EQ(l.initrd.end().raw(), 0x4f000000u); // initrd ends where the DTB starts
+}
+
+TEST(GuestRamLayout, UnityNeedsEqualAddressesOtherwiseAnyBackingWorks) {
+    LinuxAddressConfig c = qemu_virt();
+    c.linux_ram_paddr_base = 0x60000000;
+    GuestRamLayout l;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::UnityMismatch);
+    ASSERT_EQ(guest_ram_layout(c, false, l), LayoutError::Ok);
+    EXPECT_EQ(l.ram_paddr.raw(), 0x60000000u);
+    EXPECT_EQ(l.ram.base.raw(), 0x40000000u);
+}
+
+TEST(GuestRamLayout, RejectsBadLayouts) {
+    GuestRamLayout l;
+    LinuxAddressConfig c = qemu_virt();
+    c.linux_ram_size = 0;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::EmptyRam);
+    c = qemu_virt();
+    c.linux_ram_base = c.linux_ram_paddr_base = 0x40000800;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Misaligned);
+    c = qemu_virt();
+    c.dtb_addr = 0x4f000004;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Misaligned);
+    c = qemu_virt();
+    c.dtb_addr = 0x60000000;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbOutsideRam);
+    c = qemu_virt();
+    c.initrd_max_size = 0x3000000;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbInitrdOverlap);
+    c = qemu_virt();
+    c.initrd_addr = 0x5f000000;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdOutsideRam);
+    c = qemu_virt();
+    c.initrd_addr = ~uint64_t{0} - 0xfff;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Wraps);
+    c = qemu_virt();
+    c.dtb_addr = 0x5fff0000; // near the end: the DTB gets what RAM has left
+    ASSERT_EQ(guest_ram_layout(c, true, l), LayoutError::Ok);
+    EXPECT_EQ(l.dtb.size, 0x10000u);
+}
+
+} // namespace
+} // namespace vmm

@@ -1,0 +1,114 @@
+// The system description API: what the ADL front end and the kernel system tests
+// use to declare domains, threads, endpoints, notifications, IRQ handlers, memory,
+// mappings and capabilities, and to pack the result into a bootable image.
+//
+//   image::SystemBuilder sys(*image::BoardRegistry::find("qemu-arm-virt"));
+//   auto server = sys.add_domain("server");
+//   auto entry = sys.load_elf(server, "server.elf");
+//   auto ep = sys.add_endpoint("echo");
+//   sys.give_cap(server, image::endpoint_cap(ep, 0, spec::CapReceive));   // slot 1
+//   sys.add_thread(server, {.name = "server", .priority = 100, .entry = entry});
+//   sys.pack("bulkhead_kernel.elf", "image.elf");
+#pragma once
+
+#include "image/system_description.hpp"
+
+#include <base/address.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace image {
+
+struct DomainId {
+    uint32_t index;
+};
+struct ThreadId {
+    uint32_t index;
+};
+struct EndpointId {
+    uint32_t index;
+};
+struct NotificationId {
+    uint32_t index;
+};
+struct IrqHandlerId {
+    uint32_t index;
+};
+struct RegionId {
+    uint32_t index;
+};
+
+inline constexpr uint32_t kRead = spec::RightRead;
+inline constexpr uint32_t kWrite = spec::RightWrite;
+inline constexpr uint32_t kExecute = spec::RightExecute;
+
+struct ThreadOptions {
+    std::string name;
+    uint32_t priority = 100;
+    base::VirtAddr entry;
+    uint64_t stack_size = 16 * 1024;
+    uint64_t arg = 0;
+    bool start_suspended = false;
+    // Capability errors stop the thread with a fault message (seL4's cap faults)
+    // instead of only returning an error code.
+    bool cap_faults = false;
+    uint32_t core = 0; // CPU to pin the thread to (one core today)
+};
+
+spec::Cap endpoint_cap(EndpointId ep, uint64_t badge, uint32_t rights);
+spec::Cap notification_cap(NotificationId n, uint64_t badge, uint32_t rights);
+spec::Cap irq_handler_cap(IrqHandlerId h);
+spec::Cap thread_cap(ThreadId t);
+spec::Cap system_control_cap();
+
+// Options for pack(): a test can damage the spec on purpose.
+struct PackOptions {
+    std::function<void(std::vector<uint8_t>& spec)> tamper_spec;
+};
+
+class SystemBuilder {
+public:
+    explicit SystemBuilder(const Board& board);
+
+    DomainId add_domain(const std::string& name);
+    EndpointId add_endpoint(const std::string& name);
+    NotificationId add_notification(const std::string& name);
+    IrqHandlerId add_irq_handler(uint32_t irq, NotificationId n, uint64_t badge, bool edge = false);
+
+    RegionId add_ram(const std::string& name, uint64_t size, std::vector<uint8_t> contents = {});
+    // RAM at a fixed physical range (e.g. guest RAM mapped IPA == PA); the rest of
+    // RAM is placed by the layout.
+    RegionId add_ram_at(const std::string& name, base::PhysRange range,
+                        std::vector<uint8_t> contents = {});
+    RegionId add_device(const std::string& name, base::PhysRange range);
+    // Maps [offset, offset+size) of the region (all of it when size is 0) at `at`.
+    void map(DomainId d, RegionId r, base::VirtAddr at, uint32_t rights,
+             spec::Cacheability cache = spec::Cacheability::WriteBack, uint64_t offset = 0,
+             uint64_t size = 0);
+    // Loads a component ELF into the domain (one region per segment, mapped at its
+    // link address with its segment's rights); returns its entry point.
+    base::VirtAddr load_elf(DomainId d, const std::string& path);
+
+    // A thread with its own stack region, mapped in its domain's stack area.
+    ThreadId add_thread(DomainId d, const ThreadOptions& options);
+    void set_fault_endpoint(ThreadId t, EndpointId ep, uint64_t badge);
+    void bind_notification(ThreadId t, NotificationId n);
+
+    // Puts a capability in the domain's next free slot and returns the slot.
+    uint32_t give_cap(DomainId d, const spec::Cap& cap);
+
+    [[nodiscard]] const SystemDescription& description() const { return system_; }
+
+    // Lays out memory, writes the spec and packs kernel + spec + contents into one
+    // ELF. Throws std::runtime_error with a message on any inconsistency.
+    void pack(const std::string& kernel_elf, const std::string& out_elf,
+              const PackOptions& options = {}) const;
+
+private:
+    SystemDescription system_;
+};
+
+} // namespace image

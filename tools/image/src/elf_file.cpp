@@ -1,0 +1,160 @@
+// ELF64 little-endian AArch64: PT_LOAD segments in, PT_LOAD segments out.
+#include "image/elf_file.hpp"
+
+#include <elf.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace image {
+
+ElfImage read_elf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot open");
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    auto fail = [&](const std::string& why) { return std::runtime_error(path + ": " + why); };
+    if (bytes.size() < sizeof(Elf64_Ehdr)) throw fail("too short for an ELF header");
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, bytes.data(), sizeof eh);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) throw fail("not an ELF file");
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh.e_machine != EM_AARCH64)
+        throw fail("not a little-endian AArch64 ELF64 file");
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > bytes.size())
+        throw fail("bad program header table");
+    ElfImage image;
+    image.entry = eh.e_entry;
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        if (ph.p_offset + ph.p_filesz > bytes.size() || ph.p_filesz > ph.p_memsz)
+            throw fail("segment " + std::to_string(i) + " runs past the file");
+        ElfSegment seg;
+        seg.vaddr = ph.p_vaddr;
+        seg.paddr = ph.p_paddr;
+        seg.memsz = ph.p_memsz;
+        seg.flags = ph.p_flags;
+        seg.data.assign(bytes.begin() + static_cast<long>(ph.p_offset),
+                        bytes.begin() + static_cast<long>(ph.p_offset + ph.p_filesz));
+        image.segments.push_back(std::move(seg));
+    }
+    if (image.segments.empty()) throw fail("no loadable segments");
+    image.position_independent = eh.e_type == ET_DYN;
+
+    // Relocations of a position-independent image, through its dynamic section.
+    auto file_offset = [&](uint64_t vaddr, uint64_t size) -> uint64_t {
+        for (unsigned i = 0; i < eh.e_phnum; ++i) {
+            Elf64_Phdr ph;
+            std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+            if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr &&
+                vaddr + size <= ph.p_vaddr + ph.p_filesz)
+                return ph.p_offset + (vaddr - ph.p_vaddr);
+        }
+        throw fail("dynamic data outside the file's segments");
+    };
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_DYNAMIC) continue;
+        if (ph.p_offset + ph.p_filesz > bytes.size()) throw fail("bad dynamic segment");
+        uint64_t rela = 0, rela_size = 0, rela_entry = sizeof(Elf64_Rela);
+        for (uint64_t off = 0; off + sizeof(Elf64_Dyn) <= ph.p_filesz; off += sizeof(Elf64_Dyn)) {
+            Elf64_Dyn d;
+            std::memcpy(&d, bytes.data() + ph.p_offset + off, sizeof d);
+            if (d.d_tag == DT_NULL) break;
+            if (d.d_tag == DT_RELA) rela = d.d_un.d_ptr;
+            if (d.d_tag == DT_RELASZ) rela_size = d.d_un.d_val;
+            if (d.d_tag == DT_RELAENT) rela_entry = d.d_un.d_val;
+            if (d.d_tag == DT_REL) throw fail("REL relocations are not supported");
+        }
+        if (rela_size == 0) continue;
+        if (rela_entry != sizeof(Elf64_Rela)) throw fail("bad relocation entry size");
+        const uint64_t at = file_offset(rela, rela_size);
+        for (uint64_t off = 0; off < rela_size; off += sizeof(Elf64_Rela)) {
+            Elf64_Rela r;
+            std::memcpy(&r, bytes.data() + at + off, sizeof r);
+            image.relocations.push_back(ElfRelocation{
+                r.r_offset, static_cast<uint32_t>(ELF64_R_TYPE(r.r_info)), r.r_addend});
+        }
+    }
+    return image;
+}
+
+void relocate(ElfImage& image, uint64_t base, const std::string& what) {
+    if (!image.position_independent) throw std::runtime_error(what + ": not position independent");
+    for (const ElfRelocation& r : image.relocations) {
+        if (r.type == R_AARCH64_NONE) continue;
+        if (r.type != R_AARCH64_RELATIVE)
+            throw std::runtime_error(what + ": unsupported relocation type " +
+                                     std::to_string(r.type));
+        bool applied = false;
+        for (ElfSegment& s : image.segments) {
+            if (r.offset >= s.vaddr && r.offset + 8 <= s.vaddr + s.data.size()) {
+                const uint64_t value = base + static_cast<uint64_t>(r.addend);
+                std::memcpy(s.data.data() + (r.offset - s.vaddr), &value, sizeof value);
+                applied = true;
+                break;
+            }
+        }
+        if (!applied) throw std::runtime_error(what + ": relocation outside initialised data");
+    }
+    for (ElfSegment& s : image.segments) {
+        s.vaddr += base;
+        s.paddr = s.vaddr;
+    }
+    image.entry += base;
+    image.relocations.clear();
+    image.position_independent = false;
+}
+
+void write_elf(const std::string& path, const ElfImage& image) {
+    Elf64_Ehdr eh{};
+    std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    eh.e_type = ET_EXEC;
+    eh.e_machine = EM_AARCH64;
+    eh.e_version = EV_CURRENT;
+    eh.e_entry = image.entry;
+    eh.e_phoff = sizeof(Elf64_Ehdr);
+    eh.e_ehsize = sizeof(Elf64_Ehdr);
+    eh.e_phentsize = sizeof(Elf64_Phdr);
+    eh.e_phnum = static_cast<uint16_t>(image.segments.size());
+
+    uint64_t offset = sizeof(Elf64_Ehdr) + image.segments.size() * sizeof(Elf64_Phdr);
+    offset = (offset + 4095) & ~uint64_t{4095};
+    std::vector<Elf64_Phdr> phdrs;
+    std::vector<uint64_t> offsets;
+    for (const ElfSegment& s : image.segments) {
+        Elf64_Phdr ph{};
+        ph.p_type = PT_LOAD;
+        ph.p_flags = s.flags;
+        ph.p_offset = offset;
+        ph.p_vaddr = s.vaddr;
+        ph.p_paddr = s.paddr;
+        ph.p_filesz = s.data.size();
+        ph.p_memsz = s.memsz;
+        ph.p_align = 4096;
+        phdrs.push_back(ph);
+        offsets.push_back(offset);
+        offset = (offset + s.data.size() + 4095) & ~uint64_t{4095};
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+    out.write(reinterpret_cast<const char*>(&eh), sizeof eh);
+    out.write(reinterpret_cast<const char*>(phdrs.data()),
+              static_cast<std::streamsize>(phdrs.size() * sizeof(Elf64_Phdr)));
+    for (size_t i = 0; i < image.segments.size(); ++i) {
+        out.seekp(static_cast<std::streamoff>(offsets[i]));
+        const auto& d = image.segments[i].data;
+        out.write(reinterpret_cast<const char*>(d.data()), static_cast<std::streamsize>(d.size()));
+    }
+    if (!out) throw std::runtime_error(path + ": write failed");
+}
+
+} // namespace image
