@@ -93,7 +93,7 @@ TEST(SpecLowering, VmMinimal) {
 
     // The FileServer's buffer is one region mapped into both domains.
     ASSERT_EQ(sink.regions.size(), 3u);
-    EXPECT_EQ(sink.regions[0].name, "fs0.buffer");
+    EXPECT_EQ(sink.regions[0].name, "fs0.vm0.buffer");
     EXPECT_EQ(sink.regions[0].size, 0x100000u);
     EXPECT_EQ(sink.regions[1].name, "vm0.ram");
     EXPECT_EQ(sink.regions[1].phys, 0x40000000u); // unity

@@ -296,10 +296,11 @@ private:
         method_ids(p, iface);
         out_ << "// Server dispatch of '" << iface << "' (" << p.name
              << "): decodes the request in 'msg',\n"
-             << "// calls impl, and leaves the reply in 'msg'. False for an unknown method or bad "
-                "arguments.\n"
+             << "// calls impl.<method>(badge, args...) with the caller's badge, and leaves the "
+                "reply\n"
+             << "// in 'msg'. False for an unknown method or bad arguments.\n"
              << "template <class Impl> bool " << iface
-             << "_dispatch(Impl& impl, base::RpcMessage& msg) {\n"
+             << "_dispatch(Impl& impl, uint64_t badge, base::RpcMessage& msg) {\n"
              << "    switch (static_cast<" << iface << "_method>(msg.method())) {\n";
         for (const auto& m : p.methods) {
             std::string ret = return_type(m);
@@ -317,9 +318,9 @@ private:
             if (ret != "void") {
                 out_ << ret << " result = ";
             }
-            out_ << "impl." << m.name << "(";
-            for (size_t k = 0; k < m.parameters.size(); ++k) {
-                out_ << (k ? ", " : "") << m.parameters[k].name;
+            out_ << "impl." << m.name << "(badge";
+            for (const auto& prm : m.parameters) {
+                out_ << ", " << prm.name;
             }
             out_ << ");\n        msg.begin(msg.method());\n";
             if (ret != "void") {
@@ -372,6 +373,13 @@ private:
                     client(*p, iface.name);
                 }
                 if (p && iface.kind == ast::InterfaceKind::Provides) {
+                    out_ << "// The badges of this interface's callers (one per 'from' end).\n"
+                         << "inline constexpr std::array<uint64_t, " << conn->from.size() << "> "
+                         << iface.name << "_client_badges{";
+                    for (size_t k = 0; k < conn->from.size(); ++k) {
+                        out_ << (k ? ", " : "") << conn->from[k].badge;
+                    }
+                    out_ << "};\n";
                     server(*p, iface.name);
                 }
             } else if (conn->kind == model::ConnectionKind::Event) {

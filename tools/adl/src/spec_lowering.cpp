@@ -84,18 +84,29 @@ private:
     }
 
     void share(const model::Connection& c) {
+        if (c.kind == model::ConnectionKind::Rpc) {
+            // One buffer per caller, so callers never see each other's data; the server
+            // maps each as <interface>_buffer_<badge>.
+            for (const auto& f : c.from) {
+                uint32_t region = sink_.add_ram(c.name + "." + f.instance + ".buffer",
+                                                c.shared_bytes, std::nullopt);
+                map_into({f}, region, c.shared_bytes, false);
+                map_into(c.to, region, c.shared_bytes, false, "_" + std::to_string(f.badge));
+            }
+            return;
+        }
         uint32_t region = sink_.add_ram(c.name + ".buffer", c.shared_bytes, std::nullopt);
         map_into(c.from, region, c.shared_bytes, false);
         map_into(c.to, region, c.shared_bytes, false);
     }
 
-    void map_into(const std::vector<model::End>& ends, uint32_t region, uint64_t size,
-                  bool device) {
+    void map_into(const std::vector<model::End>& ends, uint32_t region, uint64_t size, bool device,
+                  const std::string& suffix = "") {
         for (const auto& e : ends) {
             auto& l = lowered(e.instance);
             uint64_t& va = next_va_[l.domain];
             sink_.map(l.domain, region, va, map_read | map_write, device);
-            l.mappings.push_back({e.interface + "_buffer", va, size});
+            l.mappings.push_back({e.interface + "_buffer" + suffix, va, size});
             va += (size + 0xfff) & ~uint64_t{0xfff};
             va += 0x1000; // an unmapped guard page between buffers
         }
