@@ -109,15 +109,16 @@ int main(int argc, char** argv) {
         for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }
+        // Object and slot numbering as the image tool's builder will give them.
+        adl::NumberingSpecSink numbering;
+        auto lowered = adl::lower_to_spec(system, numbering);
         if (!report.empty()) {
-            write_file(report, adl::write_report(system));
+            write_file(report, adl::write_report(system, &lowered));
         }
         if (!dot.empty()) {
             write_file(dot, adl::write_dot(system));
         }
         if (!glue_dir.empty()) {
-            adl::NumberingSpecSink numbering;
-            auto lowered = adl::lower_to_spec(system, numbering);
             for (size_t i = 0; i < system.instances.size(); ++i) {
                 const auto& inst = system.instances[i];
                 write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"),
