@@ -307,6 +307,11 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
         value = vgic::list_register_count() - 1;
         return Status::Ok;
     }
+    if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
+        if (&v == g_gic_owner) vgic::save(v.gic);
+        value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
+        return Status::Ok;
+    }
     uint64_t* field = nullptr;
     Context& c = v.thread->context;
     El1Registers& e = v.el1;
@@ -384,6 +389,14 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
 
 Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
+    if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
+        if (value > 0xffffffffu) return Status::InvalidArgument;
+        if (&v == g_gic_owner) vgic::save(v.gic);
+        (reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr) =
+            static_cast<uint32_t>(value);
+        if (&v == g_gic_owner) vgic::load(v.gic);
+        return Status::Ok;
+    }
     uint64_t old = 0;
     if (Status s = read_register(v, reg, old); s != Status::Ok) return s;
     Context& c = v.thread->context;

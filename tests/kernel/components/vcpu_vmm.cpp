@@ -96,6 +96,10 @@ extern "C" void component_main(uint64_t mode) {
                 finish("benchmark done");
             } else if (e.hvc_arg(0) == 0x1ff) {
                 const uint64_t vbar = vcpu.read(Reg::VbarEl1);
+                // The guest enabled its CPU interface with PMR 0xff: GICH_VMCR shows it.
+                const uint64_t vmcr = vcpu.read(Reg::GichVmcr);
+                out() << "vmm: gich_vmcr " << Hex{vmcr} << "\n";
+                if ((vmcr & 1) == 0 || (vmcr >> 27) != 0x1f) finish("FAIL: GICH_VMCR");
                 out() << "vmm: guest checks " << Hex{e.hvc_arg(1)} << ", write seen " << Dec{wrote}
                       << ", eoi lr mask " << Hex{eoi_seen} << ", vbar_el1 " << Hex{vbar} << "\n";
                 if (e.hvc_arg(1) == 0x7f && wrote && eoi_seen == 1 && vbar == e.hvc_arg(2))
