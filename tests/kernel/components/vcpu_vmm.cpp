@@ -78,6 +78,7 @@ extern "C" void component_main(uint64_t mode) {
             if (e.hvc_arg(0) == 0x100) {
                 out() << "vmm: hvc echo " << Hex{e.hvc_arg(1)} << "\n";
                 vcpu.write(VcpuCap::x(2), 0x77);
+                vcpu.write(Reg::TpidrEl1, 0x1234abcd);
                 r.set_register(0, e.hvc_arg(1) + 1);
             } else if (e.hvc_arg(0) == 0x102) {
                 // The vCPU outranks us: we run again only once it blocks in its WFI.
