@@ -492,6 +492,13 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
 }
 
 Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
+    if (index == vgic::timer_list_register() && word == 0) {
+        // A guest reset: drop the timer interrupt in flight and unmask the timer.
+        write_lr(v, vgic::timer_list_register(), 0);
+        if (&v == g_timer_owner) vtimer::set_hw_mask(false);
+        v.timer.ctl &= ~vtimer::kCtlImask;
+        return Status::Ok;
+    }
     if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
         return Status::InvalidArgument;
     write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));

@@ -34,8 +34,10 @@ extern "C" void component_main(uint64_t mode) {
     uint64_t bad = 0;
     if (vcpu.read(static_cast<Reg>(55), bad) != Status::InvalidArgument)
         finish("FAIL: unknown register accepted");
-    if (vcpu.write_list_register(lrs, 0) != Status::InvalidArgument)
+    if (vcpu.write_list_register(lrs, vcpu_abi::kLrPending | 40) != Status::InvalidArgument ||
+        vcpu.write_list_register(lrs + 1, 0) != Status::InvalidArgument)
         finish("FAIL: the kernel's list register was lent");
+    if (vcpu.write_list_register(lrs, 0) != Status::Ok) finish("FAIL: cannot clear for a reset");
     vcpu.resume();
 
     Message m;
