@@ -111,6 +111,7 @@ TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
     LinuxBoot boot;
     ASSERT_EQ(load_linux(files, memory, layout, {}, dtb_config, scratch, log, boot), LoadError::Ok);
     EXPECT_EQ(boot.entry.raw(), kRamBase); // text_offset 0, 2 MiB-aligned RAM base
+    EXPECT_EQ(boot.image_size, fake_kernel().size());
     EXPECT_EQ(boot.dtb.raw(), 0x43000000u);
     EXPECT_EQ(boot.initrd.base.raw(), 0x42000000u);
     EXPECT_EQ(boot.initrd.size, initrd.size());
@@ -131,6 +132,21 @@ TEST_F(LinuxLoaderTest, LoadsImageDtbAndInitrdWhereTheBootProtocolSays) {
     ASSERT_EQ(log.lines.size(), 1u);
     EXPECT_NE(log.lines[0].find("vmm: loaded linux (10064 bytes) at 0x40000000"),
               std::string::npos);
+}
+
+// vm_minimal keeps the first 2 MiB clear (QEMU's own DTB lives there when it boots an
+// ELF); a place-anywhere Image then goes to the next 2 MiB boundary.
+TEST_F(LinuxLoaderTest, ImageStaysOutOfTheKeepClearRange) {
+    fileserver::FileServer fs(archive);
+    DirectFileSource files(fs, port);
+    LinuxBoot boot;
+    LinuxImageConfig names;
+    names.image_keep_clear = {GuestPhysAddr{kRamBase}, 2 << 20};
+    ASSERT_EQ(load_linux(files, memory, layout, names, dtb_config, scratch, log, boot),
+              LoadError::Ok);
+    EXPECT_EQ(boot.entry.raw(), kRamBase + (2 << 20));
+    const std::string kernel = fake_kernel();
+    EXPECT_EQ(std::memcmp(at(kRamBase + (2 << 20)), kernel.data(), kernel.size()), 0);
 }
 
 TEST_F(LinuxLoaderTest, NoInitrdMeansNoInitrdProperties) {

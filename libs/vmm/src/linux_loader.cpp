@@ -121,7 +121,8 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
         return log_error(log, LoadError::BadImage, "kernel", names.linux_name,
                          to_string(image_error));
     }
-    const base::GuestPhysRange reserved[] = {{boot.dtb, boot.dtb_size}, boot.initrd};
+    const base::GuestPhysRange reserved[] = {
+        {boot.dtb, boot.dtb_size}, boot.initrd, names.image_keep_clear};
     if (const ImageError e = place_arm64_image(header, layout.ram, reserved, boot.entry);
         e != ImageError::Ok) {
         return log_error(log, LoadError::BadImage, "kernel", names.linux_name, to_string(e));
@@ -133,6 +134,7 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
         e != LoadError::Ok) {
         return log_error(log, e, "kernel", names.linux_name);
     }
+    boot.image_size = size;
     LogLine line;
     line << "vmm: loaded " << names.linux_name << " (" << Dec{static_cast<int64_t>(size)}
          << " bytes) at " << Hex{boot.entry.raw()} << ", DTB at " << Hex{boot.dtb.raw()} << " ("

@@ -15,7 +15,7 @@ namespace {
 
 bool before(const ModuleDescriptor& a, const ModuleDescriptor& b) {
     if (a.order != b.order) return a.order < b.order;
-    return std::strcmp(a.name, b.name) < 0;
+    return std::string_view(a.name) < std::string_view(b.name); // no strcmp freestanding
 }
 
 bool is_enabled(const ModuleDescriptor& m, std::span<const std::string_view> enabled) {

@@ -22,11 +22,15 @@ struct LinuxImageConfig {
     std::string_view linux_name = "linux";
     std::string_view dtb_name = "linux-dtb";
     std::string_view initrd_name = "linux-initrd"; // empty: no initrd
+    // Guest RAM the Image must stay out of besides the DTB and initrd (e.g. the first
+    // 2 MiB, where QEMU and boot loaders put their own DTB); empty: none.
+    base::GuestPhysRange image_keep_clear{};
 };
 
 struct LinuxBoot {
-    base::GuestPhysAddr entry; // PC
-    base::GuestPhysAddr dtb;   // x0
+    base::GuestPhysAddr entry;  // PC
+    std::size_t image_size = 0; // bytes of the Image file loaded at entry
+    base::GuestPhysAddr dtb;    // x0
     std::size_t dtb_size = 0;
     base::GuestPhysRange initrd; // size 0 without initrd
 };

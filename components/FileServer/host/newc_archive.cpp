@@ -1,0 +1,46 @@
+// newc CPIO writing: 110-byte ASCII header, NUL-terminated name, data, each padded to 4.
+#include "newc_archive.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace file_server_host {
+namespace {
+
+void append(std::vector<uint8_t>& out, uint32_t ino, const std::string& name,
+            const std::vector<uint8_t>& data, uint32_t mode) {
+    if (data.size() > 0xffffffffu) throw std::runtime_error(name + ": too large for newc");
+    char header[111];
+    std::snprintf(header, sizeof header,
+                  "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u,
+                  1u, 0u, static_cast<unsigned>(data.size()), 0u, 0u, 0u, 0u,
+                  static_cast<unsigned>(name.size() + 1), 0u);
+    const auto pad = [&] { out.resize((out.size() + 3) & ~std::size_t{3}, 0); };
+    out.insert(out.end(), header, header + 110);
+    out.insert(out.end(), name.begin(), name.end());
+    out.push_back(0);
+    pad();
+    out.insert(out.end(), data.begin(), data.end());
+    pad();
+}
+
+} // namespace
+
+std::vector<uint8_t> newc_archive(const std::vector<ArchiveFile>& files) {
+    std::vector<uint8_t> out;
+    uint32_t ino = 1;
+    for (const ArchiveFile& f : files)
+        append(out, ino++, f.name, f.data, 0100444);
+    append(out, 0, "TRAILER!!!", {}, 0);
+    return out;
+}
+
+std::vector<uint8_t> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace file_server_host

@@ -1,0 +1,123 @@
+// vCPU glue over the kernel's vCPU calls (see kernel_vcpu.hpp).
+#include "kernel_vcpu.hpp"
+
+#include <bit>
+
+using runtime::Reg;
+
+namespace {
+constexpr uint64_t kPstateEl1hMasked = 0x3c5;   // EL1h, D A I F masked
+constexpr uint64_t kSctlrEl1Reset = 0x30d00800; // RES1 bits only: MMU and caches off
+} // namespace
+
+runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
+    struct {
+        Reg reg;
+        uint64_t value;
+    } const writes[] = {
+        {Reg::Pc, entry},
+        {Reg::Pstate, kPstateEl1hMasked},
+        {Reg::SctlrEl1, kSctlrEl1Reset},
+        {Reg::X0, dtb},
+        {runtime::VcpuCap::x(1), 0},
+        {runtime::VcpuCap::x(2), 0},
+        {runtime::VcpuCap::x(3), 0},
+        {Reg::CntvCtl, 0},
+        {Reg::VbarEl1, 0},
+        {Reg::TcrEl1, 0},
+        {Reg::Ttbr0El1, 0},
+        {Reg::Ttbr1El1, 0},
+        {Reg::CpacrEl1, 0},
+    };
+    for (const auto& w : writes) {
+        if (const runtime::Status s = cap_.write(w.reg, w.value); s != runtime::Status::Ok)
+            return s;
+    }
+    clear_list_registers();
+    return runtime::Status::Ok;
+}
+
+void KernelVcpu::begin_exit(uint64_t pc) {
+    known_ = 0;
+    dirty_ = 0;
+    exit_pc_ = pc;
+    pc_ = pc;
+}
+
+void KernelVcpu::seed_gpr(unsigned n, uint64_t value) {
+    if (n >= 31) return;
+    gprs_[n] = value;
+    known_ |= 1u << n;
+}
+
+uint64_t KernelVcpu::gpr(unsigned n) const {
+    if (n >= 31) return 0;
+    if ((known_ & (1u << n)) == 0) {
+        gprs_[n] = cap_.read(runtime::VcpuCap::x(n));
+        known_ |= 1u << n;
+    }
+    return gprs_[n];
+}
+
+void KernelVcpu::set_gpr(unsigned n, uint64_t value) {
+    if (n >= 31) return;
+    gprs_[n] = value;
+    known_ |= 1u << n;
+    dirty_ |= 1u << n;
+}
+
+uint64_t KernelVcpu::sp() const {
+    // PSTATE.SP (bit 0) selects SP_EL1 at EL1; EL0 always uses SP_EL0.
+    const uint64_t pstate = cap_.read(Reg::Pstate);
+    const bool el1h = ((pstate >> 2) & 3) == 1 && (pstate & 1) == 1;
+    return cap_.read(el1h ? Reg::SpEl1 : Reg::SpEl0);
+}
+
+void KernelVcpu::set_sp(uint64_t value) {
+    const uint64_t pstate = cap_.read(Reg::Pstate);
+    const bool el1h = ((pstate >> 2) & 3) == 1 && (pstate & 1) == 1;
+    (void)cap_.write(el1h ? Reg::SpEl1 : Reg::SpEl0, value);
+}
+
+runtime::Message KernelVcpu::finish_exit() {
+    runtime::VcpuReply reply;
+    uint32_t dirty = dirty_;
+    // The common emulated load: one register and PC + 4 ride in the reply.
+    if (dirty != 0 && std::popcount(dirty) == 1) {
+        const auto n = static_cast<unsigned>(std::countr_zero(dirty));
+        reply.set_register(n, gprs_[n]);
+        dirty = 0;
+    }
+    while (dirty != 0) {
+        const auto n = static_cast<unsigned>(std::countr_zero(dirty));
+        (void)cap_.write(runtime::VcpuCap::x(n), gprs_[n]);
+        dirty &= dirty - 1;
+    }
+    if (pc_ == exit_pc_ + 4) {
+        reply.advance_pc();
+    } else if (pc_ != exit_pc_) {
+        (void)cap_.write(Reg::Pc, pc_);
+    }
+    dirty_ = 0;
+    return reply.message();
+}
+
+unsigned KernelVcpu::count() const {
+    if (lr_count_ < 0) {
+        // A kernel without vCPUs answers with an error: no list registers then.
+        uint64_t n = 0;
+        lr_count_ = cap_.read(Reg::ListRegisterCount, n) == runtime::Status::Ok && n <= 64
+                        ? static_cast<int>(n)
+                        : 0;
+    }
+    return static_cast<unsigned>(lr_count_);
+}
+
+void KernelVcpu::write(unsigned index, const vmm::ListRegisterEntry& entry) {
+    (void)cap_.write_list_register(index, entry.encode());
+}
+
+void KernelVcpu::clear_list_registers() {
+    for (unsigned i = 0; i < count(); ++i)
+        (void)cap_.write_list_register(i, 0);
+}
