@@ -3,13 +3,15 @@
 // Stands in for the ADL tool until that generates the system from the assembly: each
 // value below is one attribute there.
 // Arguments: <kernel.elf> <out.elf> <VM.elf> <FileServer.elf> <linux> <platform.dtb> <initrd>
+//            [log-image-crcs]   (test images: the VM logs each loaded image's CRC)
 #include <file_server_system.hpp>
 #include <vm_system.hpp>
 
 #include <iostream>
+#include <string>
 
 int main(int argc, char** argv) {
-    if (argc != 8) {
+    if (argc != 8 && argc != 9) {
         std::cerr << "usage: " << argv[0]
                   << " <kernel.elf> <out.elf> <VM.elf> <FileServer.elf> <linux> <dtb> <initrd>\n";
         return 2;
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
         vm.irqs = {33};
         vm.gicd = 0x8000000;
         vm.gicc = 0x8010000;
+        vm.log_image_crcs = argc == 9 && std::string(argv[8]) == "log-image-crcs";
         vm_host::add_vm(sys, fs, argv[3], vm);
 
         fs.finish();
