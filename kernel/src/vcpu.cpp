@@ -43,7 +43,12 @@ uint32_t g_timer_irq = 27;
 // Per core: whose list registers and whose virtual timer the hardware holds.
 VcpuState* g_gic_owner = nullptr;
 VcpuState* g_timer_owner = nullptr;
+VcpuState* g_el1_owner = nullptr; // whose save_el1() registers the hardware holds
 
+// The EL1 registers native threads never change (with TGE their exceptions go to EL2
+// and the kernel leaves EL1 alone): they stay in the hardware for the vCPU that owns
+// them until another vCPU needs the registers. CPACR_EL1, CNTKCTL_EL1 (the kernel
+// writes them for native threads) and TPIDR_EL0 (EL0 may) are switched every time.
 void save_el1(El1Registers& r) {
     r.sp_el1 = BH_READ_SYSREG(sp_el1);
     r.elr = BH_READ_SYSREG(elr_el1);
@@ -58,11 +63,8 @@ void save_el1(El1Registers& r) {
     r.mair = BH_READ_SYSREG(mair_el1);
     r.amair = BH_READ_SYSREG(amair_el1);
     r.tpidr = BH_READ_SYSREG(tpidr_el1);
-    r.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     r.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
     r.contextidr = BH_READ_SYSREG(contextidr_el1);
-    r.cpacr = BH_READ_SYSREG(cpacr_el1);
-    r.cntkctl = BH_READ_SYSREG(cntkctl_el1);
     r.afsr0 = BH_READ_SYSREG(afsr0_el1);
     r.afsr1 = BH_READ_SYSREG(afsr1_el1);
     r.par = BH_READ_SYSREG(par_el1);
@@ -84,16 +86,21 @@ void load_el1(const El1Registers& r) {
     BH_WRITE_SYSREG(mair_el1, r.mair);
     BH_WRITE_SYSREG(amair_el1, r.amair);
     BH_WRITE_SYSREG(tpidr_el1, r.tpidr);
-    BH_WRITE_SYSREG(tpidr_el0, r.tpidr_el0);
     BH_WRITE_SYSREG(tpidrro_el0, r.tpidrro_el0);
     BH_WRITE_SYSREG(contextidr_el1, r.contextidr);
-    BH_WRITE_SYSREG(cpacr_el1, r.cpacr);
-    BH_WRITE_SYSREG(cntkctl_el1, r.cntkctl);
     BH_WRITE_SYSREG(afsr0_el1, r.afsr0);
     BH_WRITE_SYSREG(afsr1_el1, r.afsr1);
     BH_WRITE_SYSREG(par_el1, r.par);
     BH_WRITE_SYSREG(csselr_el1, r.csselr);
     BH_WRITE_SYSREG(mdscr_el1, r.mdscr);
+}
+
+// Register calls on the EL1 owner work on the saved copy: save it first, and make the
+// next switch_in() load everything again.
+void flush_el1(VcpuState& v) {
+    if (&v != g_el1_owner) return;
+    save_el1(v.el1);
+    g_el1_owner = nullptr;
 }
 
 uint32_t read_lr(VcpuState& v, unsigned i) {
@@ -271,7 +278,9 @@ bool deliver_pending(Thread* t) {
 
 void switch_out(Thread* prev) {
     VcpuState& v = *prev->vcpu;
-    save_el1(v.el1);
+    v.el1.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
+    v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
     vtimer::save(v.timer); // keeps running: its interrupt still wakes this vCPU
     g_timer_owner = &v;
 }
@@ -281,7 +290,14 @@ void switch_in(Thread* next) {
     BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
     BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
     BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
-    load_el1(v.el1);
+    if (g_el1_owner != &v) {
+        if (g_el1_owner != nullptr) save_el1(g_el1_owner->el1);
+        load_el1(v.el1);
+        g_el1_owner = &v;
+    }
+    BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
+    BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
+    BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
     vtimer::load(v.timer);
     g_timer_owner = &v;
     if (g_gic_owner != &v) {
@@ -307,9 +323,16 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
         value = vgic::list_register_count() - 1;
         return Status::Ok;
     }
+    if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
+        if (&v == g_gic_owner) vgic::save(v.gic);
+        value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
+        return Status::Ok;
+    }
     uint64_t* field = nullptr;
     Context& c = v.thread->context;
     El1Registers& e = v.el1;
+    if (reg >= static_cast<uint64_t>(Reg::SpEl1) && reg <= static_cast<uint64_t>(Reg::CpacrEl1))
+        flush_el1(v);
     if (reg < vcpu_abi::kXRegs) {
         field = &c.x[reg];
     } else {
@@ -384,6 +407,14 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
 
 Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
+    if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
+        if (value > 0xffffffffu) return Status::InvalidArgument;
+        if (&v == g_gic_owner) vgic::save(v.gic);
+        (reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr) =
+            static_cast<uint32_t>(value);
+        if (&v == g_gic_owner) vgic::load(v.gic);
+        return Status::Ok;
+    }
     uint64_t old = 0;
     if (Status s = read_register(v, reg, old); s != Status::Ok) return s;
     Context& c = v.thread->context;
@@ -461,6 +492,13 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
 }
 
 Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
+    if (index == vgic::timer_list_register() && word == 0) {
+        // A guest reset: drop the timer interrupt in flight and unmask the timer.
+        write_lr(v, vgic::timer_list_register(), 0);
+        if (&v == g_timer_owner) vtimer::set_hw_mask(false);
+        v.timer.ctl &= ~vtimer::kCtlImask;
+        return Status::Ok;
+    }
     if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
         return Status::InvalidArgument;
     write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));

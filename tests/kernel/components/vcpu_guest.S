@@ -5,6 +5,7 @@
 #define GICC 0x08010000
 #define HVC_ECHO 0x100
 #define HVC_WFI 0x102
+#define SMC_ECHO 0x103
 #define HVC_BENCH 0x1fe
 #define HVC_DONE 0x1ff
 
@@ -28,7 +29,8 @@ _start:
     ldr     w3, =0xcafe0002
     str     w3, [x20, #8]
     orr     x28, x28, #2
-    // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77 by VcpuWriteRegister.
+    // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77 and TPIDR_EL1 by
+    //    VcpuWriteRegister.
     mov     x0, #HVC_ECHO
     mov     x1, #0x1234
     mov     x2, #0
@@ -37,6 +39,10 @@ _start:
     cmp     x0, x3
     b.ne    1f
     cmp     x2, #0x77
+    b.ne    1f
+    mrs     x4, tpidr_el1           // an EL1 register the VMM wrote meanwhile
+    ldr     x3, =0x1234abcd
+    cmp     x4, x3
     b.ne    1f
     orr     x28, x28, #4
 1:
@@ -74,6 +80,24 @@ wfi_point:
     cmp     x22, #40
     b.ne    1f
     orr     x28, x28, #16
+1:
+    // 6. A pair load has no syndrome (ISV = 0): the VMM decodes the instruction the
+    //    kernel fetched and writes both registers itself.
+    ldp     w1, w2, [x20, #16]
+    ldr     w3, =0x11110006
+    cmp     w1, w3
+    b.ne    1f
+    ldr     w3, =0x22220006
+    cmp     w2, w3
+    b.ne    1f
+    orr     x28, x28, #32
+1:
+    // 7. A trapped SMC resumes after the SMC with the VMM's x0.
+    mov     x0, #SMC_ECHO
+    smc     #0
+    cmp     x0, #0x5c
+    b.ne    1f
+    orr     x28, x28, #64
 1:
     mov     x0, #HVC_DONE
     mov     x1, x28

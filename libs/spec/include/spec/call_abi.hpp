@@ -33,7 +33,8 @@ enum class Call : uint64_t {
     VcpuWriteRegister = 17,     // x1 vcpu_abi::Reg, MR0 (x2) value
     VcpuResume = 18,            // start (or restart) a suspended vCPU
     VcpuSuspend = 19,           // stop it (an exit it is blocked in is cancelled)
-    VcpuWriteListRegister = 20, // x1 index (< ListRegisterCount), MR0 GICH_LR word
+    VcpuWriteListRegister = 20, // x1 index (< ListRegisterCount), MR0 GICH_LR word;
+                                // index = ListRegisterCount with 0 clears the kernel's (reset)
     Count
 };
 

@@ -35,6 +35,8 @@ enum class Reg : uint64_t {
     CntvCtl = 48,           // CNTV_CTL_EL0 (the guest's virtual timer)
     CntvCval = 49,          // CNTV_CVAL_EL0
     Vmpidr = 50,            // VMPIDR_EL2: the MPIDR_EL1 the guest reads (vCPU i: affinity 0 = i)
+    GichVmcr = 51,          // the guest's GICV control state (GICH_VMCR); write 0 on a guest reset
+    GichApr = 52,           // active priorities (GICH_APR); write 0 on a guest reset
     ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
     Count = 64
 };
