@@ -46,7 +46,7 @@ _start:
     b.ne    1f
     orr     x28, x28, #4
 1:
-    // 4. The virtual timer through the GICV CPU interface.
+    // 4. The virtual timer through the GICV CPU interface, waited for in WFI.
     adr     x0, vectors
     msr     vbar_el1, x0
     mov     w0, #0xff
@@ -54,15 +54,18 @@ _start:
     mov     w0, #1
     str     w0, [x21, #0]           // GICC_CTLR: enable
     mov     x22, #0
-    mov     x0, #2000
+    mov     x0, #20000              // 320 us: long enough to be waited for in WFI
     msr     cntv_tval_el0, x0
     mov     x0, #1
     msr     cntv_ctl_el0, x0
     isb
-    msr     daifclr, #2
-2:  cbz     x22, 2b
+2:  cbnz    x22, 3f                 // wait in WFI (blocks in the kernel), IRQs masked
+    wfi
+    msr     daifclr, #2             // take what woke us
+    isb
     msr     daifset, #2
-    cmp     x22, #27
+    b       2b
+3:  cmp     x22, #27
     b.ne    1f
     orr     x28, x28, #8
 1:

@@ -1,7 +1,10 @@
 // kernel_vcpu VMM: drives the bare-metal guest (vcpu_guest.S) through its exits —
-// answers an MMIO read, sees an MMIO write, answers an HVC, checks that WFI blocked
-// the vCPU, injects an interrupt through a list register and sees the guest's EOI —
-// then powers off. Mode 1 prints the guest's MMIO round-trip benchmark instead.
+// answers an MMIO read, sees an MMIO write and a pair load without syndrome, answers
+// an HVC and an SMC, checks that WFI blocked the vCPU, injects an interrupt through a
+// list register and sees the guest's EOI — then powers off. Argument bits: kBench
+// (print the guest's MMIO round-trip benchmark instead), kTwoVcpus (a second guest on a
+// second vCPU at the same priority: list registers, EL1 state and virtual timers
+// switch between them).
 #include "components/vcpu_slots.hpp"
 
 #include <runtime/capabilities.hpp>
@@ -16,6 +19,14 @@ constexpr uint32_t kLrPriority = (0xa0u >> 3) << 23;
 constexpr uint64_t kEsrIsv = 1ull << 24;
 constexpr uint64_t kEsrWnR = 1ull << 6;
 
+struct Guest {
+    VcpuCap vcpu{Slot{vcpu_test::kVcpuSlot}};
+    bool wrote = false;
+    uint32_t eoi_seen = 0;
+    unsigned smcs = 0;
+    bool done = false;
+};
+
 [[noreturn]] void finish(const char* verdict) {
     out() << "vmm: " << verdict << "\n";
     SystemControlCap(Slot{vcpu_test::kPowerSlot}).power_off();
@@ -23,14 +34,8 @@ constexpr uint64_t kEsrWnR = 1ull << 6;
     }
 }
 
-} // namespace
-
-extern "C" void component_main(uint64_t mode) {
-    const VcpuCap vcpu(Slot{vcpu_test::kVcpuSlot});
-    const EndpointCap exits(Slot{vcpu_test::kExitSlot});
+void check_refusals(const VcpuCap& vcpu) {
     const uint32_t lrs = vcpu.list_register_count();
-    out() << "vmm: " << Dec{lrs} << " list registers lent, vcpu pc " << Hex{vcpu.read(Reg::Pc)}
-          << "\n";
     uint64_t bad = 0;
     if (vcpu.read(static_cast<Reg>(55), bad) != Status::InvalidArgument)
         finish("FAIL: unknown register accepted");
@@ -38,59 +43,80 @@ extern "C" void component_main(uint64_t mode) {
         vcpu.write_list_register(lrs + 1, 0) != Status::InvalidArgument)
         finish("FAIL: the kernel's list register was lent");
     if (vcpu.write_list_register(lrs, 0) != Status::Ok) finish("FAIL: cannot clear for a reset");
-    vcpu.resume();
+}
+
+// Answers one MMIO exit (stops the machine on an access the guest should not make).
+void data_abort(Guest& g, const VcpuExit& e, VcpuReply& r, bool verbose) {
+    if ((e.esr() & kEsrIsv) == 0) {
+        // Only the guest's `ldp w1, w2, [x20, #16]` (LDP 32-bit, signed offset).
+        const uint64_t insn = e.data();
+        out() << "vmm: mmio without syndrome at " << Hex{e.ipa()} << ", instruction " << Hex{insn}
+              << "\n";
+        if ((insn & 0xffc00000) != 0x29400000) finish("FAIL: not the expected LDP");
+        g.vcpu.write(VcpuCap::x(insn & 0x1f), 0x11110006);
+        g.vcpu.write(VcpuCap::x((insn >> 10) & 0x1f), 0x22220006);
+        r.advance_pc();
+        return;
+    }
+    const unsigned rt = (e.esr() >> 16) & 0x1f;
+    if ((e.esr() & kEsrWnR) != 0) {
+        if (verbose) out() << "vmm: mmio write " << Hex{e.data()} << " at " << Hex{e.ipa()} << "\n";
+        g.wrote = e.data() == 0xcafe0002 && e.ipa() == vcpu_test::kDevice + 8;
+        r.advance_pc();
+    } else {
+        if (verbose) out() << "vmm: mmio read at " << Hex{e.ipa()} << " into x" << Dec{rt} << "\n";
+        r.set_register(rt, 0x5a5a0001).advance_pc();
+    }
+}
+
+} // namespace
+
+extern "C" void component_main(uint64_t flags) {
+    const bool bench = (flags & vcpu_test::kBench) != 0;
+    const unsigned count = (flags & vcpu_test::kTwoVcpus) != 0 ? 2 : 1;
+    Guest guests[2];
+    guests[1].vcpu = VcpuCap(Slot{vcpu_test::kSecondVcpuSlot});
+    const EndpointCap exits(Slot{vcpu_test::kExitSlot});
+    out() << "vmm: " << Dec{guests[0].vcpu.list_register_count()}
+          << " list registers lent, vcpu pc " << Hex{guests[0].vcpu.read(Reg::Pc)} << "\n";
+    for (unsigned i = 0; i < count; ++i) {
+        check_refusals(guests[i].vcpu);
+        guests[i].vcpu.resume();
+    }
 
     Message m;
     uint64_t badge = 0;
+    unsigned finished = 0;
     exits.recv(m, badge);
-    bool wrote = false;
-    uint32_t eoi_seen = 0;
-    unsigned smcs = 0;
     for (;;) {
         const VcpuExit e{badge, m};
+        if (badge < vcpu_test::kFirstBadge || badge >= vcpu_test::kFirstBadge + count)
+            finish("FAIL: wrong badge");
+        const unsigned id = static_cast<unsigned>(badge - vcpu_test::kFirstBadge);
+        Guest& g = guests[id];
+        const bool verbose = !bench && count == 1;
         VcpuReply r;
-        if (badge != 7) finish("FAIL: wrong badge");
         switch (e.kind()) {
-        case ExitKind::DataAbort: {
-            if ((e.esr() & kEsrIsv) == 0) {
-                // Only the guest's `ldp w1, w2, [x20, #16]` (LDP 32-bit, signed offset).
-                const uint64_t insn = e.data();
-                out() << "vmm: mmio without syndrome at " << Hex{e.ipa()} << ", instruction "
-                      << Hex{insn} << "\n";
-                if ((insn & 0xffc00000) != 0x29400000) finish("FAIL: not the expected LDP");
-                vcpu.write(VcpuCap::x(insn & 0x1f), 0x11110006);
-                vcpu.write(VcpuCap::x((insn >> 10) & 0x1f), 0x22220006);
-                r.advance_pc();
-                break;
-            }
-            const unsigned rt = (e.esr() >> 16) & 0x1f;
-            if ((e.esr() & kEsrWnR) != 0) {
-                if (mode == 0)
-                    out() << "vmm: mmio write " << Hex{e.data()} << " at " << Hex{e.ipa()} << "\n";
-                wrote = e.data() == 0xcafe0002 && e.ipa() == vcpu_test::kDevice + 8;
-                r.advance_pc();
-            } else {
-                if (mode == 0)
-                    out() << "vmm: mmio read at " << Hex{e.ipa()} << " into x" << Dec{rt} << "\n";
-                r.set_register(rt, 0x5a5a0001).advance_pc();
-            }
+        case ExitKind::DataAbort:
+            data_abort(g, e, r, verbose);
             break;
-        }
         case ExitKind::Hvc:
             if (e.hvc_arg(0) == 0x100) {
-                out() << "vmm: hvc echo " << Hex{e.hvc_arg(1)} << "\n";
-                vcpu.write(VcpuCap::x(2), 0x77);
-                vcpu.write(Reg::TpidrEl1, 0x1234abcd);
+                if (verbose) out() << "vmm: hvc echo " << Hex{e.hvc_arg(1)} << "\n";
+                g.vcpu.write(VcpuCap::x(2), 0x77);
+                g.vcpu.write(Reg::TpidrEl1, 0x1234abcd);
                 r.set_register(0, e.hvc_arg(1) + 1);
             } else if (e.hvc_arg(0) == 0x102) {
-                // The vCPU outranks us: we run again only once it blocks in its WFI.
+                // The vCPUs outrank us: we run again only once they all block, this one
+                // in its WFI.
                 const uint64_t wfi = e.hvc_arg(1);
                 reply(r.message());
-                const uint64_t pc = vcpu.read(Reg::Pc);
-                out() << "vmm: vcpu waits at " << Hex{pc} << " (wfi at " << Hex{wfi} << ")\n";
+                const uint64_t pc = g.vcpu.read(Reg::Pc);
+                out() << "vmm: vcpu " << Dec{id} << " waits at " << Hex{pc} << " (wfi at "
+                      << Hex{wfi} << ")\n";
                 if (pc != wfi + 4) finish("FAIL: WFI did not block the vCPU");
-                vcpu.write_list_register(0, vcpu_abi::kLrPending | vcpu_abi::kLrEoiMaintenance |
-                                                kLrPriority | 40);
+                g.vcpu.write_list_register(0, vcpu_abi::kLrPending | vcpu_abi::kLrEoiMaintenance |
+                                                  kLrPriority | 40);
                 exits.recv(m, badge);
                 continue;
             } else if (e.hvc_arg(0) == 0x1fe) {
@@ -98,29 +124,33 @@ extern "C" void component_main(uint64_t mode) {
                       << ", min " << Dec{e.hvc_arg(2)} << " instructions (1000 reads)\n";
                 finish("benchmark done");
             } else if (e.hvc_arg(0) == 0x1ff) {
-                const uint64_t vbar = vcpu.read(Reg::VbarEl1);
+                const uint64_t vbar = g.vcpu.read(Reg::VbarEl1);
                 // The guest enabled its CPU interface with PMR 0xff: GICH_VMCR shows it.
-                const uint64_t vmcr = vcpu.read(Reg::GichVmcr);
-                out() << "vmm: gich_vmcr " << Hex{vmcr} << "\n";
-                if ((vmcr & 1) == 0 || (vmcr >> 27) != 0x1f) finish("FAIL: GICH_VMCR");
-                out() << "vmm: guest checks " << Hex{e.hvc_arg(1)} << ", write seen " << Dec{wrote}
-                      << ", eoi lr mask " << Hex{eoi_seen} << ", vbar_el1 " << Hex{vbar} << "\n";
-                if (e.hvc_arg(1) == 0x7f && wrote && eoi_seen == 1 && vbar == e.hvc_arg(2))
-                    finish("vcpu test passed");
-                finish("FAIL: a check failed");
+                const uint64_t vmcr = g.vcpu.read(Reg::GichVmcr);
+                out() << "vmm: vcpu " << Dec{id} << " guest checks " << Hex{e.hvc_arg(1)}
+                      << ", write seen " << Dec{g.wrote} << ", eoi lr mask " << Hex{g.eoi_seen}
+                      << ", vbar_el1 " << Hex{vbar} << ", gich_vmcr " << Hex{vmcr} << "\n";
+                if (e.hvc_arg(1) != 0x7f || !g.wrote || g.eoi_seen != 1 || vbar != e.hvc_arg(2) ||
+                    (vmcr & 1) == 0 || (vmcr >> 27) != 0x1f)
+                    finish("FAIL: a check failed");
+                if (!g.done) ++finished;
+                g.done = true;
+                if (finished == count) finish("vcpu test passed");
+                exits.recv(m, badge); // this vCPU stays stopped in its exit
+                continue;
             } else {
                 finish("FAIL: unknown hvc");
             }
             break;
         case ExitKind::Smc:
             // The kernel moved the PC past the SMC: a second one would be a re-run.
-            out() << "vmm: smc " << Hex{e.hvc_arg(0)} << "\n";
-            if (++smcs > 1) finish("FAIL: the SMC ran again");
+            if (verbose) out() << "vmm: smc " << Hex{e.hvc_arg(0)} << "\n";
+            if (++g.smcs > 1) finish("FAIL: the SMC ran again");
             r.set_register(0, 0x5c);
             break;
         case ExitKind::EoiMaintenance:
-            out() << "vmm: eoi maintenance, lr mask " << Hex{e.eoi_mask()} << "\n";
-            eoi_seen |= static_cast<uint32_t>(e.eoi_mask());
+            if (verbose) out() << "vmm: eoi maintenance, lr mask " << Hex{e.eoi_mask()} << "\n";
+            g.eoi_seen |= static_cast<uint32_t>(e.eoi_mask());
             break;
         default:
             out() << "vmm: unexpected exit " << Hex{m.mr[0]} << " esr " << Hex{e.esr()} << " pc "

@@ -221,9 +221,14 @@ void SystemBuilder::map_gicv(DomainId guest, base::GuestPhysAddr gicc) {
     check("domain", guest, system_.domains.size());
     if (system_.board.gicv.raw() == 0)
         throw std::runtime_error(system_.board.name + " has no GICV frame");
-    const RegionId gicv = add_device(system_.domains[guest.index].name + ":gicv",
-                                     base::PhysRange{system_.board.gicv, 2 * kPage});
-    map(guest, gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
+    // One region for every guest: the frame shows whichever vCPU runs (GICH switches).
+    std::optional<RegionId> gicv;
+    for (uint32_t i = 0; i < system_.regions.size(); ++i)
+        if (system_.regions[i].kind == spec::RegionKind::Device &&
+            system_.regions[i].fixed == system_.board.gicv)
+            gicv = RegionId{i};
+    if (!gicv) gicv = add_device("gicv", base::PhysRange{system_.board.gicv, 2 * kPage});
+    map(guest, *gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
 }
 
 uint32_t SystemBuilder::give_cap(DomainId d, const spec::Cap& cap) {
