@@ -1,0 +1,305 @@
+// Semantic checks: connections against interfaces and connectors, attributes
+// against declarations, VM memory layouts, dtb() queries and physical ownership.
+// Each bad assembly names where the error must point (the first occurrence of
+// 'at' in the text) and what the message must say.
+#include "adl/parser.hpp"
+#include "adl/resolver.hpp"
+#include "expect_error.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+const char* library = R"(
+procedure P { int f(in int x); };
+procedure Q { void g(); };
+procedure VMDTBPassthrough { };
+connector seL4RPCCall { from Procedures; to Procedure; }
+connector seL4RPCDataport { from Procedures; to Procedure; }
+connector seL4Notification { from Events; to Event; }
+connector seL4VMDTBPassthrough { from Procedure; to Procedure; }
+connector seL4Teleport { from Procedure; to Procedure; }
+connector seL4HardwareMMIO { from Dataports; to Dataport; }
+component Uart { hardware; dataport Buf regs; }
+component Driver { dataport Buf regs; }
+component Client {
+    uses P p;
+    maybe uses P opt;
+    emits E ev;
+    attribute int n;
+    attribute string s = "x";
+    attribute { int a; int b = 2; } st;
+    attribute int arr[] = [];
+}
+component Server { provides P p; provides Q q; consumes E ev; }
+component VM {
+    maybe uses VMDTBPassthrough dtb_self;
+    provides VMDTBPassthrough dtb;
+    attribute int num_vcpus = 1;
+    attribute int irqs[] = [];
+    attribute {
+        string linux_ram_base; string linux_ram_paddr_base; string linux_ram_size;
+        string linux_ram_offset = "0"; string dtb_addr; string initrd_max_size = "-1"; string initrd_addr;
+    } linux_address_config;
+    attribute { string linux_name = "linux"; string dtb_name = "linux-dtb"; string initrd_name = "linux-initrd";
+                string linux_bootcmdline = ""; string linux_stdout = ""; } linux_image_config;
+}
+)";
+
+struct Loaded {
+    adl::ast::File file;
+    adl::model::System system;
+};
+
+std::unique_ptr<Loaded> resolve_text(const std::string& text) {
+    auto loaded = std::make_unique<Loaded>();
+    loaded->file = adl::parse_text(library, "lib.camkes");
+    adl::ast::File app = adl::parse_text(text, "bad.camkes");
+    for (auto& a : app.assemblies) {
+        loaded->file.assemblies.push_back(std::move(a));
+    }
+    for (auto& c : app.components) {
+        loaded->file.components.push_back(std::move(c));
+    }
+    loaded->system = adl::resolve(loaded->file, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+    return loaded;
+}
+
+// A VM 'name' with the upstream qemu-arm-virt layout unless fields are overridden.
+std::string vm(const std::string& name, const std::string& ram_base = "0x40000000",
+               const std::string& ram_size = "0x20000000", const std::string& dtb = "0x4F000000",
+               const std::string& initrd = "0x4D700000",
+               const std::string& initrd_max = "0x1900000") {
+    return name + ".linux_address_config = {\"linux_ram_base\": \"" + ram_base +
+           "\", \"linux_ram_paddr_base\": \"" + ram_base + "\", \"linux_ram_size\": \"" + ram_size +
+           "\", \"dtb_addr\": \"" + dtb + "\", \"initrd_addr\": \"" + initrd +
+           "\", \"initrd_max_size\": \"" + initrd_max + "\"};\n";
+}
+
+const std::string client_server =
+    "component Client c; component Server s; connection seL4RPCCall c_s(from c.p, to s.p);\n";
+
+TEST(Checks, GoodAssemblyResolves) {
+    auto l = resolve_text(
+        "assembly { composition {\n" + client_server +
+        "component VM vm0; connection seL4VMDTBPassthrough d(from vm0.dtb_self, to vm0.dtb);\n"
+        "connection seL4Notification n(from c.ev, to s.ev);\n}\n"
+        "configuration { c.n = 5; c.st = {\"a\": 1}; c.simple = true; c.cnode_size_bits = 18;\n" +
+        vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]); } }");
+    const auto& s = l->system;
+    ASSERT_EQ(s.instances.size(), 3u);
+    const auto* c = s.instance("c");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->attribute("s")->value.string, "x");
+    EXPECT_TRUE(c->attribute("s")->from_default);
+    EXPECT_EQ(c->attribute("st")->value.field("b")->integer, 2);
+    ASSERT_EQ(s.no_effect.size(), 2u);
+    EXPECT_EQ(s.no_effect[0].attribute, "simple");
+    EXPECT_EQ(s.no_effect[1].attribute, "cnode_size_bits");
+    ASSERT_EQ(s.connections.size(), 3u);
+    EXPECT_EQ(s.connections[0].type, "P");
+    const auto* v = s.instance("vm0");
+    ASSERT_TRUE(v->vm.has_value());
+    EXPECT_EQ(v->vm->ram.base.raw(), 0x40000000u);
+    EXPECT_EQ(v->vm->ram.size, 0x20000000u);
+    EXPECT_TRUE(v->vm->unity);
+    EXPECT_EQ(v->vm->linux_name, "linux");
+    ASSERT_EQ(s.irqs.size(), 1u);
+    EXPECT_EQ(s.irqs[0].number, 33u);
+}
+
+std::string compose(const std::string& composition, const std::string& configuration = "");
+
+const std::string shared_uart =
+    "component Uart uart; component Driver d1; component Driver d2;\n"
+    "connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);";
+
+TEST(Checks, DeviceRegionSharedThroughAConnection) {
+    auto l =
+        resolve_text(compose(shared_uart, "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;"));
+    const auto& s = l->system;
+    ASSERT_EQ(s.regions.size(), 1u); // one region, however many components map it
+    EXPECT_EQ(s.regions[0].owner, "uart_regs");
+    EXPECT_EQ(s.regions[0].phys.base.raw(), 0x9000000u);
+    EXPECT_EQ(s.connections[0].from.size(), 2u);
+}
+
+struct BadCheck {
+    std::string text;
+    std::string at;
+    std::string message;
+};
+
+class ChecksReject : public ::testing::TestWithParam<BadCheck> {};
+
+TEST_P(ChecksReject, WithMessageAndLocation) {
+    const auto& bad = GetParam();
+    size_t offset = bad.text.find(bad.at);
+    ASSERT_NE(offset, std::string::npos) << "marker '" << bad.at << "' not in the text";
+    uint32_t line = 1, column = 1;
+    for (size_t i = 0; i < offset; ++i) {
+        if (bad.text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    tool_test::expect_error([&] { resolve_text(bad.text); }, "bad.camkes", line, column,
+                            bad.message, bad.text);
+}
+
+std::string compose(const std::string& composition, const std::string& configuration) {
+    return "assembly {\ncomposition {\n" + composition + "\n}\nconfiguration {\n" + configuration +
+           "\n}\n}\n";
+}
+
+const std::string vm_with_dtb =
+    "component VM vm0; connection seL4VMDTBPassthrough d(from vm0.dtb_self, to vm0.dtb);";
+
+INSTANTIATE_TEST_SUITE_P(
+    Bad, ChecksReject,
+    ::testing::Values(
+        BadCheck{compose("component Klient k;"), "k;",
+                 "instance 'k' has unknown component type 'Klient'; expected one of: Client, "
+                 "Driver, Server, Uart, VM"},
+        BadCheck{compose("component Server s;\ncomponent Server s; "), "s; ",
+                 "instance 's' is declared twice"},
+        BadCheck{compose(client_server + "connection seL4RPCCalls x(from c.opt, to s.p);"), "x(",
+                 "unknown connector 'seL4RPCCalls' in connection 'x'; expected one of: "
+                 "seL4GlobalAsynch, seL4GlobalAsynchCallback, seL4HardwareMMIO, seL4Notification, "
+                 "seL4RPCCall, "
+                 "seL4RPCDataport, seL4SerialServer, seL4SharedData, seL4TimeServer, "
+                 "seL4VMDTBPassthrough, seL4VirtQueues"},
+        BadCheck{
+            compose(client_server + "connection seL4SharedData x(from c.opt, to s.p);"), "x(",
+            "connector 'seL4SharedData' of connection 'x' is not declared; expected an import"},
+        BadCheck{compose(client_server + "connection seL4Teleport x(from c.opt, to s.p);"), "x(",
+                 "connector 'seL4Teleport' is declared (at lib.camkes:9:1) but Bulkhead does not "
+                 "implement it"},
+        BadCheck{compose(client_server + "connection seL4RPCCall x(from c2.opt, to s.p);"),
+                 "from c2", "unknown instance 'c2' in connection 'x'; expected one of: c, s"},
+        BadCheck{compose(client_server + "connection seL4RPCCall x(from c.nope, to s.p);"),
+                 "from c.nope",
+                 "component 'Client' (instance 'c') has no interface 'nope'; expected one of: p, "
+                 "opt, ev"},
+        BadCheck{compose(client_server + "connection seL4RPCCall x(from c.opt, to c.p);"), "to c.p",
+                 "end 'to c.p' of connection 'x' is a 'uses' interface; connector 'seL4RPCCall' "
+                 "expects a 'provides' Procedure on its 'to' side"},
+        BadCheck{compose(client_server + "connection seL4Notification x(from c.p, to s.ev);"),
+                 "from c.p, to s.ev",
+                 "is a 'uses' interface; connector 'seL4Notification' expects a 'emits' Event"},
+        BadCheck{compose(client_server + "connection seL4RPCCall x(from c.opt, to s.q);"), "to s.q",
+                 "end 'to s.q' has type 'Q' but 'from c.opt' has 'P'; expected the same type"},
+        BadCheck{compose("component Client c; component Server s; component Server t;\nconnection "
+                         "seL4RPCCall x(from c.p, to s.p, to t.p);"),
+                 "x(", "connection 'x' has 2 'to' ends; connector 'seL4RPCCall' takes exactly one"},
+        BadCheck{compose(client_server + "connection seL4RPCCall y(to s.p, from c.p);"),
+                 "from c.p);", "interface 'c.p' is already connected by 'c_s'"},
+        BadCheck{compose("component Client c;"), "c;",
+                 "interface 'p' ('uses P') of instance 'c' is not connected"},
+        BadCheck{compose("component Server s;\nconnection seL4RPCCall x(to s.p);"), "x(",
+                 "connection 'x' has no 'from' end"},
+        BadCheck{compose(client_server, "c.m = 1;"), "c.m",
+                 "unknown attribute 'm' of instance 'c' (component 'Client'); expected a declared "
+                 "attribute (n, s, st, arr)"},
+        BadCheck{compose(client_server, "c.n = \"five\";"), "\"five\"",
+                 "'c.n' is declared 'int'; expected an integer, found string"},
+        BadCheck{compose(client_server, "c.s = 5;"), "5;",
+                 "'c.s' is declared 'string'; expected a string, found integer"},
+        BadCheck{compose(client_server, "c.st = 5;"), "5;", "'c.st' has fields; expected a dict"},
+        BadCheck{compose(client_server, "c.st = {\"a\": 1, \"z\": 2};"), "2}",
+                 "unknown field 'z' in 'c.st'; expected one of: a, b"},
+        BadCheck{compose(client_server, "c.st = {\"b\": 1};"), "{\"b\"",
+                 "field 'a' of 'c.st' is not set and has no default"},
+        BadCheck{compose(client_server, "c.arr = 3;"), "3;",
+                 "'c.arr' is an array attribute; expected a list"},
+        BadCheck{compose(client_server, "c.arr = [1, \"2\"];"), "\"2\"",
+                 "'c.arr[1]' is declared 'int'; expected an integer"},
+        BadCheck{compose(client_server, "c._priority = 300;"), "300",
+                 "'c._priority' is 300; expected a priority from 0 to 255"},
+        BadCheck{compose(client_server, "c.p_shmem_size = 100;"), "100",
+                 "'c.p_shmem_size' is '100'; expected a positive multiple of 4096 bytes"},
+        BadCheck{compose(client_server, "d.n = 1;"), "d.n",
+                 "unknown instance 'd' in setting 'd.n'; expected one of: c, s"},
+        BadCheck{compose(client_server, "c.n = dtb([{\"path\": \"/x\"}]);"), "dtb(",
+                 "'c.n' is declared 'int'; expected an integer, found dtb query"},
+        BadCheck{compose(client_server, "s.ev = dtb([{\"path\": \"/x\"}]);"), "dtb(",
+                 "'s.ev' has a dtb() query but no seL4VMDTBPassthrough connection ends at it"},
+        BadCheck{compose("component VM vm0;"), "vm0;",
+                 "VM instance 'vm0' has no linux_address_config; expected vm0.linux_address_config "
+                 "= {...}"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x2000000g")),
+                 "\"0x2000000g\"",
+                 "'vm0.linux_address_config.linux_ram_size' is '0x2000000g', not a number"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000800")), "\"0x40000800\"",
+                 "'vm0.linux_address_config.linux_ram_base' = 0x40000800 is not aligned to 0x1000"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x60000000")),
+                 "\"0x60000000\"",
+                 "'vm0.linux_address_config.dtb_addr' = 0x60000000: the DTB (up to 0x200000 bytes) "
+                 "does not fit in guest RAM [0x40000000, 0x60000000)"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x4F000004")),
+                 "\"0x4F000004\"", "is not aligned to 0x8"},
+        BadCheck{compose("component VM vm0;",
+                         vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x4E000000")),
+                 "\"0x4E000000\"", "overlaps the DTB [0x4f000000, 0x4f200000) at dtb_addr"},
+        BadCheck{compose("component VM vm0;",
+                         vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x4D700100")),
+                 "\"0x4D700100\"",
+                 "'vm0.linux_address_config.initrd_addr' = 0x4d700100 is not aligned to 0x1000"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x4F000000",
+                                                 "0x5F000000", "0x2000000")),
+                 "\"0x2000000\"", "would end past guest RAM"},
+        BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x40100000")),
+                 "\"0x40100000\"", "is in the first 2 MiB of guest RAM"},
+        BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/uart@1234\"}]);"),
+                 "{\"path\": \"/uart", "dtb query '{\"path\": \"/uart@1234\"}' matches no node of"},
+        BadCheck{
+            compose(vm_with_dtb,
+                    vm("vm0") +
+                        "vm0.dtb = dtb([{\"properties\": {\"compatible[0]\": \"acme,none\"}}]);"),
+            "{\"properties\"", "matches no node"},
+        BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"paths\": \"/pl011\"}]);"),
+                 "{\"paths\"", "unknown dtb query key 'paths'"},
+        BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}, "
+                                                  "{\"chosen\": \"stdout-path\"}]);"),
+                 "{\"chosen\"", "matches '/pl011@9000000', already matched by"},
+        BadCheck{compose(vm_with_dtb + "\ncomponent VM vm1; connection seL4VMDTBPassthrough "
+                                       "d1(from vm1.dtb_self, to vm1.dtb);",
+                         vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]);\n" +
+                             vm("vm1", "0x60000000", "0x10000000", "0x6F000000", "0x6D000000") +
+                             "vm1.dtb = dtb([{\"chosen\": \"stdout-path\"}]);"),
+                 "{\"chosen\"", "IRQ 33 of '/pl011@9000000' for 'vm1' is already routed to 'vm0'"},
+        BadCheck{
+            compose("component VM vm0;\ncomponent VM vm1;",
+                    vm("vm0") + vm("vm1", "0x50000000", "0x10000000", "0x5F000000", "0x5D000000")),
+            "{\"linux_ram_base\": \"0x50000000\"",
+            "overlaps [0x40000000, 0x60000000) of 'linux_address_config' for 'vm0'"},
+        BadCheck{compose("component VM vm0;", vm("vm0") + "vm0.irqs = [33, 7];"), "7]",
+                 "'vm0.irqs' contains '7'; expected GIC interrupt IDs from 16 to 1019"},
+        BadCheck{
+            compose(vm_with_dtb, vm("vm0", "0x08000000", "0x10000000", "0x0F000000", "0x0D000000") +
+                                     "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]);"),
+            "{\"path\"",
+            "physical range [0x9000000, 0x9001000) of '/pl011@9000000' for 'vm0' overlaps "
+            "[0x8000000, 0x18000000)"},
+        BadCheck{compose(shared_uart, "uart.regs_paddr = 0x9000100; uart.regs_size = 0x1000;"),
+                 "0x9000100",
+                 "'uart.regs_paddr' is 0x9000100; expected a positive multiple of 4096"},
+        BadCheck{compose(shared_uart, "uart.regs_paddr = 0x9000000;"), "uart_regs(",
+                 "connection 'uart_regs' maps device memory of 'uart.regs'; expected a 'hardware' "
+                 "component with "
+                 "uart.regs_paddr and _size set"},
+        BadCheck{compose(shared_uart + "\n" + vm_with_dtb,
+                         "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;\n" + vm("vm0") +
+                             "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]);"),
+                 "{\"path\"",
+                 "physical range [0x9000000, 0x9001000) of '/pl011@9000000' for 'vm0' overlaps "
+                 "[0x9000000, "
+                 "0x9001000) of 'uart.regs' for 'uart_regs'"},
+        BadCheck{"component Server {}\n" + compose(""), "component Server {}",
+                 "component 'Server' is defined twice (first at lib.camkes:"},
+        BadCheck{compose(client_server + "connection seL4RPCCall c_s(from c.opt, to s.p);"),
+                 "c_s(from c.opt", "connection 'c_s' is declared twice"}));
+
+} // namespace

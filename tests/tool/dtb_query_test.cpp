@@ -1,0 +1,118 @@
+// dtb() queries over real device trees: QEMU virt's own, TX1's from Debian's
+// linux-image-arm64, TX2's compiled from linux-source-6.1, and a synthetic tree
+// for interrupts-extended and bus address translation.
+#include "adl/device_tree.hpp"
+#include "adl/loader.hpp"
+#include "adl/parser.hpp"
+#include "adl/resolver.hpp"
+#include "expect_error.hpp"
+#include "vm_minimal_app.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+adl::DeviceMatch query(const std::string& dtb, const std::string& entry) {
+    auto file =
+        adl::parse_text("assembly { configuration { a.b = dtb([" + entry + "]); } }", "q.camkes");
+    const adl::Value& q = file.assemblies.at(0).settings.at(0).value.items.at(0);
+    return adl::DeviceTree::load(dtb, q.where).query(q);
+}
+
+std::vector<uint32_t> ids(const adl::DeviceMatch& m) {
+    std::vector<uint32_t> out;
+    for (const auto& i : m.interrupts) {
+        out.push_back(i.id);
+    }
+    return out;
+}
+
+const std::string qemu = BULKHEAD_PLATFORM_DTB;
+const std::string tx1 = BULKHEAD_BOARD_DTB_DIR "/tx1.dtb";
+const std::string tx2 = BULKHEAD_BOARD_DTB_DIR "/tx2.dtb";
+const std::string synthetic = BULKHEAD_BOARD_DTB_DIR "/extended.dtb";
+
+TEST(DtbQuery, QemuPl011ByPath) {
+    auto m = query(qemu, R"({"path": "/pl011@9000000"})");
+    EXPECT_EQ(m.path, "/pl011@9000000");
+    ASSERT_EQ(m.registers.size(), 1u);
+    EXPECT_EQ(m.registers[0].base.raw(), 0x9000000u);
+    EXPECT_EQ(m.registers[0].size, 0x1000u);
+    EXPECT_EQ(ids(m), std::vector<uint32_t>{33});
+}
+
+TEST(DtbQuery, QemuPathIsCaseInsensitiveRegex) {
+    EXPECT_EQ(query(qemu, R"({"path": "PL011@9.*"})").path, "/pl011@9000000");
+}
+
+TEST(DtbQuery, QemuCompatibleAndChosen) {
+    EXPECT_EQ(query(qemu, R"({"properties": {"compatible[0]": "arm,pl011"}})").path,
+              "/pl011@9000000");
+    EXPECT_EQ(
+        query(qemu, R"({"properties": {"compatible[1]": "arm,primecell"}, "path": "pl011"})").path,
+        "/pl011@9000000");
+    EXPECT_EQ(query(qemu, R"({"chosen": "stdout-path"})").path, "/pl011@9000000");
+}
+
+TEST(DtbQuery, NoMatchQuotesTheQuery) {
+    tool_test::expect_error([] { query(qemu, R"({"path": "/serial@70006000"})"); }, "q.camkes", 1,
+                            39, "dtb query '{\"path\": \"/serial@70006000\"}' matches no node", "");
+    tool_test::expect_error([] { query(qemu, R"({"aliases": "serial0"})"); }, "q.camkes", 1, 39,
+                            "matches no node", "");
+}
+
+TEST(DtbQuery, Tx1SerialFromDebian) {
+    auto m = query(tx1, R"({"path": "/serial@70006000"})");
+    EXPECT_EQ(m.path, "/serial@70006000");
+    ASSERT_EQ(m.registers.size(), 1u);
+    EXPECT_EQ(m.registers[0].base.raw(), 0x70006000u);
+    EXPECT_EQ(m.registers[0].size, 0x40u);
+    EXPECT_EQ(ids(m), std::vector<uint32_t>{36 + 32}); // GIC_SPI 36
+    EXPECT_EQ(query(tx1, R"({"aliases": "serial0"})").path, "/serial@70006000");
+    EXPECT_EQ(query(tx1, R"({"chosen": "stdout-path"})").path,
+              "/serial@70006000"); // "serial0:115200n8"
+}
+
+TEST(DtbQuery, Tx2BpmpByCompatible) {
+    auto m = query(tx2, R"({"properties": {"compatible[0]": "nvidia,tegra186-bpmp"}})");
+    EXPECT_EQ(m.path, "/bpmp");
+    EXPECT_TRUE(m.registers.empty()); // the BPMP talks through mailboxes and shared memory
+    auto uart = query(tx2, R"({"path": "/serial@3100000"})");
+    ASSERT_EQ(uart.registers.size(), 1u);
+    EXPECT_EQ(uart.registers[0].base.raw(), 0x3100000u);
+    EXPECT_EQ(ids(uart), std::vector<uint32_t>{0x70 + 32});
+}
+
+TEST(DtbQuery, InterruptsExtendedAndBusRanges) {
+    auto m = query(synthetic, R"({"aliases": "serial0"})");
+    EXPECT_EQ(m.path, "/soc/uart@1000");
+    ASSERT_EQ(m.registers.size(), 1u);
+    EXPECT_EQ(m.registers[0].base.raw(), 0x20001000u);  // translated through /soc's ranges
+    EXPECT_EQ(ids(m), (std::vector<uint32_t>{42, 25})); // SPI 10, PPI 9; the GPIO one is not GIC
+    ASSERT_EQ(m.warnings.size(), 1u);
+    EXPECT_NE(m.warnings[0].find("not the GIC's 3"), std::string::npos);
+    auto timer = query(synthetic, R"({"properties": {"compatible": "acme,timer"}})");
+    ASSERT_EQ(timer.registers.size(), 2u);
+    EXPECT_EQ(timer.registers[1].base.raw(), 0x20005000u);
+    EXPECT_EQ(ids(timer), std::vector<uint32_t>{29}); // PPI 13
+    EXPECT_EQ(query(synthetic, R"({"chosen": "stdout-path"})").path, "/soc/uart@1000");
+}
+
+} // namespace
+
+namespace {
+
+// At model level: the TX1 UART passed through to a VM becomes its page and SPI + 32.
+TEST(DtbQuery, Tx1PassthroughInTheModel) {
+    auto app = tool_test::load_test_app("tx1_app");
+    auto s = adl::resolve(app.merged, {"tx1", tx1});
+    ASSERT_EQ(s.regions.size(), 2u);
+    EXPECT_EQ(s.regions[1].phys.base.raw(), 0x70006000u);
+    EXPECT_EQ(s.regions[1].phys.size, 0x1000u);
+    EXPECT_EQ(s.regions[1].guest.base.raw(), 0x70006000u);
+    ASSERT_EQ(s.irqs.size(), 1u);
+    EXPECT_EQ(s.irqs[0].number, 68u);
+    EXPECT_EQ(s.instance("vm0")->vm->ram.base.raw(), 0x80000000u);
+}
+
+} // namespace

@@ -1,0 +1,34 @@
+// vm_minimal (and the small test apps) as the tool loads it (through cpp, with the library and
+// platform include paths), shared by the tests that look at its model and its lowering.
+#pragma once
+
+#include "adl/loader.hpp"
+#include "adl/resolver.hpp"
+
+namespace tool_test {
+
+inline adl::LoadedApp& vm_minimal_app() {
+    static adl::LoadedApp loaded = [] {
+        const std::string root = BULKHEAD_ROOT;
+        adl::PreprocessorOptions cpp;
+        cpp.include_dirs = {root + "/interfaces", root + "/components",
+                            root + "/apps/vm_minimal/qemu-arm-virt", root + "/apps/vm_minimal"};
+        cpp.defines = {"KERNELARMPLATFORM_QEMU_ARM_VIRT=1"};
+        return adl::load_app(root + "/apps/vm_minimal/vm_minimal.camkes", cpp);
+    }();
+    return loaded;
+}
+
+// An app under tests/tool/data/<name>/<name>.camkes, with the library include paths.
+inline adl::LoadedApp load_test_app(const std::string& name) {
+    const std::string root = BULKHEAD_ROOT;
+    adl::PreprocessorOptions cpp;
+    cpp.include_dirs = {root + "/interfaces", root + "/components"};
+    return adl::load_app(root + "/tests/tool/data/" + name + "/" + name + ".camkes", cpp);
+}
+
+inline adl::model::System vm_minimal_system() {
+    return adl::resolve(vm_minimal_app().merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+}
+
+} // namespace tool_test

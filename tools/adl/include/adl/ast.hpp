@@ -1,0 +1,141 @@
+// Syntax tree of ADL files: procedures, components, connectors and assemblies,
+// exactly as written (resolution happens in resolver.hpp).
+#pragma once
+
+#include "adl/source_location.hpp"
+#include "adl/value.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace adl::ast {
+
+enum class Direction { In, Out, InOut };
+
+struct Parameter {
+    Direction direction = Direction::In;
+    std::string type;
+    std::string name;
+    SourceLocation where;
+};
+
+struct Method {
+    std::string return_type; // "void" when nothing is returned
+    std::string name;
+    std::vector<Parameter> parameters;
+    SourceLocation where;
+};
+
+struct Procedure {
+    std::string name;
+    std::vector<Method> methods;
+    SourceLocation where;
+};
+
+enum class InterfaceKind { Provides, Uses, Emits, Consumes, Dataport };
+
+struct Interface {
+    InterfaceKind kind = InterfaceKind::Provides;
+    bool optional = false; // `maybe`
+    std::string type;
+    std::string name;
+    SourceLocation where;
+};
+
+// A scalar type name, or a struct of named fields (`attribute { string a; } name;`).
+struct AttributeDecl {
+    std::string type; // empty for a struct
+    std::vector<AttributeDecl> fields;
+    std::string name;
+    bool is_array = false;
+    std::optional<Value> default_value;
+    SourceLocation where;
+};
+
+enum class SyncKind { Mutex, Semaphore, BinarySemaphore };
+
+struct SyncPrimitive {
+    SyncKind kind = SyncKind::Mutex;
+    std::string name;
+    SourceLocation where;
+};
+
+struct Component {
+    std::string name;
+    bool control = false;
+    bool hardware = false; // a device: its dataports are device memory at _paddr/_size
+    std::vector<Interface> interfaces;
+    std::vector<AttributeDecl> attributes;
+    std::vector<SyncPrimitive> sync;
+    SourceLocation where;
+};
+
+enum class EndKind { Procedure, Event, Dataport };
+
+struct ConnectorSide {
+    EndKind kind = EndKind::Procedure;
+    bool plural = false; // Procedures / Events / Dataports: several ends allowed
+    SourceLocation where;
+};
+
+struct Connector {
+    std::string name;
+    std::optional<ConnectorSide> from;
+    std::optional<ConnectorSide> to;
+    SourceLocation where;
+};
+
+struct Instance {
+    std::string type;
+    std::string name;
+    SourceLocation where;
+};
+
+struct ConnectionEnd {
+    bool is_from = true;
+    std::string instance;
+    std::string interface;
+    SourceLocation where;
+};
+
+struct Connection {
+    std::string connector;
+    std::string name;
+    std::vector<ConnectionEnd> ends;
+    SourceLocation where;
+};
+
+struct Setting {
+    std::string instance;
+    std::string attribute;
+    Value value;
+    SourceLocation where;
+};
+
+struct Import {
+    std::string path;
+    bool angled = false;
+    SourceLocation where;
+};
+
+struct Assembly {
+    std::vector<Instance> instances;
+    std::vector<Connection> connections;
+    std::vector<Setting> settings;
+    SourceLocation where;
+};
+
+// One parsed file (or several merged: the loader appends imports in order).
+struct File {
+    std::vector<Import> imports;
+    std::vector<Procedure> procedures;
+    std::vector<Component> components;
+    std::vector<Connector> connectors;
+    std::vector<Assembly> assemblies;
+};
+
+const char* to_string(InterfaceKind kind);
+const char* to_string(EndKind kind);
+
+} // namespace adl::ast

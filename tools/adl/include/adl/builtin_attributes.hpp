@@ -1,0 +1,22 @@
+// Attributes every component accepts without declaring them (CAmkES built-ins),
+// and whether Bulkhead acts on them or accepts them only for compatibility.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace adl {
+
+enum class BuiltinEffect { Priority, HeapSize, StackSize, Affinity, NoEffect };
+
+struct BuiltinAttribute {
+    BuiltinEffect effect;
+    std::string_view reason; // for NoEffect: why it is ignored
+};
+
+// Looks 'name' up among the built-in attributes (patterns such as
+// simple_untyped<N>_pool included).
+std::optional<BuiltinAttribute> find_builtin_attribute(std::string_view name);
+
+} // namespace adl

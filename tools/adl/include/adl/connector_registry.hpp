@@ -1,0 +1,37 @@
+// Connectors Bulkhead implements, by upstream name. Each family registers itself
+// from its own file; the resolver looks connectors up here after checking the
+// .camkes declaration of their sides.
+#pragma once
+
+#include "adl/system_model.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adl {
+
+struct ConnectorImplementation {
+    std::string_view name;
+    model::ConnectionKind kind;
+    bool ends_share_type = true; // all ends speak the same procedure / event type
+    bool shared_buffer = false;  // carries a buffer sized by <from-interface>_shmem_size
+    uint64_t default_buffer = 0;
+    std::string_view description;
+};
+
+class ConnectorRegistry {
+public:
+    static const ConnectorImplementation* find(std::string_view name);
+    static std::vector<std::string_view> names();
+
+    struct Registration {
+        explicit Registration(ConnectorImplementation implementation);
+    };
+
+private:
+    static std::vector<ConnectorImplementation>& all();
+};
+
+} // namespace adl

@@ -1,0 +1,49 @@
+// The platform device tree and the dtb([...]) queries evaluated over it with
+// libfdt: {"path": regex}, {"properties": {"compatible[0]": "..."}} (optionally
+// with "path"), {"aliases": name}, {"chosen": property}.
+#pragma once
+
+#include "adl/value.hpp"
+
+#include <base/address.hpp>
+
+#include <string>
+#include <vector>
+
+namespace adl {
+
+struct DeviceMatch {
+    std::string path;
+    std::vector<base::PhysRange> registers; // `reg` entries as written (not page-aligned)
+    struct Interrupt {
+        uint32_t id = 0; // GIC interrupt ID
+        bool level = true;
+    };
+    std::vector<Interrupt> interrupts;
+    std::vector<std::string> warnings;
+};
+
+class DeviceTree {
+public:
+    // Reads a DTB file; throws adl::Error located at 'used_at' when unreadable.
+    static DeviceTree load(const std::string& path, const SourceLocation& used_at);
+    explicit DeviceTree(std::vector<char> blob, std::string name);
+
+    // Evaluates one query dict; no match is an adl::Error quoting the query.
+    [[nodiscard]] DeviceMatch query(const Value& entry) const;
+    [[nodiscard]] const std::string& name() const { return name_; }
+
+private:
+    [[nodiscard]] int find_by_path(const std::string& regex, const Value& entry) const;
+    [[nodiscard]] int find_by_properties(const Value& properties, const Value* path,
+                                         const Value& entry) const;
+    [[nodiscard]] int resolve_path_or_alias(std::string target, const Value& entry) const;
+    [[nodiscard]] DeviceMatch describe(int node) const;
+    void decode_interrupts(int node, DeviceMatch& match) const;
+    [[nodiscard]] std::string path_of(int node) const;
+
+    std::vector<char> blob_;
+    std::string name_;
+};
+
+} // namespace adl

@@ -1,0 +1,119 @@
+// The resolved system: what the assembly means once every name is bound, every
+// attribute typed and defaulted, every dtb() query evaluated and every address
+// checked. Outputs (report, picture, glue, kernel spec) are written from this alone.
+#pragma once
+
+#include "adl/ast.hpp"
+#include "adl/value.hpp"
+
+#include <base/address.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace adl::model {
+
+struct Attribute {
+    std::string name;
+    Value value;
+    const ast::AttributeDecl* declaration = nullptr; // null for built-in attributes
+    bool from_default = false;
+};
+
+// A setting accepted for compatibility that changes nothing in Bulkhead.
+struct NoEffectAttribute {
+    std::string instance;
+    std::string attribute;
+    Value value;
+    std::string reason;
+};
+
+// Guest memory layout of a VM, from linux_address_config / linux_image_config.
+struct VmConfig {
+    base::GuestPhysRange ram;
+    base::PhysAddr ram_paddr;
+    bool unity = false; // guest-physical == physical
+    base::GuestPhysAddr dtb;
+    base::GuestPhysAddr initrd;
+    std::optional<uint64_t> initrd_max_size;
+    std::string linux_name, dtb_name, initrd_name;
+    std::string bootargs;
+    std::string stdout_path;
+    uint32_t num_vcpus = 1;
+};
+
+struct Instance {
+    std::string name;
+    const ast::Component* component = nullptr;
+    std::vector<Attribute> attributes;
+    std::optional<VmConfig> vm;
+    std::optional<int64_t> priority;
+    std::optional<uint64_t> heap_size;
+    SourceLocation where;
+
+    [[nodiscard]] const Attribute* attribute(std::string_view name) const;
+};
+
+enum class ConnectionKind { Rpc, Event, SharedMemory, DtbPassthrough, DeviceMemory };
+
+struct End {
+    std::string instance;
+    std::string interface;
+    const ast::Interface* declaration = nullptr;
+    // From-ends only. RPC: the caller's badge (1, 2, ... per connection), so a server
+    // tells its clients apart. Events: the bit this sender sets in the receiving
+    // instance's one bound notification (unique per receiving instance).
+    uint64_t badge = 0;
+};
+
+struct Connection {
+    std::string name;
+    std::string connector;
+    ConnectionKind kind = ConnectionKind::Rpc;
+    std::vector<End> from;
+    std::vector<End> to;
+    std::string type;          // procedure or event type shared by the ends
+    uint64_t shared_bytes = 0; // the buffer of seL4RPCDataport / seL4SharedData / virtqueues
+    SourceLocation where;
+};
+
+enum class RegionKind { GuestRam, Device };
+
+struct MemoryRegion {
+    std::string owner; // instance
+    RegionKind kind = RegionKind::Device;
+    base::PhysRange phys;
+    base::GuestPhysRange guest;
+    std::string source; // the device-tree node or attribute it comes from
+    SourceLocation where;
+};
+
+struct Irq {
+    std::string owner;
+    uint32_t number = 0; // GIC interrupt ID (SPI + 32, PPI + 16)
+    bool level = true;
+    uint64_t badge = 0; // bit in the owner's bound notification
+    std::string source;
+    SourceLocation where;
+};
+
+struct System {
+    std::string platform;
+    const ast::File* definitions = nullptr; // procedures and components, for glue
+    std::vector<Instance> instances;
+    std::vector<Connection> connections;
+    std::vector<MemoryRegion> regions;
+    std::vector<Irq> irqs;
+    std::vector<NoEffectAttribute> no_effect;
+    std::vector<std::string> warnings;
+
+    [[nodiscard]] const Instance* instance(std::string_view name) const;
+    // Badge bits that mean an event arrived on 'instance'.'interface' (a consumes end).
+    [[nodiscard]] uint64_t event_mask(std::string_view instance, std::string_view interface) const;
+};
+
+const char* to_string(ConnectionKind kind);
+const char* to_string(RegionKind kind);
+
+} // namespace adl::model

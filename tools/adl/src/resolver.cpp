@@ -1,0 +1,809 @@
+// Semantic checks and resolution of an assembly (see resolver.hpp).
+#include "adl/resolver.hpp"
+
+#include "adl/builtin_attributes.hpp"
+#include "adl/connector_registry.hpp"
+#include "adl/device_tree.hpp"
+#include "adl/diagnostic.hpp"
+#include "adl/number_format.hpp"
+#include "adl/vm_layout.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace adl {
+
+namespace {
+
+using model::System;
+
+template <class Names> std::string join(const Names& names) {
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ", ") + std::string(n);
+    }
+    return out.empty() ? "(none)" : out;
+}
+
+bool is_integer_type(const std::string& t) {
+    static const std::set<std::string> ints = {
+        "int",      "integer",  "unsigned int", "signed int", "unsigned", "bool",    "char",
+        "long",     "int8_t",   "int16_t",      "int32_t",    "int64_t",  "uint8_t", "uint16_t",
+        "uint32_t", "uint64_t", "size_t",       "uintptr_t",  "float",    "double"};
+    return ints.count(t) != 0;
+}
+
+std::string describe_end(const ast::ConnectionEnd& e) {
+    return std::string(e.is_from ? "from " : "to ") + e.instance + "." + e.interface;
+}
+
+class Resolver {
+public:
+    Resolver(const ast::File& file, const ResolveOptions& options)
+        : file_(file), options_(options) {
+        system_.platform = options.platform;
+        system_.definitions = &file;
+    }
+
+    System run() {
+        definitions();
+        instances();
+        connections();
+        settings();
+        defaults_and_unconnected();
+        vm_layouts();
+        hardware_regions();
+        devices();
+        ownership();
+        badges();
+        return std::move(system_);
+    }
+
+private:
+    template <class T>
+    void index(const std::vector<T>& items, const char* what,
+               std::map<std::string, const T*>& table) {
+        for (const auto& item : items) {
+            auto [it, fresh] = table.emplace(item.name, &item);
+            if (!fresh) {
+                throw Error(item.where, std::string(what) + " " + quote(item.name) +
+                                            " is defined twice (first at " +
+                                            it->second->where.str() + "); expected one definition");
+            }
+        }
+    }
+
+    void definitions() {
+        index(file_.components, "component", components_);
+        index(file_.procedures, "procedure", procedures_);
+        index(file_.connectors, "connector", connectors_);
+        for (const auto& c : file_.components) {
+            std::map<std::string, SourceLocation> names;
+            auto claim = [&](const std::string& name, const SourceLocation& where) {
+                auto [it, fresh] = names.emplace(name, where);
+                if (!fresh) {
+                    throw Error(where, "name " + quote(name) + " is declared twice in component " +
+                                           quote(c.name) + " (first at " + it->second.str() +
+                                           "); expected unique interface and attribute names");
+                }
+            };
+            for (const auto& i : c.interfaces) {
+                claim(i.name, i.where);
+                if ((i.kind == ast::InterfaceKind::Uses ||
+                     i.kind == ast::InterfaceKind::Provides) &&
+                    !procedures_.count(i.type)) {
+                    throw Error(i.where, "interface " + quote(i.name) + " of component " +
+                                             quote(c.name) + " has unknown procedure type " +
+                                             quote(i.type) +
+                                             "; expected one of: " + join(keys(procedures_)));
+                }
+            }
+            for (const auto& a : c.attributes) {
+                claim(a.name, a.where);
+            }
+            for (const auto& s : c.sync) {
+                claim(s.name, s.where);
+            }
+        }
+    }
+
+    template <class Map> static std::vector<std::string> keys(const Map& m) {
+        std::vector<std::string> out;
+        out.reserve(m.size());
+        for (const auto& [k, v] : m) {
+            out.push_back(k);
+        }
+        return out;
+    }
+
+    void instances() {
+        for (const auto& assembly : file_.assemblies) {
+            for (const auto& inst : assembly.instances) {
+                auto c = components_.find(inst.type);
+                if (c == components_.end()) {
+                    throw Error(inst.where, "instance " + quote(inst.name) +
+                                                " has unknown component type " + quote(inst.type) +
+                                                "; expected one of: " + join(keys(components_)));
+                }
+                if (const auto* other = system_.instance(inst.name)) {
+                    throw Error(inst.where,
+                                "instance " + quote(inst.name) + " is declared twice (first at " +
+                                    other->where.str() + "); expected unique instance names");
+                }
+                model::Instance i;
+                i.name = inst.name;
+                i.component = c->second;
+                i.where = inst.where;
+                system_.instances.push_back(std::move(i));
+            }
+        }
+    }
+
+    model::Instance& instance_for(const std::string& name, const SourceLocation& where,
+                                  const std::string& context) {
+        for (auto& i : system_.instances) {
+            if (i.name == name) {
+                return i;
+            }
+        }
+        std::vector<std::string> names;
+        for (const auto& i : system_.instances) {
+            names.push_back(i.name);
+        }
+        throw Error(where, "unknown instance " + quote(name) + " in " + context +
+                               "; expected one of: " + join(names));
+    }
+
+    static const ast::Interface* find_interface(const ast::Component& c, const std::string& name) {
+        for (const auto& i : c.interfaces) {
+            if (i.name == name) {
+                return &i;
+            }
+        }
+        return nullptr;
+    }
+
+    const ConnectorImplementation& connector_for(const ast::Connection& c) {
+        const auto* impl = ConnectorRegistry::find(c.connector);
+        auto declared = connectors_.find(c.connector);
+        if (declared == connectors_.end()) {
+            if (impl) {
+                throw Error(
+                    c.where,
+                    "connector " + quote(c.connector) + " of connection " + quote(c.name) +
+                        " is not declared; expected an import of the file declaring it "
+                        "(std_connector.camkes, global-connectors.camkes or vm-connectors.camkes)");
+            }
+            throw Error(c.where, "unknown connector " + quote(c.connector) + " in connection " +
+                                     quote(c.name) +
+                                     "; expected one of: " + join(ConnectorRegistry::names()));
+        }
+        if (!impl) {
+            throw Error(c.where, "connector " + quote(c.connector) + " is declared (at " +
+                                     declared->second->where.str() +
+                                     ") but Bulkhead does not implement it; expected one of: " +
+                                     join(ConnectorRegistry::names()));
+        }
+        return *impl;
+    }
+
+    void connections() {
+        std::map<std::string, SourceLocation> names;
+        std::map<std::string, std::string> exclusive; // "inst.iface" -> connection holding it
+        for (const auto& assembly : file_.assemblies) {
+            for (const auto& c : assembly.connections) {
+                auto [it, fresh] = names.emplace(c.name, c.where);
+                if (!fresh) {
+                    throw Error(c.where, "connection " + quote(c.name) +
+                                             " is declared twice (first at " + it->second.str() +
+                                             "); expected unique connection names");
+                }
+                const auto& impl = connector_for(c);
+                const auto& decl = *connectors_.at(c.connector);
+                model::Connection m;
+                m.name = c.name;
+                m.connector = c.connector;
+                m.kind = impl.kind;
+                m.shared_bytes = impl.shared_buffer ? impl.default_buffer : 0;
+                m.where = c.where;
+                const ast::ConnectionEnd* first_typed = nullptr;
+                for (const auto& e : c.ends) {
+                    auto& inst = instance_for(e.instance, e.where, "connection " + quote(c.name));
+                    const auto* iface = find_interface(*inst.component, e.interface);
+                    if (!iface) {
+                        std::vector<std::string> ifaces;
+                        for (const auto& i : inst.component->interfaces) {
+                            ifaces.push_back(i.name);
+                        }
+                        throw Error(e.where, "component " + quote(inst.component->name) +
+                                                 " (instance " + quote(inst.name) +
+                                                 ") has no interface " + quote(e.interface) +
+                                                 "; expected one of: " + join(ifaces));
+                    }
+                    const auto& side = e.is_from ? *decl.from : *decl.to;
+                    ast::InterfaceKind want{};
+                    switch (side.kind) {
+                    case ast::EndKind::Procedure:
+                        want = e.is_from ? ast::InterfaceKind::Uses : ast::InterfaceKind::Provides;
+                        break;
+                    case ast::EndKind::Event:
+                        want = e.is_from ? ast::InterfaceKind::Emits : ast::InterfaceKind::Consumes;
+                        break;
+                    case ast::EndKind::Dataport:
+                        want = ast::InterfaceKind::Dataport;
+                        break;
+                    }
+                    if (iface->kind != want) {
+                        throw Error(e.where, "end " + quote(describe_end(e)) + " of connection " +
+                                                 quote(c.name) + " is a '" +
+                                                 ast::to_string(iface->kind) +
+                                                 "' interface; connector " + quote(c.connector) +
+                                                 " expects a '" + ast::to_string(want) + "' " +
+                                                 ast::to_string(side.kind) + " on its '" +
+                                                 (e.is_from ? "from" : "to") + "' side");
+                    }
+                    if (impl.ends_share_type) {
+                        if (first_typed) {
+                            const auto* first_iface = find_interface(
+                                *instance_for(first_typed->instance, e.where, "").component,
+                                first_typed->interface);
+                            if (first_iface->type != iface->type) {
+                                throw Error(e.where,
+                                            "end " + quote(describe_end(e)) + " has type " +
+                                                quote(iface->type) + " but " +
+                                                quote(describe_end(*first_typed)) + " has " +
+                                                quote(first_iface->type) +
+                                                "; expected the same type on every end of " +
+                                                quote(c.name));
+                            }
+                        } else {
+                            first_typed = &e;
+                            m.type = iface->type;
+                        }
+                    }
+                    if (iface->kind == ast::InterfaceKind::Uses ||
+                        iface->kind == ast::InterfaceKind::Dataport) {
+                        std::string key = e.instance + "." + e.interface;
+                        auto [held, free] = exclusive.emplace(key, c.name);
+                        if (!free) {
+                            throw Error(e.where, "interface " + quote(key) +
+                                                     " is already connected by " +
+                                                     quote(held->second) + "; expected each '" +
+                                                     ast::to_string(iface->kind) +
+                                                     "' interface in one connection");
+                        }
+                    }
+                    connected_.insert(e.instance + "." + e.interface);
+                    (e.is_from ? m.from : m.to).push_back({e.instance, e.interface, iface});
+                }
+                for (bool from : {true, false}) {
+                    const auto& ends = from ? m.from : m.to;
+                    const auto& side = from ? *decl.from : *decl.to;
+                    const char* name = from ? "from" : "to";
+                    if (ends.empty()) {
+                        throw Error(c.where, "connection " + quote(c.name) + " has no '" + name +
+                                                 "' end; connector " + quote(c.connector) +
+                                                 " expects at least one");
+                    }
+                    if (!side.plural && ends.size() > 1) {
+                        throw Error(c.where, "connection " + quote(c.name) + " has " +
+                                                 std::to_string(ends.size()) + " '" + name +
+                                                 "' ends; connector " + quote(c.connector) +
+                                                 " takes exactly one (" +
+                                                 ast::to_string(side.kind) + ")");
+                    }
+                }
+                system_.connections.push_back(std::move(m));
+            }
+        }
+    }
+
+    model::Connection* buffer_connection_of(const std::string& instance, const std::string& iface) {
+        for (auto& c : system_.connections) {
+            for (const auto* ends : {&c.from, &c.to}) {
+                for (const auto& e : *ends) {
+                    if (e.instance == instance && e.interface == iface && c.shared_bytes != 0) {
+                        return &c;
+                    }
+                }
+            }
+        }
+        return nullptr;
+    }
+
+    void check_value(const ast::AttributeDecl& decl, const Value& v, const std::string& path,
+                     bool element = false) {
+        if (decl.is_array && !element) {
+            if (v.kind != Value::Kind::List) {
+                throw Error(v.where, quote(path) +
+                                         " is an array attribute; expected a list [...], found " +
+                                         Value::kind_name(v.kind) + " " + quote(v.to_adl()));
+            }
+            for (size_t i = 0; i < v.items.size(); ++i) {
+                check_value(decl, v.items[i], path + "[" + std::to_string(i) + "]", true);
+            }
+            return;
+        }
+        if (!decl.fields.empty()) {
+            if (v.kind != Value::Kind::Dict) {
+                throw Error(v.where,
+                            quote(path) +
+                                " has fields; expected a dict {\"field\": value, ...}, found " +
+                                Value::kind_name(v.kind) + " " + quote(v.to_adl()));
+            }
+            for (size_t i = 0; i < v.keys.size(); ++i) {
+                const ast::AttributeDecl* field = nullptr;
+                for (const auto& f : decl.fields) {
+                    if (f.name == v.keys[i]) {
+                        field = &f;
+                    }
+                }
+                if (!field) {
+                    std::vector<std::string> names;
+                    for (const auto& f : decl.fields) {
+                        names.push_back(f.name);
+                    }
+                    throw Error(v.items[i].where, "unknown field " + quote(v.keys[i]) + " in " +
+                                                      quote(path) +
+                                                      "; expected one of: " + join(names));
+                }
+                check_value(*field, v.items[i], path + "." + v.keys[i]);
+            }
+            return;
+        }
+        bool ok = true;
+        const char* expected = "";
+        if (decl.type == "string") {
+            ok = v.kind == Value::Kind::String;
+            expected = "a string";
+        } else if (is_integer_type(decl.type)) {
+            ok = v.kind == Value::Kind::Integer || v.kind == Value::Kind::Boolean;
+            expected = "an integer";
+        }
+        if (!ok) {
+            throw Error(v.where, quote(path) + " is declared '" + decl.type + "'; expected " +
+                                     expected + ", found " + Value::kind_name(v.kind) + " " +
+                                     quote(v.to_adl()));
+        }
+    }
+
+    // Struct attributes get their unset fields' defaults; a field without one must be set.
+    static void apply_field_defaults(const ast::AttributeDecl& decl, Value& v,
+                                     const std::string& path) {
+        if (decl.fields.empty() || decl.is_array || v.kind != Value::Kind::Dict) {
+            return;
+        }
+        for (const auto& f : decl.fields) {
+            if (v.field(f.name)) {
+                continue;
+            }
+            if (!f.default_value) {
+                throw Error(v.where, "field " + quote(f.name) + " of " + quote(path) +
+                                         " is not set and has no default; expected a value for it");
+            }
+            v.keys.push_back(f.name);
+            v.items.push_back(*f.default_value);
+        }
+    }
+
+    void set(model::Instance& inst, const std::string& name, const Value& value,
+             const ast::AttributeDecl* decl) {
+        for (auto& a : inst.attributes) {
+            if (a.name == name) { // a later setting overrides an earlier one, as in CAmkES
+                a.value = value;
+                return;
+            }
+        }
+        inst.attributes.push_back({name, value, decl, false});
+    }
+
+    void settings() {
+        for (const auto& assembly : file_.assemblies) {
+            for (const auto& s : assembly.settings) {
+                auto& inst = instance_for(s.instance, s.where,
+                                          "setting " + quote(s.instance + "." + s.attribute));
+                std::string path = s.instance + "." + s.attribute;
+                const ast::AttributeDecl* decl = nullptr;
+                for (const auto& a : inst.component->attributes) {
+                    if (a.name == s.attribute) {
+                        decl = &a;
+                    }
+                }
+                if (decl) {
+                    check_value(*decl, s.value, path);
+                    Value v = s.value;
+                    apply_field_defaults(*decl, v, path);
+                    set(inst, s.attribute, v, decl);
+                    continue;
+                }
+                if (s.value.kind == Value::Kind::DtbQuery ||
+                    find_interface(*inst.component, s.attribute)) {
+                    const auto* iface = find_interface(*inst.component, s.attribute);
+                    if (!iface) {
+                        throw Error(s.where, "dtb() query set on " + quote(path) +
+                                                 ", which is not an interface of " +
+                                                 quote(inst.component->name) +
+                                                 "; expected the VM's 'dtb' interface");
+                    }
+                    if (s.value.kind != Value::Kind::DtbQuery) {
+                        throw Error(s.value.where, quote(path) + " configures interface " +
+                                                       quote(s.attribute) +
+                                                       "; expected a dtb([...]) query, found " +
+                                                       quote(s.value.to_adl()));
+                    }
+                    set(inst, s.attribute, s.value, nullptr);
+                    continue;
+                }
+                if (hardware_setting(inst, s)) {
+                    continue;
+                }
+                const std::string suffix = "_shmem_size";
+                if (s.attribute.size() > suffix.size() &&
+                    s.attribute.compare(s.attribute.size() - suffix.size(), suffix.size(),
+                                        suffix) == 0) {
+                    std::string iface = s.attribute.substr(0, s.attribute.size() - suffix.size());
+                    if (find_interface(*inst.component, iface)) {
+                        if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
+                            s.value.integer % 4096 != 0) {
+                            throw Error(s.value.where,
+                                        quote(path) + " is " + quote(s.value.to_adl()) +
+                                            "; expected a positive multiple of 4096 bytes");
+                        }
+                        if (auto* c = buffer_connection_of(inst.name, iface)) {
+                            c->shared_bytes = static_cast<uint64_t>(s.value.integer);
+                        } else {
+                            system_.no_effect.push_back(
+                                {inst.name, s.attribute, s.value,
+                                 "interface '" + iface +
+                                     "' has no connection with a shared buffer"});
+                        }
+                        set(inst, s.attribute, s.value, nullptr);
+                        continue;
+                    }
+                }
+                if (auto builtin = find_builtin_attribute(s.attribute)) {
+                    if (builtin->effect == BuiltinEffect::NoEffect) {
+                        system_.no_effect.push_back(
+                            {inst.name, s.attribute, s.value, std::string(builtin->reason)});
+                        continue;
+                    }
+                    if (s.value.kind != Value::Kind::Integer &&
+                        s.value.kind != Value::Kind::Boolean) {
+                        throw Error(s.value.where, quote(path) + " expects an integer, found " +
+                                                       quote(s.value.to_adl()));
+                    }
+                    int64_t n = s.value.integer;
+                    if (builtin->effect == BuiltinEffect::Priority) {
+                        if (n < 0 || n > 255) {
+                            throw Error(s.value.where, quote(path) + " is " + std::to_string(n) +
+                                                           "; expected a priority from 0 to 255");
+                        }
+                        inst.priority = n;
+                    } else if (builtin->effect == BuiltinEffect::HeapSize) {
+                        if (n < 0) {
+                            throw Error(s.value.where,
+                                        quote(path) + " is negative; expected a size in bytes");
+                        }
+                        inst.heap_size = static_cast<uint64_t>(n);
+                    }
+                    set(inst, s.attribute, s.value, nullptr);
+                    continue;
+                }
+                std::vector<std::string> declared;
+                for (const auto& a : inst.component->attributes) {
+                    declared.push_back(a.name);
+                }
+                throw Error(s.where, "unknown attribute " + quote(s.attribute) + " of instance " +
+                                         quote(inst.name) + " (component " +
+                                         quote(inst.component->name) +
+                                         "); expected a declared attribute (" + join(declared) +
+                                         "), <interface>_shmem_size or a CAmkES built-in");
+            }
+        }
+    }
+
+    // <dataport>_paddr and <dataport>_size of a `hardware` component.
+    bool hardware_setting(model::Instance& inst, const ast::Setting& s) {
+        if (!inst.component->hardware) {
+            return false;
+        }
+        for (std::string_view sfx : {"_paddr", "_size"}) {
+            std::string_view name = s.attribute;
+            if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) {
+                continue;
+            }
+            const auto* iface = find_interface(
+                *inst.component, std::string(name.substr(0, name.size() - sfx.size())));
+            if (!iface || iface->kind != ast::InterfaceKind::Dataport) {
+                return false;
+            }
+            if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
+                s.value.integer % 4096 != 0) {
+                throw Error(s.value.where,
+                            quote(s.instance + "." + s.attribute) + " is " +
+                                (s.value.kind == Value::Kind::Integer
+                                     ? hex(static_cast<uint64_t>(s.value.integer))
+                                     : quote(s.value.to_adl())) +
+                                "; expected a positive multiple of 4096 (device memory is "
+                                "mapped in pages)");
+            }
+            set(inst, s.attribute, s.value, nullptr);
+            return true;
+        }
+        return false;
+    }
+
+    // seL4HardwareMMIO: one device region, owned by the connection, mapped by its from-ends.
+    void hardware_regions() {
+        for (auto& c : system_.connections) {
+            if (c.kind != model::ConnectionKind::DeviceMemory) {
+                continue;
+            }
+            const auto& to = c.to.front();
+            const auto* inst = system_.instance(to.instance);
+            const auto* paddr = inst->attribute(to.interface + "_paddr");
+            const auto* size = inst->attribute(to.interface + "_size");
+            if (!inst->component->hardware || !paddr || !size) {
+                throw Error(c.where, "connection " + quote(c.name) + " maps device memory of " +
+                                         quote(to.instance + "." + to.interface) +
+                                         "; expected a 'hardware' component with " + to.instance +
+                                         "." + to.interface + "_paddr and _size set");
+            }
+            c.shared_bytes = static_cast<uint64_t>(size->value.integer);
+            model::MemoryRegion r;
+            r.owner = c.name;
+            r.kind = model::RegionKind::Device;
+            r.phys = {base::PhysAddr(static_cast<uint64_t>(paddr->value.integer)), c.shared_bytes};
+            r.guest = {base::GuestPhysAddr(r.phys.base.raw()), r.phys.size};
+            r.source = to.instance + "." + to.interface;
+            r.where = paddr->value.where;
+            system_.regions.push_back(r);
+        }
+    }
+
+    void defaults_and_unconnected() {
+        for (auto& inst : system_.instances) {
+            for (const auto& decl : inst.component->attributes) {
+                if (inst.attribute(decl.name)) {
+                    continue;
+                }
+                Value v;
+                if (decl.default_value) {
+                    v = *decl.default_value;
+                } else if (!decl.fields.empty() && !decl.is_array &&
+                           std::all_of(decl.fields.begin(), decl.fields.end(),
+                                       [](const auto& f) { return f.default_value.has_value(); })) {
+                    v.kind = Value::Kind::Dict; // a struct whose every field has a default
+                    v.where = decl.where;
+                } else {
+                    continue;
+                }
+                apply_field_defaults(decl, v, inst.name + "." + decl.name);
+                inst.attributes.push_back({decl.name, v, &decl, true});
+            }
+            for (const auto& i : inst.component->interfaces) {
+                if (i.kind == ast::InterfaceKind::Uses && !i.optional &&
+                    !connected_.count(inst.name + "." + i.name)) {
+                    throw Error(inst.where, "interface " + quote(i.name) + " ('uses " + i.type +
+                                                "') of instance " + quote(inst.name) +
+                                                " is not connected; expected a connection "
+                                                "(or 'maybe uses' in component " +
+                                                quote(inst.component->name) + ")");
+                }
+            }
+        }
+    }
+
+    void vm_layouts() {
+        for (auto& inst : system_.instances) {
+            if (auto vm = read_vm_layout(inst)) {
+                inst.vm = *vm;
+                model::MemoryRegion ram;
+                ram.owner = inst.name;
+                ram.kind = model::RegionKind::GuestRam;
+                ram.phys = {vm->ram_paddr, vm->ram.size};
+                ram.guest = vm->ram;
+                ram.source = "linux_address_config";
+                ram.where = inst.attribute("linux_address_config")->value.where;
+                system_.regions.push_back(ram);
+            }
+        }
+    }
+
+    const DeviceTree& tree(const SourceLocation& used_at) {
+        if (!tree_) {
+            if (options_.dtb_path.empty()) {
+                throw Error(used_at, "dtb() query needs the platform DTB; expected the tool to be "
+                                     "given --dtb <file>");
+            }
+            tree_ = std::make_unique<DeviceTree>(DeviceTree::load(options_.dtb_path, used_at));
+        }
+        return *tree_;
+    }
+
+    void devices() {
+        for (auto& inst : system_.instances) {
+            for (const auto& attr : inst.attributes) {
+                if (attr.value.kind != Value::Kind::DtbQuery) {
+                    continue;
+                }
+                bool passthrough = false;
+                for (const auto& c : system_.connections) {
+                    for (const auto& e : c.to) {
+                        passthrough |= c.kind == model::ConnectionKind::DtbPassthrough &&
+                                       e.instance == inst.name && e.interface == attr.name;
+                    }
+                }
+                if (!passthrough) {
+                    throw Error(
+                        attr.value.where,
+                        quote(inst.name + "." + attr.name) +
+                            " has a dtb() query but no seL4VMDTBPassthrough connection "
+                            "ends at it; expected connection seL4VMDTBPassthrough <name>(from " +
+                            inst.name + ".dtb_self, to " + inst.name + "." + attr.name + ")");
+                }
+                std::map<std::string, const Value*> matched;
+                for (const auto& entry : attr.value.items) {
+                    DeviceMatch m = tree(entry.where).query(entry);
+                    auto [it, fresh] = matched.emplace(m.path, &entry);
+                    if (!fresh) {
+                        throw Error(entry.where,
+                                    "dtb query " + quote(entry.to_adl()) + " matches " +
+                                        quote(m.path) + ", already matched by " +
+                                        quote(it->second->to_adl()) + " at " +
+                                        it->second->where.str() + "; expected each device once");
+                    }
+                    for (const auto& w : m.warnings) {
+                        system_.warnings.push_back(w);
+                    }
+                    for (const auto& reg : m.registers) {
+                        add_device_region(inst, reg, m.path, entry.where);
+                    }
+                    for (const auto& irq : m.interrupts) {
+                        add_irq(inst.name, irq.id, irq.level, m.path, entry.where);
+                    }
+                }
+            }
+            if (const auto* irqs = inst.attribute("irqs"); irqs && inst.vm) {
+                for (const auto& v : irqs->value.items) {
+                    if (v.integer < 16 || v.integer > 1019) {
+                        throw Error(v.where, quote(inst.name + ".irqs") + " contains " +
+                                                 quote(v.to_adl()) +
+                                                 "; expected GIC interrupt IDs from 16 to 1019");
+                    }
+                    add_irq(inst.name, static_cast<uint32_t>(v.integer), true, "irqs attribute",
+                            v.where);
+                }
+            }
+        }
+    }
+
+    void add_device_region(const model::Instance& inst, base::PhysRange reg,
+                           const std::string& node, const SourceLocation& where) {
+        constexpr uint64_t page = 4096;
+        base::PhysAddr start = reg.base.align_down(page);
+        base::PhysAddr end = reg.end().align_up(page);
+        base::PhysRange aligned{start, end - start};
+        // Devices sharing a page inside one instance become one mapping (no duplicate frames).
+        for (auto& r : system_.regions) {
+            if (r.owner == inst.name && r.kind == model::RegionKind::Device &&
+                r.phys.overlaps(aligned)) {
+                base::PhysAddr lo = std::min(r.phys.base, aligned.base);
+                base::PhysAddr hi = std::max(r.phys.end(), aligned.end());
+                r.phys = {lo, hi - lo};
+                r.guest = {base::GuestPhysAddr(lo.raw()), hi - lo};
+                if (r.source.find(node) == std::string::npos) {
+                    r.source += ", " + node;
+                }
+                return;
+            }
+        }
+        model::MemoryRegion region;
+        region.owner = inst.name;
+        region.kind = model::RegionKind::Device;
+        region.phys = aligned;
+        region.guest = {base::GuestPhysAddr(aligned.base.raw()), aligned.size};
+        region.source = node;
+        region.where = where;
+        system_.regions.push_back(region);
+    }
+
+    void add_irq(const std::string& owner, uint32_t id, bool level, const std::string& source,
+                 const SourceLocation& where) {
+        for (const auto& i : system_.irqs) {
+            if (i.number != id) {
+                continue;
+            }
+            if (i.owner == owner) {
+                return; // one device listing the IRQ twice, or two nodes sharing it
+            }
+            throw Error(where, "IRQ " + std::to_string(id) + " of " + quote(source) + " for " +
+                                   quote(owner) + " is already routed to " + quote(i.owner) + " (" +
+                                   i.source + " at " + i.where.str() +
+                                   "); expected each IRQ to have one owner");
+        }
+        system_.irqs.push_back({owner, id, level, 0, source, where});
+    }
+
+    void ownership() {
+        auto& regions = system_.regions;
+        for (size_t i = 0; i < regions.size(); ++i) {
+            for (size_t j = 0; j < i; ++j) {
+                const auto& a = regions[j];
+                const auto& b = regions[i];
+                if (!a.phys.overlaps(b.phys)) {
+                    continue;
+                }
+                throw Error(
+                    b.where,
+                    "physical range [" + hex(b.phys.base.raw()) + ", " + hex(b.phys.end().raw()) +
+                        ") of " + quote(b.source) + " for " + quote(b.owner) + " overlaps [" +
+                        hex(a.phys.base.raw()) + ", " + hex(a.phys.end().raw()) + ") of " +
+                        quote(a.source) + " for " + quote(a.owner) + " (at " + a.where.str() +
+                        "); expected one owner per physical address (share through a connection)");
+            }
+        }
+        for (const auto& r : regions) {
+            if (r.kind != model::RegionKind::Device) {
+                continue;
+            }
+            const auto* inst = system_.instance(r.owner);
+            if (inst && inst->vm && inst->vm->ram.overlaps(r.guest)) {
+                throw Error(r.where, "device " + quote(r.source) + " at guest address " +
+                                         hex(r.guest.base.raw()) +
+                                         " lies inside the guest RAM of " + quote(r.owner) +
+                                         "; expected devices outside linux_address_config's RAM");
+            }
+        }
+    }
+
+    // One bound notification per instance carries all its events and IRQs, so badge
+    // bits are numbered per receiving instance: events first, then IRQs.
+    void badges() {
+        std::map<std::string, unsigned> next;
+        auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
+            unsigned& bit = next[owner];
+            if (bit >= 64) {
+                throw Error(where,
+                            "instance " + quote(owner) +
+                                " receives more than 64 events and IRQs; expected at most 64 "
+                                "(one notification word)");
+            }
+            return uint64_t{1} << bit++;
+        };
+        for (auto& c : system_.connections) {
+            if (c.kind == model::ConnectionKind::Event) {
+                for (auto& f : c.from) {
+                    f.badge = take(c.to.front().instance, c.where);
+                }
+            } else {
+                uint64_t n = 0;
+                for (auto& f : c.from) {
+                    f.badge = ++n;
+                }
+            }
+        }
+        for (auto& q : system_.irqs) {
+            q.badge = take(q.owner, q.where);
+        }
+    }
+
+    const ast::File& file_;
+    const ResolveOptions& options_;
+    System system_;
+    std::map<std::string, const ast::Component*> components_;
+    std::map<std::string, const ast::Procedure*> procedures_;
+    std::map<std::string, const ast::Connector*> connectors_;
+    std::set<std::string> connected_;
+    std::unique_ptr<DeviceTree> tree_;
+};
+
+} // namespace
+
+model::System resolve(const ast::File& file, const ResolveOptions& options) {
+    return Resolver(file, options).run();
+}
+
+} // namespace adl

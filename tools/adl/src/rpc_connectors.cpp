@@ -1,0 +1,19 @@
+// RPC connectors: a call endpoint from each `uses` end to the `provides` end.
+#include "adl/connector_registry.hpp"
+
+namespace adl {
+namespace {
+using model::ConnectionKind;
+const ConnectorRegistry::Registration rpc_call{
+    {"seL4RPCCall", ConnectionKind::Rpc, true, false, 0, "synchronous call through an endpoint"}};
+const ConnectorRegistry::Registration rpc_dataport{
+    {"seL4RPCDataport", ConnectionKind::Rpc, true, true, 0x1000,
+     "call through an endpoint; bulk data in a shared buffer (<from>_shmem_size)"}};
+const ConnectorRegistry::Registration serial_server{
+    {"seL4SerialServer", ConnectionKind::Rpc, true, true, 0x1000,
+     "serial server client: calls plus a shared character buffer"}};
+const ConnectorRegistry::Registration time_server{{"seL4TimeServer", ConnectionKind::Rpc, true,
+                                                   false, 0,
+                                                   "time server client: timeouts by call"}};
+} // namespace
+} // namespace adl
