@@ -3,13 +3,16 @@
 // Stands in for the ADL tool until that generates the system from the assembly: each
 // value below is one attribute there.
 // Arguments: <kernel.elf> <out.elf> <VM.elf> <FileServer.elf> <linux> <platform.dtb> <initrd>
+//            [log-image-crcs] [halt-on-unhandled]   (test variants: the VM logs each loaded
+//            image's CRC; an access nothing backs halts the VM instead of aborting the guest)
 #include <file_server_system.hpp>
 #include <vm_system.hpp>
 
 #include <iostream>
+#include <string>
 
 int main(int argc, char** argv) {
-    if (argc != 8) {
+    if (argc < 8) {
         std::cerr << "usage: " << argv[0]
                   << " <kernel.elf> <out.elf> <VM.elf> <FileServer.elf> <linux> <dtb> <initrd>\n";
         return 2;
@@ -42,6 +45,16 @@ int main(int argc, char** argv) {
         vm.irqs = {33};
         vm.gicd = 0x8000000;
         vm.gicc = 0x8010000;
+        for (int i = 8; i < argc; ++i) {
+            const std::string option = argv[i];
+            if (option == "log-image-crcs") {
+                vm.log_image_crcs = true;
+            } else if (option == "halt-on-unhandled") {
+                vm.halt_on_unhandled_access = true;
+            } else {
+                throw std::runtime_error("unknown option " + option);
+            }
+        }
         vm_host::add_vm(sys, fs, argv[3], vm);
 
         fs.finish();

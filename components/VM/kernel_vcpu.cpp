@@ -28,13 +28,17 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
         {Reg::Ttbr0El1, 0},
         {Reg::Ttbr1El1, 0},
         {Reg::CpacrEl1, 0},
+        {Reg::GichVmcr, 0},
+        {Reg::GichApr, 0},
     };
     for (const auto& w : writes) {
         if (const runtime::Status s = cap_.write(w.reg, w.value); s != runtime::Status::Ok)
             return s;
     }
     clear_list_registers();
-    return runtime::Status::Ok;
+    // The kernel's own list register (the virtual timer) follows the lent ones; a 0
+    // written there drops a timer interrupt of the old guest and unmasks the timer.
+    return cap_.write_list_register(count(), 0);
 }
 
 void KernelVcpu::begin_exit(uint64_t pc) {

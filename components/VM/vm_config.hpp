@@ -35,7 +35,9 @@ struct Config {
     uint64_t initrd_addr;
     uint32_t map_unity_ram;            // 1: guest RAM IPA == PA
     uint32_t halt_on_unhandled_access; // 0: inject a data abort (the default)
-    uint64_t vmm_ram_addr;             // where guest RAM is mapped in the VMM's own domain
+    uint32_t log_image_crcs;           // 1: log size + CRC of each image read back (tests)
+    uint32_t reserved0;
+    uint64_t vmm_ram_addr; // where guest RAM is mapped in the VMM's own domain
     // linux_image_config.
     char linux_name[32];
     char dtb_name[32];

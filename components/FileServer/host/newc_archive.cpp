@@ -26,13 +26,22 @@ void append(std::vector<uint8_t>& out, uint32_t ino, const std::string& name,
     pad();
 }
 
+// Where a file's data would start if its entry were appended now.
+std::size_t data_offset(std::size_t at, const std::string& name) {
+    return (at + 110 + name.size() + 1 + 3) & ~std::size_t{3};
+}
+
 } // namespace
 
 std::vector<uint8_t> newc_archive(const std::vector<ArchiveFile>& files) {
     std::vector<uint8_t> out;
     uint32_t ino = 1;
-    for (const ArchiveFile& f : files)
+    for (const ArchiveFile& f : files) {
+        // newc aligns data to 4 bytes only; an empty directory entry of 116 bytes
+        // moves it to 8, so the FileServer's copies of it run a word at a time.
+        if (data_offset(out.size(), f.name) % 8 != 0) append(out, ino++, "._pad", {}, 040555);
         append(out, ino++, f.name, f.data, 0100444);
+    }
     append(out, 0, "TRAILER!!!", {}, 0);
     return out;
 }

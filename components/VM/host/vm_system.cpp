@@ -36,6 +36,7 @@ void add_vm(image::SystemBuilder& sys, file_server_host::FileServerSystem& fs,
     c.initrd_addr = vm.initrd_addr;
     c.map_unity_ram = vm.map_unity_ram ? 1 : 0;
     c.halt_on_unhandled_access = vm.halt_on_unhandled_access ? 1 : 0;
+    c.log_image_crcs = vm.log_image_crcs ? 1 : 0;
     c.vmm_ram_addr = vm.linux_ram_base; // the VMM sees guest RAM where the guest does
     copy(c.linux_name, vm.linux_name, "linux_name");
     copy(c.dtb_name, vm.dtb_name, "dtb_name");

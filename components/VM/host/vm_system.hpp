@@ -35,6 +35,7 @@ struct VmDescription {
     uint32_t base_prio = 120; // VMM thread; its vCPU runs below it
     std::vector<std::string> modules;
     bool halt_on_unhandled_access = false;
+    bool log_image_crcs = false; // test images: the VM logs each loaded image's CRC
 };
 
 // Adds the instance; the FileServer must not be finished yet.
