@@ -47,6 +47,28 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
     return true;
 }
 
+// Zeroes [p, end) of identity-mapped normal memory. Guest RAM is hundreds of MiB, so
+// whole blocks are cleared with DC ZVA (one instruction per block, 64 bytes on the
+// A53/A57) when DCZID_EL0 allows it; word stores only cover the unaligned edges.
+void zero_physical(uint64_t p, uint64_t end) {
+    uint64_t dczid = 0;
+    asm volatile("mrs %0, dczid_el0" : "=r"(dczid));
+    const bool zva_allowed = (dczid & (1u << 4)) == 0;
+    const uint64_t block = uint64_t{4} << (dczid & 0xf);
+    for (; (p & 7) != 0 && p < end; ++p)
+        *reinterpret_cast<volatile uint8_t*>(p) = 0;
+    if (zva_allowed) {
+        for (; (p & (block - 1)) != 0 && p + 8 <= end; p += 8)
+            *reinterpret_cast<volatile uint64_t*>(p) = 0;
+        for (; p + block <= end; p += block)
+            asm volatile("dc zva, %0" : : "r"(p) : "memory");
+    }
+    for (; p + 8 <= end; p += 8)
+        *reinterpret_cast<volatile uint64_t*>(p) = 0;
+    for (; p < end; ++p)
+        *reinterpret_cast<volatile uint8_t*>(p) = 0;
+}
+
 } // namespace
 
 bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
@@ -79,10 +101,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
     for (const spec::Region& r : s.regions()) {
         if (r.kind != static_cast<uint32_t>(spec::RegionKind::Ram)) continue;
         uint64_t p = r.phys + r.init_size;
-        for (; (p & 7) != 0; ++p)
-            *reinterpret_cast<uint8_t*>(p) = 0;
-        for (; p < r.phys + r.size; p += 8)
-            *reinterpret_cast<uint64_t*>(p) = 0;
+        zero_physical(p, r.phys + r.size);
     }
     for (uint32_t i = 0; i < s.mappings().size(); ++i) {
         const spec::Mapping& m = s.mappings()[i];
