@@ -33,6 +33,7 @@ struct NoEffectAttribute {
 struct VmConfig {
     base::GuestPhysRange ram;
     base::PhysAddr ram_paddr;
+    uint64_t ram_offset = 0; // linux_ram_offset
     bool unity = false; // guest-physical == physical
     base::GuestPhysAddr dtb;
     base::GuestPhysAddr initrd;
