@@ -34,7 +34,7 @@ struct VmConfig {
     base::GuestPhysRange ram;
     base::PhysAddr ram_paddr;
     uint64_t ram_offset = 0; // linux_ram_offset
-    bool unity = false; // guest-physical == physical
+    bool unity = false;      // guest-physical == physical
     base::GuestPhysAddr dtb;
     base::GuestPhysAddr initrd;
     std::optional<uint64_t> initrd_max_size;
