@@ -32,11 +32,14 @@ def _query(*cmd):
 
 
 def candidate(pkg):
-    """The version apt would pick for pkg:arm64, or None."""
-    for line in _query("apt-cache", "policy", f"{pkg}:arm64").splitlines():
-        if "Candidate:" in line:
-            value = line.split(":", 1)[1].strip()
-            return None if value == "(none)" else value
+    """The version apt would pick for pkg:arm64 (or pkg:all, for architecture-independent
+    packages such as linux-source), or None."""
+    for qualified in (f"{pkg}:arm64", f"{pkg}:all"):
+        for line in _query("apt-cache", "policy", qualified).splitlines():
+            if "Candidate:" in line:
+                value = line.split(":", 1)[1].strip()
+                if value != "(none)":
+                    return value
     return None
 
 

@@ -5,12 +5,16 @@
 #include "adl/loader.hpp"
 #include "adl/outputs.hpp"
 #include "adl/resolver.hpp"
+#ifdef BULKHEAD_WITH_IMAGE
+#include "system_image.hpp"
+#endif
 
 #include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 namespace {
 
@@ -22,6 +26,11 @@ const char* usage =
     "  --report <file>     write the text report (memory map, components, connections)\n"
     "  --dot <file>        write a Graphviz picture of the assembly\n"
     "  --glue-dir <dir>    write per-instance C++ glue headers <instance>_glue.hpp\n"
+    "  --image <out.elf>   write the bootable image (needs --kernel, --component-dir and a\n"
+    "                      --file <name>=<path> for each file a FileServer holds)\n"
+    "  --kernel <elf>      the kernel ELF the image boots\n"
+    "  --component-dir <d> the target build's components/: <d>/<Type>/<Type>.elf\n"
+    "  --file <n>=<path>   host file for archive name <n> (linux, linux-dtb, linux-initrd)\n"
     "  --stamp <file>      touch <file> when everything succeeded (for build systems)\n"
     "Without outputs it only checks the assembly.\n";
 
@@ -39,7 +48,9 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string app, platform, root = ".", dtb, report, dot, glue_dir, stamp;
+    std::string app, platform, root = ".", dtb, report, dot, glue_dir, stamp, image_out, kernel,
+                               component_dir;
+    std::map<std::string, std::string> files;
     adl::PreprocessorOptions cpp;
     std::vector<std::string> extra_includes;
     for (int i = 1; i < argc; ++i) {
@@ -65,6 +76,20 @@ int main(int argc, char** argv) {
             dot = next();
         } else if (a == "--glue-dir") {
             glue_dir = next();
+        } else if (a == "--image") {
+            image_out = next();
+        } else if (a == "--kernel") {
+            kernel = next();
+        } else if (a == "--component-dir") {
+            component_dir = next();
+        } else if (a == "--file") {
+            std::string f = next();
+            const auto eq = f.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "bulkhead: --file needs <name>=<path>, got '" << f << "'\n";
+                return 2;
+            }
+            files[f.substr(0, eq)] = f.substr(eq + 1);
         } else if (a == "--stamp") {
             stamp = next();
         } else if (a == "-I") {
@@ -124,6 +149,16 @@ int main(int argc, char** argv) {
                 write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"),
                            adl::write_glue(system, inst, &lowered[i]));
             }
+        }
+        if (!image_out.empty()) {
+#ifdef BULKHEAD_WITH_IMAGE
+            if (kernel.empty() || component_dir.empty()) {
+                throw std::runtime_error("--image needs --kernel and --component-dir");
+            }
+            adl::write_system_image(system, {kernel, component_dir, files, image_out});
+#else
+            throw std::runtime_error("--image: this bulkhead is built without tools/image");
+#endif
         }
         if (!stamp.empty()) {
             write_file(stamp, "");

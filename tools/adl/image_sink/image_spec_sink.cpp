@@ -22,9 +22,8 @@ uint32_t ImageSpecSink::add_irq_handler(uint32_t irq, uint32_t notification, uin
 
 uint32_t ImageSpecSink::add_ram(const std::string& name, uint64_t size,
                                 std::optional<base::PhysAddr> fixed) {
-    // The builder places RAM itself; RAM at a chosen physical address (a unity-mapped
-    // guest) is described as a fixed region mapped write-back until it has its own call.
-    if (fixed) return builder_.add_device(name, {*fixed, size}).index;
+    // RAM at a chosen physical address: a unity-mapped guest's RAM.
+    if (fixed) return builder_.add_ram_at(name, {*fixed, size}).index;
     return builder_.add_ram(name, size).index;
 }
 

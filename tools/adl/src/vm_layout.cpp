@@ -118,6 +118,7 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
         r.fail("linux_ram_offset", "is negative; expected 0 or an offset");
     }
     vm.ram = {base::GuestPhysAddr(ram_base), ram_size};
+    vm.ram_offset = static_cast<uint64_t>(r.number("linux_ram_offset"));
     vm.ram_paddr = base::PhysAddr(ram_paddr);
     vm.unity = ram_base == ram_paddr;
 

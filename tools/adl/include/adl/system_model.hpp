@@ -33,7 +33,8 @@ struct NoEffectAttribute {
 struct VmConfig {
     base::GuestPhysRange ram;
     base::PhysAddr ram_paddr;
-    bool unity = false; // guest-physical == physical
+    uint64_t ram_offset = 0; // linux_ram_offset
+    bool unity = false;      // guest-physical == physical
     base::GuestPhysAddr dtb;
     base::GuestPhysAddr initrd;
     std::optional<uint64_t> initrd_max_size;

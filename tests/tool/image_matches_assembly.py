@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The booted image is the assembly: what `bulkhead --report` says the model holds
+(instances, guest RAM and passthrough regions, IRQs) must be what `bulkhead_image inspect`
+finds in the image `bulkhead --image` wrote, and an attribute changed in a copy of the
+app must show up in the image made from the copy.
+
+usage: image_matches_assembly.py <bulkhead> <bulkhead_image> <root> <platform> <dtb>
+         <image.elf> <kernel.elf> <component dir> <workdir> --file n=path ...
+"""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*cmd):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(map(str, cmd))}\n{r.stdout}{r.stderr}")
+    return r.stdout
+
+
+def model_of(report):
+    """Instances, regions and IRQs from the tool's report."""
+    section, model = None, {"instances": {}, "regions": [], "irqs": []}
+    for line in report.splitlines():
+        if line and not line.startswith(" "):
+            section = line.split(" (")[0].strip()
+            continue
+        if section == "Components" and (m := re.match(r"  (\w+) : (\w+)", line)):
+            model["instances"][m[1]] = m[2]
+        elif section == "Memory map" and (m := re.match(
+                r"  (\w+)  ([\w-]+)  0x([0-9a-f]+)-0x([0-9a-f]+) -> 0x([0-9a-f]+)-0x([0-9a-f]+)", line)):
+            model["regions"].append((m[1], m[2], int(m[3], 16), int(m[4], 16), int(m[5], 16),
+                                     int(m[6], 16)))
+        elif section == "IRQs" and (m := re.match(r"  (\w+)  (\d+) ", line)):
+            model["irqs"].append((m[1], int(m[2])))
+    return model
+
+
+def image_of(text):
+    """Domains (maps, threads) and IRQs from `bulkhead_image inspect`."""
+    domains, irqs, current = {}, [], None
+    for line in text.splitlines():
+        if m := re.match(r"domain \d+ (\S+)", line):
+            current = domains.setdefault(m[1], {"maps": set(), "threads": 0})
+        elif m := re.match(r"  map 0x([0-9a-f]+)\.\.0x([0-9a-f]+) -> 0x([0-9a-f]+) (\S+)( device)?", line):
+            current["maps"].add((int(m[1], 16), int(m[2], 16), int(m[3], 16), m[4], bool(m[5])))
+        elif line.startswith("  thread "):
+            current["threads"] += 1
+        elif m := re.match(r"irq (\d+) ", line):
+            irqs.append(int(m[1]))
+    return domains, irqs
+
+
+def check(report, inspect, what):
+    model, (domains, irqs) = model_of(report), image_of(inspect)
+    errors = []
+    if not model["instances"] or not model["regions"]:
+        errors.append("the report lists no instances or regions")
+    for name, kind in model["instances"].items():
+        # The FileServer's instance description names its domain after the component.
+        domain = "fileserver" if kind == "FileServer" else name
+        if domains.get(domain, {}).get("threads", 0) != 1:
+            errors.append(f"instance {name} ({kind}): no domain '{domain}' with one thread")
+    expected_guest = {}
+    for owner, kind, pbase, pend, gbase, gend in model["regions"]:
+        want = (gbase, gend, pbase, "rwx" if kind == "guest-ram" else "rw-", kind == "device")
+        expected_guest.setdefault(owner, set()).add(want)
+    for owner, maps in expected_guest.items():
+        # Passthrough is IPA == PA; the one device page mapped elsewhere is the GICV at
+        # the guest's GICC, which the VM lowering adds and the model does not list.
+        got = {m for m in domains.get(owner + "-guest", {}).get("maps", set())
+               if not (m[4] and m[0] != m[2])}
+        if got != maps:
+            errors.append(f"guest space of {owner}: image maps {sorted(got)}, model has {sorted(maps)}")
+    if sorted(irqs) != sorted(n for _, n in model["irqs"]):
+        errors.append(f"IRQs: image {sorted(irqs)}, model {sorted(n for _, n in model['irqs'])}")
+    if errors:
+        sys.exit(f"FAIL ({what}):\n  " + "\n  ".join(errors) + f"\n--- report\n{report}--- inspect\n{inspect}")
+    print(f"ok ({what}): {len(model['instances'])} instances, {len(model['regions'])} regions, "
+          f"{len(model['irqs'])} IRQs")
+
+
+def main():
+    bulkhead, inspector, root, platform, dtb, image, kernel, components, work = sys.argv[1:10]
+    files = sys.argv[10:]
+    root, work = Path(root), Path(work)
+    tool = [bulkhead, "--root", root, "--platform", platform, "--dtb", dtb]
+    build = ["--kernel", kernel, "--component-dir", components] + files
+
+    # The image the build made (the one `make run` and the vm_minimal_* tests boot).
+    app = root / "apps/vm_minimal/vm_minimal.camkes"
+    report = work / "report.txt"
+    run(*tool, "--app", app, "--report", report)
+    check(report.read_text(), run(inspector, "inspect", image), "vm_minimal.elf")
+
+    # A copy with half the guest RAM: the image made from it must follow.
+    copy = work / "vm_minimal"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root / "apps/vm_minimal", copy,
+                    ignore=shutil.ignore_patterns("overlay", "*.cpp", "*.txt", "*.py"))
+    devices = copy / platform / "devices.camkes"
+    text = devices.read_text()
+    changed = text.replace("#define VM_RAM_SIZE 0x20000000", "#define VM_RAM_SIZE 0x10000000")
+    if changed == text:
+        sys.exit("FAIL: VM_RAM_SIZE 0x20000000 not found in " + str(devices))
+    devices.write_text(changed)
+    report2, image2 = work / "changed-report.txt", work / "changed.elf"
+    run(*tool, "--app", copy / "vm_minimal.camkes", "--report", report2, "--image", image2, *build)
+    inspect2 = run(inspector, "inspect", image2)
+    check(report2.read_text(), inspect2, "half the guest RAM")
+    if "map 0x40000000..0x50000000 -> 0x40000000 rwx" not in inspect2:
+        sys.exit("FAIL: the changed assembly's 256 MiB guest RAM is not in its image\n" + inspect2)
+    print("ok: the image follows linux_ram_size")
+
+
+if __name__ == "__main__":
+    main()
