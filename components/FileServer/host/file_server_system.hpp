@@ -1,7 +1,7 @@
 // Host side: adds a FileServer instance to a system through the image API — its
 // domain, thread, endpoint, archive region, configuration page — and connects clients
-// (badged send capability + a dataport both domains map). What the ADL tool's
-// FileServer lowering does, by hand, until vm_minimal is generated from its assembly.
+// (badged send capability + a dataport both domains map). The bulkhead tool calls it
+// for every FileServer instance of an assembly.
 #pragma once
 
 #include "newc_archive.hpp"

@@ -2,7 +2,7 @@
 // and thread, the guest domain (RAM mapped unity into it and into the VMM, passthrough
 // devices, the GICV at the guest's GICC), the vCPU, its exit endpoint, passthrough IRQ
 // handlers, the FileServer connection and the configuration page — from the values of
-// the VM's CAmkES attributes. What the ADL tool's VM lowering will produce.
+// the VM's CAmkES attributes. The bulkhead tool calls it for every VM instance.
 #pragma once
 
 #include <file_server_system.hpp>
