@@ -3,6 +3,9 @@
 set(BULKHEAD_PLATFORM_ARCH aarch64)
 set(BULKHEAD_PLATFORM_QEMU_MACHINE "virt,virtualization=on,highmem=off,secure=off,gic-version=2")
 set(BULKHEAD_PLATFORM_QEMU_CPU cortex-a53)
+# No default NIC: no component owns one, and QEMU's default virtio-net-pci would need the
+# option ROM from ipxe-qemu, which a minimal install does not have.
+set(BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS -nic none)
 set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
 set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyAMA0)
 set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
