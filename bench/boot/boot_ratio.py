@@ -6,6 +6,9 @@ wall-clock time from QEMU's start until the guest prints the userspace marker,
 and prints every figure, the medians and the median ratio A/B. The two runs of a
 pair execute back to back on the same machine, so the ratio is what matters; the
 absolute seconds depend on the host. Nothing is asserted.
+
+The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in command B
+is replaced by the size of the first guest-ram line of the system report (--report).
 """
 import argparse
 import os
@@ -42,6 +45,15 @@ def time_to_marker(cmd, marker, timeout):
         proc.wait()
 
 
+def guest_ram_mib(report):
+    with open(report, encoding="utf-8") as f:
+        for line in f:
+            m = re.search(r"\bguest-ram\b.*?\s(\d+) MiB", line)
+            if m:
+                return int(m.group(1))
+    raise SystemExit(f"{report}: no guest-ram line in the system report")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--a", required=True, help="command A (shell words), e.g. Bulkhead's run.sh")
@@ -51,7 +63,13 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--marker", default="BULKHEAD-GUEST-READY")
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--report", help="system report giving the guest's RAM for {guest_ram_mib}")
     args = ap.parse_args()
+    if "{guest_ram_mib}" in args.b:
+        if not args.report:
+            ap.error("command B uses {guest_ram_mib}: give --report")
+        args.b = args.b.replace("{guest_ram_mib}", str(guest_ram_mib(args.report)))
+    print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}", flush=True)
 
     results = {args.a_name: [], args.b_name: []}
     for i in range(args.runs):

@@ -5,6 +5,7 @@
 #include "gic_v2.hpp"
 #include "hyp_timer.hpp"
 #include "kernel_objects.hpp"
+#include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "syscalls.hpp"
 #include "sysreg.hpp"
@@ -17,6 +18,14 @@ constexpr uint32_t kEcWfx = 0x01;
 constexpr uint32_t kEcFpAccess = 0x07;
 constexpr uint32_t kEcSvc64 = 0x15;
 
+// The IPA of a stage-2 abort. A guest's faulting address is a VA of its own stage 1, so
+// its page comes from HPFAR_EL2; a component runs with stage 1 off, its VA is the IPA.
+uint64_t fault_ipa(const Thread* t) {
+    const uint64_t far = BH_READ_SYSREG(far_el2);
+    if (t->vcpu == nullptr) return far;
+    return ((BH_READ_SYSREG(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+}
+
 } // namespace
 } // namespace kernel
 
@@ -26,7 +35,10 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const uint32_t ec = (esr >> 26) & 0x3f;
-    if (t->vcpu != nullptr) {
+    if (ram_scrub::is_translation_abort(esr) &&
+        ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t))) {
+        // First touch of zero-on-first-touch RAM: now zeroed and mapped; retried.
+    } else if (t->vcpu != nullptr) {
         vcpu::handle_trap(t, esr); // a guest's exceptions never reach the call table
     } else if (ec == kEcSvc64) {
         handle_syscall(t);

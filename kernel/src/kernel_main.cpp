@@ -6,6 +6,7 @@
 #include "hyp_timer.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
+#include "ram_scrub.hpp"
 #include "stage2_space.hpp"
 #include "sysreg.hpp"
 #include "system_loader.hpp"
@@ -125,7 +126,9 @@ extern "C" [[noreturn]] void kernel_main() {
     objects().hyp_timer_irq = board.hyp_timer_irq;
     gic::enable(board.hyp_timer_irq, false);
     hyp_timer::start(kTimesliceUs);
-    log() << "kernel: " << Dec{Stage2Space::tables_used()}
-          << " stage-2 table pages, starting threads\n";
+    log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages, "
+          << Dec{ram_scrub::stats().zeroed_at_boot >> 10} << " KiB of RAM zeroed at boot, "
+          << Dec{ram_scrub::stats().deferred >> 20}
+          << " MiB left to zero on first touch; starting threads\n";
     schedule_and_return();
 }

@@ -1,5 +1,7 @@
 // Stage-2 tables from a static pool of page-table pages (no allocation after boot).
-// Uses 2 MiB blocks where address and size allow, 4 KiB pages elsewhere.
+// Uses 2 MiB blocks where address and size allow, 4 KiB pages elsewhere. A deferred
+// leaf is the full descriptor with the valid bit clear and a software mark: the MMU
+// ignores it (a translation fault), the kernel recognises and completes it.
 #include "stage2_space.hpp"
 
 namespace kernel {
@@ -19,6 +21,7 @@ constexpr uint64_t kS2Read = 1ull << 6;
 constexpr uint64_t kS2Write = 1ull << 7;
 constexpr uint64_t kExecuteNever = 1ull << 54;
 constexpr uint64_t kAddressMask = 0x0000fffffffff000ull;
+constexpr uint64_t kDeferredMark = 1ull << 58; // ignored by the MMU in an invalid entry
 constexpr uint64_t kMemAttrWriteBack = 0b1111 << 2;
 constexpr uint64_t kMemAttrNonCacheable = 0b0101 << 2;
 constexpr uint64_t kMemAttrDevice = 0b0001 << 2; // Device-nGnRE
@@ -55,7 +58,7 @@ uint64_t leaf_attributes(uint32_t rights, spec::Cacheability cache) {
 // The next-level table under `entry`, created if absent; nullptr with `error` set
 // if the pool is empty or a block already covers the range.
 uint64_t* descend(uint64_t& entry, MapResult& error) {
-    if ((entry & kValid) == 0) {
+    if (entry == 0) {
         uint64_t* t = allocate_table();
         if (t == nullptr) {
             error = MapResult::OutOfTables;
@@ -80,16 +83,18 @@ bool Stage2Space::init(uint16_t vmid) {
 }
 
 MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
-                           spec::Cacheability cache) {
+                           spec::Cacheability cache, bool deferred) {
     const uint64_t attrs = leaf_attributes(rights, cache);
+    // Deferred leaves are invalid: the first touch faults to the kernel.
+    const uint64_t leaf_bits = deferred ? kDeferredMark : kValid;
     MapResult error = MapResult::Ok;
     while (size > 0) {
         uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
         if (l2 == nullptr) return error;
         uint64_t& l2e = l2[(ipa >> 21) & 511];
         if (((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
-            if (l2e & kValid) return MapResult::AlreadyMapped;
-            l2e = pa | attrs | kBlock;
+            if (l2e != 0) return MapResult::AlreadyMapped;
+            l2e = pa | attrs | (kBlock & ~kValid) | leaf_bits;
             ipa += k2MiB;
             pa += k2MiB;
             size -= k2MiB;
@@ -98,13 +103,32 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
         uint64_t* l3 = descend(l2e, error);
         if (l3 == nullptr) return error;
         uint64_t& l3e = l3[(ipa >> 12) & 511];
-        if (l3e & kValid) return MapResult::AlreadyMapped;
-        l3e = pa | attrs | kPage;
+        if (l3e != 0) return MapResult::AlreadyMapped;
+        l3e = pa | attrs | (kPage & ~kValid) | leaf_bits;
         ipa += k4KiB;
         pa += k4KiB;
         size -= k4KiB;
     }
     return MapResult::Ok;
+}
+
+DeferredLeaf Stage2Space::deferred_leaf(uint64_t ipa) const {
+    if ((ipa >> 39) != 0) return {}; // beyond the IPA space: would alias a lower entry
+    const uint64_t l1e = root_[(ipa >> 30) & 511];
+    if ((l1e & 0b11) != kTable) return {};
+    auto* l2 = reinterpret_cast<uint64_t*>(l1e & kAddressMask);
+    uint64_t& l2e = l2[(ipa >> 21) & 511];
+    if ((l2e & (kDeferredMark | kValid)) == kDeferredMark)
+        return {&l2e, l2e & kAddressMask & ~(k2MiB - 1), k2MiB};
+    if ((l2e & 0b11) != kTable) return {};
+    auto* l3 = reinterpret_cast<uint64_t*>(l2e & kAddressMask);
+    uint64_t& l3e = l3[(ipa >> 12) & 511];
+    if ((l3e & (kDeferredMark | kValid)) == kDeferredMark) return {&l3e, l3e & kAddressMask, k4KiB};
+    return {};
+}
+
+void Stage2Space::activate(const DeferredLeaf& leaf) {
+    *leaf.entry = (*leaf.entry & ~kDeferredMark) | kValid;
 }
 
 uint64_t Stage2Space::vtcr() {

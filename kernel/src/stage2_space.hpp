@@ -11,11 +11,23 @@ namespace kernel {
 
 enum class MapResult { Ok, OutOfTables, AlreadyMapped };
 
+// A leaf written by map(..., deferred = true): in the table, but invalid to the MMU
+// until activate() after its memory has been zeroed.
+struct DeferredLeaf {
+    uint64_t* entry = nullptr;
+    uint64_t pa = 0;   // what the leaf maps
+    uint64_t size = 0; // 4 KiB page or 2 MiB block
+};
+
 class Stage2Space {
 public:
     bool init(uint16_t vmid); // false: page-table pool exhausted
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
-                  spec::Cacheability cache);
+                  spec::Cacheability cache, bool deferred = false);
+    // The deferred leaf that translates `ipa`, if there is one (entry == nullptr if not).
+    [[nodiscard]] DeferredLeaf deferred_leaf(uint64_t ipa) const;
+    // Makes the leaf valid (the MMU caches no invalid entries, so no TLB maintenance).
+    static void activate(const DeferredLeaf& leaf);
     [[nodiscard]] uint64_t vttbr() const {
         return reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid_} << 48);
     }

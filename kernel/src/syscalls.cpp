@@ -7,6 +7,7 @@
 #include "gic_v2.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
+#include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "vcpu.hpp"
 
@@ -151,7 +152,10 @@ void system_off(Thread* t) {
         lookup_failed(t, status);
         return;
     }
-    log() << "system: powered off by " << t->name << "\n";
+    const ram_scrub::Stats& ram = ram_scrub::stats();
+    log() << "system: powered off by " << t->name
+          << " (RAM zeroed on first touch: " << Dec{ram.zeroed_on_touch >> 20} << " of "
+          << Dec{ram.deferred >> 20} << " MiB)\n";
     psci::system_off();
 }
 

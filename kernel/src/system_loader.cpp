@@ -5,6 +5,7 @@
 #include "el2_mmu.hpp"
 #include "gic_v2.hpp"
 #include "kernel_objects.hpp"
+#include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "vcpu.hpp"
 
@@ -47,26 +48,8 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
     return true;
 }
 
-// Zeroes [p, end) of identity-mapped normal memory. Guest RAM is hundreds of MiB, so
-// whole blocks are cleared with DC ZVA (one instruction per block, 64 bytes on the
-// A53/A57) when DCZID_EL0 allows it; word stores only cover the unaligned edges.
-void zero_physical(uint64_t p, uint64_t end) {
-    uint64_t dczid = 0;
-    asm volatile("mrs %0, dczid_el0" : "=r"(dczid));
-    const bool zva_allowed = (dczid & (1u << 4)) == 0;
-    const uint64_t block = uint64_t{4} << (dczid & 0xf);
-    for (; (p & 7) != 0 && p < end; ++p)
-        *reinterpret_cast<volatile uint8_t*>(p) = 0;
-    if (zva_allowed) {
-        for (; (p & (block - 1)) != 0 && p + 8 <= end; p += 8)
-            *reinterpret_cast<volatile uint64_t*>(p) = 0;
-        for (; p + block <= end; p += block)
-            asm volatile("dc zva, %0" : : "r"(p) : "memory");
-    }
-    for (; p + 8 <= end; p += 8)
-        *reinterpret_cast<volatile uint64_t*>(p) = 0;
-    for (; p < end; ++p)
-        *reinterpret_cast<volatile uint8_t*>(p) = 0;
+bool zero_on_first_touch(const spec::Region& r) {
+    return (r.flags & spec::RegionZeroOnFirstTouch) != 0;
 }
 
 } // namespace
@@ -97,18 +80,23 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
                 dom.cntkctl |= kCntkctlPhysicalTimer;
         }
     }
-    // RAM the image did not fill starts zeroed, whatever the loader left there.
-    for (const spec::Region& r : s.regions()) {
+    // RAM the image did not fill starts zeroed, whatever the loader left there: now, or
+    // when first touched.
+    for (uint32_t i = 0; i < s.regions().size(); ++i) {
+        const spec::Region& r = s.regions()[i];
         if (r.kind != static_cast<uint32_t>(spec::RegionKind::Ram)) continue;
-        uint64_t p = r.phys + r.init_size;
-        zero_physical(p, r.phys + r.size);
+        if (!zero_on_first_touch(r)) {
+            ram_scrub::zero_at_boot(r.phys + r.init_size, r.phys + r.size);
+        } else if (!ram_scrub::add_deferred(r.phys, r.size, r.init_size)) {
+            return refuse("too much zero-on-first-touch RAM", i, r.size);
+        }
     }
     for (uint32_t i = 0; i < s.mappings().size(); ++i) {
         const spec::Mapping& m = s.mappings()[i];
         const spec::Region& r = s.regions()[m.region];
-        const MapResult res =
-            o.domains[m.domain].space.map(m.ipa, r.phys + m.offset, m.size, m.rights,
-                                          static_cast<spec::Cacheability>(m.cacheability));
+        const MapResult res = o.domains[m.domain].space.map(
+            m.ipa, r.phys + m.offset, m.size, m.rights,
+            static_cast<spec::Cacheability>(m.cacheability), zero_on_first_touch(r));
         if (res == MapResult::OutOfTables) return refuse("out of stage-2 page tables", i, m.ipa);
         if (res == MapResult::AlreadyMapped)
             return refuse("mapping overlaps another in its domain", i, m.ipa);

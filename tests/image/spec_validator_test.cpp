@@ -94,6 +94,36 @@ TEST(SpecValidator, AddressChecks) {
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "device region mapped cacheable");
 }
 
+TEST(SpecValidator, RegionFlags) {
+    const auto g = good();
+    const spec::SpecView view(g.data());
+    uint32_t ram = spec::kNone, device = spec::kNone;
+    for (uint32_t i = 0; i < view.regions().size(); ++i) {
+        if (view.regions()[i].kind == static_cast<uint32_t>(spec::RegionKind::Device))
+            device = i;
+        else
+            ram = i;
+    }
+    ASSERT_NE(ram, spec::kNone);
+    ASSERT_NE(device, spec::kNone);
+
+    auto b = good();
+    record<spec::Region>(b, spec::Table::Regions, ram)->flags = spec::RegionZeroOnFirstTouch;
+    reseal(b);
+    EXPECT_TRUE(spec::validate(b.data(), b.size()).ok) << "RAM may be zeroed on first touch";
+
+    b = good();
+    record<spec::Region>(b, spec::Table::Regions, ram)->flags = 0x80;
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "unknown region flags");
+
+    b = good();
+    record<spec::Region>(b, spec::Table::Regions, device)->flags = spec::RegionZeroOnFirstTouch;
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "device region with flags")
+        << "a device's registers are never zeroed";
+}
+
 TEST(SpecValidator, KernelLimits) {
     const auto b = good();
     spec::Limits tiny;

@@ -46,6 +46,19 @@ TEST(SpecWriter, RecordsRoundTrip) {
     EXPECT_EQ(v.mappings().size(), 7u); // 5 explicit + 2 stacks
 }
 
+TEST(SpecWriter, ZeroOnFirstTouchReachesTheRegionFlags) {
+    auto sys = image_test::small_system();
+    const auto ram = sys.add_ram_at("guest-ram", {base::PhysAddr{0x40000000}, 0x400000});
+    sys.zero_on_first_touch(ram);
+    const auto bytes = image::write_spec(
+        sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+    ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
+    const spec::SpecView v(bytes.data());
+    EXPECT_EQ(v.regions()[ram.index].flags, uint32_t{spec::RegionZeroOnFirstTouch});
+    EXPECT_EQ(v.regions()[0].flags, 0u) << "other RAM is zeroed at boot";
+    EXPECT_THROW(sys.zero_on_first_touch(image::RegionId{ram.index + 1}), std::runtime_error);
+}
+
 TEST(SpecWriter, EveryByteIsCoveredByTheChecksum) {
     const auto good = written();
     for (size_t i = 0; i < good.size(); i += 37) {

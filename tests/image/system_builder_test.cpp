@@ -48,4 +48,10 @@ TEST(SystemBuilder, RefusesOverlappingDevices) {
                  std::runtime_error);
 }
 
+TEST(SystemBuilder, DevicesAreNeverZeroedOnFirstTouch) {
+    auto sys = image_test::small_system();
+    const auto uart2 = sys.add_device("uart2", base::PhysRange{base::PhysAddr{0x9040000}, 0x1000});
+    EXPECT_THROW(sys.zero_on_first_touch(uart2), std::runtime_error);
+}
+
 } // namespace

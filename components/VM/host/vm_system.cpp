@@ -59,6 +59,8 @@ void add_vm(image::SystemBuilder& sys, file_server_host::FileServerSystem& fs,
     const image::DomainId guest = sys.add_domain(vm.name + "-guest");
     const image::RegionId ram = sys.add_ram_at(
         vm.name + ":ram", {base::PhysAddr{vm.linux_ram_paddr_base}, vm.linux_ram_size});
+    // Guest RAM is hundreds of MiB of which a booting guest touches a fraction.
+    sys.zero_on_first_touch(ram);
     sys.map(guest, ram, base::VirtAddr{vm.linux_ram_base},
             image::kRead | image::kWrite | image::kExecute);
     sys.map(vmm, ram, base::VirtAddr{c.vmm_ram_addr}, image::kRead | image::kWrite);

@@ -159,9 +159,13 @@ Verdict check_records(const SpecView& s) {
             r.phys >= board.ram_base && r.phys + r.size <= board.ram_base + board.ram_size;
         if (r.kind == static_cast<uint32_t>(RegionKind::Ram)) {
             if (!in_ram) return fail_at(Table::Regions, i, "RAM region outside board RAM", r.phys);
+            if ((r.flags & ~uint32_t{RegionZeroOnFirstTouch}) != 0)
+                return fail_at(Table::Regions, i, "unknown region flags", r.flags);
         } else if (r.kind == static_cast<uint32_t>(RegionKind::Device)) {
             if (r.init_size != 0)
                 return fail_at(Table::Regions, i, "device region with initial data", r.phys);
+            if (r.flags != 0)
+                return fail_at(Table::Regions, i, "device region with flags", r.flags);
         } else {
             return fail_at(Table::Regions, i, "unknown region kind", r.kind);
         }

@@ -1,5 +1,5 @@
 // Stage-2 table construction on the host: block vs page choice, permissions and
-// memory attributes in the descriptors, overlap refusal.
+// memory attributes in the descriptors, overlap refusal, deferred (first-touch) leaves.
 #include "stage2_space.hpp"
 
 #include <gtest/gtest.h>
@@ -71,6 +71,73 @@ TEST(Stage2Space, RefusesOverlap) {
               kernel::MapResult::AlreadyMapped);
     EXPECT_EQ(s.map(0x300000, 0x60400000, k2M, spec::RightRead, spec::Cacheability::WriteBack),
               kernel::MapResult::AlreadyMapped);
+}
+
+// The raw entry at `level` for ipa, valid or not (0 if the walk stops before it).
+uint64_t raw_entry(const kernel::Stage2Space& s, uint64_t ipa, int level) {
+    const auto* l1 = reinterpret_cast<const uint64_t*>(s.vttbr() & 0x0000fffffffff000ull);
+    const uint64_t e1 = l1[(ipa >> 30) & 511];
+    if ((e1 & 3) != 3) return 0;
+    const auto* l2 = reinterpret_cast<const uint64_t*>(e1 & 0x0000fffffffff000ull);
+    const uint64_t e2 = l2[(ipa >> 21) & 511];
+    if (level == 2) return e2;
+    if ((e2 & 3) != 3) return 0;
+    return reinterpret_cast<const uint64_t*>(e2 & 0x0000fffffffff000ull)[(ipa >> 12) & 511];
+}
+
+TEST(Stage2Space, DeferredLeavesFaultUntilActivated) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(6));
+    ASSERT_EQ(s.map(0x40000000, 0x40000000, k2M + 0x2000, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, /*deferred=*/true),
+              kernel::MapResult::Ok);
+    EXPECT_EQ(leaf(s, 0x40000000), 0u) << "the MMU sees no valid block yet";
+    EXPECT_EQ(raw_entry(s, 0x40000000, 2) & 1, 0u);
+    EXPECT_EQ(raw_entry(s, 0x40000000 + k2M + 0x1000, 3) & 1, 0u) << "nor a valid page";
+
+    const kernel::DeferredLeaf block = s.deferred_leaf(0x40012345);
+    ASSERT_NE(block.entry, nullptr);
+    EXPECT_EQ(block.pa, 0x40000000u);
+    EXPECT_EQ(block.size, k2M);
+    kernel::Stage2Space::activate(block);
+    int level = 0;
+    const uint64_t b = leaf(s, 0x40012345, &level);
+    EXPECT_EQ(level, 2);
+    EXPECT_EQ(b & 3, 1u) << "a valid block descriptor";
+    EXPECT_EQ(address(b), 0x40000000u);
+    EXPECT_EQ((b >> 6) & 3, 3u) << "rights kept";
+    EXPECT_EQ((b >> 2) & 0xf, 0xfu) << "attributes kept";
+    EXPECT_EQ(b & (1ull << 58), 0u) << "software mark cleared";
+    EXPECT_EQ(s.deferred_leaf(0x40012345).entry, nullptr) << "done once";
+
+    const kernel::DeferredLeaf page = s.deferred_leaf(0x40000000 + k2M + 0x1abc);
+    ASSERT_NE(page.entry, nullptr);
+    EXPECT_EQ(page.pa, 0x40000000u + k2M + 0x1000);
+    EXPECT_EQ(page.size, 0x1000u);
+    kernel::Stage2Space::activate(page);
+    EXPECT_EQ(leaf(s, 0x40000000 + k2M + 0x1000) & 3, 3u) << "a valid page descriptor";
+    EXPECT_EQ(leaf(s, 0x40000000 + k2M) & 1, 0u) << "its neighbour still deferred";
+
+    EXPECT_EQ(s.deferred_leaf(0x40000000 + k2M + 0x2000).entry, nullptr) << "past the mapping";
+    EXPECT_EQ(s.deferred_leaf(0x8040000000ull).entry, nullptr)
+        << "beyond the 39-bit IPA space: never aliases a lower entry";
+}
+
+TEST(Stage2Space, DeferredLeavesStillRefuseOverlap) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(7));
+    ASSERT_EQ(
+        s.map(0x200000, 0x60200000, k2M, spec::RightRead, spec::Cacheability::WriteBack, true),
+        kernel::MapResult::Ok);
+    EXPECT_EQ(s.map(0x200000, 0x60400000, 0x1000, spec::RightRead, spec::Cacheability::WriteBack),
+              kernel::MapResult::AlreadyMapped)
+        << "an invalid-but-deferred block is not free space";
+    ASSERT_EQ(
+        s.map(0x600000, 0x60600000, 0x1000, spec::RightRead, spec::Cacheability::WriteBack, true),
+        kernel::MapResult::Ok);
+    EXPECT_EQ(s.map(0x600000, 0x60700000, 0x1000, spec::RightRead, spec::Cacheability::WriteBack),
+              kernel::MapResult::AlreadyMapped);
+    EXPECT_EQ(s.deferred_leaf(0x300000).entry, s.deferred_leaf(0x200000).entry);
 }
 
 } // namespace

@@ -140,7 +140,8 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         const RegionDesc& d = s.regions[i];
         out.put(at(spec::Table::Regions, i),
                 spec::Region{layout.region_base[i].raw(), d.size, d.contents.size(),
-                             static_cast<uint32_t>(d.kind), 0});
+                             static_cast<uint32_t>(d.kind),
+                             d.zero_on_first_touch ? uint32_t{spec::RegionZeroOnFirstTouch} : 0u});
     }
     for (size_t i = 0; i < s.mappings.size(); ++i) {
         const MappingDesc& m = s.mappings[i];

@@ -122,6 +122,14 @@ RegionId SystemBuilder::add_device(const std::string& name, base::PhysRange rang
     return RegionId{static_cast<uint32_t>(system_.regions.size() - 1)};
 }
 
+void SystemBuilder::zero_on_first_touch(RegionId r) {
+    check("region", r, system_.regions.size());
+    RegionDesc& region = system_.regions[r.index];
+    if (region.kind != spec::RegionKind::Ram)
+        throw std::runtime_error("region '" + region.name + "' is not RAM: nothing to zero");
+    region.zero_on_first_touch = true;
+}
+
 void SystemBuilder::map(DomainId d, RegionId r, base::VirtAddr at, uint32_t rights,
                         spec::Cacheability cache, uint64_t offset, uint64_t size) {
     check("domain", d, system_.domains.size());

@@ -118,12 +118,19 @@ struct IrqHandler {
 
 enum class RegionKind : uint32_t { Ram = 0, Device = 1 };
 
+// Region::flags bits.
+enum RegionFlags : uint32_t {
+    // RAM zeroed 2 MiB at a time when a domain first touches it rather than at boot
+    // (guest RAM: the untouched part costs nothing at start-up).
+    RegionZeroOnFirstTouch = 1,
+};
+
 struct Region {
     uint64_t phys;
     uint64_t size;
     uint64_t init_size; // bytes the image loader filled; the kernel zeroes the rest
     uint32_t kind;      // RegionKind
-    uint32_t reserved;
+    uint32_t flags;     // RegionFlags
 };
 
 enum Rights : uint32_t { RightRead = 1, RightWrite = 2, RightExecute = 4 };

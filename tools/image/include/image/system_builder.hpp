@@ -102,6 +102,9 @@ public:
     RegionId add_ram_at(const std::string& name, base::PhysRange range,
                         std::vector<uint8_t> contents = {});
     RegionId add_device(const std::string& name, base::PhysRange range);
+    // The kernel zeroes this RAM region 2 MiB at a time when a domain first touches it
+    // instead of all of it at boot (guest RAM: boot time does not grow with its size).
+    void zero_on_first_touch(RegionId r);
     // Maps [offset, offset+size) of the region (all of it when size is 0) at `at`.
     void map(DomainId d, RegionId r, base::VirtAddr at, uint32_t rights,
              spec::Cacheability cache = spec::Cacheability::WriteBack, uint64_t offset = 0,

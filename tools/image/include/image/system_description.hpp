@@ -40,6 +40,7 @@ struct RegionDesc {
     uint64_t size = 0;
     std::optional<base::PhysAddr> fixed; // devices, and RAM that must sit at one place
     std::vector<uint8_t> contents;       // RAM: initial bytes (the rest is zero)
+    bool zero_on_first_touch = false;    // RAM: zeroed when first touched, not at boot
 };
 
 struct MappingDesc {

@@ -1,0 +1,50 @@
+// RAM scrubbing: a domain never sees what was in its RAM before boot. Regions are
+// zeroed at boot, except those the spec marks zero-on-first-touch, which are zeroed
+// one 2 MiB chunk at a time when any domain first touches the chunk (their stage-2
+// leaves stay invalid until then, see Stage2Space::map).
+#pragma once
+
+#include <cstdint>
+
+namespace kernel {
+class Stage2Space;
+}
+
+namespace kernel::ram_scrub {
+
+// Chunks are 2 MiB aligned in physical memory, so one 2 MiB stage-2 block is one chunk.
+inline constexpr uint64_t kChunkSize = 2ull << 20;
+
+// Zeroes [p, end) of identity-mapped normal memory now (a region not deferred).
+void zero_at_boot(uint64_t p, uint64_t end);
+
+// Takes a zero-on-first-touch region: its initial data [phys, phys + init_size) is kept,
+// the rest of the chunk the data ends in is zeroed now, later chunks on first touch.
+// False when the kernel's table of such regions or chunks is full.
+bool add_deferred(uint64_t phys, uint64_t size, uint64_t init_size);
+
+// Makes sure every chunk overlapping [pa, pa + size) has been zeroed (each only once,
+// whichever domain touches it first). pa must lie in a region given to add_deferred.
+void ensure_zeroed(uint64_t pa, uint64_t size);
+
+// True for a lower-EL instruction or data abort that is a translation fault: the only
+// exceptions that can be the first touch of a deferred leaf.
+constexpr bool is_translation_abort(uint64_t esr) {
+    const uint64_t ec = (esr >> 26) & 0x3f;
+    return (ec == 0x20 || ec == 0x24) && (esr & 0x3c) == 0x04; // FSC 0b0001xx
+}
+
+// A translation fault at `ipa` in `space`: if it is the first touch of a deferred leaf,
+// zeroes the memory behind it, makes the leaf valid and returns true (the access is
+// retried); false if it is a fault like any other.
+bool resolve_first_touch(Stage2Space& space, uint64_t ipa);
+
+// Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch so far.
+struct Stats {
+    uint64_t zeroed_at_boot = 0;
+    uint64_t deferred = 0;
+    uint64_t zeroed_on_touch = 0;
+};
+const Stats& stats();
+
+} // namespace kernel::ram_scrub

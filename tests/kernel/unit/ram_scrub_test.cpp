@@ -1,0 +1,106 @@
+// RAM scrubbing on the host, with a host buffer standing in for physical memory: what is
+// zeroed at boot, what waits for the first touch, that each chunk is zeroed once, and
+// the first-touch path through a stage-2 table.
+#include "ram_scrub.hpp"
+#include "stage2_space.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+constexpr uint64_t k2M = kernel::ram_scrub::kChunkSize;
+
+// 8 MiB of "physical memory", 2 MiB aligned, filled with junk as a cold board might be.
+// Never freed: the scrubber keeps its regions for good, as the kernel does, and a later
+// allocation at the same address would look like memory it already zeroed.
+struct JunkRam {
+    JunkRam() : bytes(static_cast<uint8_t*>(std::aligned_alloc(k2M, 4 * k2M))) {
+        std::memset(bytes, 0xa5, 4 * k2M);
+    }
+    [[nodiscard]] uint64_t pa(uint64_t offset = 0) const {
+        return reinterpret_cast<uint64_t>(bytes) + offset;
+    }
+    [[nodiscard]] bool all(uint64_t from, uint64_t to, uint8_t v) const {
+        for (uint64_t i = from; i < to; ++i)
+            if (bytes[i] != v) return false;
+        return true;
+    }
+    uint8_t* bytes;
+};
+
+TEST(RamScrub, InitialDataKeptRestOfItsChunkZeroedLaterChunksWait) {
+    JunkRam ram;
+    const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
+    // A region from +4 KiB to +7 MiB whose first 0x1800 bytes are the image's data.
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(0x1000), 7 * (1 << 20) - 0x1000, 0x1800));
+    EXPECT_TRUE(ram.all(0, 0x2800, 0xa5)) << "before the region and its initial data: untouched";
+    EXPECT_TRUE(ram.all(0x2800, k2M, 0)) << "the rest of the data's chunk: zeroed at boot";
+    EXPECT_TRUE(ram.all(k2M, 4 * k2M, 0xa5)) << "later chunks wait for their first touch";
+    const kernel::ram_scrub::Stats& after = kernel::ram_scrub::stats();
+    EXPECT_EQ(after.zeroed_at_boot - before.zeroed_at_boot, k2M - 0x2800);
+    EXPECT_EQ(after.deferred - before.deferred, 7 * (1 << 20) - k2M);
+
+    kernel::ram_scrub::ensure_zeroed(ram.pa(3 * k2M + 0x5000), 0x1000);
+    EXPECT_TRUE(ram.all(3 * k2M, 3 * k2M + (1 << 20), 0)) << "touched chunk, up to the region end";
+    EXPECT_TRUE(ram.all(3 * k2M + (1 << 20), 4 * k2M, 0xa5)) << "past the region: not ours";
+    EXPECT_TRUE(ram.all(k2M, 3 * k2M, 0xa5)) << "untouched chunks stay as they are";
+    EXPECT_EQ(after.zeroed_on_touch - before.zeroed_on_touch, 1u << 20);
+
+    // A chunk is zeroed once: what a domain wrote after the first touch survives the next.
+    ram.bytes[3 * k2M + 8] = 42;
+    kernel::ram_scrub::ensure_zeroed(ram.pa(3 * k2M), k2M);
+    EXPECT_EQ(ram.bytes[3 * k2M + 8], 42);
+    EXPECT_EQ(after.zeroed_on_touch - before.zeroed_on_touch, 1u << 20);
+
+    // A range over two chunks zeroes both.
+    kernel::ram_scrub::ensure_zeroed(ram.pa(2 * k2M - 0x1000), 0x2000);
+    EXPECT_TRUE(ram.all(k2M, 3 * k2M, 0));
+}
+
+TEST(RamScrub, FirstTouchThroughTheStage2Table) {
+    JunkRam ram;
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 4 * k2M, 0));
+    EXPECT_TRUE(ram.all(0, 4 * k2M, 0xa5)) << "nothing zeroed at boot";
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(9));
+    // Mapped as blocks at 1 GiB, and as pages (a second domain's view of the last chunk).
+    ASSERT_EQ(s.map(0x40000000, ram.pa(), 3 * k2M, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, true),
+              kernel::MapResult::Ok);
+    ASSERT_EQ(s.map(0x50001000, ram.pa(3 * k2M + 0x1000), 0x2000,
+                    spec::RightRead | spec::RightWrite, spec::Cacheability::WriteBack, true),
+              kernel::MapResult::Ok);
+
+    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M + 0x10));
+    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0)) << "the touched block's chunk";
+    EXPECT_TRUE(ram.all(0, k2M, 0xa5));
+    EXPECT_FALSE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M + 0x10))
+        << "now valid: a second fault there is a real fault";
+    EXPECT_FALSE(kernel::ram_scrub::resolve_first_touch(s, 0x60000000)) << "not mapped at all";
+
+    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x50002000));
+    EXPECT_TRUE(ram.all(3 * k2M, 4 * k2M, 0)) << "a page's whole chunk";
+    ram.bytes[3 * k2M + 0x1000] = 7;
+    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x50001000)) << "its neighbour page";
+    EXPECT_EQ(ram.bytes[3 * k2M + 0x1000], 7) << "not zeroed a second time";
+}
+
+TEST(RamScrub, TranslationAbortsOnly) {
+    constexpr uint64_t kDataAbortLower = 0x24ull << 26;
+    constexpr uint64_t kInstructionAbortLower = 0x20ull << 26;
+    for (uint64_t level = 0; level < 4; ++level) {
+        EXPECT_TRUE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x04 | level));
+        EXPECT_TRUE(kernel::ram_scrub::is_translation_abort(kInstructionAbortLower | 0x04 | level));
+    }
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x0f))
+        << "permission fault";
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x0b)) << "access flag";
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort((0x15ull << 26) | 0x04)) << "SVC";
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort((0x25ull << 26) | 0x04))
+        << "an abort from EL2 itself";
+}
+
+} // namespace
