@@ -26,6 +26,13 @@ uint64_t fault_ipa(const Thread* t) {
     return ((BH_READ_SYSREG(hpfar_el2) >> 4) << 12) | (far & 0xfff);
 }
 
+// The first touch of zero-on-first-touch RAM: zeroed and mapped now, the access is
+// retried (see ram_scrub.hpp). Checked off the call path, so calls pay nothing for it.
+bool first_touch(Thread* t, uint64_t esr) {
+    return ram_scrub::is_translation_abort(esr) &&
+           ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t));
+}
+
 } // namespace
 } // namespace kernel
 
@@ -35,11 +42,9 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const uint32_t ec = (esr >> 26) & 0x3f;
-    if (ram_scrub::is_translation_abort(esr) &&
-        ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t))) {
-        // First touch of zero-on-first-touch RAM: now zeroed and mapped; retried.
-    } else if (t->vcpu != nullptr) {
-        vcpu::handle_trap(t, esr); // a guest's exceptions never reach the call table
+    if (t->vcpu != nullptr) {
+        // A guest's exceptions never reach the call table.
+        if (!first_touch(t, esr)) vcpu::handle_trap(t, esr);
     } else if (ec == kEcSvc64) {
         handle_syscall(t);
     } else if (ec == kEcFpAccess) {
@@ -48,7 +53,7 @@ extern "C" [[noreturn]] void handle_lower_sync() {
         // WFI/WFE at EL0 trap here (TGE): treat as a yield.
         t->context.elr += 4;
         scheduler().rotate(t);
-    } else {
+    } else if (!first_touch(t, esr)) {
         deliver_fault(t, esr, BH_READ_SYSREG(far_el2));
     }
     schedule_and_return();
