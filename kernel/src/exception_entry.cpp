@@ -11,6 +11,8 @@
 #include "sysreg.hpp"
 #include "vcpu.hpp"
 
+#include <spec/vcpu_abi.hpp>
+
 namespace kernel {
 namespace {
 
@@ -18,12 +20,11 @@ constexpr uint32_t kEcWfx = 0x01;
 constexpr uint32_t kEcFpAccess = 0x07;
 constexpr uint32_t kEcSvc64 = 0x15;
 
-// The IPA of a stage-2 abort. A guest's faulting address is a VA of its own stage 1, so
-// its page comes from HPFAR_EL2; a component runs with stage 1 off, its VA is the IPA.
+// The IPA of a stage-2 abort. A component runs with stage 1 off: its VA is the IPA.
 uint64_t fault_ipa(const Thread* t) {
     const uint64_t far = BH_READ_SYSREG(far_el2);
     if (t->vcpu == nullptr) return far;
-    return ((BH_READ_SYSREG(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+    return vcpu_abi::fault_ipa(BH_READ_SYSREG(hpfar_el2), far);
 }
 
 // The first touch of zero-on-first-touch RAM: zeroed and mapped now, the access is

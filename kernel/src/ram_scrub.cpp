@@ -10,9 +10,13 @@ namespace {
 struct DeferredRegion {
     uint64_t phys;        // region start
     uint64_t end;         // region end
-    uint64_t chunk_base;  // phys rounded down to a chunk
     uint32_t first_chunk; // its first bit in g_zeroed
 };
+
+// Chunks are counted from the region's start rounded down to a chunk.
+uint64_t chunk_base(uint64_t phys) {
+    return phys & ~(kChunkSize - 1);
+}
 
 constexpr uint32_t kMaxRegions = 16;
 constexpr uint32_t kMaxChunks = 8192; // 16 GiB of deferred RAM
@@ -85,19 +89,19 @@ void zero_at_boot(uint64_t p, uint64_t end) {
 
 bool add_deferred(uint64_t phys, uint64_t size, uint64_t init_size) {
     const uint64_t end = phys + size;
-    const uint64_t chunk_base = phys & ~(kChunkSize - 1);
-    const uint64_t chunks = (end - chunk_base + kChunkSize - 1) / kChunkSize;
+    const uint64_t base = chunk_base(phys);
+    const uint64_t chunks = (end - base + kChunkSize - 1) / kChunkSize;
     if (g_region_count == kMaxRegions || chunks > kMaxChunks - g_chunks_used) return false;
     DeferredRegion& r = g_regions[g_region_count++];
-    r = DeferredRegion{phys, end, chunk_base, g_chunks_used};
+    r = DeferredRegion{phys, end, g_chunks_used};
     g_chunks_used += static_cast<uint32_t>(chunks);
     // Chunks holding initial data are done now: data kept, the rest of them zeroed.
     const uint64_t data_end = phys + init_size;
     if (init_size != 0) {
-        const uint64_t last = (data_end - 1 - chunk_base) / kChunkSize;
+        const uint64_t last = (data_end - 1 - base) / kChunkSize;
         for (uint64_t c = 0; c <= last; ++c)
             (void)test_and_set(r.first_chunk + static_cast<uint32_t>(c));
-        const uint64_t tail = min(chunk_base + (last + 1) * kChunkSize, end);
+        const uint64_t tail = min(base + (last + 1) * kChunkSize, end);
         zero_at_boot(data_end, tail);
         g_stats.deferred += end - tail;
     } else {
@@ -109,12 +113,12 @@ bool add_deferred(uint64_t phys, uint64_t size, uint64_t init_size) {
 void ensure_zeroed(uint64_t pa, uint64_t size) {
     const DeferredRegion* r = region_of(pa);
     if (r == nullptr) return;
+    const uint64_t base = chunk_base(r->phys);
     const uint64_t last = min(pa + size, r->end) - 1;
-    for (uint64_t c = (pa - r->chunk_base) / kChunkSize; c <= (last - r->chunk_base) / kChunkSize;
-         ++c) {
+    for (uint64_t c = (pa - base) / kChunkSize; c <= (last - base) / kChunkSize; ++c) {
         if (test_and_set(r->first_chunk + static_cast<uint32_t>(c))) continue;
-        const uint64_t from = max(r->chunk_base + c * kChunkSize, r->phys);
-        const uint64_t to = min(r->chunk_base + (c + 1) * kChunkSize, r->end);
+        const uint64_t from = max(base + c * kChunkSize, r->phys);
+        const uint64_t to = min(base + (c + 1) * kChunkSize, r->end);
         zero(from, to);
         g_stats.zeroed_on_touch += to - from;
     }

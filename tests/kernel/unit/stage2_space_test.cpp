@@ -8,21 +8,28 @@ namespace {
 
 constexpr uint64_t k2M = 2ull << 20;
 
-// Walks the tables the way the MMU would (level 1 -> 2 -> 3) and returns the leaf.
-uint64_t leaf(const kernel::Stage2Space& s, uint64_t ipa, int* level = nullptr) {
+// The raw entry at `level` (2 or 3) for ipa, valid or not (0 if the walk stops before it).
+uint64_t raw_entry(const kernel::Stage2Space& s, uint64_t ipa, int level) {
     const auto* l1 = reinterpret_cast<const uint64_t*>(s.vttbr() & 0x0000fffffffff000ull);
     const uint64_t e1 = l1[(ipa >> 30) & 511];
     if ((e1 & 3) != 3) return 0;
     const auto* l2 = reinterpret_cast<const uint64_t*>(e1 & 0x0000fffffffff000ull);
     const uint64_t e2 = l2[(ipa >> 21) & 511];
+    if (level == 2) return e2;
+    if ((e2 & 3) != 3) return 0;
+    return reinterpret_cast<const uint64_t*>(e2 & 0x0000fffffffff000ull)[(ipa >> 12) & 511];
+}
+
+// Walks the tables the way the MMU would (level 1 -> 2 -> 3) and returns the leaf.
+uint64_t leaf(const kernel::Stage2Space& s, uint64_t ipa, int* level = nullptr) {
+    const uint64_t e2 = raw_entry(s, ipa, 2);
     if ((e2 & 3) == 1) {
         if (level) *level = 2;
         return e2;
     }
     if ((e2 & 3) != 3) return 0;
-    const auto* l3 = reinterpret_cast<const uint64_t*>(e2 & 0x0000fffffffff000ull);
     if (level) *level = 3;
-    return l3[(ipa >> 12) & 511];
+    return raw_entry(s, ipa, 3);
 }
 
 uint64_t address(uint64_t desc) {
@@ -71,18 +78,6 @@ TEST(Stage2Space, RefusesOverlap) {
               kernel::MapResult::AlreadyMapped);
     EXPECT_EQ(s.map(0x300000, 0x60400000, k2M, spec::RightRead, spec::Cacheability::WriteBack),
               kernel::MapResult::AlreadyMapped);
-}
-
-// The raw entry at `level` for ipa, valid or not (0 if the walk stops before it).
-uint64_t raw_entry(const kernel::Stage2Space& s, uint64_t ipa, int level) {
-    const auto* l1 = reinterpret_cast<const uint64_t*>(s.vttbr() & 0x0000fffffffff000ull);
-    const uint64_t e1 = l1[(ipa >> 30) & 511];
-    if ((e1 & 3) != 3) return 0;
-    const auto* l2 = reinterpret_cast<const uint64_t*>(e1 & 0x0000fffffffff000ull);
-    const uint64_t e2 = l2[(ipa >> 21) & 511];
-    if (level == 2) return e2;
-    if ((e2 & 3) != 3) return 0;
-    return reinterpret_cast<const uint64_t*>(e2 & 0x0000fffffffff000ull)[(ipa >> 12) & 511];
 }
 
 TEST(Stage2Space, DeferredLeavesFaultUntilActivated) {

@@ -142,3 +142,15 @@ TEST_F(VcpuExitIpc, CancellingAVcpuLeavesItsX0Alone) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(VcpuAbi, FaultIpaTakesThePageFromHpfarAndTheOffsetFromFar) {
+    // A guest VA in FAR (its own stage 1), the IPA page in HPFAR.FIPA; bits above FIPA
+    // (NS in newer architecture versions) are not part of the address.
+    const uint64_t hpfar = (uint64_t{0x48001} << 4) | (uint64_t{1} << 63);
+    EXPECT_EQ(vcpu_abi::fault_ipa(hpfar, 0xffff800012345678ull), 0x48001678ull);
+    static_assert(vcpu_abi::fault_ipa(0x90000, 0xabc) == 0x9000abc);
+}
+
+} // namespace

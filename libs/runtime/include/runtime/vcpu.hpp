@@ -65,7 +65,7 @@ struct VcpuExit {
     [[nodiscard]] uint64_t far() const { return message.mr[2]; }
     [[nodiscard]] uint64_t hpfar() const { return message.mr[3]; }
     [[nodiscard]] uint64_t pc() const { return message.mr[4]; }
-    [[nodiscard]] uint64_t ipa() const { return ((hpfar() >> 4) << 12) | (far() & 0xfff); }
+    [[nodiscard]] uint64_t ipa() const { return vcpu_abi::fault_ipa(hpfar(), far()); }
     // DataAbort: the value written (ISV = 1 writes) or the instruction word (ISV = 0).
     [[nodiscard]] uint64_t data() const { return message.mr[5]; }
     // Hvc / Smc: x0..x3 of the guest.

@@ -89,4 +89,11 @@ inline constexpr uint32_t kLrActive = 1u << 29;
 inline constexpr uint32_t kLrStateMask = 3u << 28;
 inline constexpr uint32_t kLrEoiMaintenance = 1u << 19;
 
+// The IPA of a stage-2 abort: HPFAR_EL2's page number (FIPA, bits [43:4]) with FAR_EL2's
+// offset in the page. A guest's FAR is a VA of its own stage 1, so the page must come
+// from HPFAR.
+constexpr uint64_t fault_ipa(uint64_t hpfar, uint64_t far) {
+    return (((hpfar >> 4) & ((uint64_t{1} << 40) - 1)) << 12) | (far & 0xfff);
+}
+
 } // namespace vcpu_abi
