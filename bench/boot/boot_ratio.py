@@ -7,6 +7,10 @@ and prints every figure, the medians and the median ratio A/B. The two runs of a
 pair execute back to back on the same machine, so the ratio is what matters; the
 absolute seconds depend on the host. Nothing is asserted.
 
+Both QEMUs run pinned to one host CPU (--cpu, default the last one): on a virtual
+host the CPUs can run at different speeds, and a pair split across them measures the
+host, not the hypervisor.
+
 The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in command B
 is replaced by the size of the first guest-ram line of the system report (--report).
 """
@@ -21,10 +25,11 @@ import sys
 import time
 
 
-def time_to_marker(cmd, marker, timeout):
+def time_to_marker(cmd, marker, timeout, cpu):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     pat = re.compile(marker.encode())
@@ -64,17 +69,20 @@ def main():
     ap.add_argument("--marker", default="BULKHEAD-GUEST-READY")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--report", help="system report giving the guest's RAM for {guest_ram_mib}")
+    ap.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)),
+                    help="host CPU both commands run on")
     args = ap.parse_args()
     if "{guest_ram_mib}" in args.b:
         if not args.report:
             ap.error("command B uses {guest_ram_mib}: give --report")
         args.b = args.b.replace("{guest_ram_mib}", str(guest_ram_mib(args.report)))
-    print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}", flush=True)
+    print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}\n"
+          f"both pinned to host CPU {args.cpu}", flush=True)
 
     results = {args.a_name: [], args.b_name: []}
     for i in range(args.runs):
         for name, cmd in ((args.a_name, args.a), (args.b_name, args.b)):
-            t = time_to_marker(["sh", "-c", cmd], args.marker, args.timeout)
+            t = time_to_marker(["sh", "-c", cmd], args.marker, args.timeout, args.cpu)
             if t is None:
                 print(f"run {i + 1} {name}: no marker within {args.timeout:.0f}s", flush=True)
                 return 1

@@ -35,8 +35,9 @@ constexpr bool is_translation_abort(uint64_t esr) {
 }
 
 // A translation fault at `ipa` in `space`: if it is the first touch of a deferred leaf,
-// zeroes the memory behind it, makes the leaf valid and returns true (the access is
-// retried); false if it is a fault like any other.
+// zeroes the memory behind its group (the block, or every deferred page of its table),
+// makes the group valid and returns true (the access is retried); false if it is a
+// fault like any other.
 bool resolve_first_touch(Stage2Space& space, uint64_t ipa);
 
 // Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch so far.

@@ -1,5 +1,6 @@
 // Stage-2 tables from a static pool of page-table pages (no allocation after boot).
-// Uses 2 MiB blocks where address and size allow, 4 KiB pages elsewhere. A deferred
+// Uses 2 MiB blocks where address and size allow (unless the board says pages only),
+// 4 KiB pages elsewhere. A deferred
 // leaf is the full descriptor with the valid bit clear and a software mark: the MMU
 // ignores it (a translation fault), the kernel recognises and completes it.
 #include "stage2_space.hpp"
@@ -7,9 +8,11 @@
 namespace kernel {
 namespace {
 
-constexpr uint64_t kPoolPages = 512;
+// 1024 pages (4 MiB): 512 MiB of guest RAM in 4 KiB leaves takes 257 of them.
+constexpr uint64_t kPoolPages = 1024;
 alignas(4096) uint64_t g_pool[kPoolPages][512];
 uint64_t g_pool_used = 0;
+bool g_pages_only = false;
 
 constexpr uint64_t kValid = 1;
 constexpr uint64_t kTable = 0b11;
@@ -76,6 +79,14 @@ uint64_t* descend(uint64_t& entry, MapResult& error) {
 
 } // namespace
 
+void Stage2Space::set_pages_only(bool pages_only) {
+    g_pages_only = pages_only;
+}
+
+bool Stage2Space::pages_only() {
+    return g_pages_only;
+}
+
 bool Stage2Space::init(uint16_t vmid) {
     root_ = allocate_table();
     vmid_ = vmid;
@@ -92,7 +103,7 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
         uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
         if (l2 == nullptr) return error;
         uint64_t& l2e = l2[(ipa >> 21) & 511];
-        if (((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
+        if (!g_pages_only && ((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
             if (l2e != 0) return MapResult::AlreadyMapped;
             l2e = pa | attrs | (kBlock & ~kValid) | leaf_bits;
             ipa += k2MiB;
@@ -112,23 +123,31 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
     return MapResult::Ok;
 }
 
-DeferredLeaf Stage2Space::deferred_leaf(uint64_t ipa) const {
+bool Stage2Space::is_deferred(uint64_t entry) {
+    return (entry & (kDeferredMark | kValid)) == kDeferredMark;
+}
+
+uint64_t Stage2Space::leaf_pa(uint64_t entry, uint64_t leaf_size) {
+    return entry & kAddressMask & ~(leaf_size - 1);
+}
+
+DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
     if ((ipa >> 39) != 0) return {}; // beyond the IPA space: would alias a lower entry
     const uint64_t l1e = root_[(ipa >> 30) & 511];
     if ((l1e & 0b11) != kTable) return {};
     auto* l2 = reinterpret_cast<uint64_t*>(l1e & kAddressMask);
     uint64_t& l2e = l2[(ipa >> 21) & 511];
-    if ((l2e & (kDeferredMark | kValid)) == kDeferredMark)
-        return {&l2e, l2e & kAddressMask & ~(k2MiB - 1), k2MiB};
+    if (is_deferred(l2e)) return {&l2e, 1, k2MiB};
     if ((l2e & 0b11) != kTable) return {};
     auto* l3 = reinterpret_cast<uint64_t*>(l2e & kAddressMask);
-    uint64_t& l3e = l3[(ipa >> 12) & 511];
-    if ((l3e & (kDeferredMark | kValid)) == kDeferredMark) return {&l3e, l3e & kAddressMask, k4KiB};
-    return {};
+    if (!is_deferred(l3[(ipa >> 12) & 511])) return {};
+    return {l3, 512, k4KiB};
 }
 
-void Stage2Space::activate(const DeferredLeaf& leaf) {
-    *leaf.entry = (*leaf.entry & ~kDeferredMark) | kValid;
+void Stage2Space::activate(const DeferredGroup& group) {
+    for (uint32_t i = 0; i < group.count; ++i)
+        if (is_deferred(group.entries[i]))
+            group.entries[i] = (group.entries[i] & ~kDeferredMark) | kValid;
 }
 
 uint64_t Stage2Space::vtcr() {

@@ -11,23 +11,32 @@ namespace kernel {
 
 enum class MapResult { Ok, OutOfTables, AlreadyMapped };
 
-// A leaf written by map(..., deferred = true): in the table, but invalid to the MMU
-// until activate() after its memory has been zeroed.
-struct DeferredLeaf {
-    uint64_t* entry = nullptr;
-    uint64_t pa = 0;   // what the leaf maps
-    uint64_t size = 0; // 4 KiB page or 2 MiB block
+// Leaves written by map(..., deferred = true) are in the table but invalid to the MMU
+// until activate() after their memory has been zeroed. A first touch completes a group:
+// the 2 MiB block it hit, or the whole 4 KiB-leaf table it hit (one fault per 2 MiB of
+// IPA, not one per page). Entries of the group that are not deferred are left alone.
+struct DeferredGroup {
+    uint64_t* entries = nullptr; // nullptr: the touched leaf is not deferred
+    uint32_t count = 0;          // 1 block or 512 page entries
+    uint64_t leaf_size = 0;      // 2 MiB or 4 KiB
 };
 
 class Stage2Space {
 public:
+    // Boards whose spec says BoardStage2PagesOnly: every leaf a 4 KiB page, no blocks.
+    static void set_pages_only(bool pages_only);
+    static bool pages_only();
+
     bool init(uint16_t vmid); // false: page-table pool exhausted
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                   spec::Cacheability cache, bool deferred = false);
-    // The deferred leaf that translates `ipa`, if there is one (entry == nullptr if not).
-    [[nodiscard]] DeferredLeaf deferred_leaf(uint64_t ipa) const;
-    // Makes the leaf valid (the MMU caches no invalid entries, so no TLB maintenance).
-    static void activate(const DeferredLeaf& leaf);
+    // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
+    [[nodiscard]] DeferredGroup deferred_group(uint64_t ipa) const;
+    static bool is_deferred(uint64_t entry);
+    static uint64_t leaf_pa(uint64_t entry, uint64_t leaf_size);
+    // Makes the group's deferred leaves valid (the MMU caches no invalid entries, so no
+    // TLB maintenance).
+    static void activate(const DeferredGroup& group);
     [[nodiscard]] uint64_t vttbr() const {
         return reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid_} << 48);
     }

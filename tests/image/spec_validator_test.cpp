@@ -124,6 +124,18 @@ TEST(SpecValidator, RegionFlags) {
         << "a device's registers are never zeroed";
 }
 
+TEST(SpecValidator, BoardFlags) {
+    auto b = good();
+    record<spec::Board>(b, spec::Table::Board, 0)->flags = spec::BoardStage2PagesOnly;
+    reseal(b);
+    EXPECT_TRUE(spec::validate(b.data(), b.size()).ok);
+
+    b = good();
+    record<spec::Board>(b, spec::Table::Board, 0)->flags = 0x10;
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "unknown board flags");
+}
+
 TEST(SpecValidator, KernelLimits) {
     const auto b = good();
     spec::Limits tiny;

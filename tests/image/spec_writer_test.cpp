@@ -59,6 +59,21 @@ TEST(SpecWriter, ZeroOnFirstTouchReachesTheRegionFlags) {
     EXPECT_THROW(sys.zero_on_first_touch(image::RegionId{ram.index + 1}), std::runtime_error);
 }
 
+TEST(SpecWriter, BoardStage2BlocksReachTheBoardFlags) {
+    image::Board board = image_test::board();
+    EXPECT_FALSE(board.stage2_blocks) << "qemu-arm-virt asks for 4 KiB leaves";
+    for (const bool blocks : {false, true}) {
+        board.stage2_blocks = blocks;
+        image::SystemBuilder sys(board);
+        sys.add_domain("only");
+        const auto bytes = image::write_spec(
+            sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+        ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
+        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags,
+                  blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly});
+    }
+}
+
 TEST(SpecWriter, EveryByteIsCoveredByTheChecksum) {
     const auto good = written();
     for (size_t i = 0; i < good.size(); i += 37) {

@@ -1,6 +1,7 @@
 // kernel_ram_scrub: RAM that QEMU filled with junk before boot reaches its domains as
 // zeroes, both a region zeroed at boot and one zeroed on first touch; a chunk touched by
-// one domain is not zeroed again when another domain touches it.
+// one domain is not zeroed again when another domain touches it. Stage-2 blocks are
+// allowed here even on qemu-arm-virt, so both leaf sizes meet the first-touch path.
 #include "components/scrub_slots.hpp"
 #include "systems/test_system.hpp"
 
@@ -8,7 +9,9 @@ using namespace scrub_test;
 
 int main(int argc, char** argv) {
     return test_system::run(argc, argv, 1, [](const test_system::Args& a) {
-        image::SystemBuilder sys(test_system::board());
+        image::Board board = test_system::board();
+        board.stage2_blocks = true;
+        image::SystemBuilder sys(board);
         const auto lazy = sys.add_ram_at("lazy", {base::PhysAddr{kLazyPhys}, kLazySize});
         sys.zero_on_first_touch(lazy);
         const auto eager = sys.add_ram_at("eager", {base::PhysAddr{kEagerPhys}, kEagerSize});

@@ -83,9 +83,35 @@ TEST(RamScrub, FirstTouchThroughTheStage2Table) {
 
     EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x50002000));
     EXPECT_TRUE(ram.all(3 * k2M, 4 * k2M, 0)) << "a page's whole chunk";
-    ram.bytes[3 * k2M + 0x1000] = 7;
-    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x50001000)) << "its neighbour page";
-    EXPECT_EQ(ram.bytes[3 * k2M + 0x1000], 7) << "not zeroed a second time";
+    EXPECT_FALSE(kernel::ram_scrub::resolve_first_touch(s, 0x50001000))
+        << "its neighbour page came with it: one fault per page table, not per page";
+}
+
+// A page table whose pages straddle two chunks (IPA 2 MiB aligned, PA 1 MiB into a
+// chunk): one touch zeroes both chunks before any of its pages becomes valid, and a
+// chunk another table already had zeroed is left as it is.
+TEST(RamScrub, PageTableGroupOverTwoChunks) {
+    JunkRam ram;
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 4 * k2M, 0));
+    kernel::Stage2Space::set_pages_only(true);
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(10));
+    ASSERT_EQ(s.map(0x40000000, ram.pa(k2M / 2), 2 * k2M, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, true),
+              kernel::MapResult::Ok);
+    kernel::Stage2Space::set_pages_only(false);
+
+    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + 0x3000));
+    EXPECT_TRUE(ram.all(0, 2 * k2M, 0)) << "both chunks behind the first table";
+    EXPECT_TRUE(ram.all(2 * k2M, 4 * k2M, 0xa5)) << "the second table's last chunk waits";
+    for (uint64_t off = 0; off < k2M; off += 0x1000)
+        EXPECT_FALSE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + off)) << off;
+
+    ram.bytes[k2M + 0x100] = 9; // written through the first table, seen by the second
+    EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M + 0x7000));
+    EXPECT_EQ(ram.bytes[k2M + 0x100], 9) << "a chunk is zeroed once";
+    EXPECT_TRUE(ram.all(2 * k2M, 3 * k2M, 0)) << "the new chunk, whole";
+    EXPECT_TRUE(ram.all(3 * k2M, 4 * k2M, 0xa5)) << "a chunk no table reaches";
 }
 
 TEST(RamScrub, TranslationAbortsOnly) {

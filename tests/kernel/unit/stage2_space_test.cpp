@@ -90,10 +90,11 @@ TEST(Stage2Space, DeferredLeavesFaultUntilActivated) {
     EXPECT_EQ(raw_entry(s, 0x40000000, 2) & 1, 0u);
     EXPECT_EQ(raw_entry(s, 0x40000000 + k2M + 0x1000, 3) & 1, 0u) << "nor a valid page";
 
-    const kernel::DeferredLeaf block = s.deferred_leaf(0x40012345);
-    ASSERT_NE(block.entry, nullptr);
-    EXPECT_EQ(block.pa, 0x40000000u);
-    EXPECT_EQ(block.size, k2M);
+    const kernel::DeferredGroup block = s.deferred_group(0x40012345);
+    ASSERT_NE(block.entries, nullptr);
+    ASSERT_EQ(block.count, 1u);
+    EXPECT_EQ(kernel::Stage2Space::leaf_pa(block.entries[0], block.leaf_size), 0x40000000u);
+    EXPECT_EQ(block.leaf_size, k2M);
     kernel::Stage2Space::activate(block);
     int level = 0;
     const uint64_t b = leaf(s, 0x40012345, &level);
@@ -103,18 +104,23 @@ TEST(Stage2Space, DeferredLeavesFaultUntilActivated) {
     EXPECT_EQ((b >> 6) & 3, 3u) << "rights kept";
     EXPECT_EQ((b >> 2) & 0xf, 0xfu) << "attributes kept";
     EXPECT_EQ(b & (1ull << 58), 0u) << "software mark cleared";
-    EXPECT_EQ(s.deferred_leaf(0x40012345).entry, nullptr) << "done once";
+    EXPECT_EQ(s.deferred_group(0x40012345).entries, nullptr) << "done once";
 
-    const kernel::DeferredLeaf page = s.deferred_leaf(0x40000000 + k2M + 0x1abc);
-    ASSERT_NE(page.entry, nullptr);
-    EXPECT_EQ(page.pa, 0x40000000u + k2M + 0x1000);
-    EXPECT_EQ(page.size, 0x1000u);
-    kernel::Stage2Space::activate(page);
+    // A page completes with its whole table: both pages, the empty entries untouched.
+    const kernel::DeferredGroup pages = s.deferred_group(0x40000000 + k2M + 0x1abc);
+    ASSERT_NE(pages.entries, nullptr);
+    EXPECT_EQ(pages.count, 512u);
+    EXPECT_EQ(pages.leaf_size, 0x1000u);
+    EXPECT_EQ(kernel::Stage2Space::leaf_pa(pages.entries[1], pages.leaf_size),
+              0x40000000u + k2M + 0x1000);
+    EXPECT_EQ(s.deferred_group(0x40000000 + k2M + 0x2000).entries, nullptr) << "past the mapping";
+    kernel::Stage2Space::activate(pages);
     EXPECT_EQ(leaf(s, 0x40000000 + k2M + 0x1000) & 3, 3u) << "a valid page descriptor";
-    EXPECT_EQ(leaf(s, 0x40000000 + k2M) & 1, 0u) << "its neighbour still deferred";
+    EXPECT_EQ(leaf(s, 0x40000000 + k2M) & 3, 3u) << "its neighbour too";
+    EXPECT_EQ(raw_entry(s, 0x40000000 + k2M + 0x2000, 3), 0u) << "an empty entry stays empty";
+    EXPECT_EQ(s.deferred_group(0x40000000 + k2M).entries, nullptr);
 
-    EXPECT_EQ(s.deferred_leaf(0x40000000 + k2M + 0x2000).entry, nullptr) << "past the mapping";
-    EXPECT_EQ(s.deferred_leaf(0x8040000000ull).entry, nullptr)
+    EXPECT_EQ(s.deferred_group(0x8040000000ull).entries, nullptr)
         << "beyond the 39-bit IPA space: never aliases a lower entry";
 }
 
@@ -132,7 +138,26 @@ TEST(Stage2Space, DeferredLeavesStillRefuseOverlap) {
         kernel::MapResult::Ok);
     EXPECT_EQ(s.map(0x600000, 0x60700000, 0x1000, spec::RightRead, spec::Cacheability::WriteBack),
               kernel::MapResult::AlreadyMapped);
-    EXPECT_EQ(s.deferred_leaf(0x300000).entry, s.deferred_leaf(0x200000).entry);
+    EXPECT_EQ(s.deferred_group(0x300000).entries, s.deferred_group(0x200000).entries);
+}
+
+// Boards like QEMU's ask for 4 KiB leaves only: aligned 2 MiB runs become page tables.
+TEST(Stage2Space, PagesOnlyBoardsGetNoBlocks) {
+    kernel::Stage2Space::set_pages_only(true);
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(8));
+    const uint64_t tables_before = kernel::Stage2Space::tables_used();
+    ASSERT_EQ(s.map(0x40000000, 0x80000000, 2 * k2M, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack),
+              kernel::MapResult::Ok);
+    kernel::Stage2Space::set_pages_only(false);
+    int level = 0;
+    EXPECT_EQ(address(leaf(s, 0x40000000 + 0x123000, &level)), 0x80000000u + 0x123000);
+    EXPECT_EQ(level, 3);
+    EXPECT_EQ(address(leaf(s, 0x40000000 + 2 * k2M - 0x1000, &level)),
+              0x80000000u + 2 * k2M - 0x1000);
+    EXPECT_EQ(level, 3);
+    EXPECT_EQ(kernel::Stage2Space::tables_used() - tables_before, 3u) << "one level-2, two level-3";
 }
 
 } // namespace

@@ -22,6 +22,8 @@ struct Board {
     uint32_t virt_timer_irq = 27;
     uint32_t phys_timer_irq = 30;
     uint32_t cpu_count = 1;
+    // False: stage-2 tables in 4 KiB pages only (spec::BoardStage2PagesOnly says why).
+    bool stage2_blocks = true;
 };
 
 class BoardRegistry {
