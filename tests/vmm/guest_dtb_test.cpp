@@ -99,6 +99,15 @@ TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
     ASSERT_NE(end, nullptr);
     EXPECT_EQ(fdt64_to_cpu(*end), 0x4d700000u + 1234567);
 
+    // No seeds: QEMU's dump carries a kaslr-seed and an rng-seed that would be the same
+    // on every boot of the image.
+    ASSERT_NE(fdt_getprop(platform.data(), fdt_path_offset(platform.data(), "/chosen"),
+                          "kaslr-seed", nullptr),
+              nullptr)
+        << "the platform DTB no longer has the seeds this test is about";
+    for (const char* seed : {"kaslr-seed", "rng-seed"})
+        EXPECT_EQ(fdt_getprop(fdt, chosen, seed, nullptr), nullptr) << seed;
+
     // Devices: the passed-through UART and what it needs stay; the rest is gone.
     EXPECT_GE(fdt_path_offset(fdt, "/pl011@9000000"), 0);
     EXPECT_GE(fdt_path_offset(fdt, "/apb-pclk"), 0); // its clock

@@ -164,7 +164,10 @@ int write_chosen(void* fdt, const GuestDtbConfig& config) {
                           static_cast<int>(config.stdout_path.size()));
         if (err == 0) err = fdt_appendprop(fdt, node, "stdout-path", "", 1);
     }
-    for (const char* prop : {"linux,initrd-start", "linux,initrd-end"}) {
+    // The platform DTB was dumped at build time: its seeds would be the same on every
+    // boot, which defeats KASLR, and Linux credits rng-seed as entropy. No seed is
+    // better than a constant one (the VMM has no entropy source to make fresh ones).
+    for (const char* prop : {"linux,initrd-start", "linux,initrd-end", "kaslr-seed", "rng-seed"}) {
         if (err == 0 && fdt_getprop(fdt, node, prop, nullptr) != nullptr) {
             err = fdt_delprop(fdt, node, prop);
         }
