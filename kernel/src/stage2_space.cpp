@@ -145,9 +145,10 @@ DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
 }
 
 void Stage2Space::activate(const DeferredGroup& group) {
-    for (uint32_t i = 0; i < group.count; ++i)
+    for (uint32_t i = 0; i < group.count; ++i) {
         if (is_deferred(group.entries[i]))
             group.entries[i] = (group.entries[i] & ~kDeferredMark) | kValid;
+    }
 }
 
 uint64_t Stage2Space::vtcr() {

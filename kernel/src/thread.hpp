@@ -75,10 +75,11 @@ public:
     void push_back(Thread* t) {
         t->next = nullptr;
         t->prev = tail_;
-        if (tail_ != nullptr)
+        if (tail_ != nullptr) {
             tail_->next = t;
-        else
+        } else {
             head_ = t;
+        }
         tail_ = t;
     }
     Thread* pop_front() {
@@ -87,14 +88,16 @@ public:
         return t;
     }
     void remove(Thread* t) {
-        if (t->prev != nullptr)
+        if (t->prev != nullptr) {
             t->prev->next = t->next;
-        else
+        } else {
             head_ = t->next;
-        if (t->next != nullptr)
+        }
+        if (t->next != nullptr) {
             t->next->prev = t->prev;
-        else
+        } else {
             tail_ = t->prev;
+        }
         t->next = t->prev = nullptr;
     }
 

@@ -36,10 +36,11 @@ void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
     mr[4] = ctx.elr;
     if (ec == kEcDataAbortLower) {
         mr[0] = static_cast<uint64_t>(ExitKind::DataAbort);
-        if ((s.esr & kEsrIsv) == 0)
+        if ((s.esr & kEsrIsv) == 0) {
             mr[5] = s.instruction;
-        else if ((s.esr & kEsrWnR) != 0)
+        } else if ((s.esr & kEsrWnR) != 0) {
             mr[5] = reg_or_zero(ctx, (s.esr >> 16) & 0x1f);
+        }
         return;
     }
     mr[0] = static_cast<uint64_t>(ExitKind::Unknown);

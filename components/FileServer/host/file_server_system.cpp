@@ -54,9 +54,10 @@ void FileServerSystem::finish() {
     config.archive_size = archive_size_;
     config.endpoint_slot = endpoint_slot_;
     config.client_count = static_cast<uint32_t>(server_side_.size());
-    for (std::size_t i = 0; i < server_side_.size(); ++i)
+    for (std::size_t i = 0; i < server_side_.size(); ++i) {
         config.clients[i] = {server_side_[i].badge, server_side_[i].dataport_addr,
                              server_side_[i].dataport_size};
+    }
     std::vector<uint8_t> page(sizeof config);
     std::memcpy(page.data(), &config, sizeof config);
     const image::RegionId r = sys_.add_ram("fileserver:config", sizeof config, std::move(page));

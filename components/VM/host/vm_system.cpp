@@ -53,7 +53,7 @@ void add_vm(image::SystemBuilder& sys, file_server_host::FileServerSystem& fs,
     const image::ThreadId thread = sys.add_thread(vmm, {.name = vm.name,
                                                         .priority = vm.base_prio,
                                                         .entry = sys.load_elf(vmm, vm_elf),
-                                                        .stack_size = 64 * 1024});
+                                                        .stack_size = uint64_t{64} * 1024});
 
     // The guest's physical address space.
     const image::DomainId guest = sys.add_domain(vm.name + "-guest");

@@ -58,9 +58,10 @@ Verdict check_framing(const uint8_t* data, size_t available) {
     if (h.header_size != sizeof(Header)) return fail("bad header size", h.header_size);
     if (h.total_size < sizeof(Header) + sizeof(Trailer) || (h.total_size & 7) != 0)
         return fail("bad total size", h.total_size);
-    if (h.total_size > available)
+    if (h.total_size > available) {
         return fail("spec truncated: header says more bytes than the image holds", h.total_size,
                     available);
+    }
     const auto& t = *reinterpret_cast<const Trailer*>(data + h.total_size - sizeof(Trailer));
     if (!same_magic(t.magic, kTrailerMagic) || t.total_size != h.total_size)
         return fail("spec truncated: end marker missing", h.total_size);
@@ -102,10 +103,11 @@ Verdict check_board(const Board& b) {
 
 // Does `domain` map [ipa, ipa + size) with all of `rights`?
 bool mapped_with(const SpecView& s, uint32_t domain, uint64_t ipa, uint64_t size, uint32_t rights) {
-    for (const Mapping& m : s.mappings())
+    for (const Mapping& m : s.mappings()) {
         if (m.domain == domain && ipa >= m.ipa && ipa - m.ipa + size <= m.size &&
             (m.rights & rights) == rights)
             return true;
+    }
     return false;
 }
 
@@ -119,9 +121,10 @@ Verdict check_records(const SpecView& s) {
 
     for (uint32_t i = 0; i < domains; ++i) {
         const Domain& d = s.domains()[i];
-        if (uint64_t{d.cap_first} + d.cap_count > caps)
+        if (uint64_t{d.cap_first} + d.cap_count > caps) {
             return fail_at(Table::Domains, i, "capability slots run past the caps table",
                            d.cap_first);
+        }
     }
     for (uint32_t i = 0; i < s.threads().size(); ++i) {
         const Thread& t = s.threads()[i];
@@ -146,9 +149,10 @@ Verdict check_records(const SpecView& s) {
             return fail_at(Table::IrqHandlers, i, "IRQ is the kernel's timer", irq.irq);
         if (irq.notification >= notifications)
             return fail_at(Table::IrqHandlers, i, "no such notification", irq.notification);
-        for (uint32_t j = 0; j < i; ++j)
+        for (uint32_t j = 0; j < i; ++j) {
             if (s.irq_handlers()[j].irq == irq.irq)
                 return fail_at(Table::IrqHandlers, i, "IRQ has two handlers", irq.irq);
+        }
     }
     for (uint32_t i = 0; i < regions.size(); ++i) {
         const Region& r = regions[i];
@@ -227,9 +231,10 @@ Verdict check_records(const SpecView& s) {
         case CapType::Vcpu:
             limit = s.threads().size();
             if (c.object < limit &&
-                (s.threads()[c.object].flags & static_cast<uint32_t>(ThreadFlags::Vcpu)) == 0)
+                (s.threads()[c.object].flags & static_cast<uint32_t>(ThreadFlags::Vcpu)) == 0) {
                 return fail_at(Table::Caps, i, "vCPU capability to a thread that is no vCPU",
                                c.object);
+            }
             break;
         default:
             return fail_at(Table::Caps, i, "unknown capability type", c.type);

@@ -41,10 +41,11 @@ int64_t integer_attribute(const model::Instance& inst, std::string_view name, in
 vm_host::VmDescription describe_vm(const model::System& system, const model::Instance& inst,
                                    const image::Board& board) {
     const model::VmConfig& cfg = *inst.vm;
-    if (cfg.num_vcpus != 1)
+    if (cfg.num_vcpus != 1) {
         throw std::runtime_error("VM " + inst.name + ": num_vcpus " +
                                  std::to_string(cfg.num_vcpus) +
                                  " (the image has one vCPU per VM)");
+    }
     vm_host::VmDescription vm;
     vm.name = inst.name;
     vm.linux_ram_base = cfg.ram.base.raw();
@@ -64,9 +65,10 @@ vm_host::VmDescription describe_vm(const model::System& system, const model::Ins
         if (r.owner != inst.name || r.kind != model::RegionKind::Device) continue;
         // Devices sharing a page became one region named "a, b": the VMM keeps one DTB
         // node per region, so such a region is not lowered yet.
-        if (r.source.find(", ") != std::string::npos)
+        if (r.source.find(", ") != std::string::npos) {
             throw std::runtime_error("VM " + inst.name + ": devices " + r.source +
                                      " share a page (one passthrough region per node only)");
+        }
         vm.passthrough.push_back({r.source, r.phys});
     }
     for (const auto& irq : system.irqs)
@@ -99,9 +101,10 @@ void write_system_image(const model::System& system, const SystemImageInputs& in
                                 [&](const auto& f) { return f.name == *name; }))
                     continue;
                 auto path = in.files.find(*name);
-                if (path == in.files.end())
+                if (path == in.files.end()) {
                     throw std::runtime_error("VM " + inst.name + " boots '" + *name +
                                              "'; expected --file " + *name + "=<host file>");
+                }
                 files.push_back({*name, file_server_host::read_file(path->second)});
             }
         } else if (type_of(inst) != "FileServer") {
@@ -116,9 +119,10 @@ void write_system_image(const model::System& system, const SystemImageInputs& in
             sys, elf_of(in, inst), archives[inst.name],
             static_cast<uint32_t>(inst.priority.value_or(150)));
     }
-    for (const model::Instance* vm : vms)
+    for (const model::Instance* vm : vms) {
         vm_host::add_vm(sys, *servers.at(file_server_of(system, *vm)), elf_of(in, *vm),
                         describe_vm(system, *vm, *board));
+    }
     for (auto& [name, server] : servers)
         server->finish();
     sys.pack(in.kernel_elf, in.out_elf);

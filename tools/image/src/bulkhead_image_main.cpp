@@ -70,9 +70,10 @@ int inspect(const std::string& path) {
             std::cout << "\n";
         }
     }
-    for (const auto& h : view.irq_handlers())
+    for (const auto& h : view.irq_handlers()) {
         std::cout << "irq " << h.irq << " -> notification " << h.notification << " badge 0x"
                   << std::hex << h.badge << std::dec << "\n";
+    }
     return 0;
 }
 

@@ -88,9 +88,10 @@ void relocate(ElfImage& image, uint64_t base, const std::string& what) {
     if (!image.position_independent) throw std::runtime_error(what + ": not position independent");
     for (const ElfRelocation& r : image.relocations) {
         if (r.type == R_AARCH64_NONE) continue;
-        if (r.type != R_AARCH64_RELATIVE)
+        if (r.type != R_AARCH64_RELATIVE) {
             throw std::runtime_error(what + ": unsupported relocation type " +
                                      std::to_string(r.type));
+        }
         bool applied = false;
         for (ElfSegment& s : image.segments) {
             if (r.offset >= s.vaddr && r.offset + 8 <= s.vaddr + s.data.size()) {

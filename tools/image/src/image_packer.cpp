@@ -40,9 +40,10 @@ void pack_image(const SystemDescription& system, const std::string& kernel_elf,
         relocate(kernel, system.board.kernel_pool.base.align_up(2u << 20).raw(), kernel_elf);
     uint64_t kernel_end = 0;
     for (const ElfSegment& s : kernel.segments) {
-        if (!system.board.kernel_pool.contains(base::PhysRange{base::PhysAddr{s.paddr}, s.memsz}))
+        if (!system.board.kernel_pool.contains(base::PhysRange{base::PhysAddr{s.paddr}, s.memsz})) {
             throw std::runtime_error(kernel_elf + ": kernel segment outside " + system.board.name +
                                      "'s kernel pool");
+        }
         kernel_end = std::max(kernel_end, s.paddr + s.memsz);
     }
     const Layout layout = lay_out(system, base::PhysAddr{kernel_end});

@@ -24,10 +24,11 @@ Layout lay_out(const SystemDescription& system, base::PhysAddr kernel_end) {
         }
         const uint64_t align = r.size >= (2u << 20) ? (2u << 20) : 4096;
         const base::PhysAddr at = next.align_up(align);
-        if (!pool.contains(base::PhysRange{at, r.size}))
+        if (!pool.contains(base::PhysRange{at, r.size})) {
             throw std::runtime_error("out of physical memory placing region '" + r.name + "' (" +
                                      std::to_string(r.size) + " bytes) in " + system.board.name +
                                      "'s kernel pool");
+        }
         layout.region_base.push_back(at);
         next = at + r.size;
     }

@@ -61,9 +61,10 @@ private:
 
 uint64_t spec_size(const SystemDescription& system) {
     uint64_t size = sizeof(spec::Header);
-    for (uint32_t t = 0; t < spec::kTableCount; ++t)
+    for (uint32_t t = 0; t < spec::kTableCount; ++t) {
         size += (uint64_t{count(system, static_cast<spec::Table>(t))} * spec::kRecordSizes[t] + 7) &
                 ~7ull;
+    }
     return size + sizeof(spec::Trailer);
 }
 

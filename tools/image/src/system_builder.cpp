@@ -73,9 +73,10 @@ NotificationId SystemBuilder::add_notification(const std::string& name) {
 IrqHandlerId SystemBuilder::add_irq_handler(uint32_t irq, NotificationId n, uint64_t badge,
                                             bool edge) {
     check("notification", n, system_.notifications.size());
-    for (const auto& h : system_.irq_handlers)
+    for (const auto& h : system_.irq_handlers) {
         if (h.irq == irq)
             throw std::runtime_error("IRQ " + std::to_string(irq) + " has two handlers");
+    }
     system_.irq_handlers.push_back(IrqHandlerDesc{irq, n.index, badge, edge});
     return IrqHandlerId{static_cast<uint32_t>(system_.irq_handlers.size() - 1)};
 }
@@ -96,9 +97,10 @@ RegionId SystemBuilder::add_ram_at(const std::string& name, base::PhysRange rang
                                    std::vector<uint8_t> contents) {
     if (!range.base.aligned(kPage))
         throw std::runtime_error("region '" + name + "' not page aligned");
-    if (!system_.board.ram.contains(base::PhysRange{range.base, page_up(range.size)}))
+    if (!system_.board.ram.contains(base::PhysRange{range.base, page_up(range.size)})) {
         throw std::runtime_error("region '" + name + "' is not in " + system_.board.name +
                                  "'s RAM");
+    }
     const RegionId id = add_ram(name, range.size, std::move(contents));
     system_.regions[id.index].fixed = range.base;
     return id;
@@ -107,12 +109,14 @@ RegionId SystemBuilder::add_ram_at(const std::string& name, base::PhysRange rang
 RegionId SystemBuilder::add_device(const std::string& name, base::PhysRange range) {
     if (!range.base.aligned(kPage) || range.size == 0)
         throw std::runtime_error("device region '" + name + "' not page aligned");
-    for (const auto& r : system_.regions)
+    for (const auto& r : system_.regions) {
         if (r.kind == spec::RegionKind::Device &&
             base::PhysRange{*r.fixed, r.size}.overlaps(
-                base::PhysRange{range.base, page_up(range.size)}))
+                base::PhysRange{range.base, page_up(range.size)})) {
             throw std::runtime_error("device region '" + name + "' overlaps '" + r.name +
                                      "' (share the region instead)");
+        }
+    }
     RegionDesc r;
     r.name = name;
     r.kind = spec::RegionKind::Device;
@@ -200,9 +204,10 @@ void SystemBuilder::set_fault_endpoint(ThreadId t, EndpointId ep, uint64_t badge
 void SystemBuilder::bind_notification(ThreadId t, NotificationId n) {
     check("thread", t, system_.threads.size());
     check("notification", n, system_.notifications.size());
-    for (const auto& other : system_.threads)
+    for (const auto& other : system_.threads) {
         if (other.bound_notification == n.index)
             throw std::runtime_error("notification bound to two threads");
+    }
     system_.threads[t.index].bound_notification = n.index;
 }
 
@@ -231,10 +236,11 @@ void SystemBuilder::map_gicv(DomainId guest, base::GuestPhysAddr gicc) {
         throw std::runtime_error(system_.board.name + " has no GICV frame");
     // One region for every guest: the frame shows whichever vCPU runs (GICH switches).
     std::optional<RegionId> gicv;
-    for (uint32_t i = 0; i < system_.regions.size(); ++i)
+    for (uint32_t i = 0; i < system_.regions.size(); ++i) {
         if (system_.regions[i].kind == spec::RegionKind::Device &&
             system_.regions[i].fixed == system_.board.gicv)
             gicv = RegionId{i};
+    }
     if (!gicv) gicv = add_device("gicv", base::PhysRange{system_.board.gicv, 2 * kPage});
     map(guest, *gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
 }

@@ -23,6 +23,7 @@ public:
     }
     // Distance between two addresses of the same kind.
     constexpr uint64_t operator-(Address other) const { return value_ - other.value_; }
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
     constexpr auto operator<=>(const Address&) const = default;
 
     [[nodiscard]] constexpr bool aligned(uint64_t alignment) const {

@@ -15,7 +15,7 @@ struct Arm64ImageHeader {
     static constexpr std::size_t kSize = 64;
     static constexpr uint32_t kMagic = 0x644d5241; // "ARM\x64", little-endian at offset 56
     static constexpr uint64_t kLegacyTextOffset = 0x80000;
-    static constexpr uint64_t kBaseAlignment = 2 * 1024 * 1024;
+    static constexpr uint64_t kBaseAlignment = uint64_t{2} << 20;
 
     enum class PageSize : uint8_t { Unspecified, K4, K16, K64 };
 

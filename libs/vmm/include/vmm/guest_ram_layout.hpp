@@ -38,7 +38,7 @@ enum class LayoutError : uint8_t {
 };
 [[nodiscard]] const char* to_string(LayoutError error);
 
-constexpr uint64_t kMaxDtbSize = 2 * 1024 * 1024;
+constexpr uint64_t kMaxDtbSize = uint64_t{2} << 20;
 
 [[nodiscard]] LayoutError guest_ram_layout(const LinuxAddressConfig& config, bool map_unity_ram,
                                            GuestRamLayout& out);

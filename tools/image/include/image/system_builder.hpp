@@ -53,7 +53,7 @@ struct ThreadOptions {
     std::string name;
     uint32_t priority = 100;
     base::VirtAddr entry;
-    uint64_t stack_size = 16 * 1024;
+    uint64_t stack_size = uint64_t{16} * 1024;
     uint64_t arg = 0;
     bool start_suspended = false;
     // Capability errors stop the thread with a fault message (seL4's cap faults)
