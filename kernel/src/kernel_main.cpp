@@ -118,7 +118,6 @@ extern "C" [[noreturn]] void kernel_main() {
     gic::init(board.gicd, board.gicc);
     configure_el2();
     init_idle();
-    Stage2Space::set_pages_only((board.flags & spec::BoardStage2PagesOnly) != 0);
     const KernelFootprint footprint{reinterpret_cast<uint64_t>(_start),
                                     reinterpret_cast<uint64_t>(__kernel_end), bi.spec_phys,
                                     bi.spec_phys + view.header().total_size};
@@ -128,7 +127,9 @@ extern "C" [[noreturn]] void kernel_main() {
     gic::enable(board.hyp_timer_irq, false);
     hyp_timer::start(kTimesliceUs);
     log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages"
-          << (Stage2Space::pages_only() ? " (4 KiB leaves only, as the board asks), " : ", ")
+          << ((board.flags & spec::BoardStage2PagesOnly) != 0
+                  ? " (4 KiB leaves only, as the board asks), "
+                  : ", ")
           << Dec{ram_scrub::stats().zeroed_at_boot >> 10} << " KiB of RAM zeroed at boot, "
           << Dec{ram_scrub::stats().deferred >> 20}
           << " MiB left to zero on first touch; starting threads\n";

@@ -127,15 +127,11 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
 bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     const DeferredGroup group = space.deferred_group(ipa);
     if (group.entries == nullptr) return false;
-    // Each chunk once: a page table's 512 leaves usually share one chunk.
-    uint64_t last_chunk = ~uint64_t{0};
+    // The bitmap makes repeats cheap: a page table's 512 leaves mostly share one chunk.
     for (uint32_t i = 0; i < group.count; ++i) {
         const uint64_t e = group.entries[i];
-        if (!Stage2Space::is_deferred(e)) continue;
-        const uint64_t pa = Stage2Space::leaf_pa(e, group.leaf_size);
-        if (chunk_base(pa) == last_chunk && group.leaf_size < kChunkSize) continue;
-        ensure_zeroed(pa, group.leaf_size);
-        last_chunk = chunk_base(pa);
+        if (Stage2Space::is_deferred(e))
+            ensure_zeroed(Stage2Space::leaf_pa(e, group.leaf_size), group.leaf_size);
     }
     barrier(); // the zeroes are complete before the mappings are valid
     Stage2Space::activate(group);

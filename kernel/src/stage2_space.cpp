@@ -12,7 +12,6 @@ namespace {
 constexpr uint64_t kPoolPages = 1024;
 alignas(4096) uint64_t g_pool[kPoolPages][512];
 uint64_t g_pool_used = 0;
-bool g_pages_only = false;
 
 constexpr uint64_t kValid = 1;
 constexpr uint64_t kTable = 0b11;
@@ -79,17 +78,10 @@ uint64_t* descend(uint64_t& entry, MapResult& error) {
 
 } // namespace
 
-void Stage2Space::set_pages_only(bool pages_only) {
-    g_pages_only = pages_only;
-}
-
-bool Stage2Space::pages_only() {
-    return g_pages_only;
-}
-
-bool Stage2Space::init(uint16_t vmid) {
+bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves) {
     root_ = allocate_table();
     vmid_ = vmid;
+    leaves_ = leaves;
     return root_ != nullptr;
 }
 
@@ -103,7 +95,8 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
         uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
         if (l2 == nullptr) return error;
         uint64_t& l2e = l2[(ipa >> 21) & 511];
-        if (!g_pages_only && ((ipa | pa) & (k2MiB - 1)) == 0 && size >= k2MiB) {
+        if (leaves_ == Stage2Leaves::BlocksWherePossible && ((ipa | pa) & (k2MiB - 1)) == 0 &&
+            size >= k2MiB) {
             if (l2e != 0) return MapResult::AlreadyMapped;
             l2e = pa | attrs | (kBlock & ~kValid) | leaf_bits;
             ipa += k2MiB;

@@ -21,13 +21,13 @@ struct DeferredGroup {
     uint64_t leaf_size = 0;      // 2 MiB or 4 KiB
 };
 
+// Leaf sizes map() may use. PagesOnly for boards whose spec says BoardStage2PagesOnly.
+enum class Stage2Leaves : uint8_t { BlocksWherePossible, PagesOnly };
+
 class Stage2Space {
 public:
-    // Boards whose spec says BoardStage2PagesOnly: every leaf a 4 KiB page, no blocks.
-    static void set_pages_only(bool pages_only);
-    static bool pages_only();
-
-    bool init(uint16_t vmid); // false: page-table pool exhausted
+    // false: page-table pool exhausted
+    bool init(uint16_t vmid, Stage2Leaves leaves = Stage2Leaves::BlocksWherePossible);
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                   spec::Cacheability cache, bool deferred = false);
     // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
@@ -47,6 +47,7 @@ public:
 private:
     uint64_t* root_ = nullptr;
     uint16_t vmid_ = 0;
+    Stage2Leaves leaves_ = Stage2Leaves::BlocksWherePossible;
 };
 
 } // namespace kernel

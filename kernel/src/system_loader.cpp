@@ -63,6 +63,9 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         o.caps[i] = Capability{static_cast<spec::CapType>(c.type), c.object, c.badge, c.rights};
     }
     o.domain_count = static_cast<uint32_t>(s.domains().size());
+    const Stage2Leaves leaves = (s.board().flags & spec::BoardStage2PagesOnly) != 0
+                                    ? Stage2Leaves::PagesOnly
+                                    : Stage2Leaves::BlocksWherePossible;
     for (uint32_t i = 0; i < o.domain_count; ++i) {
         const spec::Domain& d = s.domains()[i];
         Domain& dom = o.domains[i];
@@ -70,7 +73,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         copy_name(dom.name, d.name);
         dom.caps = &o.caps[d.cap_first];
         dom.cap_count = d.cap_count;
-        if (!dom.space.init(static_cast<uint16_t>(i + 1)))
+        if (!dom.space.init(static_cast<uint16_t>(i + 1), leaves))
             return refuse("out of stage-2 page tables", i, 0);
         dom.cntkctl = kCntkctlCounters;
         for (uint32_t c = 0; c < dom.cap_count; ++c) {

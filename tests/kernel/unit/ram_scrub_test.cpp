@@ -93,13 +93,11 @@ TEST(RamScrub, FirstTouchThroughTheStage2Table) {
 TEST(RamScrub, PageTableGroupOverTwoChunks) {
     JunkRam ram;
     ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 4 * k2M, 0));
-    kernel::Stage2Space::set_pages_only(true);
     kernel::Stage2Space s;
-    ASSERT_TRUE(s.init(10));
+    ASSERT_TRUE(s.init(10, kernel::Stage2Leaves::PagesOnly));
     ASSERT_EQ(s.map(0x40000000, ram.pa(k2M / 2), 2 * k2M, spec::RightRead | spec::RightWrite,
                     spec::Cacheability::WriteBack, true),
               kernel::MapResult::Ok);
-    kernel::Stage2Space::set_pages_only(false);
 
     EXPECT_TRUE(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + 0x3000));
     EXPECT_TRUE(ram.all(0, 2 * k2M, 0)) << "both chunks behind the first table";

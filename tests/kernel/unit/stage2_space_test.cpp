@@ -143,14 +143,12 @@ TEST(Stage2Space, DeferredLeavesStillRefuseOverlap) {
 
 // Boards like QEMU's ask for 4 KiB leaves only: aligned 2 MiB runs become page tables.
 TEST(Stage2Space, PagesOnlyBoardsGetNoBlocks) {
-    kernel::Stage2Space::set_pages_only(true);
     kernel::Stage2Space s;
-    ASSERT_TRUE(s.init(8));
+    ASSERT_TRUE(s.init(8, kernel::Stage2Leaves::PagesOnly));
     const uint64_t tables_before = kernel::Stage2Space::tables_used();
     ASSERT_EQ(s.map(0x40000000, 0x80000000, 2 * k2M, spec::RightRead | spec::RightWrite,
                     spec::Cacheability::WriteBack),
               kernel::MapResult::Ok);
-    kernel::Stage2Space::set_pages_only(false);
     int level = 0;
     EXPECT_EQ(address(leaf(s, 0x40000000 + 0x123000, &level)), 0x80000000u + 0x123000);
     EXPECT_EQ(level, 3);
