@@ -43,6 +43,19 @@ std::vector<uint64_t> reg_of(const void* fdt, const char* path) {
 }
 
 struct GuestDtbTest : ::testing::Test {
+    // Boot-time seeds in /chosen, as QEMU's dump has them (set here, so the test does not
+    // depend on the QEMU version putting them there).
+    void add_boot_seeds() {
+        platform.resize(platform.size() + 256);
+        ASSERT_EQ(
+            fdt_open_into(platform.data(), platform.data(), static_cast<int>(platform.size())), 0);
+        const int chosen = fdt_path_offset(platform.data(), "/chosen");
+        ASSERT_GE(chosen, 0);
+        const uint8_t seed[32] = {0x5e, 0xed};
+        ASSERT_EQ(fdt_setprop(platform.data(), chosen, "kaslr-seed", seed, 8), 0);
+        ASSERT_EQ(fdt_setprop(platform.data(), chosen, "rng-seed", seed, sizeof seed), 0);
+    }
+
     std::vector<std::byte> platform;
     std::vector<std::byte> out = std::vector<std::byte>(64 * 1024);
     std::string_view passthrough[1] = {"/pl011@9000000"};
@@ -54,6 +67,7 @@ struct GuestDtbTest : ::testing::Test {
 #else
         platform = read_file(BULKHEAD_PLATFORM_DTB_PATH);
         ASSERT_GT(platform.size(), 0u);
+        add_boot_seeds();
 #endif
         config.ram = {GuestPhysAddr(0x40000000), 0x20000000};
         config.bootargs = "console=ttyAMA0 earlycon";
@@ -99,12 +113,12 @@ TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
     ASSERT_NE(end, nullptr);
     EXPECT_EQ(fdt64_to_cpu(*end), 0x4d700000u + 1234567);
 
-    // No seeds: QEMU's dump carries a kaslr-seed and an rng-seed that would be the same
-    // on every boot of the image.
+    // No seeds: the platform DTB's (QEMU's dump has a kaslr-seed and an rng-seed) would
+    // be the same on every boot of the image.
     ASSERT_NE(fdt_getprop(platform.data(), fdt_path_offset(platform.data(), "/chosen"),
                           "kaslr-seed", nullptr),
               nullptr)
-        << "the platform DTB no longer has the seeds this test is about";
+        << "the platform DTB given to build_guest_dtb has seeds";
     for (const char* seed : {"kaslr-seed", "rng-seed"})
         EXPECT_EQ(fdt_getprop(fdt, chosen, seed, nullptr), nullptr) << seed;
 
