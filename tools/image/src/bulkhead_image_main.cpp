@@ -39,7 +39,11 @@ int inspect(const std::string& path) {
         "null", "endpoint", "notification", "irq-handler", "thread", "system-control", "vcpu"};
     std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
               << ", spec at 0x" << info.spec_phys << std::dec << " (" << view.header().total_size
-              << " bytes)\n";
+              << " bytes)"
+              << ((view.board().flags & spec::BoardStage2PagesOnly) != 0
+                      ? ", stage 2 in 4 KiB leaves only"
+                      : "")
+              << "\n";
     for (uint32_t d = 0; d < view.domains().size(); ++d) {
         const auto& dom = view.domains()[d];
         std::cout << "domain " << d << " " << dom.name << "\n";
@@ -55,7 +59,10 @@ int inspect(const std::string& path) {
             std::cout << "  map 0x" << std::hex << m.ipa << "..0x" << m.ipa + m.size << " -> 0x"
                       << r.phys + m.offset << std::dec << " " << ((m.rights & 1) ? "r" : "-")
                       << ((m.rights & 2) ? "w" : "-") << ((m.rights & 4) ? "x" : "-")
-                      << (m.cacheability == 1 ? " device" : "") << "\n";
+                      << (m.cacheability == 1 ? " device" : "")
+                      << ((r.flags & spec::RegionZeroOnFirstTouch) != 0 ? " zeroed-on-first-touch"
+                                                                        : "")
+                      << "\n";
         }
         for (uint32_t t = 0; t < view.threads().size(); ++t) {
             const auto& th = view.threads()[t];
