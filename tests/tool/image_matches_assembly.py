@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The booted image is the assembly: what `bulkhead --report` says the model holds
 (instances, guest RAM and passthrough regions, IRQs) must be what `bulkhead_image inspect`
-finds in the image `bulkhead --image` wrote, and an attribute changed in a copy of the
-app must show up in the image made from the copy.
+finds in the image `bulkhead --image` wrote; every kernel object the report lists (each
+domain's capability slots) must be in the image under the same domain number, name and
+slot; and an attribute changed in a copy of the app must show up in the image made from
+the copy.
 
 usage: image_matches_assembly.py <bulkhead> <bulkhead_image> <root> <platform> <dtb>
          <image.elf> <kernel.elf> <component dir> <workdir> --file n=path ...
@@ -23,7 +25,8 @@ def run(*cmd):
 
 def model_of(report):
     """Instances, regions and IRQs from the tool's report."""
-    section, model = None, {"instances": {}, "regions": [], "irqs": []}
+    section, model = None, {"instances": {}, "regions": [], "irqs": [], "domains": {}}
+    domain = None
     for line in report.splitlines():
         if line and not line.startswith(" "):
             section = line.split(" (")[0].strip()
@@ -36,6 +39,10 @@ def model_of(report):
                                      int(m[6], 16)))
         elif section == "IRQs" and (m := re.match(r"  (\w+)  (\d+) ", line)):
             model["irqs"].append((m[1], int(m[2])))
+        elif section == "Kernel objects" and (m := re.match(r"    domain (\d+) (\S+)$", line)):
+            domain = model["domains"].setdefault((int(m[1]), m[2]), [])
+        elif section == "Kernel objects" and (m := re.match(r"      (slot \d+: [^(]*?)(  \(.*)?$", line)):
+            domain.append(m[1])
     return model
 
 
@@ -43,8 +50,11 @@ def image_of(text):
     """Domains (maps, threads) and IRQs from `bulkhead_image inspect`."""
     domains, irqs, current = {}, [], None
     for line in text.splitlines():
-        if m := re.match(r"domain \d+ (\S+)", line):
-            current = domains.setdefault(m[1], {"maps": set(), "threads": 0})
+        if m := re.match(r"domain (\d+) (\S+)", line):
+            current = domains.setdefault(m[2], {"maps": set(), "threads": 0, "slots": [],
+                                                "index": int(m[1])})
+        elif m := re.match(r"  (slot \d+: .*)$", line):
+            current["slots"].append(m[1])
         elif m := re.match(r"  map 0x([0-9a-f]+)\.\.0x([0-9a-f]+) -> 0x([0-9a-f]+) (\S+)( device)?", line):
             current["maps"].add((int(m[1], 16), int(m[2], 16), int(m[3], 16), m[4], bool(m[5])))
         elif line.startswith("  thread "):
@@ -60,10 +70,16 @@ def check(report, inspect, what):
     if not model["instances"] or not model["regions"]:
         errors.append("the report lists no instances or regions")
     for name, kind in model["instances"].items():
-        # The FileServer's instance description names its domain after the component.
-        domain = "fileserver" if kind == "FileServer" else name
-        if domains.get(domain, {}).get("threads", 0) != 1:
-            errors.append(f"instance {name} ({kind}): no domain '{domain}' with one thread")
+        if domains.get(name, {}).get("threads", 0) != 1:
+            errors.append(f"instance {name} ({kind}): no domain '{name}' with one thread")
+    if not model["domains"]:
+        errors.append("the report lists no kernel objects")
+    for (index, name), slots in model["domains"].items():
+        got = domains.get(name)
+        if got is None or got["index"] != index:
+            errors.append(f"report's domain {index} {name} is not domain {index} of the image")
+        elif got["slots"] != slots:
+            errors.append(f"domain {name}: image slots {got['slots']}, report {slots}")
     expected_guest = {}
     for owner, kind, pbase, pend, gbase, gend in model["regions"]:
         want = (gbase, gend, pbase, "rwx" if kind == "guest-ram" else "rw-", kind == "device")
@@ -80,7 +96,8 @@ def check(report, inspect, what):
     if errors:
         sys.exit(f"FAIL ({what}):\n  " + "\n  ".join(errors) + f"\n--- report\n{report}--- inspect\n{inspect}")
     print(f"ok ({what}): {len(model['instances'])} instances, {len(model['regions'])} regions, "
-          f"{len(model['irqs'])} IRQs")
+          f"{len(model['irqs'])} IRQs, {sum(map(len, model['domains'].values()))} capability "
+          f"slots in {len(model['domains'])} domains")
 
 
 def main():

@@ -62,15 +62,7 @@ TEST_F(VmMinimal, ErrorsPointIntoTheOriginalFiles) {
 
 TEST_F(VmMinimal, ReportListsMapConnectionsAndNoEffectAttributes) {
     auto s = resolve();
-    adl::NumberingSpecSink numbering;
-    auto lowered = adl::lower_to_spec(s, numbering);
-    std::string r = adl::write_report(s, &lowered);
-    EXPECT_NE(r.find("vm0  domain 1  priority 101  guest space: domain 2\n    caps: 1=notification "
-                     "2=irq33 3=fs "
-                     "4=notification_ready_connector"),
-              std::string::npos)
-        << r;
-    EXPECT_NE(r.find("    map 0x40000000  512 MiB  guest_ram"), std::string::npos) << r;
+    std::string r = adl::write_report(s);
     EXPECT_NE(r.find("vm0  guest-ram  0x40000000-0x60000000 -> 0x40000000-0x60000000  512 MiB"),
               std::string::npos)
         << r;

@@ -41,27 +41,33 @@ ClientPort FileServerSystem::connect(image::DomainId client, base::VirtAddr data
     sys_.map(client, port, dataport_addr, image::kRead | image::kWrite);
     const uint32_t slot =
         sys_.give_cap(client, image::endpoint_cap(endpoint_, badge, spec::CapSend));
-    server_side_.push_back({slot, badge, server_addr, dataport_size});
+    server_side_.push_back({badge, server_addr, dataport_size});
     return {slot, badge, dataport_addr.raw(), dataport_size};
+}
+
+void add_config_page(image::SystemBuilder& sys, image::DomainId server, const std::string& name,
+                     uint64_t archive_size, uint32_t endpoint_slot,
+                     const std::vector<ServerClient>& clients) {
+    if (clients.size() > ServerConfig::kMaxClients)
+        throw std::runtime_error("FileServer " + name + ": too many clients");
+    ServerConfig config{};
+    config.magic = ServerConfig::kMagic;
+    config.archive_addr = file_server_rpc::kArchiveAddr;
+    config.archive_size = archive_size;
+    config.endpoint_slot = endpoint_slot;
+    config.client_count = static_cast<uint32_t>(clients.size());
+    for (std::size_t i = 0; i < clients.size(); ++i)
+        config.clients[i] = {clients[i].badge, clients[i].dataport_addr, clients[i].dataport_size};
+    std::vector<uint8_t> page(sizeof config);
+    std::memcpy(page.data(), &config, sizeof config);
+    const image::RegionId r = sys.add_ram(name + ":config", sizeof config, std::move(page));
+    sys.map(server, r, base::VirtAddr{file_server_rpc::kConfigAddr}, image::kRead);
 }
 
 void FileServerSystem::finish() {
     if (finished_) throw std::runtime_error("FileServer: finish() twice");
     finished_ = true;
-    ServerConfig config{};
-    config.magic = ServerConfig::kMagic;
-    config.archive_addr = file_server_rpc::kArchiveAddr;
-    config.archive_size = archive_size_;
-    config.endpoint_slot = endpoint_slot_;
-    config.client_count = static_cast<uint32_t>(server_side_.size());
-    for (std::size_t i = 0; i < server_side_.size(); ++i) {
-        config.clients[i] = {server_side_[i].badge, server_side_[i].dataport_addr,
-                             server_side_[i].dataport_size};
-    }
-    std::vector<uint8_t> page(sizeof config);
-    std::memcpy(page.data(), &config, sizeof config);
-    const image::RegionId r = sys_.add_ram("fileserver:config", sizeof config, std::move(page));
-    sys_.map(domain_, r, base::VirtAddr{file_server_rpc::kConfigAddr}, image::kRead);
+    add_config_page(sys_, domain_, "fileserver", archive_size_, endpoint_slot_, server_side_);
 }
 
 } // namespace file_server_host

@@ -1,7 +1,7 @@
-// Host side: adds a FileServer instance to a system through the image API — its
-// domain, thread, endpoint, archive region, configuration page — and connects clients
-// (badged send capability + a dataport both domains map). The bulkhead tool calls it
-// for every FileServer instance of an assembly.
+// Host side of the FileServer: its configuration page (used by the lowerer the bulkhead
+// tool runs for every FileServer instance, file_server_lowerer.cpp), and FileServerSystem,
+// which builds a FileServer with hand-connected clients through the image API for the
+// system tests that describe their systems in C++ (tests/vm).
 #pragma once
 
 #include "newc_archive.hpp"
@@ -12,6 +12,19 @@
 #include <vector>
 
 namespace file_server_host {
+
+// One caller as the server's configuration page lists it.
+struct ServerClient {
+    uint64_t badge;
+    uint64_t dataport_addr; // in the server's domain
+    uint64_t dataport_size;
+};
+
+// Writes the configuration page (file_server_rpc::ServerConfig) into `server`'s domain at
+// kConfigAddr; the archive is expected at kArchiveAddr.
+void add_config_page(image::SystemBuilder& sys, image::DomainId server, const std::string& name,
+                     uint64_t archive_size, uint32_t endpoint_slot,
+                     const std::vector<ServerClient>& clients);
 
 struct ClientPort {
     uint32_t slot;          // the client's endpoint capability
@@ -42,7 +55,7 @@ private:
     image::EndpointId endpoint_;
     uint32_t endpoint_slot_ = 0;
     uint64_t archive_size_ = 0;
-    std::vector<ClientPort> server_side_; // dataport addresses in the server's domain
+    std::vector<ServerClient> server_side_;
     bool finished_ = false;
 };
 

@@ -29,7 +29,7 @@ std::string ends_text(const std::vector<model::End>& ends) {
 }
 } // namespace
 
-std::string write_report(const model::System& s, const std::vector<LoweredInstance>* lowered) {
+std::string write_report(const model::System& s, const std::string& objects) {
     std::ostringstream out;
     out << "Bulkhead system report (platform " << s.platform << ")\n\n";
     out << "Components\n";
@@ -96,23 +96,10 @@ std::string write_report(const model::System& s, const std::vector<LoweredInstan
         out << "  " << n.instance << "." << n.attribute << " = " << n.value.to_adl() << "  ("
             << n.reason << ")\n";
     }
-    if (lowered) {
-        out << "\nKernel objects (domain: capability slots; mappings)\n";
-        for (const auto& l : *lowered) {
-            out << "  " << l.name << "  domain " << l.domain << "  priority " << l.priority;
-            if (l.guest_space) {
-                out << "  guest space: domain " << *l.guest_space;
-            }
-            out << "\n    caps:";
-            for (const auto& c : l.caps) {
-                out << " " << c.slot << "=" << c.name;
-            }
-            out << "\n";
-            for (const auto& m : l.mappings) {
-                out << "    map " << hex(m.at, 8) << "  " << size_text(m.size) << "  " << m.name
-                    << "\n";
-            }
-        }
+    if (!objects.empty()) {
+        out << "\nKernel objects (per instance: its domains, every capability slot as "
+               "`bulkhead_image inspect` prints it, named mappings)\n"
+            << objects;
     }
     if (!s.warnings.empty()) {
         out << "\nWarnings\n";

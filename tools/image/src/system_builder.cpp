@@ -26,6 +26,34 @@ template <class Id> void check(const char* what, Id id, size_t count) {
         throw std::runtime_error(std::string("no such ") + what + " " + std::to_string(id.index));
 }
 
+// One region per ELF segment, mapped at its link address with the segment's rights.
+base::VirtAddr load_program(SystemDescription& system, DomainId d, const std::string& path) {
+    const ElfImage elf = read_elf(path);
+    uint64_t previous_end = 0;
+    for (size_t i = 0; i < elf.segments.size(); ++i) {
+        const ElfSegment& s = elf.segments[i];
+        const uint64_t base = s.vaddr & ~(kPage - 1);
+        const uint64_t end = page_up(s.vaddr + s.memsz);
+        if (base < previous_end)
+            throw std::runtime_error(path + ": segments share a page (link with component.ld)");
+        previous_end = end;
+        RegionDesc r;
+        r.name = system.domains[d.index].name + ":" + std::to_string(i);
+        r.size = end - base;
+        r.contents.assign(s.vaddr - base, 0);
+        r.contents.insert(r.contents.end(), s.data.begin(), s.data.end());
+        system.regions.push_back(std::move(r));
+        uint32_t rights = 0;
+        if (s.flags & PF_R) rights |= kRead;
+        if (s.flags & PF_W) rights |= kWrite;
+        if (s.flags & PF_X) rights |= kExecute;
+        system.mappings.push_back(MappingDesc{
+            d.index, static_cast<uint32_t>(system.regions.size() - 1), base::VirtAddr{base}, 0,
+            end - base, rights, spec::Cacheability::WriteBack});
+    }
+    return base::VirtAddr{elf.entry};
+}
+
 } // namespace
 
 spec::Cap endpoint_cap(EndpointId ep, uint64_t badge, uint32_t rights) {
@@ -146,26 +174,17 @@ void SystemBuilder::map(DomainId d, RegionId r, base::VirtAddr at, uint32_t righ
 
 base::VirtAddr SystemBuilder::load_elf(DomainId d, const std::string& path) {
     check("domain", d, system_.domains.size());
-    const ElfImage elf = read_elf(path);
-    uint64_t previous_end = 0;
-    for (size_t i = 0; i < elf.segments.size(); ++i) {
-        const ElfSegment& s = elf.segments[i];
-        const uint64_t base = s.vaddr & ~(kPage - 1);
-        const uint64_t end = page_up(s.vaddr + s.memsz);
-        if (base < previous_end)
-            throw std::runtime_error(path + ": segments share a page (link with component.ld)");
-        previous_end = end;
-        std::vector<uint8_t> contents(s.vaddr - base, 0);
-        contents.insert(contents.end(), s.data.begin(), s.data.end());
-        const std::string name = system_.domains[d.index].name + ":" + std::to_string(i);
-        const RegionId r = add_ram(name, end - base, std::move(contents));
-        uint32_t rights = 0;
-        if (s.flags & PF_R) rights |= kRead;
-        if (s.flags & PF_W) rights |= kWrite;
-        if (s.flags & PF_X) rights |= kExecute;
-        map(d, r, base::VirtAddr{base}, rights);
+    return load_program(system_, d, path);
+}
+
+SystemDescription SystemBuilder::with_programs() const {
+    SystemDescription loaded = system_;
+    for (ThreadDesc& t : loaded.threads) {
+        if (t.program.empty()) continue;
+        t.entry = load_program(loaded, DomainId{t.domain}, t.program).raw();
+        t.program.clear();
     }
-    return base::VirtAddr{elf.entry};
+    return loaded;
 }
 
 ThreadId SystemBuilder::add_thread(DomainId d, const ThreadOptions& o) {
@@ -185,6 +204,7 @@ ThreadId SystemBuilder::add_thread(DomainId d, const ThreadOptions& o) {
     t.domain = d.index;
     t.priority = o.priority;
     t.entry = o.entry.raw();
+    t.program = o.program;
     t.stack_top = stack_base + stack;
     t.arg = o.arg;
     t.start_suspended = o.start_suspended;
@@ -254,7 +274,7 @@ uint32_t SystemBuilder::give_cap(DomainId d, const spec::Cap& cap) {
 
 void SystemBuilder::pack(const std::string& kernel_elf, const std::string& out_elf,
                          const PackOptions& options) const {
-    pack_image(system_, kernel_elf, out_elf, options);
+    pack_image(with_programs(), kernel_elf, out_elf, options);
 }
 
 } // namespace image

@@ -2,5 +2,4 @@
 #pragma once
 
 #include "adl/dot_writer.hpp"
-#include "adl/glue_writer.hpp"
 #include "adl/report_writer.hpp"

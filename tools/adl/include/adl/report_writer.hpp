@@ -3,15 +3,14 @@
 // are accepted for compatibility but have no effect.
 #pragma once
 
-#include "adl/spec_lowering.hpp"
 #include "adl/system_model.hpp"
 
 #include <string>
 
 namespace adl {
 
-// 'lowered' (when given) adds the kernel objects: domains, capability slots, mappings.
-std::string write_report(const model::System& system,
-                         const std::vector<LoweredInstance>* lowered = nullptr);
+// `objects` (when not empty) is the report's last section, the kernel objects the
+// lowering made (tools/lowering's write_objects_report).
+std::string write_report(const model::System& system, const std::string& objects = {});
 
 } // namespace adl

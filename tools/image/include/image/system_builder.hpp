@@ -60,6 +60,10 @@ struct ThreadOptions {
     // instead of only returning an error code.
     bool cap_faults = false;
     uint32_t core = 0; // CPU to pin the thread to (one core today)
+    // Or: the component ELF the thread runs, loaded into its domain by pack() (entry =
+    // the ELF's). A system can then be described, numbered and reported on before the
+    // target build has made its binaries.
+    std::string program{};
 };
 
 // A vCPU (spec::ThreadFlags::Vcpu, spec/vcpu_abi.hpp) in a guest domain: a domain
@@ -112,6 +116,8 @@ public:
     // Loads a component ELF into the domain (one region per segment, mapped at its
     // link address with its segment's rights); returns its entry point.
     base::VirtAddr load_elf(DomainId d, const std::string& path);
+    // The description with every ThreadOptions::program loaded (what pack() packs).
+    [[nodiscard]] SystemDescription with_programs() const;
 
     // A thread with its own stack region, mapped in its domain's stack area.
     ThreadId add_thread(DomainId d, const ThreadOptions& options);

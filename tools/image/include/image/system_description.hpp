@@ -23,6 +23,7 @@ struct ThreadDesc {
     uint32_t domain = 0;
     uint32_t priority = 0;
     uint64_t entry = 0;
+    std::string program; // ELF loaded into the domain at pack time; entry is its entry
     uint64_t stack_top = 0;
     uint64_t arg = 0;
     uint32_t fault_endpoint = spec::kNone;

@@ -1,13 +1,15 @@
 // bulkhead: the host tool's command line. Reads an app's assembly (through cpp,
 // with the library, component and platform include paths), resolves it against
-// the platform DTB and writes the requested outputs.
-#include "adl/diagnostic.hpp"
-#include "adl/loader.hpp"
-#include "adl/outputs.hpp"
-#include "adl/resolver.hpp"
-#ifdef BULKHEAD_WITH_IMAGE
-#include "system_image.hpp"
-#endif
+// the platform DTB, lowers it into the board's system description (tools/lowering, with
+// the component types' lowerers linked in) and writes the requested outputs from that
+// one lowering: report, picture, glue, image.
+#include <adl/diagnostic.hpp>
+#include <adl/loader.hpp>
+#include <adl/outputs.hpp>
+#include <adl/resolver.hpp>
+#include <image/board.hpp>
+#include <lowering/glue_writer.hpp>
+#include <lowering/lowering.hpp>
 
 #include <cctype>
 #include <cstring>
@@ -20,12 +22,14 @@ namespace {
 
 const char* usage =
     "usage: bulkhead --app <app.camkes> --platform <name> [options]\n"
+    "       bulkhead --definitions <Type.camkes> --glue-dir <dir> [--root <dir>] [-I <dir>]\n"
+    "                (the glue of every component the file defines, for its build)\n"
     "  --root <dir>        Bulkhead source tree (default: the current directory)\n"
     "  --dtb <file>        platform DTB for dtb() queries\n"
     "  -I <dir>, -D <def>  extra cpp include folder / definition\n"
     "  --report <file>     write the text report (memory map, components, connections)\n"
     "  --dot <file>        write a Graphviz picture of the assembly\n"
-    "  --glue-dir <dir>    write per-instance C++ glue headers <instance>_glue.hpp\n"
+    "  --glue-dir <dir>    write the C++ glue <Type>_glue.hpp of each component type used\n"
     "  --image <out.elf>   write the bootable image (needs --kernel, --component-dir and a\n"
     "                      --file <name>=<path> for each file a FileServer holds)\n"
     "  --kernel <elf>      the kernel ELF the image boots\n"
@@ -45,11 +49,39 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
     }
 }
 
+// The glue of every component the file itself defines (not those it imports).
+int write_definitions_glue(const std::string& file, const adl::PreprocessorOptions& cpp,
+                           const std::string& dir) {
+    try {
+        const adl::LoadedApp loaded = adl::load_app(file, cpp);
+        const auto canonical = std::filesystem::weakly_canonical(file);
+        int written = 0;
+        for (const auto& c : loaded.merged.components) {
+            if (std::filesystem::weakly_canonical(c.where.file) != canonical) {
+                continue;
+            }
+            write_file(std::filesystem::path(dir) / (c.name + "_glue.hpp"),
+                       lowering::write_glue(c, loaded.merged.procedures));
+            ++written;
+        }
+        if (written == 0) {
+            throw std::runtime_error(file + " defines no component");
+        }
+    } catch (const adl::Error& e) {
+        std::cerr << adl::render(e);
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "bulkhead: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string app, platform, root = ".", dtb, report, dot, glue_dir, stamp, image_out, kernel,
-                               component_dir;
+    std::string app, definitions, platform, root = ".", dtb, report, dot, glue_dir, stamp,
+                                            image_out, kernel, component_dir;
     std::map<std::string, std::string> files;
     adl::PreprocessorOptions cpp;
     std::vector<std::string> extra_includes;
@@ -64,6 +96,8 @@ int main(int argc, char** argv) {
         };
         if (a == "--app") {
             app = next();
+        } else if (a == "--definitions") {
+            definitions = next();
         } else if (a == "--platform") {
             platform = next();
         } else if (a == "--root") {
@@ -108,11 +142,19 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    namespace fs = std::filesystem;
+    if (!definitions.empty() && app.empty() && !glue_dir.empty()) {
+        cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
+                            (fs::path(root) / "components").string()};
+        for (const auto& d : extra_includes) {
+            cpp.include_dirs.push_back(d);
+        }
+        return write_definitions_glue(definitions, cpp, glue_dir);
+    }
     if (app.empty() || platform.empty()) {
         std::cerr << usage;
         return 2;
     }
-    namespace fs = std::filesystem;
     fs::path app_dir = fs::path(app).parent_path();
     cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
                         (fs::path(root) / "components").string(), (app_dir / platform).string(),
@@ -134,31 +176,38 @@ int main(int argc, char** argv) {
         for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }
-        // Object and slot numbering as the image tool's builder will give them.
-        adl::NumberingSpecSink numbering;
-        auto lowered = adl::lower_to_spec(system, numbering);
+        const image::Board* board = image::BoardRegistry::find(platform);
+        if (board == nullptr) {
+            std::string known;
+            for (const auto& n : image::BoardRegistry::names()) {
+                known += (known.empty() ? "" : ", ") + n;
+            }
+            throw std::runtime_error("platform '" + platform +
+                                     "' has no board description; expected one of: " + known);
+        }
+        if (!image_out.empty() && (kernel.empty() || component_dir.empty())) {
+            throw std::runtime_error("--image needs --kernel and --component-dir");
+        }
+        // One lowering for every output: the ELFs are read only when the image is packed.
+        image::SystemBuilder builder(*board);
+        lowering::Inputs inputs{image_out.empty() ? std::string() : component_dir, files};
+        const std::vector<lowering::InstanceObjects> lowered =
+            lowering::lower_system(system, builder, inputs);
         if (!report.empty()) {
-            write_file(report, adl::write_report(system, &lowered));
+            write_file(report, adl::write_report(system, lowering::write_objects_report(
+                                                             lowered, builder.description())));
         }
         if (!dot.empty()) {
             write_file(dot, adl::write_dot(system));
         }
         if (!glue_dir.empty()) {
-            for (size_t i = 0; i < system.instances.size(); ++i) {
-                const auto& inst = system.instances[i];
-                write_file(fs::path(glue_dir) / (inst.name + "_glue.hpp"),
-                           adl::write_glue(system, inst, &lowered[i]));
+            for (const auto& inst : system.instances) {
+                write_file(fs::path(glue_dir) / (inst.component->name + "_glue.hpp"),
+                           lowering::write_glue(*inst.component, system.definitions->procedures));
             }
         }
         if (!image_out.empty()) {
-#ifdef BULKHEAD_WITH_IMAGE
-            if (kernel.empty() || component_dir.empty()) {
-                throw std::runtime_error("--image needs --kernel and --component-dir");
-            }
-            adl::write_system_image(system, {kernel, component_dir, files, image_out});
-#else
-            throw std::runtime_error("--image: this bulkhead is built without tools/image");
-#endif
+            builder.pack(kernel, image_out);
         }
         if (!stamp.empty()) {
             write_file(stamp, "");

@@ -1,7 +1,7 @@
 // The generated glue must build for the board too: this translation unit is
 // compiled by the freestanding aarch64 compiler in a test (syntax and types only).
-#include "fserv_glue.hpp"
-#include "vm0_glue.hpp"
+#include "FileServer_glue.hpp"
+#include "VM_glue.hpp"
 
 struct NullTransport {
     void call(base::RpcMessage&) {}
@@ -9,6 +9,7 @@ struct NullTransport {
 
 int open_linux() {
     NullTransport t;
-    bulkhead::glue::vm0::fs_client<NullTransport> fs(t);
-    return fs.open(bulkhead::glue::vm0::vm_layout::linux_name, 0);
+    bulkhead::glue::VM::fs_client<NullTransport> fs(t);
+    const auto vm = bulkhead::glue::VM::Instance::mapped();
+    return static_cast<int>(fs.open(vm.linux_image_config().linux_name, 0) + vm.fs_slot());
 }

@@ -1,0 +1,66 @@
+// The FileServer component type's part of the lowering: its domain and thread, the CPIO
+// archive of every file given to the tool (as upstream's AddToFileServer puts them all in
+// one archive) mapped read-only, and the configuration page naming its endpoint and each
+// caller's badge and buffer (from the RPC connector's lowering of its fs_ctrl interface).
+#include "file_server_system.hpp"
+
+#include <file_server/file_server_rpc.hpp>
+#include <lowering/native_component.hpp>
+
+#include <adl/diagnostic.hpp>
+
+namespace file_server_host {
+namespace {
+
+class FileServerLowerer final : public lowering::NativeComponent {
+public:
+    // Above the VMs' VMM threads (base_prio + 20 by default), which wait on it at boot.
+    static constexpr uint32_t kDefaultPriority = 150;
+
+    void create(lowering::Context& context, const adl::model::Instance& instance,
+                lowering::InstanceObjects& objects) override {
+        create_thread(context, instance, objects,
+                      static_cast<uint32_t>(instance.priority.value_or(kDefaultPriority)),
+                      kStackSize);
+    }
+
+    void finish(lowering::Context& context, const adl::model::Instance& instance,
+                lowering::InstanceObjects& objects) override {
+        const lowering::InterfaceObjects* fs_ctrl = objects.interface("fs_ctrl");
+        if (fs_ctrl == nullptr || !fs_ctrl->slot) {
+            throw adl::Error(instance.where, "FileServer " + adl::quote(instance.name) +
+                                                 ": fs_ctrl is not connected; expected a "
+                                                 "seL4RPCDataport connection to it");
+        }
+        std::vector<ArchiveFile> files;
+        for (const auto& [name, path] : context.inputs().files)
+            files.push_back({name, read_file(path)});
+        std::vector<uint8_t> archive = newc_archive(files);
+        const uint64_t archive_size = archive.size();
+        image::SystemBuilder& b = context.builder();
+        const image::RegionId region =
+            b.add_ram(instance.name + ":archive", archive_size, std::move(archive));
+        b.map(objects.domain, region, base::VirtAddr{file_server_rpc::kArchiveAddr}, image::kRead);
+        objects.mappings.push_back({"archive", file_server_rpc::kArchiveAddr, archive_size});
+
+        std::vector<ServerClient> clients;
+        for (const auto& buffer : fs_ctrl->buffers)
+            clients.push_back({buffer.peer_badge, buffer.at, buffer.size});
+        if (clients.size() > file_server_rpc::ServerConfig::kMaxClients) {
+            throw adl::Error(instance.where,
+                             "FileServer " + adl::quote(instance.name) + " has " +
+                                 std::to_string(clients.size()) + " clients; expected at most " +
+                                 std::to_string(file_server_rpc::ServerConfig::kMaxClients));
+        }
+        add_config_page(b, objects.domain, instance.name, archive_size, *fs_ctrl->slot, clients);
+        objects.mappings.push_back(
+            {"config", file_server_rpc::kConfigAddr, sizeof(file_server_rpc::ServerConfig)});
+        add_instance_page(context, instance, objects, {});
+    }
+};
+
+FileServerLowerer lowerer;
+const lowering::ComponentRegistration registration{"FileServer", lowerer};
+
+} // namespace
+} // namespace file_server_host

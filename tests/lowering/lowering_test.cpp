@@ -1,0 +1,205 @@
+// The one lowering, checked on vm_minimal and on small assemblies: which objects each
+// component type and connector makes, that every connector the front end accepts has a
+// lowerer, and that the report's kernel objects are the builder's.
+#include "vm_minimal_app.hpp"
+
+#include <adl/connector_registry.hpp>
+#include <adl/diagnostic.hpp>
+#include <adl/parser.hpp>
+#include <image/board.hpp>
+#include <lowering/component_lowerer.hpp>
+#include <lowering/connector_lowerer.hpp>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace {
+
+const image::Board& qemu() {
+    const image::Board* b = image::BoardRegistry::find("qemu-arm-virt");
+    EXPECT_NE(b, nullptr);
+    return *b;
+}
+
+const spec::Cap& cap_of(const image::SystemDescription& d, const lowering::InstanceObjects& i,
+                        std::string_view name) {
+    const auto slot = i.cap(name);
+    EXPECT_TRUE(slot.has_value()) << i.name << " has no capability " << name;
+    return d.domains.at(i.domain.index).caps.at(slot.value_or(0));
+}
+
+TEST(Lowering, VmMinimalObjects) {
+    const auto system = tool_test::vm_minimal_system();
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+
+    ASSERT_EQ(lowered.size(), 2u);
+    const auto& fserv = lowered[0];
+    const auto& vm0 = lowered[1];
+    EXPECT_EQ(fserv.type, "FileServer");
+    EXPECT_EQ(vm0.type, "VM");
+    ASSERT_EQ(d.domains.size(), 3u);
+    EXPECT_EQ(d.domains[fserv.domain.index].name, "fserv");
+    EXPECT_EQ(d.domains[vm0.domain.index].name, "vm0");
+    ASSERT_EQ(vm0.extra_domains.size(), 1u);
+    EXPECT_EQ(d.domains[vm0.extra_domains[0].index].name, "vm0-guest");
+    // Threads: the FileServer's, the VMM's (at its _priority, above its vCPU), the vCPU
+    // (at base_prio).
+    ASSERT_EQ(d.threads.size(), 3u);
+    EXPECT_EQ(d.threads[fserv.thread->index].program, "<components>/FileServer/FileServer.elf");
+    EXPECT_EQ(d.threads[vm0.thread->index].priority, 101u);
+    EXPECT_EQ(d.threads[vm0.thread->index].program, "<components>/VM/VM.elf");
+    EXPECT_TRUE(d.threads[2].vcpu);
+    EXPECT_EQ(d.threads[2].priority, 100u);
+
+    // The FileServer receives on its fs_ctrl endpoint; the VM calls it with badge 1 and
+    // shares a 1 MiB buffer with it (fs_shmem_size), mapped in both.
+    const spec::Cap& server = cap_of(d, fserv, "fs_ctrl");
+    const spec::Cap& client = cap_of(d, vm0, "fs");
+    EXPECT_EQ(server.type, static_cast<uint32_t>(spec::CapType::Endpoint));
+    EXPECT_EQ(server.rights, spec::CapReceive);
+    EXPECT_EQ(client.object, server.object);
+    EXPECT_EQ(client.badge, 1u);
+    EXPECT_EQ(client.rights, spec::CapSend);
+    const auto* fs = vm0.interface("fs");
+    const auto* fs_ctrl = fserv.interface("fs_ctrl");
+    ASSERT_TRUE(fs && fs_ctrl);
+    ASSERT_EQ(fs->buffers.size(), 1u);
+    ASSERT_EQ(fs_ctrl->buffers.size(), 1u);
+    EXPECT_EQ(fs->buffers[0].size, 0x100000u);
+    EXPECT_EQ(fs_ctrl->buffers[0].peer_badge, 1u);
+    EXPECT_EQ(fs->buffers[0].at, lowering::kSharedWindowBase);
+
+    // vm0's own event (bit 0) and the UART's IRQ 33 (bit 1) on its bound notification.
+    EXPECT_EQ(cap_of(d, vm0, "notification_ready_connector").badge, 1u);
+    ASSERT_EQ(d.irq_handlers.size(), 1u);
+    EXPECT_EQ(d.irq_handlers[0].irq, 33u);
+    EXPECT_EQ(d.irq_handlers[0].badge, 2u);
+    EXPECT_EQ(d.threads[vm0.thread->index].bound_notification, d.irq_handlers[0].notification);
+    for (const char* name : {"vcpu0", "exits", "power", "irq33", "notification"})
+        EXPECT_TRUE(vm0.cap(name).has_value()) << name;
+
+    // Guest RAM stays at its unity address; the UART is mapped 1:1 into the guest.
+    bool ram = false, uart = false;
+    for (const auto& m : d.mappings) {
+        if (m.domain != vm0.extra_domains[0].index) continue;
+        const auto& r = d.regions[m.region];
+        ram |= m.at.raw() == 0x40000000 && r.fixed && r.fixed->raw() == 0x40000000 &&
+               r.zero_on_first_touch;
+        uart |= m.at.raw() == 0x9000000 && r.kind == spec::RegionKind::Device;
+    }
+    EXPECT_TRUE(ram && uart);
+}
+
+TEST(Lowering, EveryConnectorTheFrontEndAcceptsHasALowerer) {
+    const auto front = adl::ConnectorRegistry::names();
+    const auto back = lowering::ConnectorLowerers::names();
+    EXPECT_EQ(std::vector<std::string_view>(front.begin(), front.end()), back);
+    EXPECT_NE(lowering::ComponentRegistry::find("VM"), nullptr);
+    EXPECT_NE(lowering::ComponentRegistry::find("FileServer"), nullptr);
+}
+
+// The model points into the parsed file, which must outlive it.
+adl::model::System resolve(const std::string& text) {
+    static std::vector<std::unique_ptr<adl::ast::File>> files;
+    files.push_back(std::make_unique<adl::ast::File>(adl::parse_text(text, "test.camkes")));
+    return adl::resolve(*files.back(), {"qemu-arm-virt", ""});
+}
+
+constexpr const char* kConnectors = R"(
+connector seL4RPCCall { from Procedures; to Procedure; }
+connector seL4Notification { from Events; to Event; }
+connector seL4SharedData { from Dataport; to Dataports; }
+connector seL4HardwareMMIO { from Dataports; to Dataport; }
+procedure P { int f(in int a); };
+)";
+
+TEST(Lowering, CallersOfOneInterfaceShareItsEndpointWithDistinctBadges) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+component Server { provides P p; control; }
+component Client { uses P p; emits E e; control; }
+component Sink { consumes E e; control; }
+assembly {
+    composition {
+        component Server s; component Client a; component Client b; component Sink k;
+        connection seL4RPCCall ca(from a.p, to s.p);
+        connection seL4RPCCall cb(from b.p, to s.p);
+        connection seL4Notification ea(from a.e, to k.e);
+        connection seL4Notification eb(from b.e, to k.e);
+    }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {"/c", {}});
+    const auto& d = b.description();
+    ASSERT_EQ(d.endpoints.size(), 1u);
+    EXPECT_EQ(d.threads[lowered[0].thread->index].program, "/c/Server/Server.elf");
+    EXPECT_EQ(d.threads[lowered[0].thread->index].priority, 100u);
+    const spec::Cap& a = cap_of(d, lowered[1], "p");
+    const spec::Cap& bb = cap_of(d, lowered[2], "p");
+    EXPECT_EQ(a.object, bb.object);
+    EXPECT_EQ(a.badge, 1u);
+    EXPECT_EQ(bb.badge, 2u);
+    // Both senders signal the sink's one notification, with different bits.
+    const spec::Cap& ea = cap_of(d, lowered[1], "e");
+    const spec::Cap& eb = cap_of(d, lowered[2], "e");
+    EXPECT_EQ(ea.object, eb.object);
+    EXPECT_NE(ea.badge, eb.badge);
+    EXPECT_EQ(lowered[3].interface("e")->badge, ea.badge | eb.badge);
+}
+
+TEST(Lowering, SharedDeviceRegionIsOneRegionMappedByEveryUser) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+component Uart { hardware; dataport Buf regs; }
+component Driver { dataport Buf regs; control; }
+assembly {
+    composition {
+        component Uart uart; component Driver d1; component Driver d2;
+        connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);
+    }
+    configuration { uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000; }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    unsigned devices = 0;
+    for (const auto& r : d.regions)
+        devices += r.kind == spec::RegionKind::Device ? 1 : 0;
+    EXPECT_EQ(devices, 1u);
+    for (const auto* user : {&lowered[1], &lowered[2]}) {
+        ASSERT_EQ(user->mappings.size(), 2u); // the registers and its instance page
+        EXPECT_EQ(user->mappings[0].name, "regs");
+        EXPECT_EQ(user->mappings[0].at, lowering::kSharedWindowBase);
+        EXPECT_EQ(user->interface("regs")->buffers.at(0).size, 0x1000u);
+    }
+}
+
+TEST(Lowering, ReportNamesEverySlotAsInspectPrintsIt) {
+    const auto system = tool_test::vm_minimal_system();
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const std::string r = lowering::write_objects_report(lowered, b.description());
+    const auto& fs = cap_of(b.description(), lowered[1], "fs");
+    const std::string line = "      slot " + std::to_string(*lowered[1].cap("fs")) + ": endpoint " +
+                             std::to_string(fs.object) + " badge 0x1 rights 1  (fs)\n";
+    EXPECT_NE(r.find(line), std::string::npos) << r;
+    EXPECT_NE(r.find("    domain 2 vm0-guest\n"), std::string::npos) << r;
+}
+
+TEST(Lowering, VmWithoutItsImagesIsAnErrorWhenAnImageIsMade) {
+    const auto system = tool_test::vm_minimal_system();
+    image::SystemBuilder b(qemu());
+    try {
+        (void)lowering::lower_system(system, b, {"/c", {{"linux", "/x"}}});
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("expected --file linux-dtb=<host file>"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+} // namespace

@@ -1,0 +1,123 @@
+// The one path from a resolved assembly to the image: every instance is lowered by the
+// lowerer its component type registered (components/<Type>/host), or as a plain native
+// component when its type registered none; every connection by the lowerer registered
+// under its connector's name (tools/lowering/connectors). The report, the glue and the
+// image all come from the objects this records, under the same names and slots.
+#pragma once
+
+#include <adl/system_model.hpp>
+#include <image/system_builder.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lowering {
+
+struct Inputs {
+    // The target build's components/: <dir>/<Type>/<Type>.elf. The ELFs are read only
+    // when the image is packed, so a system can be lowered (and reported) before they exist.
+    std::string component_dir;
+    std::map<std::string, std::string> files; // FileServer archive name -> host file
+};
+
+// What one interface of an instance was given.
+struct InterfaceObjects {
+    std::string name;
+    std::optional<uint32_t> slot;   // endpoint or notification capability
+    std::optional<uint32_t> object; // provides: the endpoint its callers share
+    uint32_t peers = 0;             // provides: callers so far (their badges are 1..peers)
+    // uses / emits: the badge the capability carries; consumes: the notification bits that
+    // mean an event arrived on this interface.
+    uint64_t badge = 0;
+    struct Buffer {
+        uint64_t at = 0; // in this instance's address space
+        uint64_t size = 0;
+        uint64_t peer_badge = 0; // provides: the caller this buffer belongs to
+    };
+    // uses / dataport: its buffer; provides: one per caller.
+    std::vector<Buffer> buffers;
+};
+
+struct InstanceObjects {
+    std::string name;
+    std::string type;
+    image::DomainId domain{};
+    std::optional<image::ThreadId> thread;
+    uint32_t priority = 0;
+    std::optional<image::NotificationId> notification; // bound to its thread
+    std::vector<InterfaceObjects> interfaces;
+    struct Cap {
+        std::string name;
+        uint32_t slot = 0;
+    };
+    std::vector<Cap> caps; // every capability the domain holds, in slot order
+    struct Mapping {
+        std::string name;
+        uint64_t at = 0;
+        uint64_t size = 0;
+    };
+    std::vector<Mapping> mappings;              // named mappings (buffers, configuration pages)
+    std::vector<image::DomainId> extra_domains; // e.g. a VM's guest address space
+
+    [[nodiscard]] const InterfaceObjects* interface(std::string_view name) const;
+    [[nodiscard]] std::optional<uint32_t> cap(std::string_view name) const;
+};
+
+// Where the lowering puts shared buffers in a component's address space: one after the
+// other from here, each followed by an unmapped guard page.
+inline constexpr uint64_t kSharedWindowBase = 0x10'0000'0000;
+
+class Context {
+public:
+    Context(const adl::model::System& system, image::SystemBuilder& builder, const Inputs& inputs);
+
+    [[nodiscard]] const adl::model::System& system() const { return system_; }
+    [[nodiscard]] image::SystemBuilder& builder() { return builder_; }
+    [[nodiscard]] const Inputs& inputs() const { return inputs_; }
+    [[nodiscard]] const image::Board& board() const { return builder_.description().board; }
+
+    // The record of an instance (created when the instance's lowerer runs).
+    InstanceObjects& instance(std::string_view name);
+    InterfaceObjects& interface(InstanceObjects& instance, std::string_view name);
+
+    // Puts `cap` in the instance's next free slot, under `name` in the report.
+    uint32_t give(InstanceObjects& instance, const std::string& name, const spec::Cap& cap);
+    // Maps `region` at the next free address of the instance's shared window.
+    uint64_t map_shared(InstanceObjects& instance, const std::string& name, image::RegionId region,
+                        uint64_t size, uint32_t rights);
+    // The instance's one bound notification (events and IRQs), created on first use and
+    // bound to its thread; its receive capability is the slot named "notification".
+    image::NotificationId notification(InstanceObjects& instance);
+    // The next free bit of that notification's badge, for a sender or an IRQ.
+    uint64_t next_badge_bit(InstanceObjects& instance, const adl::SourceLocation& where);
+
+    // The component ELF an instance runs: <component_dir>/<Type>/<Type>.elf.
+    [[nodiscard]] std::string program_of(const adl::model::Instance& instance) const;
+
+    // The instance records, in assembly order (what lower_system returns).
+    std::vector<InstanceObjects>& instances() { return instances_; }
+
+private:
+    const adl::model::System& system_;
+    image::SystemBuilder& builder_;
+    const Inputs& inputs_;
+    std::vector<InstanceObjects> instances_;
+    std::map<std::string, uint64_t, std::less<>> next_shared_;
+    std::map<std::string, uint64_t, std::less<>> used_bits_;
+};
+
+// Lowers every instance and connection into `builder`. Throws adl::Error (file:line:col
+// of the assembly) or std::runtime_error for what cannot be lowered.
+std::vector<InstanceObjects> lower_system(const adl::model::System& system,
+                                          image::SystemBuilder& builder, const Inputs& inputs);
+
+// The "Kernel objects" section of the report: per instance its domains, every capability
+// slot (kind, object, badge, rights: as `bulkhead_image inspect` prints them) and its
+// named mappings.
+std::string write_objects_report(const std::vector<InstanceObjects>& instances,
+                                 const image::SystemDescription& description);
+
+} // namespace lowering

@@ -1,0 +1,51 @@
+// The plain native component (see native_component.hpp).
+#include "lowering/native_component.hpp"
+
+#include "lowering/instance_page.hpp"
+
+#include <spec/instance_page.hpp>
+
+namespace lowering {
+
+void NativeComponent::create_thread(Context& context, const adl::model::Instance& instance,
+                                    InstanceObjects& objects, uint32_t priority,
+                                    uint64_t stack_size) {
+    image::SystemBuilder& b = context.builder();
+    objects.domain = b.add_domain(instance.name);
+    objects.priority = priority;
+    image::ThreadOptions thread;
+    thread.name = instance.name;
+    thread.priority = priority;
+    thread.stack_size = stack_size;
+    thread.program = context.program_of(instance);
+    objects.thread = b.add_thread(objects.domain, thread);
+}
+
+void NativeComponent::create(Context& context, const adl::model::Instance& instance,
+                             InstanceObjects& objects) {
+    if (instance.component->hardware) {
+        // A device: no code of its own; its registers reach users through connections.
+        objects.domain = context.builder().add_domain(instance.name);
+        return;
+    }
+    const auto priority = static_cast<uint32_t>(instance.priority.value_or(kDefaultPriority));
+    create_thread(context, instance, objects, priority, kStackSize);
+}
+
+void NativeComponent::add_instance_page(Context& context, const adl::model::Instance& instance,
+                                        InstanceObjects& objects,
+                                        const std::vector<uint8_t>& type_blob) {
+    std::vector<uint8_t> page = write_instance_page(instance, objects, type_blob);
+    const uint64_t size = page.size();
+    image::SystemBuilder& b = context.builder();
+    const image::RegionId r = b.add_ram(instance.name + ":instance", size, std::move(page));
+    b.map(objects.domain, r, base::VirtAddr{spec::instance::kInstancePageAddr}, image::kRead);
+    objects.mappings.push_back({"instance_page", spec::instance::kInstancePageAddr, size});
+}
+
+void NativeComponent::finish(Context& context, const adl::model::Instance& instance,
+                             InstanceObjects& objects) {
+    if (!instance.component->hardware) add_instance_page(context, instance, objects, {});
+}
+
+} // namespace lowering
