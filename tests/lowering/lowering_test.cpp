@@ -132,7 +132,7 @@ assembly {
 }
 )");
     image::SystemBuilder b(qemu());
-    const auto lowered = lowering::lower_system(system, b, {"/c", {}});
+    const auto lowered = lowering::lower_system(system, b, {{"/c"}, {}});
     const auto& d = b.description();
     ASSERT_EQ(d.endpoints.size(), 1u);
     EXPECT_EQ(d.threads[lowered[0].thread->index].program, "/c/Server/Server.elf");
@@ -193,7 +193,7 @@ TEST(Lowering, VmWithoutItsImagesIsAnErrorWhenAnImageIsMade) {
     const auto system = tool_test::vm_minimal_system();
     image::SystemBuilder b(qemu());
     try {
-        (void)lowering::lower_system(system, b, {"/c", {{"linux", "/x"}}});
+        (void)lowering::lower_system(system, b, {{"/c"}, {{"linux", "/x"}}});
         FAIL() << "no error";
     } catch (const adl::Error& e) {
         EXPECT_NE(std::string(e.what()).find("expected --file linux-dtb=<host file>"),

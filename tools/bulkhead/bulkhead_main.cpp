@@ -33,7 +33,8 @@ const char* usage =
     "  --image <out.elf>   write the bootable image (needs --kernel, --component-dir and a\n"
     "                      --file <name>=<path> for each file a FileServer holds)\n"
     "  --kernel <elf>      the kernel ELF the image boots\n"
-    "  --component-dir <d> the target build's components/: <d>/<Type>/<Type>.elf\n"
+    "  --component-dir <d> where component ELFs are: <d>/<Type>/<Type>.elf or <d>/<Type>.elf\n"
+    "                      (repeatable; the first that has one wins)\n"
     "  --file <n>=<path>   host file for archive name <n> (linux, linux-dtb, linux-initrd)\n"
     "  --stamp <file>      touch <file> when everything succeeded (for build systems)\n"
     "Without outputs it only checks the assembly.\n";
@@ -81,7 +82,8 @@ int write_definitions_glue(const std::string& file, const adl::PreprocessorOptio
 
 int main(int argc, char** argv) {
     std::string app, definitions, platform, root = ".", dtb, report, dot, glue_dir, stamp,
-                                            image_out, kernel, component_dir;
+                                            image_out, kernel;
+    std::vector<std::string> component_dirs;
     std::map<std::string, std::string> files;
     adl::PreprocessorOptions cpp;
     std::vector<std::string> extra_includes;
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
         } else if (a == "--kernel") {
             kernel = next();
         } else if (a == "--component-dir") {
-            component_dir = next();
+            component_dirs.push_back(next());
         } else if (a == "--file") {
             std::string f = next();
             const auto eq = f.find('=');
@@ -185,12 +187,13 @@ int main(int argc, char** argv) {
             throw std::runtime_error("platform '" + platform +
                                      "' has no board description; expected one of: " + known);
         }
-        if (!image_out.empty() && (kernel.empty() || component_dir.empty())) {
+        if (!image_out.empty() && (kernel.empty() || component_dirs.empty())) {
             throw std::runtime_error("--image needs --kernel and --component-dir");
         }
         // One lowering for every output: the ELFs are read only when the image is packed.
         image::SystemBuilder builder(*board);
-        lowering::Inputs inputs{image_out.empty() ? std::string() : component_dir, files};
+        lowering::Inputs inputs{image_out.empty() ? std::vector<std::string>() : component_dirs,
+                                files};
         const std::vector<lowering::InstanceObjects> lowered =
             lowering::lower_system(system, builder, inputs);
         if (!report.empty()) {

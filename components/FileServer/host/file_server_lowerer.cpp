@@ -1,21 +1,25 @@
 // The FileServer component type's part of the lowering: its domain and thread, the CPIO
 // archive of every file given to the tool (as upstream's AddToFileServer puts them all in
-// one archive) mapped read-only, and the configuration page naming its endpoint and each
-// caller's badge and buffer (from the RPC connector's lowering of its fs_ctrl interface).
-#include "file_server_system.hpp"
+// one archive) mapped read-only, and its instance page, whose type blob says where the
+// archive is (its endpoint and callers are the page's fs_ctrl interface).
+#include "newc_archive.hpp"
 
 #include <file_server/file_server_rpc.hpp>
+#include <fileserver/file_server.hpp>
 #include <lowering/native_component.hpp>
 
 #include <adl/diagnostic.hpp>
+
+#include <cstring>
 
 namespace file_server_host {
 namespace {
 
 class FileServerLowerer final : public lowering::NativeComponent {
 public:
-    // Above the VMs' VMM threads (base_prio + 20 by default), which wait on it at boot.
+    // Above the VMs' VMM threads, which wait on it at boot.
     static constexpr uint32_t kDefaultPriority = 150;
+    static constexpr std::size_t kMaxClients = fileserver::FileServer::kMaxClients;
 
     void create(lowering::Context& context, const adl::model::Instance& instance,
                 lowering::InstanceObjects& objects) override {
@@ -43,19 +47,16 @@ public:
         b.map(objects.domain, region, base::VirtAddr{file_server_rpc::kArchiveAddr}, image::kRead);
         objects.mappings.push_back({"archive", file_server_rpc::kArchiveAddr, archive_size});
 
-        std::vector<ServerClient> clients;
-        for (const auto& buffer : fs_ctrl->buffers)
-            clients.push_back({buffer.peer_badge, buffer.at, buffer.size});
-        if (clients.size() > file_server_rpc::ServerConfig::kMaxClients) {
-            throw adl::Error(instance.where,
-                             "FileServer " + adl::quote(instance.name) + " has " +
-                                 std::to_string(clients.size()) + " clients; expected at most " +
-                                 std::to_string(file_server_rpc::ServerConfig::kMaxClients));
+        if (fs_ctrl->buffers.size() > kMaxClients) {
+            throw adl::Error(instance.where, "FileServer " + adl::quote(instance.name) + " has " +
+                                                 std::to_string(fs_ctrl->buffers.size()) +
+                                                 " clients; expected at most " +
+                                                 std::to_string(kMaxClients));
         }
-        add_config_page(b, objects.domain, instance.name, archive_size, *fs_ctrl->slot, clients);
-        objects.mappings.push_back(
-            {"config", file_server_rpc::kConfigAddr, sizeof(file_server_rpc::ServerConfig)});
-        add_instance_page(context, instance, objects, {});
+        const file_server_rpc::ArchiveLocation where{file_server_rpc::kArchiveAddr, archive_size};
+        std::vector<uint8_t> blob(sizeof where);
+        std::memcpy(blob.data(), &where, sizeof where);
+        add_instance_page(context, instance, objects, blob);
     }
 };
 

@@ -113,7 +113,7 @@ public:
                 b.add_irq_handler(q.number, context.notification(vmm), q.badge, !q.level);
             context.give(vmm, "irq" + std::to_string(q.number), image::irq_handler_cap(h));
         }
-        if (!context.inputs().component_dir.empty()) {
+        if (!context.inputs().describe_only()) {
             for (const std::string* file : {&cfg.linux_name, &cfg.dtb_name, &cfg.initrd_name}) {
                 if (!file->empty() && context.inputs().files.count(*file) == 0) {
                     throw adl::Error(inst.where, "VM " + adl::quote(inst.name) + " boots " +

@@ -1,9 +1,9 @@
-// file_server_reads client: drives the FileServer component over its real RPC path.
-// The holder opens a file and leaves it open; the checker then proves that neither
-// that fd nor any other it did not open works for it (and that its dataport stays
-// untouched), reads every file and compares size and CRC with the host's values, and
-// checks seek, end of file, bad fds and missing names.
-#include "components/fs_test_config.hpp"
+// file_server_reads client (FsTestClient.camkes): drives the FileServer component over
+// its real RPC path. The holder opens a file and leaves it open; the checker then proves
+// that neither that fd nor any other it did not open works for it (and that its dataport
+// stays untouched), reads every file and compares size and CRC with the host's values
+// (its `files` attribute), and checks seek, end of file, bad fds and missing names.
+#include "FsTestClient_glue.hpp"
 
 #include <base/crc32_table.hpp>
 #include <file_server/file_server_client.hpp>
@@ -18,9 +18,7 @@ using namespace runtime;
 
 namespace {
 
-const fs_test::Config& config() {
-    return *reinterpret_cast<const fs_test::Config*>(fs_test::kConfigAddr);
-}
+using Self = bulkhead::glue::FsTestClient::Instance;
 
 unsigned failures = 0;
 
@@ -48,8 +46,9 @@ void foreign_fds(file_server_rpc::FileServerClient& fs, std::span<std::byte> por
           << (untouched ? "untouched" : "WRITTEN") << "\n";
 }
 
-void read_file(file_server_rpc::FileServerClient& fs, const fs_test::Config::File& f) {
-    const std::string_view name(f.name, strnlen(f.name, sizeof f.name));
+void read_file(file_server_rpc::FileServerClient& fs,
+               const bulkhead::glue::FsTestClient::files_type& f) {
+    const std::string_view name = f.name;
     const int64_t fd = fs.open(name);
     check(fd >= 0, "open", fd);
     if (fd < 0) return;
@@ -66,7 +65,7 @@ void read_file(file_server_rpc::FileServerClient& fs, const fs_test::Config::Fil
     }
     const bool ok = size == f.size && crc.value() == f.crc;
     if (!ok) ++failures;
-    out() << "fstest: " << f.name << " " << Dec{size} << " bytes crc " << Hex{crc.value()}
+    out() << "fstest: " << name << " " << Dec{size} << " bytes crc " << Hex{crc.value()}
           << (ok ? " matches the host" : " MISMATCH with the host") << "\n";
 
     // The last 16 bytes again, through seek; then end of file.
@@ -82,27 +81,25 @@ void read_file(file_server_rpc::FileServerClient& fs, const fs_test::Config::Fil
 } // namespace
 
 extern "C" void component_main(uint64_t) {
-    const fs_test::Config& c = config();
-    if (c.magic != fs_test::Config::kMagic) {
-        out() << "fstest: bad configuration page\n";
+    const Self self = Self::mapped();
+    if (!self.valid() || !self.fs_connected() || self.files_count() == 0) {
+        out() << "fstest: bad instance page\n";
         exit();
     }
-    const std::span<std::byte> port(reinterpret_cast<std::byte*>(c.dataport_addr), c.dataport_size);
-    file_server_rpc::FileServerClient fs(EndpointCap(Slot{c.fs_slot}), port);
-
-    if (static_cast<fs_test::Role>(c.role) == fs_test::Role::Holder) {
-        const int64_t fd = fs.open(c.files[0].name);
-        out() << "fstest holder: holding " << c.files[0].name << " as fd "
+    file_server_rpc::FileServerClient fs(EndpointCap(Slot{self.fs_slot()}),
+                                         self.fs_buffer().span());
+    if (self.role() == "holder") {
+        const int64_t fd = fs.open(self.files(0).name);
+        out() << "fstest holder: holding " << self.files(0).name << " as fd "
               << Dec{static_cast<uint64_t>(fd)} << "\n";
         exit();
     }
 
-    foreign_fds(fs, port);
-    for (uint32_t i = 0; i < c.file_count && i < fs_test::Config::kMaxFiles; ++i)
-        read_file(fs, c.files[i]);
+    foreign_fds(fs, self.fs_buffer().span());
+    for (uint32_t i = 0; i < self.files_count(); ++i)
+        read_file(fs, self.files(i));
     check(fs.read(-1, 16) == fileserver::kBadFd, "read fd -1", 0);
     check(fs.read(1000, 16) == fileserver::kBadFd, "read fd 1000", 0);
     check(fs.open("no-such-file") == fileserver::kNoEntry, "open missing", 0);
     out() << "fstest: " << Dec{failures} << " failures\n";
-    SystemControlCap(Slot{c.power_slot}).power_off();
 }

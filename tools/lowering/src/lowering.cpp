@@ -10,6 +10,7 @@
 #include <adl/diagnostic.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
@@ -132,8 +133,14 @@ image::NotificationId Context::notification(InstanceObjects& instance) {
 
 std::string Context::program_of(const adl::model::Instance& instance) const {
     const std::string& type = instance.component->name;
-    const std::string dir = inputs_.component_dir.empty() ? "<components>" : inputs_.component_dir;
-    return dir + "/" + type + "/" + type + ".elf";
+    if (inputs_.describe_only()) return "<components>/" + type + "/" + type + ".elf";
+    for (const auto& dir : inputs_.component_dirs) {
+        for (const std::string& path :
+             {dir + "/" + type + "/" + type + ".elf", dir + "/" + type + ".elf"}) {
+            if (std::filesystem::is_regular_file(path)) return path;
+        }
+    }
+    return inputs_.component_dirs.front() + "/" + type + "/" + type + ".elf";
 }
 
 std::vector<InstanceObjects> lower_system(const adl::model::System& system,

@@ -1,5 +1,5 @@
-// The FileServer component's RPC and configuration ABI, shared by the component, its
-// clients (VM, test client) and the host program that describes the system. One
+// The FileServer component's RPC ABI, shared by the component, its clients (VM, test
+// client) and its lowerer. One
 // endpoint; the caller's badge names the client; bulk data (and open's name) travel
 // through the client's dataport, a RAM region both domains map.
 #pragma once
@@ -19,29 +19,15 @@ enum class Op : uint64_t {
 
 inline constexpr uint64_t kMaxNameLength = 4096;
 
-// A read-only page the host program writes into the FileServer's domain at kConfigAddr:
-// where the archive and each client's dataport are mapped, and the clients' badges.
-struct ServerConfig {
-    static constexpr uint64_t kMagic = 0x31474643'53464842ull; // "BHFSCFG1"
-    static constexpr uint32_t kMaxClients = 16;
-    struct Client {
-        uint64_t badge;
-        uint64_t dataport_addr;
-        uint64_t dataport_size;
-    };
-    uint64_t magic;
-    uint64_t archive_addr;
-    uint64_t archive_size;
-    uint32_t endpoint_slot; // receive capability
-    uint32_t client_count;
-    Client clients[kMaxClients];
+// Where the archive is: the FileServer type's part of its instance page (the type blob,
+// written by its lowerer). Its endpoint and each caller's badge and buffer come from the
+// page's fs_ctrl interface, read through the generated glue.
+struct ArchiveLocation {
+    uint64_t addr;
+    uint64_t size;
 };
 
-// Fixed addresses in the FileServer's own domain (components link at 0x400000).
-inline constexpr uint64_t kConfigAddr = 0x10000000;
+// Where the lowerer maps the archive in the FileServer's own domain.
 inline constexpr uint64_t kArchiveAddr = 0x20000000;
-inline constexpr uint64_t kDataportsAddr = 0x30000000; // client i at + i * kDataportStride
-inline constexpr uint64_t kDataportStride = 0x100000;
-inline constexpr uint64_t kDefaultDataportSize = 0x40000; // 256 KiB per read
 
 } // namespace file_server_rpc

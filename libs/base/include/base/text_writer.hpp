@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace base {
 
@@ -21,6 +22,11 @@ public:
     TextWriter& operator<<(const char* s) {
         while (*s != '\0')
             put(*s++);
+        return *this;
+    }
+    TextWriter& operator<<(std::string_view s) {
+        for (const char c : s)
+            put(c);
         return *this;
     }
     TextWriter& operator<<(char c) {

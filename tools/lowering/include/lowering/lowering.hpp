@@ -17,10 +17,14 @@
 namespace lowering {
 
 struct Inputs {
-    // The target build's components/: <dir>/<Type>/<Type>.elf. The ELFs are read only
-    // when the image is packed, so a system can be lowered (and reported) before they exist.
-    std::string component_dir;
+    // Where the component ELFs are: <dir>/<Type>/<Type>.elf or <dir>/<Type>.elf, the first
+    // dir that has one (the target build's components/ and, for test systems, their own
+    // folders). Empty: describe only (no ELFs, no files needed). The ELFs are read only
+    // when the image is packed, so a system can be lowered and reported before they exist.
+    std::vector<std::string> component_dirs;
     std::map<std::string, std::string> files; // FileServer archive name -> host file
+
+    [[nodiscard]] bool describe_only() const { return component_dirs.empty(); }
 };
 
 // What one interface of an instance was given.
@@ -94,7 +98,7 @@ public:
     // The next free bit of that notification's badge, for a sender or an IRQ.
     uint64_t next_badge_bit(InstanceObjects& instance, const adl::SourceLocation& where);
 
-    // The component ELF an instance runs: <component_dir>/<Type>/<Type>.elf.
+    // The component ELF an instance runs (see Inputs::component_dirs).
     [[nodiscard]] std::string program_of(const adl::model::Instance& instance) const;
 
     // The instance records, in assembly order (what lower_system returns).
