@@ -21,13 +21,6 @@ constexpr unsigned kVcpu = 0;
 constexpr uint64_t kImageKeepClear = 2 * 1024 * 1024; // QEMU's own DTB sits there
 alignas(8) std::byte g_dtb_scratch[1 << 20];          // the platform DTB while building
 
-std::string_view text(const char* s, std::size_t max) {
-    return {s, strnlen(s, max)};
-}
-template <std::size_t N> std::string_view text(const char (&s)[N]) {
-    return text(s, N);
-}
-
 // The instruction word of an ISV=0 abort, which the kernel put in the exit message.
 class ExitInstruction final : public vmm::InstructionFetcher {
 public:
@@ -41,61 +34,54 @@ private:
     uint32_t word_;
 };
 
-vmm::LinuxAddressConfig address_config(const vm_config::Config& c) {
-    return {c.linux_ram_base, c.linux_ram_paddr_base, c.linux_ram_size, c.linux_ram_offset,
-            c.dtb_addr,       c.initrd_max_size,      c.initrd_addr};
-}
-
 } // namespace
 
-VirtualMachine::VirtualMachine(const vm_config::Config& config)
-    : config_(config), vcpu_(runtime::VcpuCap(runtime::Slot{config.vcpu_slot})),
-      bus_(config.halt_on_unhandled_access != 0 ? vmm::UnhandledAccessPolicy::HaltVm
-                                                : vmm::UnhandledAccessPolicy::InjectAbort,
+VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::EndpointCap fs,
+                               std::span<std::byte> fs_buffer)
+    : config_(config), c_(config.header()),
+      vcpu_(runtime::VcpuCap(runtime::Slot{config.vcpu(0).slot})),
+      bus_(c_.halt_on_unhandled_access != 0 ? vmm::UnhandledAccessPolicy::HaltVm
+                                            : vmm::UnhandledAccessPolicy::InjectAbort,
            log_),
-      vgic_(config.num_irqs, list_registers_, log_),
-      files_(runtime::EndpointCap(runtime::Slot{config.fs_slot}),
-             {reinterpret_cast<std::byte*>(config.fs_dataport_addr), config.fs_dataport_size}) {}
+      vgic_(c_.num_irqs, list_registers_, log_), files_(fs, fs_buffer) {}
 
 bool VirtualMachine::set_up() {
     if (const vmm::LayoutError e =
-            vmm::guest_ram_layout(address_config(config_), config_.map_unity_ram != 0, layout_);
+            vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_);
         e != vmm::LayoutError::Ok) {
         LogLine line;
-        line << "vm: bad linux_address_config: " << vmm::to_string(e);
+        line << "vm: bad linux_address_config: " << vmm::field_of(e) << " = "
+             << Hex{vmm::value_of(c_.address, e)} << " " << vmm::to_string(e);
         line.emit(log_);
         return false;
     }
-    const std::span<std::byte> ram(reinterpret_cast<std::byte*>(config_.vmm_ram_addr),
-                                   layout_.ram.size);
+    const std::span<std::byte> ram(reinterpret_cast<std::byte*>(c_.vmm_ram_addr), layout_.ram.size);
     if (!memory_.add_region(layout_.ram, ram)) return false;
     {
         LogLine line;
         line << "vm: guest RAM " << Hex{layout_.ram.base.raw()} << ".."
-             << Hex{layout_.ram.end().raw()} << (config_.map_unity_ram != 0 ? " (unity)" : "")
+             << Hex{layout_.ram.end().raw()} << (c_.map_unity_ram != 0 ? " (unity)" : "")
              << ", DTB at " << Hex{layout_.dtb.base.raw()} << ", initrd at "
              << Hex{layout_.initrd.base.raw()} << " (at most "
              << Dec{static_cast<int64_t>(layout_.initrd.size)} << " bytes)";
         line.emit(log_);
     }
     if (!bus_.add("vgic-distributor",
-                  {base::GuestPhysAddr{config_.gicd_base}, vmm::VgicDistributor::kSize}, vgic_)) {
+                  {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize}, vgic_)) {
         return false;
     }
     {
         LogLine line;
-        line << "vm: vGIC distributor at " << Hex{config_.gicd_base} << " ("
-             << Dec{config_.num_irqs} << " IRQs), guest GICC at " << Hex{config_.gicc_base}
-             << " is the GICV, " << Dec{vcpu_.count()} << " list registers";
+        line << "vm: vGIC distributor at " << Hex{c_.gicd_base} << " (" << Dec{c_.num_irqs}
+             << " IRQs), guest GICC at " << Hex{c_.gicc_base} << " is the GICV, "
+             << Dec{vcpu_.count()} << " list registers";
         line.emit(log_);
     }
 
-    std::string_view modules[vm_config::Config::kMaxModules];
-    const unsigned module_count = config_.module_count < vm_config::Config::kMaxModules
-                                      ? config_.module_count
-                                      : vm_config::Config::kMaxModules;
+    std::string_view modules[vmm::vm_config::kMaxModules];
+    const unsigned module_count = c_.modules.count; // View::open checked the maximum
     for (unsigned i = 0; i < module_count; ++i)
-        modules[i] = text(config_.modules[i]);
+        modules[i] = config_.module(i);
     vmm::VmContext context{memory_, bus_, vgic_, log_};
     if (vmm::init_modules({modules, module_count}, context) != vmm::ModuleError::Ok) return false;
 
@@ -112,10 +98,9 @@ bool VirtualMachine::set_up() {
 }
 
 void VirtualMachine::route_passthrough_irqs() {
-    irq_count_ = config_.irq_count < vm_config::Config::kMaxIrqs ? config_.irq_count
-                                                                 : vm_config::Config::kMaxIrqs;
+    irq_count_ = c_.irqs.count; // View::open checked the maximum
     for (unsigned i = 0; i < irq_count_; ++i) {
-        const vm_config::PassthroughIrq& p = config_.irqs[i];
+        const vmm::vm_config::PassthroughIrq p = config_.irq(i);
         irqs_[i] =
             PassthroughIrq(p.irq, runtime::IrqHandlerCap(runtime::Slot{p.ack_slot}), p.badge);
         LogLine line;
@@ -127,23 +112,21 @@ void VirtualMachine::route_passthrough_irqs() {
 
 bool VirtualMachine::load_guest() {
     vmm::LinuxImageConfig names;
-    names.linux_name = text(config_.linux_name);
-    names.dtb_name = text(config_.dtb_name);
-    names.initrd_name = text(config_.initrd_name);
+    names.linux_name = config_.string(c_.linux_name);
+    names.dtb_name = config_.string(c_.dtb_name);
+    names.initrd_name = config_.string(c_.initrd_name);
     names.image_keep_clear = {layout_.ram.base, kImageKeepClear};
 
-    std::string_view passthrough[vm_config::Config::kMaxPassthrough];
-    const unsigned count = config_.passthrough_count < vm_config::Config::kMaxPassthrough
-                               ? config_.passthrough_count
-                               : vm_config::Config::kMaxPassthrough;
+    std::string_view passthrough[vmm::vm_config::kMaxPassthrough];
+    const unsigned count = c_.passthrough.count; // View::open checked the maximum
     for (unsigned i = 0; i < count; ++i)
-        passthrough[i] = text(config_.passthrough[i]);
+        passthrough[i] = config_.passthrough(i);
     vmm::GuestDtbConfig dtb;
-    dtb.bootargs = text(config_.bootargs);
-    dtb.stdout_path = text(config_.stdout_path);
+    dtb.bootargs = config_.string(c_.bootargs);
+    dtb.stdout_path = config_.string(c_.stdout_path);
     dtb.passthrough = {passthrough, count};
-    dtb.gicd = {base::GuestPhysAddr{config_.gicd_base}, vmm::VgicDistributor::kSize};
-    dtb.gicc = {base::GuestPhysAddr{config_.gicc_base}, config_.gicc_size};
+    dtb.gicd = {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize};
+    dtb.gicc = {base::GuestPhysAddr{c_.gicc_base}, c_.gicc_size};
     dtb.psci = vmm::PsciConduit::Hvc;
     dtb.num_vcpus = 1;
 
@@ -153,7 +136,7 @@ bool VirtualMachine::load_guest() {
     }
     // What is in guest RAM now, read back, so a test can compare it with the files
     // (about 0.4 s of CRC for Debian's kernel under TCG, hence only when asked).
-    if (config_.log_image_crcs == 0) return true;
+    if (c_.log_image_crcs == 0) return true;
     const struct {
         std::string_view name;
         base::GuestPhysRange range;
@@ -184,7 +167,7 @@ void VirtualMachine::run() {
              << ", x0 = " << Hex{boot_.dtb.raw()};
         line.emit(log_);
     }
-    const runtime::EndpointCap exits(runtime::Slot{config_.exit_slot});
+    const runtime::EndpointCap exits(runtime::Slot{c_.exit_slot});
     runtime::VcpuExit exit;
     Status s = exits.recv(exit.message, exit.badge);
     for (;;) {
@@ -336,7 +319,7 @@ bool VirtualMachine::reset_guest() {
         irqs_[i].release();
     // A fresh distributor: the new guest finds the GIC as at power-on.
     vgic_.~VgicDistributor();
-    new (&vgic_) vmm::VgicDistributor(config_.num_irqs, list_registers_, log_);
+    new (&vgic_) vmm::VgicDistributor(c_.num_irqs, list_registers_, log_);
     route_passthrough_irqs();
     psci_.reset();
     if (!load_guest()) return false;
@@ -349,6 +332,6 @@ bool VirtualMachine::reset_guest() {
 
 void VirtualMachine::power_off(const char* why) {
     runtime::out() << "vm: " << why << ": powering the system off\n";
-    (void)runtime::SystemControlCap(runtime::Slot{config_.power_slot}).power_off();
+    (void)runtime::SystemControlCap(runtime::Slot{c_.power_slot}).power_off();
     runtime::exit();
 }

@@ -6,7 +6,6 @@
 #include "console_log.hpp"
 #include "kernel_vcpu.hpp"
 #include "passthrough_irq.hpp"
-#include "vm_config.hpp"
 
 #include <file_server/file_server_client.hpp>
 #include <vmm/guest_memory.hpp>
@@ -14,13 +13,16 @@
 #include <vmm/linux_loader.hpp>
 #include <vmm/mmio_bus.hpp>
 #include <vmm/vgic_distributor.hpp>
+#include <vmm/vm_config.hpp>
 #include <vmm/vpsci.hpp>
 
 #include <runtime/vcpu.hpp>
 
 class VirtualMachine {
 public:
-    explicit VirtualMachine(const vm_config::Config& config);
+    // `config` is the VM's binary configuration (opened), `fs` its FileServer connection.
+    VirtualMachine(const vmm::vm_config::View& config, runtime::EndpointCap fs,
+                   std::span<std::byte> fs_buffer);
 
     // Guest RAM, vGIC, modules, passthrough routing, images, vCPU registers. False
     // (after logging why) when the guest cannot be started.
@@ -41,7 +43,8 @@ private:
     bool reset_guest();
     [[noreturn]] void power_off(const char* why);
 
-    const vm_config::Config& config_;
+    const vmm::vm_config::View& config_;
+    const vmm::vm_config::Header& c_; // config_.header()
     ConsoleLog log_;
     vmm::GuestRamLayout layout_{};
     vmm::MappedGuestMemory memory_;
@@ -51,7 +54,7 @@ private:
     vmm::VgicDistributor vgic_;
     vmm::Vpsci psci_{1};
     file_server_rpc::FileServerClient files_;
-    PassthroughIrq irqs_[vm_config::Config::kMaxIrqs];
+    PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;

@@ -100,8 +100,8 @@ TEST(Checks, GoodAssemblyResolves) {
     EXPECT_EQ(s.connections[0].type, "P");
     const auto* v = s.instance("vm0");
     ASSERT_TRUE(v->vm.has_value());
-    EXPECT_EQ(v->vm->ram.base.raw(), 0x40000000u);
-    EXPECT_EQ(v->vm->ram.size, 0x20000000u);
+    EXPECT_EQ(v->vm->layout.ram.base.raw(), 0x40000000u);
+    EXPECT_EQ(v->vm->layout.ram.size, 0x20000000u);
     EXPECT_TRUE(v->vm->unity);
     EXPECT_EQ(v->vm->linux_name, "linux");
     ASSERT_EQ(s.irqs.size(), 1u);
@@ -236,20 +236,22 @@ INSTANTIATE_TEST_SUITE_P(
                  "'vm0.linux_address_config.linux_ram_base' = 0x40000800 is not aligned to 0x1000"},
         BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x60000000")),
                  "\"0x60000000\"",
-                 "'vm0.linux_address_config.dtb_addr' = 0x60000000: the DTB (up to 0x200000 bytes) "
-                 "does not fit in guest RAM [0x40000000, 0x60000000)"},
+                 "'vm0.linux_address_config.dtb_addr' = 0x60000000 is outside guest RAM; expected "
+                 "an address inside it (guest RAM [0x40000000, 0x60000000))"},
         BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x4F000004")),
                  "\"0x4F000004\"", "is not aligned to 0x8"},
-        BadCheck{compose("component VM vm0;",
-                         vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x4E000000")),
-                 "\"0x4E000000\"", "overlaps the DTB [0x4f000000, 0x4f200000) at dtb_addr"},
+        BadCheck{
+            compose("component VM vm0;",
+                    vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x4E000000")),
+            "\"0x4E000000\"",
+            "'vm0.linux_address_config.initrd_addr' = 0x4e000000 puts the initrd over the DTB"},
         BadCheck{compose("component VM vm0;",
                          vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x4D700100")),
                  "\"0x4D700100\"",
                  "'vm0.linux_address_config.initrd_addr' = 0x4d700100 is not aligned to 0x1000"},
         BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x4F000000",
                                                  "0x5F000000", "0x2000000")),
-                 "\"0x2000000\"", "would end past guest RAM"},
+                 "\"0x2000000\"", "makes the initrd end past guest RAM"},
         BadCheck{compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000", "0x40100000")),
                  "\"0x40100000\"", "is in the first 2 MiB of guest RAM"},
         BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/uart@1234\"}]);"),

@@ -112,7 +112,7 @@ TEST(DtbQuery, Tx1PassthroughInTheModel) {
     EXPECT_EQ(s.regions[1].guest.base.raw(), 0x70006000u);
     ASSERT_EQ(s.irqs.size(), 1u);
     EXPECT_EQ(s.irqs[0].number, 68u);
-    EXPECT_EQ(s.instance("vm0")->vm->ram.base.raw(), 0x80000000u);
+    EXPECT_EQ(s.instance("vm0")->vm->layout.ram.base.raw(), 0x80000000u);
 }
 
 } // namespace

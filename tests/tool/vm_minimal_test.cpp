@@ -30,13 +30,14 @@ TEST_F(VmMinimal, HasTheUpstreamComposition) {
 TEST_F(VmMinimal, HasTheUpstreamMemoryMap) {
     auto s = resolve();
     const auto& vm = *s.instance("vm0")->vm;
-    EXPECT_EQ(vm.ram.base.raw(), 0x40000000u);
-    EXPECT_EQ(vm.ram.size, 0x20000000u);
-    EXPECT_EQ(vm.ram_paddr.raw(), 0x40000000u);
+    EXPECT_EQ(vm.layout.ram.base.raw(), 0x40000000u);
+    EXPECT_EQ(vm.layout.ram.size, 0x20000000u);
+    EXPECT_EQ(vm.layout.ram_paddr.raw(), 0x40000000u);
     EXPECT_TRUE(vm.unity);
-    EXPECT_EQ(vm.dtb.raw(), 0x4F000000u);
-    EXPECT_EQ(vm.initrd.raw(), 0x4D700000u);
-    EXPECT_EQ(vm.initrd_max_size, 0x1900000u);
+    EXPECT_EQ(vm.layout.dtb.base.raw(), 0x4F000000u);
+    EXPECT_EQ(vm.layout.initrd.base.raw(), 0x4D700000u);
+    EXPECT_EQ(vm.address.initrd_max_size, 0x1900000u);
+    EXPECT_EQ(vm.layout.initrd.size, 0x1900000u);
     EXPECT_EQ(vm.linux_name, "linux");
     EXPECT_EQ(vm.dtb_name, "linux-dtb");
     EXPECT_EQ(vm.initrd_name, "linux-initrd");
@@ -107,7 +108,7 @@ TEST(VmMacros, VirtualSerialHelpersExpandPerVm) {
     EXPECT_EQ(s.instance("time_server")->priority, 255);
     EXPECT_EQ(s.connections[6].shared_bytes, 0x1000u); // vm0.serial_getchar_shmem_size
     EXPECT_EQ(s.instance("vm1")->vm->num_vcpus, 2u);
-    EXPECT_EQ(s.instance("vm1")->vm->ram.base.raw(), 0x50000000u);
+    EXPECT_EQ(s.instance("vm1")->vm->layout.ram.base.raw(), 0x50000000u);
 }
 
 } // namespace

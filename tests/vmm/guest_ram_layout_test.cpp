@@ -45,10 +45,13 @@ TEST(GuestRamLayout, RejectsBadLayouts) {
     EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::EmptyRam);
     c = qemu_virt();
     c.linux_ram_base = c.linux_ram_paddr_base = 0x40000800;
-    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Misaligned);
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::RamBaseMisaligned);
     c = qemu_virt();
     c.dtb_addr = 0x4f000004;
-    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Misaligned);
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbMisaligned);
+    c = qemu_virt();
+    c.initrd_addr = 0x4d700100;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdMisaligned);
     c = qemu_virt();
     c.dtb_addr = 0x60000000;
     EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbOutsideRam);
@@ -57,14 +60,48 @@ TEST(GuestRamLayout, RejectsBadLayouts) {
     EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbInitrdOverlap);
     c = qemu_virt();
     c.initrd_addr = 0x5f000000;
-    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdOutsideRam);
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdTooLarge);
     c = qemu_virt();
     c.initrd_addr = ~uint64_t{0} - 0xfff;
-    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::Wraps);
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdOutsideRam);
+    c = qemu_virt();
+    c.linux_ram_size = ~uint64_t{0} - 0xfff;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::RamWraps);
+    c = qemu_virt();
+    c.dtb_addr = 0x40100000;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbInKernelWindow);
+    c = qemu_virt();
+    c.initrd_addr = 0x40000000;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdInKernelWindow);
+    c = qemu_virt();
+    c.initrd_addr = 0x4f100000; // inside the DTB's 2 MiB
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::DtbInitrdOverlap);
     c = qemu_virt();
     c.dtb_addr = 0x5fff0000; // near the end: the DTB gets what RAM has left
     ASSERT_EQ(guest_ram_layout(c, true, l), LayoutError::Ok);
     EXPECT_EQ(l.dtb.size, 0x10000u);
+}
+
+TEST(GuestRamLayout, UnboundedInitrdRunsUpToTheDtbOrTheEndOfRam) {
+    GuestRamLayout l;
+    LinuxAddressConfig c = qemu_virt();
+    c.initrd_max_size = 0;
+    ASSERT_EQ(guest_ram_layout(c, true, l), LayoutError::Ok);
+    EXPECT_EQ(l.initrd.end().raw(), 0x4f000000u);
+    c.dtb_addr = 0x48000000; // below the initrd: it may use the rest of RAM
+    ASSERT_EQ(guest_ram_layout(c, true, l), LayoutError::Ok);
+    EXPECT_EQ(l.initrd.end().raw(), 0x60000000u);
+}
+
+TEST(GuestRamLayout, EveryErrorNamesItsFieldAndValue) {
+    LinuxAddressConfig c = qemu_virt();
+    c.dtb_addr = 0x60000000;
+    GuestRamLayout l;
+    const LayoutError e = guest_ram_layout(c, true, l);
+    EXPECT_STREQ(field_of(e), "dtb_addr");
+    EXPECT_EQ(value_of(c, e), 0x60000000u);
+    EXPECT_STREQ(field_of(LayoutError::InitrdTooLarge), "initrd_max_size");
+    EXPECT_STREQ(field_of(LayoutError::UnityMismatch), "linux_ram_paddr_base");
 }
 
 } // namespace

@@ -2,14 +2,13 @@
 // address space (RAM, passed-through devices, the GICV at the guest's GICC), the vCPU and
 // its exit endpoint, passed-through IRQs on the VMM's bound notification, and the VM's
 // configuration page, written from the instance's resolved attributes and the slots the
-// connections gave it (its FileServer connection, `fs`).
-#include <vm_config.hpp>
+// connections gave it: its binary configuration (vmm/vm_config.hpp) in its instance
+// page's type blob, next to its interfaces (the FileServer connection, `fs`).
+#include <vmm/vm_config_writer.hpp>
 
 #include <lowering/native_component.hpp>
 
 #include <adl/diagnostic.hpp>
-
-#include <cstring>
 
 namespace vm_host {
 namespace {
@@ -25,16 +24,6 @@ constexpr uint32_t kEmulatedIrqs = 96; // distributor size (multiple of 32)
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);
     return a != nullptr && a->value.kind == adl::Value::Kind::Integer ? a->value.integer : fallback;
-}
-
-template <std::size_t N>
-void copy(char (&to)[N], const std::string& from, const Instance& inst, const char* what) {
-    if (from.size() >= N) {
-        throw adl::Error(inst.where, "VM " + adl::quote(inst.name) + ": " + what + " is " +
-                                         std::to_string(from.size()) + " characters; expected " +
-                                         "fewer than " + std::to_string(N));
-    }
-    std::memcpy(to, from.c_str(), from.size() + 1);
 }
 
 class VmLowerer final : public lowering::NativeComponent {
@@ -71,14 +60,16 @@ public:
         image::SystemBuilder& b = context.builder();
         const image::DomainId guest = b.add_domain(inst.name + "-guest");
         vmm.extra_domains.push_back(guest);
-        const image::RegionId ram = b.add_ram_at(inst.name + ":ram", {cfg.ram_paddr, cfg.ram.size});
+        const image::RegionId ram =
+            b.add_ram_at(inst.name + ":ram", {cfg.layout.ram_paddr, cfg.layout.ram.size});
         // Guest RAM is hundreds of MiB of which a booting guest touches a fraction.
         b.zero_on_first_touch(ram);
-        b.map(guest, ram, base::VirtAddr{cfg.ram.base.raw()},
+        b.map(guest, ram, base::VirtAddr{cfg.layout.ram.base.raw()},
               image::kRead | image::kWrite | image::kExecute);
         // The VMM sees guest RAM where the guest does.
-        b.map(vmm.domain, ram, base::VirtAddr{cfg.ram.base.raw()}, image::kRead | image::kWrite);
-        vmm.mappings.push_back({"guest_ram", cfg.ram.base.raw(), cfg.ram.size});
+        b.map(vmm.domain, ram, base::VirtAddr{cfg.layout.ram.base.raw()},
+              image::kRead | image::kWrite);
+        vmm.mappings.push_back({"guest_ram", cfg.layout.ram.base.raw(), cfg.layout.ram.size});
         for (const auto& r : context.system().regions) {
             if (r.owner != inst.name || r.kind != adl::model::RegionKind::Device) continue;
             // Devices sharing a page became one region named "a, b": the VMM keeps one
@@ -99,8 +90,8 @@ public:
                                                       .priority = vcpu_prio,
                                                       .exit_endpoint = exits,
                                                       .badge = 0,
-                                                      .entry = cfg.ram.base,
-                                                      .arg = cfg.dtb.raw(),
+                                                      .entry = cfg.layout.ram.base,
+                                                      .arg = cfg.layout.dtb.base.raw(),
                                                       .start_suspended = true});
         context.give(vmm, "vcpu0", image::vcpu_cap(vcpu));
         context.give(vmm, "exits", image::endpoint_cap(exits, 0, spec::CapReceive));
@@ -125,62 +116,63 @@ public:
     }
 
     void finish(Context& context, const Instance& inst, InstanceObjects& vmm) override {
-        using vm_config::Config;
+        namespace config = vmm::vm_config;
         const adl::model::VmConfig& cfg = *inst.vm;
-        Config c{};
-        c.magic = Config::kMagic;
-        c.linux_ram_base = cfg.ram.base.raw();
-        c.linux_ram_paddr_base = cfg.ram_paddr.raw();
-        c.linux_ram_size = cfg.ram.size;
-        c.linux_ram_offset = cfg.ram_offset;
-        c.dtb_addr = cfg.dtb.raw();
-        c.initrd_max_size = cfg.initrd_max_size.value_or(0);
-        c.initrd_addr = cfg.initrd.raw();
-        c.map_unity_ram = cfg.unity ? 1 : 0;
-        c.halt_on_unhandled_access = integer(inst, "halt_on_unhandled_access", 0) != 0 ? 1 : 0;
-        c.log_image_crcs = integer(inst, "log_image_crcs", 0) != 0 ? 1 : 0;
-        c.vmm_ram_addr = cfg.ram.base.raw();
-        copy(c.linux_name, cfg.linux_name, inst, "linux_image_config.linux_name");
-        copy(c.dtb_name, cfg.dtb_name, inst, "linux_image_config.dtb_name");
-        copy(c.initrd_name, cfg.initrd_name, inst, "linux_image_config.initrd_name");
-        copy(c.bootargs, cfg.bootargs, inst, "linux_image_config.linux_bootcmdline");
-        copy(c.stdout_path, cfg.stdout_path, inst, "linux_image_config.linux_stdout");
-        c.num_irqs = kEmulatedIrqs;
-        c.gicd_base = context.board().gicd.raw();
-        c.gicc_base = context.board().gicc.raw();
-        c.gicc_size = kGiccSize;
+        config::Writer w;
+        config::Header& h = w.header();
+        h.address = cfg.address;
+        h.map_unity_ram = cfg.unity ? 1 : 0;
+        h.halt_on_unhandled_access = integer(inst, "halt_on_unhandled_access", 0) != 0 ? 1 : 0;
+        h.log_image_crcs = integer(inst, "log_image_crcs", 0) != 0 ? 1 : 0;
+        h.num_irqs = kEmulatedIrqs;
+        h.vmm_ram_addr = cfg.layout.ram.base.raw(); // the VMM sees guest RAM where the guest does
+        h.gicd_base = context.board().gicd.raw();
+        h.gicc_base = context.board().gicc.raw();
+        h.gicc_size = kGiccSize;
+        h.linux_name = w.add_string(cfg.linux_name);
+        h.dtb_name = w.add_string(cfg.dtb_name);
+        h.initrd_name = w.add_string(cfg.initrd_name);
+        h.bootargs = w.add_string(cfg.bootargs);
+        h.stdout_path = w.add_string(cfg.stdout_path);
+
+        std::vector<config::StringRef> passthrough;
         for (const auto& r : context.system().regions) {
             if (r.owner != inst.name || r.kind != adl::model::RegionKind::Device) continue;
-            if (c.passthrough_count == Config::kMaxPassthrough)
-                throw adl::Error(r.where, "VM " + adl::quote(inst.name) + ": too many devices");
-            copy(c.passthrough[c.passthrough_count++], r.source, inst, "a dtb path");
+            if (passthrough.size() == config::kMaxPassthrough) {
+                throw adl::Error(r.where, adl::quote(inst.name + ".dtb") +
+                                              " passes through more "
+                                              "than " +
+                                              std::to_string(config::kMaxPassthrough) +
+                                              " device regions; expected at most that many");
+            }
+            passthrough.push_back(w.add_string(r.source));
         }
+        h.passthrough = w.add_table(passthrough);
+        std::vector<config::PassthroughIrq> irqs;
         for (const auto& q : context.system().irqs) {
             if (q.owner != inst.name) continue;
-            if (c.irq_count == Config::kMaxIrqs)
-                throw adl::Error(q.where, "VM " + adl::quote(inst.name) + ": too many IRQs");
-            c.irqs[c.irq_count++] = {q.number, *vmm.cap("irq" + std::to_string(q.number)), q.badge};
+            if (irqs.size() == config::kMaxIrqs) {
+                throw adl::Error(q.where,
+                                 adl::quote(inst.name) + " is given more than " +
+                                     std::to_string(config::kMaxIrqs) +
+                                     " interrupts (dtb and irqs); expected at most that many");
+            }
+            irqs.push_back({q.number, *vmm.cap("irq" + std::to_string(q.number)), q.badge});
         }
-        c.vcpu_slot = *vmm.cap("vcpu0");
-        c.exit_slot = *vmm.cap("exits");
-        c.power_slot = *vmm.cap("power");
+        h.irqs = w.add_table(irqs);
+        h.vcpus = w.add_table(std::vector<config::Vcpu>{{*vmm.cap("vcpu0"), 0}});
+        h.modules = w.add_table(std::vector<config::StringRef>{});
+        h.exit_slot = *vmm.cap("exits");
+        h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");
         if (fs == nullptr || !fs->slot || fs->buffers.empty()) {
             throw adl::Error(inst.where, "VM " + adl::quote(inst.name) +
                                              ": fs is not connected; expected a seL4RPCDataport "
                                              "connection to a FileServer");
         }
-        c.fs_slot = *fs->slot;
-        c.fs_dataport_addr = fs->buffers.front().at;
-        c.fs_dataport_size = fs->buffers.front().size;
-
-        std::vector<uint8_t> page(sizeof c);
-        std::memcpy(page.data(), &c, sizeof c);
-        image::SystemBuilder& b = context.builder();
-        const image::RegionId config = b.add_ram(inst.name + ":config", sizeof c, std::move(page));
-        b.map(vmm.domain, config, base::VirtAddr{vm_config::kConfigAddr}, image::kRead);
-        vmm.mappings.push_back({"config", vm_config::kConfigAddr, sizeof c});
-        add_instance_page(context, inst, vmm, {});
+        const std::vector<std::byte> bytes = w.finish();
+        const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+        add_instance_page(context, inst, vmm, std::vector<uint8_t>(p, p + bytes.size()));
     }
 };
 

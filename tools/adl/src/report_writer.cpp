@@ -72,10 +72,10 @@ std::string write_report(const model::System& s, const std::string& objects) {
         }
         const auto& vm = *i.vm;
         out << "  " << i.name << " guest images: " << vm.linux_name << " at RAM start, "
-            << vm.dtb_name << " at " << hex(vm.dtb.raw(), 8) << ", " << vm.initrd_name << " at "
-            << hex(vm.initrd.raw(), 8);
-        if (vm.initrd_max_size) {
-            out << " (max " << size_text(*vm.initrd_max_size) << ")";
+            << vm.dtb_name << " at " << hex(vm.layout.dtb.base.raw(), 8) << ", " << vm.initrd_name
+            << " at " << hex(vm.layout.initrd.base.raw(), 8);
+        if (vm.address.initrd_max_size != 0) {
+            out << " (max " << size_text(vm.address.initrd_max_size) << ")";
         }
         out << (vm.unity ? "; RAM mapped 1:1" : "") << "; " << vm.num_vcpus << " vCPU(s)";
         if (!vm.bootargs.empty()) {

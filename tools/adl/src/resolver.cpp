@@ -603,8 +603,8 @@ private:
                 model::MemoryRegion ram;
                 ram.owner = inst.name;
                 ram.kind = model::RegionKind::GuestRam;
-                ram.phys = {vm->ram_paddr, vm->ram.size};
-                ram.guest = vm->ram;
+                ram.phys = {vm->layout.ram_paddr, vm->layout.ram.size};
+                ram.guest = vm->layout.ram;
                 ram.source = "linux_address_config";
                 ram.where = inst.attribute("linux_address_config")->value.where;
                 system_.regions.push_back(ram);
@@ -750,7 +750,7 @@ private:
                 continue;
             }
             const auto* inst = system_.instance(r.owner);
-            if (inst && inst->vm && inst->vm->ram.overlaps(r.guest)) {
+            if (inst && inst->vm && inst->vm->layout.ram.overlaps(r.guest)) {
                 throw Error(r.where, "device " + quote(r.source) + " at guest address " +
                                          hex(r.guest.base.raw()) +
                                          " lies inside the guest RAM of " + quote(r.owner) +

@@ -53,22 +53,6 @@ public:
         return negative ? -static_cast<int64_t>(magnitude) : static_cast<int64_t>(magnitude);
     }
 
-    uint64_t address(const char* name, uint64_t alignment, const char* why) const {
-        int64_t n = number(name);
-        const Value& v = field("linux_address_config", name);
-        std::string path = inst_.name + ".linux_address_config." + name;
-        if (n < 0) {
-            throw Error(v.where, quote(path) + " is negative; expected an address or size");
-        }
-        auto u = static_cast<uint64_t>(n);
-        if (u % alignment != 0) {
-            throw Error(v.where, quote(path) + " = " + hex(u) + " is not aligned to " +
-                                     hex(alignment) + " (" + why + "); expected a multiple of " +
-                                     hex(alignment));
-        }
-        return u;
-    }
-
     std::string text(const char* attribute, const char* name) const {
         const Value& v = field(attribute, name);
         if (v.kind != Value::Kind::String) {
@@ -103,77 +87,35 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
                         ".linux_address_config = {...} (usually in <platform>/devices.camkes)");
     }
     LayoutReader r(inst);
-    constexpr uint64_t page = 4096;
     model::VmConfig vm;
-    uint64_t ram_base = r.address("linux_ram_base", page, "guest RAM is mapped in pages");
-    uint64_t ram_size = r.address("linux_ram_size", page, "guest RAM is mapped in pages");
-    uint64_t ram_paddr = r.address("linux_ram_paddr_base", page, "guest RAM is mapped in pages");
-    if (ram_size == 0) {
-        r.fail("linux_ram_size", "is 0; expected the size of guest RAM");
-    }
-    if (ram_base + ram_size < ram_base) {
-        r.fail("linux_ram_size", "makes guest RAM wrap past the end of the address space");
-    }
-    if (r.number("linux_ram_offset") < 0) {
-        r.fail("linux_ram_offset", "is negative; expected 0 or an offset");
-    }
-    vm.ram = {base::GuestPhysAddr(ram_base), ram_size};
-    vm.ram_offset = static_cast<uint64_t>(r.number("linux_ram_offset"));
-    vm.ram_paddr = base::PhysAddr(ram_paddr);
-    vm.unity = ram_base == ram_paddr;
-
-    uint64_t dtb =
-        r.address("dtb_addr", 8, "the arm64 boot protocol places the DTB on an 8-byte boundary");
-    uint64_t initrd = r.address("initrd_addr", page, "the initrd is loaded in whole pages");
-    int64_t initrd_max = r.number("initrd_max_size");
+    vmm::LinuxAddressConfig& a = vm.address;
+    const auto address = [&r](const char* name) {
+        const int64_t n = r.number(name);
+        if (n < 0) r.fail(name, "is negative; expected an address or size");
+        return static_cast<uint64_t>(n);
+    };
+    a.linux_ram_base = address("linux_ram_base");
+    a.linux_ram_paddr_base = address("linux_ram_paddr_base");
+    a.linux_ram_size = address("linux_ram_size");
+    a.linux_ram_offset = address("linux_ram_offset");
+    a.dtb_addr = address("dtb_addr");
+    a.initrd_addr = address("initrd_addr");
+    // Upstream writes -1 for "no limit"; the VMM's rule reads 0 so.
+    const int64_t initrd_max = r.number("initrd_max_size");
     if (initrd_max < -1 || initrd_max == 0) {
         r.fail("initrd_max_size",
                "= " + std::to_string(initrd_max) + "; expected -1 (unbounded) or a positive size");
     }
-    base::GuestPhysRange dtb_window{base::GuestPhysAddr(dtb), dtb_max_size};
-    if (!vm.ram.contains(base::GuestPhysAddr(dtb)) || !vm.ram.contains(dtb_window)) {
-        r.fail("dtb_addr", "= " + hex(dtb) + ": the DTB (up to " + hex(dtb_max_size) +
-                               " bytes) does not fit in guest RAM [" + hex(ram_base) + ", " +
-                               hex(ram_base + ram_size) + "); expected an address inside it");
+    a.initrd_max_size = initrd_max > 0 ? static_cast<uint64_t>(initrd_max) : 0;
+    // map_unity_ram: upstream's VMs map guest RAM 1:1 exactly when the two bases agree.
+    vm.unity = a.linux_ram_base == a.linux_ram_paddr_base;
+    // The VMM's own rule, so that what builds also boots.
+    if (const vmm::LayoutError e = vmm::guest_ram_layout(a, vm.unity, vm.layout);
+        e != vmm::LayoutError::Ok) {
+        r.fail(vmm::field_of(e), "= " + hex(vmm::value_of(a, e)) + " " + vmm::to_string(e) +
+                                     " (guest RAM [" + hex(a.linux_ram_base) + ", " +
+                                     hex(a.linux_ram_base + a.linux_ram_size) + "))");
     }
-    if (!vm.ram.contains(base::GuestPhysAddr(initrd))) {
-        r.fail("initrd_addr", "= " + hex(initrd) + " is outside guest RAM [" + hex(ram_base) +
-                                  ", " + hex(ram_base + ram_size) +
-                                  "); expected an address inside it");
-    }
-    base::GuestPhysRange initrd_range{base::GuestPhysAddr(initrd),
-                                      initrd_max > 0 ? static_cast<uint64_t>(initrd_max)
-                                                     : ram_base + ram_size - initrd};
-    if (initrd_max > 0) {
-        vm.initrd_max_size = static_cast<uint64_t>(initrd_max);
-        if (!vm.ram.contains(initrd_range)) {
-            r.fail("initrd_max_size", "= " + hex(static_cast<uint64_t>(initrd_max)) +
-                                          ": the initrd at " + hex(initrd) +
-                                          " would end past guest RAM (" + hex(ram_base + ram_size) +
-                                          "); expected it to fit");
-        }
-    }
-    if (initrd_range.overlaps(dtb_window) &&
-        (initrd_max > 0 || dtb_window.contains(base::GuestPhysAddr(initrd)))) {
-        r.fail("initrd_addr", "= " + hex(initrd) + ": the initrd [" + hex(initrd) + ", " +
-                                  hex(initrd_range.end().raw()) + ") overlaps the DTB [" +
-                                  hex(dtb) + ", " + hex(dtb + dtb_max_size) +
-                                  ") at dtb_addr; expected them apart");
-    }
-    // The kernel Image goes at the start of RAM (2 MiB-aligned base + text_offset).
-    constexpr uint64_t kernel_window = uint64_t{2} << 20;
-    if (dtb - ram_base < kernel_window) {
-        r.fail("dtb_addr", "= " + hex(dtb) +
-                               " is in the first 2 MiB of guest RAM, where the kernel is loaded; "
-                               "expected it higher");
-    }
-    if (initrd - ram_base < kernel_window) {
-        r.fail("initrd_addr", "= " + hex(initrd) +
-                                  " is in the first 2 MiB of guest RAM, where the kernel is "
-                                  "loaded; expected it higher");
-    }
-    vm.dtb = base::GuestPhysAddr(dtb);
-    vm.initrd = base::GuestPhysAddr(initrd);
 
     vm.linux_name = r.text("linux_image_config", "linux_name");
     vm.dtb_name = r.text("linux_image_config", "dtb_name");

@@ -7,6 +7,7 @@
 #include "adl/value.hpp"
 
 #include <base/address.hpp>
+#include <vmm/guest_ram_layout.hpp>
 
 #include <optional>
 #include <string>
@@ -29,15 +30,13 @@ struct NoEffectAttribute {
     std::string reason;
 };
 
-// Guest memory layout of a VM, from linux_address_config / linux_image_config.
+// A VM, from linux_address_config / linux_image_config / num_vcpus: the tool's one model
+// of it. The VM type's lowerer writes it into the VM's binary configuration
+// (vmm/vm_config.hpp); the layout is the VMM's own rule (vmm/guest_ram_layout.hpp).
 struct VmConfig {
-    base::GuestPhysRange ram;
-    base::PhysAddr ram_paddr;
-    uint64_t ram_offset = 0; // linux_ram_offset
-    bool unity = false;      // guest-physical == physical
-    base::GuestPhysAddr dtb;
-    base::GuestPhysAddr initrd;
-    std::optional<uint64_t> initrd_max_size;
+    vmm::LinuxAddressConfig address; // the numbers (initrd_max_size 0: unbounded)
+    vmm::GuestRamLayout layout;      // what guest_ram_layout() made of them
+    bool unity = false;              // guest-physical == physical (map_unity_ram)
     std::string linux_name, dtb_name, initrd_name;
     std::string bootargs;
     std::string stdout_path;

@@ -1,0 +1,90 @@
+// The VM component's configuration: the one binary form of a VM the VMM reads. The VM
+// type's lowerer (components/VM/host) writes it, from the tool's model of the VM, into
+// the type blob of the VM's instance page; the VMM opens it with VmConfigView, which
+// checks the magic, the version and that every string and table lies inside it.
+// Versioned, with variable-length tables: no fixed maximum of devices or IRQs here.
+#pragma once
+
+#include <vmm/guest_ram_layout.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace vmm::vm_config {
+
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '2'};
+inline constexpr uint32_t kVersion = 2;
+
+struct StringRef {
+    uint32_t offset; // from the start of the configuration
+    uint32_t length;
+};
+struct TableRef {
+    uint32_t offset;
+    uint32_t count;
+};
+
+struct PassthroughIrq {
+    uint32_t irq;      // INTID, the same for guest and machine
+    uint32_t ack_slot; // IrqHandler capability (IrqAck after the guest's EOI)
+    uint64_t badge;    // the bit it sets in the VMM's bound notification
+};
+
+struct Vcpu {
+    uint32_t slot; // Vcpu capability
+    uint32_t reserved;
+};
+
+struct Header {
+    char magic[8];
+    uint32_t version;
+    uint32_t size; // of the whole configuration
+    LinuxAddressConfig address;
+    uint32_t map_unity_ram;            // 1: guest RAM IPA == PA
+    uint32_t halt_on_unhandled_access; // 0: inject a data abort (the default)
+    uint32_t log_image_crcs;           // 1: log size + CRC of each image read back (tests)
+    uint32_t num_irqs;                 // emulated distributor size (multiple of 32)
+    uint64_t vmm_ram_addr;             // where guest RAM is mapped in the VMM's domain
+    uint64_t gicd_base;                // the guest's GIC view
+    uint64_t gicc_base;
+    uint64_t gicc_size;
+    StringRef linux_name, dtb_name, initrd_name, bootargs, stdout_path; // linux_image_config
+    TableRef passthrough; // StringRef: device-tree paths the guest DTB keeps
+    TableRef irqs;        // PassthroughIrq
+    TableRef vcpus;       // Vcpu
+    TableRef modules;     // StringRef: VMM modules to start, by name
+    uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
+    uint32_t power_slot;  // SystemControl
+};
+
+// What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
+// at build time, naming the attribute.
+inline constexpr unsigned kMaxPassthrough = 16;
+inline constexpr unsigned kMaxIrqs = 32;
+inline constexpr unsigned kMaxVcpus = 1;
+inline constexpr unsigned kMaxModules = 8;
+
+class View {
+public:
+    // False if `bytes` is not a configuration of this version or anything in it points
+    // outside it.
+    [[nodiscard]] bool open(std::span<const std::byte> bytes);
+
+    [[nodiscard]] const Header& header() const { return header_; }
+    [[nodiscard]] std::string_view string(StringRef s) const;
+    [[nodiscard]] std::string_view passthrough(uint32_t i) const;
+    [[nodiscard]] PassthroughIrq irq(uint32_t i) const;
+    [[nodiscard]] Vcpu vcpu(uint32_t i) const;
+    [[nodiscard]] std::string_view module(uint32_t i) const;
+
+private:
+    [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;
+    template <class T> [[nodiscard]] T record(TableRef t, uint32_t i) const;
+
+    std::span<const std::byte> bytes_;
+    Header header_{};
+};
+
+} // namespace vmm::vm_config

@@ -1,0 +1,69 @@
+// Opening and reading the VM's binary configuration (see vm_config.hpp).
+#include <vmm/vm_config.hpp>
+
+#include <cstring>
+
+namespace vmm::vm_config {
+
+bool View::fits(uint32_t offset, uint64_t bytes) const {
+    return offset <= bytes_.size() && bytes <= bytes_.size() - offset;
+}
+
+template <class T> T View::record(TableRef t, uint32_t i) const {
+    T out{};
+    if (i < t.count) std::memcpy(&out, bytes_.data() + t.offset + i * sizeof(T), sizeof(T));
+    return out;
+}
+
+bool View::open(std::span<const std::byte> bytes) {
+    bytes_ = bytes;
+    if (bytes.size() < sizeof(Header)) return false;
+    std::memcpy(&header_, bytes.data(), sizeof header_);
+    const Header& h = header_;
+    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion ||
+        h.size != bytes.size()) {
+        return false;
+    }
+    for (const StringRef s : {h.linux_name, h.dtb_name, h.initrd_name, h.bootargs, h.stdout_path})
+        if (!fits(s.offset, s.length)) return false;
+    if (!fits(h.passthrough.offset, uint64_t{h.passthrough.count} * sizeof(StringRef)) ||
+        !fits(h.irqs.offset, uint64_t{h.irqs.count} * sizeof(PassthroughIrq)) ||
+        !fits(h.vcpus.offset, uint64_t{h.vcpus.count} * sizeof(Vcpu)) ||
+        !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
+        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
+        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules) {
+        return false;
+    }
+    for (uint32_t i = 0; i < h.passthrough.count; ++i) {
+        const StringRef s = record<StringRef>(h.passthrough, i);
+        if (!fits(s.offset, s.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.modules.count; ++i) {
+        const StringRef s = record<StringRef>(h.modules, i);
+        if (!fits(s.offset, s.length)) return false;
+    }
+    return true;
+}
+
+std::string_view View::string(StringRef s) const {
+    if (!fits(s.offset, s.length)) return {};
+    return {reinterpret_cast<const char*>(bytes_.data()) + s.offset, s.length};
+}
+
+std::string_view View::passthrough(uint32_t i) const {
+    return string(record<StringRef>(header_.passthrough, i));
+}
+
+PassthroughIrq View::irq(uint32_t i) const {
+    return record<PassthroughIrq>(header_.irqs, i);
+}
+
+Vcpu View::vcpu(uint32_t i) const {
+    return record<Vcpu>(header_.vcpus, i);
+}
+
+std::string_view View::module(uint32_t i) const {
+    return string(record<StringRef>(header_.modules, i));
+}
+
+} // namespace vmm::vm_config
