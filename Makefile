@@ -27,7 +27,7 @@ BUILD := build/$(PRESET)
 all: build
 
 help:
-	@echo "make run      build and boot CAMKES_VM_APP on PLATFORM in QEMU (Ctrl-A X quits)"
+	@echo "make run      build what CAMKES_VM_APP needs and boot it on PLATFORM in QEMU (Ctrl-A X quits)"
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
 	@echo "make lint     formatting check and clang-tidy; fails on any finding"
@@ -46,7 +46,10 @@ build: configure
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
-run: build
+# Builds only what CAMKES_VM_APP needs (the tool, the target build, the app's guest, system
+# description and image: the target <app>_run), then boots it.
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target $(CAMKES_VM_APP)_run
 	@$(BUILD)/run.sh
 
 # The formatting check and clang-tidy over the host build's sources (libs, tools, kernel,
