@@ -27,10 +27,10 @@ BUILD := build/$(PRESET)
 all: build
 
 help:
-	@echo "make run      build and boot CAMKES_VM_APP on PLATFORM in QEMU (Ctrl-A X quits)"
+	@echo "make run      build what CAMKES_VM_APP needs and boot it on PLATFORM in QEMU (Ctrl-A X quits)"
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
-	@echo "make lint     formatting check and clang-tidy"
+	@echo "make lint     formatting check and clang-tidy; fails on any finding"
 	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE)"
 
 deps:
@@ -46,14 +46,16 @@ build: configure
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
-run: build
+# Builds only what CAMKES_VM_APP needs (the tool, the target build, the app's guest, system
+# description and image: the target <app>_run), then boots it.
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target $(CAMKES_VM_APP)_run
 	@$(BUILD)/run.sh
 
-# clang-tidy over the host build's sources (the portable core, the tool, the tests)
-# and the formatting check.
+# The formatting check and clang-tidy over the host build's sources (libs, tools, kernel,
+# components): prints every finding and a summary line, exits non-zero on any finding.
 lint: build
-	@tests/lint/check_format.sh
-	@run-clang-tidy -quiet -p $(BUILD) '$(CURDIR)/(libs|tools|kernel|components)/' 2>/dev/null | grep -E 'warning:|error:' ; true
+	@python3 tests/lint/lint.py -p $(BUILD) -j $(JOBS)
 
 guest-lock:
 	@./guest/refresh-lock.sh

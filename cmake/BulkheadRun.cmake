@@ -1,7 +1,11 @@
-# Writes ${CMAKE_BINARY_DIR}/run.sh, the command `make run` executes: QEMU with
-# the console on the terminal (Ctrl-A X leaves QEMU). The app sets what to boot
-# through BULKHEAD_RUN_QEMU_ARGS (global property), e.g. -kernel image.elf.
-get_property(_run_args GLOBAL PROPERTY BULKHEAD_RUN_QEMU_ARGS)
+# Writes ${CMAKE_BINARY_DIR}/run.sh, the command `make run` executes after building the
+# target ${CAMKES_VM_APP}_run (what the app needs, nothing else): QEMU with the console on
+# the terminal (Ctrl-A X leaves QEMU). bulkhead_app() (BulkheadApp.cmake) sets what to
+# boot through the global property BULKHEAD_APP_<app>_QEMU_ARGS, e.g. -kernel <app>.elf.
+if(NOT TARGET ${CAMKES_VM_APP}_run)
+  add_custom_target(${CAMKES_VM_APP}_run)  # an app without bulkhead_app(): nothing to build
+endif()
+get_property(_run_args GLOBAL PROPERTY BULKHEAD_APP_${CAMKES_VM_APP}_QEMU_ARGS)
 if(NOT _run_args)
   set(_run_script "#!/bin/sh\necho 'make run: ${CAMKES_VM_APP} has nothing to boot on ${PLATFORM} yet' >&2\nexit 1\n")
 else()

@@ -1,0 +1,102 @@
+# bulkhead_app(NAME <app> [ASSEMBLY <file>] [OVERLAYS <dir>...] [VARIANTS <file>...]
+#              [FILES <name>=<path>...])
+# An application in apps/<app>: everything its CMakeLists.txt needs besides its tests.
+#
+#   guest_<app>       the guest images (linux, linux-initrd) with the OVERLAYS
+#                     (default: the app's overlay/ folder, when there is one)
+#   <app>_system      the tool's report, picture and its component types' glue for PLATFORM in
+#                     <build>/apps/<app>/system/ (ASSEMBLY, default <app>.camkes)
+#   <app>_image       the bootable system image <app>.elf (`bulkhead --image`)
+#   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
+#                     assembly plus an attribute, for tests); not part of <app>_run
+#   <app>_run         what `make run CAMKES_VM_APP=<app>` builds: the tool, the target
+#                     build, the guest, the system description and <app>_image, nothing else
+#
+# The image holds the kernel and the component ELFs of the nested target build (components/
+# and the app's own, built by bulkhead_component() in its CMakeLists.txt) and the
+# files linux, linux-dtb and linux-initrd (the app's guest, the board DTB) plus FILES.
+# In the caller's scope: <app>_IMAGE and <v>_IMAGE, BULKHEAD_GUEST_<app>_DIR; cached:
+# BULKHEAD_APP_<app>_IMAGE, BULKHEAD_APP_<app>_SYSTEM_DIR. The app is bootable by
+# `make run` (BulkheadRun.cmake) when it has an image and the board runs in QEMU.
+# The system description and the images need the board's settings,
+# apps/<app>/<PLATFORM>/devices.camkes; without them the app has only its guest.
+#
+# Nothing in the target build depends on an app: a broken app fails its own targets only.
+function(bulkhead_app)
+  if(BULKHEAD_TARGET)
+    return()
+  endif()
+  cmake_parse_arguments(A "" "NAME;ASSEMBLY" "OVERLAYS;VARIANTS;FILES" ${ARGN})
+  set(app ${A_NAME})
+  set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+  if(NOT A_ASSEMBLY)
+    set(A_ASSEMBLY ${dir}/${app}.camkes)
+  endif()
+  if(NOT DEFINED A_OVERLAYS AND IS_DIRECTORY ${dir}/overlay)
+    set(A_OVERLAYS ${dir}/overlay)
+  endif()
+
+  bulkhead_guest(NAME ${app} OVERLAYS ${A_OVERLAYS})
+  set(guest ${BULKHEAD_GUEST_${app}_DIR})
+  set(BULKHEAD_GUEST_${app}_DIR ${guest} PARENT_SCOPE)
+  add_custom_target(${app}_run DEPENDS guest_${app})
+  set_property(GLOBAL APPEND PROPERTY BULKHEAD_APP_NAMES ${app})
+
+  if(NOT EXISTS ${dir}/${PLATFORM}/devices.camkes)
+    return()
+  endif()
+  file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
+       ${BULKHEAD_ROOT}/components/*.camkes ${dir}/*.camkes)
+  set(tool bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB})
+  set(tool_deps bulkhead platform_dtb ${BULKHEAD_PLATFORM_DTB} ${adl_inputs})
+
+  # The system description: the tool checks the assembly against the board DTB and writes
+  # the report, the picture and the glue of the component types it uses.
+  set(system ${CMAKE_CURRENT_BINARY_DIR}/system)
+  add_custom_command(
+    OUTPUT ${system}/report.txt ${system}/assembly.dot ${system}/stamp
+    COMMAND ${tool} --app ${A_ASSEMBLY} --report ${system}/report.txt
+            --dot ${system}/assembly.dot --glue-dir ${system}/glue --stamp ${system}/stamp
+    DEPENDS ${tool_deps}
+    COMMENT "${app}: system description for ${PLATFORM} (bulkhead)"
+    VERBATIM)
+  add_custom_target(${app}_system ALL DEPENDS ${system}/stamp)
+  set(BULKHEAD_APP_${app}_SYSTEM_DIR ${system} CACHE INTERNAL "${app}'s tool outputs")
+
+  # The bootable system, lowered from the assembly once the target build has made the
+  # kernel and component ELFs. ninja cannot see into the nested build: the target binaries
+  # are covered by BULKHEAD_TARGET_STAMP.
+  set(files --file linux=${guest}/linux --file linux-dtb=${BULKHEAD_PLATFORM_DTB}
+      --file linux-initrd=${guest}/linux-initrd)
+  set(file_deps ${guest}/linux ${guest}/linux-initrd)
+  foreach(f IN LISTS A_FILES)
+    list(APPEND files --file ${f})
+    string(REGEX REPLACE "^[^=]*=" "" path "${f}")
+    list(APPEND file_deps ${path})
+  endforeach()
+  foreach(assembly IN ITEMS ${A_ASSEMBLY} ${A_VARIANTS})
+    if(assembly STREQUAL A_ASSEMBLY)
+      set(name ${app})
+    else()
+      get_filename_component(name ${assembly} NAME_WE)
+    endif()
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf)
+    add_custom_command(OUTPUT ${out}
+      # variants include the app's assembly: its folders stay on the include path
+      COMMAND ${tool} --app ${assembly} -I ${dir}/${PLATFORM} -I ${dir} --image ${out}
+              --kernel ${BULKHEAD_TARGET_BINARY_DIR}/kernel/bulkhead_kernel.elf
+              --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components
+              # the app's own components (bulkhead_component in its CMakeLists.txt)
+              --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app} ${files}
+      DEPENDS ${tool_deps} bulkhead_target ${BULKHEAD_TARGET_STAMP} guest_${app} ${assembly} ${file_deps}
+      COMMENT "${name}: system image from the assembly (bulkhead --image)"
+      VERBATIM)
+    add_custom_target(${name}_image ALL DEPENDS ${out})
+    set(${name}_IMAGE ${out} PARENT_SCOPE)
+  endforeach()
+  set(BULKHEAD_APP_${app}_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf CACHE INTERNAL "${app}'s image.elf")
+  add_dependencies(${app}_run ${app}_system ${app}_image)
+  if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
+    set_property(GLOBAL PROPERTY BULKHEAD_APP_${app}_QEMU_ARGS -kernel ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf)
+  endif()
+endfunction()
