@@ -239,7 +239,7 @@ private:
 
     static std::string value_type(const ast::AttributeDecl& a) {
         if (!a.fields.empty()) return identifier(a.name) + "_type";
-        const std::string t = cxx_type(a.type);
+        std::string t = cxx_type(a.type);
         if (t.empty()) return "int64_t"; // unknown scalar types travel as words
         return t;
     }

@@ -132,15 +132,16 @@ image::NotificationId Context::notification(InstanceObjects& instance) {
 }
 
 std::string Context::program_of(const adl::model::Instance& instance) const {
+    namespace fs = std::filesystem;
     const std::string& type = instance.component->name;
-    if (inputs_.describe_only()) return "<components>/" + type + "/" + type + ".elf";
+    const std::string elf = type + ".elf";
+    if (inputs_.describe_only()) return (fs::path("<components>") / type / elf).string();
     for (const auto& dir : inputs_.component_dirs) {
-        for (const std::string& path :
-             {dir + "/" + type + "/" + type + ".elf", dir + "/" + type + ".elf"}) {
-            if (std::filesystem::is_regular_file(path)) return path;
+        for (const fs::path& path : {fs::path(dir) / type / elf, fs::path(dir) / elf}) {
+            if (fs::is_regular_file(path)) return path.string();
         }
     }
-    return inputs_.component_dirs.front() + "/" + type + "/" + type + ".elf";
+    return (fs::path(inputs_.component_dirs.front()) / type / elf).string();
 }
 
 std::vector<InstanceObjects> lower_system(const adl::model::System& system,
