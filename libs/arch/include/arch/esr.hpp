@@ -62,7 +62,9 @@ struct DataAbortIss {
     bool wnr = false;   // [6] write, not read
     uint8_t dfsc = 0;   // [5:0] fault status (fsc::)
 
-    [[nodiscard]] static constexpr DataAbortIss decode(uint32_t iss) {
+    // Forced inline so that a caller keeps only the fields it reads (the kernel's trap
+    // path: one bit test for ISV), as hand-written shifts would.
+    [[nodiscard, gnu::always_inline]] static constexpr DataAbortIss decode(uint32_t iss) {
         using detail::field;
         DataAbortIss d;
         d.isv = field(iss, 24, 1) != 0;
@@ -99,7 +101,7 @@ struct SysRegIss {
     uint8_t crm = 0;   // [4:1]
     bool read = false; // [0] Direction: 1 = MRS (read into Rt)
 
-    [[nodiscard]] static constexpr SysRegIss decode(uint32_t iss) {
+    [[nodiscard, gnu::always_inline]] static constexpr SysRegIss decode(uint32_t iss) {
         using detail::field;
         SysRegIss s;
         s.op0 = static_cast<uint8_t>(field(iss, 20, 2));
@@ -154,10 +156,14 @@ struct Esr {
     [[nodiscard]] constexpr uint8_t fault_status() const {
         return static_cast<uint8_t>(value & 0x3f);
     }
-    [[nodiscard]] constexpr DataAbortIss data_abort() const { return DataAbortIss::decode(iss()); }
-    [[nodiscard]] constexpr SysRegIss sysreg() const { return SysRegIss::decode(iss()); }
-    [[nodiscard]] constexpr WfxIss wfx() const { return WfxIss::decode(iss()); }
-    [[nodiscard]] constexpr HvcIss hvc() const { return HvcIss::decode(iss()); }
+    [[nodiscard, gnu::always_inline]] constexpr DataAbortIss data_abort() const {
+        return DataAbortIss::decode(iss());
+    }
+    [[nodiscard, gnu::always_inline]] constexpr SysRegIss sysreg() const {
+        return SysRegIss::decode(iss());
+    }
+    [[nodiscard, gnu::always_inline]] constexpr WfxIss wfx() const { return WfxIss::decode(iss()); }
+    [[nodiscard, gnu::always_inline]] constexpr HvcIss hvc() const { return HvcIss::decode(iss()); }
 };
 
 // The IPA of a stage-2 abort: HPFAR_EL2.FIPA [43:4] holds IPA [51:12]; the offset in the
