@@ -3,6 +3,8 @@
 
 #include <vm_config.hpp>
 
+#include <arch/gic_v2.hpp>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -46,7 +48,7 @@ void add_vm(image::SystemBuilder& sys, file_server_host::FileServerSystem& fs,
     c.num_irqs = vm.num_irqs;
     c.gicd_base = vm.gicd;
     c.gicc_base = vm.gicc;
-    c.gicc_size = 0x2000;
+    c.gicc_size = arm::gicv2::gicc::kFrameSize; // the GICV frame mapped there
 
     // The VMM.
     const image::DomainId vmm = sys.add_domain(vm.name);
