@@ -242,9 +242,10 @@ void SystemBuilder::map_gicv(DomainId guest, base::GuestPhysAddr gicc) {
             system_.regions[i].fixed == system_.board.gicv)
             gicv = RegionId{i};
     }
-    if (!gicv)
+    if (!gicv) {
         gicv =
             add_device("gicv", base::PhysRange{system_.board.gicv, arm::gicv2::gicc::kFrameSize});
+    }
     map(guest, *gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
 }
 

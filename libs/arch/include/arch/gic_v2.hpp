@@ -51,7 +51,7 @@ constexpr uint32_t make_typer(unsigned lines, unsigned cpus) {
 
 // ICFGR: two bits per INTID, sixteen per word; the upper one of a pair = edge-triggered.
 constexpr uint64_t icfgr_offset(unsigned intid) {
-    return kIcfgr + intid / 16 * 4;
+    return kIcfgr + uint64_t{intid / 16} * 4;
 }
 constexpr uint32_t icfgr_edge_bit(unsigned intid) {
     return uint32_t{1} << (intid % 16 * 2 + 1);
