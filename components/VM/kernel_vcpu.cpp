@@ -1,13 +1,18 @@
 // vCPU glue over the kernel's vCPU calls (see kernel_vcpu.hpp).
 #include "kernel_vcpu.hpp"
 
+#include <arch/pstate.hpp>
+#include <arch/sctlr.hpp>
+
 #include <bit>
 
 using runtime::Reg;
 
 namespace {
-constexpr uint64_t kPstateEl1hMasked = 0x3c5;   // EL1h, D A I F masked
-constexpr uint64_t kSctlrEl1Reset = 0x30d00800; // RES1 bits only: MMU and caches off
+// PSTATE.SP (bit 0) selects SP_EL1 at EL1; EL0 always uses SP_EL0.
+bool on_sp_el1(uint64_t pstate) {
+    return arm::pstate::exception_level(pstate) == 1 && arm::pstate::uses_sp_elx(pstate);
+}
 } // namespace
 
 runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
@@ -16,8 +21,8 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
         uint64_t value;
     } const writes[] = {
         {Reg::Pc, entry},
-        {Reg::Pstate, kPstateEl1hMasked},
-        {Reg::SctlrEl1, kSctlrEl1Reset},
+        {Reg::Pstate, arm::pstate::kEl1hMasked}, // the Linux boot protocol's entry state
+        {Reg::SctlrEl1, arm::sctlr::kEl1Res1},   // MMU and caches off
         {Reg::X0, dtb},
         {runtime::VcpuCap::x(1), 0},
         {runtime::VcpuCap::x(2), 0},
@@ -71,16 +76,11 @@ void KernelVcpu::set_gpr(unsigned n, uint64_t value) {
 }
 
 uint64_t KernelVcpu::sp() const {
-    // PSTATE.SP (bit 0) selects SP_EL1 at EL1; EL0 always uses SP_EL0.
-    const uint64_t pstate = cap_.read(Reg::Pstate);
-    const bool el1h = ((pstate >> 2) & 3) == 1 && (pstate & 1) == 1;
-    return cap_.read(el1h ? Reg::SpEl1 : Reg::SpEl0);
+    return cap_.read(on_sp_el1(cap_.read(Reg::Pstate)) ? Reg::SpEl1 : Reg::SpEl0);
 }
 
 void KernelVcpu::set_sp(uint64_t value) {
-    const uint64_t pstate = cap_.read(Reg::Pstate);
-    const bool el1h = ((pstate >> 2) & 3) == 1 && (pstate & 1) == 1;
-    (void)cap_.write(el1h ? Reg::SpEl1 : Reg::SpEl0, value);
+    (void)cap_.write(on_sp_el1(cap_.read(Reg::Pstate)) ? Reg::SpEl1 : Reg::SpEl0, value);
 }
 
 runtime::Message KernelVcpu::finish_exit() {

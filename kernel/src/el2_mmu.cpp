@@ -4,6 +4,8 @@
 
 #include "sysreg.hpp"
 
+#include <arch/sctlr.hpp>
+
 namespace kernel::el2_mmu {
 namespace {
 
@@ -37,9 +39,9 @@ void enable(uint64_t ram_base) {
     asm volatile("tlbi alle2" ::: "memory");
     arch::dsb_sy();
     arch::isb();
-    // SCTLR_EL2: RES1 bits | M | C | SA | I. Alignment checks off (A=0).
-    constexpr uint64_t kRes1 = 0x30C50830ull;
-    BH_WRITE_SYSREG(sctlr_el2, kRes1 | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 12));
+    // Alignment checks stay off (A = 0).
+    BH_WRITE_SYSREG(sctlr_el2, arm::sctlr::kEl2Res1 | arm::sctlr::kM | arm::sctlr::kC |
+                                   arm::sctlr::kSa | arm::sctlr::kI);
     arch::isb();
 }
 

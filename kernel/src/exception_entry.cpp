@@ -11,20 +11,17 @@
 #include "sysreg.hpp"
 #include "vcpu.hpp"
 
-#include <spec/vcpu_abi.hpp>
+#include <arch/esr.hpp>
+#include <arch/gic_v2.hpp>
 
 namespace kernel {
 namespace {
-
-constexpr uint32_t kEcWfx = 0x01;
-constexpr uint32_t kEcFpAccess = 0x07;
-constexpr uint32_t kEcSvc64 = 0x15;
 
 // The IPA of a stage-2 abort. A component runs with stage 1 off: its VA is the IPA.
 uint64_t fault_ipa(const Thread* t) {
     const uint64_t far = BH_READ_SYSREG(far_el2);
     if (t->vcpu == nullptr) return far;
-    return vcpu_abi::fault_ipa(BH_READ_SYSREG(hpfar_el2), far);
+    return arm::fault_ipa(BH_READ_SYSREG(hpfar_el2), far);
 }
 
 // The first touch of zero-on-first-touch RAM: zeroed and mapped now, the access is
@@ -42,15 +39,15 @@ using namespace kernel;
 extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
-    const uint32_t ec = (esr >> 26) & 0x3f;
+    const arm::ExceptionClass ec = arm::Esr{esr}.ec();
     if (t->vcpu != nullptr) {
         // A guest's exceptions never reach the call table.
         if (!first_touch(t, esr)) vcpu::handle_trap(t, esr);
-    } else if (ec == kEcSvc64) {
+    } else if (ec == arm::ExceptionClass::Svc64) {
         handle_syscall(t);
-    } else if (ec == kEcFpAccess) {
+    } else if (ec == arm::ExceptionClass::FpAccess) {
         fp::take_ownership(t);
-    } else if (ec == kEcWfx) {
+    } else if (ec == arm::ExceptionClass::Wfx) {
         // WFI/WFE at EL0 trap here (TGE): treat as a yield.
         t->context.elr += 4;
         scheduler().rotate(t);
@@ -71,7 +68,7 @@ extern "C" [[noreturn]] void handle_lower_serror() {
 
 extern "C" [[noreturn]] void handle_irq() {
     const uint32_t iar = gic::acknowledge();
-    const uint32_t irq = iar & 0x3ff;
+    const uint32_t irq = arm::gicv2::iar_intid(iar);
     KernelObjects& objs = objects();
     if (irq == objs.hyp_timer_irq) {
         hyp_timer::rearm();
@@ -81,7 +78,7 @@ extern "C" [[noreturn]] void handle_irq() {
         if (t != &core().idle) scheduler().rotate(t);
     } else if (vcpu::handle_irq(irq)) {
         gic::end_of_interrupt(iar); // masked at its source until the guest's EOI
-    } else if (irq < 1020) {
+    } else if (irq < arm::gicv2::kMaxIntids) {
         // Masked until the handler's owner acks it, so a level-triggered line does
         // not storm while the component gets round to it.
         gic::disable(irq);

@@ -5,30 +5,25 @@
 #include "endpoint.hpp"
 #include "scheduler.hpp"
 
+#include <arch/esr.hpp>
 #include <spec/call_abi.hpp>
 
 namespace kernel {
 namespace {
 
-constexpr uint32_t kEcUnknown = 0x00;
-constexpr uint32_t kEcInstructionAbortLower = 0x20;
-constexpr uint32_t kEcPcAlignment = 0x22;
-constexpr uint32_t kEcDataAbortLower = 0x24;
-constexpr uint32_t kEcSpAlignment = 0x26;
-constexpr uint32_t kFscAlignment = 0x21;
-
-call_abi::FaultKind classify(uint64_t esr) {
-    const uint32_t ec = (esr >> 26) & 0x3f;
-    switch (ec) {
-    case kEcUnknown:
+call_abi::FaultKind classify(uint64_t value) {
+    using arm::ExceptionClass;
+    const arm::Esr esr{value};
+    switch (esr.ec()) {
+    case ExceptionClass::Unknown:
         return call_abi::FaultKind::UndefinedInstruction;
-    case kEcInstructionAbortLower:
+    case ExceptionClass::InstructionAbortLower:
         return call_abi::FaultKind::InstructionAbort;
-    case kEcDataAbortLower:
-        return (esr & 0x3f) == kFscAlignment ? call_abi::FaultKind::Alignment
-                                             : call_abi::FaultKind::DataAbort;
-    case kEcPcAlignment:
-    case kEcSpAlignment:
+    case ExceptionClass::DataAbortLower:
+        return esr.fault_status() == arm::fsc::kAlignment ? call_abi::FaultKind::Alignment
+                                                          : call_abi::FaultKind::DataAbort;
+    case ExceptionClass::PcAlignment:
+    case ExceptionClass::SpAlignment:
         return call_abi::FaultKind::Alignment;
     default:
         return call_abi::FaultKind::Other;

@@ -4,19 +4,18 @@
 #include "kernel_objects.hpp"
 #include "sysreg.hpp"
 
+#include <arch/cptr.hpp>
+
 extern "C" void fp_state_save(kernel::FpState* state);
 extern "C" void fp_state_restore(const kernel::FpState* state);
 
 namespace kernel::fp {
 namespace {
 
-constexpr uint64_t kCptrRes1 = 0x33ff;
-constexpr uint64_t kCptrTrapFp = 1ull << 10;
-
 void set_trap(bool trap) {
     CoreState& c = core();
     if (c.fp_trapped == trap) return;
-    BH_WRITE_SYSREG(cptr_el2, kCptrRes1 | (trap ? kCptrTrapFp : 0));
+    BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | (trap ? arm::cptr::kTfp : 0));
     arch::isb();
     c.fp_trapped = trap;
 }

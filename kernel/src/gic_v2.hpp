@@ -9,8 +9,7 @@ namespace kernel::gic {
 void init(uint64_t gicd, uint64_t gicc);
 void enable(uint32_t irq, bool edge);
 void disable(uint32_t irq);
-uint32_t acknowledge();              // GICC_IAR; 1023 means spurious
+uint32_t acknowledge();              // GICC_IAR (arm::gicv2::iar_intid; 1023 = spurious)
 void end_of_interrupt(uint32_t iar); // priority drop + deactivate
-inline constexpr uint32_t kSpurious = 1023;
 
 } // namespace kernel::gic

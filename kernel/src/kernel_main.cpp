@@ -1,6 +1,7 @@
 // Boot sequence: find the spec through the boot info, validate it, switch on the
 // EL2 MMU, bring up the GIC, instantiate the system, start the tick, run.
 #include "console.hpp"
+#include "el2_config.hpp"
 #include "el2_mmu.hpp"
 #include "gic_v2.hpp"
 #include "hyp_timer.hpp"
@@ -12,6 +13,8 @@
 #include "system_loader.hpp"
 #include "vcpu.hpp"
 
+#include <arch/cptr.hpp>
+#include <arch/sctlr.hpp>
 #include <spec/boot_info.hpp>
 #include <spec/spec_validator.hpp>
 
@@ -27,24 +30,15 @@ namespace {
 
 constexpr uint32_t kTimesliceUs = 5000;
 
-// HCR_EL2 for native threads: EL0 with TGE (exceptions and interrupts come here,
-// EL1&0 stage 1 off) and VM (stage 2 on: the domain's table is its address space),
-// DC so that EL0 accesses are Normal cacheable before stage 2 (which may make them
-// Device), RW (EL1 is AArch64).
-constexpr uint64_t kHcrVm = 1ull << 0;
-constexpr uint64_t kHcrDc = 1ull << 12;
-constexpr uint64_t kHcrTge = 1ull << 27;
-constexpr uint64_t kHcrRw = 1ull << 31;
-constexpr uint64_t kHcrNative = kHcrVm | kHcrDc | kHcrTge | kHcrRw;
-
 void configure_el2() {
-    BH_WRITE_SYSREG(hcr_el2, kHcrNative);
+    BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
     BH_WRITE_SYSREG(vtcr_el2, Stage2Space::vtcr());
-    BH_WRITE_SYSREG(cptr_el2, 0x33ffull | (1ull << 10)); // TFP: FP/SIMD trapped until owned
-    BH_WRITE_SYSREG(cnthctl_el2, 3);                     // EL1/EL0 physical counter access
+    // FP/SIMD trapped until a thread owns it (CoreState::fp_trapped starts true).
+    BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | arm::cptr::kTfp);
+    BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
     BH_WRITE_SYSREG(cntvoff_el2, 0);
-    BH_WRITE_SYSREG(sctlr_el1, 0x30d00800ull);
-    BH_WRITE_SYSREG(cpacr_el1, 3ull << 20); // FPEN: only CPTR_EL2 decides about FP
+    BH_WRITE_SYSREG(sctlr_el1, arm::sctlr::kEl1Res1);
+    BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
     // Cycle counter on, counting at EL2 too (NSH). Debug builds let EL0 read it for
     // the benchmarks; release builds keep the PMU away from components (it would
     // be a fine timing channel and EL0 could reprogram it).

@@ -8,6 +8,7 @@
 #include "notification.hpp"
 #include "thread.hpp"
 
+#include <arch/gic_v2.hpp>
 #include <spec/system_spec.hpp>
 
 namespace kernel {
@@ -27,7 +28,7 @@ struct KernelObjects {
     IrqHandler irq_handlers[spec::kKernelLimits.irq_handlers];
     Capability caps[spec::kKernelLimits.caps];
     uint32_t domain_count = 0, thread_count = 0, irq_handler_count = 0;
-    IrqHandler* handler_for_irq[1020] = {}; // INTID -> handler
+    IrqHandler* handler_for_irq[arm::gicv2::kMaxIntids] = {}; // INTID -> handler
     uint32_t hyp_timer_irq = 0;
 };
 

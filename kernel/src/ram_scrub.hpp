@@ -4,6 +4,8 @@
 // leaves stay invalid until then, see Stage2Space::map).
 #pragma once
 
+#include <arch/esr.hpp>
+
 #include <cstdint>
 
 namespace kernel {
@@ -29,9 +31,11 @@ void ensure_zeroed(uint64_t pa, uint64_t size);
 
 // True for a lower-EL instruction or data abort that is a translation fault: the only
 // exceptions that can be the first touch of a deferred leaf.
-constexpr bool is_translation_abort(uint64_t esr) {
-    const uint64_t ec = (esr >> 26) & 0x3f;
-    return (ec == 0x20 || ec == 0x24) && (esr & 0x3c) == 0x04; // FSC 0b0001xx
+constexpr bool is_translation_abort(uint64_t value) {
+    const arm::Esr esr{value};
+    return (esr.ec() == arm::ExceptionClass::InstructionAbortLower ||
+            esr.ec() == arm::ExceptionClass::DataAbortLower) &&
+           arm::fsc::is_translation(esr.fault_status());
 }
 
 // A translation fault at `ipa` in `space`: if it is the first touch of a deferred leaf,

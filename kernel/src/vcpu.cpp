@@ -2,6 +2,7 @@
 #include "vcpu.hpp"
 
 #include "console.hpp"
+#include "el2_config.hpp"
 #include "el2_mmu.hpp"
 #include "endpoint.hpp"
 #include "fp_switch.hpp"
@@ -10,6 +11,12 @@
 #include "sysreg.hpp"
 #include "vcpu_exit.hpp"
 
+#include <arch/esr.hpp>
+#include <arch/hcr.hpp>
+#include <arch/list_register.hpp>
+#include <arch/pstate.hpp>
+#include <arch/sctlr.hpp>
+#include <arch/timer.hpp>
 #include <spec/vcpu_abi.hpp>
 
 namespace kernel::vcpu {
@@ -22,18 +29,14 @@ using vcpu_abi::Reg;
 // physical FIQ/IRQ/SError to EL2 (FMO/IMO/AMO: the guest gets virtual ones),
 // WFI/WFE trapped (TWI: block in the kernel; TWE: yield), SMC trapped (TSC), EL1 is
 // AArch64 (RW). No TGE and no DC: the guest's own stage 1 is in charge.
-constexpr uint64_t kHcrGuest = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
-                               (1ull << 13) | (1ull << 14) | (1ull << 19) | (1ull << 31);
-// Native threads: TGE | VM | DC | RW (see kernel_main.cpp).
-constexpr uint64_t kHcrNative = (1ull << 0) | (1ull << 12) | (1ull << 27) | (1ull << 31);
+constexpr uint64_t kHcrGuest = arm::hcr::kVm | arm::hcr::kSwio | arm::hcr::kFmo | arm::hcr::kImo |
+                               arm::hcr::kAmo | arm::hcr::kTwi | arm::hcr::kTwe | arm::hcr::kTsc |
+                               arm::hcr::kRw;
 // Guests get the physical counter but not the EL1 physical timer (native domains own
-// it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both.
-constexpr uint64_t kCnthctlGuest = 1;
-constexpr uint64_t kCnthctlNative = 3;
-constexpr uint64_t kCpacrNative = 3ull << 20;
-constexpr uint64_t kSpsrEl1hMasked = 0x3c5;
-constexpr uint64_t kSctlrEl1Reset = 0x30d00800;
-constexpr uint32_t kLrPriority = (0xa0u >> 3) << 23;
+// it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both (el2_config.hpp).
+constexpr uint64_t kCnthctlGuest = arm::cnthctl::kEl1pcten;
+// The priority the physical GIC gives every interrupt (gic_v2.cpp), for the timer's vINTID.
+constexpr uint8_t kVirqPriority = 0xa0;
 constexpr uint64_t kMpidrU = 1ull << 31;
 
 VcpuState g_vcpus[kMaxVcpus];
@@ -121,7 +124,7 @@ void wake(VcpuState& v) {
 bool virq_pending(VcpuState& v) {
     if (v.pending_eoi != 0) return true;
     for (unsigned i = 0; i < vgic::list_register_count(); ++i)
-        if ((read_lr(v, i) & vcpu_abi::kLrPending) != 0) return true;
+        if ((read_lr(v, i) & arm::gicv2::lr::kPending) != 0) return true;
     return false;
 }
 
@@ -131,9 +134,13 @@ void inject_timer(VcpuState& v) {
     if (&v == g_timer_owner) vtimer::set_hw_mask(true);
     v.timer.ctl |= vtimer::kCtlImask;
     const unsigned lr = vgic::timer_list_register();
-    if ((read_lr(v, lr) & vcpu_abi::kLrStateMask) == 0)
-        write_lr(v, lr,
-                 vcpu_abi::kLrPending | vcpu_abi::kLrEoiMaintenance | kLrPriority | g_timer_irq);
+    if ((read_lr(v, lr) & arm::gicv2::lr::kStateMask) == 0) {
+        const arm::gicv2::ListRegister timer{.virq = static_cast<uint16_t>(g_timer_irq),
+                                             .state = arm::gicv2::ListRegister::State::Pending,
+                                             .priority = kVirqPriority,
+                                             .eoi_maintenance = true};
+        write_lr(v, lr, timer.encode());
+    }
     wake(v);
 }
 
@@ -211,18 +218,20 @@ bool attach(Thread& t, const spec::Thread& record) {
     v = VcpuState{};
     v.thread = &t;
     v.el1.sp_el1 = record.stack_top;
-    v.el1.sctlr = kSctlrEl1Reset;
+    v.el1.sctlr = arm::sctlr::kEl1Res1;
     v.vmpidr = kMpidrU | ordinal;
     t.vcpu = &v;
-    t.context.spsr = kSpsrEl1hMasked;
+    t.context.spsr = arm::pstate::kEl1hMasked;
     return true;
 }
 
-void handle_trap(Thread* t, uint64_t esr) {
-    const uint32_t ec = vcpu_exit::exception_class(esr);
-    if (ec == vcpu_exit::kEcWfx) {
+void handle_trap(Thread* t, uint64_t value) {
+    using arm::ExceptionClass;
+    const arm::Esr esr{value};
+    const ExceptionClass ec = esr.ec();
+    if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
-        if ((esr & 1) != 0) { // WFE: nothing to wait for on one core but others' turn
+        if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
             scheduler().rotate(t);
         } else if (!virq_pending(*t->vcpu)) {
             scheduler().remove(t);
@@ -230,13 +239,13 @@ void handle_trap(Thread* t, uint64_t esr) {
         }
         return;
     }
-    if (ec == 0x07) { // FP/SIMD: lazily switched like any thread's
+    if (ec == ExceptionClass::FpAccess) { // lazily switched like any thread's
         fp::take_ownership(t);
         return;
     }
-    if (ec == vcpu_exit::kEcSmc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
-    vcpu_exit::Syndrome s{esr, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
-    if (ec == vcpu_exit::kEcDataAbortLower && (esr & (1ull << 24)) == 0)
+    if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
+    vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
+    if (ec == ExceptionClass::DataAbortLower && !esr.data_abort().isv)
         s.instruction = fetch_instruction(t->context.elr);
     vcpu_exit::build_message(t->context, s, t->fault_message);
     send_exit(t);
@@ -312,9 +321,9 @@ void switch_in(Thread* next) {
 }
 
 void enter_native() {
-    BH_WRITE_SYSREG(hcr_el2, kHcrNative);
-    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlNative);
-    BH_WRITE_SYSREG(cpacr_el1, kCpacrNative);
+    BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
+    BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
+    BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
     arch::isb();
 }
 
@@ -502,7 +511,7 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
         return Status::InvalidArgument;
     write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));
-    if ((word & vcpu_abi::kLrPending) != 0) wake(v);
+    if ((word & arm::gicv2::lr::kPending) != 0) wake(v);
     return Status::Ok;
 }
 

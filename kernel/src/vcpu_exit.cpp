@@ -4,8 +4,7 @@
 namespace kernel::vcpu_exit {
 namespace {
 
-constexpr uint64_t kEsrIsv = 1ull << 24;
-constexpr uint64_t kEsrWnR = 1ull << 6;
+using arm::ExceptionClass;
 
 uint64_t reg_or_zero(const Context& ctx, uint64_t n) {
     return n < vcpu_abi::kXRegs ? ctx.x[n] : 0; // 31 is xzr here
@@ -18,28 +17,30 @@ void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
     for (uint64_t& m : mr)
         m = 0;
     mr[1] = s.esr;
-    const uint32_t ec = exception_class(s.esr);
-    if (ec == kEcHvc64 || ec == kEcSmc64) {
-        mr[0] = static_cast<uint64_t>(ec == kEcHvc64 ? ExitKind::Hvc : ExitKind::Smc);
+    const arm::Esr esr{s.esr};
+    const ExceptionClass ec = esr.ec();
+    if (ec == ExceptionClass::Hvc64 || ec == ExceptionClass::Smc64) {
+        mr[0] = static_cast<uint64_t>(ec == ExceptionClass::Hvc64 ? ExitKind::Hvc : ExitKind::Smc);
         for (unsigned i = 0; i < 4; ++i)
             mr[2 + i] = ctx.x[i];
         return;
     }
-    if (ec == kEcSysReg) {
+    if (ec == ExceptionClass::SysReg64) {
         mr[0] = static_cast<uint64_t>(ExitKind::SysReg);
         mr[2] = ctx.elr;
-        mr[3] = reg_or_zero(ctx, (s.esr >> 5) & 0x1f);
+        mr[3] = reg_or_zero(ctx, esr.sysreg().rt);
         return;
     }
     mr[2] = s.far;
     mr[3] = s.hpfar;
     mr[4] = ctx.elr;
-    if (ec == kEcDataAbortLower) {
+    if (ec == ExceptionClass::DataAbortLower) {
         mr[0] = static_cast<uint64_t>(ExitKind::DataAbort);
-        if ((s.esr & kEsrIsv) == 0) {
+        const arm::DataAbortIss abort = esr.data_abort();
+        if (!abort.isv) {
             mr[5] = s.instruction;
-        } else if ((s.esr & kEsrWnR) != 0) {
-            mr[5] = reg_or_zero(ctx, (s.esr >> 16) & 0x1f);
+        } else if (abort.wnr) {
+            mr[5] = reg_or_zero(ctx, abort.srt);
         }
         return;
     }

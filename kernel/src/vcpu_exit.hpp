@@ -5,21 +5,12 @@
 
 #include "thread.hpp"
 
+#include <arch/esr.hpp>
 #include <spec/vcpu_abi.hpp>
 
 #include <cstdint>
 
 namespace kernel::vcpu_exit {
-
-inline constexpr uint32_t kEcWfx = 0x01;
-inline constexpr uint32_t kEcHvc64 = 0x16;
-inline constexpr uint32_t kEcSmc64 = 0x17;
-inline constexpr uint32_t kEcSysReg = 0x18;
-inline constexpr uint32_t kEcDataAbortLower = 0x24;
-
-constexpr uint32_t exception_class(uint64_t esr) {
-    return static_cast<uint32_t>((esr >> 26) & 0x3f);
-}
 
 // What the kernel knows at the trap, beyond the saved registers.
 struct Syndrome {

@@ -3,16 +3,12 @@
 
 #include "sysreg.hpp"
 
+#include <arch/gic_v2.hpp>
+
 namespace kernel::vgic {
 namespace {
 
-constexpr uint64_t GICH_HCR = 0x00;
-constexpr uint64_t GICH_VTR = 0x04;
-constexpr uint64_t GICH_VMCR = 0x08;
-constexpr uint64_t GICH_EISR0 = 0x20;
-constexpr uint64_t GICH_APR = 0xF0;
-constexpr uint64_t GICH_LR0 = 0x100;
-constexpr uint32_t kHcrEnable = 1;
+namespace gich = arm::gicv2::gich;
 
 uint64_t g_gich = 0;
 unsigned g_lrs = 0;
@@ -29,12 +25,12 @@ void write32(uint64_t off, uint32_t v) {
 void init(uint64_t gich) {
     if (gich == 0) return;
     g_gich = gich;
-    g_lrs = (read32(GICH_VTR) & 0x3f) + 1;
+    g_lrs = gich::vtr_list_registers(read32(gich::kVtr));
     if (g_lrs > kMaxListRegisters) g_lrs = kMaxListRegisters;
     for (unsigned i = 0; i < g_lrs; ++i)
-        write32(GICH_LR0 + 4 * i, 0);
-    write32(GICH_APR, 0);
-    write32(GICH_HCR, kHcrEnable);
+        write32(gich::lr_offset(i), 0);
+    write32(gich::kApr, 0);
+    write32(gich::kHcr, gich::kHcrEn);
 }
 
 bool present() {
@@ -51,28 +47,28 @@ unsigned timer_list_register() {
 
 void save(CpuInterfaceState& s) {
     for (unsigned i = 0; i < g_lrs; ++i)
-        s.lr[i] = read32(GICH_LR0 + 4 * i);
-    s.vmcr = read32(GICH_VMCR);
-    s.apr = read32(GICH_APR);
+        s.lr[i] = read32(gich::lr_offset(i));
+    s.vmcr = read32(gich::kVmcr);
+    s.apr = read32(gich::kApr);
 }
 
 void load(const CpuInterfaceState& s) {
     for (unsigned i = 0; i < g_lrs; ++i)
-        write32(GICH_LR0 + 4 * i, s.lr[i]);
-    write32(GICH_VMCR, s.vmcr);
-    write32(GICH_APR, s.apr);
+        write32(gich::lr_offset(i), s.lr[i]);
+    write32(gich::kVmcr, s.vmcr);
+    write32(gich::kApr, s.apr);
 }
 
 uint32_t read_lr(unsigned i) {
-    return read32(GICH_LR0 + 4 * i);
+    return read32(gich::lr_offset(i));
 }
 
 void write_lr(unsigned i, uint32_t value) {
-    write32(GICH_LR0 + 4 * i, value);
+    write32(gich::lr_offset(i), value);
 }
 
 uint32_t eoi_status() {
-    return read32(GICH_EISR0);
+    return read32(gich::kEisr0);
 }
 
 } // namespace kernel::vgic

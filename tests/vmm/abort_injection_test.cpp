@@ -12,7 +12,7 @@ TEST(AbortInjection, FromEl1hGoesToTheCurrentElSpxVector) {
     EXPECT_EQ(e.elr_el1, 0xffff800008123456u);
     EXPECT_EQ(e.spsr_el1, 0x60000005u);
     EXPECT_EQ(e.far_el1, 0xffff000012340000u);
-    EXPECT_EQ(e.esr_el1, (0x25u << 26) | (1u << 25) | 0x10u);
+    EXPECT_EQ(e.esr_el1, 0x96000010u); // EC 0x25 (same EL), IL, DFSC synchronous external
     EXPECT_EQ(e.pc, 0xffff800008010800u + 0x200);
     EXPECT_EQ(e.pstate, 0x3c5u);
 }
@@ -20,7 +20,7 @@ TEST(AbortInjection, FromEl1hGoesToTheCurrentElSpxVector) {
 TEST(AbortInjection, FromEl0IsALowerElAbortAndRecordsWrites) {
     // busybox devmem in guest userspace writing to an unbacked address.
     const El1ExceptionEntry e = external_data_abort({0x400123, 0x0, 0x1000, 0x7f0000, true});
-    EXPECT_EQ(e.esr_el1, (0x24u << 26) | (1u << 25) | (1u << 6) | 0x10u);
+    EXPECT_EQ(e.esr_el1, 0x92000050u); // EC 0x24 (lower EL), IL, WnR, DFSC sync external
     EXPECT_EQ(e.pc, 0x1400u);
     EXPECT_EQ(external_data_abort({0, 0x4, 0x1000, 0, false}).pc, 0x1000u);  // EL1t
     EXPECT_EQ(external_data_abort({0, 0x10, 0x1000, 0, false}).pc, 0x1600u); // AArch32 EL0

@@ -10,6 +10,8 @@
 #include "fake_log.hpp"
 #include "fake_vcpu.hpp"
 
+#include <arch/esr.hpp>
+#include <arch/pstate.hpp>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -29,10 +31,14 @@ struct ExitPathTest : ::testing::Test {
     void SetUp() override {
         ASSERT_TRUE(bus.add("gicd", {base::GuestPhysAddr(kGicd), VgicDistributor::kSize}, gicd));
     }
-    // ESR_EL2 of a data abort with a valid syndrome (EC 0x24, IL, ISV, DFSC level-3 fault).
+    // ESR_EL2 of a data abort with a valid syndrome (ISV, DFSC level-3 translation fault).
     static uint64_t esr(unsigned sas, unsigned srt, bool write) {
-        return (uint64_t{0x24} << 26) | (1u << 25) | (1u << 24) | (sas << 22) | (srt << 16) |
-               (uint64_t{write} << 6) | 0x07;
+        const arm::DataAbortIss iss{.isv = true,
+                                    .sas = static_cast<uint8_t>(sas),
+                                    .srt = static_cast<uint8_t>(srt),
+                                    .wnr = write,
+                                    .dfsc = 0x07};
+        return arm::Esr::make(arm::ExceptionClass::DataAbortLower, iss.encode()).value;
     }
     ExitAction exit(uint64_t esr_value, uint64_t ipa) {
         MmioAccess access;
@@ -66,8 +72,8 @@ TEST_F(ExitPathTest, AccessToNothingIsLoggedAndBecomesAnAbort) {
     ASSERT_EQ(log.lines.size(), 1u);
     EXPECT_EQ(log.lines[0], "vmm: unhandled guest read of 4 bytes at 0x7ff00000 pc "
                             "0xffff800008001000 reg x0: injecting abort");
-    const El1ExceptionEntry entry =
-        external_data_abort({vcpu.program_counter, 0x3c5, 0xffff800008010000, 0x7ff00000, false});
+    const El1ExceptionEntry entry = external_data_abort(
+        {vcpu.program_counter, arm::pstate::kEl1hMasked, 0xffff800008010000, 0x7ff00000, false});
     EXPECT_EQ(entry.elr_el1, 0xffff800008001000u);
     EXPECT_EQ(entry.pc, 0xffff800008010200u);
 }

@@ -2,6 +2,8 @@
 // property by property; corrupt inputs and small buffers are refused.
 #include <vmm/guest_dtb.hpp>
 
+#include <arch/gic_v2.hpp>
+
 #include <libfdt.h>
 
 #include <gtest/gtest.h>
@@ -74,8 +76,8 @@ struct GuestDtbTest : ::testing::Test {
         config.stdout_path = "/pl011@9000000";
         config.initrd = base::GuestPhysRange{GuestPhysAddr(0x4d700000), 1234567};
         config.passthrough = passthrough;
-        config.gicd = {GuestPhysAddr(0x8000000), 0x1000};
-        config.gicc = {GuestPhysAddr(0x8010000), 0x2000};
+        config.gicd = {GuestPhysAddr(0x8000000), arm::gicv2::gicd::kFrameSize};
+        config.gicc = {GuestPhysAddr(0x8010000), arm::gicv2::gicc::kFrameSize};
         config.psci = PsciConduit::Hvc;
     }
 };

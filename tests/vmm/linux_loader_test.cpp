@@ -3,6 +3,8 @@
 // copied; missing and bad files are reported.
 #include <vmm/linux_loader.hpp>
 
+#include <arch/gic_v2.hpp>
+
 #include <fileserver/file_server.hpp>
 
 #include "fake_log.hpp"
@@ -88,8 +90,8 @@ struct LinuxLoaderTest : ::testing::Test {
         dtb_config.bootargs = "console=ttyAMA0";
         dtb_config.stdout_path = "/pl011@9000000";
         dtb_config.passthrough = passthrough;
-        dtb_config.gicd = {GuestPhysAddr(0x8000000), 0x1000};
-        dtb_config.gicc = {GuestPhysAddr(0x8010000), 0x2000};
+        dtb_config.gicd = {GuestPhysAddr(0x8000000), arm::gicv2::gicd::kFrameSize};
+        dtb_config.gicc = {GuestPhysAddr(0x8010000), arm::gicv2::gicc::kFrameSize};
     }
     static LinuxAddressConfig address_config(uint64_t initrd_max_size) {
         LinuxAddressConfig c;

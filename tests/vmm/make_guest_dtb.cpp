@@ -4,6 +4,8 @@
 // Usage: make_guest_dtb <platform.dtb> <out.dtb> <hvc|smc> <bootargs>
 #include <vmm/guest_dtb.hpp>
 
+#include <arch/gic_v2.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -26,8 +28,8 @@ int main(int argc, char** argv) {
     config.bootargs = bootargs;
     config.stdout_path = "/pl011@9000000";
     config.passthrough = passthrough;
-    config.gicd = {base::GuestPhysAddr(0x8000000), 0x1000};
-    config.gicc = {base::GuestPhysAddr(0x8010000), 0x2000};
+    config.gicd = {base::GuestPhysAddr(0x8000000), arm::gicv2::gicd::kFrameSize};
+    config.gicc = {base::GuestPhysAddr(0x8010000), arm::gicv2::gicc::kFrameSize};
     config.psci = std::string(argv[3]) == "smc" ? vmm::PsciConduit::Smc : vmm::PsciConduit::Hvc;
     std::vector<std::byte> out(64 * 1024);
     std::size_t size = 0;

@@ -4,18 +4,32 @@
 
 #include "fake_vcpu.hpp"
 
+#include <arch/esr.hpp>
 #include <gtest/gtest.h>
 
 namespace vmm {
 namespace {
 
-constexpr uint64_t kEcDabtLow = uint64_t{0x24} << 26;
-constexpr uint64_t kIl = uint64_t{1} << 25;
-constexpr uint64_t kIsv = uint64_t{1} << 24;
+using arm::DataAbortIss;
+
+// ESR_EL2 of a data abort from the guest (EC 0x24, IL) with this ISS.
+uint64_t esr(const DataAbortIss& iss) {
+    return arm::Esr::make(arm::ExceptionClass::DataAbortLower, iss.encode()).value;
+}
+
+// A syndrome with ISV set and DFSC "translation fault, level 3".
+DataAbortIss valid(unsigned sas, bool sse, unsigned srt, bool sf, bool wnr) {
+    return {.isv = true,
+            .sas = static_cast<uint8_t>(sas),
+            .sse = sse,
+            .srt = static_cast<uint8_t>(srt),
+            .sf = sf,
+            .wnr = wnr,
+            .dfsc = 0x07};
+}
 
 uint64_t iss(unsigned sas, bool sse, unsigned srt, bool sf, bool wnr) {
-    return kEcDabtLow | kIl | kIsv | (uint64_t{sas} << 22) | (uint64_t{sse} << 21) |
-           (uint64_t{srt} << 16) | (uint64_t{sf} << 15) | (uint64_t{wnr} << 6) | 0x07;
+    return esr(valid(sas, sse, srt, sf, wnr));
 }
 
 class FixedFetcher final : public InstructionFetcher {
@@ -64,21 +78,23 @@ TEST(MmioDecode, SyndromeWithIsvGivesSizeRegisterDirectionAndExtension) {
 
 TEST(MmioDecode, RejectsWhatIsNotAnMmioAccess) {
     MmioAccess a;
-    EXPECT_EQ(decode_data_abort({uint64_t{0x16} << 26, 0, 0}, nullptr, a),
+    EXPECT_EQ(decode_data_abort({0x5a000000, 0, 0}, nullptr, a), // hvc #0
               DecodeStatus::NotDataAbort);
-    EXPECT_EQ(decode_data_abort({iss(2, false, 0, false, false) | (1u << 10), 0, 0}, nullptr, a),
-              DecodeStatus::FarNotValid);
-    EXPECT_EQ(decode_data_abort({iss(2, false, 0, false, false) | (1u << 9), 0, 0}, nullptr, a),
-              DecodeStatus::ExternalAbort);
-    EXPECT_EQ(decode_data_abort({iss(2, false, 0, false, false) | (1u << 8), 0, 0}, nullptr, a),
-              DecodeStatus::CacheMaintenance);
-    EXPECT_EQ(decode_data_abort({iss(2, false, 0, false, false) | (1u << 7), 0, 0}, nullptr, a),
-              DecodeStatus::StageOneWalk);
+    const DataAbortIss base = valid(2, false, 0, false, false);
+    DataAbortIss fnv = base, ea = base, cm = base, s1ptw = base;
+    fnv.fnv = true;
+    ea.ea = true;
+    cm.cm = true;
+    s1ptw.s1ptw = true;
+    EXPECT_EQ(decode_data_abort({esr(fnv), 0, 0}, nullptr, a), DecodeStatus::FarNotValid);
+    EXPECT_EQ(decode_data_abort({esr(ea), 0, 0}, nullptr, a), DecodeStatus::ExternalAbort);
+    EXPECT_EQ(decode_data_abort({esr(cm), 0, 0}, nullptr, a), DecodeStatus::CacheMaintenance);
+    EXPECT_EQ(decode_data_abort({esr(s1ptw), 0, 0}, nullptr, a), DecodeStatus::StageOneWalk);
 }
 
 TEST(MmioDecode, WithoutIsvTheInstructionIsFetchedOrTheFaultIsReported) {
     MmioAccess a;
-    const DataAbortFault fault{kEcDabtLow | kIl | 0x07, 0x9000010, 0x9000 << 4};
+    const DataAbortFault fault{esr({.dfsc = 0x07}), 0x9000010, 0x9000 << 4}; // ISV = 0
     EXPECT_EQ(decode_data_abort(fault, nullptr, a), DecodeStatus::NoInstruction);
     FixedFetcher none(std::nullopt);
     EXPECT_EQ(decode_data_abort(fault, &none, a), DecodeStatus::NoInstruction);
@@ -97,11 +113,10 @@ TEST(MmioDecode, InstructionFetchedFromGuestMemoryAtThePcIpa) {
     ASSERT_TRUE(memory.write_scalar<uint32_t>(base::GuestPhysAddr(0x40000100), 0xb8404441));
     GuestMemoryInstructionFetcher fetcher(memory, base::GuestPhysAddr(0x40000100));
     MmioAccess a;
-    ASSERT_EQ(decode_data_abort({kEcDabtLow | kIl, 0x9000000, 0x9000 << 4}, &fetcher, a),
-              DecodeStatus::Ok);
+    ASSERT_EQ(decode_data_abort({esr({}), 0x9000000, 0x9000 << 4}, &fetcher, a), DecodeStatus::Ok);
     EXPECT_TRUE(a.writeback);
     GuestMemoryInstructionFetcher outside(memory, base::GuestPhysAddr(0x50000000));
-    EXPECT_EQ(decode_data_abort({kEcDabtLow | kIl, 0x9000000, 0x9000 << 4}, &outside, a),
+    EXPECT_EQ(decode_data_abort({esr({}), 0x9000000, 0x9000 << 4}, &outside, a),
               DecodeStatus::NoInstruction);
 }
 

@@ -152,7 +152,7 @@ TEST_F(VgicTest, EnabledPendingInterruptGoesIntoAListRegister) {
     EXPECT_EQ(entry.state, ListRegisterEntry::State::Pending);
     EXPECT_TRUE(entry.eoi_maintenance);
     // GICH_LR: pending (bit 28), priority 0xa0>>3 = 20 at [27:23], EOI (bit 19), vID 33.
-    EXPECT_EQ(entry.encode(), (1u << 28) | (20u << 23) | (1u << 19) | 33u);
+    EXPECT_EQ(entry.encode(), 0x1a080021u);
     EXPECT_TRUE(cpu1.writes.empty());
     EXPECT_EQ(rd(D::kIspendr + 4), 0x2u); // reported pending while in the list register
 }

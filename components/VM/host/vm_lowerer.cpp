@@ -6,6 +6,8 @@
 // page's type blob, next to its interfaces (the FileServer connection, `fs`).
 #include <vmm/vm_config_writer.hpp>
 
+#include <arch/gic_v2.hpp>
+
 #include <lowering/native_component.hpp>
 
 #include <adl/diagnostic.hpp>
@@ -18,8 +20,8 @@ using lowering::Context;
 using lowering::InstanceObjects;
 
 constexpr uint64_t kVmmStack = uint64_t{64} * 1024;
-constexpr uint64_t kGiccSize = 0x2000;
-constexpr uint32_t kEmulatedIrqs = 96; // distributor size (multiple of 32)
+constexpr uint64_t kGiccSize = arm::gicv2::gicc::kFrameSize; // the GICV frame mapped there
+constexpr uint32_t kEmulatedIrqs = 96;                       // distributor size (multiple of 32)
 
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);

@@ -5,6 +5,8 @@
 #include "spec/crc32.hpp"
 #include "spec/spec_view.hpp"
 
+#include <arch/gic_v2.hpp>
+
 namespace spec {
 namespace {
 
@@ -143,7 +145,7 @@ Verdict check_records(const SpecView& s) {
     }
     for (uint32_t i = 0; i < s.irq_handlers().size(); ++i) {
         const IrqHandler& irq = s.irq_handlers()[i];
-        if (irq.irq < 16 || irq.irq >= 1020)
+        if (irq.irq < arm::gicv2::kSgiCount || irq.irq >= arm::gicv2::kMaxIntids)
             return fail_at(Table::IrqHandlers, i, "IRQ is not a PPI or SPI", irq.irq);
         if (irq.irq == board.hyp_timer_irq)
             return fail_at(Table::IrqHandlers, i, "IRQ is the kernel's timer", irq.irq);

@@ -2,6 +2,8 @@
 // data aborts; "Loads and Stores" encoding groups).
 #include <vmm/mmio_decode.hpp>
 
+#include <arch/esr.hpp>
+
 namespace vmm {
 namespace {
 
@@ -13,8 +15,6 @@ constexpr int64_t sign_extend(uint64_t value, unsigned width) {
     const uint64_t sign = uint64_t{1} << (width - 1);
     return static_cast<int64_t>((value ^ sign) - sign);
 }
-
-constexpr uint64_t kEcDataAbortLowerEl = 0x24;
 
 // Size, opc of the single-register forms -> direction/extension, or false if the
 // combination is a prefetch, unallocated or otherwise not a data transfer.
@@ -148,27 +148,28 @@ DecodeStatus decode_load_store(uint32_t insn, MmioAccess& out) {
 
 DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* fetcher,
                                MmioAccess& out) {
-    const uint64_t esr = fault.esr;
-    if (bits(esr, 31, 26) != kEcDataAbortLowerEl) return DecodeStatus::NotDataAbort;
-    if (bits(esr, 10, 10) == 1) return DecodeStatus::FarNotValid;
-    if (bits(esr, 9, 9) == 1) return DecodeStatus::ExternalAbort;
-    if (bits(esr, 8, 8) == 1) return DecodeStatus::CacheMaintenance;
-    if (bits(esr, 7, 7) == 1) return DecodeStatus::StageOneWalk;
+    const arm::Esr esr{fault.esr};
+    if (esr.ec() != arm::ExceptionClass::DataAbortLower) return DecodeStatus::NotDataAbort;
+    const arm::DataAbortIss iss = esr.data_abort();
+    if (iss.fnv) return DecodeStatus::FarNotValid;
+    if (iss.ea) return DecodeStatus::ExternalAbort;
+    if (iss.cm) return DecodeStatus::CacheMaintenance;
+    if (iss.s1ptw) return DecodeStatus::StageOneWalk;
 
     out = MmioAccess{};
     out.ipa = fault_ipa(fault);
-    if (bits(esr, 24, 24) == 0) { // ISV=0: only the instruction tells
+    if (!iss.isv) { // only the instruction tells
         if (fetcher == nullptr) return DecodeStatus::NoInstruction;
         const std::optional<uint32_t> insn = fetcher->fetch();
         if (!insn) return DecodeStatus::NoInstruction;
         return decode_load_store(*insn, out);
     }
-    out.size = static_cast<uint8_t>(1u << bits(esr, 23, 22));                              // SAS
-    out.sign_extend = bits(esr, 21, 21) == 1;                                              // SSE
-    out.rt = static_cast<uint8_t>(bits(esr, 20, 16));                                      // SRT
-    out.dest_64bit = bits(esr, 15, 15) == 1;                                               // SF
-    out.acquire_release = bits(esr, 14, 14) == 1;                                          // AR
-    out.direction = bits(esr, 6, 6) == 1 ? AccessDirection::Write : AccessDirection::Read; // WnR
+    out.size = static_cast<uint8_t>(iss.access_bytes());
+    out.sign_extend = iss.sse;
+    out.rt = iss.srt;
+    out.dest_64bit = iss.sf;
+    out.acquire_release = iss.ar;
+    out.direction = iss.wnr ? AccessDirection::Write : AccessDirection::Read;
     return DecodeStatus::Ok;
 }
 

@@ -5,8 +5,8 @@
 namespace vmm {
 namespace {
 
-constexpr unsigned kSgiCount = 16;
-constexpr unsigned kBankedCount = 32;
+using arm::gicv2::kSgiCount;
+constexpr unsigned kBankedCount = arm::gicv2::kPrivateCount;
 
 // GICD_PIDR4..7, PIDR0..3, CIDR0..3 in address order: a GICv2 (ArchRev 2) part.
 constexpr uint8_t kIdRegisters[12] = {0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
@@ -77,6 +77,9 @@ void VgicDistributor::try_deliver(unsigned vcpu, unsigned irq) {
         if (slot.used) continue;
         ListRegisterEntry entry;
         entry.virq = static_cast<uint16_t>(irq);
+        entry.state = ListRegisterEntry::State::Pending;
+        // The EOI maintenance interrupt is how a list register is known to be free again.
+        entry.eoi_maintenance = true;
         entry.priority = s.priority;
         entry.group1 = s.group1;
         if (irq < kSgiCount) {
@@ -228,7 +231,7 @@ bool VgicDistributor::write(uint64_t offset, unsigned size, unsigned vcpu, uint6
 
 uint32_t VgicDistributor::read_word(uint64_t offset, unsigned vcpu) const {
     if (offset == kCtlr) return enabled_ ? 1 : 0;
-    if (offset == kTyper) return (num_irqs_ / 32 - 1) | ((num_vcpus_ - 1) << 5);
+    if (offset == kTyper) return arm::gicv2::gicd::make_typer(num_irqs_, num_vcpus_);
     if (offset == kIidr) return kIidrValue;
     if (in_block(offset, kIgroupr, 0x80)) return read_bits(kIgroupr, offset, vcpu);
     if (in_block(offset, kIsenabler, 0x100)) return read_bits(kIsenabler, offset, vcpu);
@@ -238,7 +241,7 @@ uint32_t VgicDistributor::read_word(uint64_t offset, unsigned vcpu) const {
         const unsigned first = static_cast<unsigned>((offset - kIcfgr) / 4 * 16);
         uint32_t word = 0;
         for (unsigned i = 0; i < 16 && first + i < num_irqs_; ++i) {
-            if (state(vcpu, first + i).edge) word |= 2u << (2 * i);
+            if (state(vcpu, first + i).edge) word |= arm::gicv2::gicd::icfgr_edge_bit(first + i);
         }
         return word;
     }
@@ -258,7 +261,8 @@ void VgicDistributor::write_word(uint64_t offset, unsigned vcpu, uint32_t value)
         const unsigned first = static_cast<unsigned>((offset - kIcfgr) / 4 * 16);
         for (unsigned i = 0; i < 16 && first + i < num_irqs_; ++i) {
             if (first + i < kSgiCount) continue; // SGIs: fixed edge-triggered
-            state(vcpu, first + i).edge = ((value >> (2 * i + 1)) & 1) != 0;
+            state(vcpu, first + i).edge =
+                (value & arm::gicv2::gicd::icfgr_edge_bit(first + i)) != 0;
         }
     } else if (offset == kSgir) {
         generate_sgi(vcpu, value);
@@ -374,21 +378,22 @@ void VgicDistributor::write_byte(uint64_t offset, unsigned vcpu, uint8_t value) 
 }
 
 void VgicDistributor::generate_sgi(unsigned vcpu, uint32_t sgir) {
-    const unsigned sgi = sgir & 0xf;
+    namespace gicd = arm::gicv2::gicd;
+    const unsigned sgi = gicd::sgir_intid(sgir);
     const unsigned all = (1u << num_vcpus_) - 1;
     unsigned targets = 0;
-    switch ((sgir >> 24) & 3) {
-    case 0:
-        targets = (sgir >> 16) & 0xff;
-        break; // CPUTargetList
-    case 1:
+    switch (gicd::sgir_filter(sgir)) {
+    case gicd::SgiFilter::TargetList:
+        targets = gicd::sgir_targets(sgir);
+        break;
+    case gicd::SgiFilter::AllButSelf:
         targets = all & ~(1u << vcpu);
-        break; // all but the requester
-    case 2:
+        break;
+    case gicd::SgiFilter::SelfOnly:
         targets = 1u << vcpu;
-        break; // the requester only
-    default:
-        return; // reserved
+        break;
+    case gicd::SgiFilter::Reserved:
+        return;
     }
     for (unsigned t = 0; t < num_vcpus_; ++t) {
         if (((targets >> t) & 1) == 0) continue;

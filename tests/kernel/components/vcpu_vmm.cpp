@@ -7,6 +7,7 @@
 // switch between them).
 #include "components/vcpu_slots.hpp"
 
+#include <arch/list_register.hpp>
 #include <runtime/capabilities.hpp>
 #include <runtime/debug_print.hpp>
 #include <runtime/vcpu.hpp>
@@ -15,9 +16,14 @@ namespace {
 
 using namespace runtime;
 
-constexpr uint32_t kLrPriority = (0xa0u >> 3) << 23;
-constexpr uint64_t kEsrIsv = 1ull << 24;
-constexpr uint64_t kEsrWnR = 1ull << 6;
+using arm::gicv2::ListRegister;
+
+// vINTID 40 for the guest, pending, asking for an EOI maintenance interrupt.
+constexpr uint32_t kVirq40 = ListRegister{.virq = 40,
+                                          .state = ListRegister::State::Pending,
+                                          .priority = 0xa0,
+                                          .eoi_maintenance = true}
+                                 .encode();
 
 struct Guest {
     VcpuCap vcpu{Slot{vcpu_test::kVcpuSlot}};
@@ -39,7 +45,7 @@ void check_refusals(const VcpuCap& vcpu) {
     uint64_t bad = 0;
     if (vcpu.read(static_cast<Reg>(55), bad) != Status::InvalidArgument)
         finish("FAIL: unknown register accepted");
-    if (vcpu.write_list_register(lrs, vcpu_abi::kLrPending | 40) != Status::InvalidArgument ||
+    if (vcpu.write_list_register(lrs, kVirq40) != Status::InvalidArgument ||
         vcpu.write_list_register(lrs + 1, 0) != Status::InvalidArgument)
         finish("FAIL: the kernel's list register was lent");
     if (vcpu.write_list_register(lrs, 0) != Status::Ok) finish("FAIL: cannot clear for a reset");
@@ -47,7 +53,8 @@ void check_refusals(const VcpuCap& vcpu) {
 
 // Answers one MMIO exit (stops the machine on an access the guest should not make).
 void data_abort(Guest& g, const VcpuExit& e, VcpuReply& r, bool verbose) {
-    if ((e.esr() & kEsrIsv) == 0) {
+    const arm::DataAbortIss abort = e.syndrome().data_abort();
+    if (!abort.isv) {
         // Only the guest's `ldp w1, w2, [x20, #16]` (LDP 32-bit, signed offset).
         const uint64_t insn = e.data();
         out() << "vmm: mmio without syndrome at " << Hex{e.ipa()} << ", instruction " << Hex{insn}
@@ -58,8 +65,8 @@ void data_abort(Guest& g, const VcpuExit& e, VcpuReply& r, bool verbose) {
         r.advance_pc();
         return;
     }
-    const unsigned rt = (e.esr() >> 16) & 0x1f;
-    if ((e.esr() & kEsrWnR) != 0) {
+    const unsigned rt = abort.srt;
+    if (abort.wnr) {
         if (verbose) out() << "vmm: mmio write " << Hex{e.data()} << " at " << Hex{e.ipa()} << "\n";
         g.wrote = e.data() == 0xcafe0002 && e.ipa() == vcpu_test::kDevice + 8;
         r.advance_pc();
@@ -115,8 +122,7 @@ extern "C" void component_main(uint64_t flags) {
                 out() << "vmm: vcpu " << Dec{id} << " waits at " << Hex{pc} << " (wfi at "
                       << Hex{wfi} << ")\n";
                 if (pc != wfi + 4) finish("FAIL: WFI did not block the vCPU");
-                g.vcpu.write_list_register(0, vcpu_abi::kLrPending | vcpu_abi::kLrEoiMaintenance |
-                                                  kLrPriority | 40);
+                g.vcpu.write_list_register(0, kVirq40);
                 exits.recv(m, badge);
                 continue;
             } else if (e.hvc_arg(0) == 0x1fe) {

@@ -4,6 +4,8 @@
 #include "ram_scrub.hpp"
 #include "stage2_space.hpp"
 
+#include <arch/esr.hpp>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -113,8 +115,13 @@ TEST(RamScrub, PageTableGroupOverTwoChunks) {
 }
 
 TEST(RamScrub, TranslationAbortsOnly) {
-    constexpr uint64_t kDataAbortLower = 0x24ull << 26;
-    constexpr uint64_t kInstructionAbortLower = 0x20ull << 26;
+    // Syndromes without IL: the class and the fault status are all that count.
+    using arm::ExceptionClass;
+    constexpr auto esr = [](ExceptionClass ec, uint32_t iss) {
+        return arm::Esr::make(ec, iss, false).value;
+    };
+    constexpr uint64_t kDataAbortLower = esr(ExceptionClass::DataAbortLower, 0);
+    constexpr uint64_t kInstructionAbortLower = esr(ExceptionClass::InstructionAbortLower, 0);
     for (uint64_t level = 0; level < 4; ++level) {
         EXPECT_TRUE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x04 | level));
         EXPECT_TRUE(kernel::ram_scrub::is_translation_abort(kInstructionAbortLower | 0x04 | level));
@@ -122,8 +129,9 @@ TEST(RamScrub, TranslationAbortsOnly) {
     EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x0f))
         << "permission fault";
     EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(kDataAbortLower | 0x0b)) << "access flag";
-    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort((0x15ull << 26) | 0x04)) << "SVC";
-    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort((0x25ull << 26) | 0x04))
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(esr(ExceptionClass::Svc64, 0x04)))
+        << "SVC";
+    EXPECT_FALSE(kernel::ram_scrub::is_translation_abort(esr(ExceptionClass::DataAbortSame, 0x04)))
         << "an abort from EL2 itself";
 }
 

@@ -4,18 +4,24 @@
 #include "kernel_core_fixture.hpp"
 #include "vcpu_exit.hpp"
 
+#include <arch/esr.hpp>
 #include <spec/vcpu_abi.hpp>
 
 namespace {
 
+using arm::DataAbortIss;
+using arm::ExceptionClass;
 using kernel::Context;
 using kernel::vcpu_exit::build_eoi_message;
 using kernel::vcpu_exit::build_message;
 using kernel::vcpu_exit::Syndrome;
 using vcpu_abi::ExitKind;
 
-constexpr uint64_t esr(uint32_t ec, uint32_t iss) {
-    return (uint64_t{ec} << 26) | (1ull << 25) | iss;
+constexpr uint64_t esr(ExceptionClass ec, uint32_t iss) {
+    return arm::Esr::make(ec, iss).value;
+}
+constexpr uint64_t data_abort(const DataAbortIss& iss) {
+    return esr(ExceptionClass::DataAbortLower, iss.encode());
 }
 
 Context guest_context() {
@@ -28,7 +34,7 @@ Context guest_context() {
 
 TEST(VcpuExit, MmioWriteWithSyndromeCarriesTheStoredRegister) {
     // str w3, [x20, #8]: ISV, SAS word, SRT 3, WnR, DFSC translation level 3.
-    const uint64_t e = esr(0x24, (1u << 24) | (2u << 22) | (3u << 16) | (1u << 6) | 0x07);
+    const uint64_t e = data_abort({.isv = true, .sas = 2, .srt = 3, .wnr = true, .dfsc = 0x07});
     uint64_t mr[6];
     build_message(guest_context(), Syndrome{e, 0x10000008, 0x100000 << 4, 0}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::DataAbort));
@@ -39,17 +45,17 @@ TEST(VcpuExit, MmioWriteWithSyndromeCarriesTheStoredRegister) {
 }
 
 TEST(VcpuExit, WriteOfXzrCarriesZeroAndReadsCarryNothing) {
-    const uint64_t wzr = esr(0x24, (1u << 24) | (31u << 16) | (1u << 6) | 0x07);
+    const uint64_t wzr = data_abort({.isv = true, .srt = 31, .wnr = true, .dfsc = 0x07});
     uint64_t mr[6];
     build_message(guest_context(), Syndrome{wzr, 0, 0, 0}, mr);
     EXPECT_EQ(mr[5], 0u);
-    const uint64_t read = esr(0x24, (1u << 24) | (5u << 16) | 0x07);
+    const uint64_t read = data_abort({.isv = true, .srt = 5, .dfsc = 0x07});
     build_message(guest_context(), Syndrome{read, 0, 0, 0}, mr);
     EXPECT_EQ(mr[5], 0u);
 }
 
 TEST(VcpuExit, AbortWithoutSyndromeCarriesTheInstruction) {
-    const uint64_t e = esr(0x24, (1u << 6) | 0x07); // ISV = 0
+    const uint64_t e = data_abort({.wnr = true, .dfsc = 0x07}); // ISV = 0
     uint64_t mr[6];
     build_message(guest_context(), Syndrome{e, 0x9000, 0x90 << 4, 0xa9000be1}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::DataAbort));
@@ -59,17 +65,19 @@ TEST(VcpuExit, AbortWithoutSyndromeCarriesTheInstruction) {
 
 TEST(VcpuExit, HvcAndSmcCarryX0ToX3) {
     uint64_t mr[6];
-    build_message(guest_context(), Syndrome{esr(0x16, 0), 0, 0, 0}, mr);
+    build_message(guest_context(), Syndrome{esr(ExceptionClass::Hvc64, 0), 0, 0, 0}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::Hvc));
     EXPECT_EQ(mr[2], 0x1000u);
     EXPECT_EQ(mr[5], 0x1003u);
-    build_message(guest_context(), Syndrome{esr(0x17, 0), 0, 0, 0}, mr);
+    build_message(guest_context(), Syndrome{esr(ExceptionClass::Smc64, 0), 0, 0, 0}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::Smc));
 }
 
 TEST(VcpuExit, SysRegCarriesPcAndRt) {
     uint64_t mr[6];
-    build_message(guest_context(), Syndrome{esr(0x18, 7u << 5), 0, 0, 0}, mr);
+    build_message(
+        guest_context(),
+        Syndrome{esr(ExceptionClass::SysReg64, arm::SysRegIss{.rt = 7}.encode()), 0, 0, 0}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::SysReg));
     EXPECT_EQ(mr[2], 0x40001000u);
     EXPECT_EQ(mr[3], 0x1007u);
@@ -77,7 +85,8 @@ TEST(VcpuExit, SysRegCarriesPcAndRt) {
 
 TEST(VcpuExit, OtherClassesAreUnknown) {
     uint64_t mr[6];
-    build_message(guest_context(), Syndrome{esr(0x20, 0x07), 0x123, 0x456, 0}, mr);
+    build_message(guest_context(),
+                  Syndrome{esr(ExceptionClass::InstructionAbortLower, 0x07), 0x123, 0x456, 0}, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::Unknown));
     EXPECT_EQ(mr[2], 0x123u);
     EXPECT_EQ(mr[3], 0x456u);
@@ -112,7 +121,8 @@ TEST_F(VcpuExitIpc, ExitReachesTheVmmAndTheReplyResumesTheVcpu) {
     vcpu->vcpu = marker;
     vcpu->context = guest_context();
     kernel::ipc::receive(vmm, &ep);
-    build_message(vcpu->context, Syndrome{esr(0x16, 0), 0, 0, 0}, vcpu->fault_message);
+    build_message(vcpu->context, Syndrome{esr(ExceptionClass::Hvc64, 0), 0, 0, 0},
+                  vcpu->fault_message);
     vcpu->in_fault = true;
     kernel::ipc::send(vcpu, &ep, 7, true);
     EXPECT_EQ(vmm->context.x[1], 7u);
@@ -139,18 +149,6 @@ TEST_F(VcpuExitIpc, CancellingAVcpuLeavesItsX0Alone) {
     kernel::ipc::cancel(vcpu);
     EXPECT_EQ(vcpu->context.x[0], 0x1000u);
     vcpu->vcpu = nullptr;
-}
-
-} // namespace
-
-namespace {
-
-TEST(VcpuAbi, FaultIpaTakesThePageFromHpfarAndTheOffsetFromFar) {
-    // A guest VA in FAR (its own stage 1), the IPA page in HPFAR.FIPA; bits above FIPA
-    // (NS in newer architecture versions) are not part of the address.
-    const uint64_t hpfar = (uint64_t{0x48001} << 4) | (uint64_t{1} << 63);
-    EXPECT_EQ(vcpu_abi::fault_ipa(hpfar, 0xffff800012345678ull), 0x48001678ull);
-    static_assert(vcpu_abi::fault_ipa(0x90000, 0xabc) == 0x9000abc);
 }
 
 } // namespace

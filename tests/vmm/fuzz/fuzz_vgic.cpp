@@ -2,6 +2,7 @@
 // devices injecting interrupts (edges and level lines) and the guest EOIing them, in any order.
 // Invariants: the distributor never overwrites a list register still holding an interrupt, never
 // names one beyond count(), and every access stays within its state arrays.
+#include <arch/gic_v2.hpp>
 #include <vmm/vgic_distributor.hpp>
 
 #include "fuzz_support.hpp"
@@ -16,7 +17,7 @@ public:
     unsigned count() const override { return n_; }
     void write(unsigned index, const vmm::ListRegisterEntry& entry) override {
         if (index >= n_ || busy[index]) __builtin_trap();
-        if (entry.virq >= 1020) __builtin_trap();
+        if (entry.virq >= arm::gicv2::kMaxIntids) __builtin_trap();
         busy[index] = true;
     }
     std::array<bool, 16> busy{};

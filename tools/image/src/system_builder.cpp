@@ -5,6 +5,7 @@
 #include "image/elf_file.hpp"
 #include "image/image_packer.hpp"
 
+#include <arch/gic_v2.hpp>
 #include <elf.h>
 
 #include <stdexcept>
@@ -261,7 +262,10 @@ void SystemBuilder::map_gicv(DomainId guest, base::GuestPhysAddr gicc) {
             system_.regions[i].fixed == system_.board.gicv)
             gicv = RegionId{i};
     }
-    if (!gicv) gicv = add_device("gicv", base::PhysRange{system_.board.gicv, 2 * kPage});
+    if (!gicv) {
+        gicv =
+            add_device("gicv", base::PhysRange{system_.board.gicv, arm::gicv2::gicc::kFrameSize});
+    }
     map(guest, *gicv, base::VirtAddr{gicc.raw()}, kRead | kWrite);
 }
 

@@ -5,6 +5,7 @@
 
 #include "runtime/capabilities.hpp"
 
+#include <arch/esr.hpp>
 #include <spec/vcpu_abi.hpp>
 
 namespace runtime {
@@ -35,7 +36,7 @@ public:
     [[nodiscard]] static Reg x(unsigned n) { return static_cast<Reg>(n); }
     Status resume() const { return kernel_call(Call::VcpuResume, slot_).status; }
     Status suspend() const { return kernel_call(Call::VcpuSuspend, slot_).status; }
-    // Writes GICH_LR word `word` (ListRegisterEntry::encode()) into list register
+    // Writes GICH_LR word `word` (arm::gicv2::ListRegister::encode()) into list register
     // `index` of this vCPU; a pending entry wakes a vCPU waiting in WFI.
     Status write_list_register(uint32_t index, uint32_t word) const {
         Message m;
@@ -62,10 +63,12 @@ struct VcpuExit {
     }
     // DataAbort / Unknown
     [[nodiscard]] uint64_t esr() const { return message.mr[1]; }
+    // The same ESR_EL2 with its ISS views (DataAbort, Hvc/Smc, SysReg, Unknown).
+    [[nodiscard]] arm::Esr syndrome() const { return arm::Esr{message.mr[1]}; }
     [[nodiscard]] uint64_t far() const { return message.mr[2]; }
     [[nodiscard]] uint64_t hpfar() const { return message.mr[3]; }
     [[nodiscard]] uint64_t pc() const { return message.mr[4]; }
-    [[nodiscard]] uint64_t ipa() const { return vcpu_abi::fault_ipa(hpfar(), far()); }
+    [[nodiscard]] uint64_t ipa() const { return arm::fault_ipa(hpfar(), far()); }
     // DataAbort: the value written (ISV = 1 writes) or the instruction word (ISV = 0).
     [[nodiscard]] uint64_t data() const { return message.mr[5]; }
     // Hvc / Smc: x0..x3 of the guest.

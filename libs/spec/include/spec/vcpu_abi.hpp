@@ -48,7 +48,7 @@ enum class ExitKind : uint64_t {
     DataAbort = 0x10,      // stage-2 abort on an IPA nothing maps (MMIO to emulate)
     Hvc = 0x11,            // HVC #imm
     Smc = 0x12,            // SMC #imm (trapped by HCR_EL2.TSC)
-    SysReg = 0x13,         // trapped MSR/MRS (EC 0x18), e.g. the EL1 physical timer
+    SysReg = 0x13,         // trapped MSR/MRS (arm::ExceptionClass::SysReg64), e.g. CNTP_*
     EoiMaintenance = 0x14, // the guest EOId interrupts the VMM injected
     Unknown = 0x15,        // anything else (instruction abort, undefined, SError...)
 };
@@ -66,7 +66,7 @@ enum class ExitKind : uint64_t {
 // DataAbort MR5: for a write with ESR.ISV = 1, the value of the register ESR.SRT names
 // (0 for SRT 31 = xzr); for ISV = 0, the instruction word at the PC (read by the kernel
 // through AT S12E1R; 0, which no decoder accepts, if the PC does not translate). The
-// IPA is (HPFAR_EL2 >> 4) << 12 | FAR_EL2[11:0].
+// IPA is arm::fault_ipa(HPFAR_EL2, FAR_EL2) (arch/esr.hpp).
 // Hvc: the PC is already past the HVC. Smc: the kernel has moved the PC past the SMC
 // too, so both are answered the same way.
 // EoiMaintenance: bit i set = the guest EOId the interrupt in VMM list register i; the
@@ -83,17 +83,6 @@ enum ReplyFlags : uint64_t {
     SetRegister = 2, // x[MR1] = MR2 (an emulated load's result, an HVC's x0)
 };
 
-// GICH_LR word fields (GICv2), for VcpuWriteListRegister.
-inline constexpr uint32_t kLrPending = 1u << 28;
-inline constexpr uint32_t kLrActive = 1u << 29;
-inline constexpr uint32_t kLrStateMask = 3u << 28;
-inline constexpr uint32_t kLrEoiMaintenance = 1u << 19;
-
-// The IPA of a stage-2 abort: HPFAR_EL2's page number (FIPA, bits [43:4]) with FAR_EL2's
-// offset in the page. A guest's FAR is a VA of its own stage 1, so the page must come
-// from HPFAR.
-constexpr uint64_t fault_ipa(uint64_t hpfar, uint64_t far) {
-    return (((hpfar >> 4) & ((uint64_t{1} << 40) - 1)) << 12) | (far & 0xfff);
-}
+// VcpuWriteListRegister takes a GICH_LR word: arm::gicv2::ListRegister (arch/list_register.hpp).
 
 } // namespace vcpu_abi

@@ -4,6 +4,7 @@
 // guest uses on device memory; anything else is reported as undecodable.
 #pragma once
 
+#include <arch/esr.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/mmio_access.hpp>
 
@@ -56,8 +57,7 @@ private:
 
 // The faulting IPA: HPFAR's page number with FAR's offset within the page.
 [[nodiscard]] constexpr base::GuestPhysAddr fault_ipa(const DataAbortFault& fault) {
-    const uint64_t page = (fault.hpfar >> 4) & ((uint64_t{1} << 40) - 1);
-    return base::GuestPhysAddr((page << 12) | (fault.far & 0xfff));
+    return base::GuestPhysAddr(arm::fault_ipa(fault.hpfar, fault.far));
 }
 
 // `fetcher` may be null: then ISV=0 faults report NoInstruction.

@@ -6,6 +6,7 @@
 // and acknowledges passed-through interrupts.
 #pragma once
 
+#include <arch/gic_v2.hpp>
 #include <vmm/list_registers.hpp>
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
@@ -20,30 +21,12 @@ namespace vmm {
 class VgicDistributor final : public MmioDevice {
 public:
     static constexpr unsigned kMaxIrqs = 1024; // GICv2: INTIDs 0..1019
-    static constexpr unsigned kMaxVcpus = 8;   // GICv2 CPU target bits
+    static constexpr unsigned kMaxVcpus = arm::gicv2::kMaxCpus;
     static constexpr unsigned kMaxListRegisters = 64;
-    static constexpr uint64_t kSize = 0x1000;
+    static constexpr uint64_t kSize = arm::gicv2::gicd::kFrameSize;
 
-    // Register offsets (GICv2 architecture specification, distributor register map).
-    enum Offset : uint64_t {
-        kCtlr = 0x000,
-        kTyper = 0x004,
-        kIidr = 0x008,
-        kIgroupr = 0x080,
-        kIsenabler = 0x100,
-        kIcenabler = 0x180,
-        kIspendr = 0x200,
-        kIcpendr = 0x280,
-        kIsactiver = 0x300,
-        kIcactiver = 0x380,
-        kIpriorityr = 0x400,
-        kItargetsr = 0x800,
-        kIcfgr = 0xc00,
-        kSgir = 0xf00,
-        kCpendsgir = 0xf10,
-        kSpendsgir = 0xf20,
-        kPidr4 = 0xfd0,
-    };
+    // Register offsets: the distributor register map (D::kCtlr, D::kTyper, ...).
+    using enum arm::gicv2::gicd::Offset;
     static constexpr uint32_t kIidrValue = 0x0000043b; // implementer Arm, product 0
 
     // num_irqs: a multiple of 32, at most 1024 (the guest sees 1020 usable INTIDs then).

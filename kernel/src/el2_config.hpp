@@ -1,0 +1,24 @@
+// The EL2 controls native threads run with: written once at boot and again whenever the
+// core leaves a guest (vcpu::enter_native), so both places take them from here.
+#pragma once
+
+#include <arch/cptr.hpp>
+#include <arch/hcr.hpp>
+#include <arch/timer.hpp>
+
+#include <cstdint>
+
+namespace kernel::el2_config {
+
+// HCR_EL2 for native threads: EL0 with TGE (exceptions and interrupts come here, EL1&0
+// stage 1 off) and VM (stage 2 on: the domain's table is its address space), DC so that
+// EL0 accesses are Normal cacheable before stage 2 (which may make them Device), RW (EL1
+// is AArch64).
+inline constexpr uint64_t kHcrNative =
+    arm::hcr::kVm | arm::hcr::kDc | arm::hcr::kTge | arm::hcr::kRw;
+// EL1/EL0 physical counter and timer: native domains own them.
+inline constexpr uint64_t kCnthctlNative = arm::cnthctl::kEl1pcten | arm::cnthctl::kEl1pcen;
+// FPEN: only CPTR_EL2.TFP decides about FP (it is switched lazily, see fp_switch.hpp).
+inline constexpr uint64_t kCpacrNative = arm::cpacr::kFpenNoTrap;
+
+} // namespace kernel::el2_config
