@@ -31,6 +31,7 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
         {Reg::GichVmcr, 0},
         {Reg::GichApr, 0},
     };
+    begin_exit(std::nullopt); // nothing cached from the old guest
     for (const auto& w : writes) {
         if (const runtime::Status s = cap_.write(w.reg, w.value); s != runtime::Status::Ok)
             return s;
@@ -41,11 +42,33 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
     return cap_.write_list_register(count(), 0);
 }
 
-void KernelVcpu::begin_exit(uint64_t pc) {
+void KernelVcpu::begin_exit(std::optional<uint64_t> pc) {
     known_ = 0;
     dirty_ = 0;
-    exit_pc_ = pc;
-    pc_ = pc;
+    exit_pc_known_ = pc_known_ = pc.has_value();
+    exit_pc_ = pc_ = pc.value_or(0);
+}
+
+uint64_t KernelVcpu::pc() const {
+    if (!pc_known_) {
+        exit_pc_ = pc_ = cap_.read(Reg::Pc);
+        exit_pc_known_ = pc_known_ = true;
+    }
+    return pc_;
+}
+
+void KernelVcpu::set_pc(uint64_t value) {
+    pc_ = value;
+    pc_known_ = true;
+}
+
+void KernelVcpu::enter_exception(const vmm::El1ExceptionEntry& entry) {
+    (void)cap_.write(Reg::ElrEl1, entry.elr_el1);
+    (void)cap_.write(Reg::SpsrEl1, entry.spsr_el1);
+    (void)cap_.write(Reg::EsrEl1, entry.esr_el1);
+    (void)cap_.write(Reg::FarEl1, entry.far_el1);
+    (void)cap_.write(Reg::Pstate, entry.pstate);
+    set_pc(entry.pc);
 }
 
 void KernelVcpu::seed_gpr(unsigned n, uint64_t value) {
@@ -97,13 +120,82 @@ runtime::Message KernelVcpu::finish_exit() {
         (void)cap_.write(runtime::VcpuCap::x(n), gprs_[n]);
         dirty &= dirty - 1;
     }
-    if (pc_ == exit_pc_ + 4) {
+    if (pc_known_ && exit_pc_known_ && pc_ == exit_pc_ + 4) {
         reply.advance_pc();
-    } else if (pc_ != exit_pc_) {
+    } else if (pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_)) {
         (void)cap_.write(Reg::Pc, pc_);
     }
     dirty_ = 0;
     return reply.message();
+}
+
+vmm::VcpuPort::Event KernelExitPort::wait(bool resume) {
+    runtime::Status s;
+    if (resume) {
+        exit_.message = vcpu_.finish_exit();
+        s = exits_.reply_recv(exit_.message, exit_.badge);
+    } else {
+        s = exits_.recv(exit_.message, exit_.badge);
+    }
+    Event event;
+    if (s == runtime::Status::Notified) {
+        event.kind = Event::Kind::Notification;
+        event.bits = exit_.badge;
+    } else if (s == runtime::Status::Ok) {
+        event.kind = Event::Kind::Exit;
+        event.exit = begin(exit_);
+    } else {
+        vmm::LogLine line;
+        line << "vm: receive on the exit endpoint failed: " << vmm::Dec{static_cast<int64_t>(s)};
+        line.emit(log_);
+    }
+    return event;
+}
+
+vmm::GuestExit KernelExitPort::begin(const runtime::VcpuExit& exit) {
+    vmm::GuestExit out;
+    std::optional<uint64_t> pc;
+    switch (exit.kind()) {
+    case runtime::ExitKind::DataAbort: {
+        out = {vmm::ExitReason::DataAbort,
+               exit.esr(),
+               exit.far(),
+               exit.hpfar(),
+               exit.pc(),
+               exit.data()};
+        pc = exit.pc();
+        break;
+    }
+    case runtime::ExitKind::Hvc:
+    case runtime::ExitKind::Smc:
+        out.reason =
+            exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
+        out.esr = exit.esr();
+        out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
+        break;
+    case runtime::ExitKind::SysReg:
+        out.reason = vmm::ExitReason::SysReg;
+        out.esr = exit.esr();
+        out.pc = exit.message.mr[2];
+        pc = out.pc;
+        break;
+    case runtime::ExitKind::EoiMaintenance:
+        out.reason = vmm::ExitReason::EoiMaintenance;
+        out.eoi_mask = exit.eoi_mask();
+        break;
+    default: // Unknown, or a message that is no vCPU exit at all
+        out = {vmm::ExitReason::Unknown, exit.esr(), exit.far(), exit.hpfar(), exit.pc()};
+        pc = exit.pc();
+        break;
+    }
+    vcpu_.begin_exit(pc);
+    // A store with a valid syndrome: the kernel sent the stored register's value along.
+    const uint64_t esr = out.esr;
+    if (out.reason == vmm::ExitReason::DataAbort && ((esr >> 24) & 1) != 0 &&
+        ((esr >> 6) & 1) != 0) {
+        vcpu_.seed_gpr(static_cast<unsigned>((esr >> 16) & 31), exit.data());
+    }
+    return out;
 }
 
 unsigned KernelVcpu::count() const {
