@@ -129,75 +129,6 @@ runtime::Message KernelVcpu::finish_exit() {
     return reply.message();
 }
 
-vmm::VcpuPort::Event KernelExitPort::wait(bool resume) {
-    runtime::Status s;
-    if (resume) {
-        exit_.message = vcpu_.finish_exit();
-        s = exits_.reply_recv(exit_.message, exit_.badge);
-    } else {
-        s = exits_.recv(exit_.message, exit_.badge);
-    }
-    Event event;
-    if (s == runtime::Status::Notified) {
-        event.kind = Event::Kind::Notification;
-        event.bits = exit_.badge;
-    } else if (s == runtime::Status::Ok) {
-        event.kind = Event::Kind::Exit;
-        event.exit = begin(exit_);
-    } else {
-        vmm::LogLine line;
-        line << "vm: receive on the exit endpoint failed: " << vmm::Dec{static_cast<int64_t>(s)};
-        line.emit(log_);
-    }
-    return event;
-}
-
-vmm::GuestExit KernelExitPort::begin(const runtime::VcpuExit& exit) {
-    vmm::GuestExit out;
-    std::optional<uint64_t> pc;
-    switch (exit.kind()) {
-    case runtime::ExitKind::DataAbort: {
-        out = {vmm::ExitReason::DataAbort,
-               exit.esr(),
-               exit.far(),
-               exit.hpfar(),
-               exit.pc(),
-               exit.data()};
-        pc = exit.pc();
-        break;
-    }
-    case runtime::ExitKind::Hvc:
-    case runtime::ExitKind::Smc:
-        out.reason =
-            exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
-        out.esr = exit.esr();
-        out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
-        break;
-    case runtime::ExitKind::SysReg:
-        out.reason = vmm::ExitReason::SysReg;
-        out.esr = exit.esr();
-        out.pc = exit.message.mr[2];
-        pc = out.pc;
-        break;
-    case runtime::ExitKind::EoiMaintenance:
-        out.reason = vmm::ExitReason::EoiMaintenance;
-        out.eoi_mask = exit.eoi_mask();
-        break;
-    default: // Unknown, or a message that is no vCPU exit at all
-        out = {vmm::ExitReason::Unknown, exit.esr(), exit.far(), exit.hpfar(), exit.pc()};
-        pc = exit.pc();
-        break;
-    }
-    vcpu_.begin_exit(pc);
-    // A store with a valid syndrome: the kernel sent the stored register's value along.
-    const uint64_t esr = out.esr;
-    if (out.reason == vmm::ExitReason::DataAbort && ((esr >> 24) & 1) != 0 &&
-        ((esr >> 6) & 1) != 0) {
-        vcpu_.seed_gpr(static_cast<unsigned>((esr >> 16) & 31), exit.data());
-    }
-    return out;
-}
-
 unsigned KernelVcpu::count() const {
     if (lr_count_ < 0) {
         // A kernel without vCPUs answers with an error: no list registers then.
@@ -216,4 +147,72 @@ void KernelVcpu::write(unsigned index, const vmm::ListRegisterEntry& entry) {
 void KernelVcpu::clear_list_registers() {
     for (unsigned i = 0; i < count(); ++i)
         (void)cap_.write_list_register(i, 0);
+}
+
+void KernelExitPort::wait(bool resume, Event& event) {
+    runtime::Status s;
+    if (resume) {
+        exit_.message = vcpu_.finish_exit();
+        s = exits_.reply_recv(exit_.message, exit_.badge);
+    } else {
+        s = exits_.recv(exit_.message, exit_.badge);
+    }
+    if (s == runtime::Status::Ok) {
+        event.kind = Event::Kind::Exit;
+        begin(exit_, event.exit);
+    } else if (s == runtime::Status::Notified) {
+        event.kind = Event::Kind::Notification;
+        event.bits = exit_.badge;
+    } else {
+        event.kind = Event::Kind::Lost;
+        vmm::LogLine line;
+        line << "vm: receive on the exit endpoint failed: " << vmm::Dec{static_cast<int64_t>(s)};
+        line.emit(log_);
+    }
+}
+
+// Field by field: only what the exit's reason uses (the record is reused).
+void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
+    switch (exit.kind()) {
+    case runtime::ExitKind::DataAbort:
+        out.reason = vmm::ExitReason::DataAbort;
+        out.esr = exit.esr();
+        out.far = exit.far();
+        out.hpfar = exit.hpfar();
+        out.pc = exit.pc();
+        out.data = exit.data();
+        vcpu_.begin_exit(out.pc);
+        // A store with a valid syndrome: the stored register's value came along.
+        if (((out.esr >> 24) & 1) != 0 && ((out.esr >> 6) & 1) != 0)
+            vcpu_.seed_gpr(static_cast<unsigned>((out.esr >> 16) & 31), out.data);
+        return;
+    case runtime::ExitKind::Hvc:
+    case runtime::ExitKind::Smc:
+        out.reason =
+            exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
+        out.esr = exit.esr();
+        out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
+        vcpu_.begin_exit(std::nullopt);
+        return;
+    case runtime::ExitKind::SysReg:
+        out.reason = vmm::ExitReason::SysReg;
+        out.esr = exit.esr();
+        out.pc = exit.message.mr[2];
+        vcpu_.begin_exit(out.pc);
+        return;
+    case runtime::ExitKind::EoiMaintenance:
+        out.reason = vmm::ExitReason::EoiMaintenance;
+        out.eoi_mask = exit.eoi_mask();
+        vcpu_.begin_exit(std::nullopt);
+        return;
+    case runtime::ExitKind::Unknown:
+        break;
+    }
+    // Unknown, or a message that is no vCPU exit at all.
+    out.reason = vmm::ExitReason::Unknown;
+    out.esr = exit.esr();
+    out.far = exit.far();
+    out.hpfar = exit.hpfar();
+    out.pc = exit.pc();
+    vcpu_.begin_exit(out.pc);
 }

@@ -76,12 +76,12 @@ public:
     KernelExitPort(runtime::EndpointCap exits, KernelVcpu& vcpu, vmm::LogSink& log)
         : exits_(exits), vcpu_(vcpu), log_(log) {}
 
-    [[nodiscard]] Event wait(bool resume) override;
+    void wait(bool resume, Event& event) override;
     [[nodiscard]] vmm::Vcpu& vcpu() override { return vcpu_; }
 
 private:
     // Turns the kernel's exit message into the library's record and primes the vCPU.
-    [[nodiscard]] vmm::GuestExit begin(const runtime::VcpuExit& exit);
+    void begin(const runtime::VcpuExit& exit, vmm::GuestExit& out);
 
     runtime::EndpointCap exits_;
     KernelVcpu& vcpu_;

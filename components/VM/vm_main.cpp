@@ -1,5 +1,5 @@
 // The VM component's entry: checks its configuration page, sets the VM up (RAM, vGIC,
-// modules, images through the FileServer) and runs it.
+// devices, images through the FileServer) and runs it.
 #include "virtual_machine.hpp"
 
 #include <runtime/debug_print.hpp>

@@ -87,13 +87,15 @@ public:
     std::vector<Answer> answers;
     test::FakeVcpu cpu;
 
-    Event wait(bool resume) override {
+    void wait(bool resume, Event& event) override {
         answers.push_back({resume, cpu.x[0], cpu.program_counter});
-        if (answers.size() > script.size()) return {};
-        const Event& e = script[answers.size() - 1];
+        if (answers.size() > script.size()) {
+            event.kind = Kind::Lost;
+            return;
+        }
+        event = script[answers.size() - 1];
         // As the kernel's port does: the vCPU stopped at the exit's PC.
-        if (e.kind == Kind::Exit && e.exit.pc != 0) cpu.program_counter = e.exit.pc;
-        return e;
+        if (event.kind == Kind::Exit && event.exit.pc != 0) cpu.program_counter = event.exit.pc;
     }
     Vcpu& vcpu() override { return cpu; }
 };

@@ -20,6 +20,7 @@ TEST(GuestEventLimit, FirstFiveInFullThenACountAtEveryPowerOfTwo) {
     test::RecordingLog log;
     GuestEventLimit limit(log, "pokes");
     std::vector<bool> admitted;
+    admitted.reserve(40);
     for (int i = 0; i < 40; ++i)
         admitted.push_back(limit.admit());
     EXPECT_EQ(std::vector<bool>(admitted.begin(), admitted.begin() + 6),

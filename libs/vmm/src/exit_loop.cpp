@@ -133,8 +133,9 @@ void ExitLoop::notified(uint64_t bits) {
 
 StopReason ExitLoop::run(VcpuPort& port, VmControl& control) {
     bool resume = false;
+    VcpuPort::Event event;
     for (;;) {
-        const VcpuPort::Event event = port.wait(resume);
+        port.wait(resume, event);
         resume = false;
         switch (event.kind) {
         case VcpuPort::Event::Kind::Lost:

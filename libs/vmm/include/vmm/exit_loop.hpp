@@ -35,8 +35,10 @@ public:
         uint64_t bits = 0; // Notification: the badge bits that arrived
     };
     // Answers the previous exit first when `resume` (the vCPU resumes with the changes
-    // made through vcpu()), then waits. Lost: the port cannot receive any more.
-    [[nodiscard]] virtual Event wait(bool resume) = 0;
+    // made through vcpu()), then waits and fills `event` (for an exit, the fields its
+    // reason uses; the loop reuses one Event, so nothing is copied per exit). Lost: the
+    // port cannot receive any more.
+    virtual void wait(bool resume, Event& event) = 0;
     // The vCPU of the exit wait() returned last.
     [[nodiscard]] virtual Vcpu& vcpu() = 0;
 
