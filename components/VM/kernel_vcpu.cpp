@@ -1,6 +1,8 @@
 // vCPU glue over the kernel's vCPU calls (see kernel_vcpu.hpp).
 #include "kernel_vcpu.hpp"
 
+#include <arch/esr.hpp>
+
 #include <arch/pstate.hpp>
 #include <arch/sctlr.hpp>
 
@@ -36,6 +38,7 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
         {Reg::GichVmcr, 0},
         {Reg::GichApr, 0},
     };
+    begin_exit(std::nullopt); // nothing cached from the old guest
     for (const auto& w : writes) {
         if (const runtime::Status s = cap_.write(w.reg, w.value); s != runtime::Status::Ok)
             return s;
@@ -46,11 +49,33 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
     return cap_.write_list_register(count(), 0);
 }
 
-void KernelVcpu::begin_exit(uint64_t pc) {
+void KernelVcpu::begin_exit(std::optional<uint64_t> pc) {
     known_ = 0;
     dirty_ = 0;
-    exit_pc_ = pc;
-    pc_ = pc;
+    exit_pc_known_ = pc_known_ = pc.has_value();
+    exit_pc_ = pc_ = pc.value_or(0);
+}
+
+uint64_t KernelVcpu::pc() const {
+    if (!pc_known_) {
+        exit_pc_ = pc_ = cap_.read(Reg::Pc);
+        exit_pc_known_ = pc_known_ = true;
+    }
+    return pc_;
+}
+
+void KernelVcpu::set_pc(uint64_t value) {
+    pc_ = value;
+    pc_known_ = true;
+}
+
+void KernelVcpu::enter_exception(const vmm::El1ExceptionEntry& entry) {
+    (void)cap_.write(Reg::ElrEl1, entry.elr_el1);
+    (void)cap_.write(Reg::SpsrEl1, entry.spsr_el1);
+    (void)cap_.write(Reg::EsrEl1, entry.esr_el1);
+    (void)cap_.write(Reg::FarEl1, entry.far_el1);
+    (void)cap_.write(Reg::Pstate, entry.pstate);
+    set_pc(entry.pc);
 }
 
 void KernelVcpu::seed_gpr(unsigned n, uint64_t value) {
@@ -97,9 +122,9 @@ runtime::Message KernelVcpu::finish_exit() {
         (void)cap_.write(runtime::VcpuCap::x(n), gprs_[n]);
         dirty &= dirty - 1;
     }
-    if (pc_ == exit_pc_ + 4) {
+    if (pc_known_ && exit_pc_known_ && pc_ == exit_pc_ + 4) {
         reply.advance_pc();
-    } else if (pc_ != exit_pc_) {
+    } else if (pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_)) {
         (void)cap_.write(Reg::Pc, pc_);
     }
     dirty_ = 0;
@@ -124,4 +149,72 @@ void KernelVcpu::write(unsigned index, const vmm::ListRegisterEntry& entry) {
 void KernelVcpu::clear_list_registers() {
     for (unsigned i = 0; i < count(); ++i)
         (void)cap_.write_list_register(i, 0);
+}
+
+void KernelExitPort::wait(bool resume, Event& event) {
+    runtime::Status s;
+    if (resume) {
+        exit_.message = vcpu_.finish_exit();
+        s = exits_.reply_recv(exit_.message, exit_.badge);
+    } else {
+        s = exits_.recv(exit_.message, exit_.badge);
+    }
+    if (s == runtime::Status::Ok) {
+        event.kind = Event::Kind::Exit;
+        begin(exit_, event.exit);
+    } else if (s == runtime::Status::Notified) {
+        event.kind = Event::Kind::Notification;
+        event.bits = exit_.badge;
+    } else {
+        event.kind = Event::Kind::Lost;
+        vmm::LogLine line;
+        line << "vm: receive on the exit endpoint failed: " << vmm::Dec{static_cast<int64_t>(s)};
+        line.emit(log_);
+    }
+}
+
+// Field by field: only what the exit's reason uses (the record is reused).
+void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
+    switch (exit.kind()) {
+    case runtime::ExitKind::DataAbort:
+        out.reason = vmm::ExitReason::DataAbort;
+        out.esr = exit.esr();
+        out.far = exit.far();
+        out.hpfar = exit.hpfar();
+        out.pc = exit.pc();
+        out.data = exit.data();
+        vcpu_.begin_exit(out.pc);
+        // A store with a valid syndrome: the stored register's value came along.
+        if (const arm::DataAbortIss iss = arm::Esr{out.esr}.data_abort(); iss.isv && iss.wnr)
+            vcpu_.seed_gpr(iss.srt, out.data);
+        return;
+    case runtime::ExitKind::Hvc:
+    case runtime::ExitKind::Smc:
+        out.reason =
+            exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
+        out.esr = exit.esr();
+        out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
+        vcpu_.begin_exit(std::nullopt);
+        return;
+    case runtime::ExitKind::SysReg:
+        out.reason = vmm::ExitReason::SysReg;
+        out.esr = exit.esr();
+        out.pc = exit.message.mr[2];
+        vcpu_.begin_exit(out.pc);
+        return;
+    case runtime::ExitKind::EoiMaintenance:
+        out.reason = vmm::ExitReason::EoiMaintenance;
+        out.eoi_mask = exit.eoi_mask();
+        vcpu_.begin_exit(std::nullopt);
+        return;
+    case runtime::ExitKind::Unknown:
+        break;
+    }
+    // Unknown, or a message that is no vCPU exit at all.
+    out.reason = vmm::ExitReason::Unknown;
+    out.esr = exit.esr();
+    out.far = exit.far();
+    out.hpfar = exit.hpfar();
+    out.pc = exit.pc();
+    vcpu_.begin_exit(out.pc);
 }

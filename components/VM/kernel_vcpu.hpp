@@ -1,30 +1,34 @@
 // The VM component's one point of contact with the kernel's vCPU object
-// (runtime/vcpu.hpp): the guest registers the VM library reads and writes while an
-// exit is handled (vmm::VcpuRegisters, cached per exit so an emulated access costs at
-// most one extra call), the list registers (vmm::ListRegisters), and starting,
-// resetting and resuming the vCPU.
+// (runtime/vcpu.hpp): the guest state the VM library reads and writes while an exit is
+// handled (vmm::Vcpu, registers cached per exit so an emulated access costs at most one
+// extra call), the list registers (vmm::ListRegisters), and starting, resetting and
+// resuming the vCPU. KernelExitPort is the kernel side of the library's exit loop: the
+// receive/reply cycle on the VM's exit endpoint (with its notification bound).
 #pragma once
 
+#include <vmm/exit_loop.hpp>
 #include <vmm/list_registers.hpp>
-#include <vmm/vcpu_registers.hpp>
+#include <vmm/log.hpp>
+#include <vmm/vcpu.hpp>
 
 #include <runtime/vcpu.hpp>
 
 #include <cstdint>
+#include <optional>
 
-class KernelVcpu final : public vmm::VcpuRegisters, public vmm::ListRegisters {
+class KernelVcpu final : public vmm::Vcpu, public vmm::ListRegisters {
 public:
-    explicit KernelVcpu(runtime::VcpuCap cap) : cap_(cap) {}
+    explicit KernelVcpu(runtime::VcpuCap cap, unsigned id = 0) : cap_(cap), id_(id) {}
 
     // Puts the vCPU at the start of the boot protocol: EL1h, DAIF masked, MMU and
     // caches off, PC = entry, x0 = the DTB, x1..x3 = 0, timer off.
     runtime::Status reset_to(uint64_t entry, uint64_t dtb);
     runtime::Status resume() const { return cap_.resume(); }
-    runtime::Status suspend() const { return cap_.suspend(); }
 
-    // A new exit: forget cached values; the PC and (for a register store with a
-    // valid syndrome) the stored register's value come with the exit message.
-    void begin_exit(uint64_t pc);
+    // A new exit: forget cached values; the PC (when the exit message has it) and (for
+    // a register store with a valid syndrome) the stored register's value come with
+    // the exit message.
+    void begin_exit(std::optional<uint64_t> pc);
     void seed_gpr(unsigned n, uint64_t value);
     // Builds the reply for this exit: register writes that fit in the reply are
     // carried by it, the rest are written now.
@@ -34,13 +38,18 @@ public:
     [[nodiscard]] uint64_t read(runtime::Reg r) const { return cap_.read(r); }
     runtime::Status write(runtime::Reg r, uint64_t value) const { return cap_.write(r, value); }
 
-    // vmm::VcpuRegisters
+    // vmm::Vcpu
     [[nodiscard]] uint64_t gpr(unsigned n) const override;
     void set_gpr(unsigned n, uint64_t value) override;
     [[nodiscard]] uint64_t sp() const override;
     void set_sp(uint64_t value) override;
-    [[nodiscard]] uint64_t pc() const override { return pc_; }
-    void set_pc(uint64_t value) override { pc_ = value; }
+    [[nodiscard]] uint64_t pc() const override;
+    void set_pc(uint64_t value) override;
+    [[nodiscard]] unsigned id() const override { return id_; }
+    [[nodiscard]] uint64_t pstate() const override { return cap_.read(runtime::Reg::Pstate); }
+    [[nodiscard]] uint64_t vbar_el1() const override { return cap_.read(runtime::Reg::VbarEl1); }
+    void enter_exception(const vmm::El1ExceptionEntry& entry) override;
+    void suspend() override { (void)cap_.suspend(); }
 
     // vmm::ListRegisters
     [[nodiscard]] unsigned count() const override;
@@ -50,10 +59,32 @@ public:
 
 private:
     runtime::VcpuCap cap_;
+    unsigned id_;
     mutable uint64_t gprs_[31] = {};
     mutable uint32_t known_ = 0; // bit n: gprs_[n] holds the guest's value
     uint32_t dirty_ = 0;         // bit n: gprs_[n] must be written back
-    uint64_t exit_pc_ = 0;
-    uint64_t pc_ = 0;
+    mutable uint64_t exit_pc_ = 0;
+    mutable uint64_t pc_ = 0;
+    mutable bool exit_pc_known_ = false; // exit_pc_ is the PC the vCPU stopped at
+    mutable bool pc_known_ = false;      // pc_ holds (or replaces) the guest's PC
     mutable int lr_count_ = -1;
+};
+
+// The exit endpoint of one vCPU, as the library's exit loop waits on it.
+class KernelExitPort final : public vmm::VcpuPort {
+public:
+    KernelExitPort(runtime::EndpointCap exits, KernelVcpu& vcpu, vmm::LogSink& log)
+        : exits_(exits), vcpu_(vcpu), log_(log) {}
+
+    void wait(bool resume, Event& event) override;
+    [[nodiscard]] vmm::Vcpu& vcpu() override { return vcpu_; }
+
+private:
+    // Turns the kernel's exit message into the library's record and primes the vCPU.
+    void begin(const runtime::VcpuExit& exit, vmm::GuestExit& out);
+
+    runtime::EndpointCap exits_;
+    KernelVcpu& vcpu_;
+    vmm::LogSink& log_;
+    runtime::VcpuExit exit_;
 };

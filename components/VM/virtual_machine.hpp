@@ -1,6 +1,7 @@
 // One Linux VM as the VM component runs it: guest RAM, the emulated GIC distributor on
-// the MMIO bus, vPSCI, the passed-through interrupts, the images loaded through the
-// FileServer, and the exit loop that answers the vCPU's exits.
+// the MMIO bus, vPSCI behind the SMCCC dispatcher, the VMM devices the configuration
+// names, the passed-through interrupts, the images loaded through the FileServer, and
+// the library's exit loop (vmm::ExitLoop) over the vCPU's exit endpoint.
 #pragma once
 
 #include "console_log.hpp"
@@ -8,39 +9,38 @@
 #include "passthrough_irq.hpp"
 
 #include <file_server/file_server_client.hpp>
+#include <vmm/device.hpp>
+#include <vmm/exit_loop.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/guest_ram_layout.hpp>
 #include <vmm/linux_loader.hpp>
 #include <vmm/mmio_bus.hpp>
+#include <vmm/smccc.hpp>
 #include <vmm/vgic_distributor.hpp>
 #include <vmm/vm_config.hpp>
 #include <vmm/vpsci.hpp>
 
 #include <runtime/vcpu.hpp>
 
-class VirtualMachine {
+class VirtualMachine final : public vmm::VmControl {
 public:
     // `config` is the VM's binary configuration (opened), `fs` its FileServer connection.
     VirtualMachine(const vmm::vm_config::View& config, runtime::EndpointCap fs,
                    std::span<std::byte> fs_buffer);
 
-    // Guest RAM, vGIC, modules, passthrough routing, images, vCPU registers. False
-    // (after logging why) when the guest cannot be started.
+    // Guest RAM, vGIC, vPSCI, devices, passthrough routing, images, vCPU registers.
+    // False (after logging why) when the guest cannot be started.
     bool set_up();
     // Starts the vCPU and answers its exits until the VM stops.
-    void run();
+    [[noreturn]] void run();
+
+    // vmm::VmControl: PSCI SYSTEM_RESET.
+    [[nodiscard]] bool reset_guest() override;
 
 private:
     bool load_guest();
-    void route_passthrough_irqs();
-    // Each returns true when the vCPU is to be resumed with `reply`.
-    bool on_exit(const runtime::VcpuExit& exit, runtime::Message& reply);
-    bool on_data_abort(const runtime::VcpuExit& exit, runtime::Message& reply);
-    bool on_psci(const runtime::VcpuExit& exit, runtime::Message& reply);
-    bool on_sysreg(const runtime::VcpuExit& exit, runtime::Message& reply);
-    void on_interrupts(uint64_t bits);
-    void inject_abort(const runtime::VcpuExit& exit);
-    bool reset_guest();
+    bool create_devices();
+    void attach_passthrough_irqs();
     [[noreturn]] void power_off(const char* why);
 
     const vmm::vm_config::View& config_;
@@ -53,10 +53,14 @@ private:
     vmm::MmioBus bus_;
     vmm::VgicDistributor vgic_;
     vmm::Vpsci psci_{1};
+    vmm::SmcccDispatcher smccc_{log_};
+    vmm::NotificationRouter notifications_;
+    vmm::DeviceHost devices_;
+    vmm::ExitLoop loop_;
     file_server_rpc::FileServerClient files_;
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
+    vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;
-    unsigned sysreg_logs_ = 0;
 };

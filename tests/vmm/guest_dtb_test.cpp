@@ -186,5 +186,44 @@ TEST_F(GuestDtbTest, RefusesBadInputsAndSmallBuffers) {
     EXPECT_EQ(build_guest_dtb(platform, config, out, size), DtbError::MissingDevice);
 }
 
+// A device's hook adds its node while the DTB is built; its interrupt names the GIC.
+class VirtioNode final : public GuestDtbHook {
+public:
+    bool fail = false;
+    bool add_nodes(GuestDtbWriter& dtb) override {
+        if (fail) return false;
+        const int node = dtb.add_node("virtio_mmio", 0xa003e00);
+        return node >= 0 && dtb.set_string(node, "compatible", "virtio,mmio") &&
+               dtb.set_reg(node, {GuestPhysAddr(0xa003e00), 0x200}) &&
+               dtb.set_spi(node, 79, false) && dtb.set_empty(node, "dma-coherent");
+    }
+};
+
+TEST_F(GuestDtbTest, DeviceHooksAddTheirNodes) {
+    VirtioNode hook;
+    config.devices = &hook;
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    const int node = fdt_path_offset(fdt, "/virtio_mmio@a003e00");
+    ASSERT_GE(node, 0);
+    EXPECT_EQ(string_prop(fdt, "/virtio_mmio@a003e00", "compatible"),
+              std::string("virtio,mmio\0", 12));
+    EXPECT_EQ(reg_of(fdt, "/virtio_mmio@a003e00"), (std::vector<uint64_t>{0xa003e00, 0x200}));
+    int len = 0;
+    const auto* irq = static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "interrupts", &len));
+    ASSERT_EQ(len, 12);
+    EXPECT_EQ(fdt32_to_cpu(irq[1]), 79u - 32);
+    EXPECT_EQ(fdt32_to_cpu(irq[2]), 1u); // edge rising
+    const auto* parent =
+        static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "interrupt-parent", nullptr));
+    ASSERT_NE(parent, nullptr);
+    EXPECT_EQ(fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*parent)),
+              fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic"));
+    EXPECT_NE(fdt_getprop(fdt, node, "dma-coherent", nullptr), nullptr);
+    hook.fail = true;
+    EXPECT_EQ(build_guest_dtb(platform, config, out, size), DtbError::DeviceNode);
+}
+
 } // namespace
 } // namespace vmm

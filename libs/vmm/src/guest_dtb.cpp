@@ -121,16 +121,29 @@ int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc
                            [&](int child) { return !is_passthrough(fdt, child, config); });
 }
 
-int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
-    char name[32] = "memory@";
-    std::size_t n = std::strlen(name);
-    const uint64_t base = config.ram.base.raw();
+// "<name>@<hex>" into out (NUL-terminated); false if it does not fit.
+bool node_name(std::string_view name, uint64_t unit_address, std::span<char> out) {
+    std::size_t n = 0;
+    const auto put = [&](char c) {
+        if (n + 1 < out.size()) out[n] = c;
+        ++n;
+    };
+    for (const char c : name)
+        put(c);
+    put('@');
     int shift = 60;
-    while (shift > 0 && ((base >> shift) & 0xf) == 0)
+    while (shift > 0 && ((unit_address >> shift) & 0xf) == 0)
         shift -= 4;
     for (; shift >= 0; shift -= 4)
-        name[n++] = "0123456789abcdef"[(base >> shift) & 0xf];
-    name[n] = '\0';
+        put("0123456789abcdef"[(unit_address >> shift) & 0xf]);
+    if (n >= out.size()) return false;
+    out[n] = '\0';
+    return true;
+}
+
+int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
+    char name[32];
+    if (!node_name("memory", config.ram.base.raw(), name)) return -FDT_ERR_BADVALUE;
     const int node = fdt_add_subnode(fdt, 0, name);
     if (node < 0) return node;
     if (const int err = fdt_setprop_string(fdt, node, "device_type", "memory"); err < 0) {
@@ -240,6 +253,8 @@ const char* to_string(DtbError error) {
         return "a passthrough device is not in the platform DTB";
     case DtbError::Libfdt:
         return "libfdt error";
+    case DtbError::DeviceNode:
+        return "a device could not add its node";
     }
     return "?";
 }
@@ -283,10 +298,63 @@ DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtb
     if (err == 0) err = write_psci(fdt, config);
     if (err == 0) err = write_chosen(fdt, config);
     if (err == 0) err = prune_aliases(fdt);
+    if (err == 0 && config.devices != nullptr) {
+        GuestDtbWriter writer(fdt, ac, sc, fdt_get_phandle(fdt, gic_node(fdt)));
+        if (!config.devices->add_nodes(writer)) {
+            return writer.error() == -FDT_ERR_NOSPACE ? DtbError::NoSpace : DtbError::DeviceNode;
+        }
+    }
     if (err == 0) err = fdt_pack(fdt);
     if (err < 0) return from_libfdt(err);
     size = fdt_totalsize(fdt);
     return DtbError::Ok;
+}
+
+bool GuestDtbWriter::check(int err) {
+    if (err < 0) error_ = err;
+    return err >= 0;
+}
+
+int GuestDtbWriter::add_node(std::string_view name, uint64_t unit_address) {
+    char full[64];
+    if (!node_name(name, unit_address, full)) {
+        error_ = -FDT_ERR_BADVALUE;
+        return error_;
+    }
+    const int node = fdt_add_subnode(fdt_, 0, full);
+    check(node);
+    return node;
+}
+
+bool GuestDtbWriter::set_string(int node, const char* property, std::string_view value) {
+    // Properties are NUL-terminated strings: the text, then the terminator.
+    return check(fdt_setprop(fdt_, node, property, value.data(), static_cast<int>(value.size()))) &&
+           check(fdt_appendprop(fdt_, node, property, "", 1));
+}
+
+bool GuestDtbWriter::set_u32(int node, const char* property, uint32_t value) {
+    return check(fdt_setprop_u32(fdt_, node, property, value));
+}
+
+bool GuestDtbWriter::set_empty(int node, const char* property) {
+    return check(fdt_setprop_empty(fdt_, node, property));
+}
+
+bool GuestDtbWriter::set_reg(int node, base::GuestPhysRange range) {
+    const base::GuestPhysRange regs[] = {range};
+    return check(::vmm::set_reg(fdt_, node, regs, address_cells_, size_cells_));
+}
+
+bool GuestDtbWriter::set_spi(int node, unsigned spi, bool level_triggered) {
+    // GIC binding: <type (0 = SPI), number - 32, flags (4 = level high, 1 = edge rising)>.
+    if (spi < 32 || spi > 1019) {
+        error_ = -FDT_ERR_BADVALUE;
+        return false;
+    }
+    const fdt32_t cells[] = {cpu_to_fdt32(0), cpu_to_fdt32(spi - 32),
+                             cpu_to_fdt32(level_triggered ? 4 : 1)};
+    if (!check(fdt_setprop(fdt_, node, "interrupts", cells, sizeof cells))) return false;
+    return gic_phandle_ == 0 || set_u32(node, "interrupt-parent", gic_phandle_);
 }
 
 } // namespace vmm

@@ -41,4 +41,18 @@ LogLine& LogLine::operator<<(Dec d) {
     return *this;
 }
 
+bool GuestEventLimit::admit() {
+    ++count_;
+    if (count_ <= kVerbose) return true;
+    ++suppressed_;
+    if ((count_ & (count_ - 1)) == 0) {
+        LogLine line;
+        line << "vmm: " << Dec{static_cast<int64_t>(suppressed_)} << " more " << what_
+             << " suppressed (" << Dec{static_cast<int64_t>(count_)} << " in all)";
+        line.emit(log_);
+        suppressed_ = 0;
+    }
+    return false;
+}
+
 } // namespace vmm

@@ -39,23 +39,34 @@ ExitAction MmioBus::handle(const MmioAccess& access, unsigned vcpu, VcpuRegister
     return ExitAction::Resume;
 }
 
-ExitAction MmioBus::unhandled(const MmioAccess& access, uint64_t pc) {
-    LogLine line;
-    line << "vmm: unhandled guest " << (access.is_write() ? "write" : "read") << " of "
-         << Dec{static_cast<int64_t>(access.total_bytes())} << " bytes at " << Hex{access.ipa.raw()}
-         << " pc " << Hex{pc} << " reg x" << Dec{access.rt}
-         << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort");
-    line.emit(log_);
+ExitAction MmioBus::action() const {
     return policy_ == UnhandledAccessPolicy::HaltVm ? ExitAction::HaltVm : ExitAction::InjectAbort;
 }
 
+std::string_view MmioBus::outcome() const {
+    return policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort";
+}
+
+ExitAction MmioBus::unhandled(const MmioAccess& access, uint64_t pc) {
+    if (unhandled_log_.admit()) {
+        LogLine line;
+        line << "vmm: unhandled guest " << (access.is_write() ? "write" : "read") << " of "
+             << Dec{static_cast<int64_t>(access.total_bytes())} << " bytes at "
+             << Hex{access.ipa.raw()} << " pc " << Hex{pc} << " reg x" << Dec{access.rt}
+             << outcome();
+        line.emit(unhandled_log_.sink());
+    }
+    return action();
+}
+
 ExitAction MmioBus::reject(base::GuestPhysAddr ipa, uint64_t pc, std::string_view why) {
-    LogLine line;
-    line << "vmm: guest access at " << Hex{ipa.raw()} << " pc " << Hex{pc} << " not emulated ("
-         << why << ")"
-         << (policy_ == UnhandledAccessPolicy::HaltVm ? ": halting VM" : ": injecting abort");
-    line.emit(log_);
-    return policy_ == UnhandledAccessPolicy::HaltVm ? ExitAction::HaltVm : ExitAction::InjectAbort;
+    if (rejected_log_.admit()) {
+        LogLine line;
+        line << "vmm: guest access at " << Hex{ipa.raw()} << " pc " << Hex{pc} << " not emulated ("
+             << why << ")" << outcome();
+        line.emit(rejected_log_.sink());
+    }
+    return action();
 }
 
 } // namespace vmm

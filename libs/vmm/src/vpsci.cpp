@@ -25,8 +25,14 @@ void Vpsci::vcpu_running(unsigned vcpu) {
     if (vcpu < num_vcpus_) states_[vcpu] = State::On;
 }
 
+bool Vpsci::install(SmcccDispatcher& dispatcher) {
+    return dispatcher.add("psci", psci::kFirst32, psci::kLast32, *this) &&
+           dispatcher.add("psci", psci::kFirst64, psci::kLast64, *this);
+}
+
 bool Vpsci::implemented(uint32_t function) {
     switch (function) {
+    case smccc::kVersion: // answered by the SmcccDispatcher (PSCI 1.0, 5.1.14)
     case psci::kVersion:
     case psci::kCpuOff:
     case psci::kCpuOn32:

@@ -1,12 +1,14 @@
 // The guest's device tree, made from the platform DTB with libfdt: memory = guest
 // RAM, /chosen (bootargs, stdout-path, initrd range from the initrd's real size), only
 // the passed-through devices kept, the GIC node showing the guest's view (emulated
-// GICD + GICV as GICC), a psci node, and at most the guest's vCPUs under /cpus.
+// GICD + GICV as GICC), a psci node, at most the guest's vCPUs under /cpus, and the
+// nodes of the VMM's emulated devices (GuestDtbHook, GuestDtbWriter).
 #pragma once
 
 #include <base/address.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -14,6 +16,49 @@
 namespace vmm {
 
 enum class PsciConduit : uint8_t { Hvc, Smc };
+
+// What a device may do to the guest DTB while it is built: add nodes under the root
+// and set their properties. Each call returns false on a libfdt failure (the build
+// then fails with NoSpace or DeviceNode).
+class GuestDtbWriter {
+public:
+    GuestDtbWriter(void* fdt, int address_cells, int size_cells, uint32_t gic_phandle)
+        : fdt_(fdt), address_cells_(address_cells), size_cells_(size_cells),
+          gic_phandle_(gic_phandle) {}
+
+    // Adds /<name>@<unit address in hex> and returns its offset (< 0: failed).
+    [[nodiscard]] int add_node(std::string_view name, uint64_t unit_address);
+    [[nodiscard]] bool set_string(int node, const char* property, std::string_view value);
+    [[nodiscard]] bool set_u32(int node, const char* property, uint32_t value);
+    [[nodiscard]] bool set_empty(int node, const char* property); // e.g. "dma-coherent"
+    // reg = <base size> in the root's #address-cells / #size-cells.
+    [[nodiscard]] bool set_reg(int node, base::GuestPhysRange range);
+    // interrupts = <GIC_SPI (spi - 32) flags> (level-high or edge-rising), with the
+    // GIC as interrupt-parent.
+    [[nodiscard]] bool set_spi(int node, unsigned spi, bool level_triggered);
+
+    // The libfdt blob itself, for anything the helpers above do not cover.
+    [[nodiscard]] void* fdt() const { return fdt_; }
+    [[nodiscard]] int error() const { return error_; } // the last libfdt error, or 0
+
+private:
+    bool check(int err);
+
+    void* fdt_;
+    int address_cells_;
+    int size_cells_;
+    uint32_t gic_phandle_;
+    int error_ = 0;
+};
+
+// Called once while the guest DTB is built, after the platform's nodes were pruned.
+class GuestDtbHook {
+public:
+    [[nodiscard]] virtual bool add_nodes(GuestDtbWriter& dtb) = 0;
+
+protected:
+    ~GuestDtbHook() = default;
+};
 
 struct GuestDtbConfig {
     base::GuestPhysRange ram;
@@ -25,6 +70,7 @@ struct GuestDtbConfig {
     base::GuestPhysRange gicc;                     // the guest's CPU interface (GICV)
     PsciConduit psci = PsciConduit::Hvc;
     unsigned num_vcpus = 1;
+    GuestDtbHook* devices = nullptr; // adds the emulated devices' nodes
 };
 
 enum class DtbError : uint8_t {
@@ -34,6 +80,7 @@ enum class DtbError : uint8_t {
     NoGic,          // the platform DTB has no GICv2 node
     MissingDevice,  // a passthrough path is not in the platform DTB
     Libfdt,         // any other libfdt failure
+    DeviceNode,     // a device could not add its node (GuestDtbHook)
 };
 [[nodiscard]] const char* to_string(DtbError error);
 

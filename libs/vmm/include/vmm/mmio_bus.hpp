@@ -1,6 +1,7 @@
 // MMIO dispatch: emulated devices register the guest-physical ranges they own and
 // the bus routes each decoded access to the one that covers it. An access nothing
-// covers is logged (address, PC, access) and answered by policy: a data abort
+// covers is logged (address, PC, access; the first few of each kind, then a count:
+// GuestEventLimit) and answered by policy: a data abort
 // injected into the guest, or the VM halted. It is never backed with fresh RAM.
 #pragma once
 
@@ -40,7 +41,9 @@ class MmioBus {
 public:
     static constexpr std::size_t kMaxDevices = 32;
 
-    explicit MmioBus(UnhandledAccessPolicy policy, LogSink& log) : policy_(policy), log_(log) {}
+    explicit MmioBus(UnhandledAccessPolicy policy, LogSink& log)
+        : policy_(policy), unhandled_log_(log, "unhandled guest accesses"),
+          rejected_log_(log, "undecodable guest accesses") {}
 
     // False when the table is full, the range is empty/wraps or overlaps another device.
     [[nodiscard]] bool add(std::string_view name, base::GuestPhysRange range, MmioDevice& device);
@@ -52,6 +55,10 @@ public:
     [[nodiscard]] ExitAction reject(base::GuestPhysAddr ipa, uint64_t pc, std::string_view why);
 
     [[nodiscard]] std::size_t size() const { return count_; }
+    [[nodiscard]] UnhandledAccessPolicy policy() const { return policy_; }
+    // How many accesses were unhandled / could not be decoded so far.
+    [[nodiscard]] uint64_t unhandled_count() const { return unhandled_log_.count(); }
+    [[nodiscard]] uint64_t rejected_count() const { return rejected_log_.count(); }
 
 private:
     struct Entry {
@@ -61,9 +68,12 @@ private:
     };
     [[nodiscard]] const Entry* find(base::GuestPhysRange range) const;
     [[nodiscard]] ExitAction unhandled(const MmioAccess& access, uint64_t pc);
+    [[nodiscard]] ExitAction action() const;
+    [[nodiscard]] std::string_view outcome() const;
 
     UnhandledAccessPolicy policy_;
-    LogSink& log_;
+    GuestEventLimit unhandled_log_;
+    GuestEventLimit rejected_log_;
     std::array<Entry, kMaxDevices> entries_{};
     std::size_t count_ = 0;
 };

@@ -1,8 +1,11 @@
 // Virtual PSCI (Arm DEN 0022, PSCI 1.0 over SMCCC): decodes the function ID the guest
 // put in x0 of an HVC/SMC and turns it into a result for x0 plus, where the call asks
 // for it, an action the VM component carries out (start or stop a vCPU, power off,
-// reset). vCPU i has MPIDR affinity 0 = i, as the guest DTB's cpu nodes say.
+// reset). vCPU i has MPIDR affinity 0 = i, as the guest DTB's cpu nodes say. It is the
+// SmcccDispatcher's handler for the PSCI function ranges (install()).
 #pragma once
+
+#include <vmm/smccc.hpp>
 
 #include <array>
 #include <cstdint>
@@ -23,6 +26,11 @@ constexpr uint32_t kMigrateInfoType = 0x84000006;
 constexpr uint32_t kSystemOff = 0x84000008;
 constexpr uint32_t kSystemReset = 0x84000009;
 constexpr uint32_t kFeatures = 0x8400000a;
+// The function-ID ranges SMCCC gives PSCI (standard secure service, functions 0x00-0x1f).
+constexpr uint32_t kFirst32 = 0x84000000;
+constexpr uint32_t kLast32 = 0x8400001f;
+constexpr uint32_t kFirst64 = 0xc4000000;
+constexpr uint32_t kLast64 = 0xc400001f;
 
 // Return codes.
 constexpr int64_t kSuccess = 0;
@@ -37,29 +45,12 @@ constexpr int64_t kMigrateNotRequired = 2; // MIGRATE_INFO_TYPE: no Trusted OS t
 enum AffinityState : int64_t { kAffinityOn = 0, kAffinityOff = 1, kAffinityOnPending = 2 };
 } // namespace psci
 
-struct PsciCall {
-    uint64_t x0 = 0; // function ID
-    uint64_t x1 = 0;
-    uint64_t x2 = 0;
-    uint64_t x3 = 0;
-};
+// PSCI is SMCCC: a call is an SmcccCall, the answer an SmcccResult (result = x0, and
+// the effect on the VM).
+using PsciCall = SmcccCall;
+using PsciAction = SmcccResult;
 
-struct PsciAction {
-    enum class Effect : uint8_t {
-        None,        // just write `result` to the caller's x0 and resume it
-        StartVcpu,   // start `target` at `entry` with x0 = `context_id`, EL1h, MMU off
-        StopCaller,  // CPU_OFF: the caller does not resume
-        SystemOff,   // stop the VM
-        SystemReset, // reload the images and restart the VM
-    };
-    Effect effect = Effect::None;
-    int64_t result = psci::kNotSupported;
-    unsigned target = 0;
-    uint64_t entry = 0;
-    uint64_t context_id = 0;
-};
-
-class Vpsci {
+class Vpsci final : public SmcccHandler {
 public:
     static constexpr unsigned kMaxVcpus = 8;
 
@@ -67,6 +58,12 @@ public:
     explicit Vpsci(unsigned num_vcpus);
 
     [[nodiscard]] PsciAction handle(unsigned caller, const PsciCall& call);
+    // Registers both PSCI ranges with the dispatcher.
+    [[nodiscard]] bool install(SmcccDispatcher& dispatcher);
+    // SmcccHandler
+    [[nodiscard]] SmcccResult call(unsigned vcpu, const SmcccCall& c) override {
+        return handle(vcpu, c);
+    }
     // The VM component reports that a started vCPU is running (ON_PENDING -> ON).
     void vcpu_running(unsigned vcpu);
     // SYSTEM_RESET done: every vCPU but 0 is off again.

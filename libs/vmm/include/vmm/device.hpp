@@ -1,0 +1,230 @@
+// The VMM's device model (after L4Re uvmm's device factories): a device type registers
+// itself by being linked in (BULKHEAD_VMM_DEVICE puts a DeviceType pointer in the
+// linker section `bulkhead_vmm_devices`; no list to edit, no constructors to run) under
+// a name and, where it has one, a device-tree `compatible`. The VM's configuration
+// lists the devices to create (DeviceRecord: type, and the backend connections the
+// assembly gave it); DeviceHost creates each from a DeviceContext that gives it guest
+// memory, the MMIO bus, the vGIC (SPI injection), free SPIs, its connections, and the
+// notification bits it listens to. A created Device adds its guest-DTB node while the
+// guest DTB is built, hears its backend's notification bits, and is reset with the guest.
+//
+// A device's object file must be linked into the VM (an OBJECT library, or the
+// component's own sources): a static archive member nothing references is left out.
+// Devices keep their state in static storage (DeviceStorage): no heap.
+#pragma once
+
+#include <vmm/guest_dtb.hpp>
+#include <vmm/log.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace vmm {
+
+class GuestMemory;
+class MmioBus;
+class VgicDistributor;
+
+// One backend connection of a device, as the VM's configuration gives it.
+struct BackendConnection {
+    std::string_view name;         // the connection's name in the assembly ("tx", "ctrl", ...)
+    uint32_t cap_slot = 0;         // capability slot (endpoint, notification, ...); 0: none
+    std::span<std::byte> dataport; // shared memory, as mapped into the VMM; empty: none
+    uint64_t badge_bits = 0;       // bits the backend signals on the VMM's notification
+};
+
+// One device the VM's configuration asks for.
+struct DeviceRecord {
+    std::string_view name;       // the DeviceType's name (and the device's name in logs)
+    std::string_view compatible; // when no type has `name`: the type with this compatible
+    std::span<const BackendConnection> connections;
+};
+
+// Told about the bits of the VMM's bound notification that it registered for.
+class NotificationHandler {
+public:
+    virtual void notified(uint64_t bits) = 0;
+
+protected:
+    ~NotificationHandler() = default;
+};
+
+// Which notification bits go to whom (devices' backends, passed-through IRQs).
+class NotificationRouter {
+public:
+    static constexpr std::size_t kMaxHandlers = 64;
+
+    // False when `bits` is 0, overlaps bits already routed, or the table is full.
+    [[nodiscard]] bool add(uint64_t bits, NotificationHandler& handler);
+    // Calls every handler with its share of `bits`; returns the bits nobody owns.
+    uint64_t dispatch(uint64_t bits);
+    [[nodiscard]] uint64_t routed() const { return routed_; }
+
+private:
+    struct Entry {
+        uint64_t bits = 0;
+        NotificationHandler* handler = nullptr;
+    };
+    std::array<Entry, kMaxHandlers> entries_{};
+    std::size_t count_ = 0;
+    uint64_t routed_ = 0;
+};
+
+// The vGIC's SPIs (32 .. num_irqs - 1) that nothing uses yet.
+class SpiAllocator {
+public:
+    explicit SpiAllocator(unsigned num_irqs);
+    // Takes a given SPI (a passed-through interrupt); false if out of range or taken.
+    [[nodiscard]] bool reserve(unsigned irq);
+    // The lowest free SPI, now taken; nullopt when none is left.
+    [[nodiscard]] std::optional<unsigned> allocate();
+    [[nodiscard]] bool in_use(unsigned irq) const;
+
+private:
+    unsigned num_irqs_;
+    std::array<uint32_t, 1024 / 32> used_{};
+};
+
+class DeviceContext;
+
+// A created device. Every hook is optional.
+class Device : public NotificationHandler {
+public:
+    // Adds this device's node(s) while the guest DTB is built (every guest boot).
+    [[nodiscard]] virtual bool add_dtb_nodes(GuestDtbWriter& dtb) {
+        (void)dtb;
+        return true;
+    }
+    // Bits it listens to (DeviceContext::listen) arrived from its backend.
+    void notified(uint64_t bits) override { (void)bits; }
+    // The guest was reset (PSCI SYSTEM_RESET): back to the power-on state. Its MMIO
+    // ranges, SPIs and notification bits stay.
+    virtual void reset() {}
+
+protected:
+    ~Device() = default;
+};
+
+struct DeviceType {
+    const char* name;
+    const char* compatible; // nullptr: none
+    // Builds the device (registering its MMIO ranges, taking SPIs, ...); nullptr when it
+    // cannot (after logging why).
+    Device* (*create)(DeviceContext& context);
+};
+
+// What a device gets while it is created.
+class DeviceContext {
+public:
+    DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
+                  VgicDistributor& vgic, SpiAllocator& spis, LogSink& log)
+        : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis), log_(log) {}
+
+    [[nodiscard]] const DeviceRecord& record() const { return record_; }
+    [[nodiscard]] std::string_view name() const { return record_.name; }
+    [[nodiscard]] GuestMemory& memory() const { return memory_; }
+    // Register the device's guest-physical ranges here (MmioBus::add).
+    [[nodiscard]] MmioBus& mmio() const { return mmio_; }
+    // Raise its interrupts here (inject, or set_level for a level-triggered line).
+    [[nodiscard]] VgicDistributor& vgic() const { return vgic_; }
+    [[nodiscard]] LogSink& log() const { return log_; }
+
+    // A free SPI of the vGIC (not passed through, not another device's).
+    [[nodiscard]] std::optional<unsigned> allocate_spi() { return spis_.allocate(); }
+    // Its backend connection of that name; nullptr if the configuration has none.
+    [[nodiscard]] const BackendConnection* connection(std::string_view name) const;
+    // The device hears these notification bits (notified()). They must be badge bits of
+    // its own connections; false otherwise.
+    [[nodiscard]] bool listen(uint64_t bits);
+    [[nodiscard]] uint64_t listened() const { return listened_; }
+
+private:
+    const DeviceRecord& record_;
+    GuestMemory& memory_;
+    MmioBus& mmio_;
+    VgicDistributor& vgic_;
+    SpiAllocator& spis_;
+    LogSink& log_;
+    uint64_t listened_ = 0;
+};
+
+// Every device type linked into this program.
+[[nodiscard]] std::span<const DeviceType* const> linked_device_types();
+// The type a record names: by name, else by compatible; nullptr if none.
+[[nodiscard]] const DeviceType* find_device_type(const DeviceRecord& record);
+
+enum class DeviceError : uint8_t { Ok, UnknownType, CreateFailed, TooMany, BadNotification };
+[[nodiscard]] const char* to_string(DeviceError error);
+
+// The VM's devices: creates them from the configuration's records and forwards the
+// guest-DTB hook, notifications and resets to them.
+class DeviceHost final : public GuestDtbHook {
+public:
+    static constexpr std::size_t kMaxDevices = 32;
+
+    DeviceHost(GuestMemory& memory, MmioBus& mmio, VgicDistributor& vgic, unsigned num_irqs,
+               NotificationRouter& notifications, LogSink& log)
+        : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), notifications_(notifications),
+          log_(log) {}
+
+    // SPIs taken before devices are created (passed-through interrupts): reserve here.
+    [[nodiscard]] SpiAllocator& spis() { return spis_; }
+
+    // Creates the devices in record order, logging "vmm: device <name> created" for
+    // each; an unknown type is reported before any device is created, and the first
+    // failure stops the rest.
+    [[nodiscard]] DeviceError create(std::span<const DeviceRecord> records);
+
+    // GuestDtbHook: every device's nodes, in creation order.
+    [[nodiscard]] bool add_nodes(GuestDtbWriter& dtb) override;
+    // Guest reset: every device's reset().
+    void reset();
+    [[nodiscard]] std::size_t size() const { return count_; }
+
+private:
+    GuestMemory& memory_;
+    MmioBus& mmio_;
+    VgicDistributor& vgic_;
+    SpiAllocator spis_;
+    NotificationRouter& notifications_;
+    LogSink& log_;
+    std::array<Device*, kMaxDevices> devices_{};
+    std::size_t count_ = 0;
+};
+
+// Static storage for up to N devices of one type: make() constructs the next one in
+// place, nullptr when all N are in use.
+template <class T, std::size_t N> class DeviceStorage {
+public:
+    template <class... Args> T* make(Args&&... args) {
+        if (used_ == N) return nullptr;
+        return new (&slots_[used_++]) T(static_cast<Args&&>(args)...);
+    }
+    [[nodiscard]] std::size_t used() const { return used_; }
+
+private:
+    struct alignas(T) Slot {
+        std::byte bytes[sizeof(T)];
+    };
+    Slot slots_[N];
+    std::size_t used_ = 0;
+};
+
+} // namespace vmm
+
+#define BULKHEAD_VMM_DEVICE_CAT2(a, b) a##b
+#define BULKHEAD_VMM_DEVICE_CAT(a, b) BULKHEAD_VMM_DEVICE_CAT2(a, b)
+// BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio", create_virtio_net);
+// (compatible may be nullptr).
+#define BULKHEAD_VMM_DEVICE(name, compatible, create)                                              \
+    static const ::vmm::DeviceType BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_,                   \
+                                                           __LINE__){name, compatible, create};    \
+    [[gnu::used, gnu::retain,                                                                      \
+      gnu::section("bulkhead_vmm_devices")]] static const ::vmm::DeviceType* const                 \
+    BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_ptr_, __LINE__) =                                  \
+        &BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_, __LINE__)

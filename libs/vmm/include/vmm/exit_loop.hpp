@@ -1,0 +1,91 @@
+// The VMM's exit loop: every guest exit and every notification from a backend or a
+// passed-through interrupt goes through here. ExitLoop::handle() answers one exit
+// (MMIO through the bus, HVC/SMC through the SMCCC dispatcher, trapped system registers,
+// EOI maintenance into the vGIC) by changing the vCPU's state and saying what happens
+// next; run() is the receive/answer cycle over a VcpuPort, the kernel side that the VM
+// component implements (a test replays exits through a fake one).
+#pragma once
+
+#include <vmm/device.hpp>
+#include <vmm/log.hpp>
+#include <vmm/mmio_bus.hpp>
+#include <vmm/smccc.hpp>
+#include <vmm/vcpu.hpp>
+#include <vmm/vgic_distributor.hpp>
+
+#include <cstdint>
+
+namespace vmm {
+
+// What follows an exit.
+enum class ExitOutcome : uint8_t {
+    Resume,   // resume the vCPU with the changes made to it
+    Stop,     // leave the vCPU stopped (CPU_OFF, halted, an exit nobody can handle)
+    PowerOff, // the guest asked for SYSTEM_OFF
+    Reset,    // the guest asked for SYSTEM_RESET
+};
+
+// The kernel side of the loop: one exit endpoint with the VMM's notification bound to it.
+class VcpuPort {
+public:
+    struct Event {
+        enum class Kind : uint8_t { Exit, Notification, Lost };
+        Kind kind = Kind::Lost;
+        GuestExit exit{};  // Exit
+        uint64_t bits = 0; // Notification: the badge bits that arrived
+    };
+    // Answers the previous exit first when `resume` (the vCPU resumes with the changes
+    // made through vcpu()), then waits and fills `event` (for an exit, the fields its
+    // reason uses; the loop reuses one Event, so nothing is copied per exit). Lost: the
+    // port cannot receive any more.
+    virtual void wait(bool resume, Event& event) = 0;
+    // The vCPU of the exit wait() returned last.
+    [[nodiscard]] virtual Vcpu& vcpu() = 0;
+
+protected:
+    ~VcpuPort() = default;
+};
+
+// What only the VM component can do.
+class VmControl {
+public:
+    // PSCI SYSTEM_RESET: reset the VM's devices, reload the images, restart vCPU 0
+    // (after which the loop resumes it unchanged). False: the guest cannot run again.
+    [[nodiscard]] virtual bool reset_guest() = 0;
+
+protected:
+    ~VmControl() = default;
+};
+
+enum class StopReason : uint8_t { PowerOff, ResetFailed, PortLost };
+
+class ExitLoop {
+public:
+    ExitLoop(MmioBus& mmio, VgicDistributor& vgic, SmcccDispatcher& smccc,
+             NotificationRouter& notifications, LogSink& log)
+        : mmio_(mmio), vgic_(vgic), smccc_(smccc), notifications_(notifications), log_(log),
+          sysreg_log_(log, "trapped system register accesses"),
+          stray_log_(log, "notifications nobody listens to") {}
+
+    // Answers one exit of `vcpu`.
+    [[nodiscard]] ExitOutcome handle(const GuestExit& exit, Vcpu& vcpu);
+    // Notification bits arrived: each goes to the device or interrupt that owns it.
+    void notified(uint64_t bits);
+    // Answers exits and notifications until the VM is to stop.
+    [[nodiscard]] StopReason run(VcpuPort& port, VmControl& control);
+
+private:
+    [[nodiscard]] ExitOutcome data_abort(const GuestExit& exit, Vcpu& vcpu);
+    [[nodiscard]] ExitOutcome hypercall(const GuestExit& exit, Vcpu& vcpu);
+    [[nodiscard]] ExitOutcome sysreg(const GuestExit& exit, Vcpu& vcpu);
+
+    MmioBus& mmio_;
+    VgicDistributor& vgic_;
+    SmcccDispatcher& smccc_;
+    NotificationRouter& notifications_;
+    LogSink& log_;
+    GuestEventLimit sysreg_log_;
+    GuestEventLimit stray_log_;
+};
+
+} // namespace vmm

@@ -1,0 +1,163 @@
+// The exit loop (see exit_loop.hpp).
+#include <vmm/exit_loop.hpp>
+
+#include <arch/esr.hpp>
+
+#include <vmm/abort_injection.hpp>
+#include <vmm/mmio_decode.hpp>
+
+#include <optional>
+
+namespace vmm {
+namespace {
+
+// The instruction word of an ISV=0 abort, which the kernel put in the exit.
+class ExitInstruction final : public InstructionFetcher {
+public:
+    explicit ExitInstruction(uint64_t word) : word_(static_cast<uint32_t>(word)) {}
+    std::optional<uint32_t> fetch() override {
+        if (word_ == 0) return std::nullopt;
+        return word_;
+    }
+
+private:
+    uint32_t word_;
+};
+
+arm::DataAbortIss abort_syndrome(uint64_t esr) {
+    return arm::Esr{esr}.data_abort();
+}
+
+} // namespace
+
+ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu) {
+    switch (exit.reason) {
+    case ExitReason::DataAbort:
+        return data_abort(exit, vcpu);
+    case ExitReason::Hvc:
+    case ExitReason::Smc:
+        return hypercall(exit, vcpu);
+    case ExitReason::SysReg:
+        return sysreg(exit, vcpu);
+    case ExitReason::EoiMaintenance:
+        for (uint64_t mask = exit.eoi_mask; mask != 0; mask &= mask - 1)
+            vgic_.on_eoi(vcpu.id(), static_cast<unsigned>(__builtin_ctzll(mask)));
+        return ExitOutcome::Resume;
+    case ExitReason::Unknown:
+        break;
+    }
+    // It stops the vCPU, so it is logged once per vCPU anyway.
+    LogLine line;
+    line << "vmm: guest exit the VMM cannot handle: esr " << Hex{exit.esr} << " far "
+         << Hex{exit.far} << " pc " << Hex{exit.pc} << ": vCPU " << Dec{vcpu.id()} << " stopped";
+    line.emit(log_);
+    return ExitOutcome::Stop;
+}
+
+ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
+    const bool isv = abort_syndrome(exit.esr).isv;
+    const DataAbortFault fault{exit.esr, exit.far, exit.hpfar};
+    ExitInstruction instruction(isv ? 0 : exit.data);
+    MmioAccess access;
+    const DecodeStatus decoded = decode_data_abort(fault, &instruction, access);
+    const ExitAction action = decoded == DecodeStatus::Ok
+                                  ? mmio_.handle(access, vcpu.id(), vcpu)
+                                  : mmio_.reject(fault_ipa(fault), exit.pc, to_string(decoded));
+    switch (action) {
+    case ExitAction::Resume:
+        return ExitOutcome::Resume;
+    case ExitAction::InjectAbort:
+        vcpu.enter_exception(external_data_abort(
+            {exit.pc, vcpu.pstate(), vcpu.vbar_el1(), exit.far, abort_syndrome(exit.esr).wnr}));
+        return ExitOutcome::Resume;
+    case ExitAction::HaltVm:
+        break;
+    }
+    log_.line("vm: VM halted on an unhandled access (halt_on_unhandled_access)");
+    vcpu.suspend();
+    return ExitOutcome::Stop;
+}
+
+ExitOutcome ExitLoop::hypercall(const GuestExit& exit, Vcpu& vcpu) {
+    const SmcccResult result = smccc_.call(
+        vcpu.id(), exit.reason == ExitReason::Hvc ? SmcccConduit::Hvc : SmcccConduit::Smc,
+        exit.call);
+    switch (result.effect) {
+    case SmcccResult::Effect::SystemOff:
+        return ExitOutcome::PowerOff;
+    case SmcccResult::Effect::SystemReset:
+        return ExitOutcome::Reset;
+    case SmcccResult::Effect::StopCaller: {
+        LogLine line;
+        line << "vmm: vCPU " << Dec{vcpu.id()} << " called CPU_OFF: stopped";
+        line.emit(log_);
+        return ExitOutcome::Stop;
+    }
+    case SmcccResult::Effect::StartVcpu: // one vCPU for now: Vpsci refuses CPU_ON already
+    case SmcccResult::Effect::None:
+        break;
+    }
+    vcpu.set_gpr(0, static_cast<uint64_t>(result.result));
+    for (unsigned i = 0; i < result.extra_results && i < result.more.size(); ++i)
+        vcpu.set_gpr(1 + i, result.more[i]);
+    return ExitOutcome::Resume;
+}
+
+ExitOutcome ExitLoop::sysreg(const GuestExit& exit, Vcpu& vcpu) {
+    // The EL1 physical timer belongs to native domains: reads as 0, writes ignored.
+    const arm::Esr esr{exit.esr};
+    const uint64_t iss = esr.iss();
+    const bool read = esr.sysreg().read;
+    const unsigned rt = esr.sysreg().rt;
+    if (sysreg_log_.admit()) {
+        LogLine line;
+        line << "vmm: guest " << (read ? "read" : "wrote") << " a trapped system register (iss "
+             << Hex{iss} << ") at pc " << Hex{exit.pc} << ": ignored";
+        line.emit(log_);
+    }
+    if (read && rt != MmioAccess::kZeroRegister) vcpu.set_gpr(rt, 0);
+    vcpu.set_pc(exit.pc + 4);
+    return ExitOutcome::Resume;
+}
+
+void ExitLoop::notified(uint64_t bits) {
+    const uint64_t stray = notifications_.dispatch(bits);
+    if (stray != 0 && stray_log_.admit()) {
+        LogLine line;
+        line << "vmm: notification bits " << Hex{stray} << " have no listener: ignored";
+        line.emit(log_);
+    }
+}
+
+StopReason ExitLoop::run(VcpuPort& port, VmControl& control) {
+    bool resume = false;
+    VcpuPort::Event event;
+    for (;;) {
+        port.wait(resume, event);
+        resume = false;
+        switch (event.kind) {
+        case VcpuPort::Event::Kind::Lost:
+            return StopReason::PortLost;
+        case VcpuPort::Event::Kind::Notification:
+            notified(event.bits);
+            break;
+        case VcpuPort::Event::Kind::Exit:
+            switch (handle(event.exit, port.vcpu())) {
+            case ExitOutcome::Resume:
+                resume = true;
+                break;
+            case ExitOutcome::Stop:
+                break;
+            case ExitOutcome::PowerOff:
+                return StopReason::PowerOff;
+            case ExitOutcome::Reset:
+                if (!control.reset_guest()) return StopReason::ResetFailed;
+                resume = true;
+                break;
+            }
+            break;
+        }
+    }
+}
+
+} // namespace vmm
