@@ -170,16 +170,6 @@ TEST(NativeComponents, RefusedReplyLeavesOutValuesAndSaysSo) {
     EXPECT_FALSE(c.last_call_ok());
 }
 
-TEST(NativeComponents, DispatchRefusesUnknownMethodsAndMissingArguments) {
-    calc::Service service;
-    base::RpcMessage msg;
-    msg.begin(7);
-    EXPECT_FALSE(server::calc_dispatch(service, 1, msg));
-    msg.begin(static_cast<uint32_t>(server::calc_method::divide));
-    msg.put(int32_t{4}); // b missing
-    EXPECT_FALSE(server::calc_dispatch(service, 1, msg));
-}
-
 TEST(NativeComponents, RewriteUpperCasesInPlaceAndAppendsWithinTheBuffer) {
     char port[64] = "hello from b";
     EXPECT_EQ(calc::rewrite(std::as_writable_bytes(std::span(port))), 12u);
