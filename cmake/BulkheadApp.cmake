@@ -1,5 +1,5 @@
 # bulkhead_app(NAME <app> [ASSEMBLY <file>] [OVERLAYS <dir>...] [VARIANTS <file>...]
-#              [FILES <name>=<path>...])
+#              [FILES <name>=<path>...] [NO_GUEST] [RUN_EXPECT <line>])
 # An application in apps/<app>: everything its CMakeLists.txt needs besides its tests.
 #
 #   guest_<app>       the guest images (linux, linux-initrd) with the OVERLAYS
@@ -21,12 +21,16 @@
 # The system description and the images need the board's settings,
 # apps/<app>/<PLATFORM>/devices.camkes; without them the app has only its guest.
 #
+# NO_GUEST: an app of native components only: no guest images, no linux files in the
+# image, and no <PLATFORM>/devices.camkes needed; `make run`'s test then waits for
+# RUN_EXPECT, the line the app ends with (a debug build's: release builds print nothing).
+#
 # Nothing in the target build depends on an app: a broken app fails its own targets only.
 function(bulkhead_app)
   if(BULKHEAD_TARGET)
     return()
   endif()
-  cmake_parse_arguments(A "" "NAME;ASSEMBLY" "OVERLAYS;VARIANTS;FILES" ${ARGN})
+  cmake_parse_arguments(A "NO_GUEST" "NAME;ASSEMBLY;RUN_EXPECT" "OVERLAYS;VARIANTS;FILES" ${ARGN})
   set(app ${A_NAME})
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
   if(NOT A_ASSEMBLY)
@@ -36,17 +40,19 @@ function(bulkhead_app)
     set(A_OVERLAYS ${dir}/overlay)
   endif()
 
-  bulkhead_guest(NAME ${app} OVERLAYS ${A_OVERLAYS})
-  set(guest ${BULKHEAD_GUEST_${app}_DIR})
-  set(BULKHEAD_GUEST_${app}_DIR ${guest} PARENT_SCOPE)
-  add_custom_target(${app}_run DEPENDS guest_${app})
+  add_custom_target(${app}_run)
   set_property(GLOBAL APPEND PROPERTY BULKHEAD_APP_NAMES ${app})
-
-  if(NOT EXISTS ${dir}/${PLATFORM}/devices.camkes)
-    return()
+  if(NOT A_NO_GUEST)
+    bulkhead_guest(NAME ${app} OVERLAYS ${A_OVERLAYS})
+    set(guest ${BULKHEAD_GUEST_${app}_DIR})
+    set(BULKHEAD_GUEST_${app}_DIR ${guest} PARENT_SCOPE)
+    add_dependencies(${app}_run guest_${app})
+    if(NOT EXISTS ${dir}/${PLATFORM}/devices.camkes)
+      return()
+    endif()
   endif()
   file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
-       ${BULKHEAD_ROOT}/components/*.camkes ${dir}/*.camkes)
+       ${BULKHEAD_ROOT}/components/*.camkes ${dir}/*.camkes ${dir}/*.idl4)
   set(tool bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB})
   set(tool_deps bulkhead platform_dtb ${BULKHEAD_PLATFORM_DTB} ${adl_inputs})
 
@@ -66,9 +72,15 @@ function(bulkhead_app)
   # The bootable system, lowered from the assembly once the target build has made the
   # kernel and component ELFs. ninja cannot see into the nested build: the target binaries
   # are covered by BULKHEAD_TARGET_STAMP.
-  set(files --file linux=${guest}/linux --file linux-dtb=${BULKHEAD_PLATFORM_DTB}
-      --file linux-initrd=${guest}/linux-initrd)
-  set(file_deps ${guest}/linux ${guest}/linux-initrd)
+  set(files "")
+  set(file_deps "")
+  set(guest_deps "")
+  if(NOT A_NO_GUEST)
+    set(files --file linux=${guest}/linux --file linux-dtb=${BULKHEAD_PLATFORM_DTB}
+        --file linux-initrd=${guest}/linux-initrd)
+    set(file_deps ${guest}/linux ${guest}/linux-initrd)
+    set(guest_deps guest_${app})
+  endif()
   foreach(f IN LISTS A_FILES)
     list(APPEND files --file ${f})
     string(REGEX REPLACE "^[^=]*=" "" path "${f}")
@@ -88,7 +100,7 @@ function(bulkhead_app)
               --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components
               # the app's own components (bulkhead_component in its CMakeLists.txt)
               --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app} ${files}
-      DEPENDS ${tool_deps} bulkhead_target ${BULKHEAD_TARGET_STAMP} guest_${app} ${assembly} ${file_deps}
+      DEPENDS ${tool_deps} bulkhead_target ${BULKHEAD_TARGET_STAMP} ${guest_deps} ${assembly} ${file_deps}
       COMMENT "${name}: system image from the assembly (bulkhead --image)"
       VERBATIM)
     add_custom_target(${name}_image ALL DEPENDS ${out})
@@ -98,5 +110,12 @@ function(bulkhead_app)
   add_dependencies(${app}_run ${app}_system ${app}_image)
   if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
     set_property(GLOBAL PROPERTY BULKHEAD_APP_${app}_QEMU_ARGS -kernel ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf)
+  endif()
+  if(A_NO_GUEST AND CAMKES_VM_APP STREQUAL app)
+    if(RELEASE)
+      set_property(GLOBAL PROPERTY BULKHEAD_RUN_EXPECT "")
+    else()
+      set_property(GLOBAL PROPERTY BULKHEAD_RUN_EXPECT "${A_RUN_EXPECT}")
+    endif()
   endif()
 endfunction()

@@ -164,18 +164,33 @@ private:
             if (ret != "void") {
                 out_ << "        " << ret << " result = msg.get<" << ret << ">();\n";
             }
+            // A refused or short reply must not overwrite the caller's variables.
             for (const auto& prm : m.parameters) {
                 if (prm.direction == ast::Direction::In) {
                     continue;
                 }
-                out_ << "        " << prm.name << " = msg.get<" << cxx_type(prm.type) << ">();\n";
+                out_ << "        const " << cxx_type(prm.type) << " reply_" << prm.name
+                     << " = msg.get<" << cxx_type(prm.type) << ">();\n";
+            }
+            out_ << "        last_call_ok_ = msg.ok();\n";
+            for (const auto& prm : m.parameters) {
+                if (prm.direction == ast::Direction::In) {
+                    continue;
+                }
+                out_ << "        if (last_call_ok_) " << prm.name << " = reply_" << prm.name
+                     << ";\n";
             }
             if (ret != "void") {
                 out_ << "        return result;\n";
             }
             out_ << "    }\n";
         }
-        out_ << "\nprivate:\n    Transport& transport_;\n};\n\n";
+        out_ << "    // Whether the last call got its whole reply. False when the server refused "
+                "the\n"
+             << "    // request (unknown method, bad message) or the transport failed: the result\n"
+             << "    // is then 0 and out/inout arguments keep the values they had.\n"
+             << "    [[nodiscard]] bool last_call_ok() const { return last_call_ok_; }\n"
+             << "\nprivate:\n    Transport& transport_;\n    bool last_call_ok_ = true;\n};\n\n";
     }
 
     void server(const ast::Procedure& p, const std::string& iface) {
