@@ -177,6 +177,62 @@ assembly {
     }
 }
 
+TEST(Lowering, HardwareInterruptSignalsTheConsumersNotificationAndItAcks) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+connector seL4HardwareInterrupt { from Event; to Event; }
+component Timer { hardware; emits Tick tick; }
+component Driver { consumes Tick tick; consumes Tick other; control; }
+component Peer { emits Tick e; control; }
+assembly {
+    composition {
+        component Timer timer; component Driver drv; component Peer p;
+        connection seL4HardwareInterrupt irq(from timer.tick, to drv.tick);
+        connection seL4Notification ev(from p.e, to drv.other);
+    }
+    configuration { timer.tick_irq_number = 62; timer.tick_irq_trigger = "edge"; }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    ASSERT_EQ(d.irq_handlers.size(), 1u);
+    EXPECT_EQ(d.irq_handlers[0].irq, 62u);
+    EXPECT_TRUE(d.irq_handlers[0].edge);
+    const auto& drv = lowered[1];
+    const auto* tick = drv.interface("tick");
+    const auto* other = drv.interface("other");
+    ASSERT_TRUE(tick && other && tick->slot);
+    // The IRQ's bit and the peer's event bit are different bits of one notification.
+    EXPECT_EQ(tick->badge, d.irq_handlers[0].badge);
+    EXPECT_NE(tick->badge, 0u);
+    EXPECT_EQ(tick->badge & other->badge, 0u);
+    EXPECT_EQ(d.irq_handlers[0].notification, drv.notification->index);
+    EXPECT_EQ(cap_of(d, drv, "tick").type, static_cast<uint32_t>(spec::CapType::IrqHandler));
+    EXPECT_EQ(system.event_mask("drv", "tick"), tick->badge);
+}
+
+TEST(Lowering, HardwareInterruptNeedsItsNumber) {
+    try {
+        (void)resolve(std::string(kConnectors) + R"(
+connector seL4HardwareInterrupt { from Event; to Event; }
+component Timer { hardware; emits Tick tick; }
+component Driver { consumes Tick tick; control; }
+assembly {
+    composition {
+        component Timer timer; component Driver drv;
+        connection seL4HardwareInterrupt irq(from timer.tick, to drv.tick);
+    }
+}
+)");
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("expected a 'hardware' component with "
+                                             "timer.tick_irq_number set"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Lowering, ReportNamesEverySlotAsInspectPrintsIt) {
     const auto system = tool_test::vm_minimal_system();
     image::SystemBuilder b(qemu());

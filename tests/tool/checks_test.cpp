@@ -167,9 +167,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "instance 's' is declared twice"},
         BadCheck{compose(client_server + "connection seL4RPCCalls x(from c.opt, to s.p);"), "x(",
                  "unknown connector 'seL4RPCCalls' in connection 'x'; expected one of: "
-                 "seL4GlobalAsynch, seL4GlobalAsynchCallback, seL4HardwareMMIO, seL4Notification, "
-                 "seL4RPCCall, "
-                 "seL4RPCDataport, seL4SerialServer, seL4SharedData, seL4TimeServer, "
+                 "seL4GlobalAsynch, seL4GlobalAsynchCallback, seL4HardwareInterrupt, "
+                 "seL4HardwareMMIO, seL4Notification, seL4RPCCall, seL4RPCDataport, "
+                 "seL4SerialServer, seL4SharedData, seL4SharedDataWithCaps, seL4TimeServer, "
                  "seL4VMDTBPassthrough, seL4VirtQueues"},
         BadCheck{
             compose(client_server + "connection seL4SharedData x(from c.opt, to s.p);"), "x(",

@@ -101,7 +101,7 @@ public:
 
         // Passed-through interrupts signal the VMM's bound notification.
         for (const auto& q : context.system().irqs) {
-            if (q.owner != inst.name) continue;
+            if (q.owner != inst.name || !q.interface.empty()) continue; // dtb passthrough only
             const image::IrqHandlerId h =
                 b.add_irq_handler(q.number, context.notification(vmm), q.badge, !q.level);
             context.give(vmm, "irq" + std::to_string(q.number), image::irq_handler_cap(h));
@@ -152,7 +152,7 @@ public:
         h.passthrough = w.add_table(passthrough);
         std::vector<config::PassthroughIrq> irqs;
         for (const auto& q : context.system().irqs) {
-            if (q.owner != inst.name) continue;
+            if (q.owner != inst.name || !q.interface.empty()) continue; // dtb passthrough only
             if (irqs.size() == config::kMaxIrqs) {
                 throw adl::Error(q.where,
                                  adl::quote(inst.name) + " is given more than " +

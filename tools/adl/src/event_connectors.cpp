@@ -1,4 +1,5 @@
-// Event connectors: each `emits` end signals a notification of the `consumes` end.
+// Event connectors: each `emits` end signals a notification of the `consumes` end (or,
+// for a hardware component, its interrupt does).
 #include "adl/connector_registry.hpp"
 
 namespace adl {
@@ -12,5 +13,9 @@ const ConnectorRegistry::Registration global_asynch{
 const ConnectorRegistry::Registration global_asynch_callback{
     {"seL4GlobalAsynchCallback", ConnectionKind::Event, true, false, 0,
      "as seL4GlobalAsynch, handled as a callback in the receiver"}};
+const ConnectorRegistry::Registration hardware_interrupt{
+    {"seL4HardwareInterrupt", ConnectionKind::DeviceInterrupt, true, false, 0,
+     "a hardware component's interrupt (<from>_irq_number, <from>_irq_trigger) as an event of "
+     "the consumer, which acks it through its capability"}};
 } // namespace
 } // namespace adl

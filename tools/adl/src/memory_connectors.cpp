@@ -8,6 +8,9 @@ using model::ConnectionKind;
 const ConnectorRegistry::Registration shared_data{{"seL4SharedData", ConnectionKind::SharedMemory,
                                                    true, true, 0x1000,
                                                    "one buffer mapped by every end"}};
+const ConnectorRegistry::Registration shared_data_with_caps{
+    {"seL4SharedDataWithCaps", ConnectionKind::SharedMemory, true, true, 0x1000,
+     "one buffer mapped by every end, whose frames a VM end may also map into its guest"}};
 const ConnectorRegistry::Registration virtqueues{
     {"seL4VirtQueues", ConnectionKind::SharedMemory, false, true, 0x2000,
      "virtqueue rings shared by the ends, signalled by notifications"}};

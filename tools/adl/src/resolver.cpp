@@ -55,6 +55,7 @@ public:
         defaults_and_unconnected();
         vm_layouts();
         hardware_regions();
+        hardware_irqs();
         devices();
         ownership();
         badges();
@@ -504,10 +505,37 @@ private:
         }
     }
 
-    // <dataport>_paddr and <dataport>_size of a `hardware` component.
+    // <dataport>_paddr and <dataport>_size, <event>_irq_number and <event>_irq_trigger
+    // ("level" or "edge") of a `hardware` component.
     bool hardware_setting(model::Instance& inst, const ast::Setting& s) {
         if (!inst.component->hardware) {
             return false;
+        }
+        for (std::string_view sfx : {"_irq_number", "_irq_trigger"}) {
+            std::string_view name = s.attribute;
+            if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) {
+                continue;
+            }
+            const auto* iface = find_interface(
+                *inst.component, std::string(name.substr(0, name.size() - sfx.size())));
+            if (!iface || iface->kind != ast::InterfaceKind::Emits) {
+                return false;
+            }
+            const bool number = sfx == "_irq_number";
+            if (number && (s.value.kind != Value::Kind::Integer || s.value.integer < 16 ||
+                           s.value.integer > 1019)) {
+                throw Error(s.value.where, quote(s.instance + "." + s.attribute) + " is " +
+                                               quote(s.value.to_adl()) +
+                                               "; expected a GIC interrupt ID from 16 to 1019");
+            }
+            if (!number && (s.value.kind != Value::Kind::String ||
+                            (s.value.string != "level" && s.value.string != "edge"))) {
+                throw Error(s.value.where, quote(s.instance + "." + s.attribute) + " is " +
+                                               quote(s.value.to_adl()) +
+                                               "; expected \"level\" or \"edge\"");
+            }
+            set(inst, s.attribute, s.value, nullptr);
+            return true;
         }
         for (std::string_view sfx : {"_paddr", "_size"}) {
             std::string_view name = s.attribute;
@@ -533,6 +561,34 @@ private:
             return true;
         }
         return false;
+    }
+
+    // seL4HardwareInterrupt: the hardware component's interrupt, delivered to the
+    // consuming instance's bound notification as the bit of its `consumes` end.
+    void hardware_irqs() {
+        for (auto& c : system_.connections) {
+            if (c.kind != model::ConnectionKind::DeviceInterrupt) {
+                continue;
+            }
+            const auto& from = c.from.front();
+            const auto* hw = system_.instance(from.instance);
+            const auto* number = hw->attribute(from.interface + "_irq_number");
+            if (!hw->component->hardware || !number) {
+                throw Error(c.where, "connection " + quote(c.name) + " delivers the interrupt of " +
+                                         quote(from.instance + "." + from.interface) +
+                                         "; expected a 'hardware' component with " + from.instance +
+                                         "." + from.interface + "_irq_number set");
+            }
+            const auto* trigger = hw->attribute(from.interface + "_irq_trigger");
+            const bool level = trigger == nullptr || trigger->value.string == "level";
+            for (const auto& to : c.to) {
+                model::Irq q{
+                    to.instance, static_cast<uint32_t>(number->value.integer), level,
+                    0,           from.instance + "." + from.interface,         number->value.where};
+                q.interface = to.interface;
+                system_.irqs.push_back(q);
+            }
+        }
     }
 
     // seL4HardwareMMIO: one device region, owned by the connection, mapped by its from-ends.

@@ -36,6 +36,11 @@ uint64_t System::event_mask(std::string_view instance, std::string_view interfac
             }
         }
     }
+    for (const auto& q : irqs) {
+        if (q.owner == instance && q.interface == interface) {
+            mask |= q.badge; // a hardware interrupt delivered as this event
+        }
+    }
     return mask;
 }
 
@@ -51,6 +56,8 @@ const char* to_string(ConnectionKind kind) {
         return "dtb-passthrough";
     case ConnectionKind::DeviceMemory:
         return "device-memory";
+    case ConnectionKind::DeviceInterrupt:
+        return "device-interrupt";
     }
     return "?";
 }

@@ -25,10 +25,31 @@ public:
     }
 };
 
+// A hardware component's interrupt: an IRQ handler signalling the consumer's bound
+// notification with the bit the resolver gave that interrupt; the consumer holds the
+// handler (its interface's slot) to acknowledge each interrupt.
+class HardwareInterrupt final : public ConnectorLowerer {
+public:
+    void lower(Context& context, const adl::model::Connection& c) override {
+        const adl::model::End& from = c.from.front();
+        for (const auto& q : context.system().irqs) {
+            if (q.source != from.instance + "." + from.interface || q.interface.empty()) continue;
+            InstanceObjects& consumer = context.instance(q.owner);
+            const image::IrqHandlerId h = context.builder().add_irq_handler(
+                q.number, context.notification(consumer), q.badge, !q.level);
+            InterfaceObjects& consumes = context.interface(consumer, q.interface);
+            consumes.badge |= q.badge;
+            consumes.slot = context.give(consumer, q.interface, image::irq_handler_cap(h));
+        }
+    }
+};
+
 EventConnector event;
+HardwareInterrupt hardware_interrupt;
 const ConnectorRegistration notification{"seL4Notification", event};
 const ConnectorRegistration global_asynch{"seL4GlobalAsynch", event};
 const ConnectorRegistration global_asynch_callback{"seL4GlobalAsynchCallback", event};
+const ConnectorRegistration interrupt{"seL4HardwareInterrupt", hardware_interrupt};
 
 } // namespace
 } // namespace lowering

@@ -52,6 +52,7 @@ SharedBuffer shared_buffer;
 HardwareMmio hardware_mmio;
 DtbPassthrough dtb_passthrough;
 const ConnectorRegistration shared_data{"seL4SharedData", shared_buffer};
+const ConnectorRegistration shared_data_with_caps{"seL4SharedDataWithCaps", shared_buffer};
 const ConnectorRegistration virtqueues{"seL4VirtQueues", shared_buffer};
 const ConnectorRegistration mmio{"seL4HardwareMMIO", hardware_mmio};
 const ConnectorRegistration passthrough{"seL4VMDTBPassthrough", dtb_passthrough};

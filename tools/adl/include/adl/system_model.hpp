@@ -55,7 +55,14 @@ struct Instance {
     [[nodiscard]] const Attribute* attribute(std::string_view name) const;
 };
 
-enum class ConnectionKind { Rpc, Event, SharedMemory, DtbPassthrough, DeviceMemory };
+enum class ConnectionKind {
+    Rpc,
+    Event,
+    SharedMemory,
+    DtbPassthrough,
+    DeviceMemory,
+    DeviceInterrupt
+};
 
 struct End {
     std::string instance;
@@ -96,6 +103,7 @@ struct Irq {
     uint64_t badge = 0; // bit in the owner's bound notification
     std::string source;
     SourceLocation where;
+    std::string interface; // seL4HardwareInterrupt: the owner's `consumes` end; else empty
 };
 
 struct System {
