@@ -24,7 +24,7 @@ private:
     uint32_t word_;
 };
 
-arm::DataAbortIss abort_syndrome(uint64_t esr) {
+[[gnu::always_inline]] inline arm::DataAbortIss abort_syndrome(uint64_t esr) {
     return arm::Esr{esr}.data_abort();
 }
 

@@ -73,7 +73,10 @@ public:
                 "(spec/instance_page.hpp)\n// the tool writes into each instance's domain, read "
                 "through typed accessors.\n"
              << "#pragma once\n\n#include <base/rpc_message.hpp>\n#include "
-                "<spec/instance_page.hpp>\n\n"
+                "<spec/instance_page.hpp>\n"
+             << "// In a component (libs/runtime on the include path): typed capabilities too.\n"
+             << "#if __has_include(<runtime/rpc_transport.hpp>)\n#include "
+                "<runtime/rpc_transport.hpp>\n#define BULKHEAD_GLUE_TYPED_CAPS 1\n#endif\n\n"
              << "#include <cstddef>\n#include <cstdint>\n#include <span>\n#include "
                 "<string_view>\n\n"
              << "namespace " << ns << " {\n\n"
@@ -320,6 +323,7 @@ private:
                      << "    [[nodiscard]] uint64_t " << n << "_badge() const { return " << rec
                      << ".badge; }\n";
             }
+            typed_cap(i);
             if (i.kind != ast::InterfaceKind::Emits && i.kind != ast::InterfaceKind::Consumes) {
                 out_ << "    [[nodiscard]] uint32_t " << n
                      << "_buffer_count() const { return page_.buffer_count(" << rec << "); }\n"
@@ -327,7 +331,10 @@ private:
                      << "_buffer(uint32_t k = 0) const { return buffer(" << rec << ", k); }\n";
             }
         }
-        out_ << "\n";
+        out_ << "#ifdef BULKHEAD_GLUE_TYPED_CAPS\n"
+             << "    [[nodiscard]] runtime::NotificationCap notification() const {\n"
+             << "        return runtime::NotificationCap(runtime::Slot{notification_slot()});\n"
+             << "    }\n#endif\n\n";
         const auto attributes = page_attributes(c_);
         for (size_t k = 0; k < attributes.size(); ++k) {
             const ast::AttributeDecl& a = *attributes[k];
@@ -366,6 +373,34 @@ private:
             out_ << "        return out;\n    }\n";
         }
         out_ << "\n    spec::instance::PageView page_;\n};\n\n";
+    }
+
+    // The interface's capability as the runtime's type (components only): the endpoint of
+    // an RPC end (and a transport for the client stubs), the notification an event signals.
+    void typed_cap(const ast::Interface& i) {
+        const std::string& n = i.name;
+        const char* type = nullptr;
+        switch (i.kind) {
+        case ast::InterfaceKind::Uses:
+        case ast::InterfaceKind::Provides:
+            type = "EndpointCap";
+            break;
+        case ast::InterfaceKind::Emits:
+            type = "NotificationCap";
+            break;
+        case ast::InterfaceKind::Consumes:
+        case ast::InterfaceKind::Dataport:
+            return;
+        }
+        out_ << "#ifdef BULKHEAD_GLUE_TYPED_CAPS\n"
+             << "    [[nodiscard]] runtime::" << type << " " << n << "_cap() const {\n"
+             << "        return runtime::" << type << "(runtime::Slot{" << n << "_slot()});\n"
+             << "    }\n";
+        if (i.kind == ast::InterfaceKind::Uses) {
+            out_ << "    [[nodiscard]] runtime::IpcTransport " << n << "_transport() const {\n"
+                 << "        return runtime::IpcTransport(" << n << "_cap());\n    }\n";
+        }
+        out_ << "#endif\n";
     }
 
     static const char* kind_name(ast::InterfaceKind k) {
