@@ -13,8 +13,8 @@ using vmm::LogLine;
 
 namespace {
 
-constexpr uint64_t kImageKeepClear = 2 * 1024 * 1024; // QEMU's own DTB sits there
-alignas(8) std::byte g_dtb_scratch[1 << 20];          // the platform DTB while building
+constexpr uint64_t kImageKeepClear = uint64_t{2} << 20; // QEMU's own DTB sits there
+alignas(8) std::byte g_dtb_scratch[1 << 20];            // the platform DTB while building
 
 } // namespace
 

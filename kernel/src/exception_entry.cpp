@@ -59,10 +59,11 @@ extern "C" [[noreturn]] void handle_lower_sync() {
 
 extern "C" [[noreturn]] void handle_lower_serror() {
     Thread* t = core().current;
-    if (t->vcpu != nullptr)
+    if (t->vcpu != nullptr) {
         vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2));
-    else
+    } else {
         deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
+    }
     schedule_and_return();
 }
 

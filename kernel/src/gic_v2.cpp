@@ -50,11 +50,11 @@ void enable(uint32_t irq, bool edge) {
         cfg = edge ? (cfg | bit) : (cfg & ~bit);
         write32(g_gicd, reg, cfg);
     }
-    write32(g_gicd, gicd::kIsenabler + (irq / 32) * 4, 1u << (irq % 32));
+    write32(g_gicd, gicd::kIsenabler + uint64_t{irq / 32} * 4, 1u << (irq % 32));
 }
 
 void disable(uint32_t irq) {
-    write32(g_gicd, gicd::kIcenabler + (irq / 32) * 4, 1u << (irq % 32));
+    write32(g_gicd, gicd::kIcenabler + uint64_t{irq / 32} * 4, 1u << (irq % 32));
 }
 
 uint32_t acknowledge() {

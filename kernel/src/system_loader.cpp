@@ -41,9 +41,10 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
         if (r.kind == static_cast<uint32_t>(spec::RegionKind::Ram) && end > el2_mmu::kMappedLimit)
             return refuse("RAM region beyond the kernel's own map", i, r.phys);
         // The kernel owns the interrupt controller: no domain may map it.
-        for (uint64_t gic : {b.gicd, b.gicc, b.gich})
+        for (uint64_t gic : {b.gicd, b.gicc, b.gich}) {
             if (gic != 0 && overlaps(r.phys, end, gic, gic + 0x1000))
                 return refuse("region overlaps the kernel's GIC", i, r.phys);
+        }
     }
     return true;
 }

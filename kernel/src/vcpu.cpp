@@ -111,10 +111,11 @@ uint32_t read_lr(VcpuState& v, unsigned i) {
 }
 
 void write_lr(VcpuState& v, unsigned i, uint32_t word) {
-    if (&v == g_gic_owner)
+    if (&v == g_gic_owner) {
         vgic::write_lr(i, word);
-    else
+    } else {
         v.gic.lr[i] = word;
+    }
 }
 
 void wake(VcpuState& v) {
@@ -254,10 +255,11 @@ void handle_trap(Thread* t, uint64_t value) {
 bool handle_irq(uint32_t irq) {
     if (g_vcpu_count == 0) return false;
     if (irq == g_timer_irq) {
-        if (g_timer_owner != nullptr)
+        if (g_timer_owner != nullptr) {
             inject_timer(*g_timer_owner);
-        else
+        } else {
             vtimer::set_hw_mask(true);
+        }
         return true;
     }
     if (irq == g_maintenance_irq) {

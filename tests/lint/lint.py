@@ -10,7 +10,9 @@ libs/, tools/, kernel/ and components/ in BUILD_DIR's compile_commands.json. Eve
 finding is printed as file:line:column; the last line is a one-line summary. The exit
 status is 1 when anything was found, when clang-tidy could not analyse a file, or when the
 compilation database names none of the tree's sources (a lint that checks nothing is not a
-pass). --fix reformats the sources in place instead of checking them.
+pass). The nested target build's database (BUILD_DIR/target), when there is one, is
+checked too, as aarch64 (kernel, libs, components and apps as the board builds them). --fix
+reformats the sources in place instead of checking them.
 """
 import argparse
 import json
@@ -22,6 +24,7 @@ from pathlib import Path
 
 EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
 TIDY_DIRS = ("libs", "tools", "kernel", "components")
+TARGET_TIDY_DIRS = ("libs", "kernel", "components", "apps")
 # run-clang-tidy always asks clang-tidy for colour: the escapes are taken out first.
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DIAGNOSTIC = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<kind>warning|error): (?P<text>.*)$")
@@ -59,13 +62,14 @@ def check_format(root, files):
     return bad
 
 
-def run_tidy(root, build, jobs):
+def run_tidy(root, build, jobs, dirs=TIDY_DIRS, extra_args=()):
     """clang-tidy over the database's project sources: (files checked, findings, failure)."""
     db = Path(build) / "compile_commands.json"
     if not db.is_file():
         return 0, [], f"no compilation database at {db} (configure the build first)"
     prefix = str(root.resolve()) + "/"
-    pattern = "^" + re.escape(prefix) + "(" + "|".join(TIDY_DIRS) + ")/"
+    # C++ only: clang-tidy cannot read the assembly sources of the target build.
+    pattern = "^" + re.escape(prefix) + "(" + "|".join(dirs) + r")/.*\.(cpp|cc)$"
     entries = json.loads(db.read_text())
     checked = {
         os.path.normpath(os.path.join(e["directory"], e["file"]))
@@ -74,7 +78,8 @@ def run_tidy(root, build, jobs):
     }
     if not checked:
         return 0, [], f"{db} names no source under {', '.join(TIDY_DIRS)}/ of {root}"
-    r = subprocess.run(["run-clang-tidy", "-quiet", "-j", str(jobs), "-p", str(build), pattern],
+    r = subprocess.run(["run-clang-tidy", "-quiet", "-j", str(jobs), "-p", str(build)] +
+                       [f"-extra-arg={a}" for a in extra_args] + [pattern],
                        capture_output=True, text=True)
     findings = []
     for line in ANSI.sub("", r.stdout + r.stderr).splitlines():
@@ -126,7 +131,20 @@ def main():
             print(f"lint: {failure}")
             problems += 1
         problems += len(findings)
-        summary = f"{len(findings)} clang-tidy findings in {checked} files, " + summary
+        target = Path(args.build) / "target"
+        target_checked = 0
+        if (target / "compile_commands.json").is_file():
+            target_checked, target_findings, failure = run_tidy(
+                root, target, args.jobs, TARGET_TIDY_DIRS, ("--target=aarch64-linux-gnu",))
+            for f in target_findings:
+                print(f"{f} (target build)")
+            if failure:
+                print(f"lint: target build: {failure}")
+                problems += 1
+            problems += len(target_findings)
+            findings = findings + target_findings
+        summary = (f"{len(findings)} clang-tidy findings in {checked} host and {target_checked} "
+                   f"target files, " + summary)
 
     print(f"lint: {'FAILED' if problems else 'ok'}: {summary}")
     return 1 if problems else 0

@@ -50,7 +50,7 @@ def main():
 
         (src / "clean.cpp").write_text(CLEAN)
         database("clean.cpp")
-        expect("clean tree", lint(repo, tree, "-p", str(build)), 0, "lint: ok: 0 clang-tidy findings in 1 files")
+        expect("clean tree", lint(repo, tree, "-p", str(build)), 0, "lint: ok: 0 clang-tidy findings in 1 host and 0 target files")
 
         (src / "ugly.cpp").write_text(BADLY_FORMATTED)
         expect("formatting difference", lint(repo, tree), 1,
@@ -61,7 +61,7 @@ def main():
         database("clean.cpp", "null.cpp")
         expect("clang-tidy warning", lint(repo, tree, "-p", str(build)), 1,
                "libs/demo/null.cpp:2:12: warning:", "[modernize-use-nullptr]",
-               "lint: FAILED: 1 clang-tidy findings in 2 files")
+               "lint: FAILED: 1 clang-tidy findings in 2 host and 0 target files")
 
         database()
         expect("empty compilation database", lint(repo, tree, "-p", str(build)), 1, "names no source")

@@ -54,14 +54,15 @@ unsigned long strtoul(const char* s, char** end, int base) {
     bool overflow = false, any = false;
     for (;; ++p) {
         int digit;
-        if (*p >= '0' && *p <= '9')
+        if (*p >= '0' && *p <= '9') {
             digit = *p - '0';
-        else if (*p >= 'a' && *p <= 'z')
+        } else if (*p >= 'a' && *p <= 'z') {
             digit = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'Z')
+        } else if (*p >= 'A' && *p <= 'Z') {
             digit = *p - 'A' + 10;
-        else
+        } else {
             break;
+        }
         if (digit >= base) break;
         any = true;
         const unsigned long next =

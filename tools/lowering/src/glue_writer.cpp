@@ -293,7 +293,9 @@ private:
              << "    explicit Instance(spec::instance::PageView page) : page_(page) {}\n"
              << "    // The page mapped read-only into this component's domain.\n"
              << "    static Instance mapped() {\n        return Instance(spec::instance::PageView("
-                "\n            reinterpret_cast<const unsigned char*>(spec::instance::"
+                "\n            // NOLINTNEXTLINE(performance-no-int-to-ptr): where the lowering "
+                "maps it\n"
+                "            reinterpret_cast<const unsigned char*>(spec::instance::"
                 "kInstancePageAddr), type_hash));\n    }\n"
              << "    [[nodiscard]] bool valid() const { return page_.valid(); }\n"
              << "    [[nodiscard]] std::string_view name() const {\n"
@@ -358,6 +360,8 @@ private:
              << "    [[nodiscard]] Buffer buffer(const spec::instance::Interface& i, uint32_t k) "
                 "const {\n"
              << "        const spec::instance::Buffer b = page_.buffer(i, k);\n"
+             << "        // NOLINTNEXTLINE(performance-no-int-to-ptr): mapped there by the "
+                "lowering\n"
              << "        return {reinterpret_cast<std::byte*>(b.addr), b.size, b.peer_badge};\n"
              << "    }\n";
         for (const ast::AttributeDecl* a : attributes) {
