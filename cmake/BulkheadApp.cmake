@@ -69,42 +69,26 @@ function(bulkhead_app)
   add_custom_target(${app}_system ALL DEPENDS ${system}/stamp)
   set(BULKHEAD_APP_${app}_SYSTEM_DIR ${system} CACHE INTERNAL "${app}'s tool outputs")
 
-  # The bootable system, lowered from the assembly once the target build has made the
-  # kernel and component ELFs. ninja cannot see into the nested build: the target binaries
-  # are covered by BULKHEAD_TARGET_STAMP.
+  # The bootable system (bulkhead_assembly_image), with the guest's images when it has one.
   set(files "")
-  set(file_deps "")
   set(guest_deps "")
   if(NOT A_NO_GUEST)
-    set(files --file linux=${guest}/linux --file linux-dtb=${BULKHEAD_PLATFORM_DTB}
-        --file linux-initrd=${guest}/linux-initrd)
-    set(file_deps ${guest}/linux ${guest}/linux-initrd)
+    set(files linux=${guest}/linux linux-dtb=${BULKHEAD_PLATFORM_DTB}
+        linux-initrd=${guest}/linux-initrd)
     set(guest_deps guest_${app})
   endif()
-  foreach(f IN LISTS A_FILES)
-    list(APPEND files --file ${f})
-    string(REGEX REPLACE "^[^=]*=" "" path "${f}")
-    list(APPEND file_deps ${path})
-  endforeach()
   foreach(assembly IN ITEMS ${A_ASSEMBLY} ${A_VARIANTS})
     if(assembly STREQUAL A_ASSEMBLY)
       set(name ${app})
     else()
       get_filename_component(name ${assembly} NAME_WE)
     endif()
-    set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf)
-    add_custom_command(OUTPUT ${out}
-      # variants include the app's assembly: its folders stay on the include path
-      COMMAND ${tool} --app ${assembly} -I ${dir}/${PLATFORM} -I ${dir} --image ${out}
-              --kernel ${BULKHEAD_TARGET_BINARY_DIR}/kernel/bulkhead_kernel.elf
-              --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components
-              # the app's own components (bulkhead_component in its CMakeLists.txt)
-              --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app} ${files}
-      DEPENDS ${tool_deps} bulkhead_target ${BULKHEAD_TARGET_STAMP} ${guest_deps} ${assembly} ${file_deps}
-      COMMENT "${name}: system image from the assembly (bulkhead --image)"
-      VERBATIM)
-    add_custom_target(${name}_image ALL DEPENDS ${out})
-    set(${name}_IMAGE ${out} PARENT_SCOPE)
+    # variants include the app's assembly: its folders stay on the include path; the app's
+    # own components (bulkhead_component in its CMakeLists.txt) are in its target folder
+    bulkhead_assembly_image(NAME ${name} ASSEMBLY ${assembly} INCLUDES ${dir}/${PLATFORM} ${dir}
+      COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app} FILES ${files} ${A_FILES}
+      DEPENDS ${guest_deps} ${adl_inputs})
+    set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
   endforeach()
   set(BULKHEAD_APP_${app}_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf CACHE INTERNAL "${app}'s image.elf")
   add_dependencies(${app}_run ${app}_system ${app}_image)
