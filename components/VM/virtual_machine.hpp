@@ -4,6 +4,7 @@
 // the library's exit loop (vmm::ExitLoop) over the vCPU's exit endpoint.
 #pragma once
 
+#include "VM_glue.hpp"
 #include "console_log.hpp"
 #include "kernel_vcpu.hpp"
 #include "passthrough_irq.hpp"
@@ -57,7 +58,7 @@ private:
     vmm::NotificationRouter notifications_;
     vmm::DeviceHost devices_;
     vmm::ExitLoop loop_;
-    file_server_rpc::FileServerClient files_;
+    file_server_rpc::FileServerClient<bulkhead::glue::VM::fs_client> files_;
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];

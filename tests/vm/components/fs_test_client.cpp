@@ -19,6 +19,7 @@ using namespace runtime;
 namespace {
 
 using Self = bulkhead::glue::FsTestClient::Instance;
+using Client = file_server_rpc::FileServerClient<bulkhead::glue::FsTestClient::fs_client>;
 
 unsigned failures = 0;
 
@@ -28,7 +29,7 @@ void check(bool ok, const char* what, int64_t got) {
     out() << "fstest: FAILED " << what << " (got " << Dec{static_cast<uint64_t>(got)} << ")\n";
 }
 
-void foreign_fds(file_server_rpc::FileServerClient& fs, std::span<std::byte> port) {
+void foreign_fds(Client& fs, std::span<std::byte> port) {
     std::memset(port.data(), 0xa5, port.size());
     unsigned refused = 0;
     for (int64_t fd = 0; fd < 32; ++fd) {
@@ -46,8 +47,7 @@ void foreign_fds(file_server_rpc::FileServerClient& fs, std::span<std::byte> por
           << (untouched ? "untouched" : "WRITTEN") << "\n";
 }
 
-void read_file(file_server_rpc::FileServerClient& fs,
-               const bulkhead::glue::FsTestClient::files_type& f) {
+void read_file(Client& fs, const bulkhead::glue::FsTestClient::files_type& f) {
     const std::string_view name = f.name;
     const int64_t fd = fs.open(name);
     check(fd >= 0, "open", fd);
@@ -86,8 +86,7 @@ extern "C" void component_main(uint64_t) {
         out() << "fstest: bad instance page\n";
         exit();
     }
-    file_server_rpc::FileServerClient fs(EndpointCap(Slot{self.fs_slot()}),
-                                         self.fs_buffer().span());
+    Client fs(self.fs_cap(), self.fs_buffer().span());
     if (self.role() == "holder") {
         const int64_t fd = fs.open(self.files(0).name);
         out() << "fstest holder: holding " << self.files(0).name << " as fd "

@@ -401,10 +401,20 @@ private:
              << "        return runtime::" << type << "(runtime::Slot{" << n << "_slot()});\n"
              << "    }\n";
         if (i.kind == ast::InterfaceKind::Uses) {
+            // Long requests go through the caller's buffer, when the connection gives one.
             out_ << "    [[nodiscard]] runtime::IpcTransport " << n << "_transport() const {\n"
-                 << "        return runtime::IpcTransport(" << n << "_cap());\n    }\n";
+                 << "        return runtime::IpcTransport(" << n << "_cap(), " << n
+                 << "_buffer().span());\n    }\n";
         }
         out_ << "#endif\n";
+        if (i.kind == ast::InterfaceKind::Provides) {
+            out_ << "    // The buffer of the caller with this badge (empty if none).\n"
+                 << "    [[nodiscard]] std::span<std::byte> " << n
+                 << "_buffer_of(uint64_t badge) const {\n"
+                 << "        for (uint32_t k = 0; k < " << n << "_buffer_count(); ++k) {\n"
+                 << "            if (" << n << "_buffer(k).peer_badge == badge) return " << n
+                 << "_buffer(k).span();\n        }\n        return {};\n    }\n";
+        }
     }
 
     static const char* kind_name(ast::InterfaceKind k) {
