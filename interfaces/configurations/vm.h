@@ -33,6 +33,7 @@
     maybe consumes restart restart_event;                                                          \
     has semaphore vm_sem;                                                                          \
     maybe uses Batch batch;                                                                        \
+    maybe uses PutChar putchar; /* 3.8: to serial.processed_putchar */                             \
     maybe uses PutChar guest_putchar;                                                              \
     maybe uses GetChar serial_getchar;                                                             \
     maybe uses VirtQueueDev recv;                                                                  \

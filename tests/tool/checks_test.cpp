@@ -201,8 +201,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCheck{compose("component Server s;\nconnection seL4RPCCall x(to s.p);"), "x(",
                  "connection 'x' has no 'from' end"},
         BadCheck{compose(client_server, "c.m = 1;"), "c.m",
-                 "unknown attribute 'm' of instance 'c' (component 'Client'); expected a declared "
-                 "attribute (n, s, st, arr)"},
+                 "unknown attribute 'm' of instance 'c' (component 'Client'); did you mean 'n'? "
+                 "expected a declared attribute (n, s, st, arr)"},
         BadCheck{compose(client_server, "c.n = \"five\";"), "\"five\"",
                  "'c.n' is declared 'int'; expected an integer, found string"},
         BadCheck{compose(client_server, "c.s = 5;"), "5;",

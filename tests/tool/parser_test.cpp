@@ -120,8 +120,8 @@ INSTANTIATE_TEST_SUITE_P(
     Bad, ParserRejects,
     ::testing::Values(
         BadInput{"foo;", 1, 1,
-                 "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at top "
-                 "level, found 'foo'"},
+                 "expected 'import', 'procedure', 'struct', 'component', 'connector' or "
+                 "'assembly' at top level, found 'foo'"},
         BadInput{"import foo;", 1, 8, "expected a file after 'import'"},
         BadInput{"import \"a.camkes\"", 1, 18, "expected ';' after import, found end of input"},
         BadInput{"procedure { }", 1, 11, "expected a procedure name after 'procedure', found '{'"},

@@ -82,6 +82,9 @@ struct Connection {
     std::vector<End> to;
     std::string type;          // procedure or event type shared by the ends
     uint64_t shared_bytes = 0; // the buffer of seL4RPCDataport / seL4SharedData / virtqueues
+    // `<connection>.paddr`: the buffer is this physical memory rather than fresh RAM.
+    std::optional<uint64_t> paddr;
+    SourceLocation paddr_where;
     SourceLocation where;
 };
 
