@@ -173,6 +173,9 @@ ast::Procedure Parser::procedure() {
         if (peek().kind == TokenKind::End) {
             fail(peek(), "expected '}' to close procedure '" + p.name + "', found end of input");
         }
+        if (c_include()) {
+            continue;
+        }
         p.methods.push_back(method());
     }
     take();
@@ -270,7 +273,23 @@ ast::Component Parser::component() {
     return c;
 }
 
+// `include "header.h";` in a procedure or component names the C header of its types for
+// upstream's C glue; Bulkhead's glue is C++ generated from the declarations, so it is read
+// and dropped.
+bool Parser::c_include() {
+    if (!peek().is("include") || peek(1).kind != TokenKind::String) {
+        return false;
+    }
+    take();
+    Token header = take();
+    expect(";", "after include \"" + header.text + "\"");
+    return true;
+}
+
 void Parser::component_item(ast::Component& c) {
+    if (c_include()) {
+        return;
+    }
     Token t = peek();
     if (t.is("control") || t.is("hardware")) {
         take();
@@ -335,7 +354,7 @@ void Parser::component_item(ast::Component& c) {
                            "(...)'; expected a positive multiple of 4096 bytes");
         }
         i.size = size.value;
-        expect(")", "after the size in 'dataport " + i.type + "(" + size.text);
+        expect(")", "after the dataport size " + size.describe());
     }
     i.name = expect_identifier("an interface name after '" + kw.text + " " + i.type + "'").text;
     expect(";", "after interface '" + i.name + "'");

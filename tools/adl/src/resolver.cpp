@@ -795,14 +795,28 @@ private:
     void vm_layouts() {
         for (auto& inst : system_.instances) {
             if (auto vm = read_vm_layout(inst)) {
+                if (!vm->initrd_defect.empty()) {
+                    const auto& files = options_.packed_files;
+                    if (vm->provide_initrd &&
+                        std::find(files.begin(), files.end(), vm->initrd_name) != files.end()) {
+                        throw Error(vm->initrd_where, vm->initrd_defect + "; the image packs " +
+                                                          quote(vm->initrd_name) +
+                                                          ", which the VM would load there");
+                    }
+                    system_.warnings.push_back(vm->initrd_where.str() + ": " + vm->initrd_defect +
+                                               "; no initrd is packed, so nothing is loaded "
+                                               "there (an error once one is)");
+                }
                 inst.vm = *vm;
                 model::MemoryRegion ram;
                 ram.owner = inst.name;
                 ram.kind = model::RegionKind::GuestRam;
                 ram.phys = {vm->layout.ram_paddr, vm->layout.ram.size};
                 ram.guest = vm->layout.ram;
-                ram.source = "linux_address_config";
-                ram.where = inst.attribute("linux_address_config")->value.where;
+                const auto* config = inst.attribute("vm_address_config");
+                config = config ? config : inst.attribute("linux_address_config");
+                ram.source = config->name;
+                ram.where = config->value.where;
                 system_.regions.push_back(ram);
             }
         }
@@ -842,6 +856,9 @@ private:
                 }
                 std::map<std::string, const Value*> matched;
                 for (const auto& entry : attr.value.items) {
+                    if (entry.keys.empty()) {
+                        continue; // `{}`: upstream's way of writing "no device" (dtb([{}]))
+                    }
                     DeviceMatch m = tree(entry.where).query(entry);
                     auto [it, fresh] = matched.emplace(m.path, &entry);
                     if (!fresh) {
@@ -862,15 +879,21 @@ private:
                     }
                 }
             }
-            if (const auto* irqs = inst.attribute("irqs"); irqs && inst.vm) {
+            // `irqs` (3.8) and `dtb_irqs` (current): IRQs routed to the guest besides those
+            // of its dtb() devices.
+            for (const char* name : {"irqs", "dtb_irqs"}) {
+                const auto* irqs = inst.attribute(name);
+                if (!irqs || !inst.vm) {
+                    continue;
+                }
                 for (const auto& v : irqs->value.items) {
                     if (v.integer < 16 || v.integer > 1019) {
-                        throw Error(v.where, quote(inst.name + ".irqs") + " contains " +
+                        throw Error(v.where, quote(inst.name + "." + name) + " contains " +
                                                  quote(v.to_adl()) +
                                                  "; expected GIC interrupt IDs from 16 to 1019");
                     }
-                    add_irq(inst.name, static_cast<uint32_t>(v.integer), true, "irqs attribute",
-                            v.where);
+                    add_irq(inst.name, static_cast<uint32_t>(v.integer), true,
+                            std::string(name) + " attribute", v.where);
                 }
             }
         }
