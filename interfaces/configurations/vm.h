@@ -33,6 +33,7 @@
     maybe consumes restart restart_event;                                                          \
     has semaphore vm_sem;                                                                          \
     maybe uses Batch batch;                                                                        \
+    maybe uses PutChar putchar; /* 3.8: to serial.processed_putchar */                             \
     maybe uses PutChar guest_putchar;                                                              \
     maybe uses GetChar serial_getchar;                                                             \
     maybe uses VirtQueueDev recv;                                                                  \
@@ -46,6 +47,31 @@
     attribute int num_extra_frame_caps = 0;                                                        \
     attribute int extra_frame_map_address = 0;                                                     \
     attribute int irqs[] = [];                                                                     \
+    attribute int dtb_irqs[] = []; /* current dialect: more IRQs for the guest */                  \
+    /* The current dialect's names of linux_address_config / linux_image_config: set one */        \
+    attribute {                                                                                    \
+        string ram_base;                                                                           \
+        string ram_paddr_base;                                                                     \
+        string ram_size;                                                                           \
+        string dtb_addr;                                                                           \
+        string initrd_addr;                                                                        \
+        string kernel_entry_addr = "-1";                                                           \
+    }                                                                                              \
+    vm_address_config;                                                                             \
+    attribute {                                                                                    \
+        string kernel_name = "linux";                                                              \
+        string dtb_name = "linux-dtb";                                                             \
+        string initrd_name = "linux-initrd";                                                       \
+        string kernel_bootcmdline = "";                                                            \
+        string kernel_stdout = "";                                                                 \
+        string dtb_base_name = "";                                                                 \
+        int provide_dtb = true;                                                                    \
+        int generate_dtb = false;                                                                  \
+        int provide_initrd = true;                                                                 \
+        int clean_cache = false;                                                                   \
+        int map_one_to_one = false;                                                                \
+    }                                                                                              \
+    vm_image_config;                                                                               \
     attribute {                                                                                    \
         string linux_ram_base;                                                                     \
         string linux_ram_paddr_base;                                                               \

@@ -32,6 +32,24 @@ component Client {
     attribute int arr[] = [];
 }
 component Server { provides P p; provides Q q; consumes E ev; }
+struct mapping { string mac; int id; };
+connector seL4SharedData { from Dataport; to Dataports; }
+component Peer { dataport Buf(8192) big; dataport Buf small; dataport Buf(4096) page;
+                 attribute mapping table[] = []; attribute mapping one; }
+component VmNow {
+    maybe uses VMDTBPassthrough dtb_self;
+    provides VMDTBPassthrough dtb;
+    attribute int dtb_irqs[] = [];
+    attribute { string ram_base; string ram_paddr_base; string ram_size; string dtb_addr;
+                string initrd_addr; string kernel_entry_addr = "-1"; } vm_address_config;
+    attribute { string linux_ram_base; string linux_ram_paddr_base; string linux_ram_size;
+                string linux_ram_offset = "0"; string dtb_addr; string initrd_max_size = "-1";
+                string initrd_addr; } linux_address_config;
+    attribute { string kernel_name = "linux"; string dtb_name = "linux-dtb";
+                string initrd_name = "linux-initrd"; string kernel_bootcmdline = "";
+                string kernel_stdout = ""; int provide_initrd = true; int generate_dtb = false;
+                int map_one_to_one = false; } vm_image_config;
+}
 component VM {
     maybe uses VMDTBPassthrough dtb_self;
     provides VMDTBPassthrough dtb;
@@ -61,7 +79,12 @@ std::unique_ptr<Loaded> resolve_text(const std::string& text) {
     for (auto& c : app.components) {
         loaded->file.components.push_back(std::move(c));
     }
-    loaded->system = adl::resolve(loaded->file, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+    for (auto& s : app.structs) {
+        loaded->file.structs.push_back(std::move(s));
+    }
+    // As if the image packed an initrd, so that an initrd outside RAM is an error.
+    loaded->system =
+        adl::resolve(loaded->file, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB, {"linux-initrd"}});
     return loaded;
 }
 
@@ -109,6 +132,66 @@ TEST(Checks, GoodAssemblyResolves) {
 }
 
 std::string compose(const std::string& composition, const std::string& configuration = "");
+
+// The current dialect's VM: vm_address_config under its new names.
+std::string vm_now(const std::string& name, const std::string& initrd = "0x4D700000",
+                   const std::string& entry = "-1") {
+    return name +
+           ".vm_address_config = {\"ram_base\": \"0x40000000\", \"ram_paddr_base\": "
+           "\"0x40000000\", \"ram_size\": \"0x20000000\", \"dtb_addr\": \"0x4F000000\", "
+           "\"initrd_addr\": \"" +
+           initrd + "\", \"kernel_entry_addr\": \"" + entry + "\"};\n";
+}
+
+const std::string peers =
+    "component Peer a; component Peer b; connection seL4SharedData ab(from a.big, to b.big);";
+
+TEST(Checks, CurrentDialectResolves) {
+    auto l = resolve_text(compose(
+        peers + "\ncomponent VmNow vm0; connection seL4VMDTBPassthrough d(from vm0.dtb_self, to "
+                "vm0.dtb);",
+        vm_now("vm0") +
+            "vm0.vm_image_config = {\"kernel_name\": \"Image\", \"kernel_stdout\": \"/pl011\"};\n"
+            "vm0.dtb = dtb([{}]); vm0.dtb_irqs = [40];\n"
+            "a.table = [{\"mac\": \"02:00\", \"id\": 1}]; a.one = {\"mac\": \"x\", \"id\": 2};\n"
+            "a.serial_getchar_badge = \"4\"; a.self_global_endpoint = \"a\"; a.small_id = 0;\n"
+            "a.smmu = [1]; a.plat_keep_devices = [\"/x\"]; a.allow_smc = true;"));
+    const auto& s = l->system;
+    const auto* vm = s.instance("vm0");
+    ASSERT_TRUE(vm->vm.has_value());
+    EXPECT_EQ(vm->vm->layout.ram.base.raw(), 0x40000000u);
+    EXPECT_EQ(vm->vm->linux_name, "Image");
+    EXPECT_EQ(vm->vm->stdout_path, "/pl011");
+    ASSERT_EQ(s.irqs.size(), 1u); // dtb([{}]) passes nothing; dtb_irqs adds 40
+    EXPECT_EQ(s.irqs[0].number, 40u);
+    EXPECT_EQ(s.connections[0].shared_bytes, 8192u); // from `dataport Buf(8192)`
+    EXPECT_EQ(s.no_effect.size(), 6u);
+    EXPECT_EQ(s.instance("a")->attribute("table")->value.items[0].field("id")->integer, 1);
+}
+
+TEST(Checks, ConnectionSettingsSizeAndPaddr) {
+    auto l = resolve_text(
+        compose("component Peer a; component Peer b; connection seL4SharedData ab(from a.small, "
+                "to b.small);",
+                "ab.size = 0x4000; ab.paddr = 0x50000000;"));
+    EXPECT_EQ(l->system.connections[0].shared_bytes, 0x4000u);
+    EXPECT_EQ(l->system.connections[0].paddr.value_or(0), 0x50000000u);
+}
+
+TEST(Checks, InitrdOutsideRamIsAWarningWhenNoneIsPacked) {
+    auto file = adl::parse_text(library, "lib.camkes");
+    auto app = adl::parse_text(compose("component VM vm0;", vm("vm0", "0x40000000", "0x20000000",
+                                                               "0x4F000000", "0x3F000000")),
+                               "warn.camkes");
+    file.assemblies = std::move(app.assemblies);
+    const auto s = adl::resolve(file, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+    ASSERT_EQ(s.warnings.size(), 1u);
+    EXPECT_EQ(s.warnings[0].rfind("warn.camkes:6:", 0), 0u) << s.warnings[0];
+    EXPECT_NE(s.warnings[0].find("'vm0.linux_address_config.initrd_addr' = 0x3f000000 is outside "
+                                 "guest RAM"),
+              std::string::npos);
+    EXPECT_TRUE(s.instance("vm0")->vm->layout.initrd.size == 0);
+}
 
 const std::string shared_uart =
     "component Uart uart; component Driver d1; component Driver d2;\n"
@@ -162,7 +245,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCheck{compose("component Klient k;"), "k;",
                  "instance 'k' has unknown component type 'Klient'; expected one of: Client, "
-                 "Driver, Server, Uart, VM"},
+                 "Driver, Peer, Server, Uart, VM, VmNow"},
         BadCheck{compose("component Server s;\ncomponent Server s; "), "s; ",
                  "instance 's' is declared twice"},
         BadCheck{compose(client_server + "connection seL4RPCCalls x(from c.opt, to s.p);"), "x(",
@@ -172,8 +255,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "seL4SerialServer, seL4SharedData, seL4SharedDataWithCaps, seL4TimeServer, "
                  "seL4VMDTBPassthrough, seL4VirtQueues"},
         BadCheck{
-            compose(client_server + "connection seL4SharedData x(from c.opt, to s.p);"), "x(",
-            "connector 'seL4SharedData' of connection 'x' is not declared; expected an import"},
+            compose(client_server + "connection seL4SharedDataWithCaps x(from c.opt, to s.p);"),
+            "x(",
+            "connector 'seL4SharedDataWithCaps' of connection 'x' is not declared; expected "
+            "an import"},
         BadCheck{compose(client_server + "connection seL4Teleport x(from c.opt, to s.p);"), "x(",
                  "connector 'seL4Teleport' is declared (at lib.camkes:9:1) but Bulkhead does not "
                  "implement it"},
@@ -201,8 +286,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCheck{compose("component Server s;\nconnection seL4RPCCall x(to s.p);"), "x(",
                  "connection 'x' has no 'from' end"},
         BadCheck{compose(client_server, "c.m = 1;"), "c.m",
-                 "unknown attribute 'm' of instance 'c' (component 'Client'); expected a declared "
-                 "attribute (n, s, st, arr)"},
+                 "unknown attribute 'm' of instance 'c' (component 'Client'); did you mean 'n'? "
+                 "expected a declared attribute (n, s, st, arr)"},
         BadCheck{compose(client_server, "c.n = \"five\";"), "\"five\"",
                  "'c.n' is declared 'int'; expected an integer, found string"},
         BadCheck{compose(client_server, "c.s = 5;"), "5;",
@@ -299,6 +384,64 @@ INSTANTIATE_TEST_SUITE_P(
                  "physical range [0x9000000, 0x9001000) of '/pl011@9000000' for 'vm0' overlaps "
                  "[0x9000000, "
                  "0x9001000) of 'uart.regs' for 'uart_regs'"},
+        BadCheck{compose("component VM vm0;",
+                         vm("vm0", "0x40000000", "0x20000000", "0x4F000000", "0x3F000000")),
+                 "\"0x3F000000\"",
+                 "'vm0.linux_address_config.initrd_addr' = 0x3f000000 is outside guest RAM; "
+                 "expected an address inside it (guest RAM [0x40000000, 0x60000000)); the image "
+                 "packs 'linux-initrd'"},
+        BadCheck{compose(client_server, "c.simpel = true;"), "c.simpel",
+                 "unknown attribute 'simpel' of instance 'c' (component 'Client'); did you mean "
+                 "'simple'?"},
+        BadCheck{compose(client_server, "c.p_shmem_sise = 4096;"), "c.p_shmem_sise",
+                 "did you mean 'p_shmem_size'?"},
+        BadCheck{compose(client_server, "c.zzzzzzzzzz = 1;"), "c.zzzzzzzzzz",
+                 "unknown attribute 'zzzzzzzzzz' of instance 'c' (component 'Client'); expected a "
+                 "declared attribute"},
+        BadCheck{
+            compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl011@09000000\"}]);"),
+            "{\"path\": \"/pl011@09",
+            "matches no node of '" BULKHEAD_PLATFORM_DTB "'; did you mean '/pl011@9000000'?"},
+        BadCheck{
+            compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl012@9000000\"}]);"),
+            "{\"path\": \"/pl012", "did you mean '/pl011@9000000'?"},
+        BadCheck{compose(peers, "a.table = [{\"mac\": \"x\", \"idd\": 1}];"), "1}]",
+                 "unknown field 'idd' in 'a.table[0]'; expected one of: mac, id"},
+        BadCheck{compose(peers, "a.one = {\"mac\": 5, \"id\": 1};"), "5,",
+                 "'a.one.mac' is declared 'string'; expected a string, found integer"},
+        BadCheck{compose(peers, "a.one = {\"mac\": \"x\"};"), "{\"mac\"",
+                 "field 'id' of 'a.one' is not set and has no default"},
+        BadCheck{"component Odd { attribute mappin m; }\n" + compose(""), "mappin m",
+                 "attribute 'm' of component 'Odd' has unknown type 'mappin'; did you mean "
+                 "'mapping'?"},
+        BadCheck{"struct s2 { strin x; };\n" + compose(""), "strin x",
+                 "attribute 'x' of struct 's2' has unknown type 'strin'; did you mean 'string'?"},
+        BadCheck{compose("component Peer a; component Peer b; connection seL4SharedData ab(from "
+                         "a.big, to b.page);"),
+                 "to b.page",
+                 "end 'to b.page' is a 4096-byte dataport but 'from a.big' is 8192 bytes; expected "
+                 "one size for 'ab'"},
+        BadCheck{compose(peers, "ab.sise = 4096;"), "ab.sise",
+                 "unknown attribute 'sise' of connection 'ab'; did you mean 'size'?"},
+        BadCheck{compose(peers, "ab.paddr = 0x1234;"), "0x1234",
+                 "'ab.paddr' is '4660'; expected a positive multiple of 4096"},
+        BadCheck{compose(client_server, "c_s.size = 4096;"), "c_s.size",
+                 "'c_s.size' is set on connection 'c_s' (seL4RPCCall); expected a shared-memory "
+                 "connection"},
+        BadCheck{compose(peers, "a.small_size = 100;"), "100",
+                 "'a.small_size' is '100'; expected a positive multiple of 4096 bytes"},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0") + vm("vm0")), "{\"ram_base\"",
+                 "'vm0.vm_address_config' and 'vm0.linux_address_config'"},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0", "0x4D700000", "0x40080000")),
+                 "\"0x40080000\"",
+                 "'vm0.vm_address_config.kernel_entry_addr' is set; expected \"-1\""},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0", "0x4D700100")), "\"0x4D700100\"",
+                 "'vm0.vm_address_config.initrd_addr' = 0x4d700100 is not aligned to 0x1000"},
+        BadCheck{compose("component VmNow vm0;",
+                         vm_now("vm0") + "vm0.vm_image_config = {\"generate_dtb\": true};"),
+                 "true}", "'vm0.vm_image_config.generate_dtb' asks for a generated guest DTB"},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0") + "vm0.dtb_irqs = [3];"), "3]",
+                 "'vm0.dtb_irqs' contains '3'; expected GIC interrupt IDs from 16 to 1019"},
         BadCheck{"component Server {}\n" + compose(""), "component Server {}",
                  "component 'Server' is defined twice (first at lib.camkes:"},
         BadCheck{compose(client_server + "connection seL4RPCCall c_s(from c.opt, to s.p);"),

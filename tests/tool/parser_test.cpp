@@ -119,9 +119,16 @@ TEST_P(ParserRejects, WithMessageAndLocation) {
 INSTANTIATE_TEST_SUITE_P(
     Bad, ParserRejects,
     ::testing::Values(
+        BadInput{"struct s { };", 1, 12, "struct 's' has no fields; expected at least one"},
+        BadInput{"component C { dataport Buf(100) d; }", 1, 28,
+                 "dataport size '100' in 'dataport Buf(...)'; expected a positive multiple of 4096 "
+                 "bytes"},
+        BadInput{"component C { dataport Buf(4096 d; }", 1, 33,
+                 "expected ')' after the dataport size '4096', found 'd'"},
+        BadInput{"procedure P { include \"x.h\" }", 1, 29, "expected ';' after include \"x.h\""},
         BadInput{"foo;", 1, 1,
-                 "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at top "
-                 "level, found 'foo'"},
+                 "expected 'import', 'procedure', 'struct', 'component', 'connector' or "
+                 "'assembly' at top level, found 'foo'"},
         BadInput{"import foo;", 1, 8, "expected a file after 'import'"},
         BadInput{"import \"a.camkes\"", 1, 18, "expected ';' after import, found end of input"},
         BadInput{"procedure { }", 1, 11, "expected a procedure name after 'procedure', found '{'"},

@@ -174,7 +174,13 @@ int main(int argc, char** argv) {
 
     try {
         adl::LoadedApp loaded = adl::load_app(app, cpp);
-        adl::model::System system = adl::resolve(loaded.merged, {platform, dtb});
+        std::vector<std::string> packed;
+        for (const auto& [name, path] : files) {
+            if (!image_out.empty()) {
+                packed.push_back(name);
+            }
+        }
+        adl::model::System system = adl::resolve(loaded.merged, {platform, dtb, packed});
         for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }

@@ -2,7 +2,9 @@
 #include "adl/device_tree.hpp"
 
 #include "adl/diagnostic.hpp"
+#include "adl/nearest_name.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -293,6 +295,54 @@ DeviceMatch DeviceTree::describe(int node) const {
     return match;
 }
 
+// The node a path query most likely meant: the query's unit address without leading zeros
+// ("@02073000" is written "@2073000" in the tree), else a node whose `reg` starts at that
+// address (a node moved under a bus), else the path nearest by edit distance.
+std::string DeviceTree::suggest_node(const std::string& query) const {
+    const void* fdt = blob_.data();
+    std::vector<std::string> paths;
+    for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
+         node = fdt_next_node(fdt, node, nullptr)) {
+        paths.push_back(path_of(node));
+    }
+    const auto lower = [](std::string s) {
+        for (auto& c : s) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return s;
+    };
+    const std::string q = lower(query);
+    const size_t at = q.rfind('@');
+    if (at != std::string::npos) {
+        size_t digits = at + 1;
+        while (digits + 1 < q.size() && q[digits] == '0' && std::isxdigit(q[digits + 1]) != 0) {
+            ++digits;
+        }
+        const std::string stripped = q.substr(0, at + 1) + q.substr(digits);
+        for (const auto& p : paths) {
+            if (lower(p).find(stripped) != std::string::npos) {
+                return p;
+            }
+        }
+        const std::string unit = q.substr(digits);
+        if (!unit.empty() && unit.size() <= 16 &&
+            unit.find_first_not_of("0123456789abcdef") == std::string::npos) {
+            const uint64_t address = std::stoull(unit, nullptr, 16);
+            int index = 0;
+            for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
+                 node = fdt_next_node(fdt, node, nullptr), ++index) {
+                for (const auto& r : describe(node).registers) {
+                    if (r.base.raw() == address) {
+                        return paths[static_cast<size_t>(index)];
+                    }
+                }
+            }
+        }
+    }
+    std::vector<std::string_view> candidates(paths.begin(), paths.end());
+    return nearest_name(query, candidates);
+}
+
 DeviceMatch DeviceTree::query(const Value& entry) const {
     static const char* keys[] = {"path", "properties", "aliases", "chosen"};
     for (const auto& k : entry.keys) {
@@ -342,8 +392,13 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
                         "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
     }
     if (node < 0) {
+        const std::string near =
+            path && path->kind == Value::Kind::String ? suggest_node(path->string) : "";
         throw Error(entry.where, "dtb query " + quote(entry.to_adl()) + " matches no node of " +
-                                     quote(name_) + "; expected an existing device");
+                                     quote(name_) + "; " +
+                                     (near.empty() ? "" : "did you mean " + quote(near) + "? ") +
+                                     "expected an existing device (upstream dropped such an "
+                                     "entry silently)");
     }
     return describe(node);
 }

@@ -35,6 +35,7 @@ public:
             }
         };
         append(app_.merged.procedures, file.procedures);
+        append(app_.merged.structs, file.structs);
         append(app_.merged.components, file.components);
         append(app_.merged.connectors, file.connectors);
         append(app_.merged.assemblies, file.assemblies);

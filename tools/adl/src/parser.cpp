@@ -131,6 +131,8 @@ ast::File Parser::parse_file() {
             import_decl(file);
         } else if (t.is("procedure")) {
             file.procedures.push_back(procedure());
+        } else if (t.is("struct")) {
+            file.structs.push_back(struct_decl());
         } else if (t.is("component")) {
             file.components.push_back(component());
         } else if (t.is("connector")) {
@@ -140,8 +142,8 @@ ast::File Parser::parse_file() {
         } else if (t.is(";")) {
             take();
         } else {
-            fail(t, "expected 'import', 'procedure', 'component', 'connector' or 'assembly' at "
-                    "top level, found " +
+            fail(t, "expected 'import', 'procedure', 'struct', 'component', 'connector' or "
+                    "'assembly' at top level, found " +
                         t.describe());
         }
     }
@@ -171,6 +173,9 @@ ast::Procedure Parser::procedure() {
         if (peek().kind == TokenKind::End) {
             fail(peek(), "expected '}' to close procedure '" + p.name + "', found end of input");
         }
+        if (c_include()) {
+            continue;
+        }
         p.methods.push_back(method());
     }
     take();
@@ -178,13 +183,47 @@ ast::Procedure Parser::procedure() {
     return p;
 }
 
+// A type name; `unsigned int` and similar two-word C types are one name.
+std::string Parser::type_name(std::string_view what) {
+    std::string type = expect_identifier(what).text;
+    if ((type == "unsigned" || type == "signed") && peek().kind == TokenKind::Identifier &&
+        peek(1).kind == TokenKind::Identifier) {
+        type += " " + take().text;
+    }
+    return type;
+}
+
+// `struct T { type field; ... };` at top level (camkes-vm's current apps).
+ast::AttributeDecl Parser::struct_decl() {
+    Token kw = take();
+    ast::AttributeDecl s;
+    s.where = kw.where;
+    s.name = expect_identifier("a struct name after 'struct'").text;
+    expect("{", "to open struct '" + s.name + "'");
+    while (!peek().is("}")) {
+        if (peek().kind == TokenKind::End) {
+            fail(peek(), "expected '}' to close struct '" + s.name + "', found end of input");
+        }
+        s.fields.push_back(attribute_decl(true));
+    }
+    Token close = take();
+    if (s.fields.empty()) {
+        fail(close, "struct '" + s.name + "' has no fields; expected at least one");
+    }
+    accept(";");
+    return s;
+}
+
 ast::Method Parser::method() {
     ast::Method m;
-    Token type = expect_identifier("a method's return type (or 'void')");
-    m.return_type = type.text;
-    m.where = type.where;
+    m.where = peek().where;
+    m.return_type = type_name("a method's return type (or 'void')");
     m.name = expect_identifier("a method name after its return type").text;
     expect("(", "after method name '" + m.name + "'");
+    // `f(void)` is C's spelling of no parameters.
+    if (peek().is("void") && peek(1).is(")")) {
+        take();
+    }
     if (!accept(")")) {
         for (;;) {
             ast::Parameter p;
@@ -201,7 +240,6 @@ ast::Method Parser::method() {
                 first = expect_identifier("a parameter type after 'inout'");
             }
             p.type = first.text;
-            // `unsigned int` and similar two-word C types
             if ((p.type == "unsigned" || p.type == "signed") &&
                 peek().kind == TokenKind::Identifier && peek(1).kind == TokenKind::Identifier) {
                 p.type += " " + take().text;
@@ -235,7 +273,23 @@ ast::Component Parser::component() {
     return c;
 }
 
+// `include "header.h";` in a procedure or component names the C header of its types for
+// upstream's C glue; Bulkhead's glue is C++ generated from the declarations, so it is read
+// and dropped.
+bool Parser::c_include() {
+    if (!peek().is("include") || peek(1).kind != TokenKind::String) {
+        return false;
+    }
+    take();
+    Token header = take();
+    expect(";", "after include \"" + header.text + "\"");
+    return true;
+}
+
 void Parser::component_item(ast::Component& c) {
+    if (c_include()) {
+        return;
+    }
     Token t = peek();
     if (t.is("control") || t.is("hardware")) {
         take();
@@ -292,6 +346,16 @@ void Parser::component_item(ast::Component& c) {
                      c.name + "', found " + kw.describe());
     }
     i.type = expect_identifier("an interface type after '" + kw.text + "'").text;
+    if (i.kind == ast::InterfaceKind::Dataport && peek().is("(")) {
+        take();
+        Token size = take();
+        if (size.kind != TokenKind::Integer || size.value == 0 || size.value % 4096 != 0) {
+            fail(size, "dataport size " + size.describe() + " in 'dataport " + i.type +
+                           "(...)'; expected a positive multiple of 4096 bytes");
+        }
+        i.size = size.value;
+        expect(")", "after the dataport size " + size.describe());
+    }
     i.name = expect_identifier("an interface name after '" + kw.text + " " + i.type + "'").text;
     expect(";", "after interface '" + i.name + "'");
     c.interfaces.push_back(i);
@@ -313,11 +377,7 @@ ast::AttributeDecl Parser::attribute_decl(bool in_struct) {
                  "expected at least one field in attribute struct before " + peek().describe());
         }
     } else {
-        a.type = expect_identifier("an attribute type (int, string, ... or '{')").text;
-        if ((a.type == "unsigned" || a.type == "signed") && peek().kind == TokenKind::Identifier &&
-            peek(1).kind == TokenKind::Identifier) {
-            a.type += " " + take().text;
-        }
+        a.type = type_name("an attribute type (int, string, ... or '{')");
     }
     a.name = expect_identifier("an attribute name").text;
     if (accept("[")) {

@@ -5,6 +5,7 @@
 #include "adl/connector_registry.hpp"
 #include "adl/device_tree.hpp"
 #include "adl/diagnostic.hpp"
+#include "adl/nearest_name.hpp"
 #include "adl/number_format.hpp"
 #include "adl/vm_layout.hpp"
 
@@ -76,7 +77,43 @@ private:
         }
     }
 
+    // The fields of a struct attribute: written inline (`attribute { ... } x;`) or named
+    // (`attribute T x;` with a top-level `struct T { ... };`). Empty for a scalar.
+    const std::vector<ast::AttributeDecl>& fields_of(const ast::AttributeDecl& decl) const {
+        if (!decl.fields.empty()) {
+            return decl.fields;
+        }
+        auto s = structs_.find(decl.type);
+        return s == structs_.end() ? decl.fields : s->second->fields;
+    }
+
+    // A declared attribute's type is a scalar CAmkES knows or a declared struct.
+    void check_attribute_type(const ast::AttributeDecl& a, const std::string& owner) const {
+        for (const auto& f : a.fields) {
+            check_attribute_type(f, owner);
+        }
+        if (a.type.empty() || a.type == "string" || is_integer_type(a.type) ||
+            structs_.count(a.type) != 0) {
+            return;
+        }
+        std::vector<std::string_view> known = {"int", "string", "bool", "uint64_t"};
+        for (const auto& [name, decl] : structs_) {
+            known.emplace_back(name);
+        }
+        const std::string near = nearest_name(a.type, known);
+        throw Error(a.where, "attribute " + quote(a.name) + " of " + owner + " has unknown type " +
+                                 quote(a.type) + "; " +
+                                 (near.empty() ? "" : "did you mean " + quote(near) + "? ") +
+                                 "expected int, string (or another C scalar) or a struct "
+                                 "declared with 'struct " +
+                                 a.type + " { ... };'");
+    }
+
     void definitions() {
+        index(file_.structs, "struct", structs_);
+        for (const auto& st : file_.structs) {
+            check_attribute_type(st, "struct " + quote(st.name));
+        }
         index(file_.components, "component", components_);
         index(file_.procedures, "procedure", procedures_);
         index(file_.connectors, "connector", connectors_);
@@ -103,6 +140,7 @@ private:
             }
             for (const auto& a : c.attributes) {
                 claim(a.name, a.where);
+                check_attribute_type(a, "component " + quote(c.name));
             }
             for (const auto& s : c.sync) {
                 claim(s.name, s.where);
@@ -210,6 +248,7 @@ private:
                 m.shared_bytes = impl.shared_buffer ? impl.default_buffer : 0;
                 m.where = c.where;
                 const ast::ConnectionEnd* first_typed = nullptr;
+                const ast::ConnectionEnd* first_sized = nullptr; // `dataport Buf(n)` end
                 for (const auto& e : c.ends) {
                     auto& inst = instance_for(e.instance, e.where, "connection " + quote(c.name));
                     const auto* iface = find_interface(*inst.component, e.interface);
@@ -276,6 +315,18 @@ private:
                                                      "' interface in one connection");
                         }
                     }
+                    if (iface->size != 0 && m.shared_bytes != 0) {
+                        if (first_sized != nullptr && iface->size != m.shared_bytes) {
+                            throw Error(e.where,
+                                        "end " + quote(describe_end(e)) + " is a " +
+                                            std::to_string(iface->size) + "-byte dataport but " +
+                                            quote(describe_end(*first_sized)) + " is " +
+                                            std::to_string(m.shared_bytes) +
+                                            " bytes; expected one size for " + quote(c.name));
+                        }
+                        m.shared_bytes = iface->size;
+                        first_sized = &e;
+                    }
                     connected_.insert(e.instance + "." + e.interface);
                     (e.is_from ? m.from : m.to).push_back({e.instance, e.interface, iface});
                 }
@@ -327,7 +378,7 @@ private:
             }
             return;
         }
-        if (!decl.fields.empty()) {
+        if (!fields_of(decl).empty()) {
             if (v.kind != Value::Kind::Dict) {
                 throw Error(v.where,
                             quote(path) +
@@ -336,14 +387,14 @@ private:
             }
             for (size_t i = 0; i < v.keys.size(); ++i) {
                 const ast::AttributeDecl* field = nullptr;
-                for (const auto& f : decl.fields) {
+                for (const auto& f : fields_of(decl)) {
                     if (f.name == v.keys[i]) {
                         field = &f;
                     }
                 }
                 if (!field) {
                     std::vector<std::string> names;
-                    for (const auto& f : decl.fields) {
+                    for (const auto& f : fields_of(decl)) {
                         names.push_back(f.name);
                     }
                     throw Error(v.items[i].where, "unknown field " + quote(v.keys[i]) + " in " +
@@ -371,12 +422,11 @@ private:
     }
 
     // Struct attributes get their unset fields' defaults; a field without one must be set.
-    static void apply_field_defaults(const ast::AttributeDecl& decl, Value& v,
-                                     const std::string& path) {
-        if (decl.fields.empty() || decl.is_array || v.kind != Value::Kind::Dict) {
+    void apply_field_defaults(const ast::AttributeDecl& decl, Value& v, const std::string& path) {
+        if (fields_of(decl).empty() || decl.is_array || v.kind != Value::Kind::Dict) {
             return;
         }
-        for (const auto& f : decl.fields) {
+        for (const auto& f : fields_of(decl)) {
             if (v.field(f.name)) {
                 continue;
             }
@@ -403,6 +453,9 @@ private:
     void settings() {
         for (const auto& assembly : file_.assemblies) {
             for (const auto& s : assembly.settings) {
+                if (system_.instance(s.instance) == nullptr && connection_setting(s)) {
+                    continue;
+                }
                 auto& inst = instance_for(s.instance, s.where,
                                           "setting " + quote(s.instance + "." + s.attribute));
                 std::string path = s.instance + "." + s.attribute;
@@ -440,29 +493,8 @@ private:
                 if (hardware_setting(inst, s)) {
                     continue;
                 }
-                const std::string suffix = "_shmem_size";
-                if (s.attribute.size() > suffix.size() &&
-                    s.attribute.compare(s.attribute.size() - suffix.size(), suffix.size(),
-                                        suffix) == 0) {
-                    std::string iface = s.attribute.substr(0, s.attribute.size() - suffix.size());
-                    if (find_interface(*inst.component, iface)) {
-                        if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
-                            s.value.integer % 4096 != 0) {
-                            throw Error(s.value.where,
-                                        quote(path) + " is " + quote(s.value.to_adl()) +
-                                            "; expected a positive multiple of 4096 bytes");
-                        }
-                        if (auto* c = buffer_connection_of(inst.name, iface)) {
-                            c->shared_bytes = static_cast<uint64_t>(s.value.integer);
-                        } else {
-                            system_.no_effect.push_back(
-                                {inst.name, s.attribute, s.value,
-                                 "interface '" + iface +
-                                     "' has no connection with a shared buffer"});
-                        }
-                        set(inst, s.attribute, s.value, nullptr);
-                        continue;
-                    }
+                if (interface_setting(inst, s)) {
+                    continue;
                 }
                 if (auto builtin = find_builtin_attribute(s.attribute)) {
                     if (builtin->effect == BuiltinEffect::NoEffect) {
@@ -492,17 +524,125 @@ private:
                     set(inst, s.attribute, s.value, nullptr);
                     continue;
                 }
-                std::vector<std::string> declared;
-                for (const auto& a : inst.component->attributes) {
-                    declared.push_back(a.name);
-                }
-                throw Error(s.where, "unknown attribute " + quote(s.attribute) + " of instance " +
-                                         quote(inst.name) + " (component " +
-                                         quote(inst.component->name) +
-                                         "); expected a declared attribute (" + join(declared) +
-                                         "), <interface>_shmem_size or a CAmkES built-in");
+                throw unknown_attribute(inst, s);
             }
         }
+    }
+
+    // Settings derived from an interface's name: <iface>_shmem_size and, for a dataport,
+    // <dataport>_size (its connection's buffer), <iface>_id and <dataport>_hardware_cached
+    // (accepted, no effect).
+    bool interface_setting(model::Instance& inst, const ast::Setting& s) {
+        const std::string path = s.instance + "." + s.attribute;
+        const auto split = [&](std::string_view suffix) -> const ast::Interface* {
+            const std::string& a = s.attribute;
+            if (a.size() <= suffix.size() ||
+                a.compare(a.size() - suffix.size(), suffix.size(), suffix) != 0) {
+                return nullptr;
+            }
+            return find_interface(*inst.component, a.substr(0, a.size() - suffix.size()));
+        };
+        const ast::Interface* iface = split("_shmem_size");
+        if (iface == nullptr) {
+            iface = split("_size");
+            if (iface != nullptr && iface->kind != ast::InterfaceKind::Dataport) {
+                iface = nullptr;
+            }
+        }
+        if (iface != nullptr) {
+            if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
+                s.value.integer % 4096 != 0) {
+                throw Error(s.value.where, quote(path) + " is " + quote(s.value.to_adl()) +
+                                               "; expected a positive multiple of 4096 bytes");
+            }
+            if (auto* c = buffer_connection_of(inst.name, iface->name)) {
+                c->shared_bytes = static_cast<uint64_t>(s.value.integer);
+            } else {
+                system_.no_effect.push_back(
+                    {inst.name, s.attribute, s.value,
+                     "interface '" + iface->name + "' has no connection with a shared buffer"});
+            }
+            set(inst, s.attribute, s.value, nullptr);
+            return true;
+        }
+        if (split("_id") != nullptr) {
+            system_.no_effect.push_back(
+                {inst.name, s.attribute, s.value,
+                 "upstream's VMM numbered virtqueues and cross-VM dataports for the guest with it; "
+                 "the tool numbers connections itself"});
+            return true;
+        }
+        if (const auto* d = split("_hardware_cached");
+            d != nullptr && d->kind == ast::InterfaceKind::Dataport) {
+            system_.no_effect.push_back(
+                {inst.name, s.attribute, s.value,
+                 "shared buffers are normal write-back memory in every domain that maps them"});
+            return true;
+        }
+        return false;
+    }
+
+    // `conn.size = n` (the buffer of a shared-memory connection) and `conn.paddr = a` (that
+    // buffer is the physical memory at a, e.g. a VM's RAM shared for introspection).
+    bool connection_setting(const ast::Setting& s) {
+        model::Connection* c = nullptr;
+        for (auto& m : system_.connections) {
+            if (m.name == s.instance) {
+                c = &m;
+            }
+        }
+        if (c == nullptr) {
+            return false;
+        }
+        const std::string path = s.instance + "." + s.attribute;
+        if (s.attribute != "size" && s.attribute != "paddr") {
+            const std::string near = nearest_name(s.attribute, {"size", "paddr"});
+            throw Error(s.where, "unknown attribute " + quote(s.attribute) + " of connection " +
+                                     quote(c->name) + "; " +
+                                     (near.empty() ? "" : "did you mean " + quote(near) + "? ") +
+                                     "expected size or paddr (of a shared-memory connection)");
+        }
+        if (c->kind != model::ConnectionKind::SharedMemory) {
+            throw Error(s.where, quote(path) + " is set on connection " + quote(c->name) + " (" +
+                                     c->connector +
+                                     "); expected a shared-memory connection (seL4SharedData, "
+                                     "seL4SharedDataWithCaps)");
+        }
+        if (s.value.kind != Value::Kind::Integer || s.value.integer <= 0 ||
+            s.value.integer % 4096 != 0) {
+            throw Error(s.value.where, quote(path) + " is " + quote(s.value.to_adl()) +
+                                           "; expected a positive multiple of 4096");
+        }
+        const auto n = static_cast<uint64_t>(s.value.integer);
+        if (s.attribute == "size") {
+            c->shared_bytes = n;
+        } else {
+            c->paddr = n;
+            c->paddr_where = s.value.where;
+        }
+        return true;
+    }
+
+    // Neither declared nor known: the message lists what is declared and names the
+    // nearest known name when the setting looks like a typo of one.
+    static Error unknown_attribute(const model::Instance& inst, const ast::Setting& s) {
+        std::vector<std::string> declared;
+        std::vector<std::string> derived;
+        for (const auto& a : inst.component->attributes) {
+            declared.push_back(a.name);
+        }
+        for (const auto& i : inst.component->interfaces) {
+            derived.push_back(i.name + "_shmem_size");
+        }
+        std::vector<std::string_view> candidates = builtin_attribute_names();
+        candidates.insert(candidates.end(), declared.begin(), declared.end());
+        candidates.insert(candidates.end(), derived.begin(), derived.end());
+        const std::string near = nearest_name(s.attribute, candidates);
+        return {s.where, "unknown attribute " + quote(s.attribute) + " of instance " +
+                             quote(inst.name) + " (component " + quote(inst.component->name) +
+                             "); " + (near.empty() ? "" : "did you mean " + quote(near) + "? ") +
+                             "expected a declared attribute (" + join(declared) +
+                             "), <interface>_shmem_size or a CAmkES built-in"};
     }
 
     // <dataport>_paddr and <dataport>_size, <event>_irq_number and <event>_irq_trigger
@@ -628,8 +768,8 @@ private:
                 Value v;
                 if (decl.default_value) {
                     v = *decl.default_value;
-                } else if (!decl.fields.empty() && !decl.is_array &&
-                           std::all_of(decl.fields.begin(), decl.fields.end(),
+                } else if (!fields_of(decl).empty() && !decl.is_array &&
+                           std::all_of(fields_of(decl).begin(), fields_of(decl).end(),
                                        [](const auto& f) { return f.default_value.has_value(); })) {
                     v.kind = Value::Kind::Dict; // a struct whose every field has a default
                     v.where = decl.where;
@@ -655,14 +795,28 @@ private:
     void vm_layouts() {
         for (auto& inst : system_.instances) {
             if (auto vm = read_vm_layout(inst)) {
+                if (!vm->initrd_defect.empty()) {
+                    const auto& files = options_.packed_files;
+                    if (vm->provide_initrd &&
+                        std::find(files.begin(), files.end(), vm->initrd_name) != files.end()) {
+                        throw Error(vm->initrd_where, vm->initrd_defect + "; the image packs " +
+                                                          quote(vm->initrd_name) +
+                                                          ", which the VM would load there");
+                    }
+                    system_.warnings.push_back(vm->initrd_where.str() + ": " + vm->initrd_defect +
+                                               "; no initrd is packed, so nothing is loaded "
+                                               "there (an error once one is)");
+                }
                 inst.vm = *vm;
                 model::MemoryRegion ram;
                 ram.owner = inst.name;
                 ram.kind = model::RegionKind::GuestRam;
                 ram.phys = {vm->layout.ram_paddr, vm->layout.ram.size};
                 ram.guest = vm->layout.ram;
-                ram.source = "linux_address_config";
-                ram.where = inst.attribute("linux_address_config")->value.where;
+                const auto* config = inst.attribute("vm_address_config");
+                config = config ? config : inst.attribute("linux_address_config");
+                ram.source = config->name;
+                ram.where = config->value.where;
                 system_.regions.push_back(ram);
             }
         }
@@ -702,6 +856,9 @@ private:
                 }
                 std::map<std::string, const Value*> matched;
                 for (const auto& entry : attr.value.items) {
+                    if (entry.keys.empty()) {
+                        continue; // `{}`: upstream's way of writing "no device" (dtb([{}]))
+                    }
                     DeviceMatch m = tree(entry.where).query(entry);
                     auto [it, fresh] = matched.emplace(m.path, &entry);
                     if (!fresh) {
@@ -722,15 +879,21 @@ private:
                     }
                 }
             }
-            if (const auto* irqs = inst.attribute("irqs"); irqs && inst.vm) {
+            // `irqs` (3.8) and `dtb_irqs` (current): IRQs routed to the guest besides those
+            // of its dtb() devices.
+            for (const char* name : {"irqs", "dtb_irqs"}) {
+                const auto* irqs = inst.attribute(name);
+                if (!irqs || !inst.vm) {
+                    continue;
+                }
                 for (const auto& v : irqs->value.items) {
                     if (v.integer < 16 || v.integer > 1019) {
-                        throw Error(v.where, quote(inst.name + ".irqs") + " contains " +
+                        throw Error(v.where, quote(inst.name + "." + name) + " contains " +
                                                  quote(v.to_adl()) +
                                                  "; expected GIC interrupt IDs from 16 to 1019");
                     }
-                    add_irq(inst.name, static_cast<uint32_t>(v.integer), true, "irqs attribute",
-                            v.where);
+                    add_irq(inst.name, static_cast<uint32_t>(v.integer), true,
+                            std::string(name) + " attribute", v.where);
                 }
             }
         }
@@ -851,6 +1014,7 @@ private:
     System system_;
     std::map<std::string, const ast::Component*> components_;
     std::map<std::string, const ast::Procedure*> procedures_;
+    std::map<std::string, const ast::AttributeDecl*> structs_;
     std::map<std::string, const ast::Connector*> connectors_;
     std::set<std::string> connected_;
     std::unique_ptr<DeviceTree> tree_;

@@ -12,9 +12,30 @@ namespace adl {
 
 namespace {
 
+// The field names of one dialect: 3.8's linux_address_config / linux_image_config or the
+// current vm_address_config / vm_image_config (the same data under new names, mapped here
+// once into vmm::LinuxAddressConfig).
+struct Dialect {
+    const char* address;
+    const char* image;
+    const char* ram_base;
+    const char* ram_paddr_base;
+    const char* ram_size;
+    const char* initrd_max_size; // nullptr: the current dialect has none (unbounded)
+    const char* kernel_name;
+    const char* bootargs;
+    const char* stdout_path;
+};
+constexpr Dialect v38{"linux_address_config", "linux_image_config", "linux_ram_base",
+                      "linux_ram_paddr_base", "linux_ram_size",     "initrd_max_size",
+                      "linux_name",           "linux_bootcmdline",  "linux_stdout"};
+constexpr Dialect current{"vm_address_config", "vm_image_config",    "ram_base",
+                          "ram_paddr_base",    "ram_size",           nullptr,
+                          "kernel_name",       "kernel_bootcmdline", "kernel_stdout"};
+
 class LayoutReader {
 public:
-    explicit LayoutReader(const model::Instance& inst) : inst_(inst) {}
+    LayoutReader(const model::Instance& inst, const Dialect& d) : inst_(inst), d_(d) {}
 
     const Value& field(const char* attribute, const char* name) const {
         const auto* attr = inst_.attribute(attribute);
@@ -27,10 +48,20 @@ public:
         return *v;
     }
 
+    // The dialect's name of a vmm::LinuxAddressConfig field (vmm::field_of's names are 3.8's).
+    const char* name_of(const std::string& field) const {
+        if (field == "linux_ram_base") return d_.ram_base;
+        if (field == "linux_ram_paddr_base") return d_.ram_paddr_base;
+        if (field == "linux_ram_size") return d_.ram_size;
+        if (field == "initrd_max_size" && d_.initrd_max_size) return d_.initrd_max_size;
+        if (field == "dtb_addr") return "dtb_addr";
+        return "initrd_addr";
+    }
+
     // Upstream writes addresses as strings ("0x40000000"); they must parse completely.
     int64_t number(const char* name) const {
-        const Value& v = field("linux_address_config", name);
-        std::string path = inst_.name + ".linux_address_config." + name;
+        const Value& v = field(d_.address, name);
+        std::string path = inst_.name + "." + d_.address + "." + name;
         if (v.kind == Value::Kind::Integer) {
             return v.integer;
         }
@@ -53,40 +84,94 @@ public:
         return negative ? -static_cast<int64_t>(magnitude) : static_cast<int64_t>(magnitude);
     }
 
-    std::string text(const char* attribute, const char* name) const {
-        const Value& v = field(attribute, name);
+    std::string text(const char* name) const {
+        const Value& v = field(d_.image, name);
         if (v.kind != Value::Kind::String) {
             throw Error(v.where,
-                        quote(inst_.name + "." + attribute + "." + name) + " expects a string");
+                        quote(inst_.name + "." + d_.image + "." + name) + " expects a string");
         }
         return v.string;
     }
 
+    [[nodiscard]] SourceLocation where(const char* name) const {
+        return field(d_.address, name).where;
+    }
+
     [[noreturn]] void fail(const char* name, const std::string& what) const {
-        throw Error(field("linux_address_config", name).where,
-                    quote(inst_.name + ".linux_address_config." + name) + " " + what);
+        throw Error(where(name), quote(inst_.name + "." + d_.address + "." + name) + " " + what);
     }
 
 private:
     const model::Instance& inst_;
+    const Dialect& d_;
 };
+
+// The current dialect's switches that change nothing here, or that ask for what
+// Bulkhead does not do; `provide_initrd` is read into the model.
+void check_image_switches(const model::Instance& inst, model::VmConfig& vm) {
+    const auto* image = inst.attribute("vm_image_config");
+    if (image == nullptr) {
+        return;
+    }
+    const auto flag = [&](const char* name) -> const Value* {
+        const Value* v = image->value.field(name);
+        return v && (v->kind == Value::Kind::Boolean ? v->boolean : v->integer != 0) ? v : nullptr;
+    };
+    const auto unset = [&](const char* name) -> const Value* {
+        const Value* v = image->value.field(name);
+        return v && flag(name) == nullptr ? v : nullptr;
+    };
+    vm.provide_initrd = unset("provide_initrd") == nullptr;
+    if (const Value* v = flag("generate_dtb")) {
+        throw Error(v->where, quote(inst.name + ".vm_image_config.generate_dtb") +
+                                  " asks for a generated guest DTB; expected false (Bulkhead "
+                                  "boots the guest with the linux-dtb file as given)");
+    }
+    if (const Value* v = unset("provide_dtb")) {
+        throw Error(v->where, quote(inst.name + ".vm_image_config.provide_dtb") +
+                                  " is false; expected true (an arm64 guest needs a DTB)");
+    }
+    if (const Value* v = flag("map_one_to_one"); v && !vm.unity) {
+        throw Error(v->where, quote(inst.name + ".vm_image_config.map_one_to_one") +
+                                  " asks for guest RAM at its physical address; expected "
+                                  "ram_base equal to ram_paddr_base");
+    }
+}
 } // namespace
 
 std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
     bool is_vm = false;
     for (const auto& a : inst.component->attributes) {
-        is_vm |= a.name == "linux_address_config";
+        is_vm |= a.name == "linux_address_config" || a.name == "vm_address_config";
     }
     if (!is_vm) {
         return std::nullopt;
     }
-    if (!inst.attribute("linux_address_config")) {
+    const auto* legacy = inst.attribute("linux_address_config");
+    const auto* modern = inst.attribute("vm_address_config");
+    if (legacy && modern) {
+        throw Error(modern->value.where,
+                    quote(inst.name + ".vm_address_config") + " and " +
+                        quote(inst.name + ".linux_address_config") + " (at " +
+                        legacy->value.where.str() +
+                        ") are both set; expected one of them (the same data under two names)");
+    }
+    if (!legacy && !modern) {
         throw Error(inst.where,
                     "VM instance " + quote(inst.name) + " has no linux_address_config; expected " +
                         inst.name +
-                        ".linux_address_config = {...} (usually in <platform>/devices.camkes)");
+                        ".linux_address_config = {...} or .vm_address_config = {...} (usually "
+                        "in <platform>/devices.camkes)");
     }
-    LayoutReader r(inst);
+    const Dialect& d = modern ? current : v38;
+    if (const auto* image = inst.attribute(modern ? v38.image : current.image);
+        image && !image->from_default) {
+        throw Error(image->value.where, quote(inst.name + "." + image->name) + " is set with " +
+                                            quote(inst.name + "." + d.address) + "; expected " +
+                                            quote(inst.name + "." + d.image) +
+                                            ", its dialect's image settings");
+    }
+    LayoutReader r(inst, d);
     model::VmConfig vm;
     vmm::LinuxAddressConfig& a = vm.address;
     const auto address = [&r](const char* name) {
@@ -94,34 +179,55 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
         if (n < 0) r.fail(name, "is negative; expected an address or size");
         return static_cast<uint64_t>(n);
     };
-    a.linux_ram_base = address("linux_ram_base");
-    a.linux_ram_paddr_base = address("linux_ram_paddr_base");
-    a.linux_ram_size = address("linux_ram_size");
-    a.linux_ram_offset = address("linux_ram_offset");
+    a.linux_ram_base = address(d.ram_base);
+    a.linux_ram_paddr_base = address(d.ram_paddr_base);
+    a.linux_ram_size = address(d.ram_size);
+    a.linux_ram_offset = modern ? 0 : address("linux_ram_offset");
     a.dtb_addr = address("dtb_addr");
     a.initrd_addr = address("initrd_addr");
-    // Upstream writes -1 for "no limit"; the VMM's rule reads 0 so.
-    const int64_t initrd_max = r.number("initrd_max_size");
-    if (initrd_max < -1 || initrd_max == 0) {
-        r.fail("initrd_max_size",
-               "= " + std::to_string(initrd_max) + "; expected -1 (unbounded) or a positive size");
+    if (d.initrd_max_size != nullptr) {
+        // Upstream writes -1 for "no limit"; the VMM's rule reads 0 so.
+        const int64_t initrd_max = r.number(d.initrd_max_size);
+        if (initrd_max < -1 || initrd_max == 0) {
+            r.fail(d.initrd_max_size, "= " + std::to_string(initrd_max) +
+                                          "; expected -1 (unbounded) or a positive size");
+        }
+        a.initrd_max_size = initrd_max > 0 ? static_cast<uint64_t>(initrd_max) : 0;
+    } else if (r.number("kernel_entry_addr") != -1) {
+        r.fail("kernel_entry_addr", "is set; expected \"-1\" (Bulkhead enters the kernel where "
+                                    "its arm64 Image header says)");
     }
-    a.initrd_max_size = initrd_max > 0 ? static_cast<uint64_t>(initrd_max) : 0;
     // map_unity_ram: upstream's VMs map guest RAM 1:1 exactly when the two bases agree.
     vm.unity = a.linux_ram_base == a.linux_ram_paddr_base;
+    check_image_switches(inst, vm);
     // The VMM's own rule, so that what builds also boots.
     if (const vmm::LayoutError e = vmm::guest_ram_layout(a, vm.unity, vm.layout);
         e != vmm::LayoutError::Ok) {
-        r.fail(vmm::field_of(e), "= " + hex(vmm::value_of(a, e)) + " " + vmm::to_string(e) +
-                                     " (guest RAM [" + hex(a.linux_ram_base) + ", " +
-                                     hex(a.linux_ram_base + a.linux_ram_size) + "))");
+        // The rule checks RAM and the DTB before the initrd: on an initrd complaint the rest
+        // of the layout is complete, and whether it matters depends on an initrd being packed.
+        const std::string field = vmm::field_of(e);
+        if (e >= vmm::LayoutError::InitrdMisaligned &&
+            (field == "initrd_addr" || field == "initrd_max_size")) {
+            const char* name = r.name_of(field);
+            vm.initrd_defect = quote(inst.name + "." + d.address + "." + name) + " = " +
+                               hex(vmm::value_of(a, e)) + " " + vmm::to_string(e) +
+                               " (guest RAM [" + hex(a.linux_ram_base) + ", " +
+                               hex(a.linux_ram_base + a.linux_ram_size) + "))";
+            vm.initrd_where = r.where(name);
+            vm.layout.initrd = {};
+        } else {
+            r.fail(r.name_of(vmm::field_of(e)),
+                   "= " + hex(vmm::value_of(a, e)) + " " + vmm::to_string(e) + " (guest RAM [" +
+                       hex(a.linux_ram_base) + ", " + hex(a.linux_ram_base + a.linux_ram_size) +
+                       "))");
+        }
     }
 
-    vm.linux_name = r.text("linux_image_config", "linux_name");
-    vm.dtb_name = r.text("linux_image_config", "dtb_name");
-    vm.initrd_name = r.text("linux_image_config", "initrd_name");
-    vm.bootargs = r.text("linux_image_config", "linux_bootcmdline");
-    vm.stdout_path = r.text("linux_image_config", "linux_stdout");
+    vm.linux_name = r.text(d.kernel_name);
+    vm.dtb_name = r.text("dtb_name");
+    vm.initrd_name = r.text("initrd_name");
+    vm.bootargs = r.text(d.bootargs);
+    vm.stdout_path = r.text(d.stdout_path);
     if (const auto* n = inst.attribute("num_vcpus")) {
         if (n->value.integer < 1 || n->value.integer > 8) {
             throw Error(n->value.where, quote(inst.name + ".num_vcpus") + " is " +

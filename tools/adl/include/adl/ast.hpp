@@ -40,6 +40,7 @@ struct Interface {
     bool optional = false; // `maybe`
     std::string type;
     std::string name;
+    uint64_t size = 0; // `dataport Buf(4096) d;`: the dataport's bytes; 0 when not given
     SourceLocation where;
 };
 
@@ -129,6 +130,9 @@ struct Assembly {
 // One parsed file (or several merged: the loader appends imports in order).
 struct File {
     std::vector<Import> imports;
+    // `struct T { type field; ... };`: a named shape for attributes declared `attribute T x;`
+    // (each an AttributeDecl with the struct's name and fields).
+    std::vector<AttributeDecl> structs;
     std::vector<Procedure> procedures;
     std::vector<Component> components;
     std::vector<Connector> connectors;

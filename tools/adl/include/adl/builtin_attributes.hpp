@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace adl {
 
@@ -18,5 +19,8 @@ struct BuiltinAttribute {
 // Looks 'name' up among the built-in attributes (patterns such as
 // simple_untyped<N>_pool included).
 std::optional<BuiltinAttribute> find_builtin_attribute(std::string_view name);
+
+// One name per built-in attribute (a pattern's typical instance), for suggestions.
+std::vector<std::string_view> builtin_attribute_names();
 
 } // namespace adl

@@ -41,6 +41,7 @@ private:
     [[nodiscard]] DeviceMatch describe(int node) const;
     void decode_interrupts(int node, DeviceMatch& match) const;
     [[nodiscard]] std::string path_of(int node) const;
+    [[nodiscard]] std::string suggest_node(const std::string& query) const;
 
     std::vector<char> blob_;
     std::string name_;

@@ -27,6 +27,9 @@ private:
 
     void import_decl(ast::File& file);
     ast::Procedure procedure();
+    ast::AttributeDecl struct_decl();
+    bool c_include();
+    std::string type_name(std::string_view what);
     ast::Method method();
     ast::Component component();
     void component_item(ast::Component& c);

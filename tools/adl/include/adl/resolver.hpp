@@ -13,6 +13,9 @@ namespace adl {
 struct ResolveOptions {
     std::string platform;
     std::string dtb_path; // platform DTB for dtb() queries; empty: a query is an error
+    // The FileServer archive's names when an image is packed (--file); empty when only
+    // checking. A VM's initrd address outside its RAM is an error only if one is packed.
+    std::vector<std::string> packed_files;
 };
 
 // 'file' must outlive the returned model (the model points into it).

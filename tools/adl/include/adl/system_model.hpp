@@ -41,6 +41,11 @@ struct VmConfig {
     std::string bootargs;
     std::string stdout_path;
     uint32_t num_vcpus = 1;
+    bool provide_initrd = true; // vm_image_config.provide_initrd (the current dialect)
+    // The layout rule's complaint about the initrd alone (address outside RAM, ...), with
+    // where it points; the resolver makes it an error if an initrd is packed, else a warning.
+    std::string initrd_defect;
+    SourceLocation initrd_where;
 };
 
 struct Instance {
@@ -82,6 +87,9 @@ struct Connection {
     std::vector<End> to;
     std::string type;          // procedure or event type shared by the ends
     uint64_t shared_bytes = 0; // the buffer of seL4RPCDataport / seL4SharedData / virtqueues
+    // `<connection>.paddr`: the buffer is this physical memory rather than fresh RAM.
+    std::optional<uint64_t> paddr;
+    SourceLocation paddr_where;
     SourceLocation where;
 };
 
