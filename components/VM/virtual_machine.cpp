@@ -30,8 +30,8 @@ VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::Endp
       loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {}
 
 bool VirtualMachine::set_up() {
-    if (const vmm::LayoutError e =
-            vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_);
+    if (const vmm::LayoutError e = vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_,
+                                                         !config_.string(c_.initrd_name).empty());
         e != vmm::LayoutError::Ok) {
         LogLine line;
         line << "vm: bad linux_address_config: " << vmm::field_of(e) << " = "

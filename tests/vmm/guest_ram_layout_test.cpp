@@ -93,6 +93,16 @@ TEST(GuestRamLayout, UnboundedInitrdRunsUpToTheDtbOrTheEndOfRam) {
     EXPECT_EQ(l.initrd.end().raw(), 0x60000000u);
 }
 
+TEST(GuestRamLayout, WithoutAnInitrdItsAddressIsNotChecked) {
+    LinuxAddressConfig c = qemu_virt();
+    c.initrd_addr = 0x30000000; // below RAM, as upstream's tx2 writes it
+    GuestRamLayout l;
+    EXPECT_EQ(guest_ram_layout(c, true, l), LayoutError::InitrdOutsideRam);
+    ASSERT_EQ(guest_ram_layout(c, true, l, false), LayoutError::Ok);
+    EXPECT_EQ(l.initrd.size, 0u);
+    EXPECT_EQ(l.dtb.base.raw(), 0x4f000000u);
+}
+
 TEST(GuestRamLayout, EveryErrorNamesItsFieldAndValue) {
     LinuxAddressConfig c = qemu_virt();
     c.dtb_addr = 0x60000000;

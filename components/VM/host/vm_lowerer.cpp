@@ -28,6 +28,12 @@ int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     return a != nullptr && a->value.kind == adl::Value::Kind::Integer ? a->value.integer : fallback;
 }
 
+// No initrd when the assembly says so (provide_initrd) or when its address is one the
+// resolver only warned about because none is packed: the VMM then checks no initrd.
+bool loads_initrd(const adl::model::VmConfig& cfg) {
+    return cfg.provide_initrd && cfg.initrd_defect.empty();
+}
+
 class VmLowerer final : public lowering::NativeComponent {
 public:
     void create(Context& context, const Instance& inst, InstanceObjects& vmm) override {
@@ -107,7 +113,9 @@ public:
             context.give(vmm, "irq" + std::to_string(q.number), image::irq_handler_cap(h));
         }
         if (!context.inputs().describe_only()) {
-            for (const std::string* file : {&cfg.linux_name, &cfg.dtb_name, &cfg.initrd_name}) {
+            const std::string none;
+            for (const std::string* file :
+                 {&cfg.linux_name, &cfg.dtb_name, loads_initrd(cfg) ? &cfg.initrd_name : &none}) {
                 if (!file->empty() && context.inputs().files.count(*file) == 0) {
                     throw adl::Error(inst.where, "VM " + adl::quote(inst.name) + " boots " +
                                                      adl::quote(*file) + "; expected --file " +
@@ -133,7 +141,7 @@ public:
         h.gicc_size = kGiccSize;
         h.linux_name = w.add_string(cfg.linux_name);
         h.dtb_name = w.add_string(cfg.dtb_name);
-        h.initrd_name = w.add_string(cfg.initrd_name);
+        h.initrd_name = w.add_string(loads_initrd(cfg) ? cfg.initrd_name : std::string());
         h.bootargs = w.add_string(cfg.bootargs);
         h.stdout_path = w.add_string(cfg.stdout_path);
 

@@ -88,7 +88,8 @@ uint64_t value_of(const LinuxAddressConfig& c, LayoutError error) {
     return c.initrd_addr;
 }
 
-LayoutError guest_ram_layout(const LinuxAddressConfig& c, bool map_unity_ram, GuestRamLayout& out) {
+LayoutError guest_ram_layout(const LinuxAddressConfig& c, bool map_unity_ram, GuestRamLayout& out,
+                             bool with_initrd) {
     if (c.linux_ram_size == 0) return LayoutError::EmptyRam;
     if (c.linux_ram_base % kPage != 0) return LayoutError::RamBaseMisaligned;
     if (c.linux_ram_paddr_base % kPage != 0) return LayoutError::RamPaddrMisaligned;
@@ -110,6 +111,10 @@ LayoutError guest_ram_layout(const LinuxAddressConfig& c, bool map_unity_ram, Gu
     // The DTB may use up to 2 MiB, or what is left of RAM after dtb_addr.
     const uint64_t dtb_room = out.ram.end() - dtb;
     out.dtb = {dtb, dtb_room < kMaxDtbSize ? dtb_room : kMaxDtbSize};
+    if (!with_initrd) {
+        out.initrd = {};
+        return LayoutError::Ok;
+    }
 
     if (c.initrd_addr % kPage != 0) return LayoutError::InitrdMisaligned;
     const base::GuestPhysAddr initrd(c.initrd_addr);

@@ -56,7 +56,9 @@ enum class LayoutError : uint8_t {
 constexpr uint64_t kMaxDtbSize = uint64_t{2} << 20;
 constexpr uint64_t kKernelWindow = uint64_t{2} << 20;
 
+// Without an initrd (`with_initrd` false) its address and size are not checked and
+// out.initrd is empty: a VM that loads none may leave upstream's initrd_addr as it is.
 [[nodiscard]] LayoutError guest_ram_layout(const LinuxAddressConfig& config, bool map_unity_ram,
-                                           GuestRamLayout& out);
+                                           GuestRamLayout& out, bool with_initrd = true);
 
 } // namespace vmm
