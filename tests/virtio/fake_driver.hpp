@@ -1,4 +1,4 @@
-// Test fake of a virtio driver: plays the guest's side of one split virtqueue in a host
+// Test fake of a virtio driver: plays the guest's side of split virtqueues in a host
 // buffer that poses as guest RAM (descriptor table, avail and used rings, and an arena for
 // buffers and indirect tables), so tests can offer chains, read what the device used, and
 // write any garbage a hostile guest could.
@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -36,44 +37,68 @@ struct Desc {
     uint16_t next = 0;
 };
 
+// Host buffer posing as guest RAM at kRamBase: rings are carved from its start for good,
+// buffers and indirect tables come from the rest, reused from the beginning when it is full.
+class FakeRam {
+public:
+    explicit FakeRam(std::size_t bytes = std::size_t{4} << 20) : bytes_(bytes) {
+        if (!memory_.add_region({GuestPhysAddr(kRamBase), bytes_.size()}, bytes_)) {
+            throw std::runtime_error("fake RAM");
+        }
+    }
+    [[nodiscard]] vmm::MappedGuestMemory& memory() { return memory_; }
+    [[nodiscard]] const vmm::MappedGuestMemory& memory() const { return memory_; }
+    [[nodiscard]] GuestPhysAddr end() const { return GuestPhysAddr(kRamBase + bytes_.size()); }
+    GuestPhysAddr carve(uint64_t len, uint64_t align) {
+        const GuestPhysAddr at = arena_start_.align_up(align);
+        arena_start_ = (at + len).align_up(4096);
+        arena_pos_ = arena_start_;
+        if (arena_start_ > end()) throw std::runtime_error("fake RAM too small for the rings");
+        return at;
+    }
+    GuestPhysAddr alloc(uint32_t len) {
+        GuestPhysAddr at = arena_pos_.align_up(16);
+        if (at + len > end()) at = arena_start_;
+        arena_pos_ = at + len;
+        return at;
+    }
+
+private:
+    std::vector<std::byte> bytes_;
+    vmm::MappedGuestMemory memory_;
+    GuestPhysAddr arena_start_{kRamBase};
+    GuestPhysAddr arena_pos_{kRamBase};
+};
+
 class FakeDriver {
 public:
     struct Options {
         uint16_t size = 16;
         bool event_idx = false;
         bool indirect = false;
-        std::size_t ram_bytes = std::size_t{4} << 20;
+        std::size_t ram_bytes = std::size_t{4} << 20; // when the driver has RAM of its own
     };
 
-    explicit FakeDriver(Options options) : options_(options), ram_(options.ram_bytes) {
-        if (!memory_.add_region({GuestPhysAddr(kRamBase), ram_.size()}, ram_)) {
-            throw std::runtime_error("fake RAM");
-        }
-        const uint16_t n = options.size;
-        config_.size = n;
-        config_.indirect = options.indirect;
-        config_.event_idx = options.event_idx;
-        config_.desc = GuestPhysAddr(kRamBase);
-        config_.avail = config_.desc + desc_table_bytes(n);
-        config_.used = (config_.avail + avail_ring_bytes(n)).align_up(4096);
-        arena_start_ = (config_.used + used_ring_bytes(n)).align_up(4096);
-        arena_pos_ = arena_start_;
-        for (unsigned i = n; i > 0; --i)
-            free_.push_back(static_cast<uint16_t>(i - 1));
+    // A queue in RAM of its own.
+    explicit FakeDriver(Options options)
+        : own_ram_(std::make_unique<FakeRam>(options.ram_bytes)), ram_(*own_ram_) {
+        init(options);
     }
     FakeDriver() : FakeDriver(Options{}) {}
+    // A queue in shared RAM (a device with several queues).
+    FakeDriver(FakeRam& ram, Options options) : ram_(ram) { init(options); }
 
     [[nodiscard]] const QueueConfig& config() const { return config_; }
-    [[nodiscard]] vmm::MappedGuestMemory& memory() { return memory_; }
-    [[nodiscard]] GuestPhysAddr ram_end() const { return GuestPhysAddr(kRamBase + ram_.size()); }
+    [[nodiscard]] vmm::MappedGuestMemory& memory() { return ram_.memory(); }
+    [[nodiscard]] GuestPhysAddr ram_end() const { return ram_.end(); }
 
     // ---- guest memory ----
     void write(GuestPhysAddr addr, std::span<const std::byte> data) {
-        if (!memory_.write(addr, data)) throw std::runtime_error("fake write outside RAM");
+        if (!ram_.memory().write(addr, data)) throw std::runtime_error("fake write outside RAM");
     }
     [[nodiscard]] std::vector<std::byte> read(GuestPhysAddr addr, std::size_t len) const {
         std::vector<std::byte> out(len);
-        if (!memory_.read(addr, out)) throw std::runtime_error("fake read outside RAM");
+        if (!ram_.memory().read(addr, out)) throw std::runtime_error("fake read outside RAM");
         return out;
     }
     template <class T> void put(GuestPhysAddr addr, T value) {
@@ -85,14 +110,7 @@ public:
         std::memcpy(&value, bytes.data(), sizeof(T));
         return value;
     }
-    // Room in the arena, 16-byte aligned; starts over at the beginning when full (the
-    // tests never keep that much in flight).
-    GuestPhysAddr alloc(uint32_t len) {
-        GuestPhysAddr at = arena_pos_.align_up(16);
-        if (at + len > ram_end()) at = arena_start_;
-        arena_pos_ = at + len;
-        return at;
-    }
+    GuestPhysAddr alloc(uint32_t len) { return ram_.alloc(len); }
     Desc readable(std::string_view text) {
         const GuestPhysAddr at = alloc(static_cast<uint32_t>(text.size()));
         write(at, std::as_bytes(std::span(text.data(), text.size())));
@@ -210,12 +228,21 @@ public:
     }
 
 private:
-    Options options_;
-    std::vector<std::byte> ram_;
-    vmm::MappedGuestMemory memory_;
+    void init(const Options& options) {
+        const uint16_t n = options.size;
+        config_.size = n;
+        config_.indirect = options.indirect;
+        config_.event_idx = options.event_idx;
+        config_.desc = ram_.carve(desc_table_bytes(n), kDescAlign);
+        config_.avail = ram_.carve(avail_ring_bytes(n), kAvailAlign);
+        config_.used = ram_.carve(used_ring_bytes(n), 4096);
+        for (unsigned i = n; i > 0; --i)
+            free_.push_back(static_cast<uint16_t>(i - 1));
+    }
+
+    std::unique_ptr<FakeRam> own_ram_;
+    FakeRam& ram_;
     QueueConfig config_{};
-    GuestPhysAddr arena_start_;
-    GuestPhysAddr arena_pos_;
     uint16_t avail_idx_ = 0;
     uint16_t last_used_ = 0;
     std::vector<uint16_t> free_;
