@@ -36,6 +36,10 @@ QueueError NetDevice::start_queue(unsigned queue, GuestPhysAddr desc, GuestPhysA
     return queues_[queue].configure(config);
 }
 
+void NetDevice::stop_queue(unsigned queue) {
+    if (queue < queues_.size()) queues_[queue].reset();
+}
+
 void NetDevice::driver_ok() {
     driver_ok_ = true;
     transmit();

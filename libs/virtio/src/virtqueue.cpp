@@ -30,6 +30,26 @@ bool read_desc(const GuestMemory& memory, GuestPhysAddr addr, RawDesc& out) {
     return memory.read(addr, std::as_writable_bytes(std::span(&out, 1)));
 }
 
+// Copies between `bytes` and the segments, starting `offset` bytes into them; stops at the
+// end of either or at the first access that fails. Returns the bytes copied.
+template <class Bytes, class Copy>
+std::size_t copy_segments(std::span<const Segment> segments, uint64_t offset, Bytes bytes,
+                          Copy copy) {
+    std::size_t done = 0;
+    for (const Segment& s : segments) {
+        if (done == bytes.size()) break;
+        if (offset >= s.len) {
+            offset -= s.len;
+            continue;
+        }
+        const std::size_t n = std::min<uint64_t>(s.len - offset, bytes.size() - done);
+        if (!copy(s.addr + offset, bytes.subspan(done, n))) break;
+        done += n;
+        offset = 0;
+    }
+    return done;
+}
+
 } // namespace
 
 const char* to_string(QueueError error) {
@@ -363,36 +383,16 @@ bool Virtqueue::enable_notifications() {
 
 std::size_t read_from_chain(const GuestMemory& memory, const Chain& chain, uint64_t offset,
                             std::span<std::byte> out) {
-    std::size_t done = 0;
-    for (const Segment& s : chain.readable()) {
-        if (done == out.size()) break;
-        if (offset >= s.len) {
-            offset -= s.len;
-            continue;
-        }
-        const std::size_t n = std::min<uint64_t>(s.len - offset, out.size() - done);
-        if (!memory.read(s.addr + offset, out.subspan(done, n))) break;
-        done += n;
-        offset = 0;
-    }
-    return done;
+    return copy_segments(
+        chain.readable(), offset, out,
+        [&](GuestPhysAddr at, std::span<std::byte> part) { return memory.read(at, part); });
 }
 
 std::size_t write_to_chain(GuestMemory& memory, const Chain& chain, uint64_t offset,
                            std::span<const std::byte> in) {
-    std::size_t done = 0;
-    for (const Segment& s : chain.writable()) {
-        if (done == in.size()) break;
-        if (offset >= s.len) {
-            offset -= s.len;
-            continue;
-        }
-        const std::size_t n = std::min<uint64_t>(s.len - offset, in.size() - done);
-        if (!memory.write(s.addr + offset, in.subspan(done, n))) break;
-        done += n;
-        offset = 0;
-    }
-    return done;
+    return copy_segments(
+        chain.writable(), offset, in,
+        [&](GuestPhysAddr at, std::span<const std::byte> part) { return memory.write(at, part); });
 }
 
 } // namespace virtio

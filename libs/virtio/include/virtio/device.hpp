@@ -44,6 +44,8 @@ public:
     [[nodiscard]] virtual QueueError start_queue(unsigned queue, GuestPhysAddr desc,
                                                  GuestPhysAddr avail, GuestPhysAddr used,
                                                  uint16_t size) = 0;
+    // QUEUE_READY cleared: the queue stops (the driver tears it down).
+    virtual void stop_queue(unsigned queue) = 0;
     // The driver notified `queue` (a kick).
     virtual void queue_notify(unsigned queue) = 0;
     // DRIVER_OK was set: the device may use its queues.

@@ -84,6 +84,7 @@ public:
     }
     [[nodiscard]] QueueError start_queue(unsigned queue, GuestPhysAddr desc, GuestPhysAddr avail,
                                          GuestPhysAddr used, uint16_t size) override;
+    void stop_queue(unsigned queue) override;
     void queue_notify(unsigned queue) override;
     void driver_ok() override;
     [[nodiscard]] bool read_config(uint32_t offset, unsigned size, uint32_t& value) const override;
