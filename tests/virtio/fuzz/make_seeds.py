@@ -87,3 +87,55 @@ for i in range(4):
     r.publish(i)
 write("guest_pokes_ring", r.seed([(POP, 0, 0), (POKE, 9, 0x1000 + 0x400 + 2), (POP, 0, 0),
                                   (POKE, 0x41, 0x1000 + 16 + 12), (POP, 0, 0), (PUSH, 0, 0)]))
+
+
+# fuzz_virtio_net: op count (u16), ops of 8 bytes (op, log2 width, offset u16, value u32),
+# then RAM (16 KiB at 0x40000000). Ops: 0 read, 1 write, 3 frame arrives (value: length),
+# 4 link, 5 RAM poke, 6 backend room, 7 rx_ready.
+def net_op(op, offset=0, value=0, width=4):
+    return struct.pack("<BBHI", op, {1: 0, 2: 1, 4: 2, 8: 3}[width], offset, value)
+
+
+def net_seed(ops, ram):
+    return struct.pack("<H", len(ops)) + b"".join(ops) + bytes(ram)
+
+
+def linux_start(queues):
+    """Linux's virtio_mmio probe and virtio-net setup: status, features, both queues."""
+    feats = (1 << 5) | (1 << 16) | (1 << 28) | (1 << 29)
+    ops = [net_op(0, 0x000), net_op(0, 0x004), net_op(0, 0x008), net_op(1, 0x070, 0),
+           net_op(1, 0x070, 1), net_op(1, 0x070, 3), net_op(1, 0x014, 1), net_op(0, 0x010),
+           net_op(1, 0x014, 0), net_op(0, 0x010), net_op(1, 0x024, 1), net_op(1, 0x020, 1),
+           net_op(1, 0x024, 0), net_op(1, 0x020, feats), net_op(1, 0x070, 11), net_op(0, 0x070)]
+    for q, (desc, avail, used) in enumerate(queues):
+        ops += [net_op(1, 0x030, q), net_op(0, 0x044), net_op(0, 0x034), net_op(1, 0x038, 16),
+                net_op(1, 0x080, RAM + desc), net_op(1, 0x084, 0), net_op(1, 0x090, RAM + avail),
+                net_op(1, 0x094, 0), net_op(1, 0x0a0, RAM + used), net_op(1, 0x0a4, 0),
+                net_op(1, 0x044, 1)]
+    return ops + [net_op(1, 0x070, 15), net_op(0, 0x100, 0, 1), net_op(0, 0x106, 0, 2)]
+
+
+QUEUES = [(0x0, 0x100, 0x200), (0x400, 0x500, 0x600)]
+ram = bytearray(0x2000)
+# rx: two 1530-byte writable buffers posted; tx: one frame (header + 60 bytes) published.
+struct.pack_into("<QIHH", ram, 0x00, RAM + 0x1000, 1530, WRITE, 0)
+struct.pack_into("<QIHH", ram, 0x10, RAM + 0x1800, 1530, WRITE, 0)
+struct.pack_into("<HHHH", ram, 0x100, 0, 2, 0, 1)
+struct.pack_into("<QIHH", ram, 0x400, RAM + 0x0c00, 12, NEXT, 1)
+struct.pack_into("<QIHH", ram, 0x410, RAM + 0x0c10, 60, 0, 0)
+struct.pack_into("<HHH", ram, 0x500, 0, 1, 0)
+ops = linux_start(QUEUES) + [net_op(1, 0x050, 1), net_op(0, 0x060), net_op(1, 0x064, 1),
+                             net_op(3, 0, 1514), net_op(3, 0, 60), net_op(3, 0, 60),
+                             net_op(7), net_op(4, 0, 0), net_op(0, 0x060), net_op(1, 0x064, 3)]
+d = HERE / "corpus" / "fuzz_virtio_net"
+d.mkdir(parents=True, exist_ok=True)
+(d / "linux_probe_and_frames").write_bytes(net_seed(ops, ram))
+# The same ring with a descriptor looping to itself, then resets and a restart.
+looped = bytearray(ram)
+struct.pack_into("<QIHH", looped, 0x410, RAM + 0x0c10, 60, NEXT, 1)
+ops = linux_start(QUEUES) + [net_op(1, 0x050, 1), net_op(0, 0x070), net_op(1, 0x050, 1),
+                             net_op(1, 0x070, 0)] + linux_start(QUEUES)
+(d / "looped_tx_then_reset").write_bytes(net_seed(ops, looped))
+# Backend full, then room again.
+ops = [net_op(6, 0, 0)] + linux_start(QUEUES) + [net_op(1, 0x050, 1), net_op(6, 0, 3)]
+(d / "backend_full").write_bytes(net_seed(ops, ram))
