@@ -233,6 +233,54 @@ assembly {
     }
 }
 
+TEST(Lowering, ConnectionPaddrPlacesTheBufferThere) {
+    const std::string components = std::string(kConnectors) + R"(
+component Peer { dataport Buf d; dataport Buf e; control; }
+assembly {
+    composition {
+        component Peer a; component Peer b;
+        connection seL4SharedData ab(from a.d, to b.d);
+        connection seL4SharedData inner(from a.e, to b.e);
+    }
+    configuration {
+        ab.size = 0x4000; ab.paddr = 0x48000000;
+        inner.size = 0x2000; inner.paddr = PADDR;
+    }
+}
+)";
+    const auto with = [&](const char* paddr) {
+        std::string text = components;
+        text.replace(text.find("PADDR"), 5, paddr);
+        return resolve(text);
+    };
+    // Fresh RAM at that address, shared by both; a second buffer inside it is a part of it.
+    const auto system = with("0x48002000");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    unsigned fixed = 0;
+    for (const auto& r : d.regions)
+        fixed += r.fixed && r.fixed->raw() == 0x48000000 && r.size == 0x4000 ? 1 : 0;
+    EXPECT_EQ(fixed, 1u);
+    unsigned inner = 0;
+    for (const auto& m : d.mappings) {
+        const auto& r = d.regions[m.region];
+        inner += r.fixed && r.fixed->raw() == 0x48000000 && m.offset == 0x2000 && m.size == 0x2000;
+    }
+    EXPECT_EQ(inner, 2u); // a and b
+    // Half over the edge of the first buffer: an error at the setting.
+    try {
+        image::SystemBuilder b2(qemu());
+        (void)lowering::lower_system(with("0x48003000"), b2, {});
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'inner.paddr' = 0x48003000: the buffer runs over the "
+                                             "edge of 'ab.buffer'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Lowering, ReportNamesEverySlotAsInspectPrintsIt) {
     const auto system = tool_test::vm_minimal_system();
     image::SystemBuilder b(qemu());

@@ -3,16 +3,19 @@
 // passthrough (whose regions and IRQs the VM's own lowerer puts in the guest space).
 #include "lowering/connector_lowerer.hpp"
 
+#include <adl/diagnostic.hpp>
+#include <adl/number_format.hpp>
+
 namespace lowering {
 namespace {
 
 void map_into_every_end(Context& context, const adl::model::Connection& c,
                         const std::vector<adl::model::End>& ends, image::RegionId region,
-                        uint64_t size) {
+                        uint64_t size, uint64_t offset = 0) {
     for (const auto& e : ends) {
         InstanceObjects& inst = context.instance(e.instance);
-        const uint64_t at =
-            context.map_shared(inst, e.interface, region, size, image::kRead | image::kWrite);
+        const uint64_t at = context.map_shared(inst, e.interface, region, size,
+                                               image::kRead | image::kWrite, offset);
         context.interface(inst, e.interface).buffers.push_back({at, size, 0});
     }
     (void)c;
@@ -21,10 +24,41 @@ void map_into_every_end(Context& context, const adl::model::Connection& c,
 class SharedBuffer final : public ConnectorLowerer {
 public:
     void lower(Context& context, const adl::model::Connection& c) override {
-        const image::RegionId region =
-            context.builder().add_ram(c.name + ".buffer", c.shared_bytes);
-        map_into_every_end(context, c, c.from, region, c.shared_bytes);
-        map_into_every_end(context, c, c.to, region, c.shared_bytes);
+        const Placed buffer =
+            c.paddr ? at_paddr(context, c)
+                    : Placed{context.builder().add_ram(c.name + ".buffer", c.shared_bytes), 0};
+        map_into_every_end(context, c, c.from, buffer.region, c.shared_bytes, buffer.offset);
+        map_into_every_end(context, c, c.to, buffer.region, c.shared_bytes, buffer.offset);
+    }
+
+private:
+    struct Placed {
+        image::RegionId region;
+        uint64_t offset;
+    };
+
+    // `<connection>.paddr`: the buffer is that physical memory. Inside a region already
+    // placed there (a VM's guest RAM, which upstream's introspection app shares this way)
+    // it is that region's part; elsewhere it is RAM of its own at that address, or device
+    // memory outside the board's RAM. Half inside another region is an error.
+    static Placed at_paddr(Context& context, const adl::model::Connection& c) {
+        const base::PhysRange want{base::PhysAddr{*c.paddr}, c.shared_bytes};
+        const auto& regions = context.builder().description().regions;
+        for (uint32_t i = 0; i < regions.size(); ++i) {
+            const image::RegionDesc& r = regions[i];
+            if (!r.fixed) continue;
+            const base::PhysRange have{*r.fixed, r.size};
+            if (have.contains(want)) return {image::RegionId{i}, want.base - have.base};
+            if (have.overlaps(want)) {
+                throw adl::Error(c.paddr_where,
+                                 adl::quote(c.name + ".paddr") + " = " + adl::hex(*c.paddr) +
+                                     ": the buffer runs over the edge of " + adl::quote(r.name) +
+                                     "; expected it inside that region or apart from it");
+            }
+        }
+        image::SystemBuilder& b = context.builder();
+        if (context.board().ram.contains(want)) return {b.add_ram_at(c.name + ".buffer", want), 0};
+        return {b.add_device(c.name + ".buffer", want), 0};
     }
 };
 

@@ -112,10 +112,12 @@ uint32_t Context::give(InstanceObjects& instance, const std::string& name, const
 }
 
 uint64_t Context::map_shared(InstanceObjects& instance, const std::string& name,
-                             image::RegionId region, uint64_t size, uint32_t rights) {
+                             image::RegionId region, uint64_t size, uint32_t rights,
+                             uint64_t offset) {
     auto [it, fresh] = next_shared_.try_emplace(instance.name, kSharedWindowBase);
     const uint64_t at = it->second;
-    builder_.map(instance.domain, region, base::VirtAddr{at}, rights);
+    builder_.map(instance.domain, region, base::VirtAddr{at}, rights, spec::Cacheability::WriteBack,
+                 offset, (size + kPage - 1) / kPage * kPage);
     instance.mappings.push_back({name, at, size});
     it->second += (size + kPage - 1) / kPage * kPage + kPage; // and a guard page
     (void)fresh;

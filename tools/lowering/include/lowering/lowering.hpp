@@ -89,9 +89,10 @@ public:
 
     // Puts `cap` in the instance's next free slot, under `name` in the report.
     uint32_t give(InstanceObjects& instance, const std::string& name, const spec::Cap& cap);
-    // Maps `region` at the next free address of the instance's shared window.
+    // Maps `size` bytes of `region` from `offset` at the next free address of the
+    // instance's shared window.
     uint64_t map_shared(InstanceObjects& instance, const std::string& name, image::RegionId region,
-                        uint64_t size, uint32_t rights);
+                        uint64_t size, uint32_t rights, uint64_t offset = 0);
     // The instance's one bound notification (events and IRQs), created on first use and
     // bound to its thread; its receive capability is the slot named "notification".
     image::NotificationId notification(InstanceObjects& instance);
