@@ -9,6 +9,7 @@
 #include <fileserver/file_server.hpp>
 #include <image/board.hpp>
 #include <lowering/lowering.hpp>
+#include <vmm/vm_config.hpp>
 
 #include <gtest/gtest.h>
 
@@ -87,6 +88,40 @@ TEST(Glue, InstancePagesReadBackThroughTheTypedAccessors) {
     EXPECT_EQ(fs.fs_ctrl_slot(), *l.objects[0].cap("fs_ctrl"));
     ASSERT_EQ(fs.fs_ctrl_buffer_count(), 1u);
     EXPECT_EQ(fs.fs_ctrl_buffer(0).peer_badge, 1u);
+}
+
+// The VM's binary configuration in its page's type blob: vm_minimal starts no VMM module
+// and gets no device window; vm_virtio_net's `vmm_modules` become the modules table, with a
+// 64 KiB window just below guest RAM (QEMU's PCIe ECAM there is not in the guest's DTB).
+TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
+    const Lowered l;
+    const std::vector<uint8_t> minimal_page = l.page("vm0");
+    const vm0::Instance minimal(spec::instance::PageView(minimal_page.data(), vm0::type_hash));
+    vmm::vm_config::View config;
+    ASSERT_TRUE(config.open(minimal.type_blob()));
+    EXPECT_EQ(config.header().modules.count, 0u);
+    EXPECT_EQ(config.header().device_window_size, 0u);
+
+    const std::string root = BULKHEAD_ROOT;
+    adl::PreprocessorOptions cpp;
+    cpp.include_dirs = {root + "/interfaces", root + "/components",
+                        root + "/apps/vm_virtio_net/qemu-arm-virt", root + "/apps/vm_virtio_net"};
+    const adl::LoadedApp app =
+        adl::load_app(root + "/apps/vm_virtio_net/vm_virtio_net.camkes", cpp);
+    image::SystemBuilder builder{*image::BoardRegistry::find("qemu-arm-virt")};
+    const adl::model::System system =
+        adl::resolve(app.merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+    (void)lowering::lower_system(system, builder, {});
+    std::vector<uint8_t> page;
+    for (const auto& r : builder.description().regions)
+        if (r.name == "vm:instance") page = r.contents;
+    const vm0::Instance vm(spec::instance::PageView(page.data(), vm0::type_hash));
+    ASSERT_TRUE(vm.valid());
+    ASSERT_TRUE(config.open(vm.type_blob()));
+    ASSERT_EQ(config.header().modules.count, 1u);
+    EXPECT_EQ(config.module(0), "virtio_net");
+    EXPECT_EQ(config.header().device_window_base, 0x3fff0000u);
+    EXPECT_EQ(config.header().device_window_size, 0x10000u);
 }
 
 TEST(Glue, APageOfAnotherDefinitionOrTruncatedReadsAsEmpty) {

@@ -306,4 +306,37 @@ TEST(Lowering, VmWithoutItsImagesIsAnErrorWhenAnImageIsMade) {
     }
 }
 
+// vmm_modules: at most vmm::vm_config::kMaxModules names, or an error at the attribute.
+TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
+    auto system = tool_test::vm_minimal_system();
+    adl::model::Instance* vm = nullptr;
+    for (auto& i : system.instances)
+        if (i.name == "vm0") vm = &i;
+    ASSERT_NE(vm, nullptr);
+    adl::Value list;
+    list.kind = adl::Value::Kind::List;
+    adl::Value name;
+    name.kind = adl::Value::Kind::String;
+    name.string = "virtio_net";
+    list.items.assign(9, name);
+    bool set = false;
+    for (auto& a : vm->attributes) {
+        if (a.name == "vmm_modules") {
+            a.value = list;
+            set = true;
+        }
+    }
+    ASSERT_TRUE(set); // declared in VM.camkes, default []
+    image::SystemBuilder b(qemu());
+    try {
+        (void)lowering::lower_system(system, b, {});
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "'vm0.vmm_modules' names more than 8 modules; expected at most that many"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 } // namespace

@@ -255,7 +255,9 @@ struct VmmDeviceFixture {
     std::array<vmm::ListRegisters*, 1> vcpus{&lrs};
     vmm::VgicDistributor vgic{64, vcpus, log};
     vmm::NotificationRouter router;
-    vmm::DeviceHost host{ram.memory(), bus, vgic, 64, router, log};
+    // The VM's device window (the lowerer picks one clear of RAM, devices and the GIC).
+    vmm::DeviceHost host{
+        ram.memory(), bus, vgic, 64, router, log, {GuestPhysAddr(0xa000000), 0x10000}};
 };
 
 TEST(VirtioNetVmmDevice, CreatedOnTheBusWithAnSpiAndADtbNode) {
@@ -263,7 +265,10 @@ TEST(VirtioNetVmmDevice, CreatedOnTheBusWithAnSpiAndADtbNode) {
     ASSERT_TRUE(f.host.spis().reserve(33)); // a passed-through interrupt
     const vmm::DeviceRecord records[] = {{"eth0", "virtio,mmio", {}}};
     ASSERT_EQ(f.host.create(records), vmm::DeviceError::Ok);
-    EXPECT_EQ(f.log.lines, std::vector<std::string>{"vmm: device eth0 created"});
+    EXPECT_EQ(f.log.lines,
+              (std::vector<std::string>{"vmm: eth0: virtio-net over virtio-mmio at 0xa000000, SPI "
+                                        "32, MAC 02:00:00:00:00:01, no backend: answering ARP",
+                                        "vmm: device eth0 created"}));
     EXPECT_TRUE(f.host.spis().in_use(32));
 
     std::vector<char> blob(4096);
@@ -294,6 +299,15 @@ TEST(VirtioNetVmmDevice, CreatedOnTheBusWithAnSpiAndADtbNode) {
     vmm::test::FakeVcpu vcpu;
     ASSERT_EQ(f.bus.handle(load, 0, vcpu), vmm::ExitAction::Resume);
     EXPECT_EQ(vcpu.x[3], 0x74726976u);
+}
+
+TEST(VirtioNetVmmDevice, NeedsRoomInTheDeviceWindow) {
+    VmmDeviceFixture f;
+    const vmm::DeviceRecord one[] = {{"virtio_net", {}, {}}};
+    vmm::test::RecordingLog log;
+    vmm::DeviceHost host{f.ram.memory(), f.bus, f.vgic, 64, f.router, log}; // no window
+    EXPECT_EQ(host.create(one), vmm::DeviceError::CreateFailed);
+    EXPECT_EQ(log.lines.at(0), "vmm: virtio_net: no register window left for a virtio-mmio device");
 }
 
 } // namespace

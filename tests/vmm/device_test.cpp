@@ -248,6 +248,20 @@ TEST(NotificationRouter, BitsHaveOneOwner) {
     EXPECT_EQ(router.dispatch(0xf), 0x8u);
 }
 
+TEST(MmioAllocator, HandsOutTheWindowFrontToBackAlignedToEachSize) {
+    using base::GuestPhysAddr;
+    MmioAllocator windows({GuestPhysAddr(0x3fff0000), 0x10000});
+    EXPECT_EQ(windows.allocate(0x200)->base.raw(), 0x3fff0000u);
+    EXPECT_EQ(windows.allocate(0x200)->base.raw(), 0x3fff0200u);
+    EXPECT_EQ(windows.allocate(0x1000)->base.raw(), 0x3fff1000u); // aligned up
+    EXPECT_FALSE(windows.allocate(0x300));                        // not a power of two
+    EXPECT_FALSE(windows.allocate(0));
+    EXPECT_FALSE(windows.allocate(0x10000)); // no room left for that much
+    EXPECT_EQ(windows.allocate(0x8000)->base.raw(), 0x3fff8000u);
+    EXPECT_FALSE(windows.allocate(0x200));         // full
+    EXPECT_FALSE(MmioAllocator().allocate(0x200)); // no window at all
+}
+
 TEST(DeviceStorage, HoldsAtMostN) {
     DeviceStorage<std::array<int, 3>, 2> storage;
     EXPECT_NE(storage.make(), nullptr);

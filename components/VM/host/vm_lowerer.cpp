@@ -7,6 +7,7 @@
 #include <vmm/vm_config_writer.hpp>
 
 #include <arch/gic_v2.hpp>
+#include <vmm/vgic_distributor.hpp>
 
 #include <lowering/native_component.hpp>
 
@@ -22,6 +23,9 @@ using lowering::InstanceObjects;
 constexpr uint64_t kVmmStack = uint64_t{64} * 1024;
 constexpr uint64_t kGiccSize = arm::gicv2::gicc::kFrameSize; // the GICV frame mapped there
 constexpr uint32_t kEmulatedIrqs = 96;                       // distributor size (multiple of 32)
+// The VMM's devices' register windows (virtio-mmio: 0x200 bytes each) share one 64 KiB
+// window, so a guest with 64 KiB pages can map each on its own too.
+constexpr uint64_t kDeviceWindowSize = uint64_t{64} * 1024;
 
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);
@@ -32,6 +36,63 @@ int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
 // resolver only warned about because none is packed: the VMM then checks no initrd.
 bool loads_initrd(const adl::model::VmConfig& cfg) {
     return cfg.provide_initrd && cfg.initrd_defect.empty();
+}
+
+// The VMM modules (devices) the VM starts, by name: the `vmm_modules` attribute (upstream
+// picks them with CMake options such as VmVirtioNetArping).
+std::vector<std::string> vmm_modules(const Instance& inst) {
+    std::vector<std::string> names;
+    const adl::model::Attribute* a = inst.attribute("vmm_modules");
+    if (a == nullptr || a->value.kind != adl::Value::Kind::List) return names;
+    for (const adl::Value& v : a->value.items) {
+        if (v.kind != adl::Value::Kind::String || v.string.empty()) {
+            throw adl::Error(v.where, adl::quote(inst.name + ".vmm_modules") +
+                                          " has an entry that is not a module name; expected "
+                                          "strings such as \"virtio_net\"");
+        }
+        if (names.size() == vmm::vm_config::kMaxModules) {
+            throw adl::Error(v.where, adl::quote(inst.name + ".vmm_modules") + " names more than " +
+                                          std::to_string(vmm::vm_config::kMaxModules) +
+                                          " modules; expected at most that many");
+        }
+        names.push_back(v.string);
+    }
+    return names;
+}
+
+// A guest-physical window for the VMM's devices that nothing of the guest's uses: the
+// highest free one below guest RAM, else the lowest above it. The guest sees only its
+// RAM, its passed-through devices and the GIC; the board's own devices there (QEMU's
+// virtio-mmio, PCIe) are not in its DTB.
+base::GuestPhysRange device_window(const Context& context, const Instance& inst,
+                                   const adl::model::VmConfig& cfg) {
+    std::vector<base::GuestPhysRange> used{
+        cfg.layout.ram,
+        {base::GuestPhysAddr{context.board().gicd.raw()}, vmm::VgicDistributor::kSize},
+        {base::GuestPhysAddr{context.board().gicc.raw()}, kGiccSize}};
+    for (const auto& r : context.system().regions) {
+        if (r.owner == inst.name && r.kind == adl::model::RegionKind::Device)
+            used.push_back(r.guest);
+    }
+    const auto is_free = [&](uint64_t at) {
+        const base::GuestPhysRange w{base::GuestPhysAddr{at}, kDeviceWindowSize};
+        for (const auto& u : used)
+            if (u.overlaps(w)) return false;
+        return true;
+    };
+    const uint64_t ram = cfg.layout.ram.base.raw() & ~(kDeviceWindowSize - 1);
+    for (uint64_t at = ram; at >= kDeviceWindowSize;) {
+        at -= kDeviceWindowSize;
+        if (is_free(at)) return {base::GuestPhysAddr{at}, kDeviceWindowSize};
+    }
+    const uint64_t top = uint64_t{1} << 40; // what a 40-bit IPA space holds
+    for (uint64_t at =
+             (cfg.layout.ram.end().raw() + kDeviceWindowSize - 1) & ~(kDeviceWindowSize - 1);
+         at < top; at += kDeviceWindowSize) {
+        if (is_free(at)) return {base::GuestPhysAddr{at}, kDeviceWindowSize};
+    }
+    throw adl::Error(inst.where, "VM " + adl::quote(inst.name) +
+                                     ": no free guest-physical window for its VMM devices");
 }
 
 class VmLowerer final : public lowering::NativeComponent {
@@ -139,6 +200,12 @@ public:
         h.gicd_base = context.board().gicd.raw();
         h.gicc_base = context.board().gicc.raw();
         h.gicc_size = kGiccSize;
+        const std::vector<std::string> modules = vmm_modules(inst);
+        if (!modules.empty()) {
+            const base::GuestPhysRange window = device_window(context, inst, cfg);
+            h.device_window_base = window.base.raw();
+            h.device_window_size = window.size;
+        }
         h.linux_name = w.add_string(cfg.linux_name);
         h.dtb_name = w.add_string(cfg.dtb_name);
         h.initrd_name = w.add_string(loads_initrd(cfg) ? cfg.initrd_name : std::string());
@@ -171,7 +238,11 @@ public:
         }
         h.irqs = w.add_table(irqs);
         h.vcpus = w.add_table(std::vector<config::Vcpu>{{*vmm.cap("vcpu0"), 0}});
-        h.modules = w.add_table(std::vector<config::StringRef>{});
+        std::vector<config::StringRef> module_names;
+        module_names.reserve(modules.size());
+        for (const std::string& m : modules)
+            module_names.push_back(w.add_string(m));
+        h.modules = w.add_table(module_names);
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");

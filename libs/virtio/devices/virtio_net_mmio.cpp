@@ -1,6 +1,9 @@
 // The VMM device "virtio_net" (compatible "virtio,mmio"): a virtio-net device model behind
-// a virtio-mmio window, with an SPI from the allocator as its level-triggered line and a
-// `virtio,mmio` node in the guest DTB. Linked in as an object (see vmm/device.hpp).
+// a virtio-mmio window from the VM's device window, with an SPI from the allocator as its
+// level-triggered line and a `virtio,mmio` node in the guest DTB. With no backend
+// connected it answers the guest's ARP requests itself (upstream's `virtio_net` module).
+// Linked in as an object (see vmm/device.hpp).
+#include <virtio/arp_responder.hpp>
 #include <virtio/mmio.hpp>
 #include <virtio/net.hpp>
 #include <vmm/device.hpp>
@@ -10,29 +13,28 @@
 namespace virtio {
 namespace {
 
-// Guest-physical window of the virtio-mmio devices, one 512-byte window each: where QEMU
-// virt puts its own (the guest DTB drops those, so nothing else claims it).
-// TODO(issue 11): take the window from the VM's configuration instead of this constant.
-constexpr uint64_t kWindowBase = 0x0a000000;
 constexpr std::size_t kMaxDevices = 4;
 
-// Until a backend is connected (a virtqueue to a component, the ARP responder), frames
-// the guest sends are counted as dropped by the backend.
-class NoBackend final : public NetBackend {
-public:
-    bool can_send() override { return true; }
-    bool send(std::span<const std::byte> frame) override {
-        (void)frame;
-        return false;
-    }
-};
-
-class VirtioNetMmio final : public vmm::Device, public IrqLine {
+// The registers go through here so that replies the responder queued while the guest
+// transmitted reach it once the transmit path has returned (the guest's next kick, of
+// either queue, retries what found no receive buffer).
+class VirtioNetMmio final : public vmm::Device, public vmm::MmioDevice, public IrqLine {
 public:
     VirtioNetMmio(vmm::DeviceContext& ctx, GuestPhysRange window, unsigned spi, MacAddress mac)
-        : window_(window), spi_(spi), vgic_(ctx.vgic()), transport_(ctx.name(), *this, ctx.log()),
-          net_(ctx.memory(), backend_, transport_, mac) {
+        : window_(window), spi_(spi), vgic_(ctx.vgic()), log_(ctx.log()), name_(ctx.name()),
+          transport_(ctx.name(), *this, ctx.log()), net_(ctx.memory(), arp_, transport_, mac) {
         transport_.attach(net_);
+    }
+
+    [[nodiscard]] bool read(uint64_t offset, unsigned size, unsigned vcpu,
+                            uint64_t& value) override {
+        return transport_.read(offset, size, vcpu, value);
+    }
+    [[nodiscard]] bool write(uint64_t offset, unsigned size, unsigned vcpu,
+                             uint64_t value) override {
+        const bool ok = transport_.write(offset, size, vcpu, value);
+        deliver();
+        return ok;
     }
 
     void set_level(bool high) override { (void)vgic_.set_level(spi_, high); }
@@ -42,14 +44,33 @@ public:
                dtb.set_reg(node, window_) && dtb.set_spi(node, spi_, true) &&
                dtb.set_empty(node, "dma-coherent");
     }
-    void reset() override { transport_.reset(); }
-    [[nodiscard]] VirtioMmio& transport() { return transport_; }
+    void reset() override {
+        transport_.reset();
+        arp_.reset();
+    }
 
 private:
+    void deliver() {
+        if (arp_.pending() != 0 && arp_.deliver(net_)) net_.backend_ready();
+        // The first frame it cannot answer says so; the rest are only counted.
+        const ArpCounters& c = arp_.counters();
+        const uint64_t ignored = c.not_arp + c.malformed + c.not_request + c.overflow;
+        if (ignored != 0 && !told_) {
+            told_ = true;
+            vmm::LogLine line;
+            line << "vmm: " << name_
+                 << ": no backend: frames other than ARP requests are counted and dropped";
+            line.emit(log_);
+        }
+    }
+
     GuestPhysRange window_;
     unsigned spi_;
     vmm::VgicDistributor& vgic_;
-    NoBackend backend_;
+    vmm::LogSink& log_;
+    std::string_view name_;
+    bool told_ = false;
+    ArpResponder arp_;
     VirtioMmio transport_;
     NetDevice net_;
 };
@@ -59,21 +80,26 @@ vmm::DeviceStorage<VirtioNetMmio, kMaxDevices> devices;
 vmm::Device* create_virtio_net(vmm::DeviceContext& ctx) {
     const std::size_t index = devices.used();
     const std::optional<unsigned> spi = index < kMaxDevices ? ctx.allocate_spi() : std::nullopt;
-    if (!spi) {
+    const std::optional<GuestPhysRange> window =
+        spi ? ctx.allocate_mmio(mmio::kWindowSize) : std::nullopt;
+    if (!window) {
         vmm::LogLine line;
-        line << "vmm: " << ctx.name() << ": no " << (index < kMaxDevices ? "SPI" : "room")
+        line << "vmm: " << ctx.name() << ": no "
+             << (index >= kMaxDevices ? "room" : (spi ? "register window" : "SPI"))
              << " left for a virtio-mmio device";
         line.emit(ctx.log());
         return nullptr;
     }
-    const GuestPhysRange window{GuestPhysAddr(kWindowBase + index * mmio::kWindowSize),
-                                mmio::kWindowSize};
     // A locally administered MAC per device: 02:00:00:00:00:<n>.
     const MacAddress mac{0x02, 0, 0, 0, 0, static_cast<uint8_t>(index + 1)};
-    VirtioNetMmio* device = devices.make(ctx, window, *spi, mac);
-    if (device == nullptr || !ctx.mmio().add(ctx.name(), window, device->transport())) {
-        return nullptr;
-    }
+    VirtioNetMmio* device = devices.make(ctx, *window, *spi, mac);
+    if (device == nullptr || !ctx.mmio().add(ctx.name(), *window, *device)) return nullptr;
+    vmm::LogLine line;
+    line << "vmm: " << ctx.name() << ": virtio-net over virtio-mmio at "
+         << vmm::Hex{window->base.raw()} << ", SPI " << vmm::Dec{*spi}
+         << ", MAC 02:00:00:00:00:0" // kMaxDevices < 10
+         << vmm::Dec{static_cast<int64_t>(index + 1)} << ", no backend: answering ARP";
+    line.emit(ctx.log());
     return device;
 }
 

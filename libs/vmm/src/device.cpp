@@ -46,6 +46,15 @@ std::optional<unsigned> SpiAllocator::allocate() {
     return std::nullopt;
 }
 
+std::optional<base::GuestPhysRange> MmioAllocator::allocate(uint64_t size) {
+    if (size == 0 || (size & (size - 1)) != 0) return std::nullopt;
+    const uint64_t at = (next_ + size - 1) & ~(size - 1);
+    const base::GuestPhysRange range{base::GuestPhysAddr(at), size};
+    if (at < next_ || !window_.contains(range)) return std::nullopt;
+    next_ = at + size;
+    return range;
+}
+
 const BackendConnection* DeviceContext::connection(std::string_view name) const {
     for (const BackendConnection& c : record_.connections) {
         if (c.name == name) return &c;
@@ -111,7 +120,7 @@ DeviceError DeviceHost::create(std::span<const DeviceRecord> records) {
         return report(records[kMaxDevices - count_], DeviceError::TooMany);
     }
     for (const DeviceRecord& r : records) {
-        DeviceContext context(r, memory_, mmio_, vgic_, spis_, log_);
+        DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_);
         Device* device = find_device_type(r)->create(context);
         if (device == nullptr) return report(r, DeviceError::CreateFailed);
         if (context.listened() != 0 && !notifications_.add(context.listened(), *device)) {

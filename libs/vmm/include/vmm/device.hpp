@@ -90,6 +90,23 @@ private:
     std::array<uint32_t, 1024 / 32> used_{};
 };
 
+// The guest-physical window the VM's configuration gives its devices for their registers
+// (chosen at build time clear of RAM, passed-through devices and the GIC), handed out front
+// to back, each range aligned to its size.
+class MmioAllocator {
+public:
+    MmioAllocator() = default;
+    explicit MmioAllocator(base::GuestPhysRange window)
+        : window_(window), next_(window.base.raw()) {}
+    // `size` bytes (a power of two), now taken; nullopt when the window has no room.
+    [[nodiscard]] std::optional<base::GuestPhysRange> allocate(uint64_t size);
+    [[nodiscard]] base::GuestPhysRange window() const { return window_; }
+
+private:
+    base::GuestPhysRange window_{};
+    uint64_t next_ = 0;
+};
+
 class DeviceContext;
 
 // A created device. Every hook is optional.
@@ -122,8 +139,9 @@ struct DeviceType {
 class DeviceContext {
 public:
     DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
-                  VgicDistributor& vgic, SpiAllocator& spis, LogSink& log)
-        : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis), log_(log) {}
+                  VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log)
+        : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis),
+          windows_(windows), log_(log) {}
 
     [[nodiscard]] const DeviceRecord& record() const { return record_; }
     [[nodiscard]] std::string_view name() const { return record_.name; }
@@ -136,6 +154,11 @@ public:
 
     // A free SPI of the vGIC (not passed through, not another device's).
     [[nodiscard]] std::optional<unsigned> allocate_spi() { return spis_.allocate(); }
+    // A free guest-physical range of `size` bytes (a power of two) for its registers, from
+    // the VM's device window; nullopt when it has no room.
+    [[nodiscard]] std::optional<base::GuestPhysRange> allocate_mmio(uint64_t size) {
+        return windows_.allocate(size);
+    }
     // Its backend connection of that name; nullptr if the configuration has none.
     [[nodiscard]] const BackendConnection* connection(std::string_view name) const;
     // The device hears these notification bits (notified()). They must be badge bits of
@@ -149,6 +172,7 @@ private:
     MmioBus& mmio_;
     VgicDistributor& vgic_;
     SpiAllocator& spis_;
+    MmioAllocator& windows_;
     LogSink& log_;
     uint64_t listened_ = 0;
 };
@@ -167,10 +191,12 @@ class DeviceHost final : public GuestDtbHook {
 public:
     static constexpr std::size_t kMaxDevices = 32;
 
+    // `mmio_window`: where devices place their registers (DeviceContext::allocate_mmio).
     DeviceHost(GuestMemory& memory, MmioBus& mmio, VgicDistributor& vgic, unsigned num_irqs,
-               NotificationRouter& notifications, LogSink& log)
-        : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), notifications_(notifications),
-          log_(log) {}
+               NotificationRouter& notifications, LogSink& log,
+               base::GuestPhysRange mmio_window = {})
+        : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), windows_(mmio_window),
+          notifications_(notifications), log_(log) {}
 
     // SPIs taken before devices are created (passed-through interrupts): reserve here.
     [[nodiscard]] SpiAllocator& spis() { return spis_; }
@@ -191,6 +217,7 @@ private:
     MmioBus& mmio_;
     VgicDistributor& vgic_;
     SpiAllocator spis_;
+    MmioAllocator windows_;
     NotificationRouter& notifications_;
     LogSink& log_;
     std::array<Device*, kMaxDevices> devices_{};

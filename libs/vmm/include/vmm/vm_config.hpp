@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '2'};
-inline constexpr uint32_t kVersion = 2;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '3'};
+inline constexpr uint32_t kVersion = 3;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -50,6 +50,10 @@ struct Header {
     uint64_t gicd_base;                // the guest's GIC view
     uint64_t gicc_base;
     uint64_t gicc_size;
+    // Guest-physical range the VMM's devices take their register windows from: free of
+    // guest RAM, passed-through devices and the GIC frames (chosen by the lowerer).
+    uint64_t device_window_base;
+    uint64_t device_window_size;
     StringRef linux_name, dtb_name, initrd_name, bootargs, stdout_path; // linux_image_config
     TableRef passthrough; // StringRef: device-tree paths the guest DTB keeps
     TableRef irqs;        // PassthroughIrq
