@@ -16,73 +16,31 @@ is replaced by the size of the first guest-ram line of the system report (--repo
 """
 import argparse
 import os
-import re
-import selectors
-import signal
 import statistics
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
 
 
 def time_to_marker(cmd, marker, timeout, cpu):
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    pat = re.compile(marker.encode())
-    seen = b""
-    try:
-        while time.monotonic() - start < timeout:
-            if not sel.select(timeout=0.5):
-                continue
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            seen = seen[-4096:] + chunk
-            if pat.search(seen):
-                return time.monotonic() - start
-        return None
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def guest_ram_mib(report):
-    with open(report, encoding="utf-8") as f:
-        for line in f:
-            m = re.search(r"\bguest-ram\b.*?\s(\d+) MiB", line)
-            if m:
-                return int(m.group(1))
-    raise SystemExit(f"{report}: no guest-ram line in the system report")
+    with PinnedQemu(cmd, cpu) as qemu:
+        return qemu.elapsed() if qemu.expect(marker, timeout) else None
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--a", required=True, help="command A (shell words), e.g. Bulkhead's run.sh")
-    ap.add_argument("--b", required=True, help="command B, e.g. the direct boot")
-    ap.add_argument("--a-name", default="bulkhead")
-    ap.add_argument("--b-name", default="native")
+    add_pair_args(ap, "native")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--marker", default="BULKHEAD-GUEST-READY")
-    ap.add_argument("--timeout", type=float, default=120)
-    ap.add_argument("--report", help="system report giving the guest's RAM for {guest_ram_mib}")
-    ap.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)),
-                    help="host CPU both commands run on")
     args = ap.parse_args()
-    if "{guest_ram_mib}" in args.b:
-        if not args.report:
-            ap.error("command B uses {guest_ram_mib}: give --report")
-        args.b = args.b.replace("{guest_ram_mib}", str(guest_ram_mib(args.report)))
+    args.b = fill_guest_ram(args.b, args.report, ap)
     print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}\n"
           f"both pinned to host CPU {args.cpu}", flush=True)
 
     results = {args.a_name: [], args.b_name: []}
     for i in range(args.runs):
         for name, cmd in ((args.a_name, args.a), (args.b_name, args.b)):
-            t = time_to_marker(["sh", "-c", cmd], args.marker, args.timeout, args.cpu)
+            t = time_to_marker(cmd, args.marker, args.timeout, args.cpu)
             if t is None:
                 print(f"run {i + 1} {name}: no marker within {args.timeout:.0f}s", flush=True)
                 return 1

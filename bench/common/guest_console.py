@@ -1,0 +1,103 @@
+"""Shared by the benchmarks that boot a guest in QEMU (bench/boot, bench/workload).
+
+PinnedQemu starts one QEMU command pinned to one host CPU (on a virtual host the CPUs
+can run at different speeds, and a pair split across them measures the host, not the
+hypervisor), follows its console and types lines on it. guest_ram_mib() reads the
+guest's memory from an image's system report, so that the direct boot gets as much.
+"""
+import os
+import re
+import selectors
+import signal
+import subprocess
+import time
+
+
+class PinnedQemu:
+    """One QEMU (a shell command) on host CPU `cpu`; its console is stdin/stdout."""
+
+    def __init__(self, cmd, cpu):
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(["sh", "-c", cmd], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True,
+                                     preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.proc.stdout, selectors.EVENT_READ)
+        self.seen = b""    # console output not yet consumed by a match
+        self.eof = False
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def expect(self, pattern, timeout):
+        """Waits until the console output since the last match matches `pattern`
+        (a regex); returns the match (its bytes groups) or None on timeout or EOF."""
+        pat = re.compile(pattern.encode())
+        deadline = time.monotonic() + timeout
+        while True:
+            m = pat.search(self.seen)
+            if m:
+                self.seen = self.seen[m.end():]
+                return m
+            self.seen = self.seen[-65536:]
+            if self.eof or time.monotonic() >= deadline:
+                return None
+            if not self.sel.select(timeout=0.5):
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                self.eof = True
+            self.seen += chunk
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def close(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def guest_ram_mib(report):
+    with open(report, encoding="utf-8") as f:
+        for line in f:
+            m = re.search(r"\bguest-ram\b.*?\s(\d+) MiB", line)
+            if m:
+                return int(m.group(1))
+    raise SystemExit(f"{report}: no guest-ram line in the system report")
+
+
+def fill_guest_ram(cmd, report, parser):
+    """Replaces `{guest_ram_mib}` in a command by the guest RAM of `report`."""
+    if "{guest_ram_mib}" not in cmd:
+        return cmd
+    if not report:
+        parser.error("the direct command uses {guest_ram_mib}: give --report")
+    return cmd.replace("{guest_ram_mib}", str(guest_ram_mib(report)))
+
+
+def default_cpu():
+    return max(os.sched_getaffinity(0))
+
+
+def add_pair_args(ap, b_name, timeout_help="seconds to wait"):
+    """The options both benchmarks take: commands A and B, their names, the userspace
+    marker, the timeout, the system report and the host CPU."""
+    ap.add_argument("--a", required=True, help="command A (shell words), e.g. Bulkhead's run.sh")
+    ap.add_argument("--b", required=True, help="command B, e.g. the direct boot")
+    ap.add_argument("--a-name", default="bulkhead")
+    ap.add_argument("--b-name", default=b_name)
+    ap.add_argument("--marker", default="BULKHEAD-GUEST-READY")
+    ap.add_argument("--timeout", type=float, default=120, help=timeout_help)
+    ap.add_argument("--report", help="system report giving the guest's RAM for {guest_ram_mib}")
+    ap.add_argument("--cpu", type=int, default=default_cpu(), help="host CPU both commands run on")
