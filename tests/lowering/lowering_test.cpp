@@ -281,6 +281,32 @@ assembly {
     }
 }
 
+TEST(Lowering, AComponentTypeWithoutABinaryIsNamedBeforePacking) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+component Server { provides P p; control; }
+component Client { uses P p; control; }
+assembly {
+    composition {
+        component Server s; component Client c;
+        connection seL4RPCCall call(from c.p, to s.p);
+    }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {{"/nonexistent"}, {}});
+    try {
+        lowering::check_programs(system, lowered, b.description());
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "component type 'Server' of instance 's' has no binary (looked for "
+                      "/nonexistent/Server/Server.elf); expected one built by "
+                      "bulkhead_component(NAME Server ...)"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Lowering, ReportNamesEverySlotAsInspectPrintsIt) {
     const auto system = tool_test::vm_minimal_system();
     image::SystemBuilder b(qemu());

@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
             }
         }
         if (!image_out.empty()) {
+            lowering::check_programs(system, lowered, builder.description());
             builder.pack(kernel, image_out);
         }
         if (!stamp.empty()) {

@@ -170,6 +170,21 @@ std::vector<InstanceObjects> lower_system(const adl::model::System& system,
     return std::move(context.instances());
 }
 
+void check_programs(const adl::model::System& system, const std::vector<InstanceObjects>& instances,
+                    const image::SystemDescription& description) {
+    for (const auto& i : instances) {
+        if (!i.thread) continue;
+        const std::string& program = description.threads.at(i.thread->index).program;
+        if (program.empty() || std::filesystem::is_regular_file(program)) continue;
+        const adl::model::Instance* inst = system.instance(i.name);
+        throw adl::Error(inst->where,
+                         "component type " + adl::quote(i.type) + " of instance " +
+                             adl::quote(i.name) + " has no binary (looked for " + program +
+                             "); expected one built by bulkhead_component(NAME " + i.type +
+                             " ...) in the CMakeLists.txt of the folder that defines it");
+    }
+}
+
 namespace {
 
 const char* cap_kind(uint32_t type) {

@@ -119,6 +119,12 @@ private:
 std::vector<InstanceObjects> lower_system(const adl::model::System& system,
                                           image::SystemBuilder& builder, const Inputs& inputs);
 
+// Before packing: every instance's program exists. A missing one is an error at the
+// instance naming the component type and where its binary was looked for (its type has no
+// bulkhead_component() in the target build yet, or the build did not make it).
+void check_programs(const adl::model::System& system, const std::vector<InstanceObjects>& instances,
+                    const image::SystemDescription& description);
+
 // The "Kernel objects" section of the report: per instance its domains, every capability
 // slot (kind, object, badge, rights: as `bulkhead_image inspect` prints them) and its
 // named mappings.
