@@ -185,8 +185,9 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
         out.data = exit.data();
         vcpu_.begin_exit(out.pc);
         // A store with a valid syndrome: the stored register's value came along.
-        if (const arm::DataAbortIss iss = arm::Esr{out.esr}.data_abort(); iss.isv && iss.wnr)
-            vcpu_.seed_gpr(iss.srt, out.data);
+        if (const uint32_t iss = arm::Esr{out.esr}.iss();
+            arm::data_abort::isv(iss) && arm::data_abort::wnr(iss))
+            vcpu_.seed_gpr(arm::data_abort::srt(iss), out.data);
         return;
     case runtime::ExitKind::Hvc:
     case runtime::ExitKind::Smc:

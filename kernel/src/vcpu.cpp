@@ -246,7 +246,7 @@ void handle_trap(Thread* t, uint64_t value) {
     }
     if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
     vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
-    if (ec == ExceptionClass::DataAbortLower && !esr.data_abort().isv)
+    if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
         s.instruction = fetch_instruction(t->context.elr);
     vcpu_exit::build_message(t->context, s, t->fault_message);
     send_exit(t);

@@ -36,11 +36,11 @@ void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
     mr[4] = ctx.elr;
     if (ec == ExceptionClass::DataAbortLower) {
         mr[0] = static_cast<uint64_t>(ExitKind::DataAbort);
-        const arm::DataAbortIss abort = esr.data_abort();
-        if (!abort.isv) {
+        const uint32_t iss = esr.iss(); // field by field: every MMIO exit comes this way
+        if (!arm::data_abort::isv(iss)) {
             mr[5] = s.instruction;
-        } else if (abort.wnr) {
-            mr[5] = reg_or_zero(ctx, abort.srt);
+        } else if (arm::data_abort::wnr(iss)) {
+            mr[5] = reg_or_zero(ctx, arm::data_abort::srt(iss));
         }
         return;
     }

@@ -24,8 +24,8 @@ private:
     uint32_t word_;
 };
 
-[[gnu::always_inline]] inline arm::DataAbortIss abort_syndrome(uint64_t esr) {
-    return arm::Esr{esr}.data_abort();
+uint32_t abort_iss(uint64_t esr) {
+    return arm::Esr{esr}.iss();
 }
 
 } // namespace
@@ -55,7 +55,7 @@ ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu) {
 }
 
 ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
-    const bool isv = abort_syndrome(exit.esr).isv;
+    const bool isv = arm::data_abort::isv(abort_iss(exit.esr));
     const DataAbortFault fault{exit.esr, exit.far, exit.hpfar};
     ExitInstruction instruction(isv ? 0 : exit.data);
     MmioAccess access;
@@ -67,8 +67,8 @@ ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
     case ExitAction::Resume:
         return ExitOutcome::Resume;
     case ExitAction::InjectAbort:
-        vcpu.enter_exception(external_data_abort(
-            {exit.pc, vcpu.pstate(), vcpu.vbar_el1(), exit.far, abort_syndrome(exit.esr).wnr}));
+        vcpu.enter_exception(external_data_abort({exit.pc, vcpu.pstate(), vcpu.vbar_el1(), exit.far,
+                                                  arm::data_abort::wnr(abort_iss(exit.esr))}));
         return ExitOutcome::Resume;
     case ExitAction::HaltVm:
         break;

@@ -47,6 +47,48 @@ constexpr bool is_translation(uint8_t code) {
 }
 } // namespace fsc
 
+// The fields of a data abort's ISS one at a time, for paths that read one or two of them
+// per trap (the MMIO exit path): where each field is, once; DataAbortIss::decode reads
+// them all through these.
+namespace data_abort {
+constexpr bool isv(uint32_t iss) {
+    return detail::field(iss, 24, 1) != 0;
+}
+constexpr uint8_t sas(uint32_t iss) {
+    return static_cast<uint8_t>(detail::field(iss, 22, 2));
+}
+constexpr bool sse(uint32_t iss) {
+    return detail::field(iss, 21, 1) != 0;
+}
+constexpr uint8_t srt(uint32_t iss) {
+    return static_cast<uint8_t>(detail::field(iss, 16, 5));
+}
+constexpr bool sf(uint32_t iss) {
+    return detail::field(iss, 15, 1) != 0;
+}
+constexpr bool ar(uint32_t iss) {
+    return detail::field(iss, 14, 1) != 0;
+}
+constexpr bool fnv(uint32_t iss) {
+    return detail::field(iss, 10, 1) != 0;
+}
+constexpr bool ea(uint32_t iss) {
+    return detail::field(iss, 9, 1) != 0;
+}
+constexpr bool cm(uint32_t iss) {
+    return detail::field(iss, 8, 1) != 0;
+}
+constexpr bool s1ptw(uint32_t iss) {
+    return detail::field(iss, 7, 1) != 0;
+}
+constexpr bool wnr(uint32_t iss) {
+    return detail::field(iss, 6, 1) != 0;
+}
+constexpr uint8_t dfsc(uint32_t iss) {
+    return static_cast<uint8_t>(detail::field(iss, 0, 6));
+}
+} // namespace data_abort
+
 // ISS of a data abort (EC 0x24/0x25). SAS..AR mean something only with ISV set.
 struct DataAbortIss {
     bool isv = false;   // [24] instruction syndrome valid
@@ -65,20 +107,19 @@ struct DataAbortIss {
     // Forced inline so that a caller keeps only the fields it reads (the kernel's trap
     // path: one bit test for ISV), as hand-written shifts would.
     [[nodiscard, gnu::always_inline]] static constexpr DataAbortIss decode(uint32_t iss) {
-        using detail::field;
         DataAbortIss d;
-        d.isv = field(iss, 24, 1) != 0;
-        d.sas = static_cast<uint8_t>(field(iss, 22, 2));
-        d.sse = field(iss, 21, 1) != 0;
-        d.srt = static_cast<uint8_t>(field(iss, 16, 5));
-        d.sf = field(iss, 15, 1) != 0;
-        d.ar = field(iss, 14, 1) != 0;
-        d.fnv = field(iss, 10, 1) != 0;
-        d.ea = field(iss, 9, 1) != 0;
-        d.cm = field(iss, 8, 1) != 0;
-        d.s1ptw = field(iss, 7, 1) != 0;
-        d.wnr = field(iss, 6, 1) != 0;
-        d.dfsc = static_cast<uint8_t>(field(iss, 0, 6));
+        d.isv = data_abort::isv(iss);
+        d.sas = data_abort::sas(iss);
+        d.sse = data_abort::sse(iss);
+        d.srt = data_abort::srt(iss);
+        d.sf = data_abort::sf(iss);
+        d.ar = data_abort::ar(iss);
+        d.fnv = data_abort::fnv(iss);
+        d.ea = data_abort::ea(iss);
+        d.cm = data_abort::cm(iss);
+        d.s1ptw = data_abort::s1ptw(iss);
+        d.wnr = data_abort::wnr(iss);
+        d.dfsc = data_abort::dfsc(iss);
         return d;
     }
     [[nodiscard]] constexpr uint32_t encode() const {
