@@ -333,36 +333,52 @@ TEST(Lowering, VmWithoutItsImagesIsAnErrorWhenAnImageIsMade) {
 }
 
 // vmm_modules: at most vmm::vm_config::kMaxModules names, or an error at the attribute.
-TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
+// vm_minimal with vm0.vmm_modules set to `names`.
+adl::model::System vm_minimal_with_modules(const std::vector<std::string>& names) {
     auto system = tool_test::vm_minimal_system();
-    adl::model::Instance* vm = nullptr;
-    for (auto& i : system.instances)
-        if (i.name == "vm0") vm = &i;
-    ASSERT_NE(vm, nullptr);
     adl::Value list;
     list.kind = adl::Value::Kind::List;
-    adl::Value name;
-    name.kind = adl::Value::Kind::String;
-    name.string = "virtio_net";
-    list.items.assign(9, name);
+    for (const auto& n : names) {
+        adl::Value name;
+        name.kind = adl::Value::Kind::String;
+        name.string = n;
+        list.items.push_back(name);
+    }
     bool set = false;
-    for (auto& a : vm->attributes) {
-        if (a.name == "vmm_modules") {
-            a.value = list;
-            set = true;
+    for (auto& i : system.instances) {
+        for (auto& a : i.attributes) {
+            if (i.name == "vm0" && a.name == "vmm_modules") {
+                a.value = list;
+                set = true;
+            }
         }
     }
-    ASSERT_TRUE(set); // declared in VM.camkes, default []
+    EXPECT_TRUE(set); // declared in VM.camkes, default []
+    return system;
+}
+
+void expect_lowering_error(const adl::model::System& system, const std::string& message) {
     image::SystemBuilder b(qemu());
     try {
         (void)lowering::lower_system(system, b, {});
         FAIL() << "no error";
     } catch (const adl::Error& e) {
-        EXPECT_NE(std::string(e.what()).find(
-                      "'vm0.vmm_modules' names more than 8 modules; expected at most that many"),
-                  std::string::npos)
-            << e.what();
+        EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }
+}
+
+TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
+    expect_lowering_error(
+        vm_minimal_with_modules(std::vector<std::string>(9, "virtio_net")),
+        "'vm0.vmm_modules' names more than 8 modules; expected at most that many");
+}
+
+TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
+    expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
+                          "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
+                          "expected one of: virtio_net (did you mean 'virtio_net'?)");
+    image::SystemBuilder b(qemu());
+    EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
 }
 
 } // namespace

@@ -12,6 +12,8 @@
 #include <lowering/native_component.hpp>
 
 #include <adl/diagnostic.hpp>
+#include <adl/nearest_name.hpp>
+#include <vmm/device.hpp>
 
 namespace vm_host {
 namespace {
@@ -54,6 +56,21 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
             throw adl::Error(v.where, adl::quote(inst.name + ".vmm_modules") + " names more than " +
                                           std::to_string(vmm::vm_config::kMaxModules) +
                                           " modules; expected at most that many");
+        }
+        // The tool links the same device types as VM.elf (bulkhead_virtio_devices), so a
+        // name no type has is caught here rather than when the VM starts.
+        if (vmm::find_device_type({v.string, {}, {}}) == nullptr) {
+            std::vector<std::string_view> known;
+            std::string listed;
+            for (const vmm::DeviceType* t : vmm::linked_device_types()) {
+                known.emplace_back(t->name);
+                listed += (listed.empty() ? "" : ", ") + std::string(t->name);
+            }
+            const std::string near = adl::nearest_name(v.string, known);
+            throw adl::Error(
+                v.where, adl::quote(inst.name + ".vmm_modules") + " names " + adl::quote(v.string) +
+                             ", which no VMM device type has; expected one of: " + listed +
+                             (near.empty() ? "" : " (did you mean " + adl::quote(near) + "?)"));
         }
         names.push_back(v.string);
     }
