@@ -1,6 +1,7 @@
 // kernel_vcpu guest: a bare-metal EL1 program (MMU off) run by a vCPU. x0 = mode
 // (0: checks, 1: MMIO round-trip benchmark). It talks to its VMM (vcpu_vmm.cpp)
 // through MMIO at an IPA nothing maps and through HVCs; x28 collects passed checks.
+#include <arch_asm.h> // GICC register offsets, from libs/arch
 #define DEVICE 0x10000000
 #define GICC 0x08010000
 #define HVC_ECHO 0x100
@@ -50,9 +51,9 @@ _start:
     adr     x0, vectors
     msr     vbar_el1, x0
     mov     w0, #0xff
-    str     w0, [x21, #4]           // GICC_PMR
-    mov     w0, #1
-    str     w0, [x21, #0]           // GICC_CTLR: enable
+    str     w0, [x21, #GICC_PMR]
+    mov     w0, #GICC_CTLR_ENABLE
+    str     w0, [x21, #GICC_CTLR]
     mov     x22, #0
     mov     x0, #20000              // 320 us: long enough to be waited for in WFI
     msr     cntv_tval_el0, x0
@@ -132,12 +133,12 @@ bench:
 
 // IRQ from EL1h: acknowledge on the GICV, stop the timer if it was the timer, EOI.
 irq:
-    ldr     w23, [x21, #0x0c]       // GICC_IAR
-    and     w22, w23, #0x3ff
+    ldr     w23, [x21, #GICC_IAR]
+    and     w22, w23, #GICC_IAR_INTID_MASK
     cmp     w22, #27
     b.ne    1f
     msr     cntv_ctl_el0, xzr
-1:  str     w23, [x21, #0x10]       // GICC_EOIR
+1:  str     w23, [x21, #GICC_EOIR]
     eret
 
 unexpected:

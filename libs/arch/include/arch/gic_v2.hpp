@@ -14,8 +14,9 @@ inline constexpr unsigned kMaxCpus = 8;       // CPU target bits
 inline constexpr uint32_t kSpuriousIntid = 1023;
 
 // GICC_IAR / GICC_EOIR: the INTID in [9:0] (the SGI source CPU is in [12:10]).
+inline constexpr uint32_t kIarIntidMask = 0x3ff;
 constexpr uint32_t iar_intid(uint32_t iar) {
-    return iar & 0x3ff;
+    return iar & kIarIntidMask;
 }
 
 namespace gicd {
