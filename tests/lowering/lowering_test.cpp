@@ -169,6 +169,12 @@ assembly {
     for (const auto& r : d.regions)
         devices += r.kind == spec::RegionKind::Device ? 1 : 0;
     EXPECT_EQ(devices, 1u);
+    // The device itself runs nothing: no domain, nothing in the report but that.
+    EXPECT_TRUE(lowered[0].hardware);
+    EXPECT_EQ(d.domains.size(), 2u);
+    EXPECT_NE(
+        lowering::write_objects_report(lowered, d).find("  uart : Uart  hardware: no domain\n"),
+        std::string::npos);
     for (const auto* user : {&lowered[1], &lowered[2]}) {
         ASSERT_EQ(user->mappings.size(), 2u); // the registers and its instance page
         EXPECT_EQ(user->mappings[0].name, "regs");
@@ -209,6 +215,29 @@ assembly {
     EXPECT_EQ(d.irq_handlers[0].notification, drv.notification->index);
     EXPECT_EQ(cap_of(d, drv, "tick").type, static_cast<uint32_t>(spec::CapType::IrqHandler));
     EXPECT_EQ(system.event_mask("drv", "tick"), tick->badge);
+}
+
+TEST(Lowering, AHardwareComponentIsGivenNothingToHold) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+component Uart { hardware; dataport Buf regs; }
+component Driver { dataport Buf regs; control; }
+assembly {
+    composition {
+        component Uart uart; component Driver d;
+        connection seL4SharedData wrong(from d.regs, to uart.regs);
+    }
+}
+)");
+    image::SystemBuilder b(qemu());
+    try {
+        (void)lowering::lower_system(system, b, {});
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("hardware component 'uart' would be given the "
+                                             "mapping 'regs', but it runs nothing"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(Lowering, HardwareInterruptNeedsItsNumber) {

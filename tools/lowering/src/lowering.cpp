@@ -105,7 +105,25 @@ InterfaceObjects& Context::interface(InstanceObjects& instance, std::string_view
     return instance.interfaces.back();
 }
 
+namespace {
+
+// A connection that would give a hardware component a capability or a mapping: it has no
+// domain to hold them (its registers and interrupt go to the other ends).
+void needs_domain(const adl::model::System& system, const InstanceObjects& instance,
+                  const std::string& what) {
+    if (!instance.hardware) return;
+    const adl::model::Instance* inst = system.instance(instance.name);
+    throw adl::Error(inst->where, "hardware component " + adl::quote(instance.name) +
+                                      " would be given " + what +
+                                      ", but it runs nothing; expected its registers and "
+                                      "interrupts to reach others through seL4HardwareMMIO and "
+                                      "seL4HardwareInterrupt");
+}
+
+} // namespace
+
 uint32_t Context::give(InstanceObjects& instance, const std::string& name, const spec::Cap& cap) {
+    needs_domain(system_, instance, "the capability " + adl::quote(name));
     const uint32_t slot = builder_.give_cap(instance.domain, cap);
     instance.caps.push_back({name, slot});
     return slot;
@@ -114,6 +132,7 @@ uint32_t Context::give(InstanceObjects& instance, const std::string& name, const
 uint64_t Context::map_shared(InstanceObjects& instance, const std::string& name,
                              image::RegionId region, uint64_t size, uint32_t rights,
                              uint64_t offset) {
+    needs_domain(system_, instance, "the mapping " + adl::quote(name));
     auto [it, fresh] = next_shared_.try_emplace(instance.name, kSharedWindowBase);
     const uint64_t at = it->second;
     builder_.map(instance.domain, region, base::VirtAddr{at}, rights, spec::Cacheability::WriteBack,
@@ -213,7 +232,12 @@ std::string write_objects_report(const std::vector<InstanceObjects>& instances,
                                  const image::SystemDescription& description) {
     std::ostringstream out;
     for (const auto& i : instances) {
-        out << "  " << i.name << " : " << i.type << "  priority " << i.priority << "\n";
+        out << "  " << i.name << " : " << i.type;
+        if (i.hardware) {
+            out << "  hardware: no domain\n";
+            continue;
+        }
+        out << "  priority " << i.priority << "\n";
         domain_lines(out, description, i.domain, i.caps);
         for (const auto& m : i.mappings) {
             out << "      map 0x" << std::hex << m.at << std::dec << "  " << m.size << " bytes  "

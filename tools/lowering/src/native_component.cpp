@@ -24,8 +24,7 @@ void NativeComponent::create_thread(Context& context, const adl::model::Instance
 void NativeComponent::create(Context& context, const adl::model::Instance& instance,
                              InstanceObjects& objects) {
     if (instance.component->hardware) {
-        // A device: no code of its own; its registers reach users through connections.
-        objects.domain = context.builder().add_domain(instance.name);
+        objects.hardware = true;
         return;
     }
     const auto priority = static_cast<uint32_t>(instance.priority.value_or(kDefaultPriority));

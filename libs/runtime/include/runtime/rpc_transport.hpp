@@ -102,7 +102,9 @@ template <class Dispatch, class OnNotification, class BufferOf>
         base::RpcMessage m;
         bool answered = false;
         if (s == Status::Ok) {
-            unpack(regs, m, buffer_of(badge));
+            // The caller's buffer is looked up only for a request that says it is there.
+            const bool in_buffer = (regs.mr[0] & kRpcInBuffer) != 0;
+            unpack(regs, m, in_buffer ? buffer_of(badge) : std::span<const std::byte>());
             answered = m.ok() && dispatch(badge, m) && pack(m, regs);
         }
         if (!answered) regs = Message{}; // length 0: refused

@@ -48,7 +48,10 @@ struct InterfaceObjects {
 struct InstanceObjects {
     std::string name;
     std::string type;
-    image::DomainId domain{};
+    // A `hardware` component has no domain: it runs nothing and holds nothing; its
+    // registers and interrupt reach the components connected to it.
+    bool hardware = false;
+    image::DomainId domain{}; // not for hardware
     std::optional<image::ThreadId> thread;
     uint32_t priority = 0;
     std::optional<image::NotificationId> notification; // bound to its thread
@@ -96,9 +99,6 @@ public:
     // The instance's one bound notification (events and IRQs), created on first use and
     // bound to its thread; its receive capability is the slot named "notification".
     image::NotificationId notification(InstanceObjects& instance);
-    // The next free bit of that notification's badge, for a sender or an IRQ.
-    uint64_t next_badge_bit(InstanceObjects& instance, const adl::SourceLocation& where);
-
     // The component ELF an instance runs (see Inputs::component_dirs).
     [[nodiscard]] std::string program_of(const adl::model::Instance& instance) const;
 
@@ -111,7 +111,6 @@ private:
     const Inputs& inputs_;
     std::vector<InstanceObjects> instances_;
     std::map<std::string, uint64_t, std::less<>> next_shared_;
-    std::map<std::string, uint64_t, std::less<>> used_bits_;
 };
 
 // Lowers every instance and connection into `builder`. Throws adl::Error (file:line:col
