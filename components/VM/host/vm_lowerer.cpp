@@ -7,6 +7,7 @@
 #include <vmm/vm_config_writer.hpp>
 
 #include <arch/gic_v2.hpp>
+#include <spec/system_spec.hpp>
 #include <vmm/vgic_distributor.hpp>
 
 #include <lowering/native_component.hpp>
@@ -102,7 +103,7 @@ base::GuestPhysRange device_window(const Context& context, const Instance& inst,
         at -= kDeviceWindowSize;
         if (is_free(at)) return {base::GuestPhysAddr{at}, kDeviceWindowSize};
     }
-    const uint64_t top = uint64_t{1} << 40; // what a 40-bit IPA space holds
+    const uint64_t top = uint64_t{1} << spec::kIpaBits; // what a domain's stage 2 translates
     for (uint64_t at =
              (cfg.layout.ram.end().raw() + kDeviceWindowSize - 1) & ~(kDeviceWindowSize - 1);
          at < top; at += kDeviceWindowSize) {
@@ -234,8 +235,7 @@ public:
             if (r.owner != inst.name || r.kind != adl::model::RegionKind::Device) continue;
             if (passthrough.size() == config::kMaxPassthrough) {
                 throw adl::Error(r.where, adl::quote(inst.name + ".dtb") +
-                                              " passes through more "
-                                              "than " +
+                                              " passes through more than " +
                                               std::to_string(config::kMaxPassthrough) +
                                               " device regions; expected at most that many");
             }
