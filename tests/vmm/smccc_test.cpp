@@ -100,11 +100,26 @@ TEST_F(SmcccTest, CallsGoToTheRangeOwnerWithTheirArguments) {
     EXPECT_EQ(vendor.calls.size(), 2u);
 }
 
+TEST_F(SmcccTest, DiscoveryProbesAreAbsentWithoutALogLine) {
+    // Linux asks at every boot: the vendor hypervisor's UID, TRNG_VERSION.
+    for (uint64_t id : {uint64_t{smccc::kVendorHypCallUid}, uint64_t{smccc::kTrngVersion}}) {
+        const SmcccResult r = hvc(id, 5);
+        EXPECT_EQ(r.result, smccc::kNotSupported) << std::hex << id;
+        EXPECT_EQ(r.effect, SmcccResult::Effect::None);
+    }
+    EXPECT_EQ(dispatcher.probe_count(), 2u);
+    EXPECT_EQ(dispatcher.unsupported_count(), 0u);
+    EXPECT_TRUE(log.lines.empty());
+    // The probe's ID with junk in the upper half of x0 is not a probe.
+    EXPECT_EQ(hvc(uint64_t{1} << 32 | smccc::kTrngVersion).result, smccc::kNotSupported);
+    EXPECT_EQ(dispatcher.unsupported_count(), 1u);
+}
+
 TEST_F(SmcccTest, UnknownCallsAreNotSupportedAndLoggedAFewTimes) {
-    // Linux's probes (vendor hypervisor UID, TRNG_VERSION), an SMC32 ID with junk in the
-    // upper half of x0, a yielding call.
-    for (uint64_t id : {uint64_t{0x8600ff01}, uint64_t{0x84000050}, uint64_t{0x1'c6000010},
-                        uint64_t{0x06000000}}) {
+    // A vendor hypervisor call nobody owns, an SMC32 ID with junk in the upper half of x0,
+    // a yielding call, a TRNG call past TRNG_VERSION.
+    for (uint64_t id : {uint64_t{0x8600ff02}, uint64_t{0x1'c6000010}, uint64_t{0x06000000},
+                        uint64_t{0x84000053}}) {
         const SmcccResult r = hvc(id, 5);
         EXPECT_EQ(r.result, smccc::kNotSupported) << std::hex << id;
         EXPECT_EQ(r.effect, SmcccResult::Effect::None);
@@ -113,7 +128,7 @@ TEST_F(SmcccTest, UnknownCallsAreNotSupportedAndLoggedAFewTimes) {
     ASSERT_EQ(log.lines.size(), 4u);
     EXPECT_EQ(
         log.lines[0],
-        "vmm: guest HVC function 0x8600ff01 (x1 0x5) on vCPU 0 has no handler: NOT_SUPPORTED");
+        "vmm: guest HVC function 0x8600ff02 (x1 0x5) on vCPU 0 has no handler: NOT_SUPPORTED");
     for (int i = 0; i < 1000; ++i)
         (void)dispatcher.call(0, SmcccConduit::Smc, {0x82000000});
     EXPECT_EQ(dispatcher.unsupported_count(), 1004u);

@@ -43,6 +43,10 @@ SmcccResult SmcccDispatcher::call(unsigned vcpu, SmcccConduit conduit, const Smc
     if (const Entry* entry = valid_id ? find(id) : nullptr; entry != nullptr) {
         return entry->handler->call(vcpu, call);
     }
+    if (valid_id && smccc::is_discovery_probe(id)) {
+        ++probes_;
+        return result;
+    }
     if (unsupported_log_.admit()) {
         LogLine line;
         line << "vmm: guest " << (conduit == SmcccConduit::Hvc ? "HVC" : "SMC") << " function "

@@ -2,7 +2,8 @@
 // ID in W0 and arguments in x1..x3; the answer goes back in x0 (and x1..x3). The
 // dispatcher routes each call by function-ID range to a registered handler (PSCI is
 // one: Vpsci), answers SMCCC_VERSION and SMCCC_ARCH_FEATURES itself, and gives every
-// call nobody owns NOT_SUPPORTED (-1), logging the first few (GuestEventLimit).
+// call nobody owns NOT_SUPPORTED (-1), logging the first few (GuestEventLimit) unless the
+// call is a discovery probe, for which NOT_SUPPORTED is the documented "absent".
 #pragma once
 
 #include <vmm/log.hpp>
@@ -48,6 +49,18 @@ constexpr uint32_t kArchFeatures = 0x80000001; // SMCCC_ARCH_FEATURES
 constexpr int64_t kSuccess = 0;
 constexpr int64_t kNotSupported = -1;
 constexpr int64_t kVersion1_1 = 0x10001; // major 1 [30:16], minor 1 [15:0]
+
+// Calls a guest makes to find out whether a service exists, where NOT_SUPPORTED is the
+// answer that says "no" (Linux makes both at every boot). Not worth a log line.
+constexpr uint32_t kTrngVersion = 0x84000050;      // TRNG_VERSION (Arm DEN 0098)
+constexpr uint32_t kVendorHypCallUid = 0x8600ff01; // vendor hypervisor service UID
+constexpr std::array<uint32_t, 2> kDiscoveryProbes{kTrngVersion, kVendorHypCallUid};
+[[nodiscard]] constexpr bool is_discovery_probe(uint32_t id) {
+    for (uint32_t probe : kDiscoveryProbes) {
+        if (id == probe) return true;
+    }
+    return false;
+}
 } // namespace smccc
 
 // One call as the guest made it: x0 = function ID, x1..x3 = arguments.
@@ -105,6 +118,8 @@ public:
     [[nodiscard]] SmcccResult call(unsigned vcpu, SmcccConduit conduit, const SmcccCall& call);
 
     [[nodiscard]] uint64_t unsupported_count() const { return unsupported_log_.count(); }
+    // Discovery probes answered NOT_SUPPORTED without a log line.
+    [[nodiscard]] uint64_t probe_count() const { return probes_; }
 
 private:
     struct Entry {
@@ -119,6 +134,7 @@ private:
     std::array<Entry, kMaxHandlers> entries_{};
     std::size_t count_ = 0;
     GuestEventLimit unsupported_log_;
+    uint64_t probes_ = 0;
 };
 
 } // namespace vmm
