@@ -860,13 +860,16 @@ private:
                         continue; // `{}`: upstream's way of writing "no device" (dtb([{}]))
                     }
                     DeviceMatch m = tree(entry.where).query(entry);
+                    // A device named twice (upstream's exynos5422 files list a sysmmu
+                    // twice) means the same thing as once: a warning, passed through once.
                     auto [it, fresh] = matched.emplace(m.path, &entry);
                     if (!fresh) {
-                        throw Error(entry.where,
-                                    "dtb query " + quote(entry.to_adl()) + " matches " +
-                                        quote(m.path) + ", already matched by " +
-                                        quote(it->second->to_adl()) + " at " +
-                                        it->second->where.str() + "; expected each device once");
+                        system_.warnings.push_back(
+                            entry.where.str() + ": dtb query " + quote(entry.to_adl()) +
+                            " matches " + quote(m.path) + ", already matched by " +
+                            quote(it->second->to_adl()) + " at " + it->second->where.str() +
+                            "; the device is passed through once");
+                        continue;
                     }
                     for (const auto& w : m.warnings) {
                         system_.warnings.push_back(w);
