@@ -208,6 +208,18 @@ TEST(Checks, DeviceRegionSharedThroughAConnection) {
     EXPECT_EQ(s.connections[0].from.size(), 2u);
 }
 
+TEST(Checks, DeviceRegionSharedThroughTwoConnections) {
+    auto l = resolve_text(compose("component Uart uart; component Driver d1; component Driver d2;\n"
+                                  "connection seL4HardwareMMIO r1(from d1.regs, to uart.regs);\n"
+                                  "connection seL4HardwareMMIO r2(from d2.regs, to uart.regs);",
+                                  "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;"));
+    const auto& s = l->system;
+    ASSERT_EQ(s.regions.size(), 1u); // owned by the first connection, mapped through both
+    EXPECT_EQ(s.regions[0].owner, "r1");
+    EXPECT_EQ(s.regions[0].source, "uart.regs");
+    EXPECT_EQ(s.connections[1].shared_bytes, 0x1000u);
+}
+
 struct BadCheck {
     std::string text;
     std::string at;
@@ -282,6 +294,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "x(", "connection 'x' has 2 'to' ends; connector 'seL4RPCCall' takes exactly one"},
         BadCheck{compose(client_server + "connection seL4RPCCall y(to s.p, from c.p);"),
                  "from c.p);", "interface 'c.p' is already connected by 'c_s'"},
+        // Registers may be shared by several connections; a user's dataport may not.
+        BadCheck{
+            compose(shared_uart + "\ncomponent Uart uart2;\n"
+                                  "connection seL4HardwareMMIO again(from d1.regs, to uart2.regs);",
+                    "uart.regs_paddr = 0x9000000; uart.regs_size = 0x1000;"),
+            "from d1.regs, to uart2", "interface 'd1.regs' is already connected by 'uart_regs'"},
         BadCheck{compose("component Client c;"), "c;",
                  "interface 'p' ('uses P') of instance 'c' is not connected"},
         BadCheck{compose("component Server s;\nconnection seL4RPCCall x(to s.p);"), "x(",

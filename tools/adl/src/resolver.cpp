@@ -303,8 +303,13 @@ private:
                             m.type = iface->type;
                         }
                     }
-                    if (iface->kind == ast::InterfaceKind::Uses ||
-                        iface->kind == ast::InterfaceKind::Dataport) {
+                    // A hardware component's registers may be mapped through several
+                    // connections (upstream's odroid_vm gives its clock controller to a
+                    // driver and to the VM this way): they share one device region.
+                    const bool shared_registers =
+                        m.kind == model::ConnectionKind::DeviceMemory && !e.is_from;
+                    if (!shared_registers && (iface->kind == ast::InterfaceKind::Uses ||
+                                              iface->kind == ast::InterfaceKind::Dataport)) {
                         std::string key = e.instance + "." + e.interface;
                         auto [held, free] = exclusive.emplace(key, c.name);
                         if (!free) {
@@ -731,8 +736,10 @@ private:
         }
     }
 
-    // seL4HardwareMMIO: one device region, owned by the connection, mapped by its from-ends.
+    // seL4HardwareMMIO: one device region per hardware dataport, owned by the first
+    // connection naming it, mapped by the from-ends of every connection naming it.
     void hardware_regions() {
+        std::set<std::string> placed; // "instance.dataport"
         for (auto& c : system_.connections) {
             if (c.kind != model::ConnectionKind::DeviceMemory) {
                 continue;
@@ -748,6 +755,9 @@ private:
                                          "." + to.interface + "_paddr and _size set");
             }
             c.shared_bytes = static_cast<uint64_t>(size->value.integer);
+            if (!placed.insert(to.instance + "." + to.interface).second) {
+                continue;
+            }
             model::MemoryRegion r;
             r.owner = c.name;
             r.kind = model::RegionKind::Device;

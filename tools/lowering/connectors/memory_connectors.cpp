@@ -62,17 +62,30 @@ private:
     }
 };
 
-// The registers of a `hardware` component (<dataport>_paddr/_size, resolved into regions
-// owned by the connection), shared by every `from` end: one region, however many users.
+// The registers of a `hardware` component (<dataport>_paddr/_size, resolved into one
+// region per hardware dataport), shared by every `from` end of every connection naming
+// that dataport: one region, however many users and connections.
 class HardwareMmio final : public ConnectorLowerer {
 public:
     void lower(Context& context, const adl::model::Connection& c) override {
+        const adl::model::End& to = c.to.front();
+        const std::string source = to.instance + "." + to.interface;
         for (const auto& r : context.system().regions) {
-            if (r.owner != c.name) continue;
-            const image::RegionId region =
-                context.builder().add_device(c.name + ":" + r.source, r.phys);
+            if (r.kind != adl::model::RegionKind::Device || r.source != source) continue;
+            const image::RegionId region = device_region(context, r);
             map_into_every_end(context, c, c.from, region, r.phys.size);
         }
+    }
+
+private:
+    // Named after the connection that owns it; added when the first connection is lowered.
+    static image::RegionId device_region(Context& context, const adl::model::MemoryRegion& r) {
+        const std::string name = r.owner + ":" + r.source;
+        const auto& regions = context.builder().description().regions;
+        for (uint32_t i = 0; i < regions.size(); ++i) {
+            if (regions[i].name == name) return image::RegionId{i};
+        }
+        return context.builder().add_device(name, r.phys);
     }
 };
 
