@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <memory>
 
 namespace {
@@ -181,6 +183,74 @@ assembly {
         EXPECT_EQ(user->mappings[0].at, lowering::kSharedWindowBase);
         EXPECT_EQ(user->interface("regs")->buffers.at(0).size, 0x1000u);
     }
+}
+
+void expect_lowering_error(const adl::model::System& system, const std::string& message);
+
+constexpr const char* kVirtQueues = R"(
+connector seL4VirtQueues { from Procedures; to Procedure; }
+procedure VirtQueueDrv { }; procedure VirtQueueDev { }; procedure VirtQueueInit { };
+component VirtQueueInit { provides VirtQueueInit init; }
+component A { uses VirtQueueDrv send; uses VirtQueueDev recv; control; }
+component B { uses VirtQueueDev recv; uses VirtQueueDrv send; consumes E e; control; }
+component S { emits E e; control; }
+)";
+
+// seL4VirtQueues (upstream's vm_echo_ping shape): one ring per connection mapped by its two
+// `from` ends; each end signals the other's bound notification with the other's own bit,
+// distinct from that instance's events; the VirtQueueInit ends get nothing.
+TEST(Lowering, VirtQueuesShareARingPerDirectionAndSignalEachOther) {
+    const auto system = resolve(std::string(kConnectors) + kVirtQueues + R"(
+assembly {
+    composition {
+        component A a; component B b; component S s;
+        component VirtQueueInit i0; component VirtQueueInit i1;
+        connection seL4VirtQueues q0(to i0.init, from a.send, from b.recv);
+        connection seL4VirtQueues q1(to i1.init, from b.send, from a.recv);
+        connection seL4Notification ev(from s.e, to b.e);
+    }
+    configuration { a.send_shmem_size = 32768; b.recv_shmem_size = 32768; }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    const auto& a = lowered[0];
+    const auto& bb = lowered[1];
+    EXPECT_TRUE(lowered[3].hardware);
+    EXPECT_TRUE(lowered[4].hardware);
+    EXPECT_EQ(a.interface("send")->buffers.at(0).size, 32768u);
+    EXPECT_EQ(bb.interface("recv")->buffers.at(0).size, 32768u);
+    EXPECT_EQ(a.interface("recv")->buffers.at(0).size, 0x2000u); // the connector's default
+    // a.send signals b with the bit b.recv listens to, and the other way round.
+    const spec::Cap& a_send = cap_of(d, a, "send");
+    const spec::Cap& b_recv = cap_of(d, bb, "recv");
+    EXPECT_EQ(a_send.object, cap_of(d, bb, "notification").object);
+    EXPECT_EQ(b_recv.object, cap_of(d, a, "notification").object);
+    EXPECT_EQ(a_send.badge, bb.interface("recv")->badge);
+    EXPECT_EQ(b_recv.badge, a.interface("send")->badge);
+    const uint64_t b_bits[] = {bb.interface("recv")->badge, bb.interface("send")->badge,
+                               bb.interface("e")->badge};
+    const uint64_t a_bits[] = {a.interface("send")->badge, a.interface("recv")->badge};
+    EXPECT_EQ(std::popcount(b_bits[0] | b_bits[1] | b_bits[2]), 3);
+    EXPECT_EQ(std::popcount(a_bits[0] | a_bits[1]), 2);
+    // Both ends of q0 map the same region.
+    EXPECT_EQ(a.mappings[0].name, "send");
+    EXPECT_EQ(bb.mappings[0].name, "recv");
+}
+
+TEST(Lowering, VirtQueueWithoutADriverAndADeviceIsAnError) {
+    expect_lowering_error(resolve(std::string(kConnectors) + kVirtQueues + R"(
+component D { maybe uses VirtQueueDrv send; control; }
+assembly {
+    composition {
+        component D a; component D c; component VirtQueueInit i0;
+        connection seL4VirtQueues q0(to i0.init, from a.send, from c.send);
+    }
+}
+)"),
+                          "connection 'q0' (seL4VirtQueues): expected two 'from' ends, one "
+                          "VirtQueueDrv and one VirtQueueDev");
 }
 
 TEST(Lowering, HardwareInterruptSignalsTheConsumersNotificationAndItAcks) {
@@ -403,9 +473,10 @@ TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
 }
 
 TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
-    expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
-                          "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-                          "expected one of: virtio_net (did you mean 'virtio_net'?)");
+    expect_lowering_error(
+        vm_minimal_with_modules({"virtio_nett"}),
+        "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
+        "expected one of: virtio_net, virtio_net_virtqueue (did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
 }

@@ -1,6 +1,7 @@
-// Memory connectors: one RAM buffer mapped by every end (shared dataports, virtqueue
-// rings), a hardware component's registers mapped by every user, and the VM's device-tree
-// passthrough (whose regions and IRQs the VM's own lowerer puts in the guest space).
+// Memory connectors: one RAM buffer mapped by every end (shared dataports), virtqueue
+// rings between two ends that signal each other, a hardware component's registers mapped by every
+// user, and the VM's device-tree passthrough (whose regions and IRQs the VM's own lowerer puts in
+// the guest space).
 #include "lowering/connector_lowerer.hpp"
 
 #include <adl/diagnostic.hpp>
@@ -62,6 +63,48 @@ private:
     }
 };
 
+// seL4VirtQueues: one ring buffer (`<from-interface>_shmem_size`, equal at both ends),
+// mapped by the two `from` ends, one VirtQueueDrv and one VirtQueueDev (the `to` end,
+// VirtQueueInit, gets nothing). Each end may signal the other's bound notification with
+// the bit the resolver gave the other end; its interface's badge is its own bit, which
+// tells it the other end signalled. Both ends compute the ring's layout from the size
+// (virtio::SharedRingLayout).
+class VirtQueues final : public ConnectorLowerer {
+public:
+    void lower(Context& context, const adl::model::Connection& c) override {
+        if (c.from.size() != 2 || role(c.from[0]) == role(c.from[1]) || role(c.from[0]).empty() ||
+            role(c.from[1]).empty()) {
+            throw adl::Error(c.where, "connection " + adl::quote(c.name) +
+                                          " (seL4VirtQueues): expected two 'from' ends, one "
+                                          "VirtQueueDrv and one VirtQueueDev");
+        }
+        const image::RegionId ring = context.builder().add_ram(c.name + ".ring", c.shared_bytes);
+        for (std::size_t k = 0; k < 2; ++k) {
+            const adl::model::End& self = c.from[k];
+            const adl::model::End& peer = c.from[1 - k];
+            InstanceObjects& mine = context.instance(self.instance);
+            (void)context.notification(mine); // its bit arrives there
+            const image::NotificationId theirs =
+                context.notification(context.instance(peer.instance));
+            const uint64_t at = context.map_shared(mine, self.interface, ring, c.shared_bytes,
+                                                   image::kRead | image::kWrite);
+            InterfaceObjects& iface = context.interface(mine, self.interface);
+            iface.buffers.push_back({at, c.shared_bytes, 0});
+            iface.badge = self.badge;
+            iface.slot = context.give(mine, self.interface,
+                                      image::notification_cap(theirs, peer.badge, spec::CapSend));
+        }
+    }
+
+private:
+    static std::string role(const adl::model::End& e) {
+        if (e.declaration == nullptr) return {};
+        return e.declaration->type == "VirtQueueDrv" || e.declaration->type == "VirtQueueDev"
+                   ? e.declaration->type
+                   : std::string();
+    }
+};
+
 // The registers of a `hardware` component (<dataport>_paddr/_size, resolved into regions
 // owned by the connection), shared by every `from` end: one region, however many users.
 class HardwareMmio final : public ConnectorLowerer {
@@ -87,7 +130,8 @@ HardwareMmio hardware_mmio;
 DtbPassthrough dtb_passthrough;
 const ConnectorRegistration shared_data{"seL4SharedData", shared_buffer};
 const ConnectorRegistration shared_data_with_caps{"seL4SharedDataWithCaps", shared_buffer};
-const ConnectorRegistration virtqueues{"seL4VirtQueues", shared_buffer};
+VirtQueues virt_queues;
+const ConnectorRegistration virtqueues{"seL4VirtQueues", virt_queues};
 const ConnectorRegistration mmio{"seL4HardwareMMIO", hardware_mmio};
 const ConnectorRegistration passthrough{"seL4VMDTBPassthrough", dtb_passthrough};
 
