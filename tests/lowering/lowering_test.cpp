@@ -239,6 +239,48 @@ assembly {
     EXPECT_EQ(bb.mappings[0].name, "recv");
 }
 
+// Upstream's vm_multi: one connection, four ends, paired by the init end's topology.
+TEST(Lowering, VirtQueueTopologyPairsTheEndsOfOneConnection) {
+    const std::string text = std::string(kConnectors) + kVirtQueues + R"(
+component VirtQueueInit2 { provides VirtQueueInit init; attribute { string drv; string dev; } init_topology[] = []; }
+assembly {
+    composition {
+        component A a; component B b; component VirtQueueInit2 i;
+        connection seL4VirtQueues q(to i.init, from a.send, from a.recv, from b.send, from b.recv);
+        connection seL4Notification ev(from a.e2, to b.e);
+    }
+    configuration {
+        i.init_topology = [{"drv": "a.send", "dev": "b.recv"}, {"drv": "b.send", "dev": "a.recv"}];
+    }
+}
+)";
+    std::string with_e2 = text;
+    with_e2.replace(with_e2.find("uses VirtQueueDev recv; control; }"), 34,
+                    "uses VirtQueueDev recv; emits E e2; control; }");
+    const auto system = resolve(with_e2);
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    const auto& a = lowered[0];
+    const auto& bb = lowered[1];
+    EXPECT_EQ(cap_of(d, a, "send").badge, bb.interface("recv")->badge);
+    EXPECT_EQ(cap_of(d, bb, "send").badge, a.interface("recv")->badge);
+    EXPECT_EQ(cap_of(d, a, "send").object, cap_of(d, bb, "notification").object);
+    // Two rings: a.send with b.recv, b.send with a.recv.
+    EXPECT_EQ(a.interface("send")->buffers.size(), 1u);
+    unsigned rings = 0;
+    for (const auto& r : d.regions)
+        rings += r.name.rfind("q.", 0) == 0 ? 1 : 0;
+    EXPECT_EQ(rings, 2u);
+
+    std::string bad = with_e2;
+    bad.replace(bad.find(R"("dev": "a.recv")"), 15, R"("dev": "a.send")");
+    expect_lowering_error(resolve(bad), "'a.send' is in two pairs of 'q''s topology");
+    std::string missing = with_e2;
+    missing.replace(missing.find(R"(, {"drv": "b.send", "dev": "a.recv"})"), 36, "");
+    expect_lowering_error(resolve(missing), "leaves 'a.recv' of connection 'q' out");
+}
+
 TEST(Lowering, VirtQueueWithoutADriverAndADeviceIsAnError) {
     expect_lowering_error(resolve(std::string(kConnectors) + kVirtQueues + R"(
 component D { maybe uses VirtQueueDrv send; control; }
@@ -249,8 +291,9 @@ assembly {
     }
 }
 )"),
-                          "connection 'q0' (seL4VirtQueues): expected two 'from' ends, one "
-                          "VirtQueueDrv and one VirtQueueDev");
+                          "connection 'q0' (seL4VirtQueues): 'a.send' and 'c.send' are "
+                          "VirtQueueDrv and VirtQueueDrv; expected a VirtQueueDrv (drv) and a "
+                          "VirtQueueDev (dev)");
 }
 
 TEST(Lowering, HardwareInterruptSignalsTheConsumersNotificationAndItAcks) {
