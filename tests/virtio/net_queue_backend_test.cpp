@@ -51,7 +51,7 @@ struct Fixture {
         EXPECT_TRUE(peer_recv_buffer.attach(recv_ring));
         layout = *SharedRingLayout::for_buffer(8192);
         EXPECT_EQ(peer_send.configure(layout.queue_config()), QueueError::None);
-        EXPECT_TRUE(peer_recv.configure(peer_recv_buffer, layout));
+        EXPECT_TRUE(peer_recv.configure(peer_recv_buffer.memory(), layout));
         EXPECT_TRUE(device.set_driver_features(kFeatureVersion1));
         start(NetDevice::kRxQueue, rx);
         start(NetDevice::kTxQueue, tx);

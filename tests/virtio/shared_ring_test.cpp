@@ -29,7 +29,7 @@ struct Ring {
         EXPECT_TRUE(driver_buffer.attach(buffer()));
         EXPECT_TRUE(device_buffer.attach(buffer()));
         layout = *SharedRingLayout::for_buffer(bytes);
-        EXPECT_TRUE(driver.configure(driver_buffer, layout));
+        EXPECT_TRUE(driver.configure(driver_buffer.memory(), layout));
         EXPECT_EQ(device.configure(layout.queue_config()), QueueError::None);
     }
     std::span<std::byte> buffer() {

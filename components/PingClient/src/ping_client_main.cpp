@@ -80,7 +80,7 @@ extern "C" void component_main(uint64_t) {
     if (!recv_layout || !send_layout || !recv_buffer.attach(self.recv_buffer().span()) ||
         !send_buffer.attach(self.send_buffer().span()) ||
         recv.configure(recv_layout->queue_config()) != virtio::QueueError::None ||
-        !send.configure(send_buffer, *send_layout)) {
+        !send.configure(send_buffer.memory(), *send_layout)) {
         out() << "ping_client: FAILED: virtqueue buffers too small for a ring\n";
         exit();
     }

@@ -9,7 +9,7 @@ bool NetQueueBackend::attach(std::span<std::byte> send_ring, vmm::PeerSignal& se
     const auto send_layout = SharedRingLayout::for_buffer(send_ring.size());
     const auto recv_layout = SharedRingLayout::for_buffer(recv_ring.size());
     if (!send_layout || !recv_layout || !send_buffer_.attach(send_ring) ||
-        !recv_buffer_.attach(recv_ring) || !send_.configure(send_buffer_, *send_layout) ||
+        !recv_buffer_.attach(recv_ring) || !send_.configure(send_buffer_.memory(), *send_layout) ||
         recv_.configure(recv_layout->queue_config()) != QueueError::None) {
         return false;
     }

@@ -32,10 +32,10 @@ const char* to_string(DriverError error) {
     return "unknown error";
 }
 
-bool VirtqueueDriver::configure(SharedBuffer& buffer, const SharedRingLayout& layout) {
+bool VirtqueueDriver::configure(vmm::GuestMemory& buffer, const SharedRingLayout& layout) {
     ready_ = false;
     error_ = DriverError::NotReady;
-    memory_ = &buffer.memory();
+    memory_ = &buffer;
     if (layout.size == 0 || layout.size > kMaxSize || (layout.size & (layout.size - 1)) != 0 ||
         layout.slots == 0 ||
         memory_->window({GuestPhysAddr(layout.pool), uint64_t{layout.slots} * kSharedSlotBytes})

@@ -56,9 +56,10 @@ class VirtqueueDriver {
 public:
     static constexpr uint16_t kMaxSize = kSharedRingMaxSize;
 
-    // Takes the buffer's ring at `layout`, forgets everything in flight and publishes an
-    // empty avail ring (flags 0, idx 0). False when the layout does not fit the buffer.
-    bool configure(SharedBuffer& buffer, const SharedRingLayout& layout);
+    // Takes the ring at `layout` in `buffer` (a SharedBuffer's memory: offsets from 0),
+    // forgets everything in flight and publishes an empty avail ring (flags 0, idx 0).
+    // False when the layout does not fit the buffer.
+    bool configure(vmm::GuestMemory& buffer, const SharedRingLayout& layout);
 
     [[nodiscard]] bool ready() const { return ready_; }
     [[nodiscard]] DriverError error() const { return error_; }
