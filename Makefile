@@ -2,6 +2,7 @@
 #   PLATFORM       board in platforms/   (default qemu-arm-virt)
 #   CAMKES_VM_APP  application in apps/  (default vm_minimal)
 #   RELEASE=1      build without debug output
+#   VIRTIO_NET_PING=1  vm_virtio_net: the guest pings PingClient over virtqueues (vm_echo_ping)
 PLATFORM ?= qemu-arm-virt
 CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
@@ -38,7 +39,7 @@ deps:
 
 configure: deps
 	@cmake --preset $(PRESET) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
-	    --log-level=WARNING >/dev/null
+	    $(if $(VIRTIO_NET_PING),-DVIRTIO_NET_PING=$(VIRTIO_NET_PING)) --log-level=WARNING >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)

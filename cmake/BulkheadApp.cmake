@@ -1,11 +1,13 @@
 # bulkhead_app(NAME <app> [ASSEMBLY <file>] [OVERLAYS <dir>...] [VARIANTS <file>...]
-#              [FILES <name>=<path>...] [NO_GUEST] [RUN_EXPECT <line>])
+#              [FILES <name>=<path>...] [DEFINES <name>=<value>...] [NO_GUEST] [RUN_EXPECT <line>])
 # An application in apps/<app>: everything its CMakeLists.txt needs besides its tests.
 #
 #   guest_<app>       the guest images (linux, linux-initrd) with the OVERLAYS
 #                     (default: the app's overlay/ folder, when there is one)
 #   <app>_system      the tool's report, picture and its component types' glue for PLATFORM in
-#                     <build>/apps/<app>/system/ (ASSEMBLY, default <app>.camkes)
+#                     <build>/apps/<app>/system/ (ASSEMBLY, default <app>.camkes; a second app
+#                     of the same folder: system_<app>/), with DEFINES for cpp
+#                     (upstream's AddCamkesCPPFlag: settings an assembly reads)
 #   <app>_image       the bootable system image <app>.elf (`bulkhead --image`)
 #   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
 #                     assembly plus an attribute, for tests); not part of <app>_run
@@ -30,7 +32,8 @@ function(bulkhead_app)
   if(BULKHEAD_TARGET)
     return()
   endif()
-  cmake_parse_arguments(A "NO_GUEST" "NAME;ASSEMBLY;RUN_EXPECT" "OVERLAYS;VARIANTS;FILES" ${ARGN})
+  cmake_parse_arguments(A "NO_GUEST" "NAME;ASSEMBLY;RUN_EXPECT" "OVERLAYS;VARIANTS;FILES;DEFINES"
+                        ${ARGN})
   set(app ${A_NAME})
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
   if(NOT A_ASSEMBLY)
@@ -53,12 +56,22 @@ function(bulkhead_app)
   endif()
   file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
        ${BULKHEAD_ROOT}/components/*.camkes ${dir}/*.camkes ${dir}/*.idl4)
-  set(tool bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB})
+  set(defines "")
+  foreach(d IN LISTS A_DEFINES)
+    list(APPEND defines -D ${d})
+  endforeach()
+  set(tool bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB}
+      ${defines})
   set(tool_deps bulkhead platform_dtb ${BULKHEAD_PLATFORM_DTB} ${adl_inputs})
 
   # The system description: the tool checks the assembly against the board DTB and writes
   # the report, the picture and the glue of the component types it uses.
-  set(system ${CMAKE_CURRENT_BINARY_DIR}/system)
+  get_filename_component(folder ${dir} NAME)
+  if(folder STREQUAL app)
+    set(system ${CMAKE_CURRENT_BINARY_DIR}/system)
+  else()
+    set(system ${CMAKE_CURRENT_BINARY_DIR}/system_${app})
+  endif()
   add_custom_command(
     OUTPUT ${system}/report.txt ${system}/assembly.dot ${system}/stamp
     COMMAND ${tool} --app ${A_ASSEMBLY} --report ${system}/report.txt
@@ -86,7 +99,8 @@ function(bulkhead_app)
     # variants include the app's assembly: its folders stay on the include path; the app's
     # own components (bulkhead_component in its CMakeLists.txt) are in its target folder
     bulkhead_assembly_image(NAME ${name} ASSEMBLY ${assembly} INCLUDES ${dir}/${PLATFORM} ${dir}
-      COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app} FILES ${files} ${A_FILES}
+      COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${folder} FILES ${files} ${A_FILES}
+      DEFINES ${A_DEFINES}
       DEPENDS ${guest_deps} ${adl_inputs})
     set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
   endforeach()

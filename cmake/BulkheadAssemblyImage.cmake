@@ -1,18 +1,22 @@
-# bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [INCLUDES <dir>...]
+# bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [INCLUDES <dir>...] [DEFINES <n>=<v>...]
 #                         [COMPONENT_DIRS <dir>...] [FILES <name>=<path>...] [DEPENDS <dep>...])
 # The bootable image <n>.elf (target <n>_image, variable <n>_IMAGE in the caller's scope)
 # that `bulkhead --image` lowers from an assembly once the nested target build has made
 # the kernel and the component ELFs: <target>/components plus COMPONENT_DIRS (where
 # bulkhead_component() built an app's or a test's own components), the FILES in the
-# FileServer's archive, INCLUDES on the cpp path. ninja cannot see into the nested build:
+# FileServer's archive, INCLUDES on the cpp path, DEFINES for cpp. ninja cannot see into the nested build:
 # the target binaries are covered by BULKHEAD_TARGET_STAMP. Apps get theirs through
 # bulkhead_app(); tests that are systems of their own call this directly.
 function(bulkhead_assembly_image)
-  cmake_parse_arguments(I "" "NAME;ASSEMBLY" "INCLUDES;COMPONENT_DIRS;FILES;DEPENDS" ${ARGN})
+  cmake_parse_arguments(I "" "NAME;ASSEMBLY" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
+                        ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.elf)
   set(args "")
   foreach(d IN LISTS I_INCLUDES)
     list(APPEND args -I ${d})
+  endforeach()
+  foreach(d IN LISTS I_DEFINES)
+    list(APPEND args -D ${d})
   endforeach()
   foreach(d IN LISTS I_COMPONENT_DIRS)
     list(APPEND args --component-dir ${d})

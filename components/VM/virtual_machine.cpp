@@ -77,9 +77,27 @@ bool VirtualMachine::set_up() {
     return true;
 }
 
-// The configuration's module names become device records without connections (the
-// binary configuration will carry full records when devices have backends).
+// The VM's virtqueue ends (`send`, `recv`: their ring, the capability that signals the
+// peer, the bits the peer signals here) as backend connections, offered to every module;
+// a module takes the ones it names.
+void VirtualMachine::collect_connections() {
+    const auto self = bulkhead::glue::VM::Instance::mapped();
+    const auto add = [&](std::string_view name, bool connected, uint32_t slot, uint64_t badge,
+                         std::span<std::byte> ring) {
+        if (!connected || connection_count_ == kMaxConnections) return;
+        peers_[connection_count_].set(slot);
+        connections_[connection_count_] = {name, slot, ring, badge, &peers_[connection_count_]};
+        ++connection_count_;
+    };
+    add("send", self.send_connected(), self.send_slot(), self.send_badge(),
+        self.send_buffer().span());
+    add("recv", self.recv_connected(), self.recv_slot(), self.recv_badge(),
+        self.recv_buffer().span());
+}
+
+// The configuration's module names become device records with the VM's connections.
 bool VirtualMachine::create_devices() {
+    collect_connections();
     irq_count_ = c_.irqs.count; // View::open checked the maximum
     for (unsigned i = 0; i < irq_count_; ++i) {
         const vmm::vm_config::PassthroughIrq p = config_.irq(i);
@@ -97,7 +115,7 @@ bool VirtualMachine::create_devices() {
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
     for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {}};
+        device_records_[i] = {config_.module(i), {}, {connections_, connection_count_}};
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 

@@ -23,6 +23,16 @@
 
 #include <runtime/vcpu.hpp>
 
+// Signals a backend: a send capability to its component's bound notification.
+class NotificationSignal final : public vmm::PeerSignal {
+public:
+    void signal() override { (void)runtime::NotificationCap(runtime::Slot{slot_}).signal(); }
+    void set(uint32_t slot) { slot_ = slot; }
+
+private:
+    uint32_t slot_ = 0;
+};
+
 class VirtualMachine final : public vmm::VmControl {
 public:
     // `config` is the VM's binary configuration (opened), `fs` its FileServer connection.
@@ -41,6 +51,7 @@ public:
 private:
     bool load_guest();
     bool create_devices();
+    void collect_connections();
     void attach_passthrough_irqs();
     [[noreturn]] void power_off(const char* why);
 
@@ -62,6 +73,11 @@ private:
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
+    // The VM's virtqueue connections (`send`, `recv`), offered to every module.
+    static constexpr unsigned kMaxConnections = 2;
+    NotificationSignal peers_[kMaxConnections];
+    vmm::BackendConnection connections_[kMaxConnections];
+    unsigned connection_count_ = 0;
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;
 };

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <memory>
 
 namespace {
@@ -187,12 +189,125 @@ assembly {
     }
 }
 
+<<<<<<< HEAD
 INSTANTIATE_TEST_SUITE_P(
     Lowering, SharedDeviceRegion,
     ::testing::Values(
         "connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);",
         "connection seL4HardwareMMIO r1(from d1.regs, to uart.regs);\n"
         "connection seL4HardwareMMIO r2(from d2.regs, to uart.regs);"));
+=======
+void expect_lowering_error(const adl::model::System& system, const std::string& message);
+
+constexpr const char* kVirtQueues = R"(
+connector seL4VirtQueues { from Procedures; to Procedure; }
+procedure VirtQueueDrv { }; procedure VirtQueueDev { }; procedure VirtQueueInit { };
+component VirtQueueInit { provides VirtQueueInit init; }
+component A { uses VirtQueueDrv send; uses VirtQueueDev recv; control; }
+component B { uses VirtQueueDev recv; uses VirtQueueDrv send; consumes E e; control; }
+component S { emits E e; control; }
+)";
+
+// seL4VirtQueues (upstream's vm_echo_ping shape): one ring per connection mapped by its two
+// `from` ends; each end signals the other's bound notification with the other's own bit,
+// distinct from that instance's events; the VirtQueueInit ends get nothing.
+TEST(Lowering, VirtQueuesShareARingPerDirectionAndSignalEachOther) {
+    const auto system = resolve(std::string(kConnectors) + kVirtQueues + R"(
+assembly {
+    composition {
+        component A a; component B b; component S s;
+        component VirtQueueInit i0; component VirtQueueInit i1;
+        connection seL4VirtQueues q0(to i0.init, from a.send, from b.recv);
+        connection seL4VirtQueues q1(to i1.init, from b.send, from a.recv);
+        connection seL4Notification ev(from s.e, to b.e);
+    }
+    configuration { a.send_shmem_size = 32768; b.recv_shmem_size = 32768; }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    const auto& a = lowered[0];
+    const auto& bb = lowered[1];
+    EXPECT_TRUE(lowered[3].hardware);
+    EXPECT_TRUE(lowered[4].hardware);
+    EXPECT_EQ(a.interface("send")->buffers.at(0).size, 32768u);
+    EXPECT_EQ(bb.interface("recv")->buffers.at(0).size, 32768u);
+    EXPECT_EQ(a.interface("recv")->buffers.at(0).size, 0x2000u); // the connector's default
+    // a.send signals b with the bit b.recv listens to, and the other way round.
+    const spec::Cap& a_send = cap_of(d, a, "send");
+    const spec::Cap& b_recv = cap_of(d, bb, "recv");
+    EXPECT_EQ(a_send.object, cap_of(d, bb, "notification").object);
+    EXPECT_EQ(b_recv.object, cap_of(d, a, "notification").object);
+    EXPECT_EQ(a_send.badge, bb.interface("recv")->badge);
+    EXPECT_EQ(b_recv.badge, a.interface("send")->badge);
+    const uint64_t b_bits[] = {bb.interface("recv")->badge, bb.interface("send")->badge,
+                               bb.interface("e")->badge};
+    const uint64_t a_bits[] = {a.interface("send")->badge, a.interface("recv")->badge};
+    EXPECT_EQ(std::popcount(b_bits[0] | b_bits[1] | b_bits[2]), 3);
+    EXPECT_EQ(std::popcount(a_bits[0] | a_bits[1]), 2);
+    // Both ends of q0 map the same region.
+    EXPECT_EQ(a.mappings[0].name, "send");
+    EXPECT_EQ(bb.mappings[0].name, "recv");
+}
+
+// Upstream's vm_multi: one connection, four ends, paired by the init end's topology.
+TEST(Lowering, VirtQueueTopologyPairsTheEndsOfOneConnection) {
+    const std::string text = std::string(kConnectors) + kVirtQueues + R"(
+component VirtQueueInit2 { provides VirtQueueInit init; attribute { string drv; string dev; } init_topology[] = []; }
+assembly {
+    composition {
+        component A a; component B b; component VirtQueueInit2 i;
+        connection seL4VirtQueues q(to i.init, from a.send, from a.recv, from b.send, from b.recv);
+        connection seL4Notification ev(from a.e2, to b.e);
+    }
+    configuration {
+        i.init_topology = [{"drv": "a.send", "dev": "b.recv"}, {"drv": "b.send", "dev": "a.recv"}];
+    }
+}
+)";
+    std::string with_e2 = text;
+    with_e2.replace(with_e2.find("uses VirtQueueDev recv; control; }"), 34,
+                    "uses VirtQueueDev recv; emits E e2; control; }");
+    const auto system = resolve(with_e2);
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    const auto& a = lowered[0];
+    const auto& bb = lowered[1];
+    EXPECT_EQ(cap_of(d, a, "send").badge, bb.interface("recv")->badge);
+    EXPECT_EQ(cap_of(d, bb, "send").badge, a.interface("recv")->badge);
+    EXPECT_EQ(cap_of(d, a, "send").object, cap_of(d, bb, "notification").object);
+    // Two rings: a.send with b.recv, b.send with a.recv.
+    EXPECT_EQ(a.interface("send")->buffers.size(), 1u);
+    unsigned rings = 0;
+    for (const auto& r : d.regions)
+        rings += r.name.rfind("q.", 0) == 0 ? 1 : 0;
+    EXPECT_EQ(rings, 2u);
+
+    std::string bad = with_e2;
+    bad.replace(bad.find(R"("dev": "a.recv")"), 15, R"("dev": "a.send")");
+    expect_lowering_error(resolve(bad), "'a.send' is in two pairs of 'q''s topology");
+    std::string missing = with_e2;
+    missing.replace(missing.find(R"(, {"drv": "b.send", "dev": "a.recv"})"), 36, "");
+    expect_lowering_error(resolve(missing), "leaves 'a.recv' of connection 'q' out");
+}
+
+TEST(Lowering, VirtQueueWithoutADriverAndADeviceIsAnError) {
+    expect_lowering_error(resolve(std::string(kConnectors) + kVirtQueues + R"(
+component D { maybe uses VirtQueueDrv send; control; }
+assembly {
+    composition {
+        component D a; component D c; component VirtQueueInit i0;
+        connection seL4VirtQueues q0(to i0.init, from a.send, from c.send);
+    }
+}
+)"),
+                          "connection 'q0' (seL4VirtQueues): 'a.send' and 'c.send' are "
+                          "VirtQueueDrv and VirtQueueDrv; expected a VirtQueueDrv (drv) and a "
+                          "VirtQueueDev (dev)");
+}
+>>>>>>> net-queues
 
 TEST(Lowering, HardwareInterruptSignalsTheConsumersNotificationAndItAcks) {
     const auto system = resolve(std::string(kConnectors) + R"(
@@ -414,9 +529,10 @@ TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
 }
 
 TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
-    expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
-                          "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-                          "expected one of: virtio_net (did you mean 'virtio_net'?)");
+    expect_lowering_error(
+        vm_minimal_with_modules({"virtio_nett"}),
+        "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
+        "expected one of: virtio_net, virtio_net_virtqueue (did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
 }

@@ -31,6 +31,9 @@ SOURCES = [
 ]
 # The app's main assembly when it is not <app>.camkes.
 MAIN = {"odroid_vm": "vm_odroid.camkes"}
+# More top-level assemblies of an app than its main one (upstream's CMake picks them with a
+# setting: vm_virtio_net's VIRTIO_NET_PING=1 builds vm_echo_ping.camkes).
+ALSO = {"vm_virtio_net": [("vm_echo_ping.camkes", ["VIRTIO_NET_PING=1"])]}
 # Apps without per-platform folders are built for this board only.
 DEFAULT_PLATFORM = {"odroid_vm": "exynos5422"}
 # seL4's tools/dts name for each platform folder name.
@@ -74,18 +77,31 @@ def dtb_for(platform, mirrors, work):
 
 
 def pairs(dialect, app_root):
+    """(app label, assembly, platform, platform label, extra include dir, cpp defines) per app x
+    assembly x platform: upstream's platform folders, and, for 3.8's apps, ours
+    (apps/<app>/qemu-arm-virt/devices.camkes) beside upstream's assemblies, as a user would
+    drop them in."""
     for app_dir in sorted(p for p in app_root.iterdir() if p.is_dir()):
         app = app_dir.name
         main = app_dir / MAIN.get(app, f"{app}.camkes")
         if not main.exists():
             continue
+        mains = [(app, main, [])] + [(f"{app}/{Path(m).stem}", app_dir / m, d)
+                                     for m, d in ALSO.get(app, []) if (app_dir / m).exists()]
         # A platform is a folder holding devices.camkes (zcu102/<version>/ counts per version).
         found = sorted(d.parent for d in app_dir.glob("**/devices.camkes"))
-        if not found and app in DEFAULT_PLATFORM:
-            yield app, main, DEFAULT_PLATFORM[app], None
-        for d in found:
-            rel = d.relative_to(app_dir)
-            yield app, main, rel.parts[0], d if len(rel.parts) > 1 else None
+        ours = ROOT / "apps" / app / "qemu-arm-virt"
+        for label, m, defines in mains:
+            if not found and app in DEFAULT_PLATFORM:
+                yield label, m, DEFAULT_PLATFORM[app], DEFAULT_PLATFORM[app], None, defines
+            for d in found:
+                rel = d.relative_to(app_dir)
+                extra = d if len(rel.parts) > 1 else None
+                yield (label, m, rel.parts[0], rel.parts[0] + (f"/{d.name}" if extra else ""),
+                       extra, defines)
+            # Ours are written in 3.8's dialect (the VM is `vm`).
+            if dialect == "3.8" and (ours / "devices.camkes").exists():
+                yield label, m, "qemu-arm-virt", "qemu-arm-virt (ours)", ours, defines
 
 
 def first_error(text):
@@ -113,11 +129,11 @@ def main():
             continue
         tree = args.work / f"{name}@{rev}"
         export(repo, rev, subdir, tree)
-        for app, main_file, platform, extra_dir in pairs(dialect, tree / subdir):
+        for app, main_file, platform, label, extra_dir, defines in pairs(dialect, tree / subdir):
             dtb = dtb_for(platform, args.mirrors, args.work)
             app_dir = main_file.parent
             cmd = [str(args.bulkhead), "--root", str(ROOT), "--app", str(main_file),
-                   "--platform", platform]
+                   "--platform", platform] + [f"-D{d}" for d in defines]
             if dtb:
                 cmd += ["--dtb", str(dtb)]
             # What upstream's CMake adds: the version folder (zcu102/<v>), the app's own
@@ -130,7 +146,6 @@ def main():
             out = r.stdout + r.stderr
             ok = r.returncode == 0 or ("has no board description" in out and
                                        out.count("error:") == 1)
-            label = platform + ("/" + extra_dir.name if extra_dir else "")
             results.append((dialect, app, label, ok, "" if ok else first_error(out)))
             if args.verbose and not ok:
                 print(" ".join(cmd))

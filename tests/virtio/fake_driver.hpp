@@ -249,4 +249,12 @@ private:
     std::map<uint16_t, std::vector<uint16_t>> owned_;
 };
 
+// Starts `queue` of a device model at the fake driver's rings, as a transport does when
+// the driver sets the queue ready.
+template <class Device>
+[[nodiscard]] QueueError start_queue(Device& device, unsigned queue, const FakeDriver& d) {
+    const QueueConfig& c = d.config();
+    return device.start_queue(queue, c.desc, c.avail, c.used, c.size);
+}
+
 } // namespace virtio::test

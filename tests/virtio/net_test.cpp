@@ -68,9 +68,8 @@ struct NetFixture {
         start(NetDevice::kTxQueue, tx);
         device.driver_ok();
     }
-    void start(unsigned q, FakeDriver& d) {
-        const QueueConfig& c = d.config();
-        EXPECT_EQ(device.start_queue(q, c.desc, c.avail, c.used, c.size), QueueError::None);
+    void start(unsigned q, const FakeDriver& d) {
+        EXPECT_EQ(test::start_queue(device, q, d), QueueError::None);
     }
     // A transmit chain as Linux builds it: the header, then the frame in pieces.
     std::vector<Desc> tx_chain(std::span<const std::byte> frame, std::size_t pieces,

@@ -1,105 +1,51 @@
-// The VMM device "virtio_net" (compatible "virtio,mmio"): a virtio-net device model behind
-// a virtio-mmio window from the VM's device window, with an SPI from the allocator as its
-// level-triggered line and a `virtio,mmio` node in the guest DTB. With no backend
-// connected it answers the guest's ARP requests itself (upstream's `virtio_net` module).
-// Linked in as an object (see vmm/device.hpp).
+// The VMM device "virtio_net" (compatible "virtio,mmio"): virtio-net over virtio-mmio
+// (net_mmio.hpp) with no backend connected: it answers the guest's ARP requests itself
+// (upstream's `virtio_net` module). Linked in as an object (see vmm/device.hpp).
+#include "net_mmio.hpp"
+
 #include <virtio/arp_responder.hpp>
-#include <virtio/mmio.hpp>
-#include <virtio/net.hpp>
-#include <vmm/device.hpp>
-#include <vmm/mmio_bus.hpp>
-#include <vmm/vgic_distributor.hpp>
 
 namespace virtio {
 namespace {
 
 constexpr std::size_t kMaxDevices = 4;
 
-// The registers go through here so that replies the responder queued while the guest
-// transmitted reach it once the transmit path has returned (the guest's next kick, of
-// either queue, retries what found no receive buffer).
-class VirtioNetMmio final : public vmm::Device, public vmm::MmioDevice, public IrqLine {
+// Replies the responder queued while the guest transmitted reach it once the transmit
+// path has returned (the guest's next kick, of either queue, retries what found no
+// receive buffer).
+class VirtioNetArp final : public NetMmio {
 public:
-    VirtioNetMmio(vmm::DeviceContext& ctx, GuestPhysRange window, unsigned spi, MacAddress mac)
-        : window_(window), spi_(spi), vgic_(ctx.vgic()), log_(ctx.log()), name_(ctx.name()),
-          transport_(ctx.name(), *this, ctx.log()), net_(ctx.memory(), arp_, transport_, mac) {
-        transport_.attach(net_);
-    }
-
-    [[nodiscard]] bool read(uint64_t offset, unsigned size, unsigned vcpu,
-                            uint64_t& value) override {
-        return transport_.read(offset, size, vcpu, value);
-    }
-    [[nodiscard]] bool write(uint64_t offset, unsigned size, unsigned vcpu,
-                             uint64_t value) override {
-        const bool ok = transport_.write(offset, size, vcpu, value);
-        deliver();
-        return ok;
-    }
-
-    void set_level(bool high) override { (void)vgic_.set_level(spi_, high); }
-    bool add_dtb_nodes(vmm::GuestDtbWriter& dtb) override {
-        const int node = dtb.add_node("virtio_mmio", window_.base.raw());
-        return node >= 0 && dtb.set_string(node, "compatible", "virtio,mmio") &&
-               dtb.set_reg(node, window_) && dtb.set_spi(node, spi_, true) &&
-               dtb.set_empty(node, "dma-coherent");
-    }
-    void reset() override {
-        transport_.reset();
-        arp_.reset();
-    }
+    VirtioNetArp(vmm::DeviceContext& ctx, const NetMmioPlace& place) : NetMmio(ctx, place, arp_) {}
 
 private:
-    void deliver() {
-        if (arp_.pending() != 0 && arp_.deliver(net_)) net_.backend_ready();
+    void pump() override {
+        if (arp_.pending() != 0 && arp_.deliver(net())) net().backend_ready();
         // The first frame it cannot answer says so; the rest are only counted.
         const ArpCounters& c = arp_.counters();
         const uint64_t ignored = c.not_arp + c.malformed + c.not_request + c.overflow;
         if (ignored != 0 && !told_) {
             told_ = true;
             vmm::LogLine line;
-            line << "vmm: " << name_
+            line << "vmm: " << name()
                  << ": no backend: frames other than ARP requests are counted and dropped";
-            line.emit(log_);
+            line.emit(log());
         }
     }
+    void backend_reset() override { arp_.reset(); }
 
-    GuestPhysRange window_;
-    unsigned spi_;
-    vmm::VgicDistributor& vgic_;
-    vmm::LogSink& log_;
-    std::string_view name_;
     bool told_ = false;
     ArpResponder arp_;
-    VirtioMmio transport_;
-    NetDevice net_;
 };
 
-vmm::DeviceStorage<VirtioNetMmio, kMaxDevices> devices;
+vmm::DeviceStorage<VirtioNetArp, kMaxDevices> devices;
 
 vmm::Device* create_virtio_net(vmm::DeviceContext& ctx) {
-    const std::size_t index = devices.used();
-    const std::optional<unsigned> spi = index < kMaxDevices ? ctx.allocate_spi() : std::nullopt;
-    const std::optional<GuestPhysRange> window =
-        spi ? ctx.allocate_mmio(mmio::kWindowSize) : std::nullopt;
-    if (!window) {
-        vmm::LogLine line;
-        line << "vmm: " << ctx.name() << ": no "
-             << (index >= kMaxDevices ? "room" : (spi ? "register window" : "SPI"))
-             << " left for a virtio-mmio device";
-        line.emit(ctx.log());
-        return nullptr;
-    }
     // A locally administered MAC per device: 02:00:00:00:00:<n>.
-    const MacAddress mac{0x02, 0, 0, 0, 0, static_cast<uint8_t>(index + 1)};
-    VirtioNetMmio* device = devices.make(ctx, *window, *spi, mac);
-    if (device == nullptr || !ctx.mmio().add(ctx.name(), *window, *device)) return nullptr;
-    vmm::LogLine line;
-    line << "vmm: " << ctx.name() << ": virtio-net over virtio-mmio at "
-         << vmm::Hex{window->base.raw()} << ", SPI " << vmm::Dec{*spi}
-         << ", MAC 02:00:00:00:00:0" // kMaxDevices < 10
-         << vmm::Dec{static_cast<int64_t>(index + 1)} << ", no backend: answering ARP";
-    line.emit(ctx.log());
+    const std::optional<NetMmioPlace> place =
+        place_net_mmio(ctx, devices.used(), kMaxDevices, {0x02, 0, 0, 0, 0, 0});
+    if (!place) return nullptr;
+    VirtioNetArp* device = devices.make(ctx, *place);
+    if (device == nullptr || !device->install(ctx, "no backend: answering ARP")) return nullptr;
     return device;
 }
 

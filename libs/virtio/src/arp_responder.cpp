@@ -1,5 +1,6 @@
 // The ARP responder backend (see arp_responder.hpp).
 #include <virtio/arp_responder.hpp>
+#include <virtio/ethernet.hpp>
 
 #include <cstring>
 
@@ -9,7 +10,7 @@ namespace {
 // Offsets in an Ethernet + ARP frame (RFC 826, IPv4 over Ethernet).
 constexpr std::size_t kEthDest = 0;
 constexpr std::size_t kEthSource = 6;
-constexpr std::size_t kEthType = 12;
+constexpr std::size_t kEthType = ethernet::kTypeOffset;
 constexpr std::size_t kArpHardware = 14;
 constexpr std::size_t kArpProtocol = 16;
 constexpr std::size_t kArpHardwareLength = 18;
@@ -20,21 +21,13 @@ constexpr std::size_t kArpSenderIp = 28;
 constexpr std::size_t kArpTargetMac = 32;
 constexpr std::size_t kArpTargetIp = 38;
 
-constexpr uint16_t kEtherTypeArp = 0x0806;
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
+using ethernet::be16;
+using ethernet::put_be16;
+constexpr uint16_t kEtherTypeArp = ethernet::kTypeArp;
+constexpr uint16_t kEtherTypeIpv4 = ethernet::kTypeIpv4;
 constexpr uint16_t kHardwareEthernet = 1;
 constexpr uint16_t kOpRequest = 1;
 constexpr uint16_t kOpReply = 2;
-
-uint16_t be16(std::span<const std::byte> f, std::size_t at) {
-    return static_cast<uint16_t>((std::to_integer<unsigned>(f[at]) << 8) |
-                                 std::to_integer<unsigned>(f[at + 1]));
-}
-
-void put_be16(ArpFrame& f, std::size_t at, uint16_t v) {
-    f[at] = std::byte(v >> 8);
-    f[at + 1] = std::byte(v & 0xff);
-}
 
 void copy(ArpFrame& to, std::size_t at, std::span<const std::byte> from, std::size_t from_at,
           std::size_t n) {

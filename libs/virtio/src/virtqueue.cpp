@@ -10,20 +10,6 @@ namespace virtio {
 
 namespace {
 
-// virtq_desc as it lies in guest memory (little-endian, as host and guest are).
-struct RawDesc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
-static_assert(sizeof(RawDesc) == kDescSize);
-
-constexpr uint64_t kAvailIdx = 2;
-constexpr uint64_t kAvailRing = 4;
-constexpr uint64_t kUsedIdx = 2;
-constexpr uint64_t kUsedRing = 4;
-constexpr uint64_t kUsedElemSize = 8;
 constexpr uint64_t kMaxChainBytes = 0xffffffff; // the used ring's len is 32 bits
 
 bool read_desc(const GuestMemory& memory, GuestPhysAddr addr, RawDesc& out) {

@@ -139,3 +139,25 @@ ops = linux_start(QUEUES) + [net_op(1, 0x050, 1), net_op(0, 0x070), net_op(1, 0x
 # Backend full, then room again.
 ops = [net_op(6, 0, 0)] + linux_start(QUEUES) + [net_op(1, 0x050, 1), net_op(6, 0, 3)]
 (d / "backend_full").write_bytes(net_seed(ops, ram))
+
+# fuzz_shared_ring (fuzz_shared_ring.cpp): ops of 3 bytes (op, arg u16). A frame each way as
+# PingClient and the VMM exchange them, a ring filled to back-pressure, and a peer that
+# rewrites the used ring and a descriptor.
+SEND, POST, RECLAIM, SPOP, SPUSH, CORRUPT, SUPPRESS, SNOTIFY, RESTART = range(9)
+
+
+def ring_seed(ops):
+    return b"".join(struct.pack("<BH", op, arg) for op, arg in ops)
+
+
+d = HERE / "corpus" / "fuzz_shared_ring"
+d.mkdir(parents=True, exist_ok=True)
+(d / "frame_each_way").write_bytes(ring_seed([
+    (SEND, 1513), (SNOTIFY, 0), (SPOP, 0), (SPUSH, 0), (SUPPRESS, 0), (RECLAIM, 0),
+    (POST, 1600), (SPOP, 0), (SPUSH, 700), (RECLAIM, 0)]))
+(d / "full_ring").write_bytes(ring_seed(
+    [(SEND, 1000)] * 8 + [(SPOP, 0)] * 3 + [(SPUSH, 0)] * 3 + [(RECLAIM, 0)] + [(SEND, 1000)] * 4))
+(d / "peer_corrupts").write_bytes(ring_seed([
+    (SEND, 100), (SEND, 2000), (SPOP, 0), (SPUSH, 0), (CORRUPT, 0x0690), (CORRUPT, 0x0692),
+    (RECLAIM, 0), (CORRUPT, 0x0000), (CORRUPT, 0x0008), (SPOP, 0), (RESTART, 0), (SEND, 10),
+    (SPOP, 0), (SPUSH, 0), (RECLAIM, 0)]))

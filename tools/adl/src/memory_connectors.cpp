@@ -13,7 +13,7 @@ const ConnectorRegistry::Registration shared_data_with_caps{
      "one buffer mapped by every end, whose frames a VM end may also map into its guest"}};
 const ConnectorRegistry::Registration virtqueues{
     {"seL4VirtQueues", ConnectionKind::SharedMemory, false, true, 0x2000,
-     "virtqueue rings shared by the ends, signalled by notifications"}};
+     "virtqueue rings shared by the ends, signalled by notifications", true}};
 const ConnectorRegistry::Registration hardware_mmio{
     {"seL4HardwareMMIO", ConnectionKind::DeviceMemory, true, false, 0,
      "a hardware component's registers (<to>_paddr, <to>_size) mapped by every 'from' end: "

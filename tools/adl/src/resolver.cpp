@@ -246,6 +246,7 @@ private:
                 m.connector = c.connector;
                 m.kind = impl.kind;
                 m.shared_bytes = impl.shared_buffer ? impl.default_buffer : 0;
+                m.signals_ends = impl.signals_ends;
                 m.where = c.where;
                 const ast::ConnectionEnd* first_typed = nullptr;
                 const ast::ConnectionEnd* first_sized = nullptr; // `dataport Buf(n)` end
@@ -991,8 +992,9 @@ private:
         }
     }
 
-    // One bound notification per instance carries all its events and IRQs, so badge
-    // bits are numbered per receiving instance: events first, then IRQs.
+    // One bound notification per instance carries all its events, virtqueue signals and
+    // IRQs, so badge bits are numbered per receiving instance: events and virtqueue ends in
+    // connection order, then IRQs.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
@@ -1009,6 +1011,10 @@ private:
             if (c.kind == model::ConnectionKind::Event) {
                 for (auto& f : c.from) {
                     f.badge = take(c.to.front().instance, c.where);
+                }
+            } else if (c.signals_ends) {
+                for (auto& f : c.from) {
+                    f.badge = take(f.instance, c.where);
                 }
             } else {
                 uint64_t n = 0;

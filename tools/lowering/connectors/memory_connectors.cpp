@@ -1,10 +1,16 @@
-// Memory connectors: one RAM buffer mapped by every end (shared dataports, virtqueue
-// rings), a hardware component's registers mapped by every user, and the VM's device-tree
-// passthrough (whose regions and IRQs the VM's own lowerer puts in the guest space).
+// Memory connectors: one RAM buffer mapped by every end (shared dataports), virtqueue
+// rings between two ends that signal each other, a hardware component's registers mapped by every
+// user, and the VM's device-tree passthrough (whose regions and IRQs the VM's own lowerer puts in
+// the guest space).
 #include "lowering/connector_lowerer.hpp"
 
 #include <adl/diagnostic.hpp>
 #include <adl/number_format.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lowering {
 namespace {
@@ -62,6 +68,116 @@ private:
     }
 };
 
+// seL4VirtQueues: rings between pairs of `from` ends, a VirtQueueDrv and a VirtQueueDev
+// each: the two ends when there are two, else the pairs the `to` end's
+// `<interface>_topology` lists (upstream's `init_topology = [{"drv": "a.send", "dev":
+// "b.recv"}, ...]`). Each ring is one buffer (`<from-interface>_shmem_size`, equal at every
+// end) mapped by its two ends; each end may signal the other's bound notification with the
+// bit the resolver gave the other end, and its interface's badge is its own bit. The `to`
+// end (VirtQueueInit) gets nothing. Both ends compute the ring's layout from the size
+// (virtio::SharedRingLayout).
+class VirtQueues final : public ConnectorLowerer {
+public:
+    void lower(Context& context, const adl::model::Connection& c) override {
+        for (const auto& [drv, dev] : pairs(context, c)) {
+            const image::RegionId ring = context.builder().add_ram(
+                c.name + "." + drv->instance + "." + drv->interface, c.shared_bytes);
+            give(context, c, ring, *drv, *dev);
+            give(context, c, ring, *dev, *drv);
+        }
+    }
+
+private:
+    using Pair = std::pair<const adl::model::End*, const adl::model::End*>;
+
+    static void give(Context& context, const adl::model::Connection& c, image::RegionId ring,
+                     const adl::model::End& self, const adl::model::End& peer) {
+        InstanceObjects& mine = context.instance(self.instance);
+        (void)context.notification(mine); // its bit arrives there
+        const image::NotificationId theirs = context.notification(context.instance(peer.instance));
+        const uint64_t at = context.map_shared(mine, self.interface, ring, c.shared_bytes,
+                                               image::kRead | image::kWrite);
+        InterfaceObjects& iface = context.interface(mine, self.interface);
+        iface.buffers.push_back({at, c.shared_bytes, 0});
+        iface.badge = self.badge;
+        iface.slot = context.give(mine, self.interface,
+                                  image::notification_cap(theirs, peer.badge, spec::CapSend));
+    }
+
+    static std::string role(const adl::model::End& e) {
+        return e.declaration == nullptr ? std::string() : e.declaration->type;
+    }
+
+    static std::vector<Pair> pairs(Context& context, const adl::model::Connection& c) {
+        const adl::model::End& to = c.to.front();
+        const adl::model::Instance* init = context.system().instance(to.instance);
+        const adl::model::Attribute* topology =
+            init == nullptr ? nullptr : init->attribute(to.interface + "_topology");
+        if (topology == nullptr || topology->value.items.empty()) {
+            if (c.from.size() != 2) {
+                throw adl::Error(
+                    c.where, "connection " + adl::quote(c.name) + " (seL4VirtQueues) has " +
+                                 std::to_string(c.from.size()) + " 'from' ends; expected two, or " +
+                                 adl::quote(to.instance + "." + to.interface + "_topology") +
+                                 " pairing them");
+            }
+            const bool first_drives = role(c.from[0]) == "VirtQueueDrv";
+            const Pair p{&c.from[first_drives ? 0 : 1], &c.from[first_drives ? 1 : 0]};
+            check(c, p, c.where);
+            return {p};
+        }
+        std::vector<Pair> out;
+        std::vector<const adl::model::End*> used;
+        for (const adl::Value& entry : topology->value.items) {
+            const Pair p{end_named(c, entry, "drv", used), end_named(c, entry, "dev", used)};
+            check(c, p, entry.where);
+            out.push_back(p);
+        }
+        for (const auto& f : c.from) {
+            if (std::find(used.begin(), used.end(), &f) == used.end()) {
+                throw adl::Error(topology->value.where,
+                                 adl::quote(to.instance + "." + to.interface + "_topology") +
+                                     " leaves " + adl::quote(f.instance + "." + f.interface) +
+                                     " of connection " + adl::quote(c.name) +
+                                     " out; expected every 'from' end in one pair");
+            }
+        }
+        return out;
+    }
+
+    static const adl::model::End* end_named(const adl::model::Connection& c,
+                                            const adl::Value& entry, const std::string& key,
+                                            std::vector<const adl::model::End*>& used) {
+        const adl::Value* v = entry.field(key);
+        const std::string name = v != nullptr ? v->string : std::string();
+        for (const auto& f : c.from) {
+            if (f.instance + "." + f.interface != name) continue;
+            if (std::find(used.begin(), used.end(), &f) != used.end()) {
+                throw adl::Error(entry.where, adl::quote(name) + " is in two pairs of " +
+                                                  adl::quote(c.name) +
+                                                  "'s topology; expected it in one");
+            }
+            used.push_back(&f);
+            return &f;
+        }
+        throw adl::Error(entry.where, "topology entry " + entry.to_adl() + ": " + adl::quote(key) +
+                                          " names no 'from' end of " + adl::quote(c.name) +
+                                          "; expected \"<instance>.<interface>\" of one");
+    }
+
+    static void check(const adl::model::Connection& c, const Pair& p,
+                      const adl::SourceLocation& where) {
+        if (role(*p.first) != "VirtQueueDrv" || role(*p.second) != "VirtQueueDev") {
+            throw adl::Error(where, "connection " + adl::quote(c.name) + " (seL4VirtQueues): " +
+                                        adl::quote(p.first->instance + "." + p.first->interface) +
+                                        " and " +
+                                        adl::quote(p.second->instance + "." + p.second->interface) +
+                                        " are " + role(*p.first) + " and " + role(*p.second) +
+                                        "; expected a VirtQueueDrv (drv) and a VirtQueueDev (dev)");
+        }
+    }
+};
+
 // The registers of a `hardware` component (<dataport>_paddr/_size, resolved into one
 // region per hardware dataport), shared by every `from` end of every connection naming
 // that dataport: one region, however many users and connections.
@@ -100,7 +216,8 @@ HardwareMmio hardware_mmio;
 DtbPassthrough dtb_passthrough;
 const ConnectorRegistration shared_data{"seL4SharedData", shared_buffer};
 const ConnectorRegistration shared_data_with_caps{"seL4SharedDataWithCaps", shared_buffer};
-const ConnectorRegistration virtqueues{"seL4VirtQueues", shared_buffer};
+VirtQueues virt_queues;
+const ConnectorRegistration virtqueues{"seL4VirtQueues", virt_queues};
 const ConnectorRegistration mmio{"seL4HardwareMMIO", hardware_mmio};
 const ConnectorRegistration passthrough{"seL4VMDTBPassthrough", dtb_passthrough};
 

@@ -50,6 +50,23 @@ inline constexpr uint64_t kUsedAlign = 4;
     return 6 + 8 * uint64_t{size};
 }
 
+// virtq_desc as it lies in memory (little-endian, as host and guest are).
+struct RawDesc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+static_assert(sizeof(RawDesc) == kDescSize);
+
+// Offsets inside the avail ring (flags, idx, ring[]) and the used ring (flags, idx,
+// ring[] of 8-byte elements: id, len).
+inline constexpr uint64_t kAvailIdx = 2;
+inline constexpr uint64_t kAvailRing = 4;
+inline constexpr uint64_t kUsedIdx = 2;
+inline constexpr uint64_t kUsedRing = 4;
+inline constexpr uint64_t kUsedElemSize = 8;
+
 // The event-index rule (spec 2.7.7/2.7.10): with the other side asking to hear of index
 // `event_idx`, moving our index from `old_idx` to `new_idx` must be signalled when
 // event_idx lies in [old_idx, new_idx). Computed in 16 bits, so it holds across wrap-around.

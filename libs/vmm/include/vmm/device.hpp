@@ -30,12 +30,23 @@ class GuestMemory;
 class MmioBus;
 class VgicDistributor;
 
+// Signals the peer at the other end of a backend connection (on the target: a send
+// capability to the peer's bound notification).
+class PeerSignal {
+public:
+    virtual void signal() = 0;
+
+protected:
+    ~PeerSignal() = default;
+};
+
 // One backend connection of a device, as the VM's configuration gives it.
 struct BackendConnection {
     std::string_view name;         // the connection's name in the assembly ("tx", "ctrl", ...)
     uint32_t cap_slot = 0;         // capability slot (endpoint, notification, ...); 0: none
     std::span<std::byte> dataport; // shared memory, as mapped into the VMM; empty: none
     uint64_t badge_bits = 0;       // bits the backend signals on the VMM's notification
+    PeerSignal* peer = nullptr;    // signals the backend; nullptr: none
 };
 
 // One device the VM's configuration asks for.

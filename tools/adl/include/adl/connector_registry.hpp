@@ -19,6 +19,9 @@ struct ConnectorImplementation {
     bool shared_buffer = false;  // carries a buffer sized by <from-interface>_shmem_size
     uint64_t default_buffer = 0;
     std::string_view description;
+    // Each `from` end gets a bit of its own instance's bound notification, which the
+    // other ends signal (virtqueues: each side wakes the other).
+    bool signals_ends = false;
 };
 
 class ConnectorRegistry {

@@ -75,7 +75,8 @@ struct End {
     const ast::Interface* declaration = nullptr;
     // From-ends only. RPC: the caller's badge (1, 2, ... per connection), so a server
     // tells its clients apart. Events: the bit this sender sets in the receiving
-    // instance's one bound notification (unique per receiving instance).
+    // instance's one bound notification (unique per receiving instance). Virtqueues: the
+    // bit of this end's own instance that the other end signals.
     uint64_t badge = 0;
 };
 
@@ -83,6 +84,8 @@ struct Connection {
     std::string name;
     std::string connector;
     ConnectionKind kind = ConnectionKind::Rpc;
+    // Each from end's badge is a bit of its own instance's notification (virtqueues).
+    bool signals_ends = false;
     std::vector<End> from;
     std::vector<End> to;
     std::string type;          // procedure or event type shared by the ends

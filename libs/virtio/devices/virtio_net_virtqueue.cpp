@@ -1,0 +1,78 @@
+// The VMM device "virtio_net_virtqueue": virtio-net over virtio-mmio (net_mmio.hpp) whose
+// frames leave through the VM's `send` virtqueue and arrive through its `recv` virtqueue
+// (seL4VirtQueues to another component, e.g. PingClient), as upstream camkes-arm-vm's
+// virtio_net_virtqueue module. Both connections must be there; the device listens to
+// their notification bits. Linked in as an object (see vmm/device.hpp).
+#include "net_mmio.hpp"
+
+#include <virtio/net_queue_backend.hpp>
+
+namespace virtio {
+namespace {
+
+constexpr std::size_t kMaxDevices = 1; // one pair of queues per VM (`send`, `recv`)
+
+class VirtioNetVirtqueue final : public NetMmio {
+public:
+    VirtioNetVirtqueue(vmm::DeviceContext& ctx, const NetMmioPlace& place)
+        : NetMmio(ctx, place, queues_) {}
+
+    [[nodiscard]] NetQueueBackend& queues() { return queues_; }
+
+private:
+    void pump() override {
+        queues_.pump(net());
+        // A peer that broke a ring is reported once; the guest keeps its device.
+        if (!told_ && (queues_.send_error() != DriverError::None ||
+                       queues_.recv_error() != QueueError::None)) {
+            told_ = true;
+            vmm::LogLine line;
+            line << "vmm: " << name()
+                 << ": peer broke a ring: send: " << to_string(queues_.send_error())
+                 << ", recv: " << to_string(queues_.recv_error()) << "; that direction stops";
+            line.emit(log());
+        }
+    }
+    void backend_reset() override { queues_.reset(); }
+
+    bool told_ = false;
+    NetQueueBackend queues_;
+};
+
+vmm::DeviceStorage<VirtioNetVirtqueue, kMaxDevices> devices;
+
+void refuse(vmm::DeviceContext& ctx, std::string_view why) {
+    vmm::LogLine line;
+    line << "vmm: " << ctx.name() << ": " << why;
+    line.emit(ctx.log());
+}
+
+vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
+    const vmm::BackendConnection* send = ctx.connection("send");
+    const vmm::BackendConnection* recv = ctx.connection("recv");
+    if (send == nullptr || recv == nullptr || send->peer == nullptr || recv->peer == nullptr) {
+        refuse(ctx, "needs the VM's `send` and `recv` connected by seL4VirtQueues");
+        return nullptr;
+    }
+    // Upstream's vswitch MAC for the guest: 02:00:00:00:aa:01.
+    const std::optional<NetMmioPlace> place =
+        place_net_mmio(ctx, devices.used(), kMaxDevices, {0x02, 0, 0, 0, 0xaa, 0});
+    if (!place) return nullptr;
+    VirtioNetVirtqueue* device = devices.make(ctx, *place);
+    if (device == nullptr) return nullptr;
+    if (!device->queues().attach(send->dataport, *send->peer, recv->dataport, *recv->peer)) {
+        refuse(ctx, "a virtqueue buffer is too small for a ring");
+        return nullptr;
+    }
+    if (!ctx.listen(send->badge_bits | recv->badge_bits)) {
+        refuse(ctx, "its virtqueues' notification bits are not its connections'");
+        return nullptr;
+    }
+    if (!device->install(ctx, "guest frames to send, from recv")) return nullptr;
+    return device;
+}
+
+} // namespace
+} // namespace virtio
+
+BULKHEAD_VMM_DEVICE("virtio_net_virtqueue", nullptr, ::virtio::create_virtio_net_virtqueue);
