@@ -189,14 +189,13 @@ assembly {
     }
 }
 
-<<<<<<< HEAD
 INSTANTIATE_TEST_SUITE_P(
     Lowering, SharedDeviceRegion,
     ::testing::Values(
         "connection seL4HardwareMMIO uart_regs(from d1.regs, from d2.regs, to uart.regs);",
         "connection seL4HardwareMMIO r1(from d1.regs, to uart.regs);\n"
         "connection seL4HardwareMMIO r2(from d2.regs, to uart.regs);"));
-=======
+
 void expect_lowering_error(const adl::model::System& system, const std::string& message);
 
 constexpr const char* kVirtQueues = R"(
@@ -307,7 +306,6 @@ assembly {
                           "VirtQueueDrv and VirtQueueDrv; expected a VirtQueueDrv (drv) and a "
                           "VirtQueueDev (dev)");
 }
->>>>>>> net-queues
 
 TEST(Lowering, HardwareInterruptSignalsTheConsumersNotificationAndItAcks) {
     const auto system = resolve(std::string(kConnectors) + R"(
