@@ -36,6 +36,8 @@ bool compatible_with(const void* fdt, int node, std::span<const char* const> lis
     return false;
 }
 
+int gic_node(const void* fdt);
+
 // Does a `clocks` property of a passed-through node name this node's phandle?
 bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
     const uint32_t phandle = fdt_get_phandle(fdt, node);
@@ -61,14 +63,33 @@ bool is_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
     return false;
 }
 
-bool keep_root_child(const void* fdt, int node, int gic, const GuestDtbConfig& config) {
-    if (node == gic || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
+// Is `node` a bus on the way to `path` (ZynqMP's /axi holds its UARTs and its GIC)?
+bool leads_to(const void* fdt, int node, std::string_view path) {
+    char own[256];
+    if (fdt_get_path(fdt, node, own, sizeof own) != 0) return false;
+    const std::string_view prefix(own);
+    return path.size() > prefix.size() + 1 && path.substr(0, prefix.size()) == prefix &&
+           path[prefix.size()] == '/';
+}
+
+bool leads_to_kept(const void* fdt, int node, std::string_view gic_path,
+                   const GuestDtbConfig& config) {
+    if (leads_to(fdt, node, gic_path)) return true;
+    for (std::string_view path : config.passthrough) {
+        if (leads_to(fdt, node, path)) return true;
+    }
+    return false;
+}
+
+bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
+                     const GuestDtbConfig& config) {
+    if (node == gic_node(fdt) || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
         name_is(fdt, node, "cpus")) {
         return true;
     }
     // The guest drives the virtual timer itself; memory and psci are rewritten below.
     return compatible_with(fdt, node, kTimerCompatibles) || is_passthrough(fdt, node, config) ||
-           clock_of_passthrough(fdt, node, config);
+           clock_of_passthrough(fdt, node, config) || leads_to_kept(fdt, node, gic_path, config);
 }
 
 // Deletes the first child of `parent` that `drop` selects; offsets move after each
@@ -237,6 +258,24 @@ int gic_node(const void* fdt) {
     return -1;
 }
 
+// Inside a bus kept for a passed-through device or the GIC, only what leads to them
+// (and the clocks they name) stays.
+int prune_buses(void* fdt, std::string_view gic_path, const GuestDtbConfig& config) {
+    const auto keep = [&](int child) {
+        return child == gic_node(fdt) || is_passthrough(fdt, child, config) ||
+               clock_of_passthrough(fdt, child, config) ||
+               leads_to_kept(fdt, child, gic_path, config);
+    };
+    for (int node = fdt_next_node(fdt, 0, nullptr); node >= 0;
+         node = fdt_next_node(fdt, node, nullptr)) {
+        if (!leads_to_kept(fdt, node, gic_path, config)) continue;
+        // Deleting children of `node` leaves its own offset where it was.
+        if (const int err = delete_children(fdt, node, [&](int c) { return !keep(c); }); err < 0)
+            return err;
+    }
+    return 0;
+}
+
 } // namespace
 
 const char* to_string(DtbError error) {
@@ -288,11 +327,20 @@ DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtb
     const int sc = fdt_size_cells(fdt, 0);
     if (ac < 1 || ac > 2 || sc < 1 || sc > 2) return DtbError::BadPlatformDtb;
 
+    // The GIC's path, taken before any deletion, so buses holding it stay.
+    char gic_path[256] = "";
+    if (const int g = gic_node(fdt); g >= 0) (void)fdt_get_path(fdt, g, gic_path, sizeof gic_path);
     int err = delete_children(
-        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_node(fdt), config); });
+        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_path, config); });
+    if (err == 0) err = prune_buses(fdt, gic_path, config);
     const int gic = gic_node(fdt);
     if (err == 0 && gic < 0) return DtbError::NoGic;
-    if (err == 0) err = rewrite_gic(fdt, gic, config, ac, sc);
+    if (err == 0) {
+        // The GIC's reg is in its parent's cells (a bus may hold it).
+        const int bus = fdt_parent_offset(fdt, gic);
+        err = rewrite_gic(fdt, gic, config, bus > 0 ? fdt_address_cells(fdt, bus) : ac,
+                          bus > 0 ? fdt_size_cells(fdt, bus) : sc);
+    }
     if (err == 0) err = prune_cpus(fdt, config.num_vcpus);
     if (err == 0) err = write_memory(fdt, config, ac, sc);
     if (err == 0) err = write_psci(fdt, config);
