@@ -7,6 +7,8 @@ set(BULKHEAD_PLATFORM_QEMU_CPU cortex-a53)
 set(BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS -audiodev none,id=snd0)
 set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
 set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
+# The guest's console when it owns UART0 (benchmarks boot the guest directly with it).
+set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyPS0)
 # The board DTB: Debian's linux-image-arm64 ships it; qemu-dtb-fixups gives the console
 # UART the clock the missing platform firmware would.
 set(BULKHEAD_PLATFORM_DTB_SOURCE debian:xilinx/zynqmp-zcu102-rev1.0.dtb)

@@ -396,6 +396,17 @@ void expect_lowering_error(const adl::model::System& system, const std::string& 
     }
 }
 
+// Guest RAM the board does not have: an error at the address configuration, naming both.
+TEST(Lowering, GuestRamOutsideTheBoardsRamIsAnErrorAtTheAddressConfig) {
+    auto system = tool_test::vm_minimal_system();
+    for (auto& i : system.instances) {
+        if (i.name == "vm0") i.vm->layout.ram_paddr = base::PhysAddr{0x20000000};
+    }
+    expect_lowering_error(system, "'vm0.linux_address_config': guest RAM 0x20000000..0x40000000 "
+                                  "is outside " BULKHEAD_REFERENCE_BOARD "'s RAM 0x40000000..");
+    expect_lowering_error(system, "/devices.camkes:"); // where the attribute is set
+}
+
 TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
     expect_lowering_error(
         vm_minimal_with_modules(std::vector<std::string>(9, "virtio_net")),
