@@ -48,16 +48,41 @@ def parent(path):
     return path.rsplit("/", 1)[0] or "/"
 
 
+def address_cells(nodes, path):
+    n = nodes[path]
+    return (cells(n.get("#address-cells", "<0x02>"))[0], cells(n.get("#size-cells", "<0x01>"))[0])
+
+
+def number(c):
+    return sum(v << (32 * (len(c) - 1 - k)) for k, v in enumerate(c))
+
+
+def translate(nodes, path, addr):
+    """A bus address of the node at `path` as the CPU sees it, through each bus's `ranges`."""
+    bus = parent(path)
+    while bus != "/":
+        raw = nodes[bus].get("ranges")
+        if raw:  # absent or empty: identity
+            cac, csc = address_cells(nodes, bus)
+            pac, _ = address_cells(nodes, parent(bus))
+            c, step = cells(raw), cac + pac + csc
+            for i in range(0, len(c) - step + 1, step):
+                child, par = number(c[i:i + cac]), number(c[i + cac:i + cac + pac])
+                size = number(c[i + cac + pac:i + step])
+                if child <= addr < child + size:
+                    addr = par + (addr - child)
+                    break
+        bus = parent(bus)
+    return addr
+
+
 def regs(nodes, path):
-    p = nodes[parent(path)]
-    ac = cells(p.get("#address-cells", "<0x02>"))[0]
-    sc = cells(p.get("#size-cells", "<0x01>"))[0]
+    """The node's reg entries as CPU physical (address, size)."""
+    ac, sc = address_cells(nodes, parent(path))
     c, out = cells(nodes[path].get("reg")), []
     step = ac + sc
     for i in range(0, len(c) - step + 1, step):
-        addr = sum(v << (32 * (ac - 1 - k)) for k, v in enumerate(c[i:i + ac]))
-        size = sum(v << (32 * (sc - 1 - k)) for k, v in enumerate(c[i + ac:i + step]))
-        out.append((addr, size))
+        out.append((translate(nodes, path, number(c[i:i + ac])), number(c[i + ac:i + step])))
     return out
 
 

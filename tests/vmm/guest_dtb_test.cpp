@@ -233,7 +233,9 @@ namespace {
 
 // A ZynqMP-shaped tree: the GIC and the UARTs inside a bus (/axi), the UART's clock at the
 // root. Built with libfdt's sequential writer.
-std::vector<std::byte> bus_platform() {
+// With `pi_bus`, /axi is a Pi-4-like bus: 32-bit child addresses, `ranges` mapping its
+// 0x40000000.. onto the CPU's 0xff800000.. (its GIC at bus 0x40041000 = CPU 0xff841000).
+std::vector<std::byte> bus_platform(bool pi_bus = false) {
     std::vector<std::byte> buf(8192);
     void* f = buf.data();
     const auto cells = [&](const char* name, std::initializer_list<uint32_t> values) {
@@ -269,26 +271,36 @@ std::vector<std::byte> bus_platform() {
     cells("reg", {0, 0x1000, 0, 0x1000});
     end();
     begin("axi");
-    cells("#address-cells", {2});
-    cells("#size-cells", {2});
-    EXPECT_EQ(fdt_property(f, "ranges", nullptr, 0), 0);
-    begin("interrupt-controller@f9010000");
+    if (pi_bus) {
+        cells("#address-cells", {1});
+        cells("#size-cells", {1});
+        cells("ranges", {0x40000000, 0, 0xff800000, 0x800000});
+        begin("interrupt-controller@40041000");
+        cells("reg", {0x40041000, 0x1000, 0x40042000, 0x2000});
+    } else {
+        cells("#address-cells", {2});
+        cells("#size-cells", {2});
+        EXPECT_EQ(fdt_property(f, "ranges", nullptr, 0), 0);
+        begin("interrupt-controller@f9010000");
+        cells("reg", {0, 0xf9010000, 0, 0x10000, 0, 0xf9020000, 0, 0x20000, 0, 0xf9040000, 0,
+                      0x20000, 0, 0xf9060000, 0, 0x20000});
+    }
     EXPECT_EQ(fdt_property_string(f, "compatible", "arm,gic-400"), 0);
-    cells("reg", {0, 0xf9010000, 0, 0x10000, 0, 0xf9020000, 0, 0x20000, 0, 0xf9040000, 0, 0x20000,
-                  0, 0xf9060000, 0, 0x20000});
     cells("interrupts", {1, 9, 0xf04});
     cells("phandle", {1});
     end();
-    begin("serial@ff000000");
-    cells("reg", {0, 0xff000000, 0, 0x1000});
-    cells("clocks", {5, 5});
-    end();
-    begin("serial@ff010000");
-    cells("reg", {0, 0xff010000, 0, 0x1000});
-    end();
-    begin("dma-controller@ffa80000");
-    cells("reg", {0, 0xffa80000, 0, 0x1000});
-    end();
+    if (!pi_bus) {
+        begin("serial@ff000000");
+        cells("reg", {0, 0xff000000, 0, 0x1000});
+        cells("clocks", {5, 5});
+        end();
+        begin("serial@ff010000");
+        cells("reg", {0, 0xff010000, 0, 0x1000});
+        end();
+        begin("dma-controller@ffa80000");
+        cells("reg", {0, 0xffa80000, 0, 0x1000});
+        end();
+    }
     end();
     end();
     EXPECT_EQ(fdt_finish(f), 0);
@@ -321,6 +333,27 @@ TEST(GuestDtbBus, KeepsTheBusOfAPassedThroughDeviceAndTheGicAndNothingElseInIt) 
                                      arm::gicv2::gicc::kFrameSize}));
     EXPECT_EQ(string_prop(fdt, "/chosen", "stdout-path"),
               std::string("/axi/serial@ff000000\0", 21));
+}
+
+TEST(GuestDtbBus, TheGicsRegIsWrittenInItsBussAddresses) {
+    const std::vector<std::byte> platform = bus_platform(true);
+    std::vector<std::byte> out(16384);
+    GuestDtbConfig config;
+    config.ram = {GuestPhysAddr(0x50000000), 0x10000000};
+    config.gicd = {GuestPhysAddr(0xff841000), arm::gicv2::gicd::kFrameSize};
+    config.gicc = {GuestPhysAddr(0xff842000), arm::gicv2::gicc::kFrameSize};
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    const int gic = fdt_path_offset(fdt, "/axi/interrupt-controller@40041000");
+    ASSERT_GE(gic, 0) << "the bus holding the GIC stays";
+    int len = 0;
+    const auto* reg = static_cast<const fdt32_t*>(fdt_getprop(fdt, gic, "reg", &len));
+    ASSERT_EQ(len, 16); // one cell of address, one of size, as the bus says
+    EXPECT_EQ(fdt32_to_cpu(reg[0]), 0x40041000u);
+    EXPECT_EQ(fdt32_to_cpu(reg[1]), arm::gicv2::gicd::kFrameSize);
+    EXPECT_EQ(fdt32_to_cpu(reg[2]), 0x40042000u);
+    EXPECT_EQ(fdt32_to_cpu(reg[3]), arm::gicv2::gicc::kFrameSize);
 }
 
 } // namespace

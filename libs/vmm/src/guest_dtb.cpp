@@ -130,10 +130,46 @@ int set_reg(void* fdt, int node, std::span<const base::GuestPhysRange> ranges, i
     return fdt_setprop(fdt, node, "reg", cells, static_cast<int>(bytes));
 }
 
+uint64_t read_cells(const fdt32_t* c, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+        v = v << 32 | fdt32_to_cpu(c[i]);
+    return v;
+}
+
+// `cpu` as the buses above `node` number it: each bus's `ranges` undone from the root down
+// (the Pi 4's /soc puts its GIC at 0x40041000 for the CPU's 0xff841000).
+uint64_t bus_address(const void* fdt, int node, uint64_t cpu) {
+    const int depth = fdt_node_depth(fdt, node);
+    for (int d = 1; d < depth; ++d) {
+        const int bus = fdt_supernode_atdepth_offset(fdt, node, d, nullptr);
+        int len = 0;
+        const auto* r = static_cast<const fdt32_t*>(fdt_getprop(fdt, bus, "ranges", &len));
+        if (r == nullptr || len <= 0) continue; // no ranges, or `ranges;`: the same numbers
+        const int cac = fdt_address_cells(fdt, bus);
+        const int csc = fdt_size_cells(fdt, bus);
+        const int pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, bus));
+        const int step = cac + pac + csc;
+        for (int i = 0; step > 0 && i + step <= len / 4; i += step) {
+            const uint64_t child = read_cells(r + i, cac);
+            const uint64_t parent = read_cells(r + i + cac, pac);
+            const uint64_t size = read_cells(r + i + cac + pac, csc);
+            if (cpu >= parent && cpu - parent < size) {
+                cpu = child + (cpu - parent);
+                break;
+            }
+        }
+    }
+    return cpu;
+}
+
 int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc) {
     // The guest sees a plain GICv2: its GICD and its GICC (backed by GICV). Without
     // GICH/GICV regions and the maintenance interrupt it does not try to be a hypervisor.
-    const base::GuestPhysRange regs[] = {config.gicd, config.gicc};
+    // Written as the GIC's bus numbers them.
+    const base::GuestPhysRange regs[] = {
+        {base::GuestPhysAddr{bus_address(fdt, gic, config.gicd.base.raw())}, config.gicd.size},
+        {base::GuestPhysAddr{bus_address(fdt, gic, config.gicc.base.raw())}, config.gicc.size}};
     if (const int err = set_reg(fdt, gic, regs, ac, sc); err < 0) return err;
     if (fdt_getprop(fdt, gic, "interrupts", nullptr) != nullptr) {
         if (const int err = fdt_delprop(fdt, gic, "interrupts"); err < 0) return err;
