@@ -11,6 +11,9 @@
 #   <app>_image       the bootable system image <app>.elf (`bulkhead --image`)
 #   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
 #                     assembly plus an attribute, for tests); not part of <app>_run
+#   <app>_on_<b>_image  the image for each other board <b> the app has settings for
+#                     (apps/<app>/<b>/devices.camkes): every board's image builds and is
+#                     checked in one build; global property BULKHEAD_APP_<app>_BOARDS
 #   <app>_run         what `make run CAMKES_VM_APP=<app>` builds: the tool, the target
 #                     build, the guest, the system description and <app>_image, nothing else
 #
@@ -104,6 +107,21 @@ function(bulkhead_app)
       DEPENDS ${guest_deps} ${adl_inputs})
     set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
   endforeach()
+  # The same app for every other board it has settings for, with that board's DTB.
+  if(NOT A_NO_GUEST)
+    foreach(b IN LISTS BULKHEAD_PLATFORMS)
+      if(b STREQUAL PLATFORM OR NOT EXISTS ${dir}/${b}/devices.camkes)
+        continue()
+      endif()
+      bulkhead_assembly_image(NAME ${app}_on_${b} BOARD ${b} ASSEMBLY ${A_ASSEMBLY}
+        INCLUDES ${dir}/${b} ${dir} COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app}
+        FILES linux=${guest}/linux linux-dtb=${BULKHEAD_BOARD_${b}_DTB}
+              linux-initrd=${guest}/linux-initrd ${A_FILES}
+        DEPENDS ${guest_deps} ${adl_inputs})
+      set(${app}_on_${b}_IMAGE ${${app}_on_${b}_IMAGE} PARENT_SCOPE)
+      set_property(GLOBAL APPEND PROPERTY BULKHEAD_APP_${app}_BOARDS ${b})
+    endforeach()
+  endif()
   set(BULKHEAD_APP_${app}_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf CACHE INTERNAL "${app}'s image.elf")
   add_dependencies(${app}_run ${app}_system ${app}_image)
   if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)

@@ -1,15 +1,21 @@
-# bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [INCLUDES <dir>...] [DEFINES <n>=<v>...]
+# bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [BOARD <board>] [INCLUDES <dir>...]
+#                         [DEFINES <n>=<v>...]
 #                         [COMPONENT_DIRS <dir>...] [FILES <name>=<path>...] [DEPENDS <dep>...])
 # The bootable image <n>.elf (target <n>_image, variable <n>_IMAGE in the caller's scope)
 # that `bulkhead --image` lowers from an assembly once the nested target build has made
 # the kernel and the component ELFs: <target>/components plus COMPONENT_DIRS (where
 # bulkhead_component() built an app's or a test's own components), the FILES in the
-# FileServer's archive, INCLUDES on the cpp path, DEFINES for cpp. ninja cannot see into the nested build:
-# the target binaries are covered by BULKHEAD_TARGET_STAMP. Apps get theirs through
-# bulkhead_app(); tests that are systems of their own call this directly.
+# FileServer's archive, INCLUDES on the cpp path, DEFINES for cpp, for BOARD (default
+# PLATFORM). ninja cannot see into the nested build: the target binaries are covered by
+# BULKHEAD_TARGET_STAMP. Apps get theirs through bulkhead_app(); tests that are systems of
+# their own call this directly.
 function(bulkhead_assembly_image)
-  cmake_parse_arguments(I "" "NAME;ASSEMBLY" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
+  cmake_parse_arguments(I "" "NAME;ASSEMBLY;BOARD" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
                         ${ARGN})
+  if(NOT I_BOARD)
+    set(I_BOARD ${PLATFORM})
+  endif()
+  set(dtb ${BULKHEAD_BOARD_${I_BOARD}_DTB})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.elf)
   set(args "")
   foreach(d IN LISTS I_INCLUDES)
@@ -30,13 +36,13 @@ function(bulkhead_assembly_image)
   file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
        ${BULKHEAD_ROOT}/components/*.camkes)
   add_custom_command(OUTPUT ${out}
-    COMMAND bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB}
+    COMMAND bulkhead --root ${BULKHEAD_ROOT} --platform ${I_BOARD} --dtb ${dtb}
             --app ${I_ASSEMBLY} --image ${out}
             --kernel ${BULKHEAD_TARGET_BINARY_DIR}/kernel/bulkhead_kernel.elf
             --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components ${args}
-    DEPENDS bulkhead platform_dtb ${BULKHEAD_PLATFORM_DTB} bulkhead_target ${BULKHEAD_TARGET_STAMP}
+    DEPENDS bulkhead ${BULKHEAD_BOARD_${I_BOARD}_DTB_TARGET} ${dtb} bulkhead_target ${BULKHEAD_TARGET_STAMP}
             ${I_ASSEMBLY} ${adl_inputs} ${file_deps} ${I_DEPENDS}
-    COMMENT "${I_NAME}: system image from the assembly (bulkhead --image)"
+    COMMENT "${I_NAME}: system image for ${I_BOARD} from the assembly (bulkhead --image)"
     VERBATIM)
   add_custom_target(${I_NAME}_image ALL DEPENDS ${out})
   set(${I_NAME}_IMAGE ${out} PARENT_SCOPE)

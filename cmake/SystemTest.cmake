@@ -5,7 +5,10 @@
 #     (IMAGE <elf> | KERNEL <Image> [INITRD <file>] [APPEND <cmdline>])
 #     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
-#     [QEMU_ARGS <extra args>...] [CPU <cpu>] [DEPENDS <targets>...] [LABELS <labels>...])
+#     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
+#     [LABELS <labels>...])
+#
+# BOARD: boot on that board's QEMU machine (BulkheadBoards.cmake) instead of PLATFORM's.
 #
 # The console log is kept at ${CMAKE_BINARY_DIR}/test-logs/<name>.log.
 # A step's text cannot contain ';' (it separates CMake list items).
@@ -18,7 +21,7 @@ set(BULKHEAD_QEMU_BASE ${BULKHEAD_QEMU}
 set(BULKHEAD_TEST_FAIL_PATTERNS "Kernel panic" "BULKHEAD PANIC")
 
 function(bulkhead_system_test)
-  cmake_parse_arguments(T "" "NAME;IMAGE;KERNEL;INITRD;APPEND;TIMEOUT;EXPECT_EXIT;CPU"
+  cmake_parse_arguments(T "" "NAME;IMAGE;KERNEL;INITRD;APPEND;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
@@ -26,7 +29,11 @@ function(bulkhead_system_test)
   if(NOT T_CPU)
     set(T_CPU ${BULKHEAD_PLATFORM_QEMU_CPU})
   endif()
-  set(qemu ${BULKHEAD_QEMU_BASE} -cpu ${T_CPU})
+  if(T_BOARD)
+    set(qemu ${BULKHEAD_BOARD_${T_BOARD}_QEMU} -display none -monitor none -serial stdio)
+  else()
+    set(qemu ${BULKHEAD_QEMU_BASE} -cpu ${T_CPU})
+  endif()
   if(T_IMAGE)
     list(APPEND qemu -kernel ${T_IMAGE})
   elseif(T_KERNEL)

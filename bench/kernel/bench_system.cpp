@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        image::SystemBuilder sys(*image::BoardRegistry::find("qemu-arm-virt"));
+        image::SystemBuilder sys(*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD));
         const auto client = sys.add_domain("bench-client");
         const auto server = sys.add_domain("bench-server");
         const auto ep = sys.add_endpoint("bench");

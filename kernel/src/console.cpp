@@ -1,23 +1,19 @@
-// PL011 polled transmitter behind the kernel's debug log.
+// The kernel's debug log goes to the board's console UART through the driver
+// registered for its kind (uart_driver.hpp).
 #include "console.hpp"
 
-#include "sysreg.hpp"
+#include "uart_driver.hpp"
 
 namespace kernel::console {
 namespace {
 
-constexpr uint64_t kDataRegister = 0x00;
-constexpr uint64_t kFlagRegister = 0x18;
-constexpr uint32_t kTransmitFifoFull = 1u << 5;
-
-[[maybe_unused]] uint64_t g_base = 0;
+[[maybe_unused]] const UartDriver* g_driver = nullptr;
+[[maybe_unused]] UartPort g_port;
 
 void sink(char c) {
 #if !defined(BULKHEAD_RELEASE)
-    if (g_base == 0) return;
-    while ((arch::mmio_read<uint32_t>(g_base + kFlagRegister) & kTransmitFifoFull) != 0) {
-    }
-    arch::mmio_write<uint32_t>(g_base + kDataRegister, static_cast<uint8_t>(c));
+    if (g_driver == nullptr) return;
+    g_driver->put(g_port, c);
 #else
     (void)c;
 #endif
@@ -27,11 +23,17 @@ base::TextWriter g_writer(sink);
 
 } // namespace
 
-void init(uint64_t pl011_base) {
+void init(spec::ConsoleKind kind, uint64_t base, uint32_t reg_shift) {
 #if !defined(BULKHEAD_RELEASE)
-    g_base = pl011_base;
+    const UartDriver* driver = find_driver(kind);
+    if (driver == nullptr || base == 0) return;
+    g_port = UartPort{base, reg_shift};
+    driver->init(g_port);
+    g_driver = driver;
 #else
-    (void)pl011_base;
+    (void)kind;
+    (void)base;
+    (void)reg_shift;
 #endif
 }
 

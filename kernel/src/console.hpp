@@ -1,15 +1,18 @@
-// The kernel's debug console: a PL011 transmitter, polled. Debug builds only; in
-// release builds every call compiles to nothing. The kernel never enables UART
+// The kernel's debug console: the board's UART (PL011, NS16550 or Cadence, as the boot
+// info says), transmit only, polled. Debug builds only; in release builds every call
+// compiles to nothing. The kernel never enables UART
 // interrupts or reads its receiver, so a component may own RX through an IRQ handler.
 #pragma once
 
 #include <base/text_writer.hpp>
+#include <spec/boot_info.hpp>
 
 #include <cstdint>
 
 namespace kernel::console {
 
-void init(uint64_t pl011_base);
+// A kind without a driver, or base 0, leaves the console silent.
+void init(spec::ConsoleKind kind, uint64_t base, uint32_t reg_shift);
 void put(char c);
 base::TextWriter& out();
 

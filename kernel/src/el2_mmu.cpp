@@ -21,10 +21,12 @@ alignas(4096) uint64_t g_level1[512];
 
 } // namespace
 
-void enable(uint64_t ram_base) {
+void enable(uint64_t ram_base, uint64_t ram_size) {
+    // A GiB holding any of the board's RAM is Normal memory, the rest Device (ZynqMP's
+    // RAM starts at 0 and its devices sit in the fourth GiB).
     for (uint64_t i = 0; i < 4; ++i) {
         const uint64_t base = i * kGiB;
-        const bool ram = base + kGiB > ram_base && base >= (ram_base & ~(kGiB - 1));
+        const bool ram = base < ram_base + ram_size && base + kGiB > ram_base;
         g_level1[i] = base | kBlock | kAccessFlag |
                       (ram ? (kAttrNormal | kInnerShareable) : (kAttrDevice | kExecuteNever));
     }

@@ -1,5 +1,5 @@
 // The kernel's own address space: EL2 stage 1, an identity map of the low 4 GiB
-// (device memory below the board's RAM, write-back RAM from it on).
+// (write-back RAM where the board has RAM, device memory elsewhere).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,6 @@ namespace kernel::el2_mmu {
 // The kernel reaches physical memory below this address (it zeroes RAM regions).
 inline constexpr uint64_t kMappedLimit = 4ull << 30;
 
-void enable(uint64_t ram_base);
+void enable(uint64_t ram_base, uint64_t ram_size);
 
 } // namespace kernel::el2_mmu

@@ -87,8 +87,8 @@ extern "C" [[noreturn]] void kernel_main() {
         (*f)();
     const spec::BootInfo& bi = bulkhead_boot_info;
     if (!spec::same_magic(bi.magic, spec::kBootInfoMagic)) psci::system_off(); // no console either
-    if (bi.console_kind == static_cast<uint32_t>(spec::ConsoleKind::Pl011))
-        console::init(bi.console_base);
+    console::init(static_cast<spec::ConsoleKind>(bi.console_kind), bi.console_base,
+                  bi.console_reg_shift);
 #if defined(BULKHEAD_RELEASE)
     log() << "\nBulkhead separation kernel (EL2, release)\n";
 #else
@@ -108,7 +108,7 @@ extern "C" [[noreturn]] void kernel_main() {
           << Dec{view.threads().size()} << " threads, " << Dec{view.endpoints().size()}
           << " endpoints, " << Dec{view.notifications().size()} << " notifications\n";
 
-    el2_mmu::enable(board.ram_base);
+    el2_mmu::enable(board.ram_base, board.ram_size);
     gic::init(board.gicd, board.gicc);
     configure_el2();
     init_idle();

@@ -9,5 +9,8 @@ set(BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS -nic none)
 set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
 set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyAMA0)
 set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
+# The portable tests' fixtures (tool, lowering, image, kernel systems) are written against
+# this board's record and DTB: BULKHEAD_REFERENCE_BOARD. Exactly one board says so.
+set(BULKHEAD_PLATFORM_TEST_REFERENCE ON)
 # How the board DTB is obtained: QEMU dumps the one it would hand to a guest.
 set(BULKHEAD_PLATFORM_DTB_SOURCE qemu-dumpdtb)

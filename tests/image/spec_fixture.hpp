@@ -9,8 +9,8 @@
 namespace image_test {
 
 inline const image::Board& board() {
-    const image::Board* b = image::BoardRegistry::find("qemu-arm-virt");
-    if (b == nullptr) throw std::runtime_error("qemu-arm-virt not registered");
+    const image::Board* b = image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD);
+    if (b == nullptr) throw std::runtime_error(BULKHEAD_REFERENCE_BOARD " not registered");
     return *b;
 }
 

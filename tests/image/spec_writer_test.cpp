@@ -28,7 +28,7 @@ TEST(SpecWriter, OutputValidates) {
 TEST(SpecWriter, RecordsRoundTrip) {
     const auto bytes = written();
     const spec::SpecView v(bytes.data());
-    EXPECT_STREQ(v.board().name, "qemu-arm-virt");
+    EXPECT_STREQ(v.board().name, BULKHEAD_REFERENCE_BOARD);
     ASSERT_EQ(v.domains().size(), 2u);
     EXPECT_STREQ(v.domains()[1].name, "server");
     EXPECT_EQ(v.domains()[0].cap_count, 2u); // slot 0 empty + the endpoint

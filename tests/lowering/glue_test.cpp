@@ -23,7 +23,7 @@ namespace fserv = bulkhead::glue::FileServer;
 
 // vm_minimal lowered; the contents of each instance's page region.
 struct Lowered {
-    image::SystemBuilder builder{*image::BoardRegistry::find("qemu-arm-virt")};
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
     adl::model::System system = tool_test::vm_minimal_system();
     std::vector<lowering::InstanceObjects> objects = lowering::lower_system(system, builder, {});
 
@@ -105,12 +105,13 @@ TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     const std::string root = BULKHEAD_ROOT;
     adl::PreprocessorOptions cpp;
     cpp.include_dirs = {root + "/interfaces", root + "/components",
-                        root + "/apps/vm_virtio_net/qemu-arm-virt", root + "/apps/vm_virtio_net"};
+                        root + "/apps/vm_virtio_net/" BULKHEAD_REFERENCE_BOARD,
+                        root + "/apps/vm_virtio_net"};
     const adl::LoadedApp app =
         adl::load_app(root + "/apps/vm_virtio_net/vm_virtio_net.camkes", cpp);
-    image::SystemBuilder builder{*image::BoardRegistry::find("qemu-arm-virt")};
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
     const adl::model::System system =
-        adl::resolve(app.merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+        adl::resolve(app.merged, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_PLATFORM_DTB});
     (void)lowering::lower_system(system, builder, {});
     std::vector<uint8_t> page;
     for (const auto& r : builder.description().regions)

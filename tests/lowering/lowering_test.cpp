@@ -19,7 +19,7 @@
 namespace {
 
 const image::Board& qemu() {
-    const image::Board* b = image::BoardRegistry::find("qemu-arm-virt");
+    const image::Board* b = image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD);
     EXPECT_NE(b, nullptr);
     return *b;
 }
@@ -107,7 +107,7 @@ TEST(Lowering, EveryConnectorTheFrontEndAcceptsHasALowerer) {
 adl::model::System resolve(const std::string& text) {
     static std::vector<std::unique_ptr<adl::ast::File>> files;
     files.push_back(std::make_unique<adl::ast::File>(adl::parse_text(text, "test.camkes")));
-    return adl::resolve(*files.back(), {"qemu-arm-virt", ""});
+    return adl::resolve(*files.back(), {BULKHEAD_REFERENCE_BOARD, ""});
 }
 
 constexpr const char* kConnectors = R"(
@@ -520,6 +520,17 @@ void expect_lowering_error(const adl::model::System& system, const std::string& 
     }
 }
 
+// Guest RAM the board does not have: an error at the address configuration, naming both.
+TEST(Lowering, GuestRamOutsideTheBoardsRamIsAnErrorAtTheAddressConfig) {
+    auto system = tool_test::vm_minimal_system();
+    for (auto& i : system.instances) {
+        if (i.name == "vm0") i.vm->layout.ram_paddr = base::PhysAddr{0x20000000};
+    }
+    expect_lowering_error(system, "'vm0.linux_address_config': guest RAM 0x20000000..0x40000000 "
+                                  "is outside " BULKHEAD_REFERENCE_BOARD "'s RAM 0x40000000..");
+    expect_lowering_error(system, "/devices.camkes:"); // where the attribute is set
+}
+
 TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
     expect_lowering_error(
         vm_minimal_with_modules(std::vector<std::string>(9, "virtio_net")),
@@ -527,10 +538,11 @@ TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
 }
 
 TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
-    expect_lowering_error(
-        vm_minimal_with_modules({"virtio_nett"}),
-        "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-        "expected one of: virtio_net, virtio_net_virtqueue (did you mean 'virtio_net'?)");
+    // The list holds every device type VM.elf links (boards' modules too).
+    expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
+                          "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
+                          "expected one of: virtio_net");
+    expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}), "(did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
 }

@@ -28,8 +28,9 @@ struct Lowered {
         return adl::load_app(
             std::string(BULKHEAD_ROOT) + "/apps/native_components/native_components.camkes", cpp);
     }();
-    adl::model::System system = adl::resolve(app.merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
-    image::SystemBuilder builder{*image::BoardRegistry::find("qemu-arm-virt")};
+    adl::model::System system =
+        adl::resolve(app.merged, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_PLATFORM_DTB});
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
     std::vector<lowering::InstanceObjects> objects = lowering::lower_system(system, builder, {});
 
     const lowering::InstanceObjects& instance(const std::string& name) const {

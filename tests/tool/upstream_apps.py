@@ -6,7 +6,7 @@ Not run in CI: it needs fetched copies of upstream's repositories (git mirrors, 
   camkes-arm-vm      at tag camkes-3.8.x-compatible  (the 3.8 dialect: apps/<app>)
   camkes-vm-examples at its newest commit             (the current dialect: apps/Arm/<app>)
   seL4               tools/dts/<board>.dts            (the DTBs upstream's dtb() queries ran on)
-QEMU's DTB is the one the build dumps (build/debug/platform/qemu-arm-virt.dtb).
+QEMU's DTB is the one the build dumps (build/debug/platform/qemu-arm-virt/qemu-arm-virt.dtb).
 
 A pair passes when the tool resolves the assembly: exit 0, or the only complaint is that the
 platform has no board description yet (the lowering needs one; the check before it passed).
@@ -59,7 +59,7 @@ def export(repo, rev, subdir, dest):
 
 def dtb_for(platform, mirrors, work):
     if platform == "qemu-arm-virt":
-        p = ROOT / "build/debug/platform/qemu-arm-virt.dtb"
+        p = ROOT / "build/debug/platform/qemu-arm-virt/qemu-arm-virt.dtb"
         return p if p.exists() else None
     out = work / "dtbs" / f"{platform}.dtb"
     if out.exists():

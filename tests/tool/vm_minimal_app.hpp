@@ -12,7 +12,8 @@ inline adl::LoadedApp& vm_minimal_app() {
         const std::string root = BULKHEAD_ROOT;
         adl::PreprocessorOptions cpp;
         cpp.include_dirs = {root + "/interfaces", root + "/components",
-                            root + "/apps/vm_minimal/qemu-arm-virt", root + "/apps/vm_minimal"};
+                            root + "/apps/vm_minimal/" BULKHEAD_REFERENCE_BOARD,
+                            root + "/apps/vm_minimal"};
         cpp.defines = {"KERNELARMPLATFORM_QEMU_ARM_VIRT=1"};
         return adl::load_app(root + "/apps/vm_minimal/vm_minimal.camkes", cpp);
     }();
@@ -28,7 +29,7 @@ inline adl::LoadedApp load_test_app(const std::string& name) {
 }
 
 inline adl::model::System vm_minimal_system() {
-    return adl::resolve(vm_minimal_app().merged, {"qemu-arm-virt", BULKHEAD_PLATFORM_DTB});
+    return adl::resolve(vm_minimal_app().merged, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_PLATFORM_DTB});
 }
 
 } // namespace tool_test

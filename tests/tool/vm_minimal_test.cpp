@@ -56,7 +56,8 @@ TEST_F(VmMinimal, HasTheUpstreamMemoryMap) {
 TEST_F(VmMinimal, ErrorsPointIntoTheOriginalFiles) {
     // The dtb() query was written in devices.camkes, under a macro-using assembly.
     auto s = resolve();
-    EXPECT_NE(s.regions[1].where.file.find("qemu-arm-virt/devices.camkes"), std::string::npos);
+    EXPECT_NE(s.regions[1].where.file.find(BULKHEAD_REFERENCE_BOARD "/devices.camkes"),
+              std::string::npos);
     EXPECT_EQ(s.regions[1].where.line, 33u);
     EXPECT_EQ(s.regions[1].where.column, 13u);
 }
@@ -95,7 +96,7 @@ namespace {
 
 TEST(VmMacros, VirtualSerialHelpersExpandPerVm) {
     auto app = tool_test::load_test_app("serial_app");
-    auto s = adl::resolve(app.merged, {"qemu-arm-virt", ""});
+    auto s = adl::resolve(app.merged, {BULKHEAD_REFERENCE_BOARD, ""});
     std::vector<std::string> names;
     for (const auto& c : s.connections) {
         names.push_back(c.name);

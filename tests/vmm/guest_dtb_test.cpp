@@ -227,3 +227,134 @@ TEST_F(GuestDtbTest, DeviceHooksAddTheirNodes) {
 
 } // namespace
 } // namespace vmm
+
+namespace vmm {
+namespace {
+
+// A ZynqMP-shaped tree: the GIC and the UARTs inside a bus (/axi), the UART's clock at the
+// root. Built with libfdt's sequential writer.
+// With `pi_bus`, /axi is a Pi-4-like bus: 32-bit child addresses, `ranges` mapping its
+// 0x40000000.. onto the CPU's 0xff800000.. (its GIC at bus 0x40041000 = CPU 0xff841000).
+std::vector<std::byte> bus_platform(bool pi_bus = false) {
+    std::vector<std::byte> buf(8192);
+    void* f = buf.data();
+    const auto cells = [&](const char* name, std::initializer_list<uint32_t> values) {
+        std::vector<fdt32_t> v;
+        for (uint32_t x : values)
+            v.push_back(cpu_to_fdt32(x));
+        EXPECT_EQ(fdt_property(f, name, v.data(), static_cast<int>(v.size() * 4)), 0);
+    };
+    const auto begin = [&](const char* name) { EXPECT_EQ(fdt_begin_node(f, name), 0); };
+    const auto end = [&] { EXPECT_EQ(fdt_end_node(f), 0); };
+    EXPECT_EQ(fdt_create(f, static_cast<int>(buf.size())), 0);
+    EXPECT_EQ(fdt_finish_reservemap(f), 0);
+    begin("");
+    cells("#address-cells", {2});
+    cells("#size-cells", {2});
+    begin("cpus");
+    cells("#address-cells", {1});
+    cells("#size-cells", {0});
+    begin("cpu@0");
+    EXPECT_EQ(fdt_property_string(f, "device_type", "cpu"), 0);
+    cells("reg", {0});
+    end();
+    end();
+    begin("timer");
+    EXPECT_EQ(fdt_property_string(f, "compatible", "arm,armv8-timer"), 0);
+    end();
+    begin("uart-clock");
+    EXPECT_EQ(fdt_property_string(f, "compatible", "fixed-clock"), 0);
+    cells("#clock-cells", {0});
+    cells("phandle", {5});
+    end();
+    begin("other@1000");
+    cells("reg", {0, 0x1000, 0, 0x1000});
+    end();
+    begin("axi");
+    if (pi_bus) {
+        cells("#address-cells", {1});
+        cells("#size-cells", {1});
+        cells("ranges", {0x40000000, 0, 0xff800000, 0x800000});
+        begin("interrupt-controller@40041000");
+        cells("reg", {0x40041000, 0x1000, 0x40042000, 0x2000});
+    } else {
+        cells("#address-cells", {2});
+        cells("#size-cells", {2});
+        EXPECT_EQ(fdt_property(f, "ranges", nullptr, 0), 0);
+        begin("interrupt-controller@f9010000");
+        cells("reg", {0, 0xf9010000, 0, 0x10000, 0, 0xf9020000, 0, 0x20000, 0, 0xf9040000, 0,
+                      0x20000, 0, 0xf9060000, 0, 0x20000});
+    }
+    EXPECT_EQ(fdt_property_string(f, "compatible", "arm,gic-400"), 0);
+    cells("interrupts", {1, 9, 0xf04});
+    cells("phandle", {1});
+    end();
+    if (!pi_bus) {
+        begin("serial@ff000000");
+        cells("reg", {0, 0xff000000, 0, 0x1000});
+        cells("clocks", {5, 5});
+        end();
+        begin("serial@ff010000");
+        cells("reg", {0, 0xff010000, 0, 0x1000});
+        end();
+        begin("dma-controller@ffa80000");
+        cells("reg", {0, 0xffa80000, 0, 0x1000});
+        end();
+    }
+    end();
+    end();
+    EXPECT_EQ(fdt_finish(f), 0);
+    return buf;
+}
+
+TEST(GuestDtbBus, KeepsTheBusOfAPassedThroughDeviceAndTheGicAndNothingElseInIt) {
+    const std::vector<std::byte> platform = bus_platform();
+    std::vector<std::byte> out(16384);
+    const std::string_view passthrough[] = {"/axi/serial@ff000000"};
+    GuestDtbConfig config;
+    config.ram = {GuestPhysAddr(0x10000000), 0x10000000};
+    config.stdout_path = "/axi/serial@ff000000";
+    config.passthrough = passthrough;
+    config.gicd = {GuestPhysAddr(0xf9010000), arm::gicv2::gicd::kFrameSize};
+    config.gicc = {GuestPhysAddr(0xf9020000), arm::gicv2::gicc::kFrameSize};
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    ASSERT_EQ(fdt_check_full(fdt, size), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/axi/serial@ff000000"), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/uart-clock"), 0) << "its clock stays";
+    EXPECT_GE(fdt_path_offset(fdt, "/timer"), 0);
+    EXPECT_EQ(fdt_path_offset(fdt, "/axi/serial@ff010000"), -FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(fdt, "/axi/dma-controller@ffa80000"), -FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(fdt, "/other@1000"), -FDT_ERR_NOTFOUND);
+    // The GIC inside the bus, in the bus's cells: the guest's GICD and GICC only.
+    EXPECT_EQ(reg_of(fdt, "/axi/interrupt-controller@f9010000"),
+              (std::vector<uint64_t>{0xf9010000, arm::gicv2::gicd::kFrameSize, 0xf9020000,
+                                     arm::gicv2::gicc::kFrameSize}));
+    EXPECT_EQ(string_prop(fdt, "/chosen", "stdout-path"),
+              std::string("/axi/serial@ff000000\0", 21));
+}
+
+TEST(GuestDtbBus, TheGicsRegIsWrittenInItsBussAddresses) {
+    const std::vector<std::byte> platform = bus_platform(true);
+    std::vector<std::byte> out(16384);
+    GuestDtbConfig config;
+    config.ram = {GuestPhysAddr(0x50000000), 0x10000000};
+    config.gicd = {GuestPhysAddr(0xff841000), arm::gicv2::gicd::kFrameSize};
+    config.gicc = {GuestPhysAddr(0xff842000), arm::gicv2::gicc::kFrameSize};
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    const int gic = fdt_path_offset(fdt, "/axi/interrupt-controller@40041000");
+    ASSERT_GE(gic, 0) << "the bus holding the GIC stays";
+    int len = 0;
+    const auto* reg = static_cast<const fdt32_t*>(fdt_getprop(fdt, gic, "reg", &len));
+    ASSERT_EQ(len, 16); // one cell of address, one of size, as the bus says
+    EXPECT_EQ(fdt32_to_cpu(reg[0]), 0x40041000u);
+    EXPECT_EQ(fdt32_to_cpu(reg[1]), arm::gicv2::gicd::kFrameSize);
+    EXPECT_EQ(fdt32_to_cpu(reg[2]), 0x40042000u);
+    EXPECT_EQ(fdt32_to_cpu(reg[3]), arm::gicv2::gicc::kFrameSize);
+}
+
+} // namespace
+} // namespace vmm

@@ -161,6 +161,11 @@ int main(int argc, char** argv) {
     cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
                         (fs::path(root) / "components").string(), (app_dir / platform).string(),
                         app_dir.string()};
+    // A board's own headers (upstream's plat_include/<plat>: plat/smc.h on zcu102).
+    if (const fs::path board_include = fs::path(root) / "platforms" / platform / "include";
+        fs::is_directory(board_include)) {
+        cpp.include_dirs.push_back(board_include.string());
+    }
     for (const auto& d : extra_includes) {
         cpp.include_dirs.push_back(d);
     }
@@ -184,20 +189,12 @@ int main(int argc, char** argv) {
         for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }
-        const image::Board* board = image::BoardRegistry::find(platform);
-        if (board == nullptr) {
-            std::string known;
-            for (const auto& n : image::BoardRegistry::names()) {
-                known += (known.empty() ? "" : ", ") + n;
-            }
-            throw std::runtime_error("platform '" + platform +
-                                     "' has no board description; expected one of: " + known);
-        }
+        const image::Board& board = image::BoardRegistry::checked(platform);
         if (!image_out.empty() && (kernel.empty() || component_dirs.empty())) {
             throw std::runtime_error("--image needs --kernel and --component-dir");
         }
         // One lowering for every output: the ELFs are read only when the image is packed.
-        image::SystemBuilder builder(*board);
+        image::SystemBuilder builder(board);
         lowering::Inputs inputs{image_out.empty() ? std::vector<std::string>() : component_dirs,
                                 files};
         const std::vector<lowering::InstanceObjects> lowered =

@@ -16,6 +16,9 @@
 #include <adl/nearest_name.hpp>
 #include <vmm/device.hpp>
 
+#include <cstdio>
+#include <string>
+
 namespace vm_host {
 namespace {
 
@@ -113,6 +116,29 @@ base::GuestPhysRange device_window(const Context& context, const Instance& inst,
                                      ": no free guest-physical window for its VMM devices");
 }
 
+// Guest RAM is backed 1:1 by the board's RAM at linux_ram_paddr_base: a range the board
+// does not have is an error at the address configuration, naming both ranges.
+void check_guest_ram_on_board(lowering::Context& context, const Instance& inst) {
+    const vmm::GuestRamLayout& layout = inst.vm->layout;
+    const base::PhysRange backing{layout.ram_paddr, layout.ram.size};
+    const image::Board& board = context.board();
+    if (board.ram.contains(backing)) return;
+    const adl::model::Attribute* config = inst.attribute("linux_address_config");
+    if (config == nullptr) config = inst.attribute("vm_address_config");
+    const auto hex = [](uint64_t v) {
+        char text[24];
+        std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
+        return std::string(text);
+    };
+    throw adl::Error(
+        config != nullptr ? config->value.where : inst.where,
+        adl::quote(inst.name + "." +
+                   (config != nullptr ? config->name : std::string("linux_address_config"))) +
+            ": guest RAM " + hex(backing.base.raw()) + ".." + hex(backing.end().raw()) +
+            " is outside " + board.name + "'s RAM " + hex(board.ram.base.raw()) + ".." +
+            hex(board.ram.end().raw()));
+}
+
 class VmLowerer final : public lowering::NativeComponent {
 public:
     void create(Context& context, const Instance& inst, InstanceObjects& vmm) override {
@@ -145,6 +171,7 @@ public:
         create_thread(context, inst, vmm, vmm_prio, kVmmStack);
 
         image::SystemBuilder& b = context.builder();
+        check_guest_ram_on_board(context, inst);
         const image::DomainId guest = b.add_domain(inst.name + "-guest");
         vmm.extra_domains.push_back(guest);
         const image::RegionId ram =

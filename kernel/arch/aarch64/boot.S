@@ -13,7 +13,7 @@ bulkhead_boot_info:
     .quad   0               // spec_phys
     .quad   0               // spec_bytes
     .quad   0               // console_base
-    .word   0, 0            // console_kind, reserved
+    .word   0, 0            // console_kind, console_reg_shift
 1:
     mrs     x0, CurrentEL
     cmp     x0, #(2 << 2)

@@ -36,6 +36,8 @@ bool compatible_with(const void* fdt, int node, std::span<const char* const> lis
     return false;
 }
 
+int gic_node(const void* fdt);
+
 // Does a `clocks` property of a passed-through node name this node's phandle?
 bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
     const uint32_t phandle = fdt_get_phandle(fdt, node);
@@ -61,14 +63,33 @@ bool is_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
     return false;
 }
 
-bool keep_root_child(const void* fdt, int node, int gic, const GuestDtbConfig& config) {
-    if (node == gic || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
+// Is `node` a bus on the way to `path` (ZynqMP's /axi holds its UARTs and its GIC)?
+bool leads_to(const void* fdt, int node, std::string_view path) {
+    char own[256];
+    if (fdt_get_path(fdt, node, own, sizeof own) != 0) return false;
+    const std::string_view prefix(own);
+    return path.size() > prefix.size() + 1 && path.substr(0, prefix.size()) == prefix &&
+           path[prefix.size()] == '/';
+}
+
+bool leads_to_kept(const void* fdt, int node, std::string_view gic_path,
+                   const GuestDtbConfig& config) {
+    if (leads_to(fdt, node, gic_path)) return true;
+    for (std::string_view path : config.passthrough) {
+        if (leads_to(fdt, node, path)) return true;
+    }
+    return false;
+}
+
+bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
+                     const GuestDtbConfig& config) {
+    if (node == gic_node(fdt) || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
         name_is(fdt, node, "cpus")) {
         return true;
     }
     // The guest drives the virtual timer itself; memory and psci are rewritten below.
     return compatible_with(fdt, node, kTimerCompatibles) || is_passthrough(fdt, node, config) ||
-           clock_of_passthrough(fdt, node, config);
+           clock_of_passthrough(fdt, node, config) || leads_to_kept(fdt, node, gic_path, config);
 }
 
 // Deletes the first child of `parent` that `drop` selects; offsets move after each
@@ -109,10 +130,46 @@ int set_reg(void* fdt, int node, std::span<const base::GuestPhysRange> ranges, i
     return fdt_setprop(fdt, node, "reg", cells, static_cast<int>(bytes));
 }
 
+uint64_t read_cells(const fdt32_t* c, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+        v = v << 32 | fdt32_to_cpu(c[i]);
+    return v;
+}
+
+// `cpu` as the buses above `node` number it: each bus's `ranges` undone from the root down
+// (the Pi 4's /soc puts its GIC at 0x40041000 for the CPU's 0xff841000).
+uint64_t bus_address(const void* fdt, int node, uint64_t cpu) {
+    const int depth = fdt_node_depth(fdt, node);
+    for (int d = 1; d < depth; ++d) {
+        const int bus = fdt_supernode_atdepth_offset(fdt, node, d, nullptr);
+        int len = 0;
+        const auto* r = static_cast<const fdt32_t*>(fdt_getprop(fdt, bus, "ranges", &len));
+        if (r == nullptr || len <= 0) continue; // no ranges, or `ranges;`: the same numbers
+        const int cac = fdt_address_cells(fdt, bus);
+        const int csc = fdt_size_cells(fdt, bus);
+        const int pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, bus));
+        const int step = cac + pac + csc;
+        for (int i = 0; step > 0 && i + step <= len / 4; i += step) {
+            const uint64_t child = read_cells(r + i, cac);
+            const uint64_t parent = read_cells(r + i + cac, pac);
+            const uint64_t size = read_cells(r + i + cac + pac, csc);
+            if (cpu >= parent && cpu - parent < size) {
+                cpu = child + (cpu - parent);
+                break;
+            }
+        }
+    }
+    return cpu;
+}
+
 int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc) {
     // The guest sees a plain GICv2: its GICD and its GICC (backed by GICV). Without
     // GICH/GICV regions and the maintenance interrupt it does not try to be a hypervisor.
-    const base::GuestPhysRange regs[] = {config.gicd, config.gicc};
+    // Written as the GIC's bus numbers them.
+    const base::GuestPhysRange regs[] = {
+        {base::GuestPhysAddr{bus_address(fdt, gic, config.gicd.base.raw())}, config.gicd.size},
+        {base::GuestPhysAddr{bus_address(fdt, gic, config.gicc.base.raw())}, config.gicc.size}};
     if (const int err = set_reg(fdt, gic, regs, ac, sc); err < 0) return err;
     if (fdt_getprop(fdt, gic, "interrupts", nullptr) != nullptr) {
         if (const int err = fdt_delprop(fdt, gic, "interrupts"); err < 0) return err;
@@ -237,6 +294,24 @@ int gic_node(const void* fdt) {
     return -1;
 }
 
+// Inside a bus kept for a passed-through device or the GIC, only what leads to them
+// (and the clocks they name) stays.
+int prune_buses(void* fdt, std::string_view gic_path, const GuestDtbConfig& config) {
+    const auto keep = [&](int child) {
+        return child == gic_node(fdt) || is_passthrough(fdt, child, config) ||
+               clock_of_passthrough(fdt, child, config) ||
+               leads_to_kept(fdt, child, gic_path, config);
+    };
+    for (int node = fdt_next_node(fdt, 0, nullptr); node >= 0;
+         node = fdt_next_node(fdt, node, nullptr)) {
+        if (!leads_to_kept(fdt, node, gic_path, config)) continue;
+        // Deleting children of `node` leaves its own offset where it was.
+        if (const int err = delete_children(fdt, node, [&](int c) { return !keep(c); }); err < 0)
+            return err;
+    }
+    return 0;
+}
+
 } // namespace
 
 const char* to_string(DtbError error) {
@@ -288,11 +363,20 @@ DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtb
     const int sc = fdt_size_cells(fdt, 0);
     if (ac < 1 || ac > 2 || sc < 1 || sc > 2) return DtbError::BadPlatformDtb;
 
+    // The GIC's path, taken before any deletion, so buses holding it stay.
+    char gic_path[256] = "";
+    if (const int g = gic_node(fdt); g >= 0) (void)fdt_get_path(fdt, g, gic_path, sizeof gic_path);
     int err = delete_children(
-        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_node(fdt), config); });
+        fdt, 0, [&](int child) { return !keep_root_child(fdt, child, gic_path, config); });
+    if (err == 0) err = prune_buses(fdt, gic_path, config);
     const int gic = gic_node(fdt);
     if (err == 0 && gic < 0) return DtbError::NoGic;
-    if (err == 0) err = rewrite_gic(fdt, gic, config, ac, sc);
+    if (err == 0) {
+        // The GIC's reg is in its parent's cells (a bus may hold it).
+        const int bus = fdt_parent_offset(fdt, gic);
+        err = rewrite_gic(fdt, gic, config, bus > 0 ? fdt_address_cells(fdt, bus) : ac,
+                          bus > 0 ? fdt_size_cells(fdt, bus) : sc);
+    }
     if (err == 0) err = prune_cpus(fdt, config.num_vcpus);
     if (err == 0) err = write_memory(fdt, config, ac, sc);
     if (err == 0) err = write_psci(fdt, config);

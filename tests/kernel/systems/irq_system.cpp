@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
         image::SystemBuilder sys(board);
         const auto d = sys.add_domain("uart");
         const auto n = sys.add_notification("uart-irq");
-        const auto h = sys.add_irq_handler(board.uart_irq, n, 0x2);
-        const auto uart = sys.add_device("pl011", base::PhysRange{board.uart, 0x1000});
+        const auto h = sys.add_irq_handler(board.console.irq, n, 0x2);
+        const auto uart = sys.add_device("pl011", base::PhysRange{board.console.base, 0x1000});
         sys.map(d, uart, base::VirtAddr{kUartIpa}, image::kRead | image::kWrite);
         using test_system::expect_slot;
         expect_slot(sys.give_cap(d, image::notification_cap(n, 0, spec::CapReceive)),

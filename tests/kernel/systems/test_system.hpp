@@ -20,8 +20,8 @@ struct Args {
 };
 
 inline const image::Board& board() {
-    const image::Board* b = image::BoardRegistry::find("qemu-arm-virt");
-    if (b == nullptr) throw std::runtime_error("board qemu-arm-virt not registered");
+    const image::Board* b = image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD);
+    if (b == nullptr) throw std::runtime_error("board " BULKHEAD_REFERENCE_BOARD " not registered");
     return *b;
 }
 

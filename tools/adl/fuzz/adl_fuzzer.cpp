@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
         adl::ast::File file = adl::parse_text(text, "fuzz.camkes");
-        adl::resolve(file, {"qemu-arm-virt", BULKHEAD_FUZZ_DTB});
+        adl::resolve(file, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_FUZZ_DTB});
     } catch (const adl::Error& e) {
         (void)adl::render(e);
     }

@@ -54,8 +54,9 @@ void pack_image(const SystemDescription& system, const std::string& kernel_elf,
     std::memcpy(info.magic, spec::kBootInfoMagic, sizeof info.magic);
     info.spec_phys = layout.spec_base.raw();
     info.spec_bytes = spec_bytes.size();
-    info.console_base = system.board.uart.raw();
-    info.console_kind = static_cast<uint32_t>(spec::ConsoleKind::Pl011);
+    info.console_base = system.board.console.base.raw();
+    info.console_kind = static_cast<uint32_t>(system.board.console.kind);
+    info.console_reg_shift = system.board.console.reg_shift;
     patch_boot_info(kernel, info);
 
     ElfImage out;

@@ -95,8 +95,10 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
     b.gicc = s.board.gicc.raw();
     b.gich = s.board.gich.raw();
     b.gicv = s.board.gicv.raw();
-    b.uart_base = s.board.uart.raw();
-    b.uart_irq = s.board.uart_irq;
+    b.uart_base = s.board.console.base.raw();
+    b.uart_irq = s.board.console.irq;
+    b.uart_kind = static_cast<uint32_t>(s.board.console.kind);
+    b.gic_version = s.board.gic_version;
     b.hyp_timer_irq = s.board.hyp_timer_irq;
     b.virt_timer_irq = s.board.virt_timer_irq;
     b.cpu_count = s.board.cpu_count;

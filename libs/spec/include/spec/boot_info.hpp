@@ -10,15 +10,17 @@ namespace spec {
 inline constexpr char kBootInfoMagic[8] = {'B', 'H', 'D', 'B', 'O', 'O', 'T', '1'};
 inline constexpr uint64_t kBootInfoOffsetFromEntry = 8;
 
-enum class ConsoleKind : uint32_t { None = 0, Pl011 = 1 };
+// The kernel console's UART: ARM PL011 (QEMU virt), NS16550/8250 (Tegra, with its
+// register shift), Cadence UART (ZynqMP). Each has its own driver in the kernel.
+enum class ConsoleKind : uint32_t { None = 0, Pl011 = 1, Ns16550 = 2, Cadence = 3 };
 
 struct BootInfo {
     char magic[8];
     uint64_t spec_phys;  // where the packer put the spec
     uint64_t spec_bytes; // how many bytes of it the image holds
     uint64_t console_base;
-    uint32_t console_kind; // ConsoleKind
-    uint32_t reserved;
+    uint32_t console_kind;      // ConsoleKind
+    uint32_t console_reg_shift; // register i at console_base + (i << shift) (NS16550)
 };
 static_assert(sizeof(BootInfo) == 40);
 

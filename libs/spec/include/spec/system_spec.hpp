@@ -74,6 +74,8 @@ struct Board {
     uint32_t phys_timer_irq; // CNTP PPI: EL0 may use that timer only in the domain
                              // holding the IRQ handler for it
     uint32_t flags;          // BoardFlags
+    uint32_t gic_version;    // 2: the frames above; the kernel refuses others
+    uint32_t uart_kind;      // ConsoleKind of uart_base (boot_info.hpp)
 };
 
 struct Domain {

@@ -15,6 +15,7 @@
 
 #include <vmm/guest_dtb.hpp>
 #include <vmm/log.hpp>
+#include <vmm/smccc.hpp>
 
 #include <array>
 #include <cstddef>
@@ -150,9 +151,10 @@ struct DeviceType {
 class DeviceContext {
 public:
     DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
-                  VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log)
+                  VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log,
+                  SmcccDispatcher* smccc = nullptr)
         : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis),
-          windows_(windows), log_(log) {}
+          windows_(windows), log_(log), smccc_(smccc) {}
 
     [[nodiscard]] const DeviceRecord& record() const { return record_; }
     [[nodiscard]] std::string_view name() const { return record_.name; }
@@ -172,6 +174,13 @@ public:
     }
     // Its backend connection of that name; nullptr if the configuration has none.
     [[nodiscard]] const BackendConnection* connection(std::string_view name) const;
+    // The guest's HVC/SMC calls with function IDs first..last go to `handler` (a board's
+    // firmware-call rules, say); false without a dispatcher or when SmcccDispatcher::add
+    // refuses the range.
+    [[nodiscard]] bool add_smccc(std::string_view name, uint32_t first, uint32_t last,
+                                 SmcccHandler& handler) {
+        return smccc_ != nullptr && smccc_->add(name, first, last, handler);
+    }
     // The device hears these notification bits (notified()). They must be badge bits of
     // its own connections; false otherwise.
     [[nodiscard]] bool listen(uint64_t bits);
@@ -185,6 +194,7 @@ private:
     SpiAllocator& spis_;
     MmioAllocator& windows_;
     LogSink& log_;
+    SmcccDispatcher* smccc_;
     uint64_t listened_ = 0;
 };
 
@@ -203,11 +213,12 @@ public:
     static constexpr std::size_t kMaxDevices = 32;
 
     // `mmio_window`: where devices place their registers (DeviceContext::allocate_mmio).
+    // `smccc`: where devices register HVC/SMC handlers (DeviceContext::add_smccc).
     DeviceHost(GuestMemory& memory, MmioBus& mmio, VgicDistributor& vgic, unsigned num_irqs,
                NotificationRouter& notifications, LogSink& log,
-               base::GuestPhysRange mmio_window = {})
+               base::GuestPhysRange mmio_window = {}, SmcccDispatcher* smccc = nullptr)
         : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), windows_(mmio_window),
-          notifications_(notifications), log_(log) {}
+          notifications_(notifications), log_(log), smccc_(smccc) {}
 
     // SPIs taken before devices are created (passed-through interrupts): reserve here.
     [[nodiscard]] SpiAllocator& spis() { return spis_; }
@@ -231,6 +242,7 @@ private:
     MmioAllocator windows_;
     NotificationRouter& notifications_;
     LogSink& log_;
+    SmcccDispatcher* smccc_;
     std::array<Device*, kMaxDevices> devices_{};
     std::size_t count_ = 0;
 };

@@ -1,9 +1,11 @@
 // Board descriptions for the image tool: memory map, GIC frames, console, timer
 // interrupts. Each board registers itself from platforms/<board>/board.cpp; the tool
-// looks boards up by name (no list of boards to edit anywhere).
+// looks boards up by name (no list of boards to edit anywhere). A record is checked
+// (check_board) before anything is built from it; its problems name the board's file.
 #pragma once
 
 #include <base/address.hpp>
+#include <spec/boot_info.hpp>
 
 #include <cstdint>
 #include <string>
@@ -11,31 +13,57 @@
 
 namespace image {
 
+// The kernel console's UART: its kind picks the kernel's driver.
+struct BoardConsole {
+    spec::ConsoleKind kind = spec::ConsoleKind::None;
+    base::PhysAddr base;
+    uint32_t irq = 0;       // its SPI (INTID), for a component that owns its receiver
+    uint32_t reg_shift = 0; // NS16550 only: register i at base + (i << reg_shift)
+};
+
 struct Board {
     std::string name;
     base::PhysRange ram;         // all of the board's RAM
     base::PhysRange kernel_pool; // where the kernel, the spec and component memory go
+    uint32_t gic_version = 2;    // the kernel drives GICv2 (frames below)
     base::PhysAddr gicd, gicc, gich, gicv;
-    base::PhysAddr uart; // kernel debug console (PL011)
-    uint32_t uart_irq = 0;
+    BoardConsole console;
+    // Timer PPIs (INTIDs); the defaults are the ones Arm's SBSA asks for, as most boards have.
     uint32_t hyp_timer_irq = 26;
     uint32_t virt_timer_irq = 27;
     uint32_t phys_timer_irq = 30;
     uint32_t cpu_count = 1;
     // False: stage-2 tables in 4 KiB pages only (spec::BoardStage2PagesOnly says why).
     bool stage2_blocks = true;
+    std::string where; // file:line of its registration (filled by BoardRegistration)
 };
+
+// One thing wrong with a board record: the field and what is wrong with it.
+struct BoardProblem {
+    std::string field;
+    std::string message;
+};
+
+// Everything wrong with `board` (empty: usable): frames overlapping each other or RAM,
+// a kernel pool outside RAM, a console UART the board cannot have, timer lines that
+// are not PPIs, a GIC version the kernel does not drive.
+std::vector<BoardProblem> check_board(const Board& board);
 
 class BoardRegistry {
 public:
     static void add(const Board& board);
     static const Board* find(const std::string& name); // nullptr if unknown
+    // The board, checked: throws naming the board's file, the field and the problem(s),
+    // or the known boards when there is none of that name.
+    static const Board& checked(const std::string& name);
     static std::vector<std::string> names();
 };
 
-// `static image::BoardRegistration reg{Board{...}};` in a board's board.cpp.
+// `static image::BoardRegistration reg{Board{...}};` in a board's board.cpp; the file and
+// line it is written at become Board::where.
 struct BoardRegistration {
-    explicit BoardRegistration(const Board& board) { BoardRegistry::add(board); }
+    explicit BoardRegistration(const Board& board, const char* file = __builtin_FILE(),
+                               int line = __builtin_LINE());
 };
 
 } // namespace image

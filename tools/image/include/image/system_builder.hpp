@@ -2,7 +2,7 @@
 // use to declare domains, threads, endpoints, notifications, IRQ handlers, memory,
 // mappings and capabilities, and to pack the result into a bootable image.
 //
-//   image::SystemBuilder sys(*image::BoardRegistry::find("qemu-arm-virt"));
+//   image::SystemBuilder sys(*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD));
 //   auto server = sys.add_domain("server");
 //   auto entry = sys.load_elf(server, "server.elf");
 //   auto ep = sys.add_endpoint("echo");

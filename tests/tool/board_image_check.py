@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""An image's board record against the board's DTB: what `bulkhead_image inspect` says the
+kernel will drive (GIC frames, console UART kind, base, register shift and SPI, RAM, CPUs)
+must be what the board DTB describes, and the image must map the guest's GICC onto the GICV
+frame and its RAM where the board has RAM. Catches a board.cpp that disagrees with its board.
+
+usage: board_image_check.py <bulkhead_image> <image.elf> <board dtb>
+"""
+import re
+import subprocess
+import sys
+
+# The DT compatibles each console kind's UART carries.
+CONSOLE_COMPATIBLES = {
+    "pl011": ("arm,pl011",),
+    "ns16550": ("ns16550a", "ns16550", "nvidia,tegra20-uart"),
+    "cadence": ("cdns,uart-r1p12", "xlnx,xuartps"),
+}
+GIC_COMPATIBLES = ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic")
+
+
+def parse_dts(text):
+    """Nodes as {path: {prop: raw value}}, with each node's parent's #address/#size-cells."""
+    nodes, stack = {}, []
+    for line in text.splitlines():
+        line = line.strip()
+        if m := re.match(r"(?:[\w-]+: )?([^\s{}]+) \{$", line):
+            name = m[1]
+            path = "/" if name == "/" else (stack[-1] if stack else "") .rstrip("/") + "/" + name
+            stack.append(path)
+            nodes[path] = {}
+        elif line == "};":
+            stack.pop()
+        elif stack and (m := re.match(r"([#\w,.+-]+)(?: = (.*))?;$", line)):
+            nodes[stack[-1]][m[1]] = m[2] or ""
+    return nodes
+
+
+def cells(raw):
+    return [int(c, 16) for c in re.findall(r"0x[0-9a-f]+", raw or "")]
+
+
+def strings(raw):
+    return re.findall(r'"([^"]*)"', (raw or "").replace("\\0", '" "'))
+
+
+def parent(path):
+    return path.rsplit("/", 1)[0] or "/"
+
+
+def address_cells(nodes, path):
+    n = nodes[path]
+    return (cells(n.get("#address-cells", "<0x02>"))[0], cells(n.get("#size-cells", "<0x01>"))[0])
+
+
+def number(c):
+    return sum(v << (32 * (len(c) - 1 - k)) for k, v in enumerate(c))
+
+
+def translate(nodes, path, addr):
+    """A bus address of the node at `path` as the CPU sees it, through each bus's `ranges`."""
+    bus = parent(path)
+    while bus != "/":
+        raw = nodes[bus].get("ranges")
+        if raw:  # absent or empty: identity
+            cac, csc = address_cells(nodes, bus)
+            pac, _ = address_cells(nodes, parent(bus))
+            c, step = cells(raw), cac + pac + csc
+            for i in range(0, len(c) - step + 1, step):
+                child, par = number(c[i:i + cac]), number(c[i + cac:i + cac + pac])
+                size = number(c[i + cac + pac:i + step])
+                if child <= addr < child + size:
+                    addr = par + (addr - child)
+                    break
+        bus = parent(bus)
+    return addr
+
+
+def regs(nodes, path):
+    """The node's reg entries as CPU physical (address, size)."""
+    ac, sc = address_cells(nodes, parent(path))
+    c, out = cells(nodes[path].get("reg")), []
+    step = ac + sc
+    for i in range(0, len(c) - step + 1, step):
+        out.append((translate(nodes, path, number(c[i:i + ac])), number(c[i + ac:i + step])))
+    return out
+
+
+def main(inspector, image, dtb):
+    inspect = subprocess.run([inspector, "inspect", image], check=True, capture_output=True,
+                             text=True).stdout
+    m = re.search(r"^board ram 0x([0-9a-f]+)\.\.0x([0-9a-f]+), gic v(\d+) gicd 0x([0-9a-f]+) "
+                  r"gicc 0x([0-9a-f]+) gich 0x([0-9a-f]+) gicv 0x([0-9a-f]+), console (\w+) at "
+                  r"0x([0-9a-f]+) shift (\d+) irq (\d+), (\d+) CPUs$", inspect, re.M)
+    if not m:
+        sys.exit("FAIL: no board line in\n" + inspect)
+    ram = (int(m[1], 16), int(m[2], 16))
+    gic = [int(m[i], 16) for i in range(4, 8)]
+    kind, base, shift, irq, cpus = m[8], int(m[9], 16), int(m[10]), int(m[11]), int(m[12])
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
+                         capture_output=True, text=True).stdout
+    nodes = parse_dts(dts)
+    errors = []
+
+    gics = [p for p, n in nodes.items() if set(strings(n.get("compatible"))) & set(GIC_COMPATIBLES)]
+    if not gics:
+        errors.append("the DTB has no GICv2")
+    elif [a for a, _ in regs(nodes, gics[0])[:4]] != gic:
+        errors.append(f"GIC frames {list(map(hex, gic))}, DTB {gics[0]} has "
+                      f"{[hex(a) for a, _ in regs(nodes, gics[0])[:4]]}")
+
+    uarts = [p for p, n in nodes.items() if regs(nodes, p)[:1] and regs(nodes, p)[0][0] == base
+             and "compatible" in n]
+    if not uarts:
+        errors.append(f"console at {hex(base)}: no DTB node has its registers there")
+    else:
+        n = nodes[uarts[0]]
+        if not set(strings(n.get("compatible"))) & set(CONSOLE_COMPATIBLES.get(kind, ())):
+            errors.append(f"console kind {kind}, DTB {uarts[0]} is {strings(n.get('compatible'))}")
+        if shift != (cells(n.get("reg-shift"))[:1] or [0])[0]:
+            errors.append(f"console register shift {shift}, DTB {uarts[0]} says {n.get('reg-shift')}")
+        spi = cells(n.get("interrupts"))
+        if len(spi) < 2 or spi[0] != 0 or spi[1] + 32 != irq:
+            errors.append(f"console IRQ {irq}, DTB {uarts[0]} has interrupts {n.get('interrupts')}")
+
+    memory = [r for p, n in nodes.items() if n.get("device_type") == '"memory"' for r in regs(nodes, p)]
+    if not any(a <= ram[0] and ram[1] <= a + s for a, s in memory):
+        errors.append(f"RAM {hex(ram[0])}..{hex(ram[1])} is not in the DTB's memory {memory}")
+    dt_cpus = [p for p, n in nodes.items() if n.get("device_type") == '"cpu"']
+    if cpus > len(dt_cpus):
+        errors.append(f"{cpus} CPUs, the DTB has {len(dt_cpus)}")
+
+    # The guest's GICC is the GICV frame; its RAM is the board's.
+    if not re.search(rf"map 0x[0-9a-f]+\.\.0x[0-9a-f]+ -> 0x{gic[3]:x} rw", inspect):
+        errors.append(f"no guest mapping of the GICV frame 0x{gic[3]:x}")
+    for g in re.finditer(r"map 0x([0-9a-f]+)\.\.0x([0-9a-f]+) -> 0x([0-9a-f]+) rwx", inspect):
+        phys, size = int(g[3], 16), int(g[2], 16) - int(g[1], 16)
+        if not (ram[0] <= phys and phys + size <= ram[1]):
+            errors.append(f"guest RAM at 0x{phys:x} (+0x{size:x}) is outside the board's RAM")
+    if errors:
+        sys.exit("FAIL:\n  " + "\n  ".join(errors) + "\n--- inspect\n" + inspect)
+    print(f"ok: {m[0]}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
