@@ -6,6 +6,7 @@
 PLATFORM ?= qemu-arm-virt
 CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
+VIRTIO_NET_PING ?= 0
 JOBS ?= $(shell nproc)
 
 PLATFORMS := $(sort $(notdir $(patsubst %/platform.cmake,%,$(wildcard platforms/*/platform.cmake))))
@@ -32,14 +33,14 @@ help:
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
 	@echo "make lint     formatting check and clang-tidy; fails on any finding"
-	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE)"
+	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE) VIRTIO_NET_PING=$(VIRTIO_NET_PING)"
 
 deps:
 	@./scripts/install-deps.sh
 
 configure: deps
 	@cmake --preset $(PRESET) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
-	    $(if $(VIRTIO_NET_PING),-DVIRTIO_NET_PING=$(VIRTIO_NET_PING)) --log-level=WARNING >/dev/null
+	    -DVIRTIO_NET_PING=$(VIRTIO_NET_PING) --log-level=WARNING >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)

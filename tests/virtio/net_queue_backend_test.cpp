@@ -174,6 +174,22 @@ TEST(NetQueueBackend, FullSendRingStopsTheGuestUntilThePeerCatchesUp) {
         EXPECT_EQ(got[i], frame_of(1514, i));
 }
 
+TEST(NetQueueBackend, PeerThatBreaksTheSendRingGetsNothingMoreAndFramesAreDropped) {
+    auto f = std::make_unique<Fixture>();
+    const uint16_t used_idx = 200; // 200 chains back, none sent
+    std::memcpy(f->send_ring.data() + f->layout.used + kUsedIdx, &used_idx, sizeof used_idx);
+    f->backend.pump(f->device);
+    EXPECT_EQ(f->backend.send_error(), DriverError::UsedIndexJump);
+    f->guest_transmits(frame_of(60, 1));
+    f->guest_transmits(frame_of(60, 2));
+    EXPECT_EQ(f->backend.counters().sent, 0u);
+    EXPECT_EQ(f->backend.counters().send_dropped, 2u);
+    EXPECT_EQ(f->device.counters().tx_dropped_backend, 2u);
+    EXPECT_TRUE(f->tx.take_used()); // the guest has its buffers back
+    EXPECT_TRUE(f->tx.take_used());
+    EXPECT_TRUE(f->peer_takes().empty());
+}
+
 TEST(NetQueueBackend, PeerThatBreaksTheRecvRingStopsOnlyThatRing) {
     auto f = std::make_unique<Fixture>();
     ASSERT_EQ(f->peer_recv.send(frame_of(100, 1)), SendResult::Sent);

@@ -22,6 +22,7 @@ public:
 private:
     void pump() override {
         queues_.pump(net());
+        report_drops();
         // A peer that broke a ring is reported once; the guest keeps its device.
         if (!told_ && (queues_.send_error() != DriverError::None ||
                        queues_.recv_error() != QueueError::None)) {
@@ -35,6 +36,31 @@ private:
     }
     void backend_reset() override { queues_.reset(); }
 
+    // Every frame dropped on the way is counted (NetCounters, NetQueueCounters) and shown:
+    // a line with the totals per drop, rate-limited.
+    void report_drops() {
+        const NetCounters& n = net().counters();
+        const NetQueueCounters& q = queues_.counters();
+        const uint64_t out = n.tx_dropped_header + n.tx_dropped_size + n.tx_dropped_backend;
+        const uint64_t in =
+            n.rx_dropped_small + n.rx_dropped_not_ready + n.rx_dropped_size + q.rx_oversized;
+        for (; dropped_ < out + in; ++dropped_) {
+            if (!drops_.admit()) continue;
+            const auto dec = [](uint64_t v) { return vmm::Dec{static_cast<int64_t>(v)}; };
+            vmm::LogLine line;
+            line << "vmm: " << name()
+                 << ": frame dropped; from the guest: " << dec(n.tx_dropped_header)
+                 << " bad header, " << dec(n.tx_dropped_size) << " bad size, "
+                 << dec(n.tx_dropped_backend)
+                 << " not taken by the send ring; to the guest: " << dec(n.rx_dropped_not_ready)
+                 << " driver not ready, " << dec(n.rx_dropped_small) << " buffer too small, "
+                 << dec(n.rx_dropped_size + q.rx_oversized) << " bad size";
+            line.emit(log());
+        }
+    }
+
+    uint64_t dropped_ = 0;
+    vmm::GuestEventLimit drops_{log(), "dropped-frame lines"};
     bool told_ = false;
     NetQueueBackend queues_;
 };

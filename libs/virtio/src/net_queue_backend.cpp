@@ -19,7 +19,9 @@ bool NetQueueBackend::attach(std::span<std::byte> send_ring, vmm::PeerSignal& se
 }
 
 bool NetQueueBackend::can_send() {
-    if (send_.has_room(kMaxEthernetFrame)) return true;
+    // A ring the peer broke takes nothing again: the guest's frames are dropped (and
+    // counted) rather than left waiting for ever.
+    if (send_.has_room(kMaxEthernetFrame) || send_.error() != DriverError::None) return true;
     // What the peer has returned since may make room.
     if (send_.reclaim() != 0 && send_.has_room(kMaxEthernetFrame)) return true;
     if (!blocked_) ++counters_.send_full;

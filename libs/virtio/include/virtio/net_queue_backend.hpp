@@ -3,7 +3,8 @@
 // frames go out as the driver of the `send` ring; frames arrive as the device of the
 // `recv` ring and are given to the guest. A full `send` ring stops the guest's transmit
 // queue until the peer returns buffers (back-pressure); a frame the guest has no receive
-// buffer for waits, and the `recv` ring is not read meanwhile. Every drop is counted.
+// buffer for waits, and the `recv` ring is not read meanwhile. Once the peer has broken the
+// `send` ring, guest frames are dropped instead of waiting. Every drop is counted.
 #pragma once
 
 #include <virtio/net.hpp>
