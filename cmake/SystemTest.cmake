@@ -13,6 +13,7 @@ set(BULKHEAD_QEMU qemu-system-aarch64)
 set(BULKHEAD_QEMU_BASE ${BULKHEAD_QEMU}
     -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE}
     -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB}
+    -smp ${BULKHEAD_PLATFORM_QEMU_SMP}
     ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS}
     -display none -monitor none -serial stdio)
 set(BULKHEAD_TEST_FAIL_PATTERNS "Kernel panic" "BULKHEAD PANIC")

@@ -179,7 +179,10 @@ public:
                                                       .badge = 0,
                                                       .entry = cfg.layout.ram.base,
                                                       .arg = cfg.layout.dtb.base.raw(),
-                                                      .start_suspended = true});
+                                                      .start_suspended = true,
+                                                      // with its VMM (kernel: vCPU calls
+                                                      // come from the vCPU's core)
+                                                      .core = core_of(context, inst)});
         context.give(vmm, "vcpu0", image::vcpu_cap(vcpu));
         context.give(vmm, "exits", image::endpoint_cap(exits, 0, spec::CapReceive));
         context.give(vmm, "power", image::system_control_cap());
