@@ -1,8 +1,6 @@
 // Ticket lock: fair (cores enter in arrival order), two words, LL/SC only (ARMv8.0
-// has no LSE atomics). The owner field lets debug builds check who holds it.
+// has no LSE atomics).
 #include "kernel_lock.hpp"
-
-#include "smp.hpp"
 
 namespace kernel::kernel_lock {
 namespace {
@@ -10,7 +8,6 @@ namespace {
 struct alignas(64) TicketLock {
     uint32_t next = 0;    // the ticket the next arrival takes
     uint32_t serving = 0; // the ticket allowed in
-    uint32_t owner = ~0u; // core index of the holder (debug checks only)
 };
 
 TicketLock g_lock;
@@ -30,17 +27,10 @@ void acquire() {
                  : "memory");
     while (__atomic_load_n(&g_lock.serving, __ATOMIC_ACQUIRE) != ticket)
         asm volatile("yield" ::: "memory");
-    g_lock.owner = smp::this_core();
 }
 
 void release() {
-    g_lock.owner = ~0u;
     __atomic_store_n(&g_lock.serving, g_lock.serving + 1, __ATOMIC_RELEASE);
-}
-
-bool held_here() {
-    return g_lock.owner == smp::this_core() &&
-           __atomic_load_n(&g_lock.next, __ATOMIC_RELAXED) != g_lock.serving;
 }
 
 } // namespace kernel::kernel_lock

@@ -9,7 +9,5 @@ namespace kernel::kernel_lock {
 
 void acquire();
 void release();
-// Debug checks: does the executing core hold it?
-[[nodiscard]] bool held_here();
 
 } // namespace kernel::kernel_lock

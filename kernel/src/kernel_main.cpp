@@ -105,9 +105,8 @@ extern "C" [[noreturn]] void secondary_main(uint32_t index) {
     el2_mmu::enable_this_core();
     gic::init_this_core();
     start_this_core(*g_board);
+    smp::core_online(index);
     kernel_lock::acquire();
-    smp::core_online();
-    log() << "smp: core " << Dec{index} << " online\n";
     schedule_and_return();
 }
 

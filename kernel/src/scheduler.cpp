@@ -6,16 +6,12 @@ namespace {
 Scheduler g_schedulers[smp::kMaxCores];
 } // namespace
 
-uint32_t Scheduler::core() const {
-    return static_cast<uint32_t>(this - g_schedulers);
-}
-
 void Scheduler::make_ready(Thread* t) {
     if (t->state == ThreadState::Ready) return;
     t->state = ThreadState::Ready;
     queues_[t->priority].push_back(t);
     bitmap_[t->priority / 64] |= 1ull << (t->priority % 64);
-    smp::kick(core());
+    smp::kick(t->core); // t->core is this scheduler's core (scheduler_of)
 }
 
 void Scheduler::remove(Thread* t) {
@@ -24,7 +20,7 @@ void Scheduler::remove(Thread* t) {
     q.remove(t);
     if (q.empty()) bitmap_[t->priority / 64] &= ~(1ull << (t->priority % 64));
     // It may be running there right now: that core must stop it.
-    smp::kick(core());
+    smp::kick(t->core);
 }
 
 void Scheduler::rotate(Thread* t) {

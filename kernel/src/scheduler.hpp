@@ -26,7 +26,6 @@ public:
     }
 
 private:
-    [[nodiscard]] uint32_t core() const;
     ThreadQueue queues_[256];
     uint64_t bitmap_[4] = {};
 };

@@ -22,12 +22,13 @@ void kick(uint32_t core);
 // On the way out of the kernel, lock released: the SGIs kick() asked for.
 void send_kicks();
 
-// Boot core: starts cores 1..count-1 at their secondary entry. A core PSCI refuses
-// is logged and left off (its threads never run).
+// Boot core: starts cores 1..count-1 at their secondary entry and waits (at most about
+// a second) until each has said it is online, so that no thread's output is cut by
+// a core's boot line; then lets them all schedule. A core PSCI refuses is logged and
+// left off (its threads never run).
 void start_secondaries(uint32_t count);
-// A secondary core, ready to schedule.
-void core_online();
-// Cores that reached their scheduler (boot core included).
-[[nodiscard]] uint32_t cores_online();
+// A secondary core, set up: says so (under the kernel lock) and waits until the boot
+// core lets every core schedule.
+void core_online(uint32_t index);
 
 } // namespace kernel::smp
