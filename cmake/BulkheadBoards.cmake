@@ -17,11 +17,11 @@
 # board's platform.cmake facts as BULKHEAD_PLATFORM_* in the folder's scope.
 macro(bulkhead_board_begin)
   get_filename_component(BULKHEAD_BOARD ${CMAKE_CURRENT_SOURCE_DIR} NAME)
-  foreach(_fact QEMU_MACHINE QEMU_CPU QEMU_MEMORY_MB QEMU_EXTRA_ARGS RUNS_IN_QEMU DTB_SOURCE
-                TEST_REFERENCE)
+  foreach(_fact QEMU_MACHINE QEMU_CPU QEMU_MEMORY_MB QEMU_SMP QEMU_EXTRA_ARGS RUNS_IN_QEMU
+                DTB_SOURCE TEST_REFERENCE)
     unset(BULKHEAD_PLATFORM_${_fact})
   endforeach()
-  include(${CMAKE_CURRENT_SOURCE_DIR}/platform.cmake)
+  bulkhead_read_platform(${CMAKE_CURRENT_SOURCE_DIR})
 endmacro()
 
 # Last: the board's DTB is <dtb> (made by <target>); exports the facts above.
@@ -33,7 +33,7 @@ function(bulkhead_board_end dtb target)
   if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
     set(qemu qemu-system-aarch64 -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE}
         -cpu ${BULKHEAD_PLATFORM_QEMU_CPU} -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB}
-        ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS})
+        ${BULKHEAD_PLATFORM_QEMU_SMP_ARGS} ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS})
     set_property(GLOBAL APPEND PROPERTY BULKHEAD_BOARDS_IN_QEMU ${b})
   endif()
   set(BULKHEAD_BOARD_${b}_QEMU "${qemu}" CACHE INTERNAL "${b}'s QEMU command")

@@ -25,6 +25,17 @@ if(NOT CAMKES_VM_APP IN_LIST BULKHEAD_APPS)
   message(FATAL_ERROR "Unknown CAMKES_VM_APP '${CAMKES_VM_APP}'. Valid applications: ${_valid}")
 endif()
 
+# A board folder's platform.cmake, read into BULKHEAD_PLATFORM_* of the caller's scope,
+# plus what follows from it: BULKHEAD_PLATFORM_QEMU_SMP_ARGS (-smp N for machines whose
+# core count is an option, as virt's; none for a fixed machine such as xlnx-zcu102).
+macro(bulkhead_read_platform dir)
+  include(${dir}/platform.cmake)
+  set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS "")
+  if(BULKHEAD_PLATFORM_QEMU_SMP)
+    set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS -smp ${BULKHEAD_PLATFORM_QEMU_SMP})
+  endif()
+endmacro()
+
 set(BULKHEAD_PLATFORM_DIR ${BULKHEAD_ROOT}/platforms/${PLATFORM})
-include(${BULKHEAD_PLATFORM_DIR}/platform.cmake)
+bulkhead_read_platform(${BULKHEAD_PLATFORM_DIR})
 message(STATUS "Bulkhead: PLATFORM=${PLATFORM} CAMKES_VM_APP=${CAMKES_VM_APP} RELEASE=${RELEASE}")

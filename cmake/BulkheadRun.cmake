@@ -10,7 +10,7 @@ if(NOT _run_args)
   set(_run_script "#!/bin/sh\necho 'make run: ${CAMKES_VM_APP} has nothing to boot on ${PLATFORM} yet' >&2\nexit 1\n")
 else()
   set(_cmd ${BULKHEAD_QEMU} -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE} -cpu ${BULKHEAD_PLATFORM_QEMU_CPU}
-      -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB} ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS} -nographic ${_run_args})
+      -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB} ${BULKHEAD_PLATFORM_QEMU_SMP_ARGS} ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS} -nographic ${_run_args})
   set(_quoted "")
   foreach(a IN LISTS _cmd)
     string(REPLACE "'" "'\\''" a "${a}")

@@ -154,12 +154,13 @@ void KernelVcpu::clear_list_registers() {
 void KernelExitPort::wait(bool resume, Event& event) {
     runtime::Status s;
     if (resume) {
-        exit_.message = vcpu_.finish_exit();
+        exit_.message = vcpus_[current_].finish_exit();
         s = exits_.reply_recv(exit_.message, exit_.badge);
     } else {
         s = exits_.recv(exit_.message, exit_.badge);
     }
-    if (s == runtime::Status::Ok) {
+    if (s == runtime::Status::Ok && exit_.badge < vcpus_.size()) {
+        current_ = static_cast<unsigned>(exit_.badge);
         event.kind = Event::Kind::Exit;
         begin(exit_, event.exit);
     } else if (s == runtime::Status::Notified) {
@@ -183,11 +184,11 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
         out.hpfar = exit.hpfar();
         out.pc = exit.pc();
         out.data = exit.data();
-        vcpu_.begin_exit(out.pc);
+        vcpus_[current_].begin_exit(out.pc);
         // A store with a valid syndrome: the stored register's value came along.
         if (const uint32_t iss = arm::Esr{out.esr}.iss();
             arm::data_abort::isv(iss) && arm::data_abort::wnr(iss))
-            vcpu_.seed_gpr(arm::data_abort::srt(iss), out.data);
+            vcpus_[current_].seed_gpr(arm::data_abort::srt(iss), out.data);
         return;
     case runtime::ExitKind::Hvc:
     case runtime::ExitKind::Smc:
@@ -195,18 +196,18 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
             exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
         out.esr = exit.esr();
         out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
-        vcpu_.begin_exit(std::nullopt);
+        vcpus_[current_].begin_exit(std::nullopt);
         return;
     case runtime::ExitKind::SysReg:
         out.reason = vmm::ExitReason::SysReg;
         out.esr = exit.esr();
         out.pc = exit.message.mr[2];
-        vcpu_.begin_exit(out.pc);
+        vcpus_[current_].begin_exit(out.pc);
         return;
     case runtime::ExitKind::EoiMaintenance:
         out.reason = vmm::ExitReason::EoiMaintenance;
         out.eoi_mask = exit.eoi_mask();
-        vcpu_.begin_exit(std::nullopt);
+        vcpus_[current_].begin_exit(std::nullopt);
         return;
     case runtime::ExitKind::Unknown:
         break;
@@ -217,5 +218,5 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
     out.far = exit.far();
     out.hpfar = exit.hpfar();
     out.pc = exit.pc();
-    vcpu_.begin_exit(out.pc);
+    vcpus_[current_].begin_exit(out.pc);
 }

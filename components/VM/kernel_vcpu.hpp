@@ -15,13 +15,15 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 class KernelVcpu final : public vmm::Vcpu, public vmm::ListRegisters {
 public:
+    KernelVcpu() : cap_(runtime::Slot{0}), id_(0) {} // set later (VirtualMachine's array)
     explicit KernelVcpu(runtime::VcpuCap cap, unsigned id = 0) : cap_(cap), id_(id) {}
 
     // Puts the vCPU at the start of the boot protocol: EL1h, DAIF masked, MMU and
-    // caches off, PC = entry, x0 = the DTB, x1..x3 = 0, timer off.
+    // caches off, PC = entry, x0 = the DTB (or CPU_ON's context id), x1..x3 = 0, timer off.
     runtime::Status reset_to(uint64_t entry, uint64_t dtb);
     runtime::Status resume() const { return cap_.resume(); }
 
@@ -70,21 +72,23 @@ private:
     mutable int lr_count_ = -1;
 };
 
-// The exit endpoint of one vCPU, as the library's exit loop waits on it.
+// The VM's exit endpoint, shared by its vCPUs (an exit's badge is the vCPU's index), as
+// the library's exit loop waits on it.
 class KernelExitPort final : public vmm::VcpuPort {
 public:
-    KernelExitPort(runtime::EndpointCap exits, KernelVcpu& vcpu, vmm::LogSink& log)
-        : exits_(exits), vcpu_(vcpu), log_(log) {}
+    KernelExitPort(runtime::EndpointCap exits, std::span<KernelVcpu> vcpus, vmm::LogSink& log)
+        : exits_(exits), vcpus_(vcpus), log_(log) {}
 
     void wait(bool resume, Event& event) override;
-    [[nodiscard]] vmm::Vcpu& vcpu() override { return vcpu_; }
+    [[nodiscard]] vmm::Vcpu& vcpu() override { return vcpus_[current_]; }
 
 private:
     // Turns the kernel's exit message into the library's record and primes the vCPU.
     void begin(const runtime::VcpuExit& exit, vmm::GuestExit& out);
 
     runtime::EndpointCap exits_;
-    KernelVcpu& vcpu_;
+    std::span<KernelVcpu> vcpus_;
+    unsigned current_ = 0; // whose exit was received last
     vmm::LogSink& log_;
     runtime::VcpuExit exit_;
 };

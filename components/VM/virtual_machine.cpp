@@ -21,14 +21,47 @@ alignas(8) std::byte g_dtb_scratch[1 << 20];            // the platform DTB whil
 VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::EndpointCap fs,
                                std::span<std::byte> fs_buffer)
     : config_(config), c_(config.header()),
-      vcpu_(runtime::VcpuCap(runtime::Slot{config.vcpu(0).slot})),
+      num_vcpus_(c_.vcpus.count), // View::open checked 1..kMaxVcpus
       bus_(c_.halt_on_unhandled_access != 0 ? vmm::UnhandledAccessPolicy::HaltVm
                                             : vmm::UnhandledAccessPolicy::InjectAbort,
            log_),
-      vgic_(c_.num_irqs, list_registers_, log_),
+      vgic_(c_.num_irqs, list_registers(), log_), psci_(num_vcpus_),
       devices_(memory_, bus_, vgic_, c_.num_irqs, notifications_, log_,
-               {base::GuestPhysAddr{c_.device_window_base}, c_.device_window_size}, &smccc_),
-      loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {}
+               {base::GuestPhysAddr{c_.device_window_base}, c_.device_window_size}),
+      loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {
+    for (unsigned i = 0; i < num_vcpus_; ++i)
+        vcpus_[i] = KernelVcpu(runtime::VcpuCap(runtime::Slot{config.vcpu(i).slot}), i);
+}
+
+std::span<vmm::ListRegisters* const> VirtualMachine::list_registers() {
+    for (unsigned i = 0; i < num_vcpus_; ++i)
+        list_registers_[i] = &vcpus_[i];
+    return {list_registers_, num_vcpus_};
+}
+
+bool VirtualMachine::prepare_vcpus() {
+    constexpr uint64_t kMpidrRes1 = uint64_t{1} << 31;
+    for (unsigned i = 0; i < num_vcpus_; ++i) {
+        if (i != 0) {
+            vcpus_[i].suspend();
+            vcpus_[i].clear_list_registers();
+        }
+        if (vcpus_[i].write(runtime::Reg::Vmpidr, kMpidrRes1 | i) != Status::Ok) return false;
+    }
+    return true;
+}
+
+bool VirtualMachine::start_vcpu(unsigned target, uint64_t entry, uint64_t context_id) {
+    if (target >= num_vcpus_) return false;
+    KernelVcpu& v = vcpus_[target];
+    v.suspend(); // after CPU_OFF it still waits for the answer to that call
+    if (v.reset_to(entry, context_id) != Status::Ok || v.resume() != Status::Ok) return false;
+    psci_.vcpu_running(target);
+    LogLine line;
+    line << "vm: vCPU " << Dec{target} << " started at " << Hex{entry} << " (PSCI CPU_ON)";
+    line.emit(log_);
+    return true;
+}
 
 bool VirtualMachine::set_up() {
     if (const vmm::LayoutError e = vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_,
@@ -59,15 +92,20 @@ bool VirtualMachine::set_up() {
         LogLine line;
         line << "vm: vGIC distributor at " << Hex{c_.gicd_base} << " (" << Dec{c_.num_irqs}
              << " IRQs), guest GICC at " << Hex{c_.gicc_base} << " is the GICV, "
-             << Dec{vcpu_.count()} << " list registers";
+             << Dec{vcpus_[0].count()} << " list registers, " << Dec{num_vcpus_} << " vCPUs";
         line.emit(log_);
     }
 
     if (!psci_.install(smccc_)) return false;
+    psci_.set_entry_range(layout_.ram);
     if (!create_devices()) return false;
     attach_passthrough_irqs();
     if (!load_guest()) return false;
-    if (const Status s = vcpu_.reset_to(boot_.entry.raw(), boot_.dtb.raw()); s != Status::Ok) {
+    if (!prepare_vcpus()) {
+        log_.line("vm: the vCPUs cannot be set up: guest not started");
+        return false;
+    }
+    if (const Status s = vcpus_[0].reset_to(boot_.entry.raw(), boot_.dtb.raw()); s != Status::Ok) {
         LogLine line;
         line << "vm: vCPU 0 cannot be set up (kernel status " << Dec{static_cast<int64_t>(s)}
              << "): guest not started";
@@ -147,7 +185,7 @@ bool VirtualMachine::load_guest() {
     dtb.gicd = {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize};
     dtb.gicc = {base::GuestPhysAddr{c_.gicc_base}, c_.gicc_size};
     dtb.psci = vmm::PsciConduit::Hvc;
-    dtb.num_vcpus = 1;
+    dtb.num_vcpus = num_vcpus_;
     dtb.devices = &devices_;
 
     if (vmm::load_linux(files_, memory_, layout_, names, dtb, g_dtb_scratch, log_, boot_) !=
@@ -175,7 +213,7 @@ bool VirtualMachine::load_guest() {
 }
 
 void VirtualMachine::run() {
-    if (const Status s = vcpu_.resume(); s != Status::Ok) {
+    if (const Status s = vcpus_[0].resume(); s != Status::Ok) {
         LogLine line;
         line << "vm: vCPU 0 does not start (kernel status " << Dec{static_cast<int64_t>(s)} << ")";
         line.emit(log_);
@@ -187,7 +225,8 @@ void VirtualMachine::run() {
              << ", x0 = " << Hex{boot_.dtb.raw()};
         line.emit(log_);
     }
-    KernelExitPort port(runtime::EndpointCap(runtime::Slot{c_.exit_slot}), vcpu_, log_);
+    KernelExitPort port(runtime::EndpointCap(runtime::Slot{c_.exit_slot}), {vcpus_, num_vcpus_},
+                        log_);
     switch (loop_.run(port, *this)) {
     case vmm::StopReason::PowerOff:
         power_off("the guest asked for PSCI SYSTEM_OFF");
@@ -211,12 +250,18 @@ bool VirtualMachine::reset_guest() {
         irqs_[i].release();
     // A fresh distributor: the new guest finds the GIC as at power-on.
     vgic_.~VgicDistributor();
-    new (&vgic_) vmm::VgicDistributor(c_.num_irqs, list_registers_, log_);
+    new (&vgic_) vmm::VgicDistributor(c_.num_irqs, list_registers(), log_);
     attach_passthrough_irqs();
     psci_.reset();
     devices_.reset();
     if (!load_guest()) return false;
-    if (vcpu_.reset_to(boot_.entry.raw(), boot_.dtb.raw()) != Status::Ok) return false;
+    // Whichever vCPU asked, vCPU 0 starts the new guest: stopped (out of any exit or
+    // WFI), reset, started. The loop's answer to the caller then finds no caller.
+    if (!prepare_vcpus()) return false;
+    vcpus_[0].suspend();
+    if (vcpus_[0].reset_to(boot_.entry.raw(), boot_.dtb.raw()) != Status::Ok ||
+        vcpus_[0].resume() != Status::Ok)
+        return false;
     LogLine line;
     line << "vm: vCPU 0 restarted at " << Hex{boot_.entry.raw()};
     line.emit(log_);

@@ -1,7 +1,8 @@
 // One Linux VM as the VM component runs it: guest RAM, the emulated GIC distributor on
 // the MMIO bus, vPSCI behind the SMCCC dispatcher, the VMM devices the configuration
 // names, the passed-through interrupts, the images loaded through the FileServer, and
-// the library's exit loop (vmm::ExitLoop) over the vCPU's exit endpoint.
+// the library's exit loop (vmm::ExitLoop) over the vCPUs' exit endpoint. vCPU 0 starts
+// the guest; the others start when it asks (PSCI CPU_ON).
 #pragma once
 
 #include "VM_glue.hpp"
@@ -45,11 +46,17 @@ public:
     // Starts the vCPU and answers its exits until the VM stops.
     [[noreturn]] void run();
 
-    // vmm::VmControl: PSCI SYSTEM_RESET.
+    // vmm::VmControl: PSCI SYSTEM_RESET and CPU_ON.
     [[nodiscard]] bool reset_guest() override;
+    [[nodiscard]] bool start_vcpu(unsigned target, uint64_t entry, uint64_t context_id) override;
 
 private:
     bool load_guest();
+    // The vCPUs' list registers, for the distributor (filled on first use).
+    std::span<vmm::ListRegisters* const> list_registers();
+    // Every vCPU: its MPIDR (Aff0 = its index, as the guest DTB's cpu nodes say), and all
+    // but vCPU 0 stopped with their list registers cleared (set-up and reset).
+    bool prepare_vcpus();
     bool create_devices();
     void collect_connections();
     void attach_passthrough_irqs();
@@ -60,11 +67,12 @@ private:
     ConsoleLog log_;
     vmm::GuestRamLayout layout_{};
     vmm::MappedGuestMemory memory_;
-    KernelVcpu vcpu_;
-    vmm::ListRegisters* list_registers_[1] = {&vcpu_};
+    unsigned num_vcpus_;
+    KernelVcpu vcpus_[vmm::vm_config::kMaxVcpus];
+    vmm::ListRegisters* list_registers_[vmm::vm_config::kMaxVcpus] = {};
     vmm::MmioBus bus_;
     vmm::VgicDistributor vgic_;
-    vmm::Vpsci psci_{1};
+    vmm::Vpsci psci_;
     vmm::SmcccDispatcher smccc_{log_};
     vmm::NotificationRouter notifications_;
     vmm::DeviceHost devices_;

@@ -30,6 +30,10 @@ void enable(uint64_t ram_base, uint64_t ram_size) {
         g_level1[i] = base | kBlock | kAccessFlag |
                       (ram ? (kAttrNormal | kInnerShareable) : (kAttrDevice | kExecuteNever));
     }
+    enable_this_core();
+}
+
+void enable_this_core() {
     // MAIR: index 0 Device-nGnRnE, index 1 Normal write-back read/write-allocate.
     BH_WRITE_SYSREG(mair_el2, 0xff00ull);
     // TCR_EL2: T0SZ=32 (4 GiB, walk starts at level 1), WB walks, inner shareable,

@@ -23,20 +23,20 @@ void transfer(Thread* from, Thread* to, uint64_t badge) {
 }
 
 void block(Thread* t, ThreadState state) {
-    scheduler().remove(t);
+    scheduler_of(t).remove(t);
     t->state = state;
 }
 
 // `server` has taken `client`'s message: a call waits for its reply, a send is done.
 void complete_send(Thread* client, Thread* server) {
     if (client->is_call) {
-        if (client->state == ThreadState::Ready) scheduler().remove(client);
+        if (client->state == ThreadState::Ready) scheduler_of(client).remove(client);
         client->state = ThreadState::BlockedOnReply;
         client->replier = server;
         server->reply_to = client;
     } else {
         client->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
-        scheduler().make_ready(client); // no-op when the sender is the running thread
+        scheduler_of(client).make_ready(client); // no-op when the sender is the running thread
     }
 }
 
@@ -47,7 +47,7 @@ void send(Thread* sender, Endpoint* ep, uint64_t badge, bool call) {
     if (Thread* r = ep->receivers.pop_front()) {
         r->blocked_endpoint = nullptr;
         transfer(sender, r, badge);
-        scheduler().make_ready(r);
+        scheduler_of(r).make_ready(r);
         complete_send(sender, r);
         return;
     }
@@ -94,14 +94,14 @@ bool reply(Thread* replier) {
         caller->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
         caller->context.x[1] = 0;
     }
-    scheduler().make_ready(caller);
+    scheduler_of(caller).make_ready(caller);
     return true;
 }
 
 void cancel(Thread* t) {
     switch (t->state) {
     case ThreadState::Ready:
-        scheduler().remove(t);
+        scheduler_of(t).remove(t);
         return;
     case ThreadState::BlockedOnSend:
         t->blocked_endpoint->senders.remove(t);

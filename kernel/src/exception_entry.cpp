@@ -4,6 +4,7 @@
 #include "fp_switch.hpp"
 #include "gic_v2.hpp"
 #include "hyp_timer.hpp"
+#include "kernel_lock.hpp"
 #include "kernel_objects.hpp"
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
@@ -31,16 +32,28 @@ bool first_touch(Thread* t, uint64_t esr) {
            ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t));
 }
 
+// Another core suspended `t` while it ran here (its state is no longer Ready): it
+// stops now. A call it was making is not lost: the PC goes back to the SVC/HVC, so
+// the call is made when the thread is resumed (a fault simply happens again).
+bool stopped_elsewhere(Thread* t, arm::ExceptionClass ec) {
+    if (t == &core().idle || t->state == ThreadState::Ready) return false;
+    if (ec == arm::ExceptionClass::Svc64 || ec == arm::ExceptionClass::Hvc64) t->context.elr -= 4;
+    return true;
+}
+
 } // namespace
 } // namespace kernel
 
 using namespace kernel;
 
 extern "C" [[noreturn]] void handle_lower_sync() {
+    kernel_lock::acquire();
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const arm::ExceptionClass ec = arm::Esr{esr}.ec();
-    if (t->vcpu != nullptr) {
+    if (stopped_elsewhere(t, ec)) {
+        // nothing: the scheduler picks another thread
+    } else if (t->vcpu != nullptr) {
         // A guest's exceptions never reach the call table.
         if (!first_touch(t, esr)) vcpu::handle_trap(t, esr);
     } else if (ec == arm::ExceptionClass::Svc64) {
@@ -50,7 +63,7 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     } else if (ec == arm::ExceptionClass::Wfx) {
         // WFI/WFE at EL0 trap here (TGE): treat as a yield.
         t->context.elr += 4;
-        scheduler().rotate(t);
+        scheduler_of(t).rotate(t);
     } else if (!first_touch(t, esr)) {
         deliver_fault(t, esr, BH_READ_SYSREG(far_el2));
     }
@@ -58,8 +71,11 @@ extern "C" [[noreturn]] void handle_lower_sync() {
 }
 
 extern "C" [[noreturn]] void handle_lower_serror() {
+    kernel_lock::acquire();
     Thread* t = core().current;
-    if (t->vcpu != nullptr) {
+    if (t->state != ThreadState::Ready) {
+        // stopped by another core (see stopped_elsewhere); the SError is its past
+    } else if (t->vcpu != nullptr) {
         vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2));
     } else {
         deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
@@ -68,15 +84,25 @@ extern "C" [[noreturn]] void handle_lower_serror() {
 }
 
 extern "C" [[noreturn]] void handle_irq() {
+    kernel_lock::acquire();
     const uint32_t iar = gic::acknowledge();
     const uint32_t irq = arm::gicv2::iar_intid(iar);
     KernelObjects& objs = objects();
-    if (irq == objs.hyp_timer_irq) {
+    if (irq == smp::kRescheduleSgi) {
+        // Another core changed this core's run queues: choose again.
+        gic::end_of_interrupt(iar);
+#if !defined(BULKHEAD_RELEASE)
+        check_invariants();
+#endif
+    } else if (irq == objs.hyp_timer_irq) {
         hyp_timer::rearm();
         gic::end_of_interrupt(iar);
+#if !defined(BULKHEAD_RELEASE)
+        check_invariants();
+#endif
         vcpu::tick();
         Thread* t = core().current;
-        if (t != &core().idle) scheduler().rotate(t);
+        if (t != &core().idle) scheduler_of(t).rotate(t);
     } else if (vcpu::handle_irq(irq)) {
         gic::end_of_interrupt(iar); // masked at its source until the guest's EOI
     } else if (irq < arm::gicv2::kMaxIntids) {

@@ -56,7 +56,7 @@ void deliver_cap_fault(Thread* t, uint64_t slot, uint64_t call) {
         log() << "fault: thread " << t->name << " (" << Dec{t->index}
               << "): capability fault, slot " << Dec{slot} << " call " << Dec{call}
               << "; no fault endpoint, thread stopped\n";
-        scheduler().remove(t);
+        scheduler_of(t).remove(t);
         t->state = ThreadState::Inactive;
         return;
     }
@@ -90,7 +90,7 @@ void deliver_fault(Thread* t, uint64_t esr, uint64_t far) {
     log() << "fault: thread " << t->name << " (" << Dec{t->index} << "): " << kind_name(kind)
           << " at " << Hex{address} << " pc=" << Hex{t->context.elr} << " esr=" << Hex{esr}
           << "; no fault endpoint, thread stopped\n";
-    scheduler().remove(t);
+    scheduler_of(t).remove(t);
     t->state = ThreadState::Inactive;
 }
 

@@ -1,7 +1,9 @@
-// GICv2 distributor + CPU interface: every SPI routed to core 0 at one priority,
+// GICv2 distributor + CPU interfaces: every SPI routed to core 0 at one priority,
 // lines enabled only when the spec gives them a handler (or the kernel uses them).
+// A handler's notification wakes threads on other cores with the reschedule SGI.
 #include "gic_v2.hpp"
 
+#include "smp.hpp"
 #include "sysreg.hpp"
 
 #include <arch/gic_v2.hpp>
@@ -38,8 +40,16 @@ void init(uint64_t gicd_base, uint64_t gicc_base) {
     for (uint32_t i = 32; i < lines; i += 4)
         write32(g_gicd, gicd::kItargetsr + i, 0x01010101u);
     write32(g_gicd, gicd::kCtlr, gicd::kCtlrEnable);
+    init_this_core();
+}
+
+void init_this_core() {
+    // SGI/PPI priorities and enables are banked per core: set this core's.
+    for (uint32_t i = 0; i < arm::gicv2::kPrivateCount; i += 4)
+        write32(g_gicd, gicd::kIpriorityr + i, 0xa0a0a0a0u);
     write32(g_gicc, gicc::kPmr, 0xff);
     write32(g_gicc, gicc::kCtlr, gicc::kCtlrEnable);
+    enable(smp::kRescheduleSgi, true);
 }
 
 void enable(uint32_t irq, bool edge) {
@@ -63,6 +73,11 @@ uint32_t acknowledge() {
 
 void end_of_interrupt(uint32_t iar) {
     write32(g_gicc, gicc::kEoir, iar);
+}
+
+void send_sgi(uint32_t core, uint32_t sgi) {
+    arch::dsb_ishst(); // the lock's release is visible before the SGI arrives
+    write32(g_gicd, gicd::kSgir, (1u << (16 + core)) | sgi);
 }
 
 } // namespace kernel::gic

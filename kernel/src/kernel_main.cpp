@@ -5,9 +5,11 @@
 #include "el2_mmu.hpp"
 #include "gic_v2.hpp"
 #include "hyp_timer.hpp"
+#include "kernel_lock.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
 #include "ram_scrub.hpp"
+#include "smp.hpp"
 #include "stage2_space.hpp"
 #include "sysreg.hpp"
 #include "system_loader.hpp"
@@ -68,8 +70,12 @@ void report_refusal(const spec::Verdict& v) {
     log() << ")\n";
 }
 
-void init_idle() {
-    Thread& idle = core().idle;
+// Each core's idle thread, and TPIDR_EL2 pointing at it: from here on
+// smp::this_core() and core() work on this core.
+void init_idle(uint32_t index) {
+    Thread& idle = core(index).idle;
+    idle.core = index;
+    BH_WRITE_SYSREG(tpidr_el2, reinterpret_cast<uint64_t>(&idle.context));
     idle.context.elr = reinterpret_cast<uint64_t>(&idle_loop);
     idle.context.spsr = 0x9; // EL2h, interrupts unmasked
     constexpr char kName[] = "idle";
@@ -77,14 +83,37 @@ void init_idle() {
         idle.name[i] = kName[i];
 }
 
+const spec::Board* g_board = nullptr; // in the spec, for the secondary cores
+
+// What every core sets up for itself once the system is loaded: its EL2 registers,
+// its share of the vCPU hardware, its tick.
+void start_this_core(const spec::Board& board) {
+    configure_el2();
+    vcpu::init_hardware(board);
+    gic::enable(board.hyp_timer_irq, false); // a PPI: banked, enabled per core
+    hyp_timer::start(kTimesliceUs);
+}
+
 } // namespace
 } // namespace kernel
 
 using namespace kernel;
 
+// A secondary core (smp::start_secondaries), index >= 1, on its own stack.
+extern "C" [[noreturn]] void secondary_main(uint32_t index) {
+    init_idle(index);
+    el2_mmu::enable_this_core();
+    gic::init_this_core();
+    start_this_core(*g_board);
+    smp::core_online(index);
+    kernel_lock::acquire();
+    schedule_and_return();
+}
+
 extern "C" [[noreturn]] void kernel_main() {
     for (auto* f = __init_array_start; f != __init_array_end; ++f)
         (*f)();
+    init_idle(0);
     const spec::BootInfo& bi = bulkhead_boot_info;
     if (!spec::same_magic(bi.magic, spec::kBootInfoMagic)) psci::system_off(); // no console either
     console::init(static_cast<spec::ConsoleKind>(bi.console_kind), bi.console_base,
@@ -108,24 +137,29 @@ extern "C" [[noreturn]] void kernel_main() {
           << Dec{view.threads().size()} << " threads, " << Dec{view.endpoints().size()}
           << " endpoints, " << Dec{view.notifications().size()} << " notifications\n";
 
+    if (board.cpu_count > smp::kMaxCores) {
+        log() << "spec refused: the board has " << Dec{board.cpu_count}
+              << " CPUs; this kernel supports " << Dec{smp::kMaxCores} << "\n";
+        psci::system_off();
+    }
+    g_board = &board;
     el2_mmu::enable(board.ram_base, board.ram_size);
     gic::init(board.gicd, board.gicc);
-    configure_el2();
-    init_idle();
     const KernelFootprint footprint{reinterpret_cast<uint64_t>(_start),
                                     reinterpret_cast<uint64_t>(__kernel_end), bi.spec_phys,
                                     bi.spec_phys + view.header().total_size};
     if (!load_system(view, footprint)) psci::system_off();
-    vcpu::init_hardware(board);
     objects().hyp_timer_irq = board.hyp_timer_irq;
-    gic::enable(board.hyp_timer_irq, false);
-    hyp_timer::start(kTimesliceUs);
+    start_this_core(board);
     log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages"
           << ((board.flags & spec::BoardStage2PagesOnly) != 0
                   ? " (4 KiB leaves only, as the board asks), "
                   : ", ")
           << Dec{ram_scrub::stats().zeroed_at_boot >> 10} << " KiB of RAM zeroed at boot, "
           << Dec{ram_scrub::stats().deferred >> 20}
-          << " MiB left to zero on first touch; starting threads\n";
+          << " MiB left to zero on first touch; starting threads on " << Dec{board.cpu_count}
+          << (board.cpu_count == 1 ? " core\n" : " cores\n");
+    smp::start_secondaries(board.cpu_count);
+    kernel_lock::acquire();
     schedule_and_return();
 }

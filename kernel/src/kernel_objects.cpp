@@ -2,6 +2,7 @@
 #include "kernel_objects.hpp"
 
 #include "fp_switch.hpp"
+#include "kernel_lock.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
 #include "vcpu.hpp"
@@ -12,14 +13,17 @@ namespace kernel {
 
 namespace {
 KernelObjects g_objects;
-CoreState g_core;
+CoreState g_cores[smp::kMaxCores];
 } // namespace
 
 KernelObjects& objects() {
     return g_objects;
 }
 CoreState& core() {
-    return g_core;
+    return g_cores[smp::this_core()];
+}
+CoreState& core(uint32_t index) {
+    return g_cores[index];
 }
 
 void schedule_and_return() {
@@ -52,6 +56,8 @@ void schedule_and_return() {
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
     fp::prepare_to_run(next);
+    kernel_lock::release();
+    smp::send_kicks();
     restore_context(&next->context);
 }
 

@@ -6,6 +6,7 @@
 #include "domain.hpp"
 #include "endpoint.hpp"
 #include "notification.hpp"
+#include "smp.hpp"
 #include "thread.hpp"
 
 #include <arch/gic_v2.hpp>
@@ -34,16 +35,26 @@ struct KernelObjects {
 
 KernelObjects& objects();
 
-// Per-core execution state (one core today).
+// Per-core execution state: what this core's hardware holds. The run queues are the
+// core's Scheduler; the vCPU owners (EL1 registers, list registers, virtual timer)
+// are here too because they name hardware of this core.
 struct CoreState {
     Thread* current = nullptr;
-    Thread idle;
+    Thread idle; // idle.core is the core's index (smp::this_core() reads it)
     const Domain* active_domain = nullptr;
-    Thread* fp_owner = nullptr; // whose values the FP/SIMD registers hold
-    bool fp_trapped = true;     // CPTR_EL2.TFP as last written
+    Thread* fp_owner = nullptr;       // whose values the FP/SIMD registers hold
+    bool fp_trapped = true;           // CPTR_EL2.TFP as last written
+    VcpuState* gic_owner = nullptr;   // whose list registers the GICH holds
+    VcpuState* timer_owner = nullptr; // whose virtual timer CNTV_* holds
+    VcpuState* el1_owner = nullptr;   // whose EL1 system registers the core holds
 };
 
-CoreState& core();
+CoreState& core(); // the executing core's
+CoreState& core(uint32_t index);
+
+// Debug builds: the scheduler's and owners' invariants hold on every core, or the
+// kernel stops with a message naming the broken one.
+void check_invariants();
 
 // Picks the thread to run and leaves the kernel into it.
 [[noreturn]] void schedule_and_return();

@@ -13,7 +13,7 @@ void wake(Thread* t, call_abi::Status status, uint64_t bits) {
     t->context.x[0] = static_cast<uint64_t>(status);
     t->context.x[1] = bits;
     t->state = ThreadState::Inactive;
-    scheduler().make_ready(t);
+    scheduler_of(t).make_ready(t);
 }
 
 } // namespace
@@ -43,7 +43,7 @@ void Notification::wait(Thread* t) {
         pending = 0;
         return;
     }
-    scheduler().remove(t);
+    scheduler_of(t).remove(t);
     t->state = ThreadState::BlockedOnNotification;
     t->blocked_notification = this;
     waiters.push_back(t);

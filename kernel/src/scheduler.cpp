@@ -1,13 +1,17 @@
-// Ready queues with a 256-bit priority bitmap.
+// Ready queues with a 256-bit priority bitmap, one set per core.
 #include "scheduler.hpp"
 
 namespace kernel {
+namespace {
+Scheduler g_schedulers[smp::kMaxCores];
+} // namespace
 
 void Scheduler::make_ready(Thread* t) {
     if (t->state == ThreadState::Ready) return;
     t->state = ThreadState::Ready;
     queues_[t->priority].push_back(t);
     bitmap_[t->priority / 64] |= 1ull << (t->priority % 64);
+    smp::kick(t->core); // t->core is this scheduler's core (scheduler_of)
 }
 
 void Scheduler::remove(Thread* t) {
@@ -15,6 +19,8 @@ void Scheduler::remove(Thread* t) {
     ThreadQueue& q = queues_[t->priority];
     q.remove(t);
     if (q.empty()) bitmap_[t->priority / 64] &= ~(1ull << (t->priority % 64));
+    // It may be running there right now: that core must stop it.
+    smp::kick(t->core);
 }
 
 void Scheduler::rotate(Thread* t) {
@@ -34,9 +40,18 @@ Thread* Scheduler::choose(Thread* idle) const {
     return idle;
 }
 
+bool Scheduler::holds(const Thread* t) const {
+    for (const Thread* q = queues_[t->priority].front(); q != nullptr; q = q->next)
+        if (q == t) return true;
+    return false;
+}
+
+Scheduler& scheduler(uint32_t core) {
+    return g_schedulers[core];
+}
+
 Scheduler& scheduler() {
-    static Scheduler instance;
-    return instance;
+    return g_schedulers[smp::this_core()];
 }
 
 } // namespace kernel

@@ -1,8 +1,10 @@
 // Priority-preemptive scheduler, round-robin within a priority. The running thread
 // stays at the head of its ready queue; the highest non-empty queue's head runs.
-// One instance per core (only core 0 today): nothing here is global state.
+// One instance per core: a thread is only ever in the queues of the core it is pinned
+// to (Thread::core), and a change to another core's queues kicks that core.
 #pragma once
 
+#include "smp.hpp"
 #include "thread.hpp"
 
 namespace kernel {
@@ -13,12 +15,26 @@ public:
     void remove(Thread* t); // from its ready queue, if there
     void rotate(Thread* t); // to the tail of its priority (yield, timeslice end)
     Thread* choose(Thread* idle) const;
+    // Debug checks: is `t` in the queue of its priority?
+    [[nodiscard]] bool holds(const Thread* t) const;
+    // Debug checks: threads in all queues; each must be Ready and pinned here.
+    template <class Visit> void for_each(Visit visit) const {
+        for (const ThreadQueue& q : queues_) {
+            for (const Thread* t = q.front(); t != nullptr; t = t->next)
+                visit(t);
+        }
+    }
 
 private:
     ThreadQueue queues_[256];
     uint64_t bitmap_[4] = {};
 };
 
+// The scheduler of `core`, of the executing core, of the core `t` is pinned to.
+Scheduler& scheduler(uint32_t core);
 Scheduler& scheduler();
+inline Scheduler& scheduler_of(const Thread* t) {
+    return scheduler(t->core);
+}
 
 } // namespace kernel

@@ -109,14 +109,14 @@ void thread_suspend(Thread* t) {
 
 void thread_resume(Thread* t) {
     if (Thread* target = object_for(t, CapType::Thread, spec::CapSend, objects().threads)) {
-        if (target->state == ThreadState::Inactive) scheduler().make_ready(target);
+        if (target->state == ThreadState::Inactive) scheduler_of(target).make_ready(target);
         set_status(t, Status::Ok);
     }
 }
 
 void yield(Thread* t) {
     set_status(t, Status::Ok);
-    scheduler().rotate(t);
+    scheduler_of(t).rotate(t);
 }
 
 void debug_put_char(Thread* t) {
@@ -161,14 +161,21 @@ void system_off(Thread* t) {
 
 void exit_thread(Thread* t) {
     set_status(t, Status::Ok);
-    scheduler().remove(t);
+    scheduler_of(t).remove(t);
     t->state = ThreadState::Inactive;
 }
 
+// A vCPU's registers live in its core's hardware while it is loaded there, so only a
+// thread pinned to the same core may work on it (the tool pins a VM's vCPUs and its
+// VMM together); others get InvalidArgument.
 VcpuState* vcpu_for(Thread* t) {
-    if (Thread* target = object_for(t, CapType::Vcpu, spec::CapSend, objects().threads))
-        return target->vcpu;
-    return nullptr;
+    Thread* target = object_for(t, CapType::Vcpu, spec::CapSend, objects().threads);
+    if (target == nullptr) return nullptr;
+    if (target->core != t->core) {
+        set_status(t, Status::InvalidArgument);
+        return nullptr;
+    }
+    return target->vcpu;
 }
 
 void vcpu_read_register(Thread* t) {
@@ -186,7 +193,8 @@ void vcpu_write_register(Thread* t) {
 
 void vcpu_resume(Thread* t) {
     if (VcpuState* v = vcpu_for(t)) {
-        if (v->thread->state == ThreadState::Inactive) scheduler().make_ready(v->thread);
+        if (v->thread->state == ThreadState::Inactive)
+            scheduler_of(v->thread).make_ready(v->thread);
         set_status(t, Status::Ok);
     }
 }

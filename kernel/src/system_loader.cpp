@@ -140,7 +140,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
             !vcpu::attach(t, st))
             return refuse("too many vCPUs", i, vcpu::kMaxVcpus);
         if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::StartSuspended)) == 0)
-            scheduler().make_ready(&t);
+            scheduler_of(&t).make_ready(&t);
     }
     return true;
 }

@@ -67,6 +67,10 @@ struct Thread {
     FpState fp = {};
 };
 
+// The exception vectors find the kernel stack of a thread's core through this
+// offset (THREAD_CORE in arch/aarch64/kernel_stack.h).
+static_assert(offsetof(Thread, core) == 284);
+
 // Doubly linked FIFO of threads through Thread::next/prev.
 class ThreadQueue {
 public:

@@ -7,6 +7,7 @@
 #include "endpoint.hpp"
 #include "fp_switch.hpp"
 #include "gic_v2.hpp"
+#include "kernel_objects.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
 #include "vcpu_exit.hpp"
@@ -43,10 +44,10 @@ VcpuState g_vcpus[kMaxVcpus];
 unsigned g_vcpu_count = 0;
 uint32_t g_maintenance_irq = 25;
 uint32_t g_timer_irq = 27;
-// Per core: whose list registers and whose virtual timer the hardware holds.
-VcpuState* g_gic_owner = nullptr;
-VcpuState* g_timer_owner = nullptr;
-VcpuState* g_el1_owner = nullptr; // whose save_el1() registers the hardware holds
+// Whose list registers, virtual timer and save_el1() registers the executing core
+// holds are CoreState's (kernel_objects.hpp). A vCPU is only ever handled on its own
+// core: its traps happen there, and the kernel calls on it come from its VMM, which
+// must be pinned to the same core (syscalls.cpp refuses others).
 
 // The EL1 registers native threads never change (with TGE their exceptions go to EL2
 // and the kernel leaves EL1 alone): they stay in the hardware for the vCPU that owns
@@ -101,17 +102,17 @@ void load_el1(const El1Registers& r) {
 // Register calls on the EL1 owner work on the saved copy: save it first, and make the
 // next switch_in() load everything again.
 void flush_el1(VcpuState& v) {
-    if (&v != g_el1_owner) return;
+    if (&v != core().el1_owner) return;
     save_el1(v.el1);
-    g_el1_owner = nullptr;
+    core().el1_owner = nullptr;
 }
 
 uint32_t read_lr(VcpuState& v, unsigned i) {
-    return &v == g_gic_owner ? vgic::read_lr(i) : v.gic.lr[i];
+    return &v == core().gic_owner ? vgic::read_lr(i) : v.gic.lr[i];
 }
 
 void write_lr(VcpuState& v, unsigned i, uint32_t word) {
-    if (&v == g_gic_owner) {
+    if (&v == core().gic_owner) {
         vgic::write_lr(i, word);
     } else {
         v.gic.lr[i] = word;
@@ -119,7 +120,7 @@ void write_lr(VcpuState& v, unsigned i, uint32_t word) {
 }
 
 void wake(VcpuState& v) {
-    if (v.thread->state == ThreadState::BlockedOnVirq) scheduler().make_ready(v.thread);
+    if (v.thread->state == ThreadState::BlockedOnVirq) scheduler_of(v.thread).make_ready(v.thread);
 }
 
 bool virq_pending(VcpuState& v) {
@@ -132,7 +133,7 @@ bool virq_pending(VcpuState& v) {
 // The timer asserted for `v`: mask it at the source and put vINTID 27 in the
 // kernel's list register, asking for an EOI maintenance interrupt (which unmasks it).
 void inject_timer(VcpuState& v) {
-    if (&v == g_timer_owner) vtimer::set_hw_mask(true);
+    if (&v == core().timer_owner) vtimer::set_hw_mask(true);
     v.timer.ctl |= vtimer::kCtlImask;
     const unsigned lr = vgic::timer_list_register();
     if ((read_lr(v, lr) & arm::gicv2::lr::kStateMask) == 0) {
@@ -155,7 +156,7 @@ void collect_eois(VcpuState& v) {
         if ((eisr & (1u << i)) == 0) continue;
         vgic::write_lr(i, 0);
         if (i == timer_lr) {
-            if (&v == g_timer_owner) vtimer::set_hw_mask(false);
+            if (&v == core().timer_owner) vtimer::set_hw_mask(false);
             v.timer.ctl &= ~vtimer::kCtlImask;
         } else {
             v.pending_eoi |= 1u << i;
@@ -182,7 +183,7 @@ void send_exit(Thread* t) {
         log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
               << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
               << "; no exit endpoint, vCPU stopped\n";
-        scheduler().remove(t);
+        scheduler_of(t).remove(t);
         t->state = ThreadState::Inactive;
         return;
     }
@@ -196,11 +197,13 @@ void init_hardware(const spec::Board& board) {
     g_maintenance_irq = 25;
     g_timer_irq = board.virt_timer_irq;
     if (g_vcpu_count == 0) return;
-    vgic::init(board.gich);
+    vgic::init(board.gich); // the GICH frame is banked: each core clears its own
+    const bool boot_core = smp::this_core() == 0;
     if (!vgic::present()) {
+        if (!boot_core) return;
         log() << "vcpu: no usable GICH frame; vCPUs stay stopped\n";
         for (unsigned i = 0; i < g_vcpu_count; ++i) {
-            scheduler().remove(g_vcpus[i].thread);
+            scheduler_of(g_vcpus[i].thread).remove(g_vcpus[i].thread);
             g_vcpus[i].thread->state = ThreadState::Inactive;
         }
         return;
@@ -208,8 +211,10 @@ void init_hardware(const spec::Board& board) {
     BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));
     gic::enable(g_maintenance_irq, false);
     gic::enable(g_timer_irq, false);
-    log() << "vcpu: " << Dec{g_vcpu_count} << " vCPUs, " << Dec{vgic::list_register_count()}
-          << " list registers\n";
+    if (boot_core) {
+        log() << "vcpu: " << Dec{g_vcpu_count} << " vCPUs, " << Dec{vgic::list_register_count()}
+              << " list registers\n";
+    }
 }
 
 bool attach(Thread& t, const spec::Thread& record) {
@@ -233,9 +238,9 @@ void handle_trap(Thread* t, uint64_t value) {
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
-            scheduler().rotate(t);
+            scheduler_of(t).rotate(t);
         } else if (!virq_pending(*t->vcpu)) {
-            scheduler().remove(t);
+            scheduler_of(t).remove(t);
             t->state = ThreadState::BlockedOnVirq;
         }
         return;
@@ -255,25 +260,26 @@ void handle_trap(Thread* t, uint64_t value) {
 bool handle_irq(uint32_t irq) {
     if (g_vcpu_count == 0) return false;
     if (irq == g_timer_irq) {
-        if (g_timer_owner != nullptr) {
-            inject_timer(*g_timer_owner);
+        if (core().timer_owner != nullptr) {
+            inject_timer(*core().timer_owner);
         } else {
             vtimer::set_hw_mask(true);
         }
         return true;
     }
     if (irq == g_maintenance_irq) {
-        if (g_gic_owner != nullptr) collect_eois(*g_gic_owner);
+        if (core().gic_owner != nullptr) collect_eois(*core().gic_owner);
         return true;
     }
     return false;
 }
 
 void tick() {
+    const uint32_t here = smp::this_core();
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
         VcpuState& v = g_vcpus[i];
-        if (&v != g_timer_owner && v.thread->state == ThreadState::BlockedOnVirq &&
-            vtimer::due(v.timer))
+        if (v.thread->core == here && &v != core().timer_owner &&
+            v.thread->state == ThreadState::BlockedOnVirq && vtimer::due(v.timer))
             inject_timer(v);
     }
 }
@@ -293,7 +299,7 @@ void switch_out(Thread* prev) {
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
     vtimer::save(v.timer); // keeps running: its interrupt still wakes this vCPU
-    g_timer_owner = &v;
+    core().timer_owner = &v;
 }
 
 void switch_in(Thread* next) {
@@ -301,23 +307,23 @@ void switch_in(Thread* next) {
     BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
     BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
     BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
-    if (g_el1_owner != &v) {
-        if (g_el1_owner != nullptr) save_el1(g_el1_owner->el1);
+    if (core().el1_owner != &v) {
+        if (core().el1_owner != nullptr) save_el1(core().el1_owner->el1);
         load_el1(v.el1);
-        g_el1_owner = &v;
+        core().el1_owner = &v;
     }
     BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
     vtimer::load(v.timer);
-    g_timer_owner = &v;
-    if (g_gic_owner != &v) {
-        if (g_gic_owner != nullptr) {
-            collect_eois(*g_gic_owner);
-            vgic::save(g_gic_owner->gic);
+    core().timer_owner = &v;
+    if (core().gic_owner != &v) {
+        if (core().gic_owner != nullptr) {
+            collect_eois(*core().gic_owner);
+            vgic::save(core().gic_owner->gic);
         }
         vgic::load(v.gic);
-        g_gic_owner = &v;
+        core().gic_owner = &v;
     }
     arch::isb();
 }
@@ -335,7 +341,7 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
         return Status::Ok;
     }
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
-        if (&v == g_gic_owner) vgic::save(v.gic);
+        if (&v == core().gic_owner) vgic::save(v.gic);
         value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
         return Status::Ok;
     }
@@ -420,10 +426,10 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (value > 0xffffffffu) return Status::InvalidArgument;
-        if (&v == g_gic_owner) vgic::save(v.gic);
+        if (&v == core().gic_owner) vgic::save(v.gic);
         (reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr) =
             static_cast<uint32_t>(value);
-        if (&v == g_gic_owner) vgic::load(v.gic);
+        if (&v == core().gic_owner) vgic::load(v.gic);
         return Status::Ok;
     }
     uint64_t old = 0;
@@ -506,7 +512,7 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     if (index == vgic::timer_list_register() && word == 0) {
         // A guest reset: drop the timer interrupt in flight and unmask the timer.
         write_lr(v, vgic::timer_list_register(), 0);
-        if (&v == g_timer_owner) vtimer::set_hw_mask(false);
+        if (&v == core().timer_owner) vtimer::set_hw_mask(false);
         v.timer.ctl &= ~vtimer::kCtlImask;
         return Status::Ok;
     }

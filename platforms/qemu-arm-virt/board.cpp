@@ -1,5 +1,5 @@
 // qemu-arm-virt as the image tool sees it: `-machine virt,virtualization=on,
-// highmem=off,secure=off,gic-version=2 -m 2048`. Guest RAM (unity-mapped) takes
+// highmem=off,secure=off,gic-version=2 -m 2048 -smp 4`. Guest RAM (unity-mapped) takes
 // 0x40000000..0x60000000, so the kernel and components live above it.
 #include <image/board.hpp>
 
@@ -21,7 +21,7 @@ const image::BoardRegistration registration{image::Board{
     .hyp_timer_irq = 26,
     .virt_timer_irq = 27,
     .phys_timer_irq = 30,
-    .cpu_count = 1,
+    .cpu_count = 4, // platform.cmake: -smp 4
     // QEMU turns every guest TLBI by address into a full TLB flush once a stage-2
     // block backs a translation; 4 KiB leaves keep its TLB working as on hardware.
     .stage2_blocks = false,

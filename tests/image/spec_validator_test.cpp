@@ -181,7 +181,10 @@ namespace {
 
 TEST(SpecValidator, ThreadsPinnedToExistingCores) {
     auto b = good();
-    record<spec::Thread>(b, spec::Table::Threads, 1)->core = 1; // qemu-arm-virt: one CPU
+    record<spec::Thread>(b, spec::Table::Threads, 1)->core = 3; // qemu-arm-virt: 4 CPUs
+    reseal(b);
+    EXPECT_TRUE(spec::validate(b.data(), b.size()).ok);
+    record<spec::Thread>(b, spec::Table::Threads, 1)->core = 4;
     reseal(b);
     const auto v = spec::validate(b.data(), b.size());
     EXPECT_STREQ(v.what, "pinned to a CPU the board does not have");

@@ -548,3 +548,46 @@ TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
 }
 
 } // namespace
+
+namespace {
+
+// _affinity (upstream's per-instance CPU) pins the instance's thread; a CPU the board
+// does not have is an error at the attribute, naming it and the board's range.
+std::string pinned(int cpu) {
+    return std::string(kConnectors) + R"(
+component Server { provides P p; control; }
+component Client { uses P p; control; }
+assembly {
+    composition {
+        component Server s; component Client c;
+        connection seL4RPCCall sc(from c.p, to s.p);
+    }
+    configuration { c._affinity = )" +
+           std::to_string(cpu) + R"(; }
+}
+)";
+}
+
+TEST(Lowering, AffinityPinsTheInstanceToACoreTheBoardHas) {
+    const auto system = resolve(pinned(3));
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {{"/c"}, {}});
+    const auto& d = b.description();
+    EXPECT_EQ(d.threads[lowered[0].thread->index].core, 0u);
+    EXPECT_EQ(d.threads[lowered[1].thread->index].core, 3u);
+
+    const auto beyond = resolve(pinned(4));
+    image::SystemBuilder b2(qemu());
+    try {
+        (void)lowering::lower_system(beyond, b2, {{"/c"}, {}});
+        FAIL() << "no error";
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'c._affinity' is 4; board 'qemu-arm-virt' has 4 "
+                                             "CPUs, expected 0 to 3"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(e.where().line, 0u); // at the attribute's value
+    }
+}
+
+} // namespace

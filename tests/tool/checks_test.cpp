@@ -322,6 +322,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "'c.arr[1]' is declared 'int'; expected an integer"},
         BadCheck{compose(client_server, "c._priority = 300;"), "300",
                  "'c._priority' is 300; expected a priority from 0 to 255"},
+        BadCheck{compose(client_server, "c._affinity = -1;"), "-1",
+                 "'c._affinity' is -1; expected a CPU number from 0"},
         BadCheck{compose(client_server, "c.p_shmem_size = 100;"), "100",
                  "'c.p_shmem_size' is '100'; expected a positive multiple of 4096 bytes"},
         BadCheck{compose(client_server, "d.n = 1;"), "d.n",

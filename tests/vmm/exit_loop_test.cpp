@@ -104,8 +104,17 @@ class RecordingControl final : public VmControl {
 public:
     unsigned resets = 0;
     bool succeed = true;
+    struct Start {
+        unsigned target;
+        uint64_t entry, context_id;
+    };
+    std::vector<Start> starts;
     bool reset_guest() override {
         ++resets;
+        return succeed;
+    }
+    bool start_vcpu(unsigned target, uint64_t entry, uint64_t context_id) override {
+        starts.push_back({target, entry, context_id});
         return succeed;
     }
 };
@@ -282,6 +291,46 @@ TEST_F(ExitLoopTest, AResetThatFailsStopsTheLoop) {
                    call(ExitReason::Hvc, psci::kVersion)};
     EXPECT_EQ(loop.run(port, control), StopReason::ResetFailed);
     EXPECT_EQ(port.answers.size(), 1u);
+}
+
+// SMP guests: a CPU_ON vPSCI accepts is carried out by the VM (VmControl::start_vcpu)
+// and answered SUCCESS; refusals are answered as PSCI says and logged; a VM that cannot
+// start the vCPU makes it INTERNAL_FAILURE.
+TEST_F(ExitLoopTest, CpuOnStartsTheTargetThroughTheVmAndRefusalsAreLogged) {
+    Vpsci psci2{2};
+    psci2.set_entry_range({base::GuestPhysAddr{0x40000000}, 0x20000000});
+    SmcccDispatcher smccc2{log};
+    ASSERT_TRUE(psci2.install(smccc2));
+    ExitLoop loop2{bus, vgic, smccc2, router, log};
+    test::FakeVcpu cpu;
+    VcpuPort::Event on = call(ExitReason::Hvc, psci::kCpuOn64, 1);
+    on.exit.call.x2 = 0x40201000;
+    on.exit.call.x3 = 7;
+    EXPECT_EQ(loop2.handle(on.exit, cpu, &control), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.x[0], 0u);
+    ASSERT_EQ(control.starts.size(), 1u);
+    EXPECT_EQ(control.starts[0].target, 1u);
+    EXPECT_EQ(control.starts[0].entry, 0x40201000u);
+    EXPECT_EQ(control.starts[0].context_id, 7u);
+
+    EXPECT_EQ(loop2.handle(on.exit, cpu, &control), ExitOutcome::Resume);
+    EXPECT_EQ(static_cast<int64_t>(cpu.x[0]), psci::kOnPending);
+    EXPECT_EQ(log.lines.back(), "vmm: vCPU 0: PSCI CPU_ON for MPIDR 0x1 at 0x40201000 refused: "
+                                "being started (ON_PENDING)");
+    VcpuPort::Event missing = on;
+    missing.exit.call.x1 = 5;
+    EXPECT_EQ(loop2.handle(missing.exit, cpu, &control), ExitOutcome::Resume);
+    EXPECT_EQ(static_cast<int64_t>(cpu.x[0]), psci::kInvalidParameters);
+    EXPECT_EQ(log.lines.back(), "vmm: vCPU 0: PSCI CPU_ON for MPIDR 0x5 at 0x40201000 refused: "
+                                "no such vCPU (INVALID_PARAMETERS)");
+    EXPECT_EQ(control.starts.size(), 1u);
+
+    psci2.reset();
+    control.succeed = false;
+    EXPECT_EQ(loop2.handle(on.exit, cpu, &control), ExitOutcome::Resume);
+    EXPECT_EQ(static_cast<int64_t>(cpu.x[0]), psci::kInternalFailure);
+    EXPECT_EQ(log.lines.back(), "vmm: vCPU 0: PSCI CPU_ON for MPIDR 0x1 at 0x40201000 refused: "
+                                "could not be started (INTERNAL_FAILURE)");
 }
 
 } // namespace

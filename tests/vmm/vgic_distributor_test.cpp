@@ -255,6 +255,23 @@ TEST_F(VgicTest, SgiGenerationWithTargetFilters) {
     EXPECT_EQ(cpu0.writes.size() + cpu1.writes.size(), 3u);
 }
 
+// SGIs to CPUs the VM does not have: ignored, as the GIC ignores absent targets, and
+// logged (rate-limited); the existing targets still get theirs.
+TEST_F(VgicTest, SgisToVcpusThatDoNotExistAreLoggedAndIgnored) {
+    wr(D::kCtlr, 1);
+    wr(D::kSgir, (0xf0u << 16) | 4); // vCPUs 4..7: none exist
+    EXPECT_TRUE(cpu0.writes.empty());
+    EXPECT_TRUE(cpu1.writes.empty());
+    ASSERT_EQ(log.lines.size(), 1u);
+    EXPECT_EQ(log.lines[0], "vgic: vCPU 0 sent SGI 4 to CPU targets 0xf0; only 2 vCPUs exist: "
+                            "ignored for 0xf0");
+    wr(D::kSgir, (0x06u << 16) | 4); // vCPU 1 and a missing vCPU 2
+    EXPECT_EQ(cpu1.writes.size(), 1u);
+    for (int i = 0; i < 100; ++i)
+        wr(D::kSgir, (0x80u << 16) | 4);
+    EXPECT_LT(log.lines.size(), 20u); // a storm is summarised, not logged line by line
+}
+
 TEST_F(VgicTest, SgiSourcesAreDeliveredOneAtATime) {
     wr(D::kCtlr, 1);
     wr(D::kSgir, (0x1u << 16) | 2, 0); // SGI 2 to vCPU 0 from 0

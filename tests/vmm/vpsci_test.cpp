@@ -57,6 +57,21 @@ TEST(Vpsci, CpuOnStartsASecondaryOnceAndAffinityInfoFollows) {
     EXPECT_EQ(psci.handle(0, {psci::kCpuOn64, 0, 0, 0}).result, psci::kAlreadyOn);
 }
 
+// A CPU_ON entry point outside guest RAM or not 4-byte aligned: INVALID_ADDRESS, and
+// the target stays off. An ALREADY_ON target is that whatever the entry.
+TEST(Vpsci, CpuOnRefusesEntryPointsOutsideGuestRam) {
+    Vpsci psci(2);
+    psci.set_entry_range({base::GuestPhysAddr{0x40000000}, 0x20000000});
+    for (uint64_t entry : {uint64_t{0x1000}, uint64_t{0x60000000}, uint64_t{0x40000002}}) {
+        const PsciAction a = psci.handle(0, {psci::kCpuOn64, 1, entry, 0});
+        EXPECT_EQ(a.result, psci::kInvalidAddress) << std::hex << entry;
+        EXPECT_EQ(a.effect, Effect::None);
+    }
+    EXPECT_EQ(psci.handle(0, {psci::kAffinityInfo64, 1, 0}).result, psci::kAffinityOff);
+    EXPECT_EQ(psci.handle(0, {psci::kCpuOn64, 0, 0x1000, 0}).result, psci::kAlreadyOn);
+    EXPECT_EQ(psci.handle(0, {psci::kCpuOn64, 1, 0x5ffffffc, 0}).effect, Effect::StartVcpu);
+}
+
 TEST(Vpsci, CpuOnAndAffinityInfoRejectMissingCpusAndLevels) {
     Vpsci psci(2);
     EXPECT_EQ(psci.handle(0, {psci::kCpuOn64, 2, 0, 0}).result, psci::kInvalidParameters);

@@ -143,13 +143,8 @@ class VmLowerer final : public lowering::NativeComponent {
 public:
     void create(Context& context, const Instance& inst, InstanceObjects& vmm) override {
         const adl::model::VmConfig& cfg = *inst.vm;
-        if (cfg.num_vcpus != 1) {
-            const adl::model::Attribute* n = inst.attribute("num_vcpus");
-            throw adl::Error(n != nullptr ? n->value.where : inst.where,
-                             adl::quote(inst.name + ".num_vcpus") + " is " +
-                                 std::to_string(cfg.num_vcpus) +
-                                 "; expected 1 (one vCPU per VM for now)");
-        }
+        // num_vcpus is 1..vm_config::kMaxVcpus (the resolver checked it).
+        static_assert(vmm::vm_config::kMaxVcpus == 8, "vm_layout.cpp's num_vcpus range");
         // upstream: the vCPU runs at base_prio; the VMM thread is placed above it.
         const int64_t base_prio = integer(inst, "base_prio", 100);
         if (base_prio < 0 || base_prio > 235) {
@@ -198,16 +193,22 @@ public:
         }
         b.map_gicv(guest, base::GuestPhysAddr{context.board().gicc.raw()});
 
-        // vCPU 0, suspended until the VMM has loaded the guest.
+        // num_vcpus vCPUs, suspended until the VMM has loaded the guest (vCPU 0) or the
+        // guest starts them (PSCI CPU_ON); their exits carry their index as the badge.
+        // They run on their VMM's core: the kernel takes vCPU calls from there only.
         const image::EndpointId exits = b.add_endpoint(inst.name + ":exits");
-        const image::VcpuId vcpu = b.add_vcpu(guest, {.name = inst.name + ":vcpu0",
-                                                      .priority = vcpu_prio,
-                                                      .exit_endpoint = exits,
-                                                      .badge = 0,
-                                                      .entry = cfg.layout.ram.base,
-                                                      .arg = cfg.layout.dtb.base.raw(),
-                                                      .start_suspended = true});
-        context.give(vmm, "vcpu0", image::vcpu_cap(vcpu));
+        for (uint32_t i = 0; i < cfg.num_vcpus; ++i) {
+            const std::string name = "vcpu" + std::to_string(i);
+            const image::VcpuId vcpu = b.add_vcpu(guest, {.name = inst.name + ":" + name,
+                                                          .priority = vcpu_prio,
+                                                          .exit_endpoint = exits,
+                                                          .badge = i,
+                                                          .entry = cfg.layout.ram.base,
+                                                          .arg = cfg.layout.dtb.base.raw(),
+                                                          .start_suspended = true,
+                                                          .core = core_of(context, inst)});
+            context.give(vmm, name, image::vcpu_cap(vcpu));
+        }
         context.give(vmm, "exits", image::endpoint_cap(exits, 0, spec::CapReceive));
         context.give(vmm, "power", image::system_control_cap());
 
@@ -281,7 +282,10 @@ public:
             irqs.push_back({q.number, *vmm.cap("irq" + std::to_string(q.number)), q.badge});
         }
         h.irqs = w.add_table(irqs);
-        h.vcpus = w.add_table(std::vector<config::Vcpu>{{*vmm.cap("vcpu0"), 0}});
+        std::vector<config::Vcpu> vcpus;
+        for (uint32_t i = 0; i < inst.vm->num_vcpus; ++i)
+            vcpus.push_back({*vmm.cap("vcpu" + std::to_string(i)), 0});
+        h.vcpus = w.add_table(vcpus);
         std::vector<config::StringRef> module_names;
         module_names.reserve(modules.size());
         for (const std::string& m : modules)

@@ -1,6 +1,7 @@
 // Kernel entry: QEMU (or a boot loader) enters here at EL2 with the MMU off. The
 // first instruction branches over the boot info block the image packer fills in.
-#define BOOT_STACK_SIZE 16384
+// Secondary cores enter at secondary_entry (PSCI CPU_ON from the boot core).
+#include "kernel_stack.h"
 
     .section .text.boot, "ax"
     .global _start
@@ -19,8 +20,9 @@ bulkhead_boot_info:
     cmp     x0, #(2 << 2)
     b.ne    .Lnot_el2
     msr     daifset, #0xf
-    adrp    x0, kernel_stack_top        // PC-relative: the kernel runs wherever
-    add     x0, x0, :lo12:kernel_stack_top  // the packer placed it
+    adrp    x0, kernel_stacks           // PC-relative: the kernel runs wherever
+    add     x0, x0, :lo12:kernel_stacks // the packer placed it; core 0's stack
+    add     x0, x0, #KERNEL_STACK_SIZE
     mov     sp, x0
     adrp    x0, __bss_start
     add     x0, x0, :lo12:__bss_start
@@ -39,9 +41,24 @@ bulkhead_boot_info:
     wfe
     b       .Lnot_el2
 
-    .section .bss.kernel_stack, "aw", %nobits
+// x0 = the core's index (the PSCI context id), EL2, MMU off, bss already cleared.
+    .global secondary_entry
+secondary_entry:
+    msr     daifset, #0xf
+    adrp    x1, kernel_stacks
+    add     x1, x1, :lo12:kernel_stacks
+    add     x2, x0, #1
+    add     x1, x1, x2, lsl #KERNEL_STACK_SHIFT
+    mov     sp, x1
+    adrp    x1, exception_vectors
+    add     x1, x1, :lo12:exception_vectors
+    msr     vbar_el2, x1
+    isb
+    bl      secondary_main
+    b       .Lnot_el2
+
+    .section .bss.kernel_stacks, "aw", %nobits
     .balign 16
-kernel_stack:
-    .space  BOOT_STACK_SIZE
-    .global kernel_stack_top
-kernel_stack_top:
+    .global kernel_stacks
+kernel_stacks:
+    .space  KERNEL_STACK_SIZE * KERNEL_MAX_CORES

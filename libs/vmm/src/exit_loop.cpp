@@ -5,6 +5,7 @@
 
 #include <vmm/abort_injection.hpp>
 #include <vmm/mmio_decode.hpp>
+#include <vmm/vpsci.hpp>
 
 #include <optional>
 
@@ -30,13 +31,13 @@ uint32_t abort_iss(uint64_t esr) {
 
 } // namespace
 
-ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu) {
+ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* control) {
     switch (exit.reason) {
     case ExitReason::DataAbort:
         return data_abort(exit, vcpu);
     case ExitReason::Hvc:
     case ExitReason::Smc:
-        return hypercall(exit, vcpu);
+        return hypercall(exit, vcpu, control);
     case ExitReason::SysReg:
         return sysreg(exit, vcpu);
     case ExitReason::EoiMaintenance:
@@ -78,8 +79,22 @@ ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
     return ExitOutcome::Stop;
 }
 
-ExitOutcome ExitLoop::hypercall(const GuestExit& exit, Vcpu& vcpu) {
-    const SmcccResult result = smccc_.call(
+void ExitLoop::log_refused_cpu_on(const Vcpu& vcpu, const SmcccCall& call, int64_t result) {
+    if (!psci_log_.admit()) return;
+    const char* why = result == psci::kInvalidParameters ? "no such vCPU (INVALID_PARAMETERS)"
+                      : result == psci::kAlreadyOn       ? "already on (ALREADY_ON)"
+                      : result == psci::kOnPending       ? "being started (ON_PENDING)"
+                      : result == psci::kInvalidAddress
+                          ? "entry point outside guest RAM or unaligned (INVALID_ADDRESS)"
+                          : "could not be started (INTERNAL_FAILURE)";
+    LogLine line;
+    line << "vmm: vCPU " << Dec{vcpu.id()} << ": PSCI CPU_ON for MPIDR " << Hex{call.x1} << " at "
+         << Hex{call.x2} << " refused: " << why;
+    line.emit(log_);
+}
+
+ExitOutcome ExitLoop::hypercall(const GuestExit& exit, Vcpu& vcpu, VmControl* control) {
+    SmcccResult result = smccc_.call(
         vcpu.id(), exit.reason == ExitReason::Hvc ? SmcccConduit::Hvc : SmcccConduit::Smc,
         exit.call);
     switch (result.effect) {
@@ -93,10 +108,19 @@ ExitOutcome ExitLoop::hypercall(const GuestExit& exit, Vcpu& vcpu) {
         line.emit(log_);
         return ExitOutcome::Stop;
     }
-    case SmcccResult::Effect::StartVcpu: // one vCPU for now: Vpsci refuses CPU_ON already
+    case SmcccResult::Effect::StartVcpu:
+        if (control == nullptr ||
+            !control->start_vcpu(result.target, result.entry, result.context_id)) {
+            result.result = psci::kInternalFailure;
+        }
+        break;
     case SmcccResult::Effect::None:
         break;
     }
+    const auto function = static_cast<uint32_t>(exit.call.x0);
+    if ((function == psci::kCpuOn32 || function == psci::kCpuOn64) &&
+        result.result != psci::kSuccess)
+        log_refused_cpu_on(vcpu, exit.call, result.result);
     vcpu.set_gpr(0, static_cast<uint64_t>(result.result));
     for (unsigned i = 0; i < result.extra_results && i < result.more.size(); ++i)
         vcpu.set_gpr(1 + i, result.more[i]);
@@ -142,7 +166,7 @@ StopReason ExitLoop::run(VcpuPort& port, VmControl& control) {
             notified(event.bits);
             break;
         case VcpuPort::Event::Kind::Exit:
-            switch (handle(event.exit, port.vcpu())) {
+            switch (handle(event.exit, port.vcpu(), &control)) {
             case ExitOutcome::Resume:
                 resume = true;
                 break;

@@ -395,6 +395,15 @@ void VgicDistributor::generate_sgi(unsigned vcpu, uint32_t sgir) {
     case gicd::SgiFilter::Reserved:
         return;
     }
+    // The GIC ignores targets that do not exist (IHI 0048B, 4.3.15); the guest is told
+    // nothing, the VMM log says what it asked for.
+    if ((targets & ~all) != 0 && sgi_log_.admit()) {
+        LogLine line;
+        line << "vgic: vCPU " << Dec{vcpu} << " sent SGI " << Dec{sgi} << " to CPU targets "
+             << Hex{targets} << "; only " << Dec{num_vcpus_} << " vCPUs exist: ignored for "
+             << Hex{targets & ~all};
+        line.emit(log_);
+    }
     for (unsigned t = 0; t < num_vcpus_; ++t) {
         if (((targets >> t) & 1) == 0) continue;
         IrqState& s = banked_[t][sgi];

@@ -111,6 +111,10 @@ PsciAction Vpsci::cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context) {
         action.result = psci::kOnPending;
         return action;
     }
+    if ((entry & 3) != 0 || !entries_.contains(base::GuestPhysAddr{entry})) {
+        action.result = psci::kInvalidAddress;
+        return action;
+    }
     states_[target] = State::OnPending;
     action.effect = PsciAction::Effect::StartVcpu;
     action.result = psci::kSuccess;

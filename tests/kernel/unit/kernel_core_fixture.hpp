@@ -1,8 +1,9 @@
 // Host fixture for the kernel's portable core: threads with plain register
-// contexts, and cleanup of the (global) scheduler after each test.
+// contexts, and cleanup of the (global, per-core) schedulers after each test; core 0 executes.
 #pragma once
 
 #include "endpoint.hpp"
+#include "fake_smp.hpp"
 #include "notification.hpp"
 #include "scheduler.hpp"
 
@@ -16,11 +17,12 @@ namespace kernel_test {
 
 class KernelCore : public ::testing::Test {
 protected:
-    kernel::Thread* thread(uint8_t priority) {
+    kernel::Thread* thread(uint8_t priority, uint32_t core = 0) {
         kernel::Thread& t = threads_.emplace_back();
         t.priority = priority;
+        t.core = core;
         t.index = static_cast<uint32_t>(threads_.size() - 1);
-        kernel::scheduler().make_ready(&t);
+        kernel::scheduler_of(&t).make_ready(&t);
         return &t;
     }
     static void set_mrs(kernel::Thread* t, uint64_t base) {
@@ -30,9 +32,13 @@ protected:
     static call_abi::Status status(const kernel::Thread* t) {
         return static_cast<call_abi::Status>(t->context.x[0]);
     }
+    void SetUp() override {
+        fake_smp::executing_core = 0;
+        fake_smp::kicks.clear();
+    }
     void TearDown() override {
         for (auto& t : threads_)
-            kernel::scheduler().remove(&t);
+            kernel::scheduler_of(&t).remove(&t);
     }
 
     std::deque<kernel::Thread> threads_; // stable addresses

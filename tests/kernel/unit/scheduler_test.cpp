@@ -2,6 +2,7 @@
 #include "capability.hpp"
 #include "domain.hpp"
 #include "kernel_core_fixture.hpp"
+#include "notification.hpp"
 
 namespace {
 
@@ -20,6 +21,37 @@ TEST_F(Scheduling, HighestPriorityFirstRoundRobinWithin) {
     kernel::scheduler().remove(b);
     a->state = b->state = kernel::ThreadState::Inactive;
     EXPECT_EQ(kernel::scheduler().choose(&idle_), low);
+}
+
+// Each core has its own queues: a thread pinned to core 1 never runs on core 0, and
+// making it ready from core 0 sends core 1 the reschedule SGI.
+TEST_F(Scheduling, ThreadsQueueOnTheirOwnCoreAndRemoteChangesKickIt) {
+    auto* here = thread(10, 0);
+    auto* there = thread(200, 1);
+    EXPECT_EQ(kernel::scheduler(0).choose(&idle_), here);
+    EXPECT_EQ(kernel::scheduler(1).choose(&idle_), there);
+    EXPECT_EQ(fake_smp::kicks, std::vector<uint32_t>{1});
+    kernel::scheduler_of(there).remove(there); // it may be running there: stop it
+    EXPECT_EQ(fake_smp::kicks, (std::vector<uint32_t>{1, 1}));
+    there->state = kernel::ThreadState::Inactive;
+    EXPECT_EQ(kernel::scheduler(1).choose(&idle_), &idle_);
+    kernel::scheduler_of(here).remove(here); // the executing core's own: no SGI
+    EXPECT_EQ(fake_smp::kicks.size(), 2u);
+}
+
+// A notification signalled on core 0 wakes a waiter pinned to core 1 there.
+TEST_F(Scheduling, CrossCoreWakeUpGoesToTheWaitersCore) {
+    kernel::Notification n;
+    auto* waiter = thread(10, 1);
+    fake_smp::executing_core = 1;
+    n.wait(waiter);
+    fake_smp::executing_core = 0;
+    fake_smp::kicks.clear();
+    n.signal(4);
+    EXPECT_EQ(waiter->state, kernel::ThreadState::Ready);
+    EXPECT_EQ(kernel::scheduler(1).choose(&idle_), waiter);
+    EXPECT_EQ(kernel::scheduler(0).choose(&idle_), &idle_);
+    EXPECT_EQ(fake_smp::kicks, std::vector<uint32_t>{1});
 }
 
 TEST(Capabilities, LookupChecksSlotTypeAndRights) {

@@ -526,6 +526,12 @@ private:
                                         quote(path) + " is negative; expected a size in bytes");
                         }
                         inst.heap_size = static_cast<uint64_t>(n);
+                    } else if (builtin->effect == BuiltinEffect::Affinity) {
+                        if (n < 0) {
+                            throw Error(s.value.where, quote(path) + " is " + std::to_string(n) +
+                                                           "; expected a CPU number from 0");
+                        }
+                        inst.affinity = n; // checked against the board by the lowering
                     }
                     set(inst, s.attribute, s.value, nullptr);
                     continue;

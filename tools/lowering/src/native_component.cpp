@@ -3,6 +3,7 @@
 
 #include "lowering/instance_page.hpp"
 
+#include <adl/diagnostic.hpp>
 #include <spec/instance_page.hpp>
 
 namespace lowering {
@@ -18,7 +19,23 @@ void NativeComponent::create_thread(Context& context, const adl::model::Instance
     thread.priority = priority;
     thread.stack_size = stack_size;
     thread.program = context.program_of(instance);
+    thread.core = core_of(context, instance);
     objects.thread = b.add_thread(objects.domain, thread);
+}
+
+uint32_t NativeComponent::core_of(const Context& context, const adl::model::Instance& instance) {
+    if (!instance.affinity) return 0;
+    const image::Board& board = context.board();
+    if (*instance.affinity >= board.cpu_count) {
+        const adl::model::Attribute* a = instance.attribute("_affinity");
+        if (a == nullptr) a = instance.attribute("affinity");
+        throw adl::Error(a != nullptr ? a->value.where : instance.where,
+                         adl::quote(instance.name + "." + (a != nullptr ? a->name : "_affinity")) +
+                             " is " + std::to_string(*instance.affinity) + "; board " +
+                             adl::quote(board.name) + " has " + std::to_string(board.cpu_count) +
+                             " CPUs, expected 0 to " + std::to_string(board.cpu_count - 1));
+    }
+    return static_cast<uint32_t>(*instance.affinity);
 }
 
 void NativeComponent::create(Context& context, const adl::model::Instance& instance,

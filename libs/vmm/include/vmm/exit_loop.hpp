@@ -52,6 +52,14 @@ public:
     // PSCI SYSTEM_RESET: reset the VM's devices, reload the images, restart vCPU 0
     // (after which the loop resumes it unchanged). False: the guest cannot run again.
     [[nodiscard]] virtual bool reset_guest() = 0;
+    // PSCI CPU_ON, accepted by vPSCI: start vCPU `target` at `entry` (EL1h, MMU off) with
+    // x0 = `context_id`. False: it could not be started (the caller gets INTERNAL_FAILURE).
+    [[nodiscard]] virtual bool start_vcpu(unsigned target, uint64_t entry, uint64_t context_id) {
+        (void)target;
+        (void)entry;
+        (void)context_id;
+        return false;
+    }
 
 protected:
     ~VmControl() = default;
@@ -65,10 +73,12 @@ public:
              NotificationRouter& notifications, LogSink& log)
         : mmio_(mmio), vgic_(vgic), smccc_(smccc), notifications_(notifications), log_(log),
           sysreg_log_(log, "trapped system register accesses"),
-          stray_log_(log, "notifications nobody listens to") {}
+          stray_log_(log, "notifications nobody listens to"),
+          psci_log_(log, "refused PSCI CPU_ON calls") {}
 
-    // Answers one exit of `vcpu`.
-    [[nodiscard]] ExitOutcome handle(const GuestExit& exit, Vcpu& vcpu);
+    // Answers one exit of `vcpu`; `control` starts vCPUs for CPU_ON (none: INTERNAL_FAILURE).
+    [[nodiscard]] ExitOutcome handle(const GuestExit& exit, Vcpu& vcpu,
+                                     VmControl* control = nullptr);
     // Notification bits arrived: each goes to the device or interrupt that owns it.
     void notified(uint64_t bits);
     // Answers exits and notifications until the VM is to stop.
@@ -76,7 +86,8 @@ public:
 
 private:
     [[nodiscard]] ExitOutcome data_abort(const GuestExit& exit, Vcpu& vcpu);
-    [[nodiscard]] ExitOutcome hypercall(const GuestExit& exit, Vcpu& vcpu);
+    [[nodiscard]] ExitOutcome hypercall(const GuestExit& exit, Vcpu& vcpu, VmControl* control);
+    void log_refused_cpu_on(const Vcpu& vcpu, const SmcccCall& call, int64_t result);
     [[nodiscard]] ExitOutcome sysreg(const GuestExit& exit, Vcpu& vcpu);
 
     MmioBus& mmio_;
@@ -86,6 +97,7 @@ private:
     LogSink& log_;
     GuestEventLimit sysreg_log_;
     GuestEventLimit stray_log_;
+    GuestEventLimit psci_log_;
 };
 
 } // namespace vmm

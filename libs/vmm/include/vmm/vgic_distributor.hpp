@@ -103,6 +103,7 @@ private:
     unsigned num_irqs_;
     unsigned num_vcpus_;
     LogSink& log_;
+    GuestEventLimit sgi_log_{log_, "SGIs to vCPUs that do not exist"};
     bool enabled_ = false;
     std::array<ListRegisters*, kMaxVcpus> lrs_{};
     std::array<std::array<IrqState, 32>, kMaxVcpus> banked_{};

@@ -67,7 +67,7 @@ struct Header {
 // at build time, naming the attribute.
 inline constexpr unsigned kMaxPassthrough = 16;
 inline constexpr unsigned kMaxIrqs = 32;
-inline constexpr unsigned kMaxVcpus = 1;
+inline constexpr unsigned kMaxVcpus = 8; // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
 
 class View {

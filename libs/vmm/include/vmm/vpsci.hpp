@@ -7,6 +7,8 @@
 
 #include <vmm/smccc.hpp>
 
+#include <base/address.hpp>
+
 #include <array>
 #include <cstdint>
 
@@ -39,6 +41,8 @@ constexpr int64_t kInvalidParameters = -2;
 constexpr int64_t kDenied = -3;
 constexpr int64_t kAlreadyOn = -4;
 constexpr int64_t kOnPending = -5;
+constexpr int64_t kInternalFailure = -6;
+constexpr int64_t kInvalidAddress = -9;
 
 constexpr int64_t kVersion1_0 = 0x00010000;
 constexpr int64_t kMigrateNotRequired = 2; // MIGRATE_INFO_TYPE: no Trusted OS to migrate
@@ -68,6 +72,9 @@ public:
     void vcpu_running(unsigned vcpu);
     // SYSTEM_RESET done: every vCPU but 0 is off again.
     void reset();
+    // CPU_ON entry points must be in `ram` and 4-byte aligned, else INVALID_ADDRESS
+    // (PSCI 1.0, 5.1.4). Until set, any entry is taken.
+    void set_entry_range(base::GuestPhysRange ram) { entries_ = ram; }
 
 private:
     enum class State : uint8_t { Off, OnPending, On };
@@ -77,6 +84,7 @@ private:
 
     unsigned num_vcpus_;
     std::array<State, kMaxVcpus> states_{};
+    base::GuestPhysRange entries_{base::GuestPhysAddr{0}, ~uint64_t{0}};
 };
 
 } // namespace vmm

@@ -54,6 +54,7 @@ struct Instance {
     std::vector<Attribute> attributes;
     std::optional<VmConfig> vm;
     std::optional<int64_t> priority;
+    std::optional<int64_t> affinity; // <instance>._affinity: the CPU its threads run on
     std::optional<uint64_t> heap_size;
     SourceLocation where;
 
