@@ -226,6 +226,10 @@ struct BadCheck {
     std::string message;
 };
 
+void PrintTo(const BadCheck& bad, std::ostream* os) {
+    tool_test::print_case(bad.text + bad.at, bad.message, os);
+}
+
 class ChecksReject : public ::testing::TestWithParam<BadCheck> {};
 
 TEST_P(ChecksReject, WithMessageAndLocation) {

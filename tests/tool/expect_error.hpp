@@ -6,9 +6,35 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <ostream>
 #include <string>
+#include <string_view>
 
 namespace tool_test {
+
+// How a bad-input case is named in test lists (and so in ctest, whose discovery names a
+// parameterised test after the printed parameter): the start of the expected message in
+// plain characters, then a hash of the input, so the name is readable, unique and the same
+// on every run (gtest would print the case's bytes, pointers included).
+inline void print_case(std::string_view input, std::string_view message, std::ostream* os) {
+    std::string label;
+    for (char c : message.substr(0, 48)) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '.';
+        label += plain ? c : '_';
+    }
+    uint32_t hash = 2166136261u; // FNV-1a
+    for (char c : input) {
+        hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
+    }
+    constexpr char kHex[] = "0123456789abcdef";
+    label += " #";
+    for (int shift = 28; shift >= 0; shift -= 4) {
+        label += kHex[(hash >> shift) & 0xf];
+    }
+    *os << label;
+}
 
 struct BadInput {
     const char* text;
@@ -16,6 +42,10 @@ struct BadInput {
     uint32_t column;
     const char* message;
 };
+
+inline void PrintTo(const BadInput& bad, std::ostream* os) {
+    print_case(bad.text, bad.message, os);
+}
 
 template <class Action>
 void expect_error(Action&& action, const std::string& file, uint32_t line, uint32_t column,
