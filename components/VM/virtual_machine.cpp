@@ -77,9 +77,27 @@ bool VirtualMachine::set_up() {
     return true;
 }
 
-// The configuration's module names become device records without connections (the
-// binary configuration will carry full records when devices have backends).
+void VirtualMachine::collect_backends() {
+    const auto self = bulkhead::glue::VM::Instance::mapped();
+    if (self.batch_connected()) {
+        backends_[backend_count_++] = {"batch", self.batch_slot(), self.batch_buffer().span(), 0,
+                                       &backend_port_};
+    }
+    if (self.putchar_connected()) {
+        backends_[backend_count_++] = {"putchar", self.putchar_slot(), {}, 0, &backend_port_};
+    }
+    // seL4SerialServer: the interface's badge is the bit the server signals.
+    if (self.serial_getchar_connected()) {
+        backends_[backend_count_++] = {"serial_getchar", self.serial_getchar_slot(),
+                                       self.serial_getchar_buffer().span(),
+                                       self.serial_getchar_badge(), &backend_port_};
+    }
+}
+
+// The configuration's module names become device records; each may use the VM's backend
+// connections (collect_backends) by name.
 bool VirtualMachine::create_devices() {
+    collect_backends();
     irq_count_ = c_.irqs.count; // View::open checked the maximum
     for (unsigned i = 0; i < irq_count_; ++i) {
         const vmm::vm_config::PassthroughIrq p = config_.irq(i);
@@ -97,7 +115,7 @@ bool VirtualMachine::create_devices() {
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
     for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {}};
+        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}};
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 

@@ -21,7 +21,19 @@
 #include <vmm/vm_config.hpp>
 #include <vmm/vpsci.hpp>
 
+#include <runtime/rpc_transport.hpp>
 #include <runtime/vcpu.hpp>
+
+// A device's use of its connections' capabilities, as kernel calls.
+class KernelBackendPort final : public vmm::BackendPort {
+public:
+    void call(uint32_t slot, base::RpcMessage& m) override {
+        runtime::IpcTransport(runtime::EndpointCap(runtime::Slot{slot})).call(m);
+    }
+    void signal(uint32_t slot) override {
+        (void)runtime::NotificationCap(runtime::Slot{slot}).signal();
+    }
+};
 
 class VirtualMachine final : public vmm::VmControl {
 public:
@@ -39,6 +51,9 @@ public:
     [[nodiscard]] bool reset_guest() override;
 
 private:
+    // The connections the VMM's devices may use (vmm::BackendConnection), from the glue:
+    // the SerialServer's batch, putchar and serial_getchar when the assembly connects them.
+    void collect_backends();
     bool load_guest();
     bool create_devices();
     void attach_passthrough_irqs();
@@ -62,6 +77,9 @@ private:
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
+    KernelBackendPort backend_port_;
+    vmm::BackendConnection backends_[3];
+    unsigned backend_count_ = 0;
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;
 };

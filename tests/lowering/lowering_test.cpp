@@ -405,7 +405,7 @@ TEST(Lowering, TooManyVmmModulesIsAnErrorNamingTheAttribute) {
 TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
     expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
                           "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-                          "expected one of: virtio_net (did you mean 'virtio_net'?)");
+                          "expected one of: virtio_con, virtio_net (did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
 }

@@ -39,10 +39,7 @@ public:
 
     void set_level(bool high) override { (void)vgic_.set_level(spi_, high); }
     bool add_dtb_nodes(vmm::GuestDtbWriter& dtb) override {
-        const int node = dtb.add_node("virtio_mmio", window_.base.raw());
-        return node >= 0 && dtb.set_string(node, "compatible", "virtio,mmio") &&
-               dtb.set_reg(node, window_) && dtb.set_spi(node, spi_, true) &&
-               dtb.set_empty(node, "dma-coherent");
+        return mmio::add_dtb_node(dtb, window_, spi_);
     }
     void reset() override {
         transport_.reset();

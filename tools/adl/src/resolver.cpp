@@ -979,7 +979,8 @@ private:
     }
 
     // One bound notification per instance carries all its events and IRQs, so badge
-    // bits are numbered per receiving instance: events first, then IRQs.
+    // bits are numbered per receiving instance: events and servers' signals (in
+    // connection order), then IRQs.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
@@ -998,9 +999,12 @@ private:
                     f.badge = take(c.to.front().instance, c.where);
                 }
             } else {
+                const ConnectorImplementation* impl = ConnectorRegistry::find(c.connector);
+                const bool signals = impl != nullptr && impl->signals_caller;
                 uint64_t n = 0;
                 for (auto& f : c.from) {
                     f.badge = ++n;
+                    if (signals) f.signal = take(f.instance, c.where);
                 }
             }
         }

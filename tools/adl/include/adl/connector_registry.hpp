@@ -19,6 +19,9 @@ struct ConnectorImplementation {
     bool shared_buffer = false;  // carries a buffer sized by <from-interface>_shmem_size
     uint64_t default_buffer = 0;
     std::string_view description;
+    // The server signals each caller's bound notification (seL4SerialServer: input has
+    // arrived), with a bit the resolver takes from the caller's bits (End::signal).
+    bool signals_caller = false;
 };
 
 class ConnectorRegistry {

@@ -77,6 +77,9 @@ struct End {
     // tells its clients apart. Events: the bit this sender sets in the receiving
     // instance's one bound notification (unique per receiving instance).
     uint64_t badge = 0;
+    // From-ends of a connector whose server signals its callers (signals_caller): the bit
+    // in this caller's bound notification the server sets.
+    uint64_t signal = 0;
 };
 
 struct Connection {
