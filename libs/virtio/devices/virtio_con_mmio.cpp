@@ -150,8 +150,8 @@ vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
     const vmm::BackendConnection* putchar = usable(ctx, "putchar", false);
     const vmm::BackendConnection* input = usable(ctx, "serial_getchar", true);
     if (batch == nullptr && putchar == nullptr) {
-        refuse(ctx, "no output connection to a SerialServer (batch, or putchar with 4 KiB of "
-                    "batch_shmem_size / serial_getchar_shmem_size)");
+        refuse(ctx, "no output connection to a SerialServer; expected batch (with a "
+                    "batch_shmem_size of 4096 or more) or putchar");
         return nullptr;
     }
     if (input != nullptr && (input->badge_bits == 0 || !ctx.listen(input->badge_bits))) {
