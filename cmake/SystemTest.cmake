@@ -3,7 +3,7 @@
 #
 # bulkhead_system_test(NAME <name>
 #     (IMAGE <elf> | KERNEL <Image> [INITRD <file>] [APPEND <cmdline>])
-#     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" ...]
+#     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
 #     [LABELS <labels>...])
@@ -52,10 +52,10 @@ function(bulkhead_system_test)
 
   set(args --timeout ${T_TIMEOUT} --log ${CMAKE_BINARY_DIR}/test-logs/${T_NAME}.log)
   foreach(step IN LISTS T_STEPS)
-    if(step MATCHES "^(expect|send|wait):(.*)$")
+    if(step MATCHES "^(expect|send|wait|md5):(.*)$")
       list(APPEND args --${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
     else()
-      message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): step '${step}' is not expect:/send:/wait:")
+      message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): step '${step}' is not expect:/send:/wait:/md5:")
     endif()
   endforeach()
   foreach(f IN LISTS BULKHEAD_TEST_FAIL_PATTERNS T_FAIL)

@@ -115,18 +115,24 @@ bool VirtualMachine::set_up() {
     return true;
 }
 
-// The VM's virtqueue ends (`send`, `recv`: their ring, the capability that signals the
-// peer, the bits the peer signals here) as backend connections, offered to every module;
-// a module takes the ones it names.
-void VirtualMachine::collect_connections() {
+// The VM's connections (their capability, shared memory and the bits the peer signals
+// here) as backend connections, offered to every module; a module takes the ones it names.
+void VirtualMachine::collect_backends() {
     const auto self = bulkhead::glue::VM::Instance::mapped();
+    backend_count_ = 0;
     const auto add = [&](std::string_view name, bool connected, uint32_t slot, uint64_t badge,
-                         std::span<std::byte> ring) {
-        if (!connected || connection_count_ == kMaxConnections) return;
-        peers_[connection_count_].set(slot);
-        connections_[connection_count_] = {name, slot, ring, badge, &peers_[connection_count_]};
-        ++connection_count_;
+                         std::span<std::byte> memory) {
+        if (!connected || backend_count_ == kMaxBackends) return;
+        peers_[backend_count_].set(slot);
+        backends_[backend_count_] = {name, slot, memory, badge, &peers_[backend_count_],
+                                     &backend_port_};
+        ++backend_count_;
     };
+    add("batch", self.batch_connected(), self.batch_slot(), 0, self.batch_buffer().span());
+    add("putchar", self.putchar_connected(), self.putchar_slot(), 0, {});
+    // seL4SerialServer: the interface's badge is the bit the server signals.
+    add("serial_getchar", self.serial_getchar_connected(), self.serial_getchar_slot(),
+        self.serial_getchar_badge(), self.serial_getchar_buffer().span());
     add("send", self.send_connected(), self.send_slot(), self.send_badge(),
         self.send_buffer().span());
     add("recv", self.recv_connected(), self.recv_slot(), self.recv_badge(),
@@ -135,7 +141,7 @@ void VirtualMachine::collect_connections() {
 
 // The configuration's module names become device records with the VM's connections.
 bool VirtualMachine::create_devices() {
-    collect_connections();
+    collect_backends();
     irq_count_ = c_.irqs.count; // View::open checked the maximum
     for (unsigned i = 0; i < irq_count_; ++i) {
         const vmm::vm_config::PassthroughIrq p = config_.irq(i);
@@ -153,7 +159,7 @@ bool VirtualMachine::create_devices() {
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
     for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {connections_, connection_count_}};
+        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}};
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 

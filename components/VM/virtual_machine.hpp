@@ -22,6 +22,7 @@
 #include <vmm/vm_config.hpp>
 #include <vmm/vpsci.hpp>
 
+#include <runtime/rpc_transport.hpp>
 #include <runtime/vcpu.hpp>
 
 // Signals a backend: a send capability to its component's bound notification.
@@ -32,6 +33,17 @@ public:
 
 private:
     uint32_t slot_ = 0;
+};
+
+// A device's use of its connections' capabilities, as kernel calls.
+class KernelBackendPort final : public vmm::BackendPort {
+public:
+    void call(uint32_t slot, base::RpcMessage& m) override {
+        runtime::IpcTransport(runtime::EndpointCap(runtime::Slot{slot})).call(m);
+    }
+    void signal(uint32_t slot) override {
+        (void)runtime::NotificationCap(runtime::Slot{slot}).signal();
+    }
 };
 
 class VirtualMachine final : public vmm::VmControl {
@@ -51,6 +63,8 @@ public:
     [[nodiscard]] bool start_vcpu(unsigned target, uint64_t entry, uint64_t context_id) override;
 
 private:
+    // The connections the VMM's devices may use (vmm::BackendConnection), from the glue.
+    void collect_backends();
     bool load_guest();
     // The vCPUs' list registers, for the distributor (filled on first use).
     std::span<vmm::ListRegisters* const> list_registers();
@@ -58,7 +72,6 @@ private:
     // but vCPU 0 stopped with their list registers cleared (set-up and reset).
     bool prepare_vcpus();
     bool create_devices();
-    void collect_connections();
     void attach_passthrough_irqs();
     [[noreturn]] void power_off(const char* why);
 
@@ -81,11 +94,14 @@ private:
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
-    // The VM's virtqueue connections (`send`, `recv`), offered to every module.
-    static constexpr unsigned kMaxConnections = 2;
-    NotificationSignal peers_[kMaxConnections];
-    vmm::BackendConnection connections_[kMaxConnections];
-    unsigned connection_count_ = 0;
+    // The VM's connections the VMM's devices may use, offered to every module (a module
+    // takes the ones it names): the SerialServer's batch, putchar, serial_getchar and the
+    // virtqueue ends send, recv, when the assembly connects them.
+    static constexpr unsigned kMaxBackends = 5;
+    KernelBackendPort backend_port_;
+    NotificationSignal peers_[kMaxBackends];
+    vmm::BackendConnection backends_[kMaxBackends];
+    unsigned backend_count_ = 0;
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;
 };

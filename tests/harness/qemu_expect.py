@@ -5,12 +5,15 @@ Steps run in the order given on the command line:
   --expect REGEX   wait until the console output (since the last match) matches
   --send TEXT      type TEXT and a newline on the console
   --wait SECONDS   let the system run for a while
+  --md5 MARK       wait for "MARK-BEGIN", a payload, "MARK-END <md5 hex>" and check that the
+                   payload (CRs the terminal added removed) has that MD5: nothing was lost
 A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
 or QEMU exiting before the last step (unless --expect-exit is given, in which case
 QEMU must exit by itself, with that status, after the last step).
 The whole console log is written to --log; on failure its tail is printed too.
 """
 import argparse
+import hashlib
 import os
 import re
 import selectors
@@ -31,6 +34,7 @@ def main():
     ap.add_argument("--expect", action=Step, dest="expect", metavar="REGEX")
     ap.add_argument("--send", action=Step, dest="send", metavar="TEXT")
     ap.add_argument("--wait", action=Step, dest="wait", metavar="SECONDS")
+    ap.add_argument("--md5", action=Step, dest="md5", metavar="MARK")
     ap.add_argument("--fail", action="append", default=[], metavar="REGEX")
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--expect-exit", type=int, default=None, metavar="STATUS")
@@ -102,28 +106,41 @@ def main():
         return True
 
     hard_deadline = start + args.timeout
-    for kind, value in args.steps:
-        if kind == "expect":
-            pat = re.compile(value)
-            while True:
+
+    def wait_for(pat, what):
+        """Waits until pat matches the output from the cursor on; returns the match."""
+        while True:
+            m = pat.search(text, cursor)
+            if m:
+                return m
+            if time.monotonic() > hard_deadline:
+                finish(False, f"timeout after {args.timeout:.0f}s waiting for {what}")
+            if not pump(hard_deadline):
                 m = pat.search(text, cursor)
                 if m:
-                    cursor = m.end()
-                    break
-                if time.monotonic() > hard_deadline:
-                    finish(False, f"timeout after {args.timeout:.0f}s waiting for /{value}/")
-                if not pump(hard_deadline):
-                    m = pat.search(text, cursor)
-                    if m:
-                        cursor = m.end()
-                        break
-                    finish(False, f"QEMU exited (status {proc.wait()}) while waiting for /{value}/")
+                    return m
+                finish(False, f"QEMU exited (status {proc.wait()}) while waiting for {what}")
+
+    for kind, value in args.steps:
+        if kind == "expect":
+            cursor = wait_for(re.compile(value), f"/{value}/").end()
         elif kind == "send":
             try:
                 proc.stdin.write(value.encode() + b"\n")
                 proc.stdin.flush()
             except BrokenPipeError:
                 finish(False, f"QEMU exited before '{value}' could be typed")
+        elif kind == "md5":
+            mark = re.escape(value)
+            m = wait_for(re.compile(mark + r"-BEGIN\r?\n(.*?)" + mark + r"-END ([0-9a-f]{32})",
+                                    re.S), f"{value}-END")
+            cursor = m.end()
+            payload = m.group(1).replace("\r", "")
+            got = hashlib.md5(payload.encode("utf-8", "surrogateescape")).hexdigest()
+            if got != m.group(2):
+                finish(False, f"{value}: {len(payload)} bytes arrived with MD5 {got}, "
+                              f"the guest sent MD5 {m.group(2)}")
+            print(f"{value}: {len(payload)} bytes arrived whole (MD5 {got})")
         elif kind == "wait":
             until = time.monotonic() + float(value)
             while time.monotonic() < until:

@@ -590,4 +590,57 @@ TEST(Lowering, AffinityPinsTheInstanceToACoreTheBoardHas) {
     }
 }
 
+// The SerialServer's lowerer: the board's UART and its interrupt, one endpoint behind all
+// its provides interfaces (badges numbered per interface), and for each getchar caller a
+// capability to signal the caller's notification with a bit of its own.
+TEST(Lowering, SerialServerSharesOneEndpointAndSignalsItsInputClients) {
+    const auto system = resolve(std::string(kConnectors) + R"(
+connector seL4SerialServer { from Procedures; to Procedure; }
+procedure PutChar { void putchar(in int c); };
+procedure Batch { void batch(); };
+procedure GetChar { void init(); };
+component SerialServer {
+    provides PutChar processed_putchar; provides PutChar raw_putchar;
+    provides Batch processed_batch; provides Batch raw_batch; provides GetChar getchar;
+    control;
+}
+component Guest { uses Batch batch; uses GetChar serial_getchar; consumes E tick; control; }
+component Native { uses PutChar putchar; control; }
+component Ticker { emits E tick; control; }
+assembly {
+    composition {
+        component SerialServer serial; component Guest g; component Native n;
+        component Ticker t;
+        connection seL4Notification tk(from t.tick, to g.tick);
+        connection seL4SerialServer out(from g.batch, to serial.processed_batch);
+        connection seL4SerialServer in(from g.serial_getchar, to serial.getchar);
+        connection seL4RPCCall pc(from n.putchar, to serial.processed_putchar);
+    }
+}
+)");
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {{"/c"}, {}});
+    const auto& d = b.description();
+    const spec::Cap& batch = cap_of(d, lowered[1], "batch");
+    const spec::Cap& input = cap_of(d, lowered[1], "serial_getchar");
+    const spec::Cap& putchar = cap_of(d, lowered[2], "putchar");
+    EXPECT_EQ(batch.object, input.object);
+    EXPECT_EQ(batch.object, putchar.object);
+    EXPECT_EQ(batch.badge, 0x301u); // processed_batch, first caller
+    EXPECT_EQ(input.badge, 0x501u); // getchar
+    EXPECT_EQ(putchar.badge, 0x101u);
+    // The guest's input bit is its own, next to its event's, and the server holds the
+    // capability that sets it.
+    const uint64_t bit = lowered[1].interface("serial_getchar")->badge;
+    EXPECT_NE(bit, 0u);
+    EXPECT_EQ(bit & lowered[1].interface("tick")->badge, 0u);
+    const spec::Cap& signal = cap_of(d, lowered[0], "getchar_signal_1281");
+    EXPECT_EQ(signal.badge, bit);
+    EXPECT_EQ(signal.object, lowered[1].notification->index);
+    // The UART: its registers mapped, its interrupt on the server's notification.
+    (void)cap_of(d, lowered[0], "uart_irq");
+    ASSERT_EQ(d.irq_handlers.size(), 1u);
+    EXPECT_EQ(d.irq_handlers[0].irq, qemu().uart_irq);
+}
+
 } // namespace

@@ -6,6 +6,7 @@
 #include "../vmm/fake_log.hpp"
 #include "../vmm/fake_vcpu.hpp"
 #include "fake_driver.hpp"
+#include "vmm_device_fixture.hpp"
 
 #include <virtio/mmio.hpp>
 #include <virtio/net.hpp>
@@ -247,18 +248,7 @@ TEST(VirtioMmio, HostileChainSetsNeedsResetAndLaterKicksAreIgnored) {
 
 // ---- the VMM device ----
 
-struct VmmDeviceFixture {
-    vmm::test::RecordingLog log;
-    FakeRam ram;
-    vmm::MmioBus bus{vmm::UnhandledAccessPolicy::InjectAbort, log};
-    vmm::test::FakeListRegisters lrs{4};
-    std::array<vmm::ListRegisters*, 1> vcpus{&lrs};
-    vmm::VgicDistributor vgic{64, vcpus, log};
-    vmm::NotificationRouter router;
-    // The VM's device window (the lowerer picks one clear of RAM, devices and the GIC).
-    vmm::DeviceHost host{
-        ram.memory(), bus, vgic, 64, router, log, {GuestPhysAddr(0xa000000), 0x10000}};
-};
+using test::VmmDeviceFixture;
 
 TEST(VirtioNetVmmDevice, CreatedOnTheBusWithAnSpiAndADtbNode) {
     VmmDeviceFixture f;

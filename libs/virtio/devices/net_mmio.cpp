@@ -44,10 +44,7 @@ void NetMmio::set_level(bool high) {
 }
 
 bool NetMmio::add_dtb_nodes(vmm::GuestDtbWriter& dtb) {
-    const int node = dtb.add_node("virtio_mmio", place_.window.base.raw());
-    return node >= 0 && dtb.set_string(node, "compatible", "virtio,mmio") &&
-           dtb.set_reg(node, place_.window) && dtb.set_spi(node, place_.spi, true) &&
-           dtb.set_empty(node, "dma-coherent");
+    return mmio::add_dtb_node(dtb, place_.window, place_.spi);
 }
 
 void NetMmio::notified(uint64_t bits) {

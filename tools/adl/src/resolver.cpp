@@ -998,9 +998,9 @@ private:
         }
     }
 
-    // One bound notification per instance carries all its events, virtqueue signals and
-    // IRQs, so badge bits are numbered per receiving instance: events and virtqueue ends in
-    // connection order, then IRQs.
+    // One bound notification per instance carries all its events, virtqueue signals,
+    // servers' signals and IRQs, so badge bits are numbered per receiving instance: events,
+    // virtqueue ends and servers' signals in connection order, then IRQs.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
@@ -1023,9 +1023,12 @@ private:
                     f.badge = take(f.instance, c.where);
                 }
             } else {
+                const ConnectorImplementation* impl = ConnectorRegistry::find(c.connector);
+                const bool signals = impl != nullptr && impl->signals_caller;
                 uint64_t n = 0;
                 for (auto& f : c.from) {
                     f.badge = ++n;
+                    if (signals) f.signal = take(f.instance, c.where);
                 }
             }
         }

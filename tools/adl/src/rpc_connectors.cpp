@@ -11,7 +11,9 @@ const ConnectorRegistry::Registration rpc_dataport{
      "call through an endpoint; bulk data in a shared buffer (<from>_shmem_size)"}};
 const ConnectorRegistry::Registration serial_server{
     {"seL4SerialServer", ConnectionKind::Rpc, true, true, 0x1000,
-     "serial server client: calls plus a shared character buffer"}};
+     "serial server client: calls plus a shared character buffer; the server signals the "
+     "client when input arrives",
+     true}};
 const ConnectorRegistry::Registration time_server{{"seL4TimeServer", ConnectionKind::Rpc, true,
                                                    false, 0,
                                                    "time server client: timeouts by call"}};

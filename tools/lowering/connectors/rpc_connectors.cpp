@@ -42,10 +42,37 @@ public:
     }
 };
 
+// RPC whose server also signals each caller (seL4SerialServer: input has arrived in the
+// caller's buffer): the server gets a send capability to the caller's bound notification,
+// badged with the bit the resolver took for it (End::signal), named
+// "<provides interface>_signal_<caller's badge>"; the caller's interface records that bit
+// as its badge (what tells it the server signalled), its call capability keeps its own.
+class SignallingRpcConnector final : public ConnectorLowerer {
+public:
+    explicit SignallingRpcConnector(ConnectorLowerer& rpc) : rpc_(rpc) {}
+    void lower(Context& context, const adl::model::Connection& c) override {
+        rpc_.lower(context, c);
+        const adl::model::End& to = c.to.front();
+        InstanceObjects& server = context.instance(to.instance);
+        for (const auto& f : c.from) {
+            InstanceObjects& caller = context.instance(f.instance);
+            InterfaceObjects& uses = context.interface(caller, f.interface);
+            context.give(
+                server, to.interface + "_signal_" + std::to_string(uses.badge),
+                image::notification_cap(context.notification(caller), f.signal, spec::CapSend));
+            uses.badge = f.signal;
+        }
+    }
+
+private:
+    ConnectorLowerer& rpc_;
+};
+
 RpcConnector rpc;
+SignallingRpcConnector signalling_rpc(rpc);
 const ConnectorRegistration rpc_call{"seL4RPCCall", rpc};
 const ConnectorRegistration rpc_dataport{"seL4RPCDataport", rpc};
-const ConnectorRegistration serial_server{"seL4SerialServer", rpc};
+const ConnectorRegistration serial_server{"seL4SerialServer", signalling_rpc};
 const ConnectorRegistration time_server{"seL4TimeServer", rpc};
 
 } // namespace

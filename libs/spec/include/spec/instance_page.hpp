@@ -37,8 +37,10 @@ struct Header {
 struct Interface {
     uint32_t slot;      // endpoint (uses: send, provides: receive) or notification (emits)
     uint32_t connected; // 0: no connection ends here
-    uint64_t badge;     // uses/emits: what the capability carries; consumes: the event bits
-    Span buffers;       // Buffer records
+    // uses/emits: what the capability carries; consumes: the event bits; uses of a
+    // connector whose server signals back (seL4SerialServer): the bit the server sets.
+    uint64_t badge;
+    Span buffers; // Buffer records
 };
 
 struct Buffer {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <virtio/device.hpp>
+#include <vmm/guest_dtb.hpp>
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
 
@@ -60,6 +61,9 @@ inline constexpr uint32_t kVendor = 0x484b4c42; // "BLKH"
 inline constexpr uint32_t kInterruptUsedBuffer = 1;
 inline constexpr uint32_t kInterruptConfigChange = 2;
 inline constexpr uint64_t kWindowSize = 0x200;
+
+// The guest-DTB node of a virtio-mmio device: its window and its level-triggered SPI.
+[[nodiscard]] bool add_dtb_node(vmm::GuestDtbWriter& dtb, GuestPhysRange window, unsigned spi);
 } // namespace mmio
 
 class VirtioMmio final : public vmm::MmioDevice, public DeviceEvents {

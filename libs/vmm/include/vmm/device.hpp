@@ -17,6 +17,8 @@
 #include <vmm/log.hpp>
 #include <vmm/smccc.hpp>
 
+#include <base/rpc_message.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,19 @@ protected:
     ~PeerSignal() = default;
 };
 
+// How a device uses a connection's capability: the VM component makes the kernel calls
+// (an RPC in the generated glue's message format, a signal); host tests record them.
+class BackendPort {
+public:
+    // A call on the endpoint in `slot`: the request in `m`, the reply left there (m.ok()
+    // false when it failed).
+    virtual void call(uint32_t slot, base::RpcMessage& m) = 0;
+    virtual void signal(uint32_t slot) = 0;
+
+protected:
+    ~BackendPort() = default;
+};
+
 // One backend connection of a device, as the VM's configuration gives it.
 struct BackendConnection {
     std::string_view name;         // the connection's name in the assembly ("tx", "ctrl", ...)
@@ -48,6 +63,7 @@ struct BackendConnection {
     std::span<std::byte> dataport; // shared memory, as mapped into the VMM; empty: none
     uint64_t badge_bits = 0;       // bits the backend signals on the VMM's notification
     PeerSignal* peer = nullptr;    // signals the backend; nullptr: none
+    BackendPort* port = nullptr;   // how to use cap_slot; nullptr: not usable
 };
 
 // One device the VM's configuration asks for.

@@ -22,6 +22,9 @@ struct ConnectorImplementation {
     // Each `from` end gets a bit of its own instance's bound notification, which the
     // other ends signal (virtqueues: each side wakes the other).
     bool signals_ends = false;
+    // The server signals each caller's bound notification (seL4SerialServer: input has
+    // arrived), with a bit the resolver takes from the caller's bits (End::signal).
+    bool signals_caller = false;
 };
 
 class ConnectorRegistry {

@@ -79,6 +79,9 @@ struct End {
     // instance's one bound notification (unique per receiving instance). Virtqueues: the
     // bit of this end's own instance that the other end signals.
     uint64_t badge = 0;
+    // From-ends of a connector whose server signals its callers (signals_caller): the bit
+    // in this caller's bound notification the server sets.
+    uint64_t signal = 0;
 };
 
 struct Connection {

@@ -1,0 +1,222 @@
+// The SerialServer component: the board's UART shared between its clients through
+// libs/serial's Multiplexer. One thread serves every provides interface (one endpoint, the
+// badge says which interface and which client) and the UART's interrupt (its bound
+// notification). Output: a client's batch ring is drained as far as the multiplexer takes
+// it and what is left stays in the ring (back-pressure). Input: the active client's getchar
+// ring, then a signal to that client; while its ring is full the UART is not read (its FIFO
+// and QEMU's character backend hold the rest) and its interrupt is not acknowledged, until
+// a later call of any client finds room again.
+#include "SerialServer_glue.hpp"
+#include "pl011.hpp"
+
+#include <serial/char_ring.hpp>
+#include <serial/multiplexer.hpp>
+#include <serial_server/serial_server_config.hpp>
+
+#include <runtime/debug_print.hpp>
+#include <runtime/rpc_transport.hpp>
+
+#include <cstring>
+#include <new>
+
+using namespace runtime;
+using Self = bulkhead::glue::SerialServer::Instance;
+using serial_server::Port;
+
+namespace {
+
+struct ClientState {
+    uint64_t putchar_badge = 0;
+    uint64_t batch_badge = 0;
+    serial::CharRing output; // batch: the client writes, the server reads
+    serial::CharRing input;  // getchar: the server writes, the client reads
+    NotificationCap signal{Slot{0}};
+    bool signal_due = false;
+};
+
+class Server final : public serial::InputSink {
+public:
+    Server(const Self& self, const serial_server::Config& config)
+        : uart_(serial_server::kUartAddr), mux_(uart_), irq_(Slot{config.uart_irq_slot}),
+          irq_bit_(config.uart_irq_bit) {
+        for (uint32_t i = 0; i < config.client_count; ++i) {
+            const serial_server::Client& c = config.clients[i];
+            const std::string_view name(c.name, strnlen(c.name, sizeof c.name));
+            (void)mux_.add_client(name);
+            ClientState& s = clients_[i];
+            s.putchar_badge = c.putchar_badge;
+            s.batch_badge = c.batch_badge;
+            if (c.batch_badge != 0) {
+                s.output = serial::CharRing(serial_server::port_of(c.batch_badge) == Port::RawBatch
+                                                ? self.raw_batch_buffer_of(c.batch_badge)
+                                                : self.processed_batch_buffer_of(c.batch_badge));
+            }
+            if (c.getchar_badge != 0) {
+                s.input = serial::CharRing(self.getchar_buffer_of(c.getchar_badge));
+                s.signal = NotificationCap(Slot{c.signal_slot});
+            }
+        }
+        count_ = config.client_count;
+    }
+
+    void start() {
+        uart_.enable_receive_interrupts();
+        mux_.announce_input();
+    }
+
+    // PutChar: one character.
+    void putchar(uint64_t badge, int32_t c) {
+        const int i = client_of(badge, &ClientState::putchar_badge);
+        if (i < 0) return;
+        const char ch = static_cast<char>(c);
+        while (mux_.feed(static_cast<unsigned>(i), {&ch, 1}) == 0)
+            mux_.pump();
+        mux_.flush_partial(static_cast<unsigned>(i));
+    }
+
+    // Batch: everything the client's ring holds now.
+    void batch(uint64_t badge) {
+        const int i = client_of(badge, &ClientState::batch_badge);
+        if (i < 0) return;
+        const auto c = static_cast<unsigned>(i);
+        serial::CharRing& ring = clients_[c].output;
+        char chunk[serial::Multiplexer::kStaging];
+        for (;;) {
+            const std::size_t room = serial::Multiplexer::kStaging - mux_.staged(c);
+            const std::size_t n = ring.read({chunk, room});
+            if (n == 0) break;
+            (void)mux_.feed(c, {chunk, n});
+            mux_.pump();
+        }
+        if (ring.broken()) complain(c, "its output ring has an index outside the ring");
+        mux_.flush_partial(c);
+    }
+
+    // GetChar's one call: the client is ready; input may be waiting for it.
+    void init(uint64_t) {}
+
+    // After every call and interrupt: waiting input, then the UART's receiver.
+    void service_input(bool interrupted) {
+        if (interrupted) {
+            rx_pending_ = true;
+            uart_.clear_receive_interrupts();
+        }
+        if (!rx_pending_) return;
+        if (mux_.retry_input(*this)) {
+            while (mux_.can_take_input() && uart_.readable())
+                mux_.input(uart_.read(), *this);
+        }
+        for (unsigned i = 0; i < count_; ++i) {
+            if (!clients_[i].signal_due) continue;
+            clients_[i].signal_due = false;
+            (void)clients_[i].signal.signal();
+        }
+        // Acknowledged only when everything was taken: a full client leaves the line
+        // masked rather than interrupting again and again.
+        if (mux_.retry_input(*this) && !uart_.readable()) {
+            rx_pending_ = false;
+            (void)irq_.ack();
+        }
+    }
+
+    bool deliver(unsigned client, char byte) override {
+        ClientState& c = clients_[client];
+        if (!c.input.valid()) return true; // a client without input: nobody to give it to
+        if (c.input.write({&byte, 1}) != 1) {
+            if (c.input.broken()) {
+                complain(client, "its input ring has an index outside the ring");
+                return true;
+            }
+            return false;
+        }
+        c.signal_due = true;
+        return true;
+    }
+
+    [[nodiscard]] uint64_t irq_bit() const { return irq_bit_; }
+
+private:
+    int client_of(uint64_t badge, uint64_t ClientState::*which) const {
+        for (unsigned i = 0; i < count_; ++i)
+            if (clients_[i].*which == badge) return static_cast<int>(i);
+        return -1;
+    }
+
+    // A client that breaks its ring is named once; its ring then moves nothing.
+    void complain(unsigned client, const char* what) {
+        if (complained_[client]) return;
+        complained_[client] = true;
+        out() << "serial: client " << mux_.name(client) << ": " << what << "; ignored\n";
+    }
+
+    serial_server::Pl011 uart_;
+    serial::Multiplexer mux_;
+    ClientState clients_[serial_server::kMaxClients];
+    bool complained_[serial_server::kMaxClients] = {};
+    unsigned count_ = 0;
+    IrqHandlerCap irq_;
+    uint64_t irq_bit_;
+    bool rx_pending_ = true; // input may be waiting from before the server started
+};
+
+struct PutCharPort {
+    Server& s;
+    void putchar(uint64_t badge, int32_t c) { s.putchar(badge, c); }
+};
+struct BatchPort {
+    Server& s;
+    void batch(uint64_t badge) { s.batch(badge); }
+};
+struct GetCharPort {
+    Server& s;
+    void init(uint64_t badge) { s.init(badge); }
+};
+
+bool read_config(const Self& self, serial_server::Config& config) {
+    const auto blob = self.type_blob();
+    if (blob.size() != sizeof config) return false;
+    std::memcpy(&config, blob.data(), sizeof config);
+    return std::memcmp(config.magic, serial_server::kMagic, sizeof config.magic) == 0 &&
+           config.version == serial_server::kVersion &&
+           config.client_count <= serial_server::kMaxClients;
+}
+
+} // namespace
+
+extern "C" void component_main(uint64_t) {
+    namespace glue = bulkhead::glue::SerialServer;
+    const Self self = Self::mapped();
+    static serial_server::Config config;
+    if (!self.valid() || !read_config(self, config)) {
+        out() << "serial: bad instance page\n";
+        exit();
+    }
+    alignas(Server) static unsigned char storage[sizeof(Server)];
+    auto* server = new (storage) Server(self, config);
+    out() << "serial: serving " << Dec{config.client_count} << " client(s) on the UART\n";
+    server->start();
+    PutCharPort putchar{*server};
+    BatchPort batch{*server};
+    GetCharPort getchar{*server};
+    serve(
+        EndpointCap(Slot{config.rpc_slot}),
+        [&](uint64_t badge, base::RpcMessage& m) {
+            bool ok = false;
+            switch (serial_server::port_of(badge)) {
+            case Port::ProcessedPutChar:
+            case Port::RawPutChar:
+                ok = glue::processed_putchar_dispatch(putchar, badge, m);
+                break;
+            case Port::ProcessedBatch:
+            case Port::RawBatch:
+                ok = glue::processed_batch_dispatch(batch, badge, m);
+                break;
+            case Port::GetChar:
+                ok = glue::getchar_dispatch(getchar, badge, m);
+                break;
+            }
+            server->service_input(false);
+            return ok;
+        },
+        [&](uint64_t bits) { server->service_input((bits & server->irq_bit()) != 0); });
+}

@@ -1,0 +1,185 @@
+// The VMM device "virtio_con" (upstream's module name; a virtio,mmio node): the
+// guest's hvc0, a virtio-console device model behind a virtio-mmio window, whose output
+// and input travel through the VM's connections to a SerialServer:
+//   batch          (seL4SerialServer to processed_batch) the output ring, then a batch() call
+//   putchar        (camkes-arm-vm 3.8: seL4RPCCall to processed_putchar) one call per byte
+//   serial_getchar (seL4SerialServer to getchar) the input ring; the server signals its bit
+// Output waits while the server has not taken it (the batch() call returns once the server
+// drained the ring), so a guest that floods hvc0 is slowed down, never cut short. Input is
+// read from the ring only as far as the guest has posted buffers for it.
+#include <virtio/console.hpp>
+#include <virtio/mmio.hpp>
+#include <vmm/device.hpp>
+#include <vmm/mmio_bus.hpp>
+#include <vmm/vgic_distributor.hpp>
+
+#include <serial/char_ring.hpp>
+
+#include <cstring>
+
+namespace virtio {
+namespace {
+
+constexpr std::size_t kMaxDevices = 2;
+// Method numbers of the SerialServer's procedures (interfaces/SerialServer.idl4, in
+// declaration order, as the generated glue numbers them).
+constexpr uint32_t kBatchMethod = 0;   // Batch.batch()
+constexpr uint32_t kPutCharMethod = 0; // PutChar.putchar(int c)
+
+class VirtioConMmio final : public vmm::Device,
+                            public vmm::MmioDevice,
+                            public IrqLine,
+                            public ConsoleBackend {
+public:
+    VirtioConMmio(vmm::DeviceContext& ctx, GuestPhysRange window, unsigned spi,
+                  const vmm::BackendConnection* batch, const vmm::BackendConnection* putchar,
+                  const vmm::BackendConnection* input)
+        : window_(window), spi_(spi), vgic_(ctx.vgic()), batch_(batch), putchar_(putchar),
+          input_(input), transport_(ctx.name(), *this, ctx.log()),
+          console_(ctx.memory(), *this, transport_) {
+        transport_.attach(console_);
+        if (batch_ != nullptr) output_ring_ = serial::CharRing(batch_->dataport);
+        if (input_ != nullptr) input_ring_ = serial::CharRing(input_->dataport);
+    }
+
+    [[nodiscard]] bool read(uint64_t offset, unsigned size, unsigned vcpu,
+                            uint64_t& value) override {
+        return transport_.read(offset, size, vcpu, value);
+    }
+    [[nodiscard]] bool write(uint64_t offset, unsigned size, unsigned vcpu,
+                             uint64_t value) override {
+        const bool ok = transport_.write(offset, size, vcpu, value);
+        deliver_input(); // a receive kick may have brought buffers for waiting input
+        return ok;
+    }
+
+    void set_level(bool high) override { (void)vgic_.set_level(spi_, high); }
+    bool add_dtb_nodes(vmm::GuestDtbWriter& dtb) override {
+        return mmio::add_dtb_node(dtb, window_, spi_);
+    }
+    void notified(uint64_t) override { deliver_input(); }
+    void reset() override {
+        transport_.reset();
+        pending_ = 0;
+        unsent_ = false;
+    }
+
+    // ConsoleBackend: the guest's output.
+    std::size_t write(std::span<const char> bytes) override {
+        if (batch_ == nullptr) {
+            for (std::size_t i = 0; i < bytes.size(); ++i) {
+                base::RpcMessage m;
+                m.begin(kPutCharMethod);
+                m.put(static_cast<int32_t>(static_cast<unsigned char>(bytes[i])));
+                putchar_->port->call(putchar_->cap_slot, m);
+                if (!m.ok()) return i;
+            }
+            return bytes.size();
+        }
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const std::size_t n = output_ring_.write(bytes.subspan(done));
+            done += n;
+            unsent_ = unsent_ || n != 0;
+            if (done == bytes.size()) break;
+            // The ring is full: the server drains it before it answers.
+            if (!send_batch() || output_ring_.broken()) break;
+        }
+        return done;
+    }
+    void flush() override {
+        if (unsent_) (void)send_batch();
+    }
+
+private:
+    bool send_batch() {
+        base::RpcMessage m;
+        m.begin(kBatchMethod);
+        batch_->port->call(batch_->cap_slot, m);
+        unsent_ = false;
+        return m.ok();
+    }
+
+    void deliver_input() {
+        if (input_ == nullptr) return;
+        for (;;) {
+            if (pending_ == 0) pending_ = input_ring_.read(pending_bytes_);
+            if (pending_ == 0 || !console_.rx_ready()) return;
+            const std::size_t n = console_.receive({pending_bytes_, pending_});
+            std::memmove(pending_bytes_, pending_bytes_ + n, pending_ - n);
+            pending_ -= n;
+            if (pending_ != 0) return; // the rest when the guest posts buffers
+        }
+    }
+
+    GuestPhysRange window_;
+    unsigned spi_;
+    vmm::VgicDistributor& vgic_;
+    const vmm::BackendConnection* batch_;
+    const vmm::BackendConnection* putchar_;
+    const vmm::BackendConnection* input_;
+    serial::CharRing output_ring_;
+    serial::CharRing input_ring_;
+    bool unsent_ = false;
+    char pending_bytes_[256] = {};
+    std::size_t pending_ = 0;
+    VirtioMmio transport_;
+    ConsoleDevice console_;
+};
+
+vmm::DeviceStorage<VirtioConMmio, kMaxDevices> devices;
+
+// A usable connection of that name: a capability, a way to use it, and a ring-sized
+// dataport where one is needed.
+const vmm::BackendConnection* usable(vmm::DeviceContext& ctx, std::string_view name,
+                                     bool needs_ring) {
+    const vmm::BackendConnection* c = ctx.connection(name);
+    if (c == nullptr || c->port == nullptr || c->cap_slot == 0) return nullptr;
+    if (needs_ring && c->dataport.size() < serial::CharRing::kPageBytes) return nullptr;
+    return c;
+}
+
+void refuse(vmm::DeviceContext& ctx, const char* why) {
+    vmm::LogLine line;
+    line << "vmm: " << ctx.name() << ": " << why;
+    line.emit(ctx.log());
+}
+
+vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
+    const vmm::BackendConnection* batch = usable(ctx, "batch", true);
+    const vmm::BackendConnection* putchar = usable(ctx, "putchar", false);
+    const vmm::BackendConnection* input = usable(ctx, "serial_getchar", true);
+    if (batch == nullptr && putchar == nullptr) {
+        refuse(ctx, "no output connection to a SerialServer; expected batch (with a "
+                    "batch_shmem_size of 4096 or more) or putchar");
+        return nullptr;
+    }
+    if (input != nullptr && (input->badge_bits == 0 || !ctx.listen(input->badge_bits))) {
+        refuse(ctx, "serial_getchar's notification bits are not usable");
+        return nullptr;
+    }
+    const std::optional<unsigned> spi =
+        devices.used() < kMaxDevices ? ctx.allocate_spi() : std::nullopt;
+    const std::optional<GuestPhysRange> window =
+        spi ? ctx.allocate_mmio(mmio::kWindowSize) : std::nullopt;
+    if (!window) {
+        refuse(ctx, "no room, SPI or register window left for a virtio-mmio device");
+        return nullptr;
+    }
+    VirtioConMmio* device = devices.make(ctx, *window, *spi, batch, putchar, input);
+    if (device == nullptr || !ctx.mmio().add(ctx.name(), *window, *device)) return nullptr;
+    vmm::LogLine line;
+    line << "vmm: " << ctx.name() << ": virtio-console (hvc0) over virtio-mmio at "
+         << vmm::Hex{window->base.raw()} << ", SPI " << vmm::Dec{*spi} << ", output by "
+         << (batch != nullptr ? "batch" : "putchar")
+         << (input != nullptr ? ", input by serial_getchar" : ", no input");
+    line.emit(ctx.log());
+    return device;
+}
+
+} // namespace
+} // namespace virtio
+
+// No compatible to be found by: a record that asks for "virtio,mmio" means virtio_net, whose
+// type was there first; this one is asked for by name.
+BULKHEAD_VMM_DEVICE("virtio_con", nullptr, ::virtio::create_virtio_con);

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Builds and boots upstream's own top-level assembly of an app, unchanged, beside this
+repository's <platform>/devices.camkes, guest and components (how issue 12 says the apps are
+checked). Upstream's file is read from a fetched mirror with `git show` into a scratch
+folder under build/, never into the tree.
+
+Not run in CI (it needs the mirrors). For each entry of CHECKS: export the file, run the
+bulkhead tool with the app's include folders and files as its CMake does, boot the image
+in QEMU under tests/harness/qemu_expect.py with the entry's steps.
+
+usage: upstream_dropin.py [--mirrors DIR] [--build DIR] [--platform P] [APP...]
+"""
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HVC0 = r"vmm: virtio_con: virtio-console \(hvc0\) over virtio-mmio at 0x[0-9a-f]+, SPI [0-9]+, "
+# (app, dialect, mirror, revision, path of the main assembly, harness steps)
+CHECKS = [
+    ("vm_serial_server", "3.8", "seL4+camkes-arm-vm", "camkes-3.8.x-compatible",
+     "apps/vm_serial_server/vm_serial_server.camkes",
+     ["--expect", HVC0 + "output by putchar, input by serial_getchar",
+      "--expect", "BULKHEAD-HVC0: console is", "--md5", "PATTERN", "--expect", "# ",
+      "--send", "echo shell-on-$(tty) $((6 * 7))", "--expect", "shell-on-/dev/hvc0 42"]),
+    ("vm_serial_server", "current", "seL4+camkes-vm-examples", "HEAD",
+     "apps/Arm/vm_serial_server/vm_serial_server.camkes",
+     ["--expect", HVC0 + "output by batch, input by serial_getchar",
+      "--expect", "BULKHEAD-HVC0: console is", "--md5", "PATTERN", "--expect", "# ",
+      "--send", "echo shell-on-$(tty) $((6 * 7))", "--expect", "shell-on-/dev/hvc0 42"]),
+]
+QEMU = ["qemu-system-aarch64", "-machine",
+        "virt,virtualization=on,highmem=off,secure=off,gic-version=2", "-m", "2048", "-nic",
+        "none", "-display", "none", "-monitor", "none", "-serial", "stdio", "-cpu", "cortex-a53"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    ap.add_argument("--build", type=Path, default=ROOT / "build/debug")
+    ap.add_argument("--platform", default="qemu-arm-virt")
+    ap.add_argument("apps", nargs="*")
+    args = ap.parse_args()
+    b = args.build
+    failed = 0
+    for app, dialect, mirror, rev, path, steps in CHECKS:
+        if args.apps and app not in args.apps:
+            continue
+        repo = args.mirrors / mirror / "repo"
+        if not repo.exists():
+            print(f"{app} ({dialect}): skipped, no fetched copy at {repo}")
+            continue
+        work = b / "upstream-dropin" / f"{app}-{dialect}"
+        work.mkdir(parents=True, exist_ok=True)
+        main_file = work / Path(path).name
+        main_file.write_bytes(subprocess.run(["git", "--git-dir", str(repo), "show",
+                                              f"{rev}:{path}"], check=True,
+                                             capture_output=True).stdout)
+        ours = ROOT / "apps" / app
+        guest = b / "guest" / app
+        image = work / "image.elf"
+        cmd = [str(b / "tools/bulkhead/bulkhead"), "--root", str(ROOT), "--platform",
+               args.platform, "--dtb", str(b / f"platform/{args.platform}.dtb"), "--app",
+               str(main_file), "--image", str(image), "--kernel",
+               str(b / "target/kernel/bulkhead_kernel.elf"), "--component-dir",
+               str(b / "target/components"), "-I", str(ours / args.platform), "-I", str(ours),
+               "--file", f"linux={guest / 'linux'}",
+               "--file", f"linux-dtb={b / f'platform/{args.platform}.dtb'}",
+               "--file", f"linux-initrd={guest / 'linux-initrd'}",
+               "--report", str(work / "report.txt")]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"{app} ({dialect}): FAIL to build: {(r.stdout + r.stderr).strip()}")
+            failed += 1
+            continue
+        run = subprocess.run([sys.executable, str(ROOT / "tests/harness/qemu_expect.py"),
+                              "--timeout", "120", "--log", str(work / "console.log"), *steps,
+                              "--fail", "unhandled guest", "--fail", "set-up failed", "--",
+                              *QEMU, "-kernel", str(image)], capture_output=True, text=True)
+        verdict = [l for l in run.stdout.splitlines() if l.startswith(("PASS", "FAIL"))]
+        print(f"{app} ({dialect}): {verdict[0] if verdict else run.stdout.strip()}"
+              f"  (log: {work / 'console.log'})")
+        failed += run.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

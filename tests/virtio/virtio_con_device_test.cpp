@@ -1,0 +1,173 @@
+// The `virtio_con` VMM device (hvc0 through a SerialServer) created by DeviceHost, driven
+// through the MMIO bus as Linux's virtio_mmio and virtio_console drive it, with a fake
+// SerialServer behind its connections (BackendPort): output through the batch ring and
+// batch() calls, whole however much the guest writes; the 3.8 putchar path; input from the
+// getchar ring into the guest's buffers when the server signals; refusals.
+#include "../vmm/fake_vcpu.hpp"
+#include "vmm_device_fixture.hpp"
+
+#include <serial/char_ring.hpp>
+#include <virtio/console.hpp>
+#include <virtio/mmio.hpp>
+#include <vmm/device.hpp>
+#include <vmm/mmio_bus.hpp>
+#include <vmm/vgic_distributor.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace virtio {
+namespace {
+
+using test::FakeDriver;
+using test::FakeRam;
+
+constexpr uint32_t kBatchSlot = 7;
+constexpr uint32_t kPutCharSlot = 8;
+constexpr uint64_t kInputBit = 1u << 5;
+constexpr uint64_t kWindow = 0xa000000;
+
+// The SerialServer's side: batch() drains the output ring, putchar() takes one byte.
+class FakeServer final : public vmm::BackendPort {
+public:
+    void call(uint32_t slot, base::RpcMessage& m) override {
+        ++calls;
+        if (slot == kBatchSlot) {
+            serial::CharRing ring(output);
+            char buf[512];
+            while (std::size_t n = ring.read(buf))
+                text.append(buf, n);
+        } else if (slot == kPutCharSlot) {
+            text += static_cast<char>(m.get<int32_t>());
+        }
+        m.begin(0);
+    }
+    void signal(uint32_t) override {}
+    alignas(8) std::array<std::byte, 4096> output{};
+    alignas(8) std::array<std::byte, 4096> input{};
+    std::string text;
+    unsigned calls = 0;
+};
+
+struct ConDeviceFixture : test::VmmDeviceFixture {
+    FakeServer server;
+    FakeDriver rx{ram, {.size = 16, .event_idx = false, .indirect = false}};
+    FakeDriver tx{ram, {.size = 16, .event_idx = false, .indirect = false}};
+    vmm::test::FakeVcpu vcpu;
+
+    vmm::DeviceError create(bool batch) {
+        connections = {
+            vmm::BackendConnection{batch ? "batch" : "putchar", batch ? kBatchSlot : kPutCharSlot,
+                                   batch ? std::span(server.output) : std::span<std::byte>(), 0,
+                                   &server},
+            vmm::BackendConnection{"serial_getchar", 9, server.input, kInputBit, &server}};
+        records[0] = {"virtio_con", {}, connections};
+        return host.create(records);
+    }
+    uint32_t rd(uint32_t offset) {
+        vmm::MmioAccess a;
+        a.ipa = GuestPhysAddr(kWindow + offset);
+        a.size = 4;
+        a.rt = 1;
+        EXPECT_EQ(bus.handle(a, 0, vcpu), vmm::ExitAction::Resume);
+        return static_cast<uint32_t>(vcpu.x[1]);
+    }
+    void wr(uint32_t offset, uint32_t value) {
+        vmm::MmioAccess a;
+        a.ipa = GuestPhysAddr(kWindow + offset);
+        a.size = 4;
+        a.direction = vmm::AccessDirection::Write;
+        a.rt = 2;
+        vcpu.x[2] = value;
+        EXPECT_EQ(bus.handle(a, 0, vcpu), vmm::ExitAction::Resume) << std::hex << offset;
+    }
+    void queue(unsigned index, const QueueConfig& c) {
+        wr(mmio::kQueueSel, index);
+        wr(mmio::kQueueNum, c.size);
+        wr(mmio::kQueueDescLow, static_cast<uint32_t>(c.desc.raw()));
+        wr(mmio::kQueueDriverLow, static_cast<uint32_t>(c.avail.raw()));
+        wr(mmio::kQueueDeviceLow, static_cast<uint32_t>(c.used.raw()));
+        wr(mmio::kQueueReady, 1);
+    }
+    // Linux's probe of a virtio-mmio console: VERSION_1 only, both queues, DRIVER_OK.
+    void start() {
+        EXPECT_EQ(rd(mmio::kDeviceId), kDeviceIdConsole);
+        wr(mmio::kStatus, kStatusAcknowledge | kStatusDriver);
+        wr(mmio::kDriverFeaturesSel, 1);
+        wr(mmio::kDriverFeatures, 1); // bit 32: VERSION_1
+        wr(mmio::kStatus, kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk);
+        queue(ConsoleDevice::kRxQueue, rx.config());
+        queue(ConsoleDevice::kTxQueue, tx.config());
+        wr(mmio::kStatus, kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk | kStatusDriverOk);
+        EXPECT_EQ(rd(mmio::kStatus) & kStatusNeedsReset, 0u);
+    }
+    std::vector<vmm::BackendConnection> connections;
+    std::array<vmm::DeviceRecord, 1> records{};
+};
+
+TEST(VirtioConVmmDevice, OutputReachesTheServerWholeThroughTheBatchRing) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true), vmm::DeviceError::Ok);
+    EXPECT_EQ(f.log.lines.at(0), "vmm: virtio_con: virtio-console (hvc0) over virtio-mmio at "
+                                 "0xa000000, SPI 32, output by batch, input by serial_getchar");
+    f.start();
+    f.tx.offer({f.tx.readable("hello\n")});
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+    EXPECT_EQ(f.server.text, "hello\n");
+    // More than the ring holds in one go: the device calls batch() whenever it is full.
+    std::string flood;
+    for (int i = 0; i < 3000; ++i)
+        flood += "line " + std::to_string(i) + "\n";
+    for (std::size_t at = 0; at < flood.size(); at += 2000) {
+        f.tx.offer({f.tx.readable(flood.substr(at, 2000))});
+        f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+        while (f.tx.take_used()) {
+        }
+    }
+    EXPECT_EQ(f.server.text, "hello\n" + flood);
+    EXPECT_GT(f.server.calls, flood.size() / serial::CharRing::kCapacity);
+}
+
+TEST(VirtioConVmmDevice, Camkes38PutCharPathCallsOncePerByte) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(false), vmm::DeviceError::Ok);
+    f.start();
+    f.tx.offer({f.tx.readable("ok\n")});
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+    EXPECT_EQ(f.server.text, "ok\n");
+    EXPECT_EQ(f.server.calls, 3u);
+}
+
+TEST(VirtioConVmmDevice, InputGoesToTheGuestWhenTheServerSignals) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true), vmm::DeviceError::Ok);
+    f.start();
+    const auto buffer = f.rx.writable(2);
+    f.rx.offer({buffer});
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kRxQueue);
+    serial::CharRing ring(f.server.input);
+    ASSERT_EQ(ring.write(std::string_view("ls\r")), 3u);
+    EXPECT_EQ(f.router.dispatch(kInputBit), 0u); // the device listens to the bit
+    EXPECT_EQ(f.rx.text(GuestPhysAddr(buffer.addr), 2), "ls");
+    ASSERT_TRUE(f.rx.take_used().has_value());
+    // The rest waits in the VMM until the guest posts another buffer.
+    const auto more = f.rx.writable(8);
+    f.rx.offer({more});
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kRxQueue);
+    EXPECT_EQ(f.rx.text(GuestPhysAddr(more.addr), 1), "\r");
+}
+
+TEST(VirtioConVmmDevice, RefusedWithoutASerialServer) {
+    ConDeviceFixture f;
+    const std::array<vmm::DeviceRecord, 1> bare{vmm::DeviceRecord{"virtio_con", {}, {}}};
+    EXPECT_EQ(f.host.create(bare), vmm::DeviceError::CreateFailed);
+    EXPECT_EQ(f.log.lines.at(0),
+              "vmm: virtio_con: no output connection to a SerialServer; expected batch (with a "
+              "batch_shmem_size of 4096 or more) or putchar");
+}
+
+} // namespace
+} // namespace virtio
