@@ -124,7 +124,7 @@ void VirtualMachine::collect_backends() {
                          std::span<std::byte> memory) {
         if (!connected || backend_count_ == kMaxBackends) return;
         peers_[backend_count_].set(slot);
-        backends_[backend_count_] = {name, slot, memory, badge, &peers_[backend_count_],
+        backends_[backend_count_] = {name,          slot, memory, badge, &peers_[backend_count_],
                                      &backend_port_};
         ++backend_count_;
     };

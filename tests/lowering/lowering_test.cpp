@@ -541,7 +541,7 @@ TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
     // The list holds every device type VM.elf links (boards' modules too).
     expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
                           "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-                          "expected one of: virtio_net");
+                          "expected one of: virtio_con, virtio_net");
     expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}), "(did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));
@@ -640,7 +640,7 @@ assembly {
     // The UART: its registers mapped, its interrupt on the server's notification.
     (void)cap_of(d, lowered[0], "uart_irq");
     ASSERT_EQ(d.irq_handlers.size(), 1u);
-    EXPECT_EQ(d.irq_handlers[0].irq, qemu().uart_irq);
+    EXPECT_EQ(d.irq_handlers[0].irq, qemu().console.irq);
 }
 
 } // namespace

@@ -55,13 +55,23 @@ public:
         NativeComponent::create(context, inst, self);
         image::SystemBuilder& b = context.builder();
         const image::Board& board = context.board();
-        const image::RegionId uart = b.add_device(inst.name + ":uart", {board.uart, 0x1000});
+        // The server's driver is a PL011's (serial::Terminal); other UARTs need their own.
+        if (board.console.kind != spec::ConsoleKind::Pl011) {
+            throw adl::Error(inst.where, "SerialServer " + adl::quote(inst.name) +
+                                             " drives a PL011 UART, but the console UART of "
+                                             "board " +
+                                             adl::quote(board.name) +
+                                             " is another kind; expected a board whose "
+                                             "console is a PL011");
+        }
+        const image::RegionId uart =
+            b.add_device(inst.name + ":uart", {board.console.base, 0x1000});
         b.map(self.domain, uart, base::VirtAddr{serial_server::kUartAddr},
               image::kRead | image::kWrite, spec::Cacheability::Device);
         self.mappings.push_back({"uart", serial_server::kUartAddr, 0x1000});
         irq_bit_ = free_bit(context, inst.name, inst);
         const image::IrqHandlerId irq =
-            b.add_irq_handler(board.uart_irq, context.notification(self), irq_bit_, false);
+            b.add_irq_handler(board.console.irq, context.notification(self), irq_bit_, false);
         context.give(self, "uart_irq", image::irq_handler_cap(irq));
 
         // One endpoint behind every provides interface, so one thread waits in one place.

@@ -12,8 +12,13 @@ const ConnectorRegistry::Registration shared_data_with_caps{
     {"seL4SharedDataWithCaps", ConnectionKind::SharedMemory, true, true, 0x1000,
      "one buffer mapped by every end, whose frames a VM end may also map into its guest"}};
 const ConnectorRegistry::Registration virtqueues{
-    {"seL4VirtQueues", ConnectionKind::SharedMemory, false, true, 0x2000,
-     "virtqueue rings shared by the ends, signalled by notifications", true}};
+    {.name = "seL4VirtQueues",
+     .kind = ConnectionKind::SharedMemory,
+     .ends_share_type = false,
+     .shared_buffer = true,
+     .default_buffer = 0x2000,
+     .description = "virtqueue rings shared by the ends, signalled by notifications",
+     .signals_ends = true}};
 const ConnectorRegistry::Registration hardware_mmio{
     {"seL4HardwareMMIO", ConnectionKind::DeviceMemory, true, false, 0,
      "a hardware component's registers (<to>_paddr, <to>_size) mapped by every 'from' end: "

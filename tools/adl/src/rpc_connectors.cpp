@@ -10,10 +10,14 @@ const ConnectorRegistry::Registration rpc_dataport{
     {"seL4RPCDataport", ConnectionKind::Rpc, true, true, 0x1000,
      "call through an endpoint; bulk data in a shared buffer (<from>_shmem_size)"}};
 const ConnectorRegistry::Registration serial_server{
-    {"seL4SerialServer", ConnectionKind::Rpc, true, true, 0x1000,
-     "serial server client: calls plus a shared character buffer; the server signals the "
-     "client when input arrives",
-     true}};
+    {.name = "seL4SerialServer",
+     .kind = ConnectionKind::Rpc,
+     .ends_share_type = true,
+     .shared_buffer = true,
+     .default_buffer = 0x1000,
+     .description = "serial server client: calls plus a shared character buffer; the server "
+                    "signals the client when input arrives",
+     .signals_caller = true}};
 const ConnectorRegistry::Registration time_server{{"seL4TimeServer", ConnectionKind::Rpc, true,
                                                    false, 0,
                                                    "time server client: timeouts by call"}};
