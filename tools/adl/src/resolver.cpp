@@ -824,6 +824,10 @@ private:
                                                "; no initrd is packed, so nothing is loaded "
                                                "there (an error once one is)");
                 }
+                for (auto& n : vm->no_effect) {
+                    system_.no_effect.push_back(std::move(n));
+                }
+                vm->no_effect.clear();
                 inst.vm = *vm;
                 model::MemoryRegion ram;
                 ram.owner = inst.name;

@@ -194,8 +194,13 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
         }
         a.initrd_max_size = initrd_max > 0 ? static_cast<uint64_t>(initrd_max) : 0;
     } else if (r.number("kernel_entry_addr") != -1) {
-        r.fail("kernel_entry_addr", "is set; expected \"-1\" (Bulkhead enters the kernel where "
-                                    "its arm64 Image header says)");
+        // Upstream's zcu102 files give ram_base + 0x80000, the old arm64 text_offset: where
+        // the Image header asks anyway.
+        vm.no_effect.push_back({inst.name, std::string(d.address) + ".kernel_entry_addr",
+                                r.field(d.address, "kernel_entry_addr"),
+                                "the VMM loads the kernel where its arm64 Image header asks (a "
+                                "2 MiB-aligned base in guest RAM plus the header's text_offset) "
+                                "and enters it there"});
     }
     // map_unity_ram: upstream's VMs map guest RAM 1:1 exactly when the two bases agree.
     vm.unity = a.linux_ram_base == a.linux_ram_paddr_base;

@@ -65,9 +65,9 @@ struct Header {
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
 // at build time, naming the attribute.
-inline constexpr unsigned kMaxPassthrough = 16;
-inline constexpr unsigned kMaxIrqs = 32;
-inline constexpr unsigned kMaxVcpus = 8; // the GICv2 target list; vPSCI and the vGIC too
+inline constexpr unsigned kMaxPassthrough = 64; // upstream's tx2 files need more than 16
+inline constexpr unsigned kMaxIrqs = 64;        // one notification word
+inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
 
 class View {

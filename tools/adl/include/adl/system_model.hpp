@@ -46,6 +46,9 @@ struct VmConfig {
     // where it points; the resolver makes it an error if an initrd is packed, else a warning.
     std::string initrd_defect;
     SourceLocation initrd_where;
+    // Settings of the VM's configuration read and given no effect (kernel_entry_addr), for
+    // the report's list.
+    std::vector<NoEffectAttribute> no_effect;
 };
 
 struct Instance {
