@@ -28,8 +28,7 @@ public:
     void enable_receive_interrupts() {
         reg(kImsc) = reg(kImsc) | kRxInterrupt | kRxTimeoutInterrupt;
     }
-    // Before draining: a character arriving after the last check then raises a fresh
-    // interrupt instead of having its interrupt cleared.
+    // serial::Receiver::clear_interrupt (the server drains after it).
     void clear_receive_interrupts() { reg(kIcr) = kRxInterrupt | kRxTimeoutInterrupt; }
     [[nodiscard]] bool readable() { return (reg(kFr) & kRxFifoEmpty) == 0; }
     char read() { return static_cast<char>(reg(kDr) & 0xff); }

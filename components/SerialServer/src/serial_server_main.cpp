@@ -10,6 +10,7 @@
 #include "pl011.hpp"
 
 #include <serial/char_ring.hpp>
+#include <serial/input_pump.hpp>
 #include <serial/multiplexer.hpp>
 #include <serial_server/serial_server_config.hpp>
 
@@ -34,7 +35,7 @@ struct ClientState {
     bool signal_due = false;
 };
 
-class Server final : public serial::InputSink {
+class Server final : public serial::InputSink, public serial::Receiver {
 public:
     Server(const Self& self, const serial_server::Config& config)
         : uart_(serial_server::kUartAddr), mux_(uart_), irq_(Slot{config.uart_irq_slot}),
@@ -95,27 +96,14 @@ public:
     // GetChar's one call: the client is ready; input may be waiting for it.
     void init(uint64_t) {}
 
-    // After every call and interrupt: waiting input, then the UART's receiver.
+    // After every call and interrupt: waiting input, the UART's receiver (input_pump.hpp),
+    // then a signal to each client that got some.
     void service_input(bool interrupted) {
-        if (interrupted) {
-            rx_pending_ = true;
-            uart_.clear_receive_interrupts();
-        }
-        if (!rx_pending_) return;
-        if (mux_.retry_input(*this)) {
-            while (mux_.can_take_input() && uart_.readable())
-                mux_.input(uart_.read(), *this);
-        }
+        pump_.service(interrupted, mux_, *this, *this);
         for (unsigned i = 0; i < count_; ++i) {
             if (!clients_[i].signal_due) continue;
             clients_[i].signal_due = false;
             (void)clients_[i].signal.signal();
-        }
-        // Acknowledged only when everything was taken: a full client leaves the line
-        // masked rather than interrupting again and again.
-        if (mux_.retry_input(*this) && !uart_.readable()) {
-            rx_pending_ = false;
-            (void)irq_.ack();
         }
     }
 
@@ -132,6 +120,12 @@ public:
         c.signal_due = true;
         return true;
     }
+
+    // serial::Receiver: the PL011's receiver and the UART interrupt's handler.
+    void clear_interrupt() override { uart_.clear_receive_interrupts(); }
+    bool readable() override { return uart_.readable(); }
+    char read() override { return uart_.read(); }
+    void acknowledge() override { (void)irq_.ack(); }
 
     [[nodiscard]] uint64_t irq_bit() const { return irq_bit_; }
 
@@ -156,7 +150,7 @@ private:
     unsigned count_ = 0;
     IrqHandlerCap irq_;
     uint64_t irq_bit_;
-    bool rx_pending_ = true; // input may be waiting from before the server started
+    serial::InputPump pump_;
 };
 
 struct PutCharPort {
