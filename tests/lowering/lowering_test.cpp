@@ -178,9 +178,9 @@ assembly {
     // The device itself runs nothing: no domain, nothing in the report but that.
     EXPECT_TRUE(lowered[0].hardware);
     EXPECT_EQ(d.domains.size(), 2u);
-    EXPECT_NE(
-        lowering::write_objects_report(lowered, d).find("  uart : Uart  hardware: no domain\n"),
-        std::string::npos);
+    EXPECT_NE(lowering::write_objects_report(lowered, d)
+                  .find("  uart : Uart  hardware component: no domain\n"),
+              std::string::npos);
     for (const auto* user : {&lowered[1], &lowered[2]}) {
         ASSERT_EQ(user->mappings.size(), 2u); // the registers and its instance page
         EXPECT_EQ(user->mappings[0].name, "regs");
@@ -228,8 +228,13 @@ assembly {
     const auto& d = b.description();
     const auto& a = lowered[0];
     const auto& bb = lowered[1];
+    // The VirtQueueInit ends only name their connections: no domain, and the report says
+    // what they are.
     EXPECT_TRUE(lowered[3].hardware);
     EXPECT_TRUE(lowered[4].hardware);
+    EXPECT_NE(lowering::write_objects_report(lowered, d)
+                  .find("  i0 : VirtQueueInit  connection name only: no domain\n"),
+              std::string::npos);
     EXPECT_EQ(a.interface("send")->buffers.at(0).size, 32768u);
     EXPECT_EQ(bb.interface("recv")->buffers.at(0).size, 32768u);
     EXPECT_EQ(a.interface("recv")->buffers.at(0).size, 0x2000u); // the connector's default

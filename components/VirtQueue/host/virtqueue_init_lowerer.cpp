@@ -12,6 +12,7 @@ public:
     void create(lowering::Context&, const adl::model::Instance&,
                 lowering::InstanceObjects& objects) override {
         objects.hardware = true;
+        objects.no_domain_reason = "connection name only";
     }
 };
 

@@ -113,8 +113,8 @@ void needs_domain(const adl::model::System& system, const InstanceObjects& insta
                   const std::string& what) {
     if (!instance.hardware) return;
     const adl::model::Instance* inst = system.instance(instance.name);
-    throw adl::Error(inst->where, "hardware component " + adl::quote(instance.name) +
-                                      " would be given " + what +
+    throw adl::Error(inst->where, std::string(instance.no_domain_reason) + " " +
+                                      adl::quote(instance.name) + " would be given " + what +
                                       ", but it runs nothing; expected its registers and "
                                       "interrupts to reach others through seL4HardwareMMIO and "
                                       "seL4HardwareInterrupt");
@@ -234,7 +234,7 @@ std::string write_objects_report(const std::vector<InstanceObjects>& instances,
     for (const auto& i : instances) {
         out << "  " << i.name << " : " << i.type;
         if (i.hardware) {
-            out << "  hardware: no domain\n";
+            out << "  " << i.no_domain_reason << ": no domain\n";
             continue;
         }
         out << "  priority " << i.priority << "\n";

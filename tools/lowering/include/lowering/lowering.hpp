@@ -49,8 +49,11 @@ struct InstanceObjects {
     std::string name;
     std::string type;
     // A `hardware` component has no domain: it runs nothing and holds nothing; its
-    // registers and interrupt reach the components connected to it.
+    // registers and interrupt reach the components connected to it. Other types may be
+    // domainless too (VirtQueueInit only names connections); `no_domain_reason` says what
+    // the instance is instead, in the report and in errors.
     bool hardware = false;
+    std::string_view no_domain_reason = "hardware component";
     image::DomainId domain{}; // not for hardware
     std::optional<image::ThreadId> thread;
     uint32_t priority = 0;
