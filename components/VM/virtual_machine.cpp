@@ -123,10 +123,7 @@ void VirtualMachine::collect_backends() {
     const auto add = [&](std::string_view name, bool connected, uint32_t slot, uint64_t badge,
                          std::span<std::byte> memory) {
         if (!connected || backend_count_ == kMaxBackends) return;
-        peers_[backend_count_].set(slot);
-        backends_[backend_count_] = {name,          slot, memory, badge, &peers_[backend_count_],
-                                     &backend_port_};
-        ++backend_count_;
+        backends_[backend_count_++] = {name, slot, memory, badge, &backend_port_};
     };
     add("batch", self.batch_connected(), self.batch_slot(), 0, self.batch_buffer().span());
     add("putchar", self.putchar_connected(), self.putchar_slot(), 0, {});

@@ -25,16 +25,6 @@
 #include <runtime/rpc_transport.hpp>
 #include <runtime/vcpu.hpp>
 
-// Signals a backend: a send capability to its component's bound notification.
-class NotificationSignal final : public vmm::PeerSignal {
-public:
-    void signal() override { (void)runtime::NotificationCap(runtime::Slot{slot_}).signal(); }
-    void set(uint32_t slot) { slot_ = slot; }
-
-private:
-    uint32_t slot_ = 0;
-};
-
 // A device's use of its connections' capabilities, as kernel calls.
 class KernelBackendPort final : public vmm::BackendPort {
 public:
@@ -99,7 +89,6 @@ private:
     // virtqueue ends send, recv, when the assembly connects them.
     static constexpr unsigned kMaxBackends = 5;
     KernelBackendPort backend_port_;
-    NotificationSignal peers_[kMaxBackends];
     vmm::BackendConnection backends_[kMaxBackends];
     unsigned backend_count_ = 0;
     vmm::LinuxBoot boot_{};

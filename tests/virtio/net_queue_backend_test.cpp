@@ -20,10 +20,15 @@ using test::Desc;
 using test::FakeDriver;
 using test::FakeRam;
 
-class CountingPeer final : public vmm::PeerSignal {
+// The peer's side of the VM's connections: counts the signals per capability slot.
+class CountingPort final : public vmm::BackendPort {
 public:
-    void signal() override { ++signals; }
-    unsigned signals = 0;
+    static constexpr uint32_t kSendSlot = 5;
+    static constexpr uint32_t kRecvSlot = 6;
+    void call(uint32_t, base::RpcMessage&) override { ADD_FAILURE() << "no calls on a ring"; }
+    void signal(uint32_t slot) override { ++(slot == kSendSlot ? send : recv); }
+    unsigned send = 0;
+    unsigned recv = 0;
 };
 
 class NoEvents final : public DeviceEvents {
@@ -45,7 +50,8 @@ struct Fixture {
     Fixture()
         : send_ring(8192), recv_ring(8192), rx(ram, {.size = 16}), tx(ram, {.size = 16}),
           device(ram.memory(), backend, events, {2, 0, 0, 0, 0xaa, 1}) {
-        EXPECT_TRUE(backend.attach(send_ring, send_peer, recv_ring, recv_peer));
+        EXPECT_TRUE(backend.attach({"send", CountingPort::kSendSlot, send_ring, 0, &port},
+                                   {"recv", CountingPort::kRecvSlot, recv_ring, 0, &port}));
         // The peer: device of `send`, driver of `recv`.
         EXPECT_TRUE(peer_send_buffer.attach(send_ring));
         EXPECT_TRUE(peer_recv_buffer.attach(recv_ring));
@@ -92,8 +98,7 @@ struct Fixture {
     FakeDriver rx;
     FakeDriver tx;
     NoEvents events;
-    CountingPeer send_peer;
-    CountingPeer recv_peer;
+    CountingPort port;
     NetQueueBackend backend;
     NetDevice device;
     SharedBuffer peer_send_buffer;
@@ -109,7 +114,7 @@ TEST(NetQueueBackend, GuestFramesGoToTheSendRing) {
     const auto frame = frame_of(1514, 1);
     f->guest_transmits(frame);
     f->guest_transmits(frame_of(60, 2));
-    EXPECT_EQ(f->send_peer.signals, 2u);
+    EXPECT_EQ(f->port.send, 2u);
     const auto got = f->peer_takes();
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0], frame);
@@ -126,7 +131,7 @@ TEST(NetQueueBackend, PeerFramesReachTheGuest) {
     ASSERT_EQ(f->peer_recv.send(frame), SendResult::Sent);
     f->backend.pump(f->device);
     EXPECT_EQ(f->guest_receives(buffer), frame);
-    EXPECT_EQ(f->recv_peer.signals, 1u); // its buffers came back
+    EXPECT_EQ(f->port.recv, 1u); // its buffers came back
     EXPECT_EQ(f->peer_recv.reclaim(), 1u);
     EXPECT_EQ(f->backend.counters().delivered, 1u);
 }

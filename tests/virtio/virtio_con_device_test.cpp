@@ -62,8 +62,8 @@ struct ConDeviceFixture : test::VmmDeviceFixture {
         connections = {
             vmm::BackendConnection{batch ? "batch" : "putchar", batch ? kBatchSlot : kPutCharSlot,
                                    batch ? std::span(server.output) : std::span<std::byte>(), 0,
-                                   nullptr, &server},
-            vmm::BackendConnection{"serial_getchar", 9, server.input, kInputBit, nullptr, &server}};
+                                   &server},
+            vmm::BackendConnection{"serial_getchar", 9, server.input, kInputBit, &server}};
         records[0] = {"virtio_con", {}, connections};
         return host.create(records);
     }

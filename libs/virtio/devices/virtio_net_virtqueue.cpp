@@ -76,7 +76,7 @@ void refuse(vmm::DeviceContext& ctx, std::string_view why) {
 vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
     const vmm::BackendConnection* send = ctx.connection("send");
     const vmm::BackendConnection* recv = ctx.connection("recv");
-    if (send == nullptr || recv == nullptr || send->peer == nullptr || recv->peer == nullptr) {
+    if (send == nullptr || recv == nullptr || send->port == nullptr || recv->port == nullptr) {
         refuse(ctx, "needs the VM's `send` and `recv` connected by seL4VirtQueues");
         return nullptr;
     }
@@ -86,7 +86,7 @@ vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
     if (!place) return nullptr;
     VirtioNetVirtqueue* device = devices.make(ctx, *place);
     if (device == nullptr) return nullptr;
-    if (!device->queues().attach(send->dataport, *send->peer, recv->dataport, *recv->peer)) {
+    if (!device->queues().attach(*send, *recv)) {
         refuse(ctx, "a virtqueue buffer is too small for a ring");
         return nullptr;
     }

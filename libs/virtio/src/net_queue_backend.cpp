@@ -4,17 +4,19 @@
 
 namespace virtio {
 
-bool NetQueueBackend::attach(std::span<std::byte> send_ring, vmm::PeerSignal& send_peer,
-                             std::span<std::byte> recv_ring, vmm::PeerSignal& recv_peer) {
-    const auto send_layout = SharedRingLayout::for_buffer(send_ring.size());
-    const auto recv_layout = SharedRingLayout::for_buffer(recv_ring.size());
-    if (!send_layout || !recv_layout || !send_buffer_.attach(send_ring) ||
-        !recv_buffer_.attach(recv_ring) || !send_.configure(send_buffer_.memory(), *send_layout) ||
+bool NetQueueBackend::attach(const vmm::BackendConnection& send,
+                             const vmm::BackendConnection& recv) {
+    const auto send_layout = SharedRingLayout::for_buffer(send.dataport.size());
+    const auto recv_layout = SharedRingLayout::for_buffer(recv.dataport.size());
+    if (send.port == nullptr || send.port != recv.port || !send_layout || !recv_layout ||
+        !send_buffer_.attach(send.dataport) || !recv_buffer_.attach(recv.dataport) ||
+        !send_.configure(send_buffer_.memory(), *send_layout) ||
         recv_.configure(recv_layout->queue_config()) != QueueError::None) {
         return false;
     }
-    send_peer_ = &send_peer;
-    recv_peer_ = &recv_peer;
+    port_ = send.port;
+    send_slot_ = send.cap_slot;
+    recv_slot_ = recv.cap_slot;
     return true;
 }
 
@@ -33,7 +35,7 @@ bool NetQueueBackend::send(std::span<const std::byte> frame) {
     switch (send_.send(frame)) {
     case SendResult::Sent:
         ++counters_.sent;
-        if (send_.should_notify()) send_peer_->signal();
+        if (send_.should_notify()) port_->signal(send_slot_);
         return true;
     case SendResult::Full:
         ++counters_.send_full;
@@ -64,7 +66,7 @@ bool NetQueueBackend::deliver_waiting(NetDevice& net) {
 }
 
 void NetQueueBackend::pump(NetDevice& net) {
-    if (send_peer_ == nullptr) return;
+    if (port_ == nullptr) return;
     if (send_.reclaim() != 0 && blocked_ && send_.has_room(kMaxEthernetFrame)) {
         blocked_ = false;
         net.backend_ready();
@@ -82,7 +84,7 @@ void NetQueueBackend::pump(NetDevice& net) {
         // The frame is copied out: the peer may reuse its buffers now.
         returned = recv_.push(*chain, 0) || returned;
     }
-    if (returned && recv_.should_interrupt()) recv_peer_->signal();
+    if (returned && recv_.should_interrupt()) port_->signal(recv_slot_);
 }
 
 } // namespace virtio

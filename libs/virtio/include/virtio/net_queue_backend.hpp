@@ -36,10 +36,11 @@ struct NetQueueCounters {
 
 class NetQueueBackend final : public NetBackend {
 public:
-    // The rings' buffers (as mapped here) and the peers to signal. False when a buffer is
-    // too small for a ring (SharedRingLayout::for_buffer).
-    bool attach(std::span<std::byte> send_ring, vmm::PeerSignal& send_peer,
-                std::span<std::byte> recv_ring, vmm::PeerSignal& recv_peer);
+    // The VM's `send` and `recv` connections: each one's ring buffer (as mapped here) and
+    // the capability that signals the peer, used through the connection's port. False when
+    // a connection has no port or a buffer is too small for a ring
+    // (SharedRingLayout::for_buffer).
+    bool attach(const vmm::BackendConnection& send, const vmm::BackendConnection& recv);
 
     // NetBackend
     [[nodiscard]] bool can_send() override;
@@ -65,8 +66,9 @@ private:
     SharedBuffer recv_buffer_;
     VirtqueueDriver send_;
     Virtqueue recv_{recv_buffer_.memory()};
-    vmm::PeerSignal* send_peer_ = nullptr;
-    vmm::PeerSignal* recv_peer_ = nullptr;
+    vmm::BackendPort* port_ = nullptr; // null until attached
+    uint32_t send_slot_ = 0;
+    uint32_t recv_slot_ = 0;
     bool blocked_ = false; // can_send() said no; the device waits for backend_ready()
     std::size_t waiting_ = 0;
     std::array<Segment, 64> segments_{};

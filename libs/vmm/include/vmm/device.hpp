@@ -33,16 +33,6 @@ class GuestMemory;
 class MmioBus;
 class VgicDistributor;
 
-// Signals the peer at the other end of a backend connection (on the target: a send
-// capability to the peer's bound notification).
-class PeerSignal {
-public:
-    virtual void signal() = 0;
-
-protected:
-    ~PeerSignal() = default;
-};
-
 // How a device uses a connection's capability: the VM component makes the kernel calls
 // (an RPC in the generated glue's message format, a signal); host tests record them.
 class BackendPort {
@@ -62,7 +52,6 @@ struct BackendConnection {
     uint32_t cap_slot = 0;         // capability slot (endpoint, notification, ...); 0: none
     std::span<std::byte> dataport; // shared memory, as mapped into the VMM; empty: none
     uint64_t badge_bits = 0;       // bits the backend signals on the VMM's notification
-    PeerSignal* peer = nullptr;    // signals the backend; nullptr: none
     BackendPort* port = nullptr;   // how to use cap_slot; nullptr: not usable
 };
 
