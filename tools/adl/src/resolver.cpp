@@ -246,7 +246,6 @@ private:
                 m.connector = c.connector;
                 m.kind = impl.kind;
                 m.shared_bytes = impl.shared_buffer ? impl.default_buffer : 0;
-                m.signals_ends = impl.signals_ends;
                 m.where = c.where;
                 const ast::ConnectionEnd* first_typed = nullptr;
                 const ast::ConnectionEnd* first_sized = nullptr; // `dataport Buf(n)` end
@@ -1018,17 +1017,18 @@ private:
             return uint64_t{1} << bit++;
         };
         for (auto& c : system_.connections) {
+            // Every connection here has an implementation (connections() checked).
+            const ConnectorImplementation& impl = *ConnectorRegistry::find(c.connector);
             if (c.kind == model::ConnectionKind::Event) {
                 for (auto& f : c.from) {
                     f.badge = take(c.to.front().instance, c.where);
                 }
-            } else if (c.signals_ends) {
+            } else if (impl.signals_ends) {
                 for (auto& f : c.from) {
                     f.badge = take(f.instance, c.where);
                 }
             } else {
-                const ConnectorImplementation* impl = ConnectorRegistry::find(c.connector);
-                const bool signals = impl != nullptr && impl->signals_caller;
+                const bool signals = impl.signals_caller;
                 uint64_t n = 0;
                 for (auto& f : c.from) {
                     f.badge = ++n;

@@ -91,8 +91,6 @@ struct Connection {
     std::string name;
     std::string connector;
     ConnectionKind kind = ConnectionKind::Rpc;
-    // Each from end's badge is a bit of its own instance's notification (virtqueues).
-    bool signals_ends = false;
     std::vector<End> from;
     std::vector<End> to;
     std::string type;          // procedure or event type shared by the ends
