@@ -15,6 +15,7 @@ namespace {
 
 constexpr uint64_t kImageKeepClear = uint64_t{2} << 20; // QEMU's own DTB sits there
 alignas(8) std::byte g_dtb_scratch[1 << 20];            // the platform DTB while building
+vmm::KeptNode g_keep[vmm::vm_config::kMaxKept];         // plat_keep_devices*, off the 16 KiB stack
 
 } // namespace
 
@@ -181,10 +182,16 @@ bool VirtualMachine::load_guest() {
     const unsigned count = c_.passthrough.count; // View::open checked the maximum
     for (unsigned i = 0; i < count; ++i)
         passthrough[i] = config_.passthrough(i);
+    const unsigned kept = c_.keep.count; // View::open checked the maximum
+    for (unsigned i = 0; i < kept; ++i) {
+        const vmm::vm_config::KeptNode k = config_.kept(i);
+        g_keep[i] = {config_.string(k.path), k.subtree != 0};
+    }
     vmm::GuestDtbConfig dtb;
     dtb.bootargs = config_.string(c_.bootargs);
     dtb.stdout_path = config_.string(c_.stdout_path);
     dtb.passthrough = {passthrough, count};
+    dtb.keep = {g_keep, kept};
     dtb.gicd = {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize};
     dtb.gicc = {base::GuestPhysAddr{c_.gicc_base}, c_.gicc_size};
     dtb.psci = vmm::PsciConduit::Hvc;

@@ -50,7 +50,8 @@ component VmNow {
     attribute { string kernel_name = "linux"; string dtb_name = "linux-dtb";
                 string initrd_name = "linux-initrd"; string kernel_bootcmdline = "";
                 string kernel_stdout = ""; int provide_initrd = true; int generate_dtb = false;
-                int map_one_to_one = false; } vm_image_config;
+                int map_one_to_one = false; int provide_dtb = true;
+                string dtb_base_name = ""; } vm_image_config;
 }
 component VM {
     maybe uses VMDTBPassthrough dtb_self;
@@ -460,8 +461,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCheck{compose("component VmNow vm0;", vm_now("vm0", "0x4D700100")), "\"0x4D700100\"",
                  "'vm0.vm_address_config.initrd_addr' = 0x4d700100 is not aligned to 0x1000"},
         BadCheck{compose("component VmNow vm0;",
-                         vm_now("vm0") + "vm0.vm_image_config = {\"generate_dtb\": true};"),
-                 "true}", "'vm0.vm_image_config.generate_dtb' asks for a generated guest DTB"},
+                         vm_now("vm0") + "vm0.vm_image_config = {\"provide_dtb\": false};"),
+                 "false}",
+                 "'vm0.vm_image_config.provide_dtb' is false and generate_dtb is not set"},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0") + "vm0.plat_keep_devices = \"/a\";"),
+                 "\"/a\";",
+                 "'vm0.plat_keep_devices' is '\"/a\"'; expected a list of device-tree paths"},
+        BadCheck{compose("component VmNow vm0;",
+                         vm_now("vm0") + "vm0.plat_keep_devices_and_subtree = [\"/a\", \"b\"];"),
+                 "\"b\"]", "lists '\"b\"'; expected an absolute device-tree path"},
         BadCheck{compose("component VmNow vm0;", vm_now("vm0") + "vm0.dtb_irqs = [3];"), "3]",
                  "'vm0.dtb_irqs' contains '3'; expected GIC interrupt IDs from 16 to 1019"},
         BadCheck{"component Server {}\n" + compose(""), "component Server {}",
@@ -483,6 +491,30 @@ TEST(Checks, ADeviceQueriedTwiceIsAWarningAndPassedOnce) {
         << s.warnings[0];
     ASSERT_EQ(s.irqs.size(), 1u); // the UART's IRQ, routed once
     EXPECT_EQ(s.irqs[0].number, 33u);
+}
+
+TEST(Checks, GenerateDtbBuildsFromTheBaseDtbAndKeepsTheListedNodes) {
+    auto l = resolve_text(compose(
+        "component VmNow vm0;",
+        vm_now("vm0") +
+            "vm0.vm_image_config = {\"kernel_name\": \"linux\", \"dtb_name\": \"linux-dtb\", "
+            "\"dtb_base_name\": \"base-dtb\", \"generate_dtb\": true, \"provide_dtb\": false};\n"
+            "vm0.plat_keep_devices = [\"/timer\", \"/pmu\"];\n"
+            "vm0.plat_keep_devices_and_subtree = [\"/firmware\"];"));
+    const auto& vm = *l->system.instance("vm0")->vm;
+    EXPECT_EQ(vm.dtb_name, "base-dtb");
+    ASSERT_EQ(vm.keep_nodes.size(), 3u);
+    EXPECT_EQ(vm.keep_nodes[0].path, "/timer");
+    EXPECT_FALSE(vm.keep_nodes[0].subtree);
+    EXPECT_EQ(vm.keep_nodes[2].path, "/firmware");
+    EXPECT_TRUE(vm.keep_nodes[2].subtree);
+    EXPECT_TRUE(l->system.no_effect.empty());
+    // Without a base name the VMM generates from dtb_name's file.
+    auto plain = resolve_text(
+        compose("component VmNow vm0;",
+                vm_now("vm0") + "vm0.vm_image_config = {\"generate_dtb\": true, "
+                                "\"dtb_name\": \"linux-dtb\", \"dtb_base_name\": \"\"};"));
+    EXPECT_EQ(plain->system.instance("vm0")->vm->dtb_name, "linux-dtb");
 }
 
 TEST(Checks, KernelEntryAddrIsReadAndListedAsNoEffect) {

@@ -270,6 +270,24 @@ std::vector<std::byte> bus_platform(bool pi_bus = false) {
     begin("other@1000");
     cells("reg", {0, 0x1000, 0, 0x1000});
     end();
+    // What upstream's zcu102 files keep with plat_keep_devices(_and_subtree).
+    begin("pmu");
+    EXPECT_EQ(fdt_property_string(f, "compatible", "arm,armv8-pmuv3"), 0);
+    begin("counter");
+    end();
+    end();
+    begin("firmware");
+    begin("zynqmp-firmware");
+    EXPECT_EQ(fdt_property_string(f, "method", "smc"), 0);
+    begin("clock-controller");
+    cells("#clock-cells", {1});
+    end();
+    end();
+    end();
+    begin("psci");
+    EXPECT_EQ(fdt_property_string(f, "compatible", "arm,psci-0.2"), 0);
+    EXPECT_EQ(fdt_property_string(f, "method", "smc"), 0);
+    end();
     begin("axi");
     if (pi_bus) {
         cells("#address-cells", {1});
@@ -327,12 +345,43 @@ TEST(GuestDtbBus, KeepsTheBusOfAPassedThroughDeviceAndTheGicAndNothingElseInIt) 
     EXPECT_EQ(fdt_path_offset(fdt, "/axi/serial@ff010000"), -FDT_ERR_NOTFOUND);
     EXPECT_EQ(fdt_path_offset(fdt, "/axi/dma-controller@ffa80000"), -FDT_ERR_NOTFOUND);
     EXPECT_EQ(fdt_path_offset(fdt, "/other@1000"), -FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(fdt, "/pmu"), -FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(fdt, "/firmware"), -FDT_ERR_NOTFOUND);
     // The GIC inside the bus, in the bus's cells: the guest's GICD and GICC only.
     EXPECT_EQ(reg_of(fdt, "/axi/interrupt-controller@f9010000"),
               (std::vector<uint64_t>{0xf9010000, arm::gicv2::gicd::kFrameSize, 0xf9020000,
                                      arm::gicv2::gicc::kFrameSize}));
     EXPECT_EQ(string_prop(fdt, "/chosen", "stdout-path"),
               std::string("/axi/serial@ff000000\0", 21));
+}
+
+TEST(GuestDtbBus, KeptNodesStayWithOrWithoutTheirSubtreeAndMissingOnesAreSkipped) {
+    const std::vector<std::byte> platform = bus_platform();
+    std::vector<std::byte> out(16384);
+    const KeptNode keep[] = {{"/pmu", false},
+                             {"/firmware", true},
+                             {"/axi/serial@ff010000", false},
+                             {"/psci", false},
+                             {"/nowhere@0", true}};
+    GuestDtbConfig config;
+    config.ram = {GuestPhysAddr(0x10000000), 0x10000000};
+    config.keep = keep;
+    config.gicd = {GuestPhysAddr(0xf9010000), arm::gicv2::gicd::kFrameSize};
+    config.gicc = {GuestPhysAddr(0xf9020000), arm::gicv2::gicc::kFrameSize};
+    EXPECT_TRUE(dtb_has_node(platform, "/firmware"));
+    EXPECT_FALSE(dtb_has_node(platform, "/nowhere@0"));
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    ASSERT_EQ(fdt_check_full(fdt, size), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/pmu"), 0);
+    EXPECT_EQ(fdt_path_offset(fdt, "/pmu/counter"), -FDT_ERR_NOTFOUND) << "node only";
+    EXPECT_GE(fdt_path_offset(fdt, "/firmware/zynqmp-firmware/clock-controller"), 0);
+    EXPECT_GE(fdt_path_offset(fdt, "/axi/serial@ff010000"), 0) << "its bus stays too";
+    EXPECT_EQ(fdt_path_offset(fdt, "/axi/serial@ff000000"), -FDT_ERR_NOTFOUND);
+    // psci is the VMM's own, whatever the list says: one node, the guest's conduit.
+    EXPECT_EQ(string_prop(fdt, "/psci", "method"), std::string("hvc\0", 4));
+    EXPECT_EQ(fdt_path_offset(fdt, "/nowhere@0"), -FDT_ERR_NOTFOUND);
 }
 
 TEST(GuestDtbBus, TheGicsRegIsWrittenInItsBussAddresses) {

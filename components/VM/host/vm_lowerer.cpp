@@ -291,6 +291,17 @@ public:
         for (const std::string& m : modules)
             module_names.push_back(w.add_string(m));
         h.modules = w.add_table(module_names);
+        std::vector<config::KeptNode> keep;
+        for (const auto& k : cfg.keep_nodes) {
+            if (keep.size() == config::kMaxKept) {
+                throw adl::Error(k.where, adl::quote(inst.name) + " keeps more than " +
+                                              std::to_string(config::kMaxKept) +
+                                              " device-tree nodes (plat_keep_devices*); "
+                                              "expected at most that many");
+            }
+            keep.push_back({w.add_string(k.path), k.subtree ? 1u : 0u, 0});
+        }
+        h.keep = w.add_table(keep);
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");

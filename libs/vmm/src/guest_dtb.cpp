@@ -54,13 +54,29 @@ bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& confi
     return false;
 }
 
+bool at_path(const void* fdt, int node, std::string_view path) {
+    return fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size())) == node;
+}
+
 bool is_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
     for (std::string_view path : config.passthrough) {
-        if (fdt_path_offset_namelen(fdt, path.data(), static_cast<int>(path.size())) == node) {
-            return true;
-        }
+        if (at_path(fdt, node, path)) return true;
     }
     return false;
+}
+
+// A kept node (plat_keep_devices*), with or without its subtree.
+const KeptNode* kept_node(const void* fdt, int node, const GuestDtbConfig& config) {
+    for (const KeptNode& k : config.keep) {
+        if (at_path(fdt, node, k.path)) return &k;
+    }
+    return nullptr;
+}
+
+// Stays with everything below it: a passed-through device or a node kept with its subtree.
+bool kept_whole(const void* fdt, int node, const GuestDtbConfig& config) {
+    const KeptNode* k = kept_node(fdt, node, config);
+    return is_passthrough(fdt, node, config) || (k != nullptr && k->subtree);
 }
 
 // Is `node` a bus on the way to `path` (ZynqMP's /axi holds its UARTs and its GIC)?
@@ -78,18 +94,32 @@ bool leads_to_kept(const void* fdt, int node, std::string_view gic_path,
     for (std::string_view path : config.passthrough) {
         if (leads_to(fdt, node, path)) return true;
     }
+    for (const KeptNode& k : config.keep) {
+        if (leads_to(fdt, node, k.path)) return true;
+    }
     return false;
+}
+
+// Memory and psci nodes are written anew below, whatever the keep lists ask.
+bool written_here(const void* fdt, int node) {
+    const char* type = static_cast<const char*>(fdt_getprop(fdt, node, "device_type", nullptr));
+    return (type != nullptr && std::string_view(type) == "memory") ||
+           fdt_node_check_compatible(fdt, node, "arm,psci") == 0 ||
+           fdt_node_check_compatible(fdt, node, "arm,psci-0.2") == 0 ||
+           fdt_node_check_compatible(fdt, node, "arm,psci-1.0") == 0;
 }
 
 bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
                      const GuestDtbConfig& config) {
+    if (written_here(fdt, node)) return false;
     if (node == gic_node(fdt) || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
         name_is(fdt, node, "cpus")) {
         return true;
     }
     // The guest drives the virtual timer itself; memory and psci are rewritten below.
     return compatible_with(fdt, node, kTimerCompatibles) || is_passthrough(fdt, node, config) ||
-           clock_of_passthrough(fdt, node, config) || leads_to_kept(fdt, node, gic_path, config);
+           kept_node(fdt, node, config) != nullptr || clock_of_passthrough(fdt, node, config) ||
+           leads_to_kept(fdt, node, gic_path, config);
 }
 
 // Deletes the first child of `parent` that `drop` selects; offsets move after each
@@ -294,17 +324,24 @@ int gic_node(const void* fdt) {
     return -1;
 }
 
-// Inside a bus kept for a passed-through device or the GIC, only what leads to them
-// (and the clocks they name) stays.
+// Inside a bus kept for a passed-through device, a kept node or the GIC, only what leads
+// to them (and the clocks they name) stays; so it does below a node kept without its
+// subtree.
 int prune_buses(void* fdt, std::string_view gic_path, const GuestDtbConfig& config) {
     const auto keep = [&](int child) {
         return child == gic_node(fdt) || is_passthrough(fdt, child, config) ||
+               kept_node(fdt, child, config) != nullptr ||
                clock_of_passthrough(fdt, child, config) ||
                leads_to_kept(fdt, child, gic_path, config);
     };
     for (int node = fdt_next_node(fdt, 0, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
-        if (!leads_to_kept(fdt, node, gic_path, config)) continue;
+        const bool node_only = kept_node(fdt, node, config) != nullptr &&
+                               !kept_whole(fdt, node, config) && node != gic_node(fdt);
+        if (kept_whole(fdt, node, config) ||
+            (!node_only && !leads_to_kept(fdt, node, gic_path, config))) {
+            continue;
+        }
         // Deleting children of `node` leaves its own offset where it was.
         if (const int err = delete_children(fdt, node, [&](int c) { return !keep(c); }); err < 0)
             return err;
@@ -332,6 +369,14 @@ const char* to_string(DtbError error) {
         return "a device could not add its node";
     }
     return "?";
+}
+
+bool dtb_has_node(std::span<const std::byte> dtb, std::string_view path) {
+    if (dtb.size() < sizeof(fdt_header) || fdt_check_header(dtb.data()) != 0 ||
+        fdt_totalsize(dtb.data()) > dtb.size()) {
+        return false;
+    }
+    return fdt_path_offset_namelen(dtb.data(), path.data(), static_cast<int>(path.size())) >= 0;
 }
 
 DtbError build_guest_dtb(std::span<const std::byte> platform_dtb, const GuestDtbConfig& config,

@@ -100,6 +100,12 @@ LoadError load_linux(FileSource& files, GuestMemory& memory, const GuestRamLayou
     const std::span<std::byte> dtb_window = memory.window(layout.dtb);
     if (dtb_window.empty()) return log_error(log, LoadError::NotBacked, "DTB", names.dtb_name);
     dtb_config.ram = layout.ram;
+    for (const KeptNode& k : dtb_config.keep) {
+        if (dtb_has_node(scratch.first(size), k.path)) continue;
+        LogLine line;
+        line << "vmm: kept node '" << k.path << "' is not in '" << names.dtb_name << "'; skipped";
+        line.emit(log);
+    }
     if (const DtbError e =
             build_guest_dtb(scratch.first(size), dtb_config, dtb_window, boot.dtb_size);
         e != DtbError::Ok) {

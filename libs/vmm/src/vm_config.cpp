@@ -30,8 +30,10 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.irqs.offset, uint64_t{h.irqs.count} * sizeof(PassthroughIrq)) ||
         !fits(h.vcpus.offset, uint64_t{h.vcpus.count} * sizeof(Vcpu)) ||
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
-        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
-        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
+        !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
+        h.keep.count > kMaxKept || h.passthrough.count > kMaxPassthrough ||
+        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
+        h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base) {
         return false;
     }
@@ -42,6 +44,10 @@ bool View::open(std::span<const std::byte> bytes) {
     for (uint32_t i = 0; i < h.modules.count; ++i) {
         const StringRef s = record<StringRef>(h.modules, i);
         if (!fits(s.offset, s.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.keep.count; ++i) {
+        const KeptNode k = record<KeptNode>(h.keep, i);
+        if (!fits(k.path.offset, k.path.length)) return false;
     }
     return true;
 }
@@ -65,6 +71,10 @@ Vcpu View::vcpu(uint32_t i) const {
 
 std::string_view View::module(uint32_t i) const {
     return string(record<StringRef>(header_.modules, i));
+}
+
+KeptNode View::kept(uint32_t i) const {
+    return record<KeptNode>(header_.keep, i);
 }
 
 } // namespace vmm::vm_config

@@ -17,8 +17,6 @@ constexpr std::string_view allocator_only = "used only by seL4's object allocato
 
 constexpr std::string_view tool_assigns = "badges, endpoints and caller identities are "
                                           "assigned by the tool per connection";
-constexpr std::string_view no_generated_dtb =
-    "the guest's DTB is the linux-dtb file as given; Bulkhead does not generate one";
 
 // 'example' is the name an unknown attribute is compared with for a suggestion.
 const Pattern patterns[] = {
@@ -60,9 +58,7 @@ const Pattern patterns[] = {
      {BuiltinEffect::NoEffect, "no SMMU is programmed; guest RAM is mapped with guest-physical "
                                "== physical (map_unity_ram) so passed-through DMA works without "
                                "one"}},
-    {"plat_keep_devices(_and_subtree)?",
-     "plat_keep_devices",
-     {BuiltinEffect::NoEffect, no_generated_dtb}},
+    {"plat_keep_devices(_and_subtree)?", "plat_keep_devices", {BuiltinEffect::Stored, {}}},
     {"allow_smc|allowed_smc_functions",
      "allow_smc",
      {BuiltinEffect::NoEffect, "the VMM answers SMCCC calls itself (PSCI, SMCCC version); none "

@@ -84,6 +84,12 @@ std::string write_report(const model::System& s, const std::string& objects) {
         if (!vm.stdout_path.empty()) {
             out << "; stdout " << vm.stdout_path;
         }
+        if (!vm.keep_nodes.empty()) {
+            out << "; DTB also keeps";
+            for (const auto& k : vm.keep_nodes) {
+                out << " " << k.path << (k.subtree ? " (with subtree)" : "");
+            }
+        }
         out << "\n";
     }
     out << "\nIRQs\n";

@@ -507,6 +507,10 @@ private:
                             {inst.name, s.attribute, s.value, std::string(builtin->reason)});
                         continue;
                     }
+                    if (builtin->effect == BuiltinEffect::Stored) {
+                        set(inst, s.attribute, s.value, nullptr);
+                        continue;
+                    }
                     if (s.value.kind != Value::Kind::Integer &&
                         s.value.kind != Value::Kind::Boolean) {
                         throw Error(s.value.where, quote(path) + " expects an integer, found " +
@@ -838,6 +842,13 @@ private:
                 ram.source = config->name;
                 ram.where = config->value.where;
                 system_.regions.push_back(ram);
+            } else {
+                for (const char* keep : {"plat_keep_devices", "plat_keep_devices_and_subtree"}) {
+                    if (const auto* a = inst.attribute(keep)) {
+                        system_.no_effect.push_back(
+                            {inst.name, keep, a->value, "only a VM's guest DTB keeps nodes"});
+                    }
+                }
             }
         }
     }

@@ -107,11 +107,14 @@ private:
 };
 
 // The current dialect's switches that change nothing here, or that ask for what
-// Bulkhead does not do; `provide_initrd` is read into the model.
-void check_image_switches(const model::Instance& inst, model::VmConfig& vm) {
+// Bulkhead does not do; `provide_initrd` is read into the model. Returns whether
+// generate_dtb is set: the VMM always generates the guest DTB from a base DTB (pruned to
+// what the VM is given, memory, chosen, GIC and psci its own), and then the base is the
+// dtb_base_name file when one is named, as upstream's generated DTB has it.
+bool check_image_switches(const model::Instance& inst, model::VmConfig& vm) {
     const auto* image = inst.attribute("vm_image_config");
     if (image == nullptr) {
-        return;
+        return false;
     }
     const auto flag = [&](const char* name) -> const Value* {
         const Value* v = image->value.field(name);
@@ -122,19 +125,40 @@ void check_image_switches(const model::Instance& inst, model::VmConfig& vm) {
         return v && flag(name) == nullptr ? v : nullptr;
     };
     vm.provide_initrd = unset("provide_initrd") == nullptr;
-    if (const Value* v = flag("generate_dtb")) {
-        throw Error(v->where, quote(inst.name + ".vm_image_config.generate_dtb") +
-                                  " asks for a generated guest DTB; expected false (Bulkhead "
-                                  "boots the guest with the linux-dtb file as given)");
-    }
-    if (const Value* v = unset("provide_dtb")) {
+    const bool generate = flag("generate_dtb") != nullptr;
+    if (const Value* v = unset("provide_dtb"); v && !generate) {
         throw Error(v->where, quote(inst.name + ".vm_image_config.provide_dtb") +
-                                  " is false; expected true (an arm64 guest needs a DTB)");
+                                  " is false and generate_dtb is not set; expected one of them "
+                                  "(an arm64 guest needs a DTB)");
     }
     if (const Value* v = flag("map_one_to_one"); v && !vm.unity) {
         throw Error(v->where, quote(inst.name + ".vm_image_config.map_one_to_one") +
                                   " asks for guest RAM at its physical address; expected "
                                   "ram_base equal to ram_paddr_base");
+    }
+    return generate;
+}
+
+// plat_keep_devices (the node alone) and plat_keep_devices_and_subtree: lists of absolute
+// device-tree paths.
+void read_kept_nodes(const model::Instance& inst, model::VmConfig& vm) {
+    for (const bool subtree : {false, true}) {
+        const std::string name = subtree ? "plat_keep_devices_and_subtree" : "plat_keep_devices";
+        const auto* a = inst.attribute(name);
+        if (a == nullptr) continue;
+        if (a->value.kind != Value::Kind::List) {
+            throw Error(a->value.where, quote(inst.name + "." + name) + " is " +
+                                            quote(a->value.to_adl()) +
+                                            "; expected a list of device-tree paths");
+        }
+        for (const Value& p : a->value.items) {
+            if (p.kind != Value::Kind::String || p.string.empty() || p.string[0] != '/') {
+                throw Error(p.where, quote(inst.name + "." + name) + " lists " + quote(p.to_adl()) +
+                                         "; expected an absolute device-tree path such as "
+                                         "\"/timer\"");
+            }
+            vm.keep_nodes.push_back({p.string, subtree, p.where});
+        }
     }
 }
 } // namespace
@@ -204,7 +228,8 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
     }
     // map_unity_ram: upstream's VMs map guest RAM 1:1 exactly when the two bases agree.
     vm.unity = a.linux_ram_base == a.linux_ram_paddr_base;
-    check_image_switches(inst, vm);
+    const bool generate_dtb = check_image_switches(inst, vm);
+    read_kept_nodes(inst, vm);
     // The VMM's own rule, so that what builds also boots.
     if (const vmm::LayoutError e = vmm::guest_ram_layout(a, vm.unity, vm.layout);
         e != vmm::LayoutError::Ok) {
@@ -230,6 +255,12 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
 
     vm.linux_name = r.text(d.kernel_name);
     vm.dtb_name = r.text("dtb_name");
+    if (const auto* image = inst.attribute(d.image); generate_dtb && image != nullptr) {
+        if (const Value* base = image->value.field("dtb_base_name");
+            base != nullptr && base->kind == Value::Kind::String && !base->string.empty()) {
+            vm.dtb_name = base->string;
+        }
+    }
     vm.initrd_name = r.text("initrd_name");
     vm.bootargs = r.text(d.bootargs);
     vm.stdout_path = r.text(d.stdout_path);

@@ -60,12 +60,22 @@ protected:
     ~GuestDtbHook() = default;
 };
 
+// A node the guest keeps without being given a device (upstream's plat_keep_devices and
+// plat_keep_devices_and_subtree): clocks, firmware, the PMU. Without `subtree` only the
+// node itself stays (its children go unless kept themselves). A path the platform DTB
+// lacks is skipped: the list was written for some DTB, not necessarily this one.
+struct KeptNode {
+    std::string_view path;
+    bool subtree = false;
+};
+
 struct GuestDtbConfig {
     base::GuestPhysRange ram;
     std::string_view bootargs;
     std::string_view stdout_path;                  // e.g. "/pl011@9000000"
     std::optional<base::GuestPhysRange> initrd;    // loaded initrd: [start, end)
     std::span<const std::string_view> passthrough; // paths of device nodes the guest keeps
+    std::span<const KeptNode> keep;                // more nodes kept (no device behind them)
     base::GuestPhysRange gicd;                     // emulated distributor
     base::GuestPhysRange gicc;                     // the guest's CPU interface (GICV)
     PsciConduit psci = PsciConduit::Hvc;
@@ -83,6 +93,9 @@ enum class DtbError : uint8_t {
     DeviceNode,     // a device could not add its node (GuestDtbHook)
 };
 [[nodiscard]] const char* to_string(DtbError error);
+
+// Whether `dtb` (a valid blob) has a node at `path`.
+[[nodiscard]] bool dtb_has_node(std::span<const std::byte> dtb, std::string_view path);
 
 // Writes the guest DTB into `out` and its size into `size`.
 [[nodiscard]] DtbError build_guest_dtb(std::span<const std::byte> platform_dtb,

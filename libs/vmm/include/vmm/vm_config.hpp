@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '3'};
-inline constexpr uint32_t kVersion = 3;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '4'};
+inline constexpr uint32_t kVersion = 4;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -30,6 +30,13 @@ struct PassthroughIrq {
     uint32_t irq;      // INTID, the same for guest and machine
     uint32_t ack_slot; // IrqHandler capability (IrqAck after the guest's EOI)
     uint64_t badge;    // the bit it sets in the VMM's bound notification
+};
+
+// A device-tree node the guest DTB keeps without a device (plat_keep_devices*).
+struct KeptNode {
+    StringRef path;
+    uint32_t subtree; // 1: with everything below it
+    uint32_t reserved;
 };
 
 struct Vcpu {
@@ -61,6 +68,7 @@ struct Header {
     TableRef modules;     // StringRef: VMM modules to start, by name
     uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
     uint32_t power_slot;  // SystemControl
+    TableRef keep;        // KeptNode
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -69,6 +77,7 @@ inline constexpr unsigned kMaxPassthrough = 64; // upstream's tx2 files need mor
 inline constexpr unsigned kMaxIrqs = 64;        // one notification word
 inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
+inline constexpr unsigned kMaxKept = 64; // upstream's zcu102 files keep 12
 
 class View {
 public:
@@ -82,6 +91,7 @@ public:
     [[nodiscard]] PassthroughIrq irq(uint32_t i) const;
     [[nodiscard]] Vcpu vcpu(uint32_t i) const;
     [[nodiscard]] std::string_view module(uint32_t i) const;
+    [[nodiscard]] KeptNode kept(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;

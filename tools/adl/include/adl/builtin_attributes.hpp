@@ -9,7 +9,9 @@
 
 namespace adl {
 
-enum class BuiltinEffect { Priority, HeapSize, StackSize, Affinity, NoEffect };
+// Stored: kept on the instance for the part that gives it meaning (the VM's layout
+// reads plat_keep_devices*).
+enum class BuiltinEffect { Priority, HeapSize, StackSize, Affinity, Stored, NoEffect };
 
 struct BuiltinAttribute {
     BuiltinEffect effect;

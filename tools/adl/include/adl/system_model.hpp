@@ -42,6 +42,14 @@ struct VmConfig {
     std::string stdout_path;
     uint32_t num_vcpus = 1;
     bool provide_initrd = true; // vm_image_config.provide_initrd (the current dialect)
+    // plat_keep_devices / plat_keep_devices_and_subtree: nodes the guest DTB keeps with
+    // no device behind them (clocks, firmware); where each was written.
+    struct KeptNode {
+        std::string path;
+        bool subtree = false;
+        SourceLocation where;
+    };
+    std::vector<KeptNode> keep_nodes;
     // The layout rule's complaint about the initrd alone (address outside RAM, ...), with
     // where it points; the resolver makes it an error if an initrd is packed, else a warning.
     std::string initrd_defect;
