@@ -8,10 +8,11 @@
 #                     <build>/apps/<app>/system/ (ASSEMBLY, default <app>.camkes; a second app
 #                     of the same folder: system_<app>/), with DEFINES for cpp
 #                     (upstream's AddCamkesCPPFlag: settings an assembly reads)
-#   <app>_image       the bootable system image <app>.elf (`bulkhead --image`)
+#   <app>_image       the bootable system image <app>.elf (`bulkhead --image`) and the same
+#                     as an arm64 boot Image, <app>.img, for U-Boot's booti
 #   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
 #                     assembly plus an attribute, for tests); not part of <app>_run
-#   <app>_on_<b>_image  the image for each other board <b> the app has settings for
+#   <app>_on_<b>_image  the image (.elf and .img) for each other board <b> the app has settings for
 #                     (apps/<app>/<b>/devices.camkes): every board's image builds and is
 #                     checked in one build; global property BULKHEAD_APP_<app>_BOARDS
 #   <app>_run         what `make run CAMKES_VM_APP=<app>` builds: the tool, the target
@@ -96,16 +97,20 @@ function(bulkhead_app)
   foreach(assembly IN ITEMS ${A_ASSEMBLY} ${A_VARIANTS})
     if(assembly STREQUAL A_ASSEMBLY)
       set(name ${app})
+      set(boot_image BOOT_IMAGE)
     else()
       get_filename_component(name ${assembly} NAME_WE)
+      set(boot_image "")
     endif()
     # variants include the app's assembly: its folders stay on the include path; the app's
     # own components (bulkhead_component in its CMakeLists.txt) are in its target folder
     bulkhead_assembly_image(NAME ${name} ASSEMBLY ${assembly} INCLUDES ${dir}/${PLATFORM} ${dir}
       COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${folder} FILES ${files} ${A_FILES}
       DEFINES ${A_DEFINES}
+      ${boot_image}
       DEPENDS ${guest_deps} ${adl_inputs})
     set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
+    set(${name}_BOOT_IMAGE ${${name}_BOOT_IMAGE} PARENT_SCOPE)
   endforeach()
   # The same app for every other board it has settings for, with that board's DTB.
   if(NOT A_NO_GUEST)
@@ -113,7 +118,7 @@ function(bulkhead_app)
       if(b STREQUAL PLATFORM OR NOT EXISTS ${dir}/${b}/devices.camkes)
         continue()
       endif()
-      bulkhead_assembly_image(NAME ${app}_on_${b} BOARD ${b} ASSEMBLY ${A_ASSEMBLY}
+      bulkhead_assembly_image(NAME ${app}_on_${b} BOARD ${b} ASSEMBLY ${A_ASSEMBLY} BOOT_IMAGE
         INCLUDES ${dir}/${b} ${dir} COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app}
         FILES linux=${guest}/linux linux-dtb=${BULKHEAD_BOARD_${b}_DTB}
               linux-initrd=${guest}/linux-initrd ${A_FILES}

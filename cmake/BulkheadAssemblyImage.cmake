@@ -1,5 +1,5 @@
 # bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [BOARD <board>] [INCLUDES <dir>...]
-#                         [DEFINES <n>=<v>...]
+#                         [DEFINES <n>=<v>...] [BOOT_IMAGE]
 #                         [COMPONENT_DIRS <dir>...] [FILES <name>=<path>...] [DEPENDS <dep>...])
 # The bootable image <n>.elf (target <n>_image, variable <n>_IMAGE in the caller's scope)
 # that `bulkhead --image` lowers from an assembly once the nested target build has made
@@ -9,8 +9,10 @@
 # PLATFORM). ninja cannot see into the nested build: the target binaries are covered by
 # BULKHEAD_TARGET_STAMP. Apps get theirs through bulkhead_app(); tests that are systems of
 # their own call this directly.
+# BOOT_IMAGE: also <n>.img, the same system as an arm64 boot Image for U-Boot's booti
+# (`bulkhead_image booti`; docs/BOARDS.md), variable <n>_BOOT_IMAGE.
 function(bulkhead_assembly_image)
-  cmake_parse_arguments(I "" "NAME;ASSEMBLY;BOARD" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
+  cmake_parse_arguments(I "BOOT_IMAGE" "NAME;ASSEMBLY;BOARD" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
                         ${ARGN})
   if(NOT I_BOARD)
     set(I_BOARD ${PLATFORM})
@@ -44,6 +46,17 @@ function(bulkhead_assembly_image)
             ${I_ASSEMBLY} ${adl_inputs} ${file_deps} ${I_DEPENDS}
     COMMENT "${I_NAME}: system image for ${I_BOARD} from the assembly (bulkhead --image)"
     VERBATIM)
-  add_custom_target(${I_NAME}_image ALL DEPENDS ${out})
+  set(outputs ${out})
+  if(I_BOOT_IMAGE)
+    set(img ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.img)
+    add_custom_command(OUTPUT ${img}
+      COMMAND bulkhead_image booti ${out} ${img}
+      DEPENDS bulkhead_image ${out}
+      COMMENT "${I_NAME}: arm64 boot Image for U-Boot (bulkhead_image booti)"
+      VERBATIM)
+    list(APPEND outputs ${img})
+    set(${I_NAME}_BOOT_IMAGE ${img} PARENT_SCOPE)
+  endif()
+  add_custom_target(${I_NAME}_image ALL DEPENDS ${outputs})
   set(${I_NAME}_IMAGE ${out} PARENT_SCOPE)
 endfunction()

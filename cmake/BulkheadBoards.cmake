@@ -18,7 +18,7 @@
 macro(bulkhead_board_begin)
   get_filename_component(BULKHEAD_BOARD ${CMAKE_CURRENT_SOURCE_DIR} NAME)
   foreach(_fact QEMU_MACHINE QEMU_CPU QEMU_MEMORY_MB QEMU_SMP QEMU_EXTRA_ARGS RUNS_IN_QEMU
-                DTB_SOURCE TEST_REFERENCE)
+                DTB_SOURCE TEST_REFERENCE QEMU_UBOOT)
     unset(BULKHEAD_PLATFORM_${_fact})
   endforeach()
   bulkhead_read_platform(${CMAKE_CURRENT_SOURCE_DIR})

@@ -2,13 +2,15 @@
 # tests/harness/qemu_expect.py.
 #
 # bulkhead_system_test(NAME <name>
-#     (IMAGE <elf> | KERNEL <Image> [INITRD <file>] [APPEND <cmdline>])
+#     (IMAGE <elf> | KERNEL <Image> [INITRD <file>] [APPEND <cmdline>] | BIOS <firmware>)
 #     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
 #     [LABELS <labels>...])
 #
 # BOARD: boot on that board's QEMU machine (BulkheadBoards.cmake) instead of PLATFORM's.
+# BIOS: start the machine in that firmware (U-Boot), which loads the system itself (from a
+# disk given in QEMU_ARGS).
 #
 # The console log is kept at ${CMAKE_BINARY_DIR}/test-logs/<name>.log.
 # A step's text cannot contain ';' (it separates CMake list items).
@@ -22,7 +24,7 @@ set(BULKHEAD_QEMU_BASE ${BULKHEAD_QEMU}
 set(BULKHEAD_TEST_FAIL_PATTERNS "Kernel panic" "BULKHEAD PANIC")
 
 function(bulkhead_system_test)
-  cmake_parse_arguments(T "" "NAME;IMAGE;KERNEL;INITRD;APPEND;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
+  cmake_parse_arguments(T "" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
@@ -45,8 +47,10 @@ function(bulkhead_system_test)
     if(T_APPEND)
       list(APPEND qemu -append ${T_APPEND})
     endif()
+  elseif(T_BIOS)
+    list(APPEND qemu -bios ${T_BIOS})
   else()
-    message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): give IMAGE or KERNEL")
+    message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): give IMAGE, KERNEL or BIOS")
   endif()
   list(APPEND qemu ${T_QEMU_ARGS})
 

@@ -5,7 +5,8 @@ set -eu
 
 HOST_PKGS="g++ cmake ninja-build python3 cpio gzip g++-aarch64-linux-gnu \
 binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler libfdt-dev \
-googletest libgtest-dev clang clang-format clang-tidy libclang-rt-14-dev"
+googletest libgtest-dev clang clang-format clang-tidy libclang-rt-14-dev \
+u-boot-qemu e2fsprogs"
 
 missing=""
 for p in $HOST_PKGS; do

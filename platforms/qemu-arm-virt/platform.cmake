@@ -12,6 +12,9 @@ set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
 set(BULKHEAD_PLATFORM_QEMU_SMP 4)
 set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyAMA0)
 set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
+# U-Boot for this machine, as a board would boot the system (Debian's u-boot-qemu, which
+# scripts/install-deps.sh installs): vm_minimal_boots_from_uboot, docs/BOARDS.md.
+set(BULKHEAD_PLATFORM_QEMU_UBOOT /usr/lib/u-boot/qemu_arm64/u-boot.bin)
 # The portable tests' fixtures (tool, lowering, image, kernel systems) are written against
 # this board's record and DTB: BULKHEAD_REFERENCE_BOARD. Exactly one board says so.
 set(BULKHEAD_PLATFORM_TEST_REFERENCE ON)

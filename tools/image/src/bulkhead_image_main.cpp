@@ -1,6 +1,8 @@
 // bulkhead_image: a small CLI over the image library.
 //   bulkhead_image boards            lists the registered boards
 //   bulkhead_image inspect <image>   prints the spec packed in an image
+//   bulkhead_image booti <image> <out>  writes the image as an arm64 boot Image (U-Boot's booti)
+#include "image/arm64_boot_image.hpp"
 #include "image/board.hpp"
 #include "image/elf_file.hpp"
 
@@ -9,14 +11,17 @@
 #include <spec/spec_view.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
 namespace {
 
-int inspect(const std::string& path) {
-    const image::ElfImage elf = image::read_elf(path);
-    spec::BootInfo info{};
+// The spec an image carries (the kernel's boot info names it) and the boot info itself;
+// nullptr, with a message on stderr, when there is none or it is invalid.
+const image::ElfSegment* find_spec(const image::ElfImage& elf, const std::string& path,
+                                   spec::BootInfo& info) {
+    info = {};
     const image::ElfSegment* spec_segment = nullptr;
     for (const auto& s : elf.segments) {
         const uint64_t at = elf.entry + spec::kBootInfoOffsetFromEntry;
@@ -27,13 +32,43 @@ int inspect(const std::string& path) {
         if (s.paddr == info.spec_phys) spec_segment = &s;
     if (spec_segment == nullptr) {
         std::cerr << path << ": no spec found\n";
-        return 1;
+        return nullptr;
     }
     const spec::Verdict v = spec::validate(spec_segment->data.data(), spec_segment->data.size());
     if (!v.ok) {
         std::cerr << path << ": spec invalid: " << v.what << " " << v.where << "\n";
+        return nullptr;
+    }
+    return spec_segment;
+}
+
+// The image as an arm64 boot Image for the board its spec names.
+int booti(const std::string& path, const std::string& out_path) {
+    const image::ElfImage elf = image::read_elf(path);
+    spec::BootInfo info{};
+    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
+    if (spec_segment == nullptr) return 1;
+    const spec::SpecView view(spec_segment->data.data());
+    const image::Arm64BootImage img = image::make_arm64_boot_image(elf, view.board().ram_base);
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(img.bytes.data()),
+              static_cast<std::streamsize>(img.bytes.size()));
+    if (!out) {
+        std::cerr << out_path << ": cannot write\n";
         return 1;
     }
+    std::cout << out_path << ": arm64 boot Image for " << view.board().name << ", "
+              << img.bytes.size() << " bytes; booti moves it from where it was loaded to 0x"
+              << std::hex << img.load_address << " (RAM at 0x" << view.board().ram_base
+              << " + text_offset 0x" << img.text_offset << ")" << std::dec << "\n";
+    return 0;
+}
+
+int inspect(const std::string& path) {
+    const image::ElfImage elf = image::read_elf(path);
+    spec::BootInfo info{};
+    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
+    if (spec_segment == nullptr) return 1;
     const spec::SpecView view(spec_segment->data.data());
     static const char* const kCapNames[] = {
         "null", "endpoint", "notification", "irq-handler", "thread", "system-control", "vcpu"};
@@ -104,7 +139,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);
-        std::cerr << "usage: bulkhead_image boards | inspect <image.elf>\n";
+        if (cmd == "booti" && argc == 4) return booti(argv[2], argv[3]);
+        std::cerr << "usage: bulkhead_image boards | inspect <image.elf> | booti <image.elf> "
+                     "<out.img>\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "bulkhead_image: " << e.what() << "\n";
