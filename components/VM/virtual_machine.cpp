@@ -2,6 +2,7 @@
 #include "virtual_machine.hpp"
 
 #include <base/crc32_table.hpp>
+#include <vmm/vm_guest_dtb.hpp>
 
 #include <cstring>
 #include <new>
@@ -15,7 +16,7 @@ namespace {
 
 constexpr uint64_t kImageKeepClear = uint64_t{2} << 20; // QEMU's own DTB sits there
 alignas(8) std::byte g_dtb_scratch[1 << 20];            // the platform DTB while building
-vmm::KeptNode g_keep[vmm::vm_config::kMaxKept];         // plat_keep_devices*, off the 16 KiB stack
+vmm::VmGuestDtb g_guest_dtb;                            // its node lists, off the 16 KiB stack
 
 } // namespace
 
@@ -178,23 +179,8 @@ bool VirtualMachine::load_guest() {
     names.initrd_name = config_.string(c_.initrd_name);
     names.image_keep_clear = {layout_.ram.base, kImageKeepClear};
 
-    std::string_view passthrough[vmm::vm_config::kMaxPassthrough];
-    const unsigned count = c_.passthrough.count; // View::open checked the maximum
-    for (unsigned i = 0; i < count; ++i)
-        passthrough[i] = config_.passthrough(i);
-    const unsigned kept = c_.keep.count; // View::open checked the maximum
-    for (unsigned i = 0; i < kept; ++i) {
-        const vmm::vm_config::KeptNode k = config_.kept(i);
-        g_keep[i] = {config_.string(k.path), k.subtree != 0};
-    }
-    vmm::GuestDtbConfig dtb;
-    dtb.bootargs = config_.string(c_.bootargs);
-    dtb.stdout_path = config_.string(c_.stdout_path);
-    dtb.passthrough = {passthrough, count};
-    dtb.keep = {g_keep, kept};
-    dtb.gicd = {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize};
-    dtb.gicc = {base::GuestPhysAddr{c_.gicc_base}, c_.gicc_size};
-    dtb.psci = vmm::PsciConduit::Hvc;
+    vmm::vm_guest_dtb(config_, g_guest_dtb);
+    vmm::GuestDtbConfig& dtb = g_guest_dtb.config;
     dtb.num_vcpus = num_vcpus_;
     dtb.devices = &devices_;
 

@@ -2,11 +2,14 @@
 //   bulkhead_image boards            lists the registered boards
 //   bulkhead_image inspect <image>   prints the spec packed in an image
 //   bulkhead_image booti <image> <out>  writes the image as an arm64 boot Image (U-Boot's booti)
+//   bulkhead_image guest-dtb <image> <vm> <board.dtb> <out.dtb>
+//                                    builds the DTB VM <vm> of the image would give its guest
 #include "image/arm64_boot_image.hpp"
 #include "image/board.hpp"
 #include "image/elf_file.hpp"
 
 #include <spec/boot_info.hpp>
+#include <spec/instance_page.hpp>
 #include <spec/spec_validator.hpp>
 #include <spec/spec_view.hpp>
 
@@ -14,6 +17,10 @@
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
+#include <vector>
+
+#include <vmm/guest_ram_layout.hpp>
+#include <vmm/vm_guest_dtb.hpp>
 
 namespace {
 
@@ -61,6 +68,92 @@ int booti(const std::string& path, const std::string& out_path) {
               << img.bytes.size() << " bytes; booti moves it from where it was loaded to 0x"
               << std::hex << img.load_address << " (RAM at 0x" << view.board().ram_base
               << " + text_offset 0x" << img.text_offset << ")" << std::dec << "\n";
+    return 0;
+}
+
+// The bytes a domain sees at `ipa` (its instance page), from the image's segments.
+std::vector<uint8_t> domain_bytes(const image::ElfImage& elf, const spec::SpecView& view,
+                                  uint32_t domain, uint64_t ipa, uint64_t size) {
+    for (const auto& m : view.mappings()) {
+        if (m.domain != domain || ipa < m.ipa || ipa + size > m.ipa + m.size) continue;
+        const uint64_t phys = view.regions()[m.region].phys + m.offset + (ipa - m.ipa);
+        for (const auto& s : elf.segments) {
+            if (phys >= s.paddr && phys + size <= s.paddr + s.data.size()) {
+                const auto from = s.data.begin() + static_cast<std::ptrdiff_t>(phys - s.paddr);
+                return {from, from + static_cast<std::ptrdiff_t>(size)};
+            }
+        }
+    }
+    return {};
+}
+
+// The guest DTB a VM of the image builds at boot from `board_dtb` (without the nodes of the
+// VMM's devices, which they add when they start, and without an initrd range).
+int guest_dtb(const std::string& path, const std::string& vm, const std::string& dtb_path,
+              const std::string& out_path) {
+    const image::ElfImage elf = image::read_elf(path);
+    spec::BootInfo info{};
+    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
+    if (spec_segment == nullptr) return 1;
+    const spec::SpecView view(spec_segment->data.data());
+    uint32_t domain = UINT32_MAX;
+    for (uint32_t d = 0; d < view.domains().size(); ++d)
+        if (vm == view.domains()[d].name) domain = d;
+    // The header first: it says how much of the page was written.
+    std::vector<uint8_t> page = domain_bytes(elf, view, domain, spec::instance::kInstancePageAddr,
+                                             sizeof(spec::instance::Header));
+    spec::instance::Header h{};
+    if (page.size() == sizeof h) {
+        std::memcpy(&h, page.data(), sizeof h);
+        page = domain_bytes(elf, view, domain, spec::instance::kInstancePageAddr, h.size);
+    }
+    if (page.size() < sizeof h) {
+        std::cerr << path << ": no instance page for domain '" << vm << "'\n";
+        return 1;
+    }
+    vmm::vm_config::View config;
+    if (h.type_blob.offset > page.size() || h.type_blob.count > page.size() - h.type_blob.offset ||
+        !config.open(
+            std::as_bytes(std::span(page).subspan(h.type_blob.offset, h.type_blob.count)))) {
+        std::cerr << path << ": '" << vm << "' has no VM configuration\n";
+        return 1;
+    }
+    vmm::GuestRamLayout layout{};
+    if (vmm::guest_ram_layout(config.header().address, config.header().map_unity_ram != 0, layout,
+                              false) != vmm::LayoutError::Ok) {
+        std::cerr << path << ": '" << vm << "': guest RAM layout refused\n";
+        return 1;
+    }
+    static vmm::VmGuestDtb settings; // large: keep it off the stack
+    vmm::vm_guest_dtb(config, settings);
+    settings.config.ram = layout.ram;
+    std::ifstream in(dtb_path, std::ios::binary);
+    const std::vector<char> board((std::istreambuf_iterator<char>(in)), {});
+    std::vector<std::byte> out(vmm::kMaxDtbSize);
+    std::size_t size = 0;
+    const vmm::DtbError e =
+        vmm::build_guest_dtb(std::as_bytes(std::span(board)), settings.config, out, size);
+    if (e != vmm::DtbError::Ok) {
+        std::cerr << path << ": '" << vm << "': guest DTB from " << dtb_path << ": "
+                  << vmm::to_string(e) << "\n";
+        return 1;
+    }
+    std::ofstream o(out_path, std::ios::binary | std::ios::trunc);
+    o.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(size));
+    if (!o) {
+        std::cerr << out_path << ": cannot write\n";
+        return 1;
+    }
+    // What the DTB must show, for tests/tool/guest_dtb_check.py.
+    const vmm::GuestDtbConfig& c = settings.config;
+    std::cout << out_path << ": " << vm << "'s guest DTB, " << size << " bytes\n"
+              << std::hex << "ram 0x" << c.ram.base.raw() << " 0x" << c.ram.size << " gicd 0x"
+              << c.gicd.base.raw() << " gicc 0x" << c.gicc.base.raw() << std::dec << " vcpus "
+              << c.num_vcpus << "\nstdout " << c.stdout_path << "\nbootargs " << c.bootargs << "\n";
+    for (std::string_view p : c.passthrough)
+        std::cout << "passthrough " << p << "\n";
+    for (const vmm::KeptNode& k : c.keep)
+        std::cout << "keep " << k.path << "\n";
     return 0;
 }
 
@@ -140,8 +233,9 @@ int main(int argc, char** argv) {
         }
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);
         if (cmd == "booti" && argc == 4) return booti(argv[2], argv[3]);
+        if (cmd == "guest-dtb" && argc == 6) return guest_dtb(argv[2], argv[3], argv[4], argv[5]);
         std::cerr << "usage: bulkhead_image boards | inspect <image.elf> | booti <image.elf> "
-                     "<out.img>\n";
+                     "<out.img> | guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "bulkhead_image: " << e.what() << "\n";
