@@ -6,6 +6,7 @@
 #include <arch/pstate.hpp>
 #include <arch/sctlr.hpp>
 
+#include <algorithm>
 #include <bit>
 
 using runtime::Reg;
@@ -47,6 +48,20 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
     // The kernel's own list register (the virtual timer) follows the lent ones; a 0
     // written there drops a timer interrupt of the old guest and unmasks the timer.
     return cap_.write_list_register(count(), 0);
+}
+
+bool KernelVcpu::read_exit_counts(std::span<uint64_t, vcpu_abi::kExitCounters> counts) const {
+    constexpr unsigned kBatch = call_abi::kRegisterListMax;
+    for (unsigned first = 0; first < vcpu_abi::kExitCounters; first += kBatch) {
+        const unsigned n = std::min(kBatch, vcpu_abi::kExitCounters - first);
+        Reg regs[kBatch];
+        for (unsigned i = 0; i < n; ++i)
+            regs[i] = static_cast<Reg>(static_cast<uint64_t>(Reg::ExitCount0) + first + i);
+        if (cap_.read(std::span<const Reg>(regs, n), counts.subspan(first, n)) !=
+            runtime::Status::Ok)
+            return false;
+    }
+    return true;
 }
 
 void KernelVcpu::begin_exit(std::optional<uint64_t> pc) {

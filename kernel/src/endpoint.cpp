@@ -98,6 +98,44 @@ bool reply(Thread* replier) {
     return true;
 }
 
+Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
+    Thread* r = ep->receivers.front();
+    Scheduler& s = scheduler_of(running);
+    if (r == nullptr || r->core != running->core || !s.would_choose(running, r->priority))
+        return nullptr;
+    ep->receivers.pop_front();
+    r->blocked_endpoint = nullptr;
+    transfer(running, r, badge);
+    running->is_call = true;
+    s.remove_here(running);
+    running->state = ThreadState::BlockedOnReply;
+    running->replier = r;
+    r->reply_to = running;
+    s.make_ready_here(r);
+    return r;
+}
+
+Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
+    Thread* caller = running->reply_to;
+    const Notification* n = running->bound_notification;
+    Scheduler& s = scheduler_of(running);
+    // A fault or vCPU exit reply restarts or edits the caller instead: ordinary path.
+    if (caller == nullptr || caller->state != ThreadState::BlockedOnReply ||
+        caller->replier != running || caller->in_fault || caller->core != running->core ||
+        !ep->senders.empty() || (n != nullptr && n->pending != 0) ||
+        !s.would_choose(running, caller->priority))
+        return nullptr;
+    running->reply_to = nullptr;
+    caller->replier = nullptr;
+    transfer(running, caller, 0);
+    s.remove_here(running);
+    running->state = ThreadState::BlockedOnRecv;
+    running->blocked_endpoint = ep;
+    ep->receivers.push_back(running);
+    s.make_ready_here(caller);
+    return caller;
+}
+
 void cancel(Thread* t) {
     switch (t->state) {
     case ThreadState::Ready:

@@ -23,5 +23,14 @@ bool reply(Thread* replier);
 // Takes `t` out of whatever IPC or notification wait it is in (for suspend).
 void cancel(Thread* t);
 
+// The fast path (docs/ARCHITECTURE.md, "IPC fast path"): the same outcome as send() /
+// reply() + receive() followed by the scheduler's choice, for the common case only —
+// the thread woken is native, on the caller's core, and the one the scheduler would
+// run next; nothing blocks on a send queue and no notification is pending. Returns the
+// thread to switch to, or nullptr with nothing changed (take the ordinary path).
+// `running` is the executing core's current thread, making the call.
+Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge);
+Thread* fast_reply_recv(Thread* running, Endpoint* ep);
+
 } // namespace ipc
 } // namespace kernel

@@ -51,11 +51,20 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const arm::ExceptionClass ec = arm::Esr{esr}.ec();
+    // A guest's SVC goes to its own EL1: an SVC here is a native thread's call. The
+    // thread must still be running (stopped_elsewhere below).
+    if (ec == arm::ExceptionClass::Svc64 && t->state == ThreadState::Ready) {
+        if (Thread* next = fast_syscall(t)) switch_native(next);
+    }
     if (stopped_elsewhere(t, ec)) {
         // nothing: the scheduler picks another thread
     } else if (t->vcpu != nullptr) {
         // A guest's exceptions never reach the call table.
-        if (!first_touch(t, esr)) vcpu::handle_trap(t, esr);
+        if (first_touch(t, esr)) {
+            t->vcpu->count(vcpu_abi::ExitCounter::Stage2Fault);
+        } else {
+            vcpu::handle_trap(t, esr);
+        }
     } else if (ec == arm::ExceptionClass::Svc64) {
         handle_syscall(t);
     } else if (ec == arm::ExceptionClass::FpAccess) {
@@ -87,6 +96,7 @@ extern "C" [[noreturn]] void handle_irq() {
     kernel_lock::acquire();
     const uint32_t iar = gic::acknowledge();
     const uint32_t irq = arm::gicv2::iar_intid(iar);
+    vcpu::count_interrupt(core().current, irq);
     KernelObjects& objs = objects();
     if (irq == smp::kRescheduleSgi) {
         // Another core changed this core's run queues: choose again.

@@ -26,6 +26,21 @@ CoreState& core(uint32_t index) {
     return g_cores[index];
 }
 
+void switch_native(Thread* next) {
+    CoreState& c = core();
+    c.current = next;
+    if (next->domain != c.active_domain) {
+        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
+        if (c.active_domain->cntkctl != next->domain->cntkctl)
+            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+        arch::isb();
+        c.active_domain = next->domain;
+    }
+    fp::prepare_to_run(next);
+    kernel_lock::release();
+    restore_context(&next->context);
+}
+
 void schedule_and_return() {
     CoreState& c = core();
     Thread* next = scheduler().choose(&c.idle);

@@ -58,5 +58,10 @@ void check_invariants();
 
 // Picks the thread to run and leaves the kernel into it.
 [[noreturn]] void schedule_and_return();
+// The IPC fast path's exit: leaves the kernel from the running native thread into
+// `next`, a native thread of this core the scheduler would choose. What
+// schedule_and_return() does in that case, without the choice, the vCPU switching and
+// the kicks (the fast path changes no other core's queues).
+[[noreturn]] void switch_native(Thread* next);
 
 } // namespace kernel

@@ -15,6 +15,13 @@ public:
     void remove(Thread* t); // from its ready queue, if there
     void rotate(Thread* t); // to the tail of its priority (yield, timeslice end)
     Thread* choose(Thread* idle) const;
+    // The IPC fast path: would choose() pick a thread of priority `priority` made ready
+    // now, once `running` (the head of its queue) has blocked? True when no other ready
+    // thread has that priority or a higher one.
+    [[nodiscard]] bool would_choose(const Thread* running, uint8_t priority) const;
+    // make_ready()/remove() for a thread of the executing core (no kick to send).
+    void make_ready_here(Thread* t);
+    void remove_here(Thread* t);
     // Debug checks: is `t` in the queue of its priority?
     [[nodiscard]] bool holds(const Thread* t) const;
     // Debug checks: threads in all queues; each must be Ready and pinned here.

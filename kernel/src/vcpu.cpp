@@ -24,6 +24,7 @@ namespace kernel::vcpu {
 namespace {
 
 using call_abi::Status;
+using vcpu_abi::ExitCounter;
 using vcpu_abi::Reg;
 
 // HCR_EL2 while a guest runs: stage 2 (VM), set/way invalidation as clean (SWIO),
@@ -214,6 +215,15 @@ void init_hardware(const spec::Board& board) {
     if (boot_core) {
         log() << "vcpu: " << Dec{g_vcpu_count} << " vCPUs, " << Dec{vgic::list_register_count()}
               << " list registers\n";
+        // Where each vCPU's exit counters are (the kernel runs identity-mapped, so this
+        // is their physical address): bench/workload reads them from outside the guest.
+        for (unsigned i = 0; i < g_vcpu_count; ++i) {
+            log() << "vcpu: exit counters of " << g_vcpus[i].thread->name << " at "
+                  << Hex{reinterpret_cast<uint64_t>(g_vcpus[i].exits)} << ":";
+            for (const char* name : vcpu_abi::kExitCounterNames)
+                log() << " " << name;
+            log() << "\n";
+        }
     }
 }
 
@@ -235,6 +245,8 @@ void handle_trap(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
+    VcpuState& v = *t->vcpu;
+    v.count(vcpu_exit::counter_for(value));
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
@@ -274,6 +286,13 @@ bool handle_irq(uint32_t irq) {
     return false;
 }
 
+void count_interrupt(const Thread* t, uint32_t irq) {
+    if (t->vcpu == nullptr) return;
+    t->vcpu->count(irq == g_timer_irq         ? ExitCounter::Timer
+                   : irq == g_maintenance_irq ? ExitCounter::Maintenance
+                                              : ExitCounter::Irq);
+}
+
 void tick() {
     const uint32_t here = smp::this_core();
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
@@ -289,6 +308,7 @@ bool deliver_pending(Thread* t) {
     if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return false;
     vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
     v.pending_eoi = 0;
+    v.count(ExitCounter::EoiReport);
     send_exit(t);
     return true;
 }
@@ -343,6 +363,11 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (&v == core().gic_owner) vgic::save(v.gic);
         value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
+        return Status::Ok;
+    }
+    if (const uint64_t k = reg - static_cast<uint64_t>(Reg::ExitCount0);
+        reg >= static_cast<uint64_t>(Reg::ExitCount0) && k < vcpu_abi::kExitCounters) {
+        value = v.exits[k];
         return Status::Ok;
     }
     uint64_t* field = nullptr;
@@ -423,7 +448,9 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
 }
 
 Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
-    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
+    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount) ||
+        reg >= static_cast<uint64_t>(Reg::ExitCount0))
+        return Status::InvalidArgument; // read-only
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (value > 0xffffffffu) return Status::InvalidArgument;
         if (&v == core().gic_owner) vgic::save(v.gic);
