@@ -98,20 +98,37 @@ bool reply(Thread* replier) {
     return true;
 }
 
+namespace {
+// transfer() between two threads making calls (no fault message), written out: the fast
+// path's copy.
+void transfer_call(const Thread* from, Thread* to, uint64_t badge) {
+    const uint64_t* src = &from->context.x[kFirstMr];
+    uint64_t* dst = &to->context.x[kFirstMr];
+    static_assert(call_abi::kMessageRegisters == 6);
+    dst[0] = src[0];
+    dst[1] = src[1];
+    dst[2] = src[2];
+    dst[3] = src[3];
+    dst[4] = src[4];
+    dst[5] = src[5];
+    to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+    to->context.x[1] = badge;
+}
+} // namespace
+
 Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
     Thread* r = ep->receivers.front();
     Scheduler& s = scheduler_of(running);
     if (r == nullptr || r->core != running->core || !s.would_choose(running, r->priority))
         return nullptr;
-    ep->receivers.pop_front();
+    ep->receivers.pop_front(); // first: the ready queue reuses r's links
+    s.hand_over(running, r);
     r->blocked_endpoint = nullptr;
-    transfer(running, r, badge);
+    transfer_call(running, r, badge);
     running->is_call = true;
-    s.remove_here(running);
     running->state = ThreadState::BlockedOnReply;
     running->replier = r;
     r->reply_to = running;
-    s.make_ready_here(r);
     return r;
 }
 
@@ -125,14 +142,13 @@ Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
         !ep->senders.empty() || (n != nullptr && n->pending != 0) ||
         !s.would_choose(running, caller->priority))
         return nullptr;
+    s.hand_over(running, caller); // running leaves the ready queue before joining ep's
     running->reply_to = nullptr;
     caller->replier = nullptr;
-    transfer(running, caller, 0);
-    s.remove_here(running);
+    transfer_call(running, caller, 0);
     running->state = ThreadState::BlockedOnRecv;
     running->blocked_endpoint = ep;
     ep->receivers.push_back(running);
-    s.make_ready_here(caller);
     return caller;
 }
 

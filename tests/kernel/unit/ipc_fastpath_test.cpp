@@ -50,6 +50,30 @@ TEST_F(IpcFastPath, CallToAHigherPriorityReceiverSwitchesToIt) {
     EXPECT_EQ(running(), client);
 }
 
+TEST_F(IpcFastPath, QueuesStayIntactWithSeveralWaitersAndReadyThreads) {
+    auto* first = thread(60);
+    auto* second = thread(60);
+    serve(first);
+    serve(second);
+    auto* low = thread(20);
+    auto* client = thread(50);
+    ASSERT_EQ(running(), client);
+    ASSERT_EQ(ipc::fast_call(client, &ep_, 9), first);
+    EXPECT_EQ(ep_.receivers.front(), second) << "the second receiver still waits";
+    EXPECT_EQ(second->prev, nullptr);
+    EXPECT_EQ(second->next, nullptr);
+    EXPECT_TRUE(kernel::scheduler().holds(first));
+    EXPECT_FALSE(kernel::scheduler().holds(client));
+    EXPECT_EQ(first->next, nullptr) << "alone in its ready queue, not linked to the receivers";
+    ASSERT_EQ(ipc::fast_reply_recv(first, &ep_), client);
+    EXPECT_EQ(ep_.receivers.front(), second) << "FIFO: back behind the other receiver";
+    EXPECT_EQ(second->next, first);
+    EXPECT_EQ(first->next, nullptr);
+    EXPECT_TRUE(kernel::scheduler().holds(client));
+    EXPECT_TRUE(kernel::scheduler().holds(low));
+    EXPECT_EQ(running(), client);
+}
+
 TEST_F(IpcFastPath, EqualPriorityOnlyWhenTheCallerRanAlone) {
     auto* server = thread(50);
     serve(server);
