@@ -54,7 +54,10 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     // A guest's SVC goes to its own EL1: an SVC here is a native thread's call. The
     // thread must still be running (stopped_elsewhere below).
     if (ec == arm::ExceptionClass::Svc64 && t->state == ThreadState::Ready) {
-        if (Thread* next = fast_syscall(t)) switch_native(next);
+        if (Thread* next = fast_syscall(t)) {
+            if (next->vcpu == nullptr) switch_native(next);
+            switch_to(next); // a vCPU resumed by its VMM's reply
+        }
     }
     if (stopped_elsewhere(t, ec)) {
         // nothing: the scheduler picks another thread
@@ -62,8 +65,8 @@ extern "C" [[noreturn]] void handle_lower_sync() {
         // A guest's exceptions never reach the call table.
         if (first_touch(t, esr)) {
             t->vcpu->count(vcpu_abi::ExitCounter::Stage2Fault);
-        } else {
-            vcpu::handle_trap(t, esr);
+        } else if (Thread* next = vcpu::handle_trap(t, esr)) {
+            switch_to(next); // the exit went the fast way to a waiting VMM
         }
     } else if (ec == arm::ExceptionClass::Svc64) {
         handle_syscall(t);
@@ -85,7 +88,7 @@ extern "C" [[noreturn]] void handle_lower_serror() {
     if (t->state != ThreadState::Ready) {
         // stopped by another core (see stopped_elsewhere); the SError is its past
     } else if (t->vcpu != nullptr) {
-        vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2));
+        if (Thread* next = vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2))) switch_to(next);
     } else {
         deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
     }

@@ -47,6 +47,11 @@ void schedule_and_return() {
     // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit).
     while (next->vcpu != nullptr && vcpu::deliver_pending(next))
         next = scheduler().choose(&c.idle);
+    switch_to(next);
+}
+
+void switch_to(Thread* next) {
+    CoreState& c = core();
     Thread* prev = c.current;
     c.current = next;
     const bool was_guest = prev != nullptr && prev->vcpu != nullptr;

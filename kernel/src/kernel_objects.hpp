@@ -58,10 +58,12 @@ void check_invariants();
 
 // Picks the thread to run and leaves the kernel into it.
 [[noreturn]] void schedule_and_return();
-// The IPC fast path's exit: leaves the kernel from the running native thread into
-// `next`, a native thread of this core the scheduler would choose. What
-// schedule_and_return() does in that case, without the choice, the vCPU switching and
-// the kicks (the fast path changes no other core's queues).
+// The IPC fast path's exit: leaves the kernel into `next`, a thread of this core the
+// scheduler would choose (and, for a vCPU, one with nothing to report first). What
+// schedule_and_return() does after its choice; the fast path kicks no other core.
+[[noreturn]] void switch_to(Thread* next);
+// switch_to() from a native thread to a native thread: only the stage-2 root, CNTKCTL_EL1
+// and the FP trap can change.
 [[noreturn]] void switch_native(Thread* next);
 
 } // namespace kernel

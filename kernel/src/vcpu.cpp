@@ -179,17 +179,20 @@ uint64_t fetch_instruction(uint64_t pc) {
     return arch::mmio_read<uint32_t>(pa);
 }
 
-void send_exit(Thread* t) {
+// Returns the VMM thread when the exit took the fast path (ipc::fast_call).
+Thread* send_exit(Thread* t) {
     if (t->fault_endpoint == nullptr) {
         log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
               << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
               << "; no exit endpoint, vCPU stopped\n";
         scheduler_of(t).remove(t);
         t->state = ThreadState::Inactive;
-        return;
+        return nullptr;
     }
     t->in_fault = true;
+    if (Thread* vmm = ipc::fast_call(t, t->fault_endpoint, t->fault_badge)) return vmm;
     ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+    return nullptr;
 }
 
 } // namespace
@@ -241,7 +244,7 @@ bool attach(Thread& t, const spec::Thread& record) {
     return true;
 }
 
-void handle_trap(Thread* t, uint64_t value) {
+Thread* handle_trap(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
@@ -255,18 +258,18 @@ void handle_trap(Thread* t, uint64_t value) {
             scheduler_of(t).remove(t);
             t->state = ThreadState::BlockedOnVirq;
         }
-        return;
+        return nullptr;
     }
     if (ec == ExceptionClass::FpAccess) { // lazily switched like any thread's
         fp::take_ownership(t);
-        return;
+        return nullptr;
     }
     if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
     vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
     if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
         s.instruction = fetch_instruction(t->context.elr);
     vcpu_exit::build_message(t->context, s, t->fault_message);
-    send_exit(t);
+    return send_exit(t);
 }
 
 bool handle_irq(uint32_t irq) {
@@ -309,7 +312,7 @@ bool deliver_pending(Thread* t) {
     vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
     v.pending_eoi = 0;
     v.count(ExitCounter::EoiReport);
-    send_exit(t);
+    (void)send_exit(t); // t is the one chosen: a fast exit leaves the same state
     return true;
 }
 

@@ -45,8 +45,9 @@ void init_hardware(const spec::Board& board);
 // Makes `t` a vCPU (the loader, for ThreadFlags::Vcpu); false if none is left.
 bool attach(Thread& t, const spec::Thread& record);
 
-// A synchronous exception (or SError) from a running vCPU.
-void handle_trap(Thread* t, uint64_t esr);
+// A synchronous exception (or SError) from a running vCPU. Returns the VMM thread to
+// switch to when the exit took the IPC fast path (switch_to), else nullptr (schedule).
+Thread* handle_trap(Thread* t, uint64_t esr);
 // The maintenance and virtual-timer PPIs; false for every other interrupt.
 bool handle_irq(uint32_t irq);
 // An interrupt `irq` arrived while `t` ran: counted if `t` is a vCPU (an exit).

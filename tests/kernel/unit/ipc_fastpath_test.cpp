@@ -1,7 +1,8 @@
 // The IPC fast path on the host: where it applies it leaves the same state the ordinary
 // path (send / reply + receive, then the scheduler's choice) leaves; where it does not
 // (another core, a priority that would not run next, a queued sender, a pending
-// notification, a fault reply, no receiver) it changes nothing and says so.
+// notification, no receiver or caller) it changes nothing and says so. Fault messages go
+// in and restarts come out the same way as on the ordinary path.
 #include "kernel_core_fixture.hpp"
 
 namespace {
@@ -151,16 +152,31 @@ TEST_F(IpcFastPath, ReplyRecvFallsBackWhenReceiveWouldNotBlock) {
     server->bound_notification = nullptr;
 }
 
-TEST_F(IpcFastPath, FaultRepliesAndRepliesToNobodyTakeTheOrdinaryPath) {
+TEST_F(IpcFastPath, ReplyToNobodyTakesTheOrdinaryPath) {
     auto* server = thread(60);
     EXPECT_EQ(ipc::fast_reply_recv(server, &ep_), nullptr) << "no caller";
-    serve(server);
+    EXPECT_EQ(server->state, ThreadState::Ready);
+}
+
+TEST_F(IpcFastPath, FaultMessageInAndRestartOut) {
+    auto* handler = thread(60);
+    serve(handler);
     auto* faulty = thread(50);
+    set_mrs(faulty, 500);
     faulty->in_fault = true;
-    ipc::send(faulty, &ep_, 3, true);
-    ASSERT_EQ(server->reply_to, faulty);
-    EXPECT_EQ(ipc::fast_reply_recv(server, &ep_), nullptr) << "restarts the faulting instruction";
+    for (uint64_t i = 0; i < 6; ++i)
+        faulty->fault_message[i] = 900 + i;
+    ASSERT_EQ(ipc::fast_call(faulty, &ep_, 3), handler);
+    EXPECT_EQ(handler->context.x[2], 900u) << "the fault message, not the registers";
+    EXPECT_EQ(handler->context.x[7], 905u);
     EXPECT_EQ(faulty->state, ThreadState::BlockedOnReply);
+    set_mrs(handler, 200);
+    ASSERT_EQ(ipc::fast_reply_recv(handler, &ep_), faulty);
+    EXPECT_FALSE(faulty->in_fault);
+    EXPECT_EQ(faulty->context.x[2], 500u) << "restarts with its registers as they were";
+    EXPECT_EQ(faulty->context.x[7], 505u);
+    EXPECT_EQ(faulty->state, ThreadState::Ready);
+    EXPECT_EQ(running(), faulty);
 }
 
 } // namespace
