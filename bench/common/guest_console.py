@@ -25,6 +25,7 @@ class PinnedQemu:
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.proc.stdout, selectors.EVENT_READ)
         self.seen = b""    # console output not yet consumed by a match
+        self.before = b""  # what the last match consumed before its start
         self.eof = False
 
     def elapsed(self):
@@ -38,6 +39,7 @@ class PinnedQemu:
         while True:
             m = pat.search(self.seen)
             if m:
+                self.before = self.seen[:m.start()]
                 self.seen = self.seen[m.end():]
                 return m
             self.seen = self.seen[-65536:]
@@ -51,8 +53,21 @@ class PinnedQemu:
             self.seen += chunk
 
     def send(self, line):
-        self.proc.stdin.write(line.encode() + b"\n")
+        self.send_raw(line.encode() + b"\n")
+
+    def send_raw(self, data):
+        self.proc.stdin.write(data)
         self.proc.stdin.flush()
+
+    def monitor(self, command, reply, timeout=10):
+        """Runs an HMP command on QEMU's monitor, which `-nographic` multiplexes with the
+        console (Ctrl-A c switches between them); returns the match of `reply` (a regex)
+        in its output, or None. The console is back in front afterwards."""
+        self.send_raw(b"\x01c")
+        self.send(command)
+        m = self.expect(reply, timeout)
+        self.send_raw(b"\x01c")
+        return m
 
     def close(self):
         try:

@@ -3,11 +3,13 @@
 // with PMCCNTR_EL0 (instructions under -icount shift=0, EL2 and EL0 counted too, so
 // the figure is the whole round trip: guest -> kernel -> VM component's decode, MMIO
 // bus and vGIC -> reply -> guest), prints mean and minimum on the passed-through
-// PL011, and powers off through PSCI SYSTEM_OFF.
+// PL011, asks the VMM to print its exit counters (vendor call 0xC6000001) and powers off
+// through PSCI SYSTEM_OFF. The test vm_exit_counters runs the same image without -icount.
 #include <arch_asm.h>          // register offsets, from libs/arch
 #define GICD_BASE 0x08000000     // where qemu-arm-virt's guest finds its distributor
 #define UART 0x09000000
 #define PSCI_SYSTEM_OFF 0x84000008
+#define EXIT_COUNTERS 0xc6000001 // Bulkhead vendor hypervisor call (components/VM/exit_counts.hpp)
 #define READS 1000
 #define SCRATCH 0x40400000   // digit buffer (guest RAM, below the initrd)
 
@@ -63,6 +65,8 @@ start:
     bl      putdec
     mov     x0, #'\n'
     bl      putc
+    ldr     x0, =EXIT_COUNTERS         // the VMM prints the exit counters now (on request)
+    hvc     #0
     ldr     x0, =PSCI_SYSTEM_OFF
     hvc     #0
     b       .

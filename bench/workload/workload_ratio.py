@@ -10,11 +10,19 @@ resolution) and printed on the console. It prints every figure, the per-workload
 medians and the ratio A/B. Nothing is asserted: the ratio is what matters, the
 absolute seconds depend on the host.
 
+Exits: in a Bulkhead boot, the kernel's boot log says where each vCPU's exit counters
+are ("vcpu: exit counters of <vCPU> at <address>: <kinds>"); the script reads them
+through QEMU's monitor (command A runs with -nographic, which puts the monitor behind
+Ctrl-A c on the console) after boot and before and after each workload, outside the
+timed part, and prints exits per second by kind per workload (guest seconds).
+
 The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in command B
 is replaced by the size of the first guest-ram line of the system report (--report).
 """
 import argparse
+import math
 import os
+import re
 import statistics
 import sys
 import time
@@ -40,15 +48,45 @@ def timed_line(tag, command):
             f"echo \"@@{tag} $s $e @@\"")
 
 
+COUNTERS_LINE = re.compile(rb"vcpu: exit counters of (\S+) at 0x([0-9a-f]+):((?: [a-z0-9-]+)+)")
+
+
+def exit_counters(boot_log):
+    """[(vCPU, address, [kind names])] from the kernel's boot log (none: a direct boot)."""
+    return [(m.group(1).decode(), int(m.group(2), 16), m.group(3).decode().split())
+            for m in COUNTERS_LINE.finditer(boot_log)]
+
+
+def read_counters(qemu, counters):
+    """{kind: count summed over the vCPUs} read from guest-physical memory through the
+    monitor, or None if the monitor did not answer."""
+    total = {}
+    for _, address, kinds in counters:
+        lines = math.ceil(len(kinds) / 2)
+        m = qemu.monitor(f"xp /{len(kinds)}gx {address:#x}",
+                         r"((?:[0-9a-f]+: 0x[0-9a-f]+(?: 0x[0-9a-f]+)?\s*\n){%d})" % lines)
+        if not m:
+            return None
+        values = [int(v, 16) for v in re.findall(rb"0x([0-9a-f]+)", m.group(1))]
+        for kind, value in zip(kinds, values):
+            total[kind] = total.get(kind, 0) + value
+    return total
+
+
 def one_boot(cmd, cpu, marker, timeout):
-    """Boots `cmd` and runs every workload; returns {workload: (guest s, host s)} or
-    a string saying what went wrong."""
+    """Boots `cmd` and runs every workload; returns ({workload: (guest s, host s)},
+    {workload: {kind: exits}}) or a string saying what went wrong."""
     with PinnedQemu(cmd, cpu) as qemu:
         if not qemu.expect(marker, timeout):
             return f"no {marker!r} within {timeout:.0f}s"
         times = {BOOT: (qemu.elapsed(), qemu.elapsed())}
+        counters = exit_counters(qemu.before)
         if not qemu.expect(r"# ", timeout):
             return "no shell prompt"
+        exits = {}
+        last = read_counters(qemu, counters) if counters else None
+        if last is not None:
+            exits[BOOT] = last
         for i, (name, command) in enumerate(WORKLOADS):
             sent = time.monotonic()
             qemu.send(timed_line(i, command))
@@ -56,7 +94,29 @@ def one_boot(cmd, cpu, marker, timeout):
             if not m:
                 return f"{name}: no result within {timeout:.0f}s"
             times[name] = (float(m.group(2)) - float(m.group(1)), time.monotonic() - sent)
-        return times
+            now = read_counters(qemu, counters) if last is not None else None
+            if now is not None:
+                exits[name] = {k: now[k] - last.get(k, 0) for k in now}
+                last = now
+        return times, exits
+
+
+def print_exit_rates(name, exits, seconds):
+    """Exits per guest second by kind, per workload (medians over the rounds)."""
+    if not exits:
+        print(f"\nexits per second by kind: {name} reported no exit counters "
+              "(a release build prints no boot log, or the monitor did not answer)")
+        return
+    kinds = list(next(iter(exits.values()))[0].keys())
+    print(f"\n{name}: exits per second by kind (median over rounds; guest seconds)")
+    width = max(len(w) for w in exits)
+    print(f"{'workload':<{width}}  " + "  ".join(f"{k:>12}" for k in kinds + ["all"]))
+    for w, rounds in exits.items():
+        rates = {k: statistics.median(r.get(k, 0) / s for r, s in zip(rounds, seconds[w]) if s > 0)
+                 for k in kinds}
+        rates["all"] = statistics.median(sum(r.values()) / s for r, s in zip(rounds, seconds[w])
+                                         if s > 0)
+        print(f"{w:<{width}}  " + "  ".join(f"{rates[k]:>12.0f}" for k in kinds + ["all"]))
 
 
 def main():
@@ -75,14 +135,18 @@ def main():
         print(f"  {name}: {timed_line(i, command)}")
 
     results = {n: {w: [] for w in [BOOT] + [w for w, _ in WORKLOADS]} for n in names}
+    exits = {n: {} for n in names}
     for r in range(args.rounds):
         for name, cmd in zip(names, (args.a, args.b)):
-            times = one_boot(cmd, args.cpu, args.marker, args.timeout)
-            if isinstance(times, str):
-                print(f"round {r + 1} {name}: {times}", flush=True)
+            outcome = one_boot(cmd, args.cpu, args.marker, args.timeout)
+            if isinstance(outcome, str):
+                print(f"round {r + 1} {name}: {outcome}", flush=True)
                 return 1
+            times, boot_exits = outcome
             for w, (guest, _) in times.items():
                 results[name][w].append(guest)
+            for w, counts in boot_exits.items():
+                exits[name].setdefault(w, []).append(counts)
             print(f"round {r + 1} {name}: " + ", ".join(
                 f"{w} {g:.2f} ({h:.2f})" for w, (g, h) in times.items()), flush=True)
 
@@ -96,8 +160,9 @@ def main():
         print(f"{w:<{width}}  {med_a:>11.3f}  {med_b:>9.3f}  {med_a / med_b:>14.3f}x  "
               f"{pairs:>8.3f}x  {args.rounds}")
     print(f"({a}/{b}: ratio of the medians; pairs med: median of the per-round ratios)")
-    print("exits per second by kind (MMIO, sysreg, WFx, HVC, IRQ, maintenance, stage-2 fault): "
-          "not yet available (the kernel has no exit counters yet: issue 17)")
+    # Only complete sets of rounds: a round whose monitor read failed has no entry.
+    complete = {w: v for w, v in exits[a].items() if len(v) == len(results[a][w])}
+    print_exit_rates(a, complete, results[a])
     return 0
 
 

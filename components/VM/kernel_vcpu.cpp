@@ -6,6 +6,7 @@
 #include <arch/pstate.hpp>
 #include <arch/sctlr.hpp>
 
+#include <algorithm>
 #include <bit>
 
 using runtime::Reg;
@@ -49,6 +50,20 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
     return cap_.write_list_register(count(), 0);
 }
 
+bool KernelVcpu::read_exit_counts(std::span<uint64_t, vcpu_abi::kExitCounters> counts) const {
+    constexpr unsigned kBatch = call_abi::kRegisterListMax;
+    for (unsigned first = 0; first < vcpu_abi::kExitCounters; first += kBatch) {
+        const unsigned n = std::min(kBatch, vcpu_abi::kExitCounters - first);
+        Reg regs[kBatch];
+        for (unsigned i = 0; i < n; ++i)
+            regs[i] = static_cast<Reg>(static_cast<uint64_t>(Reg::ExitCount0) + first + i);
+        if (cap_.read(std::span<const Reg>(regs, n), counts.subspan(first, n)) !=
+            runtime::Status::Ok)
+            return false;
+    }
+    return true;
+}
+
 void KernelVcpu::begin_exit(std::optional<uint64_t> pc) {
     known_ = 0;
     dirty_ = 0;
@@ -70,11 +85,11 @@ void KernelVcpu::set_pc(uint64_t value) {
 }
 
 void KernelVcpu::enter_exception(const vmm::El1ExceptionEntry& entry) {
-    (void)cap_.write(Reg::ElrEl1, entry.elr_el1);
-    (void)cap_.write(Reg::SpsrEl1, entry.spsr_el1);
-    (void)cap_.write(Reg::EsrEl1, entry.esr_el1);
-    (void)cap_.write(Reg::FarEl1, entry.far_el1);
-    (void)cap_.write(Reg::Pstate, entry.pstate);
+    // One kernel call (VcpuWriteRegisters) for the five registers; the PC rides in the reply.
+    const Reg regs[] = {Reg::ElrEl1, Reg::SpsrEl1, Reg::EsrEl1, Reg::FarEl1, Reg::Pstate};
+    const uint64_t values[] = {entry.elr_el1, entry.spsr_el1, entry.esr_el1, entry.far_el1,
+                               entry.pstate};
+    (void)cap_.write(regs, values);
     set_pc(entry.pc);
 }
 
@@ -101,7 +116,10 @@ void KernelVcpu::set_gpr(unsigned n, uint64_t value) {
 }
 
 uint64_t KernelVcpu::sp() const {
-    return cap_.read(on_sp_el1(cap_.read(Reg::Pstate)) ? Reg::SpEl1 : Reg::SpEl0);
+    const Reg regs[] = {Reg::Pstate, Reg::SpEl0, Reg::SpEl1}; // one call
+    uint64_t v[3] = {};
+    (void)cap_.read(regs, v);
+    return on_sp_el1(v[0]) ? v[2] : v[1];
 }
 
 void KernelVcpu::set_sp(uint64_t value) {
@@ -117,15 +135,31 @@ runtime::Message KernelVcpu::finish_exit() {
         reply.set_register(n, gprs_[n]);
         dirty = 0;
     }
-    while (dirty != 0) {
+    // The rest (an LDP's second register, a base writeback, a new PC) in batches of six
+    // registers per kernel call (VcpuWriteRegisters).
+    Reg regs[call_abi::kRegisterListMax];
+    uint64_t values[call_abi::kRegisterListMax];
+    unsigned pending = 0;
+    auto add = [&](Reg r, uint64_t value) {
+        regs[pending] = r;
+        values[pending++] = value;
+        if (pending == call_abi::kRegisterListMax) {
+            (void)cap_.write(regs, values);
+            pending = 0;
+        }
+    };
+    for (; dirty != 0; dirty &= dirty - 1) {
         const auto n = static_cast<unsigned>(std::countr_zero(dirty));
-        (void)cap_.write(runtime::VcpuCap::x(n), gprs_[n]);
-        dirty &= dirty - 1;
+        add(runtime::VcpuCap::x(n), gprs_[n]);
     }
     if (pc_known_ && exit_pc_known_ && pc_ == exit_pc_ + 4) {
         reply.advance_pc();
     } else if (pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_)) {
-        (void)cap_.write(Reg::Pc, pc_);
+        add(Reg::Pc, pc_);
+    }
+    if (pending != 0) {
+        (void)cap_.write(std::span<const Reg>(regs, pending),
+                         std::span<const uint64_t>(values, pending));
     }
     dirty_ = 0;
     return reply.message();

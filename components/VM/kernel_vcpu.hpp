@@ -36,6 +36,10 @@ public:
     // carried by it, the rest are written now.
     runtime::Message finish_exit();
 
+    // The kernel's exit counters of this vCPU (vcpu_abi::ExitCounter order), read six
+    // at a time; false if the kernel refuses them.
+    bool read_exit_counts(std::span<uint64_t, vcpu_abi::kExitCounters> counts) const;
+
     // Direct register access (not cached): abort injection and resets.
     [[nodiscard]] uint64_t read(runtime::Reg r) const { return cap_.read(r); }
     runtime::Status write(runtime::Reg r, uint64_t value) const { return cap_.write(r, value); }

@@ -98,7 +98,7 @@ bool VirtualMachine::set_up() {
         line.emit(log_);
     }
 
-    if (!psci_.install(smccc_)) return false;
+    if (!psci_.install(smccc_) || !exit_counts_.install(smccc_)) return false;
     psci_.set_entry_range(layout_.ram);
     if (!create_devices()) return false;
     attach_passthrough_irqs();
@@ -235,6 +235,7 @@ void VirtualMachine::run() {
 }
 
 bool VirtualMachine::reset_guest() {
+    log_exit_counts({vcpus_, num_vcpus_}, log_); // the old guest's
     ++resets_;
     {
         LogLine line;
@@ -265,6 +266,7 @@ bool VirtualMachine::reset_guest() {
 }
 
 void VirtualMachine::power_off(const char* why) {
+    log_exit_counts({vcpus_, num_vcpus_}, log_);
     runtime::out() << "vm: " << why << ": powering the system off\n";
     (void)runtime::SystemControlCap(runtime::Slot{c_.power_slot}).power_off();
     runtime::exit();

@@ -7,6 +7,7 @@
 
 #include "VM_glue.hpp"
 #include "console_log.hpp"
+#include "exit_counts.hpp"
 #include "kernel_vcpu.hpp"
 #include "passthrough_irq.hpp"
 
@@ -77,6 +78,7 @@ private:
     vmm::VgicDistributor vgic_;
     vmm::Vpsci psci_;
     vmm::SmcccDispatcher smccc_{log_};
+    ExitCountService exit_counts_{{vcpus_, num_vcpus_}, log_};
     vmm::NotificationRouter notifications_;
     vmm::DeviceHost devices_;
     vmm::ExitLoop loop_;

@@ -14,10 +14,16 @@ namespace {
 
 constexpr unsigned kFirstMr = 2;
 
-void transfer(Thread* from, Thread* to, uint64_t badge) {
+void transfer(const Thread* from, Thread* to, uint64_t badge) {
     const uint64_t* src = from->in_fault ? from->fault_message : &from->context.x[kFirstMr];
-    for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
-        to->context.x[kFirstMr + i] = src[i];
+    uint64_t* dst = &to->context.x[kFirstMr];
+    static_assert(call_abi::kMessageRegisters == 6); // written out: every IPC copies it
+    dst[0] = src[0];
+    dst[1] = src[1];
+    dst[2] = src[2];
+    dst[3] = src[3];
+    dst[4] = src[4];
+    dst[5] = src[5];
     to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
     to->context.x[1] = badge;
 }
@@ -96,6 +102,46 @@ bool reply(Thread* replier) {
     }
     scheduler_of(caller).make_ready(caller);
     return true;
+}
+
+Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
+    Thread* r = ep->receivers.front();
+    Scheduler& s = scheduler_of(running);
+    if (r == nullptr || r->core != running->core || !s.would_choose(running, r->priority))
+        return nullptr;
+    ep->receivers.pop_front(); // first: the ready queue reuses r's links
+    s.hand_over(running, r);
+    r->blocked_endpoint = nullptr;
+    transfer(running, r, badge);
+    running->is_call = true;
+    running->state = ThreadState::BlockedOnReply;
+    running->replier = r;
+    r->reply_to = running;
+    return r;
+}
+
+Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
+    Thread* caller = running->reply_to;
+    const Notification* n = running->bound_notification;
+    Scheduler& s = scheduler_of(running);
+    if (caller == nullptr || caller->state != ThreadState::BlockedOnReply ||
+        caller->replier != running || caller->core != running->core || !ep->senders.empty() ||
+        (n != nullptr && n->pending != 0) || !s.would_choose(running, caller->priority))
+        return nullptr;
+    running->reply_to = nullptr;
+    caller->replier = nullptr;
+    if (caller->in_fault) {
+        caller->in_fault = false; // as reply(): restart, or apply a vCPU exit's reply
+        if (caller->vcpu != nullptr)
+            vcpu_exit::apply_reply(caller->context, &running->context.x[kFirstMr]);
+    } else {
+        transfer(running, caller, 0);
+    }
+    s.hand_over(running, caller); // running leaves the ready queue before joining ep's
+    running->state = ThreadState::BlockedOnRecv;
+    running->blocked_endpoint = ep;
+    ep->receivers.push_back(running);
+    return caller;
 }
 
 void cancel(Thread* t) {

@@ -23,5 +23,16 @@ bool reply(Thread* replier);
 // Takes `t` out of whatever IPC or notification wait it is in (for suspend).
 void cancel(Thread* t);
 
+// The fast path (docs/ARCHITECTURE.md, "IPC fast path"): the same outcome as send() /
+// reply() + receive() followed by the scheduler's choice, for the common case only — the
+// thread woken is on the caller's core and the one the scheduler would run next; nothing
+// waits on a send queue and no notification is pending. A call may be a fault or vCPU exit
+// message (fault_message), a reply may restart a faulting thread or resume a vCPU
+// (vcpu_exit::apply_reply); a vCPU with EOIs to report the kernel side checks first.
+// Returns the thread to switch to, or nullptr with nothing changed (the ordinary path).
+// `running` is the executing core's current thread, making the call.
+Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge);
+Thread* fast_reply_recv(Thread* running, Endpoint* ep);
+
 } // namespace ipc
 } // namespace kernel

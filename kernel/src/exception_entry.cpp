@@ -51,11 +51,23 @@ extern "C" [[noreturn]] void handle_lower_sync() {
     Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const arm::ExceptionClass ec = arm::Esr{esr}.ec();
+    // A guest's SVC goes to its own EL1: an SVC here is a native thread's call. The
+    // thread must still be running (stopped_elsewhere below).
+    if (ec == arm::ExceptionClass::Svc64 && t->state == ThreadState::Ready) {
+        if (Thread* next = fast_syscall(t)) {
+            if (next->vcpu == nullptr) switch_native(next);
+            switch_to(next); // a vCPU resumed by its VMM's reply
+        }
+    }
     if (stopped_elsewhere(t, ec)) {
         // nothing: the scheduler picks another thread
     } else if (t->vcpu != nullptr) {
         // A guest's exceptions never reach the call table.
-        if (!first_touch(t, esr)) vcpu::handle_trap(t, esr);
+        if (first_touch(t, esr)) {
+            t->vcpu->count(vcpu_abi::ExitCounter::Stage2Fault);
+        } else if (Thread* next = vcpu::handle_trap(t, esr)) {
+            switch_to(next); // the exit went the fast way to a waiting VMM
+        }
     } else if (ec == arm::ExceptionClass::Svc64) {
         handle_syscall(t);
     } else if (ec == arm::ExceptionClass::FpAccess) {
@@ -76,7 +88,7 @@ extern "C" [[noreturn]] void handle_lower_serror() {
     if (t->state != ThreadState::Ready) {
         // stopped by another core (see stopped_elsewhere); the SError is its past
     } else if (t->vcpu != nullptr) {
-        vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2));
+        if (Thread* next = vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2))) switch_to(next);
     } else {
         deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
     }
@@ -87,6 +99,7 @@ extern "C" [[noreturn]] void handle_irq() {
     kernel_lock::acquire();
     const uint32_t iar = gic::acknowledge();
     const uint32_t irq = arm::gicv2::iar_intid(iar);
+    vcpu::count_interrupt(core().current, irq);
     KernelObjects& objs = objects();
     if (irq == smp::kRescheduleSgi) {
         // Another core changed this core's run queues: choose again.

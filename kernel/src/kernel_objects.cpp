@@ -26,12 +26,32 @@ CoreState& core(uint32_t index) {
     return g_cores[index];
 }
 
+void switch_native(Thread* next) {
+    CoreState& c = core();
+    c.current = next;
+    if (next->domain != c.active_domain) {
+        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
+        if (c.active_domain->cntkctl != next->domain->cntkctl)
+            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+        arch::isb();
+        c.active_domain = next->domain;
+    }
+    fp::prepare_to_run(next);
+    kernel_lock::release();
+    restore_context(&next->context);
+}
+
 void schedule_and_return() {
     CoreState& c = core();
     Thread* next = scheduler().choose(&c.idle);
     // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit).
     while (next->vcpu != nullptr && vcpu::deliver_pending(next))
         next = scheduler().choose(&c.idle);
+    switch_to(next);
+}
+
+void switch_to(Thread* next) {
+    CoreState& c = core();
     Thread* prev = c.current;
     c.current = next;
     const bool was_guest = prev != nullptr && prev->vcpu != nullptr;

@@ -58,5 +58,12 @@ void check_invariants();
 
 // Picks the thread to run and leaves the kernel into it.
 [[noreturn]] void schedule_and_return();
+// The IPC fast path's exit: leaves the kernel into `next`, a thread of this core the
+// scheduler would choose (and, for a vCPU, one with nothing to report first). What
+// schedule_and_return() does after its choice; the fast path kicks no other core.
+[[noreturn]] void switch_to(Thread* next);
+// switch_to() from a native thread to a native thread: only the stage-2 root, CNTKCTL_EL1
+// and the FP trap can change.
+[[noreturn]] void switch_native(Thread* next);
 
 } // namespace kernel

@@ -10,7 +10,7 @@ void Scheduler::make_ready(Thread* t) {
     if (t->state == ThreadState::Ready) return;
     t->state = ThreadState::Ready;
     queues_[t->priority].push_back(t);
-    bitmap_[t->priority / 64] |= 1ull << (t->priority % 64);
+    set_bit(t->priority);
     smp::kick(t->core); // t->core is this scheduler's core (scheduler_of)
 }
 
@@ -18,7 +18,7 @@ void Scheduler::remove(Thread* t) {
     if (t->state != ThreadState::Ready) return;
     ThreadQueue& q = queues_[t->priority];
     q.remove(t);
-    if (q.empty()) bitmap_[t->priority / 64] &= ~(1ull << (t->priority % 64));
+    if (q.empty()) clear_bit(t->priority);
     // It may be running there right now: that core must stop it.
     smp::kick(t->core);
 }
@@ -38,6 +38,33 @@ Thread* Scheduler::choose(Thread* idle) const {
         }
     }
     return idle;
+}
+
+bool Scheduler::would_choose(const Thread* running, unsigned priority) const {
+    if (running->prev != nullptr) return false; // not the head: let choose() sort it out
+    // The highest ready priority but `running`'s own (if nobody else is queued there):
+    // the top word, then the top bit in it; at most one step down past `running`.
+    const unsigned own = running->priority;
+    const uint64_t own_bit = running->next == nullptr ? 1ull << (own % 64) : 0;
+    uint32_t words = words_;
+    while (words != 0) {
+        const unsigned word = 31 - static_cast<unsigned>(__builtin_clz(words));
+        const uint64_t bits = bitmap_[word] & ~(word == own / 64 ? own_bit : 0);
+        if (bits != 0)
+            return word * 64 + 63 - static_cast<unsigned>(__builtin_clzll(bits)) < priority;
+        words &= ~(1u << word);
+    }
+    return true;
+}
+
+void Scheduler::hand_over(Thread* running, Thread* next) {
+    const unsigned own = running->priority;
+    ThreadQueue& q = queues_[own];
+    q.pop_front();
+    if (q.empty()) clear_bit(own);
+    next->state = ThreadState::Ready;
+    queues_[next->priority].push_back(next);
+    set_bit(next->priority);
 }
 
 bool Scheduler::holds(const Thread* t) const {

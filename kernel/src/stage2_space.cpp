@@ -90,6 +90,16 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
     const uint64_t attrs = leaf_attributes(rights, cache);
     // Deferred leaves are invalid: the first touch faults to the kernel.
     const uint64_t leaf_bits = deferred ? kDeferredMark : kValid;
+    if (deferred && size > 0) {
+        uint64_t base = ipa;
+        uint64_t end = ipa + size;
+        if (deferred_size_ != 0) {
+            if (deferred_base_ < base) base = deferred_base_;
+            if (deferred_base_ + deferred_size_ > end) end = deferred_base_ + deferred_size_;
+        }
+        deferred_base_ = base;
+        deferred_size_ = end - base;
+    }
     MapResult error = MapResult::Ok;
     while (size > 0) {
         uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
@@ -125,6 +135,7 @@ uint64_t Stage2Space::leaf_pa(uint64_t entry, uint64_t leaf_size) {
 }
 
 DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
+    if (ipa - deferred_base_ >= deferred_size_) return {}; // no deferred leaf there (MMIO)
     if ((ipa >> 39) != 0) return {}; // beyond the IPA space: would alias a lower entry
     const uint64_t l1e = root_[(ipa >> 30) & 511];
     if ((l1e & 0b11) != kTable) return {};

@@ -46,6 +46,10 @@ public:
 
 private:
     uint64_t* root_ = nullptr;
+    // The IPAs of every deferred leaf lie in [deferred_base_, deferred_base_ +
+    // deferred_size_): deferred_group() answers a fault outside (MMIO) without a walk.
+    uint64_t deferred_base_ = 0;
+    uint64_t deferred_size_ = 0;
     uint16_t vmid_ = 0;
     Stage2Leaves leaves_ = Stage2Leaves::BlocksWherePossible;
 };

@@ -212,6 +212,32 @@ void vcpu_write_list_register(Thread* t) {
         set_status(t, vcpu::write_list_register(*v, t->context.x[1], t->context.x[2]));
 }
 
+// The register numbers of a VcpuRead/WriteRegisters list (call_abi.hpp), in order.
+template <class Each> void for_each_listed(Thread* t, Each each) {
+    const uint64_t list = t->context.x[1];
+    Status status = Status::Ok;
+    for (unsigned i = 0; i < call_abi::kRegisterListMax && status == Status::Ok; ++i) {
+        const uint64_t reg = call_abi::listed_register(list, i);
+        if (reg == call_abi::kRegisterListEnd) break;
+        status = each(reg, t->context.x[2 + i]);
+    }
+    set_status(t, status);
+}
+
+void vcpu_read_registers(Thread* t) {
+    if (VcpuState* v = vcpu_for(t)) {
+        for_each_listed(
+            t, [v](uint64_t reg, uint64_t& mr) { return vcpu::read_register(*v, reg, mr); });
+    }
+}
+
+void vcpu_write_registers(Thread* t) {
+    if (VcpuState* v = vcpu_for(t)) {
+        for_each_listed(
+            t, [v](uint64_t reg, const uint64_t& mr) { return vcpu::write_register(*v, reg, mr); });
+    }
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,
@@ -235,11 +261,34 @@ constexpr Handler kHandlers[] = {
     vcpu_resume,
     vcpu_suspend,
     vcpu_write_list_register,
+    vcpu_read_registers,
+    vcpu_write_registers,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));
 
 } // namespace
+
+Thread* fast_syscall(Thread* t) {
+    const uint64_t number = t->context.x[8];
+    const bool is_call = number == static_cast<uint64_t>(call_abi::Call::Call);
+    if (!is_call && number != static_cast<uint64_t>(call_abi::Call::ReplyRecv)) return nullptr;
+    // lookup_cap() without its error codes: any failure takes the ordinary path.
+    const Domain& d = *t->domain;
+    const uint64_t slot = t->context.x[0];
+    if (slot >= d.cap_count) return nullptr;
+    const Capability& cap = d.caps[slot];
+    if (cap.type != CapType::Endpoint ||
+        (cap.rights & (is_call ? spec::CapSend : spec::CapReceive)) == 0)
+        return nullptr;
+    Endpoint* ep = &objects().endpoints[cap.object];
+    if (is_call) return ipc::fast_call(t, ep, cap.badge);
+    // A vCPU with EOIs to report exits again before it runs (schedule_and_return).
+    if (const Thread* caller = t->reply_to;
+        caller != nullptr && caller->vcpu != nullptr && caller->vcpu->pending_eoi != 0)
+        return nullptr;
+    return ipc::fast_reply_recv(t, ep);
+}
 
 void handle_syscall(Thread* t) {
     const uint64_t number = t->context.x[8];

@@ -88,7 +88,14 @@ public:
     }
     Thread* pop_front() {
         Thread* t = head_;
-        if (t != nullptr) remove(t);
+        if (t == nullptr) return nullptr;
+        head_ = t->next; // remove(t) knowing t->prev is null
+        if (head_ != nullptr) {
+            head_->prev = nullptr;
+        } else {
+            tail_ = nullptr;
+        }
+        t->next = nullptr;
         return t;
     }
     void remove(Thread* t) {

@@ -24,6 +24,7 @@ namespace kernel::vcpu {
 namespace {
 
 using call_abi::Status;
+using vcpu_abi::ExitCounter;
 using vcpu_abi::Reg;
 
 // HCR_EL2 while a guest runs: stage 2 (VM), set/way invalidation as clean (SWIO),
@@ -178,17 +179,20 @@ uint64_t fetch_instruction(uint64_t pc) {
     return arch::mmio_read<uint32_t>(pa);
 }
 
-void send_exit(Thread* t) {
+// Returns the VMM thread when the exit took the fast path (ipc::fast_call).
+Thread* send_exit(Thread* t) {
     if (t->fault_endpoint == nullptr) {
         log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
               << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
               << "; no exit endpoint, vCPU stopped\n";
         scheduler_of(t).remove(t);
         t->state = ThreadState::Inactive;
-        return;
+        return nullptr;
     }
     t->in_fault = true;
+    if (Thread* vmm = ipc::fast_call(t, t->fault_endpoint, t->fault_badge)) return vmm;
     ipc::send(t, t->fault_endpoint, t->fault_badge, true);
+    return nullptr;
 }
 
 } // namespace
@@ -214,6 +218,15 @@ void init_hardware(const spec::Board& board) {
     if (boot_core) {
         log() << "vcpu: " << Dec{g_vcpu_count} << " vCPUs, " << Dec{vgic::list_register_count()}
               << " list registers\n";
+        // Where each vCPU's exit counters are (the kernel runs identity-mapped, so this
+        // is their physical address): bench/workload reads them from outside the guest.
+        for (unsigned i = 0; i < g_vcpu_count; ++i) {
+            log() << "vcpu: exit counters of " << g_vcpus[i].thread->name << " at "
+                  << Hex{reinterpret_cast<uint64_t>(g_vcpus[i].exits)} << ":";
+            for (const char* name : vcpu_abi::kExitCounterNames)
+                log() << " " << name;
+            log() << "\n";
+        }
     }
 }
 
@@ -231,10 +244,12 @@ bool attach(Thread& t, const spec::Thread& record) {
     return true;
 }
 
-void handle_trap(Thread* t, uint64_t value) {
+Thread* handle_trap(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
+    VcpuState& v = *t->vcpu;
+    v.count(vcpu_exit::counter_for(value));
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
@@ -243,18 +258,18 @@ void handle_trap(Thread* t, uint64_t value) {
             scheduler_of(t).remove(t);
             t->state = ThreadState::BlockedOnVirq;
         }
-        return;
+        return nullptr;
     }
     if (ec == ExceptionClass::FpAccess) { // lazily switched like any thread's
         fp::take_ownership(t);
-        return;
+        return nullptr;
     }
     if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
     vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
     if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
         s.instruction = fetch_instruction(t->context.elr);
     vcpu_exit::build_message(t->context, s, t->fault_message);
-    send_exit(t);
+    return send_exit(t);
 }
 
 bool handle_irq(uint32_t irq) {
@@ -274,6 +289,13 @@ bool handle_irq(uint32_t irq) {
     return false;
 }
 
+void count_interrupt(const Thread* t, uint32_t irq) {
+    if (t->vcpu == nullptr) return;
+    t->vcpu->count(irq == g_timer_irq         ? ExitCounter::Timer
+                   : irq == g_maintenance_irq ? ExitCounter::Maintenance
+                                              : ExitCounter::Irq);
+}
+
 void tick() {
     const uint32_t here = smp::this_core();
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
@@ -289,7 +311,8 @@ bool deliver_pending(Thread* t) {
     if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return false;
     vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
     v.pending_eoi = 0;
-    send_exit(t);
+    v.count(ExitCounter::EoiReport);
+    (void)send_exit(t); // t is the one chosen: a fast exit leaves the same state
     return true;
 }
 
@@ -343,6 +366,11 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (&v == core().gic_owner) vgic::save(v.gic);
         value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
+        return Status::Ok;
+    }
+    if (const uint64_t k = reg - static_cast<uint64_t>(Reg::ExitCount0);
+        reg >= static_cast<uint64_t>(Reg::ExitCount0) && k < vcpu_abi::kExitCounters) {
+        value = v.exits[k];
         return Status::Ok;
     }
     uint64_t* field = nullptr;
@@ -423,7 +451,9 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
 }
 
 Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
-    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount)) return Status::InvalidArgument;
+    if (reg == static_cast<uint64_t>(Reg::ListRegisterCount) ||
+        reg >= static_cast<uint64_t>(Reg::ExitCount0))
+        return Status::InvalidArgument; // read-only
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (value > 0xffffffffu) return Status::InvalidArgument;
         if (&v == core().gic_owner) vgic::save(v.gic);

@@ -10,6 +10,7 @@
 
 #include <spec/call_abi.hpp>
 #include <spec/system_spec.hpp>
+#include <spec/vcpu_abi.hpp>
 
 #include <cstdint>
 
@@ -29,6 +30,10 @@ struct VcpuState {
     vgic::CpuInterfaceState gic;
     uint64_t vmpidr = 0;
     uint32_t pending_eoi = 0; // VMM list registers the guest EOId, not reported yet
+    // Why the vCPU stopped running guest code (vcpu_abi::ExitCounter), read by its VMM
+    // as read-only registers. Only its own core writes them, under the kernel lock.
+    uint64_t exits[vcpu_abi::kExitCounters] = {};
+    void count(vcpu_abi::ExitCounter kind) { ++exits[static_cast<unsigned>(kind)]; }
 };
 
 namespace vcpu {
@@ -40,10 +45,13 @@ void init_hardware(const spec::Board& board);
 // Makes `t` a vCPU (the loader, for ThreadFlags::Vcpu); false if none is left.
 bool attach(Thread& t, const spec::Thread& record);
 
-// A synchronous exception (or SError) from a running vCPU.
-void handle_trap(Thread* t, uint64_t esr);
+// A synchronous exception (or SError) from a running vCPU. Returns the VMM thread to
+// switch to when the exit took the IPC fast path (switch_to), else nullptr (schedule).
+Thread* handle_trap(Thread* t, uint64_t esr);
 // The maintenance and virtual-timer PPIs; false for every other interrupt.
 bool handle_irq(uint32_t irq);
+// An interrupt `irq` arrived while `t` ran: counted if `t` is a vCPU (an exit).
+void count_interrupt(const Thread* t, uint32_t irq);
 // Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
 void tick();
 // Before `t` runs: reports EOIs it has not been told about (an exit). True if `t`

@@ -25,6 +25,9 @@ struct Syndrome {
 void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]);
 void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]);
 
+// The exit counter a trap of a vCPU with syndrome `esr` counts under (vcpu_abi).
+[[nodiscard]] vcpu_abi::ExitCounter counter_for(uint64_t esr);
+
 // Applies a reply's MR0..MR2 (vcpu_abi::ReplyFlags) to the vCPU's registers.
 void apply_reply(Context& ctx, const uint64_t* mr);
 

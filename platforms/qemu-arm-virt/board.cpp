@@ -24,6 +24,10 @@ const image::BoardRegistration registration{image::Board{
     .cpu_count = 4, // platform.cmake: -smp 4
     // QEMU turns every guest TLBI by address into a full TLB flush once a stage-2
     // block backs a translation; 4 KiB leaves keep its TLB working as on hardware.
+    // bench/workload, vm_minimal against the direct boot, guest seconds (2026-12-02, a
+    // loaded 2-core host, so indicative): 4 KiB leaves (2 rounds) shell loop 1.09x, dd|md5sum
+    // 1.87x, fork+exec 2.33x, touch 256 MiB 11.1x; 2 MiB blocks (1 round) 0.75x, 0.74x,
+    // 2.81x, 12.8x. Blocks do not help the page-touching job and cost fork+exec most.
     .stage2_blocks = false,
 }};
 

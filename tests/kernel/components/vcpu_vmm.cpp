@@ -13,6 +13,8 @@
 #include <runtime/debug_print.hpp>
 #include <runtime/vcpu.hpp>
 
+#include <span>
+
 namespace {
 
 using namespace runtime;
@@ -50,6 +52,41 @@ void check_refusals(const VcpuCap& vcpu) {
         vcpu.write_list_register(lrs + 1, 0) != Status::InvalidArgument)
         finish("FAIL: the kernel's list register was lent");
     if (vcpu.write_list_register(lrs, 0) != Status::Ok) finish("FAIL: cannot clear for a reset");
+}
+
+// The kernel's exit counters of a vCPU (VcpuReadRegisters, six at a time), printed and
+// checked against what the guest did by the time of its final HVC: three emulated
+// accesses, one SMC, one EOI report, at least one WFI and three HVCs. Also: a batch write
+// of two registers reads back, and the counters refuse writes.
+void check_exit_counters(const VcpuCap& vcpu, unsigned id) {
+    using vcpu_abi::ExitCounter;
+    uint64_t n[vcpu_abi::kExitCounters] = {};
+    Reg regs[vcpu_abi::kExitCounters];
+    for (unsigned k = 0; k < vcpu_abi::kExitCounters; ++k)
+        regs[k] = static_cast<Reg>(static_cast<uint64_t>(Reg::ExitCount0) + k);
+    for (unsigned k = 0; k < vcpu_abi::kExitCounters; k += 6) {
+        const unsigned batch = vcpu_abi::kExitCounters - k < 6 ? vcpu_abi::kExitCounters - k : 6;
+        if (vcpu.read(std::span<const Reg>(regs + k, batch), std::span<uint64_t>(n + k, batch)) !=
+            Status::Ok)
+            finish("FAIL: exit counters not readable");
+    }
+    auto at = [&n](ExitCounter c) { return n[static_cast<unsigned>(c)]; };
+    out() << "vmm: vcpu " << Dec{id} << " exits counted: mmio " << Dec{at(ExitCounter::Mmio)}
+          << ", hvc " << Dec{at(ExitCounter::Hvc)} << ", smc " << Dec{at(ExitCounter::Smc)}
+          << ", eoi-report " << Dec{at(ExitCounter::EoiReport)} << ", wfi "
+          << Dec{at(ExitCounter::Wfi)} << ", timer " << Dec{at(ExitCounter::Timer)} << "\n";
+    if (at(ExitCounter::Mmio) != 3 || at(ExitCounter::Smc) != 1 ||
+        at(ExitCounter::EoiReport) != 1 || at(ExitCounter::Wfi) < 1 || at(ExitCounter::Hvc) < 3)
+        finish("FAIL: exit counters do not match the guest's exits");
+    const Reg pair[] = {VcpuCap::x(9), VcpuCap::x(10)};
+    const uint64_t values[] = {0x99, 0x1010};
+    uint64_t back[2] = {};
+    if (vcpu.write(pair, values) != Status::Ok || vcpu.read(pair, back) != Status::Ok ||
+        back[0] != 0x99 || back[1] != 0x1010)
+        finish("FAIL: batch register write/read");
+    const Reg counter[] = {Reg::ExitCount0};
+    if (vcpu.write(counter, values) != Status::InvalidArgument)
+        finish("FAIL: an exit counter accepted a write");
 }
 
 // Answers one MMIO exit (stops the machine on an access the guest should not make).
@@ -140,6 +177,7 @@ extern "C" void component_main(uint64_t flags) {
                 if (e.hvc_arg(1) != 0x7f || !g.wrote || g.eoi_seen != 1 || vbar != e.hvc_arg(2) ||
                     (vmcr & 1) == 0 || (vmcr >> 27) != 0x1f)
                     finish("FAIL: a check failed");
+                if (count == 1 && !bench) check_exit_counters(g.vcpu, id);
                 if (!g.done) ++finished;
                 g.done = true;
                 if (finished == count && (flags & vcpu_test::kStay) != 0) {

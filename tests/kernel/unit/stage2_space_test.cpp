@@ -124,6 +124,26 @@ TEST(Stage2Space, DeferredLeavesFaultUntilActivated) {
         << "beyond the 39-bit IPA space: never aliases a lower entry";
 }
 
+TEST(Stage2Space, FaultsOutsideEveryDeferredMappingNeedNoWalk) {
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(7));
+    ASSERT_EQ(s.map(0x09000000, 0x09000000, 0x1000, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::Device),
+              kernel::MapResult::Ok);
+    EXPECT_EQ(s.deferred_group(0x40000000).entries, nullptr) << "nothing deferred yet";
+    ASSERT_EQ(s.map(0x40000000, 0x40000000, 0x2000, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, /*deferred=*/true),
+              kernel::MapResult::Ok);
+    ASSERT_EQ(s.map(0x48000000, 0x48000000, 0x1000, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, /*deferred=*/true),
+              kernel::MapResult::Ok);
+    EXPECT_NE(s.deferred_group(0x40001000).entries, nullptr) << "first deferred mapping";
+    EXPECT_NE(s.deferred_group(0x48000000).entries, nullptr) << "the range grew to the second";
+    EXPECT_EQ(s.deferred_group(0x08000000).entries, nullptr) << "below: an MMIO fault";
+    EXPECT_EQ(s.deferred_group(0x48001000).entries, nullptr) << "just past the last one";
+    EXPECT_EQ(s.deferred_group(0x44000000).entries, nullptr) << "between them: walked, none";
+}
+
 TEST(Stage2Space, DeferredLeavesStillRefuseOverlap) {
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(7));

@@ -8,6 +8,9 @@
 #include <arch/esr.hpp>
 #include <spec/vcpu_abi.hpp>
 
+#include <cstddef>
+#include <span>
+
 namespace runtime {
 
 using vcpu_abi::ExitKind;
@@ -33,6 +36,23 @@ public:
         m.mr[0] = value;
         return kernel_call(Call::VcpuWriteRegister, slot_, static_cast<uint64_t>(r), m).status;
     }
+    // Up to six registers in one call (call_abi::Call::VcpuReadRegisters): values[i] is
+    // regs[i]. Stops at the first number the kernel refuses (its status).
+    Status read(std::span<const Reg> regs, std::span<uint64_t> values) const {
+        Message m;
+        const uint64_t list = pack(regs);
+        const Status s = kernel_call(Call::VcpuReadRegisters, slot_, list, m).status;
+        for (size_t i = 0; i < regs.size() && i < values.size() && i < kRegisterListMax; ++i)
+            values[i] = m.mr[i];
+        return s;
+    }
+    // Up to six registers in one call (Call::VcpuWriteRegisters), in order.
+    Status write(std::span<const Reg> regs, std::span<const uint64_t> values) const {
+        Message m;
+        for (size_t i = 0; i < regs.size() && i < values.size() && i < kRegisterListMax; ++i)
+            m.mr[i] = values[i];
+        return kernel_call(Call::VcpuWriteRegisters, slot_, pack(regs), m).status;
+    }
     [[nodiscard]] static Reg x(unsigned n) { return static_cast<Reg>(n); }
     Status resume() const { return kernel_call(Call::VcpuResume, slot_).status; }
     Status suspend() const { return kernel_call(Call::VcpuSuspend, slot_).status; }
@@ -48,6 +68,16 @@ public:
     }
 
 private:
+    static constexpr unsigned kRegisterListMax = call_abi::kRegisterListMax;
+    static uint64_t pack(std::span<const Reg> regs) {
+        uint64_t numbers[kRegisterListMax] = {};
+        const auto n =
+            static_cast<unsigned>(regs.size() < kRegisterListMax ? regs.size() : kRegisterListMax);
+        for (unsigned i = 0; i < n; ++i)
+            numbers[i] = static_cast<uint64_t>(regs[i]);
+        return call_abi::register_list(numbers, n);
+    }
+
     uint32_t slot_;
 };
 

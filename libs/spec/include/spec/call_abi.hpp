@@ -35,8 +35,30 @@ enum class Call : uint64_t {
     VcpuSuspend = 19,           // stop it (an exit it is blocked in is cancelled)
     VcpuWriteListRegister = 20, // x1 index (< ListRegisterCount), MR0 GICH_LR word;
                                 // index = ListRegisterCount with 0 clears the kernel's (reset)
+    // Up to six registers in one call: x1 holds their vcpu_abi::Reg numbers, one per
+    // byte from the lowest (byte i <-> MR i), the first 0xff byte ends the list.
+    VcpuReadRegisters = 21,  // x1 list -> MR0..MR5 values (stops at the first bad number)
+    VcpuWriteRegisters = 22, // x1 list, MR0..MR5 values (in order; stops at the first bad one)
     Count
 };
+
+// VcpuReadRegisters / VcpuWriteRegisters: a list byte that ends the list.
+inline constexpr uint64_t kRegisterListEnd = 0xff;
+inline constexpr unsigned kRegisterListMax = 6;
+// The list of `count` register numbers (each below kRegisterListEnd) for x1.
+constexpr uint64_t register_list(const uint64_t* regs, unsigned count) {
+    uint64_t list = ~uint64_t{0};
+    for (unsigned i = 0; i < count && i < kRegisterListMax; ++i)
+        list = (list & ~(uint64_t{0xff} << (8 * i))) | ((regs[i] & 0xff) << (8 * i));
+    return list;
+}
+// Entry i of a list (kRegisterListEnd: the list ended before it).
+constexpr uint64_t listed_register(uint64_t list, unsigned i) {
+    if (i >= kRegisterListMax) return kRegisterListEnd;
+    for (unsigned j = 0; j < i; ++j)
+        if (((list >> (8 * j)) & 0xff) == kRegisterListEnd) return kRegisterListEnd;
+    return (list >> (8 * i)) & 0xff;
+}
 
 enum class Status : uint64_t {
     Ok = 0,

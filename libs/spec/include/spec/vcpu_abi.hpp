@@ -38,9 +38,39 @@ enum class Reg : uint64_t {
     GichVmcr = 51,          // the guest's GICV control state (GICH_VMCR); write 0 on a guest reset
     GichApr = 52,           // active priorities (GICH_APR); write 0 on a guest reset
     ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
-    Count = 64
+    ExitCount0 = 64,        // read-only: ExitCount0 + ExitCounter k = exits of kind k so far
+    Count = 80
 };
 inline constexpr uint64_t kXRegs = 31;
+
+// What the kernel counts per vCPU (read-only registers ExitCount0 + k): every time the
+// vCPU stopped running guest code, by why. The first five reached the VMM as exit
+// messages; the others the kernel handled itself.
+enum class ExitCounter : uint8_t {
+    Mmio,        // data abort sent to the VMM (an emulated access)
+    Hvc,         // HVC sent to the VMM
+    Smc,         // trapped SMC sent to the VMM
+    SysReg,      // trapped MSR/MRS sent to the VMM
+    Other,       // any other exit message (instruction abort, undefined, SError)
+    EoiReport,   // EoiMaintenance exit message (VMM list registers EOId)
+    Wfi,         // WFI: blocked until an interrupt is pending (or resumed at once)
+    Wfe,         // WFE: a yield
+    Irq,         // a physical interrupt taken while the guest ran (tick, device, SGI)
+    Timer,       // the virtual timer's PPI taken while the guest ran
+    Maintenance, // the GIC maintenance PPI taken while the guest ran (EOI of an LR)
+    Stage2Fault, // a stage-2 fault the kernel resolved (zero-on-first-touch RAM)
+    FpTrap,      // first FP/SIMD use after another thread had the registers
+    Count
+};
+inline constexpr unsigned kExitCounters = static_cast<unsigned>(ExitCounter::Count);
+// ExitCounter values below this one are exits that reached the VMM as messages.
+inline constexpr unsigned kExitCountersToVmm = static_cast<unsigned>(ExitCounter::Wfi);
+// Their names in logs (the VMM's exit-count line, the kernel's boot line, bench/workload).
+inline constexpr const char* kExitCounterNames[kExitCounters] = {
+    "mmio", "hvc", "smc",   "sysreg",      "other",        "eoi-report", "wfi",
+    "wfe",  "irq", "timer", "maintenance", "stage2-fault", "fp"};
+static_assert(static_cast<uint64_t>(Reg::ExitCount0) + kExitCounters <=
+              static_cast<uint64_t>(Reg::Count));
 
 // Exit kinds (MR0 of an exit message). They do not overlap call_abi::FaultKind, so
 // one endpoint can take both faults of native threads and vCPU exits.
