@@ -331,6 +331,26 @@ TEST(VirtioNetPciVmmDevice, OnTheHostBridgeWithItsSpiAndNode) {
     EXPECT_LT(fdt_node_offset_by_compatible(blob.data(), -1, "virtio,mmio"), 0);
 }
 
+// A guest reset (PSCI SYSTEM_RESET) puts the function back to unplaced: the next guest
+// enumerates and places it again.
+TEST(VirtioNetPciVmmDevice, GuestResetUnplacesTheBar) {
+    test::VmmDeviceFixture f;
+    const vmm::DeviceRecord records[] = {{"virtio_net_pci", {}, {}}};
+    ASSERT_EQ(f.host.create(records), vmm::DeviceError::Ok);
+    vmm::MmioAccess a;
+    a.ipa = GuestPhysAddr(0x3fc00000 + (1u << 15) + vmm::pci::kBar0);
+    a.size = 4;
+    a.rt = 2;
+    a.direction = vmm::AccessDirection::Write;
+    vmm::test::FakeVcpu vcpu;
+    vcpu.x[2] = 0x3fd00000;
+    ASSERT_EQ(f.bus.handle(a, 0, vcpu), vmm::ExitAction::Resume);
+    EXPECT_EQ(cfg_read(f, 1, vmm::pci::kBar0), 0x3fd00000u);
+    f.host.reset();
+    EXPECT_EQ(cfg_read(f, 1, vmm::pci::kBar0), 0u);
+    EXPECT_EQ(cfg_read(f, 1, 0), 0x10411af4u);
+}
+
 TEST(VirtioNetPciVmmDevice, RefusedWithoutAPciWindow) {
     test::VmmDeviceFixture f;
     const vmm::DeviceRecord records[] = {{"virtio_net_pci", {}, {}}};
