@@ -83,6 +83,15 @@ class PinnedQemu:
         self.close()
 
 
+def interleaved(paths, rounds, measure):
+    """Yields (round from 1, name, measure(path)) for each of `paths` (name -> image) in
+    every round, the order reversed every other round so that neither always goes first."""
+    for r in range(rounds):
+        names = list(paths) if r % 2 == 0 else list(reversed(paths))
+        for name in names:
+            yield r + 1, name, measure(paths[name])
+
+
 def guest_ram_mib(report):
     with open(report, encoding="utf-8") as f:
         for line in f:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
-from guest_console import PinnedQemu  # noqa: E402
+from guest_console import PinnedQemu, interleaved  # noqa: E402
 
 MAKE = "seq 1 30000 | sed 's/$/ console throughput/' > /tmp/p"
 RUN = ("read a x < /proc/uptime; cat /tmp/p > $(tty); read b x < /proc/uptime; "
@@ -48,16 +48,13 @@ def main():
     paths = {"SerialServer": args.serial_server, "PL011 passthrough": args.passthrough}
     rates = {k: [] for k in paths}
     ttys = {}
-    for r in range(args.rounds):
-        order = list(paths) if r % 2 == 0 else list(reversed(paths))
-        for name in order:
-            res = one(paths[name], args.qemu, args.cpu)
-            if res is None:
-                print(f"round {r + 1}: {name}: no result")
-                continue
-            rates[name].append(res[0])
-            ttys[name] = res[1]
-            print(f"round {r + 1}: {name} ({res[1]}): {res[0]:,.0f} bytes/s")
+    for r, name, res in interleaved(paths, args.rounds, lambda p: one(p, args.qemu, args.cpu)):
+        if res is None:
+            print(f"round {r}: {name}: no result")
+            continue
+        rates[name].append(res[0])
+        ttys[name] = res[1]
+        print(f"round {r}: {name} ({res[1]}): {res[0]:,.0f} bytes/s")
     print("console throughput (median of rounds, bytes/s a guest writes to its console):")
     for name, values in rates.items():
         if values:

@@ -29,7 +29,8 @@ VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::Endp
            log_),
       vgic_(c_.num_irqs, list_registers(), log_), psci_(num_vcpus_),
       devices_(memory_, bus_, vgic_, c_.num_irqs, notifications_, log_,
-               {base::GuestPhysAddr{c_.device_window_base}, c_.device_window_size}, &smccc_),
+               {base::GuestPhysAddr{c_.device_window_base}, c_.device_window_size}, &smccc_,
+               {base::GuestPhysAddr{c_.pci_window_base}, c_.pci_window_size}),
       loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {
     for (unsigned i = 0; i < num_vcpus_; ++i)
         vcpus_[i] = KernelVcpu(runtime::VcpuCap(runtime::Slot{config.vcpu(i).slot}), i);

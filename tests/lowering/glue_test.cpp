@@ -92,7 +92,8 @@ TEST(Glue, InstancePagesReadBackThroughTheTypedAccessors) {
 
 // The VM's binary configuration in its page's type blob: vm_minimal starts no VMM module
 // and gets no device window; vm_virtio_net's `vmm_modules` become the modules table, with a
-// 64 KiB window just below guest RAM (QEMU's PCIe ECAM there is not in the guest's DTB).
+// 64 KiB window just below guest RAM (QEMU's PCIe ECAM there is not in the guest's DTB) and
+// the PCI window below that.
 TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     const Lowered l;
     const std::vector<uint8_t> minimal_page = l.page("vm0");
@@ -101,6 +102,7 @@ TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     ASSERT_TRUE(config.open(minimal.type_blob()));
     EXPECT_EQ(config.header().modules.count, 0u);
     EXPECT_EQ(config.header().device_window_size, 0u);
+    EXPECT_EQ(config.header().pci_window_size, 0u);
 
     const std::string root = BULKHEAD_ROOT;
     adl::PreprocessorOptions cpp;
@@ -123,6 +125,9 @@ TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     EXPECT_EQ(config.module(0), "virtio_net");
     EXPECT_EQ(config.header().device_window_base, 0x3fff0000u);
     EXPECT_EQ(config.header().device_window_size, 0x10000u);
+    // The PCI host bridge's 2 MiB (ECAM, BAR window): the next free one below, under 4 GiB.
+    EXPECT_EQ(config.header().pci_window_base, 0x3fc00000u);
+    EXPECT_EQ(config.header().pci_window_size, 0x200000u);
 }
 
 TEST(Glue, APageOfAnotherDefinitionOrTruncatedReadsAsEmpty) {

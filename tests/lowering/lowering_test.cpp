@@ -546,7 +546,8 @@ TEST(Lowering, AVmmModuleNoDeviceTypeHasIsAnErrorWithTheNearestName) {
     // The list holds every device type VM.elf links (boards' modules too).
     expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}),
                           "'vm0.vmm_modules' names 'virtio_nett', which no VMM device type has; "
-                          "expected one of: virtio_con, virtio_net");
+                          "expected one of: virtio_con, virtio_con_pci, virtio_net, "
+                          "virtio_net_pci");
     expect_lowering_error(vm_minimal_with_modules({"virtio_nett"}), "(did you mean 'virtio_net'?)");
     image::SystemBuilder b(qemu());
     EXPECT_NO_THROW((void)lowering::lower_system(vm_minimal_with_modules({"virtio_net"}), b, {}));

@@ -6,6 +6,7 @@
 #include "../vmm/fake_log.hpp"
 #include "../vmm/fake_vcpu.hpp"
 #include "fake_driver.hpp"
+#include "sink_backend.hpp"
 #include "vmm_device_fixture.hpp"
 
 #include <virtio/mmio.hpp>
@@ -28,21 +29,12 @@ namespace {
 using namespace mmio;
 using test::FakeDriver;
 using test::FakeRam;
+using test::SinkBackend;
 
 class FakeLine final : public IrqLine {
 public:
     void set_level(bool h) override { high = h; }
     bool high = false;
-};
-
-class SinkBackend final : public NetBackend {
-public:
-    bool can_send() override { return true; }
-    bool send(std::span<const std::byte> frame) override {
-        frames.emplace_back(frame.begin(), frame.end());
-        return true;
-    }
-    std::vector<std::vector<std::byte>> frames;
 };
 
 struct MmioFixture {

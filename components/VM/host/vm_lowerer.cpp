@@ -16,7 +16,9 @@
 #include <adl/nearest_name.hpp>
 #include <vmm/device.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace vm_host {
@@ -32,6 +34,10 @@ constexpr uint32_t kEmulatedIrqs = 96;                       // distributor size
 // The VMM's devices' register windows (virtio-mmio: 0x200 bytes each) share one 64 KiB
 // window, so a guest with 64 KiB pages can map each on its own too.
 constexpr uint64_t kDeviceWindowSize = uint64_t{64} * 1024;
+// The PCI host bridge's: bus 0's 1 MiB ECAM and a 1 MiB memory window for BARs, below
+// 4 GiB (32-bit BARs).
+constexpr uint64_t kPciWindowSize = vmm::PciHost::kEcamSize * 2;
+constexpr uint64_t kPciWindowLimit = uint64_t{1} << 32;
 
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);
@@ -81,13 +87,17 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
     return names;
 }
 
-// A guest-physical window for the VMM's devices that nothing of the guest's uses: the
-// highest free one below guest RAM, else the lowest above it. The guest sees only its
-// RAM, its passed-through devices and the GIC; the board's own devices there (QEMU's
-// virtio-mmio, PCIe) are not in its DTB.
-base::GuestPhysRange device_window(const Context& context, const Instance& inst,
-                                   const adl::model::VmConfig& cfg) {
+// A guest-physical window of `size` bytes (aligned to it, ending at or below `limit`)
+// for the VMM's devices that nothing of the guest's uses (nor `taken`): the highest free
+// one below guest RAM, else the lowest above it. The guest sees only its RAM, its
+// passed-through devices and the GIC; the board's own devices there (QEMU's virtio-mmio,
+// PCIe) are not in its DTB. nullopt when there is none.
+std::optional<base::GuestPhysRange> device_window(const Context& context, const Instance& inst,
+                                                  const adl::model::VmConfig& cfg, uint64_t size,
+                                                  base::GuestPhysRange taken = {},
+                                                  uint64_t limit = uint64_t{1} << spec::kIpaBits) {
     std::vector<base::GuestPhysRange> used{
+        taken,
         cfg.layout.ram,
         {base::GuestPhysAddr{context.board().gicd.raw()}, vmm::VgicDistributor::kSize},
         {base::GuestPhysAddr{context.board().gicc.raw()}, kGiccSize}};
@@ -96,24 +106,23 @@ base::GuestPhysRange device_window(const Context& context, const Instance& inst,
             used.push_back(r.guest);
     }
     const auto is_free = [&](uint64_t at) {
-        const base::GuestPhysRange w{base::GuestPhysAddr{at}, kDeviceWindowSize};
+        const base::GuestPhysRange w{base::GuestPhysAddr{at}, size};
+        if (at + size > limit) return false;
         for (const auto& u : used)
             if (u.overlaps(w)) return false;
         return true;
     };
-    const uint64_t ram = cfg.layout.ram.base.raw() & ~(kDeviceWindowSize - 1);
-    for (uint64_t at = ram; at >= kDeviceWindowSize;) {
-        at -= kDeviceWindowSize;
-        if (is_free(at)) return {base::GuestPhysAddr{at}, kDeviceWindowSize};
+    const uint64_t ram = cfg.layout.ram.base.raw() & ~(size - 1);
+    for (uint64_t at = ram; at >= size;) {
+        at -= size;
+        if (is_free(at)) return base::GuestPhysRange{base::GuestPhysAddr{at}, size};
     }
-    const uint64_t top = uint64_t{1} << spec::kIpaBits; // what a domain's stage 2 translates
-    for (uint64_t at =
-             (cfg.layout.ram.end().raw() + kDeviceWindowSize - 1) & ~(kDeviceWindowSize - 1);
-         at < top; at += kDeviceWindowSize) {
-        if (is_free(at)) return {base::GuestPhysAddr{at}, kDeviceWindowSize};
+    const uint64_t top = std::min(limit, uint64_t{1} << spec::kIpaBits); // stage 2's reach
+    for (uint64_t at = (cfg.layout.ram.end().raw() + size - 1) & ~(size - 1); at + size <= top;
+         at += size) {
+        if (is_free(at)) return base::GuestPhysRange{base::GuestPhysAddr{at}, size};
     }
-    throw adl::Error(inst.where, "VM " + adl::quote(inst.name) +
-                                     ": no free guest-physical window for its VMM devices");
+    return std::nullopt;
 }
 
 // Guest RAM is backed 1:1 by the board's RAM at linux_ram_paddr_base: a range the board
@@ -248,9 +257,20 @@ public:
         h.gicc_size = kGiccSize;
         const std::vector<std::string> modules = vmm_modules(inst);
         if (!modules.empty()) {
-            const base::GuestPhysRange window = device_window(context, inst, cfg);
-            h.device_window_base = window.base.raw();
-            h.device_window_size = window.size;
+            const std::optional<base::GuestPhysRange> window =
+                device_window(context, inst, cfg, kDeviceWindowSize);
+            if (!window) {
+                throw adl::Error(inst.where,
+                                 "VM " + adl::quote(inst.name) +
+                                     ": no free guest-physical window for its VMM devices");
+            }
+            h.device_window_base = window->base.raw();
+            h.device_window_size = window->size;
+            // No room below 4 GiB: no PCI in this VM (a PCI device then says so as it starts).
+            const std::optional<base::GuestPhysRange> pci =
+                device_window(context, inst, cfg, kPciWindowSize, *window, kPciWindowLimit);
+            h.pci_window_base = pci ? pci->base.raw() : 0;
+            h.pci_window_size = pci ? pci->size : 0;
         }
         h.linux_name = w.add_string(cfg.linux_name);
         h.dtb_name = w.add_string(cfg.dtb_name);

@@ -1,5 +1,5 @@
-// The VMM device "virtio_con" (upstream's module name; a virtio,mmio node): the
-// guest's hvc0, a virtio-console device model behind a virtio-mmio window, whose output
+// The VMM device "virtio_con" (upstream's module name; a virtio,mmio node; "virtio_con_pci"
+// over virtio-pci, front.hpp): the guest's hvc0, a virtio-console device model, whose output
 // and input travel through the VM's connections to a SerialServer:
 //   batch          (seL4SerialServer to processed_batch) the output ring, then a batch() call
 //   putchar        (camkes-arm-vm 3.8: seL4RPCCall to processed_putchar) one call per byte
@@ -7,11 +7,10 @@
 // Output waits while the server has not taken it (the batch() call returns once the server
 // drained the ring), so a guest that floods hvc0 is slowed down, never cut short. Input is
 // read from the ring only as far as the guest has posted buffers for it.
+#include "front.hpp"
+
 #include <virtio/console.hpp>
-#include <virtio/mmio.hpp>
 #include <vmm/device.hpp>
-#include <vmm/mmio_bus.hpp>
-#include <vmm/vgic_distributor.hpp>
 
 #include <serial/char_ring.hpp>
 
@@ -26,40 +25,29 @@ constexpr std::size_t kMaxDevices = 2;
 constexpr uint32_t kBatchMethod = 0;   // Batch.batch()
 constexpr uint32_t kPutCharMethod = 0; // PutChar.putchar(int c)
 
-class VirtioConMmio final : public vmm::Device,
-                            public vmm::MmioDevice,
-                            public IrqLine,
-                            public ConsoleBackend {
+class VirtioConMmio final : public vmm::Device, public TransportListener, public ConsoleBackend {
 public:
-    VirtioConMmio(vmm::DeviceContext& ctx, GuestPhysRange window, unsigned spi,
-                  const vmm::BackendConnection* batch, const vmm::BackendConnection* putchar,
-                  const vmm::BackendConnection* input)
-        : window_(window), spi_(spi), vgic_(ctx.vgic()), batch_(batch), putchar_(putchar),
-          input_(input), transport_(ctx.name(), *this, ctx.log()),
-          console_(ctx.memory(), *this, transport_) {
-        transport_.attach(console_);
+    VirtioConMmio(vmm::DeviceContext& ctx, const vmm::BackendConnection* batch,
+                  const vmm::BackendConnection* putchar, const vmm::BackendConnection* input)
+        : batch_(batch), putchar_(putchar), input_(input), console_(ctx.memory(), *this, events_) {
         if (batch_ != nullptr) output_ring_ = serial::CharRing(batch_->dataport);
         if (input_ != nullptr) input_ring_ = serial::CharRing(input_->dataport);
     }
 
-    [[nodiscard]] bool read(uint64_t offset, unsigned size, unsigned vcpu,
-                            uint64_t& value) override {
-        return transport_.read(offset, size, vcpu, value);
-    }
-    [[nodiscard]] bool write(uint64_t offset, unsigned size, unsigned vcpu,
-                             uint64_t value) override {
-        const bool ok = transport_.write(offset, size, vcpu, value);
-        deliver_input(); // a receive kick may have brought buffers for waiting input
-        return ok;
+    // Places it on its transport; nullptr (logged) when there is no room.
+    [[nodiscard]] Front* install(vmm::DeviceContext& ctx, TransportKind kind) {
+        front_ = slot_.make(ctx, kind, console_, events_, *this);
+        return front_;
     }
 
-    void set_level(bool high) override { (void)vgic_.set_level(spi_, high); }
+    // A receive kick may have brought buffers for waiting input.
+    void guest_wrote() override { deliver_input(); }
     bool add_dtb_nodes(vmm::GuestDtbWriter& dtb) override {
-        return mmio::add_dtb_node(dtb, window_, spi_);
+        return front_ == nullptr || front_->add_dtb_nodes(dtb);
     }
     void notified(uint64_t) override { deliver_input(); }
     void reset() override {
-        transport_.reset();
+        if (front_ != nullptr) front_->transport().reset();
         pending_ = 0;
         unsent_ = false;
     }
@@ -112,9 +100,6 @@ private:
         }
     }
 
-    GuestPhysRange window_;
-    unsigned spi_;
-    vmm::VgicDistributor& vgic_;
     const vmm::BackendConnection* batch_;
     const vmm::BackendConnection* putchar_;
     const vmm::BackendConnection* input_;
@@ -123,7 +108,9 @@ private:
     bool unsent_ = false;
     char pending_bytes_[256] = {};
     std::size_t pending_ = 0;
-    VirtioMmio transport_;
+    FrontSlot slot_;
+    Front* front_ = nullptr;
+    FrontEvents events_;
     ConsoleDevice console_;
 };
 
@@ -145,7 +132,7 @@ void refuse(vmm::DeviceContext& ctx, const char* why) {
     line.emit(ctx.log());
 }
 
-vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
+template <TransportKind kKind> vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
     const vmm::BackendConnection* batch = usable(ctx, "batch", true);
     const vmm::BackendConnection* putchar = usable(ctx, "putchar", false);
     const vmm::BackendConnection* input = usable(ctx, "serial_getchar", true);
@@ -158,20 +145,17 @@ vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
         refuse(ctx, "serial_getchar's notification bits are not usable");
         return nullptr;
     }
-    const std::optional<unsigned> spi =
-        devices.used() < kMaxDevices ? ctx.allocate_spi() : std::nullopt;
-    const std::optional<GuestPhysRange> window =
-        spi ? ctx.allocate_mmio(mmio::kWindowSize) : std::nullopt;
-    if (!window) {
-        refuse(ctx, "no room, SPI or register window left for a virtio-mmio device");
+    VirtioConMmio* device = devices.make(ctx, batch, putchar, input);
+    if (device == nullptr) {
+        refuse(ctx, "no room for another virtio-console device");
         return nullptr;
     }
-    VirtioConMmio* device = devices.make(ctx, *window, *spi, batch, putchar, input);
-    if (device == nullptr || !ctx.mmio().add(ctx.name(), *window, *device)) return nullptr;
+    const Front* front = device->install(ctx, kKind);
+    if (front == nullptr) return nullptr;
     vmm::LogLine line;
-    line << "vmm: " << ctx.name() << ": virtio-console (hvc0) over virtio-mmio at "
-         << vmm::Hex{window->base.raw()} << ", SPI " << vmm::Dec{*spi} << ", output by "
-         << (batch != nullptr ? "batch" : "putchar")
+    line << "vmm: " << ctx.name() << ": virtio-console (hvc0) over ";
+    front->describe(line);
+    line << ", output by " << (batch != nullptr ? "batch" : "putchar")
          << (input != nullptr ? ", input by serial_getchar" : ", no input");
     line.emit(ctx.log());
     return device;
@@ -182,4 +166,7 @@ vmm::Device* create_virtio_con(vmm::DeviceContext& ctx) {
 
 // No compatible to be found by: a record that asks for "virtio,mmio" means virtio_net, whose
 // type was there first; this one is asked for by name.
-BULKHEAD_VMM_DEVICE("virtio_con", nullptr, ::virtio::create_virtio_con);
+BULKHEAD_VMM_DEVICE("virtio_con", nullptr,
+                    ::virtio::create_virtio_con<::virtio::TransportKind::Mmio>);
+BULKHEAD_VMM_DEVICE("virtio_con_pci", nullptr,
+                    ::virtio::create_virtio_con<::virtio::TransportKind::Pci>);

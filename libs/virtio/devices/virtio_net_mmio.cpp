@@ -1,7 +1,7 @@
-// The VMM device "virtio_net" (compatible "virtio,mmio"): virtio-net over virtio-mmio
-// (net_mmio.hpp) with no backend connected: it answers the guest's ARP requests itself
+// The VMM device "virtio_net" (compatible "virtio,mmio"; "virtio_net_pci" over virtio-pci,
+// net_front.hpp) with no backend connected: it answers the guest's ARP requests itself
 // (upstream's `virtio_net` module). Linked in as an object (see vmm/device.hpp).
-#include "net_mmio.hpp"
+#include "net_front.hpp"
 
 #include <virtio/arp_responder.hpp>
 
@@ -13,9 +13,9 @@ constexpr std::size_t kMaxDevices = 4;
 // Replies the responder queued while the guest transmitted reach it once the transmit
 // path has returned (the guest's next kick, of either queue, retries what found no
 // receive buffer).
-class VirtioNetArp final : public NetMmio {
+class VirtioNetArp final : public NetFront {
 public:
-    VirtioNetArp(vmm::DeviceContext& ctx, const NetMmioPlace& place) : NetMmio(ctx, place, arp_) {}
+    VirtioNetArp(vmm::DeviceContext& ctx, MacAddress mac) : NetFront(ctx, mac, arp_) {}
 
 private:
     void pump() override {
@@ -39,17 +39,22 @@ private:
 
 vmm::DeviceStorage<VirtioNetArp, kMaxDevices> devices;
 
-vmm::Device* create_virtio_net(vmm::DeviceContext& ctx) {
+template <TransportKind kKind> vmm::Device* create_virtio_net(vmm::DeviceContext& ctx) {
     // A locally administered MAC per device: 02:00:00:00:00:<n>.
-    const std::optional<NetMmioPlace> place =
-        place_net_mmio(ctx, devices.used(), kMaxDevices, {0x02, 0, 0, 0, 0, 0});
-    if (!place) return nullptr;
-    VirtioNetArp* device = devices.make(ctx, *place);
-    if (device == nullptr || !device->install(ctx, "no backend: answering ARP")) return nullptr;
-    return device;
+    VirtioNetArp* device = devices.make(ctx, net_mac({0x02, 0, 0, 0, 0, 0}, devices.used()));
+    if (device == nullptr) {
+        vmm::LogLine line;
+        line << "vmm: " << ctx.name() << ": no room for another virtio-net device";
+        line.emit(ctx.log());
+        return nullptr;
+    }
+    return device->install(ctx, kKind, "no backend: answering ARP") ? device : nullptr;
 }
 
 } // namespace
 } // namespace virtio
 
-BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio", ::virtio::create_virtio_net);
+BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio",
+                    ::virtio::create_virtio_net<::virtio::TransportKind::Mmio>);
+BULKHEAD_VMM_DEVICE("virtio_net_pci", nullptr,
+                    ::virtio::create_virtio_net<::virtio::TransportKind::Pci>);

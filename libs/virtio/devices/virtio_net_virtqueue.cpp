@@ -1,9 +1,10 @@
-// The VMM device "virtio_net_virtqueue": virtio-net over virtio-mmio (net_mmio.hpp) whose
+// The VMM device "virtio_net_virtqueue" ("virtio_net_virtqueue_pci" over virtio-pci;
+// net_front.hpp): virtio-net whose
 // frames leave through the VM's `send` virtqueue and arrive through its `recv` virtqueue
 // (seL4VirtQueues to another component, e.g. PingClient), as upstream camkes-arm-vm's
 // virtio_net_virtqueue module. Both connections must be there; the device listens to
 // their notification bits. Linked in as an object (see vmm/device.hpp).
-#include "net_mmio.hpp"
+#include "net_front.hpp"
 
 #include <virtio/net_queue_backend.hpp>
 
@@ -12,10 +13,9 @@ namespace {
 
 constexpr std::size_t kMaxDevices = 1; // one pair of queues per VM (`send`, `recv`)
 
-class VirtioNetVirtqueue final : public NetMmio {
+class VirtioNetVirtqueue final : public NetFront {
 public:
-    VirtioNetVirtqueue(vmm::DeviceContext& ctx, const NetMmioPlace& place)
-        : NetMmio(ctx, place, queues_) {}
+    VirtioNetVirtqueue(vmm::DeviceContext& ctx, MacAddress mac) : NetFront(ctx, mac, queues_) {}
 
     [[nodiscard]] NetQueueBackend& queues() { return queues_; }
 
@@ -73,7 +73,7 @@ void refuse(vmm::DeviceContext& ctx, std::string_view why) {
     line.emit(ctx.log());
 }
 
-vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
+template <TransportKind kKind> vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
     const vmm::BackendConnection* send = ctx.connection("send");
     const vmm::BackendConnection* recv = ctx.connection("recv");
     if (send == nullptr || recv == nullptr || send->port == nullptr || recv->port == nullptr) {
@@ -81,11 +81,12 @@ vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
         return nullptr;
     }
     // Upstream's vswitch MAC for the guest: 02:00:00:00:aa:01.
-    const std::optional<NetMmioPlace> place =
-        place_net_mmio(ctx, devices.used(), kMaxDevices, {0x02, 0, 0, 0, 0xaa, 0});
-    if (!place) return nullptr;
-    VirtioNetVirtqueue* device = devices.make(ctx, *place);
-    if (device == nullptr) return nullptr;
+    VirtioNetVirtqueue* device =
+        devices.make(ctx, net_mac({0x02, 0, 0, 0, 0xaa, 0}, devices.used()));
+    if (device == nullptr) {
+        refuse(ctx, "one per VM: its `send` and `recv` are taken");
+        return nullptr;
+    }
     if (!device->queues().attach(*send, *recv)) {
         refuse(ctx, "a virtqueue buffer is too small for a ring");
         return nullptr;
@@ -94,11 +95,14 @@ vmm::Device* create_virtio_net_virtqueue(vmm::DeviceContext& ctx) {
         refuse(ctx, "its virtqueues' notification bits are not its connections'");
         return nullptr;
     }
-    if (!device->install(ctx, "guest frames to send, from recv")) return nullptr;
+    if (!device->install(ctx, kKind, "guest frames to send, from recv")) return nullptr;
     return device;
 }
 
 } // namespace
 } // namespace virtio
 
-BULKHEAD_VMM_DEVICE("virtio_net_virtqueue", nullptr, ::virtio::create_virtio_net_virtqueue);
+BULKHEAD_VMM_DEVICE("virtio_net_virtqueue", nullptr,
+                    ::virtio::create_virtio_net_virtqueue<::virtio::TransportKind::Mmio>);
+BULKHEAD_VMM_DEVICE("virtio_net_virtqueue_pci", nullptr,
+                    ::virtio::create_virtio_net_virtqueue<::virtio::TransportKind::Pci>);

@@ -120,7 +120,7 @@ DeviceError DeviceHost::create(std::span<const DeviceRecord> records) {
         return report(records[kMaxDevices - count_], DeviceError::TooMany);
     }
     for (const DeviceRecord& r : records) {
-        DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_, smccc_);
+        DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_, smccc_, &pci_);
         Device* device = find_device_type(r)->create(context);
         if (device == nullptr) return report(r, DeviceError::CreateFailed);
         if (context.listened() != 0 && !notifications_.add(context.listened(), *device)) {
@@ -138,10 +138,11 @@ bool DeviceHost::add_nodes(GuestDtbWriter& dtb) {
     for (std::size_t i = 0; i < count_; ++i) {
         if (!devices_[i]->add_dtb_nodes(dtb)) return false;
     }
-    return true;
+    return pci_.add_dtb_node(dtb);
 }
 
 void DeviceHost::reset() {
+    pci_.reset();
     for (std::size_t i = 0; i < count_; ++i)
         devices_[i]->reset();
 }

@@ -486,4 +486,46 @@ bool GuestDtbWriter::set_spi(int node, unsigned spi, bool level_triggered) {
     return gic_phandle_ == 0 || set_u32(node, "interrupt-parent", gic_phandle_);
 }
 
+bool GuestDtbWriter::set_cells(int node, const char* property, std::span<const uint32_t> cells) {
+    fdt32_t be[64];
+    if (cells.size() > std::size(be)) {
+        error_ = -FDT_ERR_BADVALUE;
+        return false;
+    }
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        be[i] = cpu_to_fdt32(cells[i]);
+    return check(fdt_setprop(fdt_, node, property, be, static_cast<int>(cells.size() * 4)));
+}
+
+std::size_t GuestDtbWriter::spi_map_cells(unsigned spi, bool level_triggered,
+                                          std::span<uint32_t> out) {
+    const int gic = gic_phandle_ == 0 ? -1 : fdt_node_offset_by_phandle(fdt_, gic_phandle_);
+    if (gic < 0 || spi < 32 || spi > 1019) {
+        error_ = -FDT_ERR_BADVALUE;
+        return 0;
+    }
+    const auto cells_of = [&](const char* name, uint32_t fallback) {
+        int len = 0;
+        const auto* p = static_cast<const fdt32_t*>(fdt_getprop(fdt_, gic, name, &len));
+        return p != nullptr && len == 4 ? fdt32_to_cpu(*p) : fallback;
+    };
+    const uint32_t address = cells_of("#address-cells", 0);
+    const uint32_t specifier = cells_of("#interrupt-cells", 3);
+    // GIC bindings (v2 and v3): <type (0 = SPI) number-32 flags [ppi partition]>.
+    if (specifier < 3 || 1 + address + specifier > out.size()) {
+        error_ = -FDT_ERR_BADVALUE;
+        return 0;
+    }
+    std::size_t n = 0;
+    out[n++] = gic_phandle_;
+    for (uint32_t i = 0; i < address; ++i)
+        out[n++] = 0;
+    out[n++] = 0;
+    out[n++] = spi - 32;
+    out[n++] = level_triggered ? 4 : 1;
+    for (uint32_t i = 3; i < specifier; ++i)
+        out[n++] = 0;
+    return n;
+}
+
 } // namespace vmm

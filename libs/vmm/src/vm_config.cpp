@@ -34,7 +34,8 @@ bool View::open(std::span<const std::byte> bytes) {
         h.keep.count > kMaxKept || h.passthrough.count > kMaxPassthrough ||
         h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
         h.modules.count > kMaxModules ||
-        h.device_window_size > ~uint64_t{0} - h.device_window_base) {
+        h.device_window_size > ~uint64_t{0} - h.device_window_base ||
+        h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
     }
     for (uint32_t i = 0; i < h.passthrough.count; ++i) {

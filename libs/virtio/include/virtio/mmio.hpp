@@ -5,6 +5,7 @@
 #pragma once
 
 #include <virtio/device.hpp>
+#include <virtio/transport_core.hpp>
 #include <vmm/guest_dtb.hpp>
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
@@ -58,22 +59,17 @@ inline constexpr uint32_t kConfig = 0x100;
 inline constexpr uint32_t kMagic = 0x74726976; // "virt"
 inline constexpr uint32_t kVersion2 = 2;
 inline constexpr uint32_t kVendor = 0x484b4c42; // "BLKH"
-inline constexpr uint32_t kInterruptUsedBuffer = 1;
-inline constexpr uint32_t kInterruptConfigChange = 2;
 inline constexpr uint64_t kWindowSize = 0x200;
 
 // The guest-DTB node of a virtio-mmio device: its window and its level-triggered SPI.
 [[nodiscard]] bool add_dtb_node(vmm::GuestDtbWriter& dtb, GuestPhysRange window, unsigned spi);
 } // namespace mmio
 
-class VirtioMmio final : public vmm::MmioDevice, public DeviceEvents {
+class VirtioMmio final : public vmm::MmioDevice, public TransportCore {
 public:
-    static constexpr unsigned kMaxQueues = 8;
-
     // `name` appears in log lines; attach() the device model before the guest runs.
     VirtioMmio(std::string_view name, IrqLine& irq, vmm::LogSink& log)
-        : name_(name), irq_(irq), log_(log, "virtio queue errors") {}
-    void attach(DeviceModel& model) { model_ = &model; }
+        : TransportCore(name, log), irq_(irq) {}
 
     // vmm::MmioDevice: registers are 32-bit, aligned; the configuration space takes 1, 2
     // and 4-byte accesses. Anything else is refused (the bus injects an abort).
@@ -82,44 +78,12 @@ public:
     [[nodiscard]] bool write(uint64_t offset, unsigned size, unsigned vcpu,
                              uint64_t value) override;
 
-    // DeviceEvents: interrupt status bits and the line; NEEDS_RESET with a log line.
-    void used_buffers(unsigned queue) override;
-    void config_changed() override;
-    void needs_reset(unsigned queue, QueueError error) override;
-
-    // Device reset (status 0 written, or the guest reset).
-    void reset();
-
-    [[nodiscard]] uint32_t status() const { return status_; }
-    [[nodiscard]] uint32_t interrupt_status() const { return interrupt_status_; }
-
 private:
-    struct QueueRegs {
-        uint16_t num = 0;
-        uint64_t desc = 0;
-        uint64_t driver = 0;
-        uint64_t device = 0;
-        bool ready = false;
-    };
+    void set_line(bool high) override { irq_.set_level(high); }
     [[nodiscard]] uint32_t read_register(uint32_t offset) const;
     void write_register(uint32_t offset, uint32_t value);
-    void write_status(uint32_t value);
-    void set_queue_ready(bool ready);
-    void raise(uint32_t bits);
-    [[nodiscard]] bool queue_selected() const; // QueueSel names a queue of the model
-    [[nodiscard]] static uint64_t* queue_address(QueueRegs& q, uint32_t offset);
 
-    std::string_view name_;
     IrqLine& irq_;
-    vmm::GuestEventLimit log_;
-    DeviceModel* model_ = nullptr;
-    uint32_t status_ = 0;
-    uint32_t interrupt_status_ = 0;
-    uint32_t device_features_sel_ = 0;
-    uint32_t driver_features_sel_ = 0;
-    uint64_t driver_features_ = 0;
-    uint32_t queue_sel_ = 0;
-    std::array<QueueRegs, kMaxQueues> queues_{};
 };
 
 } // namespace virtio

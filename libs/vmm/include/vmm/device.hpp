@@ -15,6 +15,7 @@
 
 #include <vmm/guest_dtb.hpp>
 #include <vmm/log.hpp>
+#include <vmm/pci_host.hpp>
 #include <vmm/smccc.hpp>
 
 #include <base/rpc_message.hpp>
@@ -157,9 +158,9 @@ class DeviceContext {
 public:
     DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
                   VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log,
-                  SmcccDispatcher* smccc = nullptr)
+                  SmcccDispatcher* smccc = nullptr, PciHost* pci = nullptr)
         : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis),
-          windows_(windows), log_(log), smccc_(smccc) {}
+          windows_(windows), log_(log), smccc_(smccc), pci_(pci) {}
 
     [[nodiscard]] const DeviceRecord& record() const { return record_; }
     [[nodiscard]] std::string_view name() const { return record_.name; }
@@ -182,6 +183,9 @@ public:
     // The guest's HVC/SMC calls with function IDs first..last go to `handler` (a board's
     // firmware-call rules, say); false without a dispatcher or when SmcccDispatcher::add
     // refuses the range.
+    // The VM's virtual PCI host bridge, where PCI functions plug in (PciHost::add);
+    // nullptr when the VM has none.
+    [[nodiscard]] PciHost* pci() const { return pci_; }
     [[nodiscard]] bool add_smccc(std::string_view name, uint32_t first, uint32_t last,
                                  SmcccHandler& handler) {
         return smccc_ != nullptr && smccc_->add(name, first, last, handler);
@@ -200,6 +204,7 @@ private:
     MmioAllocator& windows_;
     LogSink& log_;
     SmcccDispatcher* smccc_;
+    PciHost* pci_;
     uint64_t listened_ = 0;
 };
 
@@ -219,11 +224,14 @@ public:
 
     // `mmio_window`: where devices place their registers (DeviceContext::allocate_mmio).
     // `smccc`: where devices register HVC/SMC handlers (DeviceContext::add_smccc).
+    // `pci_window`: the PCI host bridge's ECAM and memory window (PciHost), empty: none.
     DeviceHost(GuestMemory& memory, MmioBus& mmio, VgicDistributor& vgic, unsigned num_irqs,
                NotificationRouter& notifications, LogSink& log,
-               base::GuestPhysRange mmio_window = {}, SmcccDispatcher* smccc = nullptr)
+               base::GuestPhysRange mmio_window = {}, SmcccDispatcher* smccc = nullptr,
+               base::GuestPhysRange pci_window = {})
         : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), windows_(mmio_window),
-          notifications_(notifications), log_(log), smccc_(smccc) {}
+          notifications_(notifications), log_(log), smccc_(smccc),
+          pci_(pci_window, mmio, vgic, log) {}
 
     // SPIs taken before devices are created (passed-through interrupts): reserve here.
     [[nodiscard]] SpiAllocator& spis() { return spis_; }
@@ -233,7 +241,8 @@ public:
     // failure stops the rest.
     [[nodiscard]] DeviceError create(std::span<const DeviceRecord> records);
 
-    // GuestDtbHook: every device's nodes, in creation order.
+    [[nodiscard]] PciHost& pci() { return pci_; }
+    // GuestDtbHook: every device's nodes, in creation order, then the PCI host bridge's.
     [[nodiscard]] bool add_nodes(GuestDtbWriter& dtb) override;
     // Guest reset: every device's reset().
     void reset();
@@ -248,6 +257,7 @@ private:
     NotificationRouter& notifications_;
     LogSink& log_;
     SmcccDispatcher* smccc_;
+    PciHost pci_;
     std::array<Device*, kMaxDevices> devices_{};
     std::size_t count_ = 0;
 };

@@ -36,6 +36,15 @@ public:
     // interrupts = <GIC_SPI (spi - 32) flags> (level-high or edge-rising), with the
     // GIC as interrupt-parent.
     [[nodiscard]] bool set_spi(int node, unsigned spi, bool level_triggered);
+    // A property of 32-bit cells (big-endian in the blob), e.g. `ranges`, `interrupt-map`.
+    [[nodiscard]] bool set_cells(int node, const char* property, std::span<const uint32_t> cells);
+    // The interrupt parent's half of an `interrupt-map` entry for `spi`: the GIC's phandle,
+    // its unit address (its #address-cells, zeros) and the specifier in its own
+    // #interrupt-cells, read from the GIC node. Cells written to `out`; 0 if they do not fit.
+    [[nodiscard]] std::size_t spi_map_cells(unsigned spi, bool level_triggered,
+                                            std::span<uint32_t> out);
+    [[nodiscard]] int address_cells() const { return address_cells_; }
+    [[nodiscard]] int size_cells() const { return size_cells_; }
 
     // The libfdt blob itself, for anything the helpers above do not cover.
     [[nodiscard]] void* fdt() const { return fdt_; }

@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '4'};
-inline constexpr uint32_t kVersion = 4;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '5'};
+inline constexpr uint32_t kVersion = 5;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -61,6 +61,10 @@ struct Header {
     // guest RAM, passed-through devices and the GIC frames (chosen by the lowerer).
     uint64_t device_window_base;
     uint64_t device_window_size;
+    // The virtual PCI host bridge's ECAM and memory window (vmm::PciHost), below 4 GiB and
+    // clear of the device window too; chosen with it.
+    uint64_t pci_window_base;
+    uint64_t pci_window_size;
     StringRef linux_name, dtb_name, initrd_name, bootargs, stdout_path; // linux_image_config
     TableRef passthrough; // StringRef: device-tree paths the guest DTB keeps
     TableRef irqs;        // PassthroughIrq
