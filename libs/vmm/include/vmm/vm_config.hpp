@@ -48,7 +48,7 @@ struct Header {
     uint32_t num_irqs;                 // emulated distributor size (multiple of 32)
     uint64_t vmm_ram_addr;             // where guest RAM is mapped in the VMM's domain
     uint64_t gicd_base;                // the guest's GIC view
-    uint64_t gicc_base;
+    uint64_t gicc_base;                // GICv2: its GICC (the GICV); GICv3: the redistributors
     uint64_t gicc_size;
     // Guest-physical range the VMM's devices take their register windows from: free of
     // guest RAM, passed-through devices and the GIC frames (chosen by the lowerer).
@@ -61,6 +61,8 @@ struct Header {
     TableRef modules;     // StringRef: VMM modules to start, by name
     uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
     uint32_t power_slot;  // SystemControl
+    uint32_t gic_version; // 2 or 3: the vGIC the guest gets (the board's GIC)
+    uint32_t reserved;
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
