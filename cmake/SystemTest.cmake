@@ -6,7 +6,7 @@
 #     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
-#     [LABELS <labels>...])
+#     [LABELS <labels>...] [GICV3 | NO_GICV3])
 #
 # BOARD: boot on that board's QEMU machine (BulkheadBoards.cmake) instead of PLATFORM's.
 #
@@ -15,7 +15,8 @@
 # test then gets a twin, <name>_gicv3, booting the twin image on the board's GICv3 machine
 # with the same steps, when the test says GICV3 and BULKHEAD_SYSTEM_TESTS_GICV3 is LISTED
 # (the default), or for every test with a twin image when it is ALL (the whole suite on
-# both GICs); OFF: no twins.
+# both GICs); OFF: no twins. NO_GICV3: never (a test of GICv2 itself, e.g. a test guest
+# that drives the GICV frame).
 #
 # The console log is kept at ${CMAKE_BINARY_DIR}/test-logs/<name>.log.
 # A step's text cannot contain ';' (it separates CMake list items).
@@ -38,7 +39,7 @@ function(bulkhead_gicv3_twin image out_var)
 endfunction()
 
 function(bulkhead_system_test)
-  cmake_parse_arguments(T "GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
+  cmake_parse_arguments(T "GICV3;NO_GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
@@ -87,7 +88,7 @@ function(bulkhead_system_test)
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${ctest_timeout} LABELS "system;${T_LABELS}")
 
   # The GICv3 twin: the same steps, the twin image, the board's GICv3 machine.
-  if(NOT T_IMAGE OR BULKHEAD_SYSTEM_TESTS_GICV3 STREQUAL "OFF" OR
+  if(NOT T_IMAGE OR T_NO_GICV3 OR BULKHEAD_SYSTEM_TESTS_GICV3 STREQUAL "OFF" OR
      (BULKHEAD_SYSTEM_TESTS_GICV3 STREQUAL "LISTED" AND NOT T_GICV3))
     return()
   endif()
