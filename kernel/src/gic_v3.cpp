@@ -4,6 +4,7 @@
 // spec gives them a handler (or the kernel uses them). SGIs go out through ICC_SGI1R_EL1.
 #include "gic.hpp"
 
+#include "console.hpp"
 #include "smp.hpp"
 #include "sysreg.hpp"
 
@@ -89,7 +90,13 @@ void init_this_core() {
     g_mpidr[here] = mpidr;
     const uint64_t rd = find_redistributor(mpidr);
     g_rd[here] = rd;
-    if (rd == 0) return; // the board record's frames are wrong: this core gets no interrupts
+    if (rd == 0) {
+        // The board record's GICR frames do not hold this core's: say so; nothing here
+        // can work without it (no tick, no SGI), so the core's threads never run.
+        log() << "gic: core " << Dec{here} << " (MPIDR " << Hex{mpidr}
+              << ") has no redistributor in the board's GICR frames; it takes no interrupts\n";
+        return;
+    }
     // Wake the redistributor, then its SGIs and PPIs: all off, Group 1, one priority.
     write32(rd + gicr::kWaker, read32(rd + gicr::kWaker) & ~gicr::kWakerProcessorSleep);
     for (unsigned i = 0; i < kRwpSpins && (read32(rd + gicr::kWaker) & gicr::kWakerChildrenAsleep);
