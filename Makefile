@@ -3,10 +3,12 @@
 #   CAMKES_VM_APP  application in apps/  (default vm_minimal)
 #   RELEASE=1      build without debug output
 #   VIRTIO_NET_PING=1  vm_virtio_net: the guest pings PingClient over virtqueues (vm_echo_ping)
+#   GIC_VERSION=3  make run: boot PLATFORM with a GICv3 (boards that offer one: qemu-arm-virt)
 PLATFORM ?= qemu-arm-virt
 CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
 VIRTIO_NET_PING ?= 0
+GIC_VERSION ?=
 JOBS ?= $(shell nproc)
 
 PLATFORMS := $(sort $(notdir $(patsubst %/platform.cmake,%,$(wildcard platforms/*/platform.cmake))))
@@ -33,14 +35,14 @@ help:
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
 	@echo "make lint     formatting check and clang-tidy; fails on any finding"
-	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE) VIRTIO_NET_PING=$(VIRTIO_NET_PING)"
+	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE) VIRTIO_NET_PING=$(VIRTIO_NET_PING) GIC_VERSION=$(GIC_VERSION)"
 
 deps:
 	@./scripts/install-deps.sh
 
 configure: deps
 	@cmake --preset $(PRESET) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
-	    -DVIRTIO_NET_PING=$(VIRTIO_NET_PING) --log-level=WARNING >/dev/null
+	    -DVIRTIO_NET_PING=$(VIRTIO_NET_PING) -DGIC_VERSION=$(GIC_VERSION) --log-level=WARNING >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)

@@ -12,6 +12,8 @@
 #                     as an arm64 boot Image, <app>.img, for U-Boot's booti
 #   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
 #                     assembly plus an attribute, for tests); not part of <app>_run
+#   <app>_gicv3_image, <v>_gicv3_image  the same for PLATFORM run with a GICv3, where it
+#                     offers one (bulkhead_assembly_image); `make run GIC_VERSION=3` boots it
 #   <app>_on_<b>_image  the image (.elf and .img) for each other board <b> the app has settings for
 #                     (apps/<app>/<b>/devices.camkes): every board's image builds and is
 #                     checked in one build; global property BULKHEAD_APP_<app>_BOARDS
@@ -111,6 +113,7 @@ function(bulkhead_app)
       DEPENDS ${guest_deps} ${adl_inputs})
     set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
     set(${name}_BOOT_IMAGE ${${name}_BOOT_IMAGE} PARENT_SCOPE)
+    set(${name}_gicv3_IMAGE ${${name}_gicv3_IMAGE} PARENT_SCOPE)
   endforeach()
   # The same app for every other board it has settings for, with that board's DTB.
   if(NOT A_NO_GUEST)
@@ -129,7 +132,10 @@ function(bulkhead_app)
   endif()
   set(BULKHEAD_APP_${app}_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf CACHE INTERNAL "${app}'s image.elf")
   add_dependencies(${app}_run ${app}_system ${app}_image)
-  if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
+  if(BULKHEAD_PLATFORM_RUNS_IN_QEMU AND GIC_VERSION STREQUAL "3")
+    add_dependencies(${app}_run ${app}_gicv3_image)
+    set_property(GLOBAL PROPERTY BULKHEAD_APP_${app}_QEMU_ARGS -kernel ${${app}_gicv3_IMAGE})
+  elseif(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
     set_property(GLOBAL PROPERTY BULKHEAD_APP_${app}_QEMU_ARGS -kernel ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf)
   endif()
   if(A_NO_GUEST AND CAMKES_VM_APP STREQUAL app)

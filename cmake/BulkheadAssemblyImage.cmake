@@ -11,6 +11,11 @@
 # their own call this directly.
 # BOOT_IMAGE: also <n>.img, the same system as an arm64 boot Image for U-Boot's booti
 # (`bulkhead_image booti`; docs/BOARDS.md), variable <n>_BOOT_IMAGE.
+#
+# For a board that also runs with a GICv3 (BULKHEAD_BOARD_<b>_GICV3_DTB) the same system
+# is built for that configuration too: <n>_gicv3.elf (target <n>_gicv3_image, variable
+# <n>_gicv3_IMAGE) from the board's GICv3 DTB (also in place of its DTB among FILES), the
+# twin bulkhead_system_test boots for <n>_gicv3 tests (bulkhead_gicv3_twin).
 function(bulkhead_assembly_image)
   cmake_parse_arguments(I "BOOT_IMAGE" "NAME;ASSEMBLY;BOARD" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
                         ${ARGN})
@@ -37,26 +42,51 @@ function(bulkhead_assembly_image)
   endforeach()
   file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
        ${BULKHEAD_ROOT}/components/*.camkes)
-  add_custom_command(OUTPUT ${out}
-    COMMAND bulkhead --root ${BULKHEAD_ROOT} --platform ${I_BOARD} --dtb ${dtb}
-            --app ${I_ASSEMBLY} --image ${out}
-            --kernel ${BULKHEAD_TARGET_BINARY_DIR}/kernel/bulkhead_kernel.elf
-            --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components ${args}
-    DEPENDS bulkhead ${BULKHEAD_BOARD_${I_BOARD}_DTB_TARGET} ${dtb} bulkhead_target ${BULKHEAD_TARGET_STAMP}
-            ${I_ASSEMBLY} ${adl_inputs} ${file_deps} ${I_DEPENDS}
-    COMMENT "${I_NAME}: system image for ${I_BOARD} from the assembly (bulkhead --image)"
-    VERBATIM)
-  set(outputs ${out})
-  if(I_BOOT_IMAGE)
-    set(img ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.img)
-    add_custom_command(OUTPUT ${img}
-      COMMAND bulkhead_image booti ${out} ${img}
-      DEPENDS bulkhead_image ${out}
-      COMMENT "${I_NAME}: arm64 boot Image for U-Boot (bulkhead_image booti)"
-      VERBATIM)
-    list(APPEND outputs ${img})
-    set(${I_NAME}_BOOT_IMAGE ${img} PARENT_SCOPE)
+  # The board's own GIC, then (where it offers one) the GICv3 twin: name suffix, tool
+  # option, DTB and what the comment says.
+  set(configs "|||from the assembly")
+  set(dtb3 ${BULKHEAD_BOARD_${I_BOARD}_GICV3_DTB})
+  if(dtb3)
+    list(APPEND configs "_gicv3|--gic-version 3|${dtb3}|with GICv3")
   endif()
-  add_custom_target(${I_NAME}_image ALL DEPENDS ${outputs})
-  set(${I_NAME}_IMAGE ${out} PARENT_SCOPE)
+  foreach(config IN LISTS configs)
+    string(REPLACE "|" ";" config "${config}")
+    list(GET config 0 suffix)
+    list(GET config 1 gic_option)
+    list(GET config 2 config_dtb)
+    list(GET config 3 what)
+    separate_arguments(gic_option)
+    set(config_args "${args}")
+    if(config_dtb)
+      string(REPLACE "=${dtb}" "=${config_dtb}" config_args "${args}")
+    else()
+      set(config_dtb ${dtb})
+    endif()
+    set(config_out ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}${suffix}.elf)
+    add_custom_command(OUTPUT ${config_out}
+      COMMAND bulkhead --root ${BULKHEAD_ROOT} --platform ${I_BOARD} ${gic_option} --dtb ${config_dtb}
+              --app ${I_ASSEMBLY} --image ${config_out}
+              --kernel ${BULKHEAD_TARGET_BINARY_DIR}/kernel/bulkhead_kernel.elf
+              --component-dir ${BULKHEAD_TARGET_BINARY_DIR}/components ${config_args}
+      DEPENDS bulkhead ${BULKHEAD_BOARD_${I_BOARD}_DTB_TARGET} ${config_dtb} bulkhead_target
+              ${BULKHEAD_TARGET_STAMP} ${I_ASSEMBLY} ${adl_inputs} ${file_deps} ${I_DEPENDS}
+      COMMENT "${I_NAME}: system image for ${I_BOARD} ${what} (bulkhead --image)"
+      VERBATIM)
+    set(outputs ${config_out})
+    if(I_BOOT_IMAGE AND NOT suffix)
+      set(img ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.img)
+      add_custom_command(OUTPUT ${img}
+        COMMAND bulkhead_image booti ${config_out} ${img}
+        DEPENDS bulkhead_image ${config_out}
+        COMMENT "${I_NAME}: arm64 boot Image for U-Boot (bulkhead_image booti)"
+        VERBATIM)
+      list(APPEND outputs ${img})
+      set(${I_NAME}_BOOT_IMAGE ${img} PARENT_SCOPE)
+    endif()
+    add_custom_target(${I_NAME}${suffix}_image ALL DEPENDS ${outputs})
+    set(${I_NAME}${suffix}_IMAGE ${config_out} PARENT_SCOPE)
+  endforeach()
+  if(dtb3)
+    set_property(GLOBAL PROPERTY "BULKHEAD_GICV3_TWIN:${out}" ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}_gicv3.elf)
+  endif()
 endfunction()

@@ -8,6 +8,9 @@
 #   BULKHEAD_BOARD_<b>_DTB_TARGET    the target that makes it
 #   BULKHEAD_BOARD_<b>_QEMU          QEMU's command line up to the image (empty: the
 #                                    board does not run in QEMU)
+#   BULKHEAD_BOARD_<b>_GICV3_DTB     for a board that also runs with a GICv3 (platform.cmake's
+#   BULKHEAD_BOARD_<b>_GICV3_QEMU    QEMU_MACHINE_GICV3, board.cpp's gicv3 frames): its DTB
+#                                    and QEMU command then (empty otherwise)
 # and the global property BULKHEAD_BOARDS_IN_QEMU. The board whose platform.cmake sets
 # BULKHEAD_PLATFORM_TEST_REFERENCE is BULKHEAD_REFERENCE_BOARD (its DTB:
 # BULKHEAD_REFERENCE_DTB, also the C++ definition BULKHEAD_REFERENCE_BOARD): the one the
@@ -17,26 +20,34 @@
 # board's platform.cmake facts as BULKHEAD_PLATFORM_* in the folder's scope.
 macro(bulkhead_board_begin)
   get_filename_component(BULKHEAD_BOARD ${CMAKE_CURRENT_SOURCE_DIR} NAME)
-  foreach(_fact QEMU_MACHINE QEMU_CPU QEMU_MEMORY_MB QEMU_SMP QEMU_EXTRA_ARGS RUNS_IN_QEMU
-                DTB_SOURCE TEST_REFERENCE QEMU_UBOOT)
+  foreach(_fact QEMU_MACHINE QEMU_MACHINE_GICV3 QEMU_CPU QEMU_MEMORY_MB QEMU_SMP QEMU_EXTRA_ARGS
+                RUNS_IN_QEMU DTB_SOURCE TEST_REFERENCE QEMU_UBOOT)
     unset(BULKHEAD_PLATFORM_${_fact})
   endforeach()
   bulkhead_read_platform(${CMAKE_CURRENT_SOURCE_DIR})
 endmacro()
 
-# Last: the board's DTB is <dtb> (made by <target>); exports the facts above.
+# Last: the board's DTB is <dtb> (made by <target>, which also makes GICV3_DTB, the DTB of
+# the board run with a GICv3); exports the facts above.
 function(bulkhead_board_end dtb target)
+  cmake_parse_arguments(E "" "GICV3_DTB" "" ${ARGN})
   set(b ${BULKHEAD_BOARD})
   set(BULKHEAD_BOARD_${b}_DTB ${dtb} CACHE INTERNAL "${b}'s board DTB")
   set(BULKHEAD_BOARD_${b}_DTB_TARGET ${target} CACHE INTERNAL "${b}'s board DTB target")
+  set(BULKHEAD_BOARD_${b}_GICV3_DTB "${E_GICV3_DTB}" CACHE INTERNAL "${b}'s board DTB, GICv3")
   set(qemu "")
+  set(qemu3 "")
   if(BULKHEAD_PLATFORM_RUNS_IN_QEMU)
-    set(qemu qemu-system-aarch64 -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE}
-        -cpu ${BULKHEAD_PLATFORM_QEMU_CPU} -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB}
+    set(rest -cpu ${BULKHEAD_PLATFORM_QEMU_CPU} -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB}
         ${BULKHEAD_PLATFORM_QEMU_SMP_ARGS} ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS})
+    set(qemu qemu-system-aarch64 -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE} ${rest})
+    if(E_GICV3_DTB)
+      set(qemu3 qemu-system-aarch64 -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE_GICV3} ${rest})
+    endif()
     set_property(GLOBAL APPEND PROPERTY BULKHEAD_BOARDS_IN_QEMU ${b})
   endif()
   set(BULKHEAD_BOARD_${b}_QEMU "${qemu}" CACHE INTERNAL "${b}'s QEMU command")
+  set(BULKHEAD_BOARD_${b}_GICV3_QEMU "${qemu3}" CACHE INTERNAL "${b}'s QEMU command, GICv3")
   if(BULKHEAD_PLATFORM_TEST_REFERENCE)
     set_property(GLOBAL APPEND PROPERTY BULKHEAD_REFERENCE_BOARDS ${b})
   endif()

@@ -38,4 +38,11 @@ endmacro()
 
 set(BULKHEAD_PLATFORM_DIR ${BULKHEAD_ROOT}/platforms/${PLATFORM})
 bulkhead_read_platform(${BULKHEAD_PLATFORM_DIR})
+# `make run GIC_VERSION=3`: boot the app's GICv3 twin image on the board's GICv3 machine.
+set(GIC_VERSION "" CACHE STRING "make run: the GIC version to boot PLATFORM with (empty: the board's own)")
+if(GIC_VERSION STREQUAL "3" AND NOT BULKHEAD_PLATFORM_QEMU_MACHINE_GICV3)
+  message(FATAL_ERROR "GIC_VERSION=3: ${PLATFORM} offers no GICv3 (platform.cmake: QEMU_MACHINE_GICV3)")
+elseif(NOT GIC_VERSION STREQUAL "" AND NOT GIC_VERSION MATCHES "^[23]$")
+  message(FATAL_ERROR "GIC_VERSION=${GIC_VERSION}: 2 or 3")
+endif()
 message(STATUS "Bulkhead: PLATFORM=${PLATFORM} CAMKES_VM_APP=${CAMKES_VM_APP} RELEASE=${RELEASE}")

@@ -9,7 +9,11 @@ get_property(_run_args GLOBAL PROPERTY BULKHEAD_APP_${CAMKES_VM_APP}_QEMU_ARGS)
 if(NOT _run_args)
   set(_run_script "#!/bin/sh\necho 'make run: ${CAMKES_VM_APP} has nothing to boot on ${PLATFORM} yet' >&2\nexit 1\n")
 else()
-  set(_cmd ${BULKHEAD_QEMU} -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE} -cpu ${BULKHEAD_PLATFORM_QEMU_CPU}
+  set(_machine ${BULKHEAD_PLATFORM_QEMU_MACHINE})
+  if(GIC_VERSION STREQUAL "3")
+    set(_machine ${BULKHEAD_PLATFORM_QEMU_MACHINE_GICV3})
+  endif()
+  set(_cmd ${BULKHEAD_QEMU} -machine ${_machine} -cpu ${BULKHEAD_PLATFORM_QEMU_CPU}
       -m ${BULKHEAD_PLATFORM_QEMU_MEMORY_MB} ${BULKHEAD_PLATFORM_QEMU_SMP_ARGS} ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS} -nographic ${_run_args})
   set(_quoted "")
   foreach(a IN LISTS _cmd)

@@ -6,11 +6,19 @@
 #     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
-#     [LABELS <labels>...])
+#     [LABELS <labels>...] [GICV3 | NO_GICV3])
 #
 # BOARD: boot on that board's QEMU machine (BulkheadBoards.cmake) instead of PLATFORM's.
 # BIOS: start the machine in that firmware (U-Boot), which loads the system itself (from a
 # disk given in QEMU_ARGS).
+#
+# GICv3 twins: an IMAGE made by bulkhead_assembly_image or bulkhead_kernel_system_image
+# for a board that also runs with a GICv3 has a twin built for that configuration. The
+# test then gets a twin, <name>_gicv3, booting the twin image on the board's GICv3 machine
+# with the same steps, when the test says GICV3 and BULKHEAD_SYSTEM_TESTS_GICV3 is LISTED
+# (the default), or for every test with a twin image when it is ALL (the whole suite on
+# both GICs); OFF: no twins. NO_GICV3: never (a test of GICv2 itself, e.g. a test guest
+# that drives the GICV frame).
 #
 # The console log is kept at ${CMAKE_BINARY_DIR}/test-logs/<name>.log.
 # A step's text cannot contain ';' (it separates CMake list items).
@@ -22,9 +30,18 @@ set(BULKHEAD_QEMU_BASE ${BULKHEAD_QEMU}
     ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS}
     -display none -monitor none -serial stdio)
 set(BULKHEAD_TEST_FAIL_PATTERNS "Kernel panic" "BULKHEAD PANIC")
+set(BULKHEAD_SYSTEM_TESTS_GICV3 LISTED CACHE STRING
+    "System tests' _gicv3 twins: OFF, LISTED (tests marked GICV3) or ALL (every test with a twin image)")
+set_property(CACHE BULKHEAD_SYSTEM_TESTS_GICV3 PROPERTY STRINGS OFF LISTED ALL)
+
+# The GICv3 twin of image <image> (empty: none), for tests and `make run GIC_VERSION=3`.
+function(bulkhead_gicv3_twin image out_var)
+  get_property(twin GLOBAL PROPERTY "BULKHEAD_GICV3_TWIN:${image}")
+  set(${out_var} "${twin}" PARENT_SCOPE)
+endfunction()
 
 function(bulkhead_system_test)
-  cmake_parse_arguments(T "" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
+  cmake_parse_arguments(T "GICV3;NO_GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
@@ -73,4 +90,31 @@ function(bulkhead_system_test)
   # Give ctest a little more than the harness so the harness reports the timeout.
   math(EXPR ctest_timeout "${T_TIMEOUT} + 30")
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${ctest_timeout} LABELS "system;${T_LABELS}")
+
+  # The GICv3 twin: the same steps, the twin image, the board's GICv3 machine.
+  if(NOT T_IMAGE OR T_NO_GICV3 OR BULKHEAD_SYSTEM_TESTS_GICV3 STREQUAL "OFF" OR
+     (BULKHEAD_SYSTEM_TESTS_GICV3 STREQUAL "LISTED" AND NOT T_GICV3))
+    return()
+  endif()
+  bulkhead_gicv3_twin(${T_IMAGE} twin)
+  set(board ${PLATFORM})
+  if(T_BOARD)
+    set(board ${T_BOARD})
+  endif()
+  if(NOT twin OR NOT BULKHEAD_BOARD_${board}_GICV3_QEMU)
+    if(T_GICV3)
+      message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): GICV3, but ${T_IMAGE} has no GICv3 twin on ${board}")
+    endif()
+    return()
+  endif()
+  set(qemu3 ${BULKHEAD_BOARD_${board}_GICV3_QEMU} -display none -monitor none -serial stdio)
+  if(T_CPU AND NOT T_BOARD)
+    list(APPEND qemu3 -cpu ${T_CPU})
+  endif()
+  list(APPEND qemu3 -kernel ${twin} ${T_QEMU_ARGS})
+  string(REPLACE "/${T_NAME}.log" "/${T_NAME}_gicv3.log" args3 "${args}")
+  add_test(NAME ${T_NAME}_gicv3
+           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py ${args3} -- ${qemu3})
+  set_tests_properties(${T_NAME}_gicv3 PROPERTIES TIMEOUT ${ctest_timeout}
+                       LABELS "system;gicv3;${T_LABELS}")
 endfunction()

@@ -236,6 +236,7 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
         out.reason = vmm::ExitReason::SysReg;
         out.esr = exit.esr();
         out.pc = exit.message.mr[2];
+        out.data = exit.message.mr[3]; // Rt's value: what a write stores
         vcpus_[current_].begin_exit(out.pc);
         return;
     case runtime::ExitKind::EoiMaintenance:

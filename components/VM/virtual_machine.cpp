@@ -87,17 +87,7 @@ bool VirtualMachine::set_up() {
              << Dec{static_cast<int64_t>(layout_.initrd.size)} << " bytes)";
         line.emit(log_);
     }
-    if (!bus_.add("vgic-distributor",
-                  {base::GuestPhysAddr{c_.gicd_base}, vmm::VgicDistributor::kSize}, vgic_)) {
-        return false;
-    }
-    {
-        LogLine line;
-        line << "vm: vGIC distributor at " << Hex{c_.gicd_base} << " (" << Dec{c_.num_irqs}
-             << " IRQs), guest GICC at " << Hex{c_.gicc_base} << " is the GICV, "
-             << Dec{vcpus_[0].count()} << " list registers, " << Dec{num_vcpus_} << " vCPUs";
-        line.emit(log_);
-    }
+    if (!install_vgic()) return false;
 
     if (!psci_.install(smccc_) || !exit_counts_.install(smccc_)) return false;
     psci_.set_entry_range(layout_.ram);
@@ -115,6 +105,33 @@ bool VirtualMachine::set_up() {
         line.emit(log_);
         return false;
     }
+    return true;
+}
+
+bool VirtualMachine::install_vgic() {
+    const base::GuestPhysAddr gicd{c_.gicd_base};
+    if (c_.gic_version == 3) {
+        if (!bus_.add("vgic-v3-distributor", {gicd, vmm::VgicV3Distributor::kSize}, vgic_v3_) ||
+            !bus_.add("vgic-redistributors",
+                      {base::GuestPhysAddr{c_.gicc_base}, redistributors_.size()},
+                      redistributors_) ||
+            !loop_.add_system_registers(redistributors_)) {
+            return false;
+        }
+        LogLine line;
+        line << "vm: vGICv3 distributor at " << Hex{c_.gicd_base} << " (" << Dec{c_.num_irqs}
+             << " IRQs), redistributors at " << Hex{c_.gicc_base} << ".."
+             << Hex{c_.gicc_base + redistributors_.size()} << ", " << Dec{vcpus_[0].count()}
+             << " list registers, " << Dec{num_vcpus_} << " vCPUs";
+        line.emit(log_);
+        return true;
+    }
+    if (!bus_.add("vgic-distributor", {gicd, vmm::VgicDistributor::kSize}, vgic_)) return false;
+    LogLine line;
+    line << "vm: vGIC distributor at " << Hex{c_.gicd_base} << " (" << Dec{c_.num_irqs}
+         << " IRQs), guest GICC at " << Hex{c_.gicc_base} << " is the GICV, "
+         << Dec{vcpus_[0].count()} << " list registers, " << Dec{num_vcpus_} << " vCPUs";
+    line.emit(log_);
     return true;
 }
 
@@ -249,6 +266,8 @@ bool VirtualMachine::reset_guest() {
     // A fresh distributor: the new guest finds the GIC as at power-on.
     vgic_.~VgicDistributor();
     new (&vgic_) vmm::VgicDistributor(c_.num_irqs, list_registers(), log_);
+    vgic_v3_.reset();
+    redistributors_.reset();
     attach_passthrough_irqs();
     psci_.reset();
     devices_.reset();

@@ -20,6 +20,8 @@
 #include <vmm/mmio_bus.hpp>
 #include <vmm/smccc.hpp>
 #include <vmm/vgic_distributor.hpp>
+#include <vmm/vgic_redistributors.hpp>
+#include <vmm/vgic_v3_distributor.hpp>
 #include <vmm/vm_config.hpp>
 #include <vmm/vpsci.hpp>
 
@@ -63,6 +65,8 @@ private:
     // but vCPU 0 stopped with their list registers cleared (set-up and reset).
     bool prepare_vcpus();
     bool create_devices();
+    // The guest's GIC: its distributor (and on GICv3 its redistributors and SGI registers).
+    bool install_vgic();
     void attach_passthrough_irqs();
     [[noreturn]] void power_off(const char* why);
 
@@ -76,6 +80,9 @@ private:
     vmm::ListRegisters* list_registers_[vmm::vm_config::kMaxVcpus] = {};
     vmm::MmioBus bus_;
     vmm::VgicDistributor vgic_;
+    // GICv3 guests (gic_version 3): the register frames over vgic_'s interrupt state.
+    vmm::VgicV3Distributor vgic_v3_{vgic_};
+    vmm::VgicRedistributors redistributors_{vgic_, log_};
     vmm::Vpsci psci_;
     vmm::SmcccDispatcher smccc_{log_};
     ExitCountService exit_counts_{{vcpus_, num_vcpus_}, log_};

@@ -2,7 +2,7 @@
 #include "console.hpp"
 #include "fault_delivery.hpp"
 #include "fp_switch.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "hyp_timer.hpp"
 #include "kernel_lock.hpp"
 #include "kernel_objects.hpp"

@@ -1,14 +1,14 @@
 // GICv2 distributor + CPU interfaces: every SPI routed to core 0 at one priority,
 // lines enabled only when the spec gives them a handler (or the kernel uses them).
 // A handler's notification wakes threads on other cores with the reschedule SGI.
-#include "gic_v2.hpp"
+#include "gic.hpp"
 
 #include "smp.hpp"
 #include "sysreg.hpp"
 
 #include <arch/gic_v2.hpp>
 
-namespace kernel::gic {
+namespace kernel::gic_v2 {
 namespace {
 
 namespace gicd = arm::gicv2::gicd;
@@ -18,17 +18,18 @@ uint64_t g_gicd = 0;
 uint64_t g_gicc = 0;
 
 void write32(uint64_t base, uint64_t off, uint32_t v) {
-    arch::mmio_write<uint32_t>(base + off, v);
+    kernel::arch::mmio_write<uint32_t>(base + off, v);
 }
 uint32_t read32(uint64_t base, uint64_t off) {
-    return arch::mmio_read<uint32_t>(base + off);
+    return kernel::arch::mmio_read<uint32_t>(base + off);
 }
 
-} // namespace
+void init_this_core();
+void enable(uint32_t irq, bool edge);
 
-void init(uint64_t gicd_base, uint64_t gicc_base) {
-    g_gicd = gicd_base;
-    g_gicc = gicc_base;
+void init(const spec::Board& board) {
+    g_gicd = board.gicd;
+    g_gicc = board.gicc;
     write32(g_gicd, gicd::kCtlr, 0);
     const uint32_t lines = gicd::typer_lines(read32(g_gicd, gicd::kTyper));
     for (uint32_t i = 0; i < lines; i += 32) {
@@ -76,8 +77,25 @@ void end_of_interrupt(uint32_t iar) {
 }
 
 void send_sgi(uint32_t core, uint32_t sgi) {
-    arch::dsb_ishst(); // the lock's release is visible before the SGI arrives
+    kernel::arch::dsb_ishst(); // the lock's release is visible before the SGI arrives
     write32(g_gicd, gicd::kSgir, (1u << (16 + core)) | sgi);
+}
+
+} // namespace
+} // namespace kernel::gic_v2
+
+namespace kernel::gic {
+
+const Driver& v2_driver() {
+    static constexpr Driver kDriver{.version = 2,
+                                    .init = gic_v2::init,
+                                    .init_this_core = gic_v2::init_this_core,
+                                    .enable = gic_v2::enable,
+                                    .disable = gic_v2::disable,
+                                    .acknowledge = gic_v2::acknowledge,
+                                    .end_of_interrupt = gic_v2::end_of_interrupt,
+                                    .send_sgi = gic_v2::send_sgi};
+    return kDriver;
 }
 
 } // namespace kernel::gic

@@ -3,7 +3,7 @@
 #include "console.hpp"
 #include "el2_config.hpp"
 #include "el2_mmu.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "hyp_timer.hpp"
 #include "kernel_lock.hpp"
 #include "kernel_objects.hpp"
@@ -144,7 +144,10 @@ extern "C" [[noreturn]] void kernel_main() {
     }
     g_board = &board;
     el2_mmu::enable(board.ram_base, board.ram_size);
-    gic::init(board.gicd, board.gicc);
+    if (!gic::init(board)) {
+        log() << "spec refused: GIC version " << Dec{board.gic_version} << " has no driver\n";
+        psci::system_off();
+    }
     const KernelFootprint footprint{reinterpret_cast<uint64_t>(_start),
                                     reinterpret_cast<uint64_t>(__kernel_end), bi.spec_phys,
                                     bi.spec_phys + view.header().total_size};

@@ -2,7 +2,7 @@
 #include "smp.hpp"
 
 #include "console.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "kernel_lock.hpp"
 #include "psci.hpp"
 #include "sysreg.hpp"

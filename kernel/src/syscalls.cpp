@@ -4,7 +4,7 @@
 
 #include "console.hpp"
 #include "fault_delivery.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
 #include "ram_scrub.hpp"

@@ -3,11 +3,13 @@
 
 #include "console.hpp"
 #include "el2_mmu.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "kernel_objects.hpp"
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "vcpu.hpp"
+
+#include <arch/gic_v3.hpp>
 
 namespace kernel {
 namespace {
@@ -31,6 +33,10 @@ void copy_name(char (&dst)[16], const char (&src)[16]) {
     dst[15] = '\0';
 }
 
+struct GicFrame {
+    uint64_t base, size;
+};
+
 bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
     const spec::Board& b = s.board();
     for (uint32_t i = 0; i < s.regions().size(); ++i) {
@@ -41,8 +47,13 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
         if (r.kind == static_cast<uint32_t>(spec::RegionKind::Ram) && end > el2_mmu::kMappedLimit)
             return refuse("RAM region beyond the kernel's own map", i, r.phys);
         // The kernel owns the interrupt controller: no domain may map it.
-        for (uint64_t gic : {b.gicd, b.gicc, b.gich}) {
-            if (gic != 0 && overlaps(r.phys, end, gic, gic + 0x1000))
+        const GicFrame frames[] = {
+            {b.gicd, b.gic_version == 3 ? arm::gicv3::gicd::kFrameSize : 0x1000},
+            {b.gic_version == 3 ? b.gicr : b.gicc,
+             b.gic_version == 3 ? arm::gicv3::gicr::kStride * b.cpu_count : 0x1000},
+            {b.gich, 0x1000}};
+        for (const GicFrame& gic : frames) {
+            if (gic.base != 0 && overlaps(r.phys, end, gic.base, gic.base + gic.size))
                 return refuse("region overlaps the kernel's GIC", i, r.phys);
         }
     }

@@ -6,7 +6,7 @@
 #include "el2_mmu.hpp"
 #include "endpoint.hpp"
 #include "fp_switch.hpp"
-#include "gic_v2.hpp"
+#include "gic.hpp"
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
@@ -37,7 +37,8 @@ constexpr uint64_t kHcrGuest = arm::hcr::kVm | arm::hcr::kSwio | arm::hcr::kFmo 
 // Guests get the physical counter but not the EL1 physical timer (native domains own
 // it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both (el2_config.hpp).
 constexpr uint64_t kCnthctlGuest = arm::cnthctl::kEl1pcten;
-// The priority the physical GIC gives every interrupt (gic_v2.cpp), for the timer's vINTID.
+// The priority the physical GIC gives every interrupt (gic_v2.cpp, gic_v3.cpp), for the timer's
+// vINTID.
 constexpr uint8_t kVirqPriority = 0xa0;
 constexpr uint64_t kMpidrU = 1ull << 31;
 
@@ -141,6 +142,7 @@ void inject_timer(VcpuState& v) {
         const arm::gicv2::ListRegister timer{.virq = static_cast<uint16_t>(g_timer_irq),
                                              .state = arm::gicv2::ListRegister::State::Pending,
                                              .priority = kVirqPriority,
+                                             .group1 = vgic::guest_group1(),
                                              .eoi_maintenance = true};
         write_lr(v, lr, timer.encode());
     }
@@ -201,11 +203,11 @@ void init_hardware(const spec::Board& board) {
     g_maintenance_irq = 25;
     g_timer_irq = board.virt_timer_irq;
     if (g_vcpu_count == 0) return;
-    vgic::init(board.gich); // the GICH frame is banked: each core clears its own
+    vgic::init(board); // each core's own interface
     const bool boot_core = smp::this_core() == 0;
     if (!vgic::present()) {
         if (!boot_core) return;
-        log() << "vcpu: no usable GICH frame; vCPUs stay stopped\n";
+        log() << "vcpu: no usable virtual CPU interface; vCPUs stay stopped\n";
         for (unsigned i = 0; i < g_vcpu_count; ++i) {
             scheduler_of(g_vcpus[i].thread).remove(g_vcpus[i].thread);
             g_vcpus[i].thread->state = ThreadState::Inactive;

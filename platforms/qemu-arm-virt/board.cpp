@@ -1,6 +1,6 @@
 // qemu-arm-virt as the image tool sees it: `-machine virt,virtualization=on,
-// highmem=off,secure=off,gic-version=2 -m 2048 -smp 4`. Guest RAM (unity-mapped) takes
-// 0x40000000..0x60000000, so the kernel and components live above it.
+// highmem=off,secure=off,gic-version=2 -m 2048 -smp 4` (or gic-version=3, see gicv3). Guest RAM
+// (unity-mapped) takes 0x40000000..0x60000000, so the kernel and components live above it.
 #include <image/board.hpp>
 
 namespace {
@@ -17,6 +17,9 @@ const image::BoardRegistration registration{image::Board{
     .gicc = PhysAddr{0x08010000},
     .gich = PhysAddr{0x08030000},
     .gicv = PhysAddr{0x08040000},
+    // With gic-version=3 (platform.cmake's GIC_VERSIONS): the distributor at the same place,
+    // the redistributors where QEMU's virt puts them (VIRT_GIC_REDIST, room for 123 CPUs).
+    .gicv3 = {.gicd = PhysAddr{0x08000000}, .gicr = PhysAddr{0x080a0000}},
     .console = {.kind = spec::ConsoleKind::Pl011, .base = PhysAddr{0x09000000}, .irq = 33},
     .hyp_timer_irq = 26,
     .virt_timer_irq = 27,

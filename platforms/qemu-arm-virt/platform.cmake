@@ -1,7 +1,11 @@
 # QEMU's virt board as Bulkhead's reference platform: GICv2, EL2 available,
 # PL011 at 0x9000000. The board DTB is dumped by QEMU itself at build time.
 set(BULKHEAD_PLATFORM_ARCH aarch64)
-set(BULKHEAD_PLATFORM_QEMU_MACHINE "virt,virtualization=on,highmem=off,secure=off,gic-version=2")
+set(_virt "virt,virtualization=on,highmem=off,secure=off")
+set(BULKHEAD_PLATFORM_QEMU_MACHINE "${_virt},gic-version=2")
+# The same machine with a GICv3 (board.cpp's gicv3 frames, a DTB dumped with it): images
+# and the system tests' _gicv3 twins are built for it too; `make run GIC_VERSION=3` boots it.
+set(BULKHEAD_PLATFORM_QEMU_MACHINE_GICV3 "${_virt},gic-version=3")
 set(BULKHEAD_PLATFORM_QEMU_CPU cortex-a53)
 # No default NIC: no component owns one, and QEMU's default virtio-net-pci would need the
 # option ROM from ipxe-qemu, which a minimal install does not have.

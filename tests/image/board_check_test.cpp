@@ -92,11 +92,42 @@ TEST(BoardCheck, PoolOutsideRamTimersGicVersionCpus) {
     b.hyp_timer_irq = 40;
     EXPECT_TRUE(has_problem(b, "hyp_timer_irq", "not a PPI"));
     b = good();
-    b.gic_version = 3;
-    EXPECT_TRUE(has_problem(b, "gic_version", "GICv2 only"));
+    b.gic_version = 4;
+    EXPECT_TRUE(has_problem(b, "gic_version", "drives GICv2 and GICv3"));
+    b = good();
+    b.gic_version = 3; // GICv3 frames: GICD and the redistributors, no GICR given
+    EXPECT_TRUE(has_problem(b, "gicr", "missing"));
     b = good();
     b.cpu_count = 0;
     EXPECT_TRUE(has_problem(b, "cpu_count", "no CPUs"));
+}
+
+// qemu-arm-virt runs with GICv2 (its record) or GICv3 (its gicv3 frames); the record for
+// GICv3 has GICD and GICR only and passes the check; a board without GICv3 frames refuses.
+TEST(BoardCheck, GicV3ConfigurationOfABoardThatOffersIt) {
+    const image::Board virt = image::BoardRegistry::checked(BULKHEAD_REFERENCE_BOARD, 3);
+    EXPECT_EQ(virt.gic_version, 3u);
+    EXPECT_EQ(virt.gicd.raw(), 0x08000000u);
+    EXPECT_EQ(virt.gicr.raw(), 0x080a0000u);
+    EXPECT_EQ(virt.gicc.raw(), 0u);
+    EXPECT_EQ(virt.gicv.raw(), 0u);
+    EXPECT_TRUE(image::check_board(virt).empty());
+    EXPECT_EQ(image::gic_versions(virt), std::vector<uint32_t>{3});
+    const image::Board& v2 = image::BoardRegistry::checked(BULKHEAD_REFERENCE_BOARD);
+    EXPECT_EQ(image::gic_versions(v2), (std::vector<uint32_t>{2, 3}));
+    EXPECT_EQ(image::BoardRegistry::checked(BULKHEAD_REFERENCE_BOARD, 0).gic_version, 2u);
+    // Redistributors overlapping the distributor: named.
+    image::Board bad = virt;
+    bad.gicr = bad.gicd;
+    EXPECT_TRUE(has_problem(bad, "gicr", "overlaps gicd"));
+    // A board with no GICv3 frames: refused, naming the board.
+    const image::Board plain = good();
+    try {
+        (void)image::for_gic_version(plain, 3);
+        FAIL() << "no error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("offers no GICv3"), std::string::npos) << e.what();
+    }
 }
 
 TEST(BoardCheck, CheckedLookupNamesFileBoardAndField) {

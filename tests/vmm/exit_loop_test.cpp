@@ -15,6 +15,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vmm {
@@ -283,6 +284,46 @@ TEST_F(ExitLoopTest, TrappedRegisterLinesAreRateLimited) {
     EXPECT_LE(log.lines.size(), 5u + 8);
     EXPECT_EQ(log.lines.back(),
               "vmm: 256 more trapped system register accesses suppressed (512 in all)");
+}
+
+// A registered system-register handler answers the accesses it takes (a write gets Rt's
+// value, a read fills Rt, the PC moves on) without a log line; others stay ignored.
+TEST_F(ExitLoopTest, RegisteredSystemRegisterHandlersAnswerTheirRegisters) {
+    struct Sgi1rRecorder final : SystemRegisterHandler {
+        std::vector<std::pair<unsigned, uint64_t>> writes;
+        bool write(const arm::SysRegIss& reg, unsigned vcpu, uint64_t value) override {
+            if (reg.crn != 12 || reg.crm != 11 || reg.op2 != 5) return false;
+            writes.emplace_back(vcpu, value);
+            return true;
+        }
+        bool read(const arm::SysRegIss& reg, unsigned, uint64_t& value) override {
+            value = 0x77;
+            return reg.crn == 12 && reg.crm == 11 && reg.op2 == 5;
+        }
+    } handler;
+    ASSERT_TRUE(loop.add_system_registers(handler));
+    test::FakeVcpu cpu;
+    // MSR ICC_SGI1R_EL1, x3 (op0 3, op1 0, CRn 12, CRm 11, op2 5).
+    const arm::SysRegIss sgi1r{.op0 = 3, .op2 = 5, .op1 = 0, .crn = 12, .rt = 3, .crm = 11};
+    VcpuPort::Event e = sysreg(3, false, 0x7000);
+    e.exit.esr = (uint64_t{0x18} << 26) | (1u << 25) | sgi1r.encode();
+    e.exit.data = 0x01000002;
+    EXPECT_EQ(loop.handle(e.exit, cpu), ExitOutcome::Resume);
+    ASSERT_EQ(handler.writes.size(), 1u);
+    EXPECT_EQ(handler.writes[0].second, 0x01000002u);
+    EXPECT_EQ(cpu.program_counter, 0x7004u);
+    // MRS x4, ICC_SGI1R_EL1: the handler's value.
+    arm::SysRegIss read = sgi1r;
+    read.read = true;
+    read.rt = 4;
+    e.exit.esr = (uint64_t{0x18} << 26) | (1u << 25) | read.encode();
+    EXPECT_EQ(loop.handle(e.exit, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.gpr(4), 0x77u);
+    EXPECT_TRUE(log.lines.empty());
+    // Another register: ignored and logged as before.
+    EXPECT_EQ(loop.handle(sysreg(5, true, 0x8000).exit, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.gpr(5), 0u);
+    EXPECT_EQ(log.lines.size(), 1u);
 }
 
 TEST_F(ExitLoopTest, AResetThatFailsStopsTheLoop) {

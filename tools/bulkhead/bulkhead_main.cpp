@@ -26,6 +26,8 @@ const char* usage =
     "                (the glue of every component the file defines, for its build)\n"
     "  --root <dir>        Bulkhead source tree (default: the current directory)\n"
     "  --dtb <file>        platform DTB for dtb() queries\n"
+    "  --gic-version <n>   build for the board run with GICv<n> (one it offers; default:\n"
+    "                      its own), with --dtb the board's DTB in that configuration\n"
     "  -I <dir>, -D <def>  extra cpp include folder / definition\n"
     "  --report <file>     write the text report (memory map, components, connections)\n"
     "  --dot <file>        write a Graphviz picture of the assembly\n"
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     std::string app, definitions, platform, root = ".", dtb, report, dot, glue_dir, stamp,
                                             image_out, kernel;
     std::vector<std::string> component_dirs;
+    uint32_t gic_version = 0; // the board's own
     std::map<std::string, std::string> files;
     adl::PreprocessorOptions cpp;
     std::vector<std::string> extra_includes;
@@ -102,6 +105,13 @@ int main(int argc, char** argv) {
             definitions = next();
         } else if (a == "--platform") {
             platform = next();
+        } else if (a == "--gic-version") {
+            const std::string v = next();
+            if (v != "2" && v != "3") {
+                std::cerr << "bulkhead: --gic-version " << v << ": 2 or 3\n" << usage;
+                return 2;
+            }
+            gic_version = static_cast<uint32_t>(std::stoul(v));
         } else if (a == "--root") {
             root = next();
         } else if (a == "--dtb") {
@@ -189,7 +199,7 @@ int main(int argc, char** argv) {
         for (const auto& w : system.warnings) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }
-        const image::Board& board = image::BoardRegistry::checked(platform);
+        const image::Board board = image::BoardRegistry::checked(platform, gic_version);
         if (!image_out.empty() && (kernel.empty() || component_dirs.empty())) {
             throw std::runtime_error("--image needs --kernel and --component-dir");
         }

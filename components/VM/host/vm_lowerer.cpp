@@ -9,6 +9,8 @@
 #include <arch/gic_v2.hpp>
 #include <spec/system_spec.hpp>
 #include <vmm/vgic_distributor.hpp>
+#include <vmm/vgic_redistributors.hpp>
+#include <vmm/vgic_v3_distributor.hpp>
 
 #include <lowering/native_component.hpp>
 
@@ -87,6 +89,23 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
     return names;
 }
 
+// The GIC frames the guest sees where the board has its own: GICv2 the distributor
+// (emulated) and the GICC (the GICV mapped there); GICv3 the distributor and one
+// redistributor per vCPU (both emulated).
+struct GuestGic {
+    base::GuestPhysRange gicd, gicc;
+};
+GuestGic guest_gic(const Context& context, const adl::model::VmConfig& cfg) {
+    const image::Board& b = context.board();
+    if (b.gic_version == 3) {
+        return {{base::GuestPhysAddr{b.gicd.raw()}, vmm::VgicV3Distributor::kSize},
+                {base::GuestPhysAddr{b.gicr.raw()},
+                 vmm::VgicRedistributors::kFrameSize * cfg.num_vcpus}};
+    }
+    return {{base::GuestPhysAddr{b.gicd.raw()}, vmm::VgicDistributor::kSize},
+            {base::GuestPhysAddr{b.gicc.raw()}, kGiccSize}};
+}
+
 // A guest-physical window of `size` bytes (aligned to it, ending at or below `limit`)
 // for the VMM's devices that nothing of the guest's uses (nor `taken`): the highest free
 // one below guest RAM, else the lowest above it. The guest sees only its RAM, its
@@ -96,11 +115,8 @@ std::optional<base::GuestPhysRange> device_window(const Context& context, const 
                                                   const adl::model::VmConfig& cfg, uint64_t size,
                                                   base::GuestPhysRange taken = {},
                                                   uint64_t limit = uint64_t{1} << spec::kIpaBits) {
-    std::vector<base::GuestPhysRange> used{
-        taken,
-        cfg.layout.ram,
-        {base::GuestPhysAddr{context.board().gicd.raw()}, vmm::VgicDistributor::kSize},
-        {base::GuestPhysAddr{context.board().gicc.raw()}, kGiccSize}};
+    const GuestGic gic = guest_gic(context, cfg);
+    std::vector<base::GuestPhysRange> used{taken, cfg.layout.ram, gic.gicd, gic.gicc};
     for (const auto& r : context.system().regions) {
         if (r.owner == inst.name && r.kind == adl::model::RegionKind::Device)
             used.push_back(r.guest);
@@ -252,9 +268,11 @@ public:
         h.log_image_crcs = integer(inst, "log_image_crcs", 0) != 0 ? 1 : 0;
         h.num_irqs = kEmulatedIrqs;
         h.vmm_ram_addr = cfg.layout.ram.base.raw(); // the VMM sees guest RAM where the guest does
-        h.gicd_base = context.board().gicd.raw();
-        h.gicc_base = context.board().gicc.raw();
-        h.gicc_size = kGiccSize;
+        const GuestGic gic = guest_gic(context, cfg);
+        h.gic_version = context.board().gic_version;
+        h.gicd_base = gic.gicd.base.raw();
+        h.gicc_base = gic.gicc.base.raw();
+        h.gicc_size = gic.gicc.size;
         const std::vector<std::string> modules = vmm_modules(inst);
         if (!modules.empty()) {
             const std::optional<base::GuestPhysRange> window =

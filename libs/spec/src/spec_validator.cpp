@@ -94,8 +94,10 @@ Verdict check_tables(const Header& h, const Limits& limits) {
 Verdict check_board(const Board& b) {
     if (b.ram_size == 0 || !page_aligned(b.ram_base) || !page_aligned(b.ram_size))
         return fail_at(Table::Board, 0, "RAM range empty or not page aligned", b.ram_base);
-    if (b.gicd == 0 || b.gicc == 0) return fail_at(Table::Board, 0, "GIC addresses missing");
-    if (b.gic_version != 2) return fail_at(Table::Board, 0, "GIC version not 2", b.gic_version);
+    if (b.gic_version != 2 && b.gic_version != 3)
+        return fail_at(Table::Board, 0, "GIC version not 2 or 3", b.gic_version);
+    if (b.gicd == 0 || (b.gic_version == 2 ? b.gicc : b.gicr) == 0)
+        return fail_at(Table::Board, 0, "GIC addresses missing");
     if (b.hyp_timer_irq < 16 || b.hyp_timer_irq >= 32)
         return fail_at(Table::Board, 0, "hypervisor timer IRQ is not a PPI", b.hyp_timer_irq);
     if (b.cpu_count == 0) return fail_at(Table::Board, 0, "no CPUs");

@@ -127,12 +127,29 @@ ExitOutcome ExitLoop::hypercall(const GuestExit& exit, Vcpu& vcpu, VmControl* co
     return ExitOutcome::Resume;
 }
 
+bool ExitLoop::add_system_registers(SystemRegisterHandler& handler) {
+    if (sysreg_handler_count_ == kMaxSysRegHandlers) return false;
+    sysreg_handlers_[sysreg_handler_count_++] = &handler;
+    return true;
+}
+
 ExitOutcome ExitLoop::sysreg(const GuestExit& exit, Vcpu& vcpu) {
-    // The EL1 physical timer belongs to native domains: reads as 0, writes ignored.
     const arm::Esr esr{exit.esr};
     const uint64_t iss = esr.iss();
-    const bool read = esr.sysreg().read;
-    const unsigned rt = esr.sysreg().rt;
+    const arm::SysRegIss reg = esr.sysreg();
+    const bool read = reg.read;
+    const unsigned rt = reg.rt;
+    for (unsigned i = 0; i < sysreg_handler_count_; ++i) {
+        uint64_t value = 0;
+        const bool taken = read ? sysreg_handlers_[i]->read(reg, vcpu.id(), value)
+                                : sysreg_handlers_[i]->write(reg, vcpu.id(), exit.data);
+        if (!taken) continue;
+        if (read && rt != MmioAccess::kZeroRegister) vcpu.set_gpr(rt, value);
+        vcpu.set_pc(exit.pc + 4);
+        return ExitOutcome::Resume;
+    }
+    // Nobody's (the EL1 physical timer belongs to native domains): reads as 0, writes
+    // ignored.
     if (sysreg_log_.admit()) {
         LogLine line;
         line << "vmm: guest " << (read ? "read" : "wrote") << " a trapped system register (iss "

@@ -12,9 +12,10 @@ extern "C" {
 namespace vmm {
 namespace {
 
-// GICv2 distributor nodes Linux binds to (Documentation/devicetree/bindings/.../arm,gic.yaml).
+// GIC nodes Linux binds to (Documentation/devicetree/bindings/interrupt-controller/
+// arm,gic.yaml, arm,gic-v3.yaml).
 constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
-                                           "arm,cortex-a7-gic"};
+                                           "arm,cortex-a7-gic", "arm,gic-v3"};
 constexpr const char* kTimerCompatibles[] = {"arm,armv8-timer", "arm,armv7-timer"};
 constexpr char kPsciCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 
@@ -194,8 +195,10 @@ uint64_t bus_address(const void* fdt, int node, uint64_t cpu) {
 }
 
 int rewrite_gic(void* fdt, int gic, const GuestDtbConfig& config, int ac, int sc) {
-    // The guest sees a plain GICv2: its GICD and its GICC (backed by GICV). Without
-    // GICH/GICV regions and the maintenance interrupt it does not try to be a hypervisor.
+    // The guest sees a plain GICv2: its GICD and its GICC (backed by GICV); or a plain
+    // GICv3: its GICD and one redistributor region sized for its vCPUs (config.gicc).
+    // Without GICH/GICV regions and the maintenance interrupt it does not try to be a
+    // hypervisor; without the children (GICv2m, ITS) it finds no MSI controller.
     // Written as the GIC's bus numbers them.
     const base::GuestPhysRange regs[] = {
         {base::GuestPhysAddr{bus_address(fdt, gic, config.gicd.base.raw())}, config.gicd.size},
@@ -360,7 +363,7 @@ const char* to_string(DtbError error) {
     case DtbError::NoSpace:
         return "guest DTB buffer too small";
     case DtbError::NoGic:
-        return "platform DTB has no GICv2 node";
+        return "platform DTB has no GIC node";
     case DtbError::MissingDevice:
         return "a passthrough device is not in the platform DTB";
     case DtbError::Libfdt:

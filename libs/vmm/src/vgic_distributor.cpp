@@ -251,9 +251,7 @@ uint32_t VgicDistributor::read_word(uint64_t offset, unsigned vcpu) const {
 
 void VgicDistributor::write_word(uint64_t offset, unsigned vcpu, uint32_t value) {
     if (offset == kCtlr) {
-        const bool was = enabled_;
-        enabled_ = (value & 1) != 0;
-        if (enabled_ && !was) deliver_all_pending();
+        set_enabled((value & 1) != 0);
     } else if (in_block(offset, kIgroupr, 0x400) && offset < kIpriorityr) {
         // IGROUPR, ISENABLER..ICACTIVER: one bit per interrupt, 0x80 bytes each.
         write_bits(offset & ~uint64_t{0x7f}, offset, vcpu, value);
@@ -377,6 +375,39 @@ void VgicDistributor::write_byte(uint64_t offset, unsigned vcpu, uint8_t value) 
     }
 }
 
+void VgicDistributor::set_enabled(bool on) {
+    const bool was = enabled_;
+    enabled_ = on;
+    if (enabled_ && !was) deliver_all_pending();
+}
+
+bool VgicDistributor::route_spi(unsigned irq, unsigned vcpu) {
+    if (irq < kBankedCount || irq >= num_irqs_ || vcpu >= num_vcpus_) return false;
+    spis_[irq - kBankedCount].targets = static_cast<uint8_t>(1u << vcpu);
+    try_deliver(vcpu, irq); // a pending SPI with no target may have one now
+    return true;
+}
+
+void VgicDistributor::send_sgi(unsigned from, uint64_t targets, unsigned sgi) {
+    const uint64_t all = (uint64_t{1} << num_vcpus_) - 1;
+    // The GIC ignores targets that do not exist (IHI 0048B 4.3.15, IHI 0069H 12.2.23);
+    // the guest is told nothing, the VMM log says what it asked for.
+    if ((targets & ~all) != 0 && sgi_log_.admit()) {
+        LogLine line;
+        line << "vgic: vCPU " << Dec{from} << " sent SGI " << Dec{sgi} << " to CPU targets "
+             << Hex{targets} << "; only " << Dec{num_vcpus_} << " vCPUs exist: ignored for "
+             << Hex{targets & ~all};
+        line.emit(log_);
+    }
+    if (from >= num_vcpus_ || sgi >= kSgiCount) return;
+    for (unsigned t = 0; t < num_vcpus_; ++t) {
+        if (((targets >> t) & 1) == 0) continue;
+        IrqState& s = banked_[t][sgi];
+        s.sgi_sources = static_cast<uint8_t>(s.sgi_sources | (1u << from));
+        try_deliver(t, sgi);
+    }
+}
+
 void VgicDistributor::generate_sgi(unsigned vcpu, uint32_t sgir) {
     namespace gicd = arm::gicv2::gicd;
     const unsigned sgi = gicd::sgir_intid(sgir);
@@ -395,21 +426,7 @@ void VgicDistributor::generate_sgi(unsigned vcpu, uint32_t sgir) {
     case gicd::SgiFilter::Reserved:
         return;
     }
-    // The GIC ignores targets that do not exist (IHI 0048B, 4.3.15); the guest is told
-    // nothing, the VMM log says what it asked for.
-    if ((targets & ~all) != 0 && sgi_log_.admit()) {
-        LogLine line;
-        line << "vgic: vCPU " << Dec{vcpu} << " sent SGI " << Dec{sgi} << " to CPU targets "
-             << Hex{targets} << "; only " << Dec{num_vcpus_} << " vCPUs exist: ignored for "
-             << Hex{targets & ~all};
-        line.emit(log_);
-    }
-    for (unsigned t = 0; t < num_vcpus_; ++t) {
-        if (((targets >> t) & 1) == 0) continue;
-        IrqState& s = banked_[t][sgi];
-        s.sgi_sources = static_cast<uint8_t>(s.sgi_sources | (1u << vcpu));
-        try_deliver(t, sgi);
-    }
+    send_sgi(vcpu, targets, sgi);
 }
 
 } // namespace vmm

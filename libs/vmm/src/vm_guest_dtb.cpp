@@ -1,5 +1,6 @@
 // A VM configuration's guest DTB settings (see vm_guest_dtb.hpp).
 #include <vmm/vgic_distributor.hpp>
+#include <vmm/vgic_v3_distributor.hpp>
 #include <vmm/vm_guest_dtb.hpp>
 
 namespace vmm {
@@ -20,7 +21,8 @@ void vm_guest_dtb(const vm_config::View& view, VmGuestDtb& out) {
     c.stdout_path = view.string(h.stdout_path);
     c.passthrough = {out.passthrough, count};
     c.keep = {out.keep, kept};
-    c.gicd = {base::GuestPhysAddr{h.gicd_base}, VgicDistributor::kSize};
+    c.gicd = {base::GuestPhysAddr{h.gicd_base},
+              h.gic_version == 3 ? VgicV3Distributor::kSize : VgicDistributor::kSize};
     c.gicc = {base::GuestPhysAddr{h.gicc_base}, h.gicc_size};
     c.psci = PsciConduit::Hvc;
     c.num_vcpus = h.vcpus.count;

@@ -5,6 +5,7 @@
 
 #include <image/system_builder.hpp>
 
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -19,10 +20,15 @@ struct Args {
     std::vector<std::string> components;
 };
 
+// The reference board; run with the GIC version BULKHEAD_GIC_VERSION names when it is
+// set (the build's GICv3 twins of the test images, bulkhead_kernel_system_image).
 inline const image::Board& board() {
-    const image::Board* b = image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD);
-    if (b == nullptr) throw std::runtime_error("board " BULKHEAD_REFERENCE_BOARD " not registered");
-    return *b;
+    static const image::Board b = [] {
+        const char* v = std::getenv("BULKHEAD_GIC_VERSION");
+        return image::BoardRegistry::checked(BULKHEAD_REFERENCE_BOARD,
+                                             v == nullptr ? 0 : std::stoul(v));
+    }();
+    return b;
 }
 
 // The slot a capability landed in must be the one the component was built for.

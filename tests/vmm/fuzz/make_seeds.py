@@ -53,6 +53,33 @@ level = [op(1, 0, 0x000, 1), op(1, 0, 0x104, 0x10000), op(1, 0, 0x830, 1, 1),
 write("fuzz_vgic", "level_line", bytes([3, 0, 1]) + b"".join(level))
 
 
+
+# fuzz_vgic_redistributors: num_lrs-1, num_vcpus-1, num_irqs/32-1, then ops of 14 bytes:
+# op (bits 0-2: redistributor read/write, distributor read/write, SGI1R write, inject,
+# EOI, reset; bits 4-5: log2 width), vcpu, offset (u32), value (u64).
+def op3(kind, vcpu, offset, value=0, width=4):
+    return struct.pack("<BBIQ", kind | ({1: 0, 2: 1, 4: 2, 8: 3}[width] << 4), vcpu, offset, value)
+
+
+FRAME, SGI = 0x20000, 0x10000
+boot = [op3(3, 0, 0x0, 0)] + [op3(3, 0, 0x80 + i // 8, 0xffffffff) for i in range(32, 288, 32)]
+boot += [op3(3, 0, 0x0, 0x13)] + [op3(3, 0, 0x6000 + 8 * i, 0, 8) for i in range(32, 64)]
+for v in range(4):
+    boot += [op3(0, v, v * FRAME + 0x8, 0, 8), op3(1, v, v * FRAME + 0x14, 0),
+             op3(0, v, v * FRAME + 0x14), op3(1, v, v * FRAME + SGI + 0x80, 0xffffffff),
+             op3(1, v, v * FRAME + SGI + 0x100, 0x0800ffff)]
+boot += [op3(3, 0, 0x104, 0x2), op3(5, 0, 33), op3(5, 2, 27), op3(6, 0, 0, 0)]
+write("fuzz_vgic_redistributors", "linux_boot_four_vcpus", bytes([3, 3, 8]) + b"".join(boot))
+ipis = boot[:] + [op3(4, 0, 0, 0x0100000e), op3(4, 1, 0, (1 << 40) | (2 << 24)),
+                  op3(4, 3, 0, (1 << 16) | 1), op3(4, 0, 0, 0x10), op3(6, 1, 0, 0),
+                  op3(6, 2, 0, 1), op3(7, 0, 0, 0)]
+write("fuzz_vgic_redistributors", "ipis_and_bad_targets", bytes([1, 3, 2]) + b"".join(ipis))
+edges = [op3(0, 0, 4 * FRAME + 0x14), op3(1, 1, 2 * FRAME - 4, 1), op3(0, 0, FRAME - 1, 0, 8),
+         op3(0, 0, SGI + 0x41f, 0, 1), op3(1, 0, SGI + 0xc04, 0xffffffff),
+         op3(2, 0, 0xffe8), op3(2, 0, 0x7fd8, 0, 8), op3(3, 0, 0x7fdc, 5, 4)]
+write("fuzz_vgic_redistributors", "frame_edges", bytes([3, 1, 31]) + b"".join(edges))
+
+
 # fuzz_cpio: newc archives.
 def newc(name, data, mode=0o100644):
     n = name.encode() + b"\0"

@@ -3,6 +3,7 @@
 #include "image/board.hpp"
 
 #include <arch/gic_v2.hpp>
+#include <arch/gic_v3.hpp>
 
 #include <sstream>
 
@@ -39,16 +40,24 @@ std::vector<BoardProblem> check_board(const Board& b) {
                                    hex(b.kernel_pool.end().raw()) + " is not inside ram " +
                                    hex(b.ram.base.raw()) + ".." + hex(b.ram.end().raw()));
     }
-    if (b.gic_version != 2)
-        problem("gic_version", std::to_string(b.gic_version) + ": the kernel drives GICv2 only");
+    if (b.gic_version != 2 && b.gic_version != 3) {
+        problem("gic_version",
+                std::to_string(b.gic_version) + ": the kernel drives GICv2 and GICv3");
+    }
     if (b.cpu_count == 0) problem("cpu_count", "no CPUs");
 
-    std::vector<Frame> frames = {
-        {"gicd", {b.gicd, arm::gicv2::gicd::kFrameSize}},
-        {"gicc", {b.gicc, arm::gicv2::gicc::kFrameSize}},
-        {"gich", {b.gich, kPage}},
-        {"gicv", {b.gicv, arm::gicv2::gicc::kFrameSize}},
-    };
+    std::vector<Frame> frames;
+    if (b.gic_version == 3) {
+        frames = {{"gicd", {b.gicd, arm::gicv3::gicd::kFrameSize}},
+                  {"gicr", {b.gicr, arm::gicv3::gicr::kStride * b.cpu_count}}};
+    } else {
+        frames = {
+            {"gicd", {b.gicd, arm::gicv2::gicd::kFrameSize}},
+            {"gicc", {b.gicc, arm::gicv2::gicc::kFrameSize}},
+            {"gich", {b.gich, kPage}},
+            {"gicv", {b.gicv, arm::gicv2::gicc::kFrameSize}},
+        };
+    }
     if (b.console.kind != spec::ConsoleKind::None)
         frames.push_back({"console.base", {b.console.base, kPage}});
     for (const Frame& f : frames) {

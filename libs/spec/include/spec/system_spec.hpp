@@ -65,7 +65,7 @@ enum BoardFlags : uint32_t {
 struct Board {
     char name[32];
     uint64_t ram_base, ram_size;
-    uint64_t gicd, gicc, gich, gicv; // GICv2 frames
+    uint64_t gicd, gicc, gich, gicv; // GICv2 frames (GICv3: gicd only)
     uint64_t uart_base;              // kernel debug console (PL011)
     uint32_t uart_irq;
     uint32_t hyp_timer_irq;  // CNTHP PPI (INTID)
@@ -74,8 +74,9 @@ struct Board {
     uint32_t phys_timer_irq; // CNTP PPI: EL0 may use that timer only in the domain
                              // holding the IRQ handler for it
     uint32_t flags;          // BoardFlags
-    uint32_t gic_version;    // 2: the frames above; the kernel refuses others
+    uint32_t gic_version;    // 2: gicd..gicv; 3: gicd and gicr; the kernel refuses others
     uint32_t uart_kind;      // ConsoleKind of uart_base (boot_info.hpp)
+    uint64_t gicr;           // GICv3: the first redistributor; cpu_count of them, 128 KiB each
 };
 
 struct Domain {

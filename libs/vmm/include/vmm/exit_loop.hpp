@@ -10,6 +10,7 @@
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
 #include <vmm/smccc.hpp>
+#include <vmm/system_register_handler.hpp>
 #include <vmm/vcpu.hpp>
 #include <vmm/vgic_distributor.hpp>
 
@@ -79,6 +80,8 @@ public:
     // Answers one exit of `vcpu`; `control` starts vCPUs for CPU_ON (none: INTERNAL_FAILURE).
     [[nodiscard]] ExitOutcome handle(const GuestExit& exit, Vcpu& vcpu,
                                      VmControl* control = nullptr);
+    // Trapped system registers `handler` answers (the vGICv3's SGI registers). False: full.
+    bool add_system_registers(SystemRegisterHandler& handler);
     // Notification bits arrived: each goes to the device or interrupt that owns it.
     void notified(uint64_t bits);
     // Answers exits and notifications until the VM is to stop.
@@ -95,6 +98,9 @@ private:
     SmcccDispatcher& smccc_;
     NotificationRouter& notifications_;
     LogSink& log_;
+    static constexpr unsigned kMaxSysRegHandlers = 4;
+    SystemRegisterHandler* sysreg_handlers_[kMaxSysRegHandlers] = {};
+    unsigned sysreg_handler_count_ = 0;
     GuestEventLimit sysreg_log_;
     GuestEventLimit stray_log_;
     GuestEventLimit psci_log_;

@@ -27,7 +27,8 @@ struct GuestExit {
     uint64_t hpfar = 0; // DataAbort, Unknown: HPFAR_EL2
     uint64_t pc = 0;    // DataAbort, SysReg, Unknown: the trapping instruction
     // DataAbort: the stored value (ISV = 1 writes; the Vcpu already holds it too) or the
-    // instruction word (ISV = 0; 0 if the kernel could not read it).
+    // instruction word (ISV = 0; 0 if the kernel could not read it). SysReg: the value of
+    // Rt (what an MSR writes).
     uint64_t data = 0;
     SmcccCall call{};      // Hvc, Smc: x0..x3
     uint64_t eoi_mask = 0; // EoiMaintenance: bit i = list register i was EOId

@@ -51,6 +51,18 @@ public:
     // EOI maintenance from the kernel: the guest finished the interrupt in list register `lr`.
     void on_eoi(unsigned vcpu, unsigned lr);
 
+    // What the GICv3 frames (VgicV3Distributor, VgicRedistributors) drive the same
+    // interrupt state through, where their registers differ from GICD's.
+    // GICD_CTLR's enables: delivery on or off.
+    void set_enabled(bool on);
+    [[nodiscard]] bool enabled() const { return enabled_; }
+    // SGI `sgi` from vCPU `from` to every vCPU whose bit is set in `targets`; bits of
+    // vCPUs that do not exist are logged (rate-limited) and ignored.
+    void send_sgi(unsigned from, uint64_t targets, unsigned sgi);
+    // SPI `irq` goes to vCPU `vcpu` (GICD_IROUTER); false for a non-SPI or no such vCPU.
+    bool route_spi(unsigned irq, unsigned vcpu);
+    [[nodiscard]] unsigned num_irqs() const { return num_irqs_; }
+
     // Observers for tests and diagnostics.
     [[nodiscard]] bool pending(unsigned irq, unsigned vcpu = 0) const;
     [[nodiscard]] bool enabled(unsigned irq, unsigned vcpu = 0) const;

@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '5'};
-inline constexpr uint32_t kVersion = 5;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '6'};
+inline constexpr uint32_t kVersion = 6;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -55,7 +55,7 @@ struct Header {
     uint32_t num_irqs;                 // emulated distributor size (multiple of 32)
     uint64_t vmm_ram_addr;             // where guest RAM is mapped in the VMM's domain
     uint64_t gicd_base;                // the guest's GIC view
-    uint64_t gicc_base;
+    uint64_t gicc_base;                // GICv2: its GICC (the GICV); GICv3: the redistributors
     uint64_t gicc_size;
     // Guest-physical range the VMM's devices take their register windows from: free of
     // guest RAM, passed-through devices and the GIC frames (chosen by the lowerer).
@@ -72,6 +72,8 @@ struct Header {
     TableRef modules;     // StringRef: VMM modules to start, by name
     uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
     uint32_t power_slot;  // SystemControl
+    uint32_t gic_version; // 2 or 3: the vGIC the guest gets (the board's GIC)
+    uint32_t reserved;
     TableRef keep;        // KeptNode
 };
 

@@ -21,12 +21,22 @@ struct BoardConsole {
     uint32_t reg_shift = 0; // NS16550 only: register i at base + (i << reg_shift)
 };
 
+// The frames of a board's GICv3 (QEMU virt with gic-version=3): the distributor and the
+// first of cpu_count redistributors (GICR: 128 KiB each).
+struct BoardGicV3 {
+    base::PhysAddr gicd, gicr;
+};
+
 struct Board {
     std::string name;
-    base::PhysRange ram;         // all of the board's RAM
-    base::PhysRange kernel_pool; // where the kernel, the spec and component memory go
-    uint32_t gic_version = 2;    // the kernel drives GICv2 (frames below)
-    base::PhysAddr gicd, gicc, gich, gicv;
+    base::PhysRange ram;                   // all of the board's RAM
+    base::PhysRange kernel_pool;           // where the kernel, the spec and component memory go
+    uint32_t gic_version = 2;              // the GIC images are built for unless asked otherwise
+    base::PhysAddr gicd, gicc, gich, gicv; // GICv2 frames (gic_version 2)
+    base::PhysAddr gicr;                   // GICv3: the first redistributor (gic_version 3)
+    // A board that can also run with a GICv3 (an emulator's setting): its frames then;
+    // zero: it cannot. for_gic_version() makes the record of that configuration.
+    BoardGicV3 gicv3;
     BoardConsole console;
     // Timer PPIs (INTIDs); the defaults are the ones Arm's SBSA asks for, as most boards have.
     uint32_t hyp_timer_irq = 26;
@@ -37,6 +47,12 @@ struct Board {
     bool stage2_blocks = true;
     std::string where; // file:line of its registration (filled by BoardRegistration)
 };
+
+// The board as it runs with GIC `version` (0: its own gic_version); throws naming the
+// board's file when it does not offer that version.
+Board for_gic_version(const Board& board, uint32_t version);
+// GIC versions `board` can run with (its own first).
+std::vector<uint32_t> gic_versions(const Board& board);
 
 // One thing wrong with a board record: the field and what is wrong with it.
 struct BoardProblem {
@@ -56,6 +72,8 @@ public:
     // The board, checked: throws naming the board's file, the field and the problem(s),
     // or the known boards when there is none of that name.
     static const Board& checked(const std::string& name);
+    // The same for the board run with GIC `version` (0: its own).
+    static Board checked(const std::string& name, uint32_t gic_version);
     static std::vector<std::string> names();
 };
 

@@ -127,7 +127,8 @@ public:
     // A vCPU running in guest domain `guest`, exiting to options.exit_endpoint.
     VcpuId add_vcpu(DomainId guest, const VcpuOptions& options);
     // Maps the board's GICV frame (two pages: GICV_DIR is at +0x1000) at the guest's
-    // GICC address, so the guest's CPU interface is the hardware's virtual one.
+    // GICC address, so the guest's CPU interface is the hardware's virtual one. Nothing
+    // on a GICv3 board: the guest's interface is its ICC_* system registers.
     void map_gicv(DomainId guest, base::GuestPhysAddr gicc);
 
     // Puts a capability in the domain's next free slot and returns the slot.
