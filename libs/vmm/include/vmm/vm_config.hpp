@@ -74,7 +74,7 @@ struct Header {
     uint32_t power_slot;  // SystemControl
     uint32_t gic_version; // 2 or 3: the vGIC the guest gets (the board's GIC)
     uint32_t reserved;
-    TableRef keep;        // KeptNode
+    TableRef keep; // KeptNode
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
