@@ -134,6 +134,34 @@ void VirtualMachine::collect_backends() {
         self.send_buffer().span());
     add("recv", self.recv_connected(), self.recv_slot(), self.recv_badge(),
         self.recv_buffer().span());
+    // vm_multi's second and third pairs (a virtual switch's ports, vswitch_layout).
+    add("send1", self.send1_connected(), self.send1_slot(), self.send1_badge(),
+        self.send1_buffer().span());
+    add("recv1", self.recv1_connected(), self.recv1_slot(), self.recv1_badge(),
+        self.recv1_buffer().span());
+    add("send2", self.send2_connected(), self.send2_slot(), self.send2_badge(),
+        self.send2_buffer().span());
+    add("recv2", self.recv2_connected(), self.recv2_slot(), self.recv2_badge(),
+        self.recv2_buffer().span());
+}
+
+// The configuration's virtual switch (vswitch_mac_address, vswitch_layout) for the devices.
+vmm::SwitchConfig VirtualMachine::collect_switch() {
+    const unsigned count = c_.vswitch_ports.count; // View::open checked the maximum
+    for (unsigned i = 0; i < count; ++i) {
+        const vmm::vm_config::SwitchPort p = config_.switch_port(i);
+        switch_ports_[i].send = config_.string(p.send);
+        switch_ports_[i].recv = config_.string(p.recv);
+        std::memcpy(switch_ports_[i].mac.data(), p.mac, sizeof p.mac);
+    }
+    vmm::SwitchConfig out;
+    out.ports = {switch_ports_, count};
+    if (c_.has_vswitch_mac != 0) {
+        std::array<uint8_t, 6> mac{};
+        std::memcpy(mac.data(), c_.vswitch_mac, sizeof c_.vswitch_mac);
+        out.mac = mac;
+    }
+    return out;
 }
 
 // The configuration's module names become device records with the VM's connections.
@@ -155,8 +183,9 @@ bool VirtualMachine::create_devices() {
         }
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
+    const vmm::SwitchConfig vswitch = collect_switch();
     for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}};
+        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}, vswitch};
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 

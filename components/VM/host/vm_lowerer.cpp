@@ -16,7 +16,10 @@
 #include <adl/nearest_name.hpp>
 #include <vmm/device.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace vm_host {
@@ -79,6 +82,105 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
         names.push_back(v.string);
     }
     return names;
+}
+
+// "02:00:00:00:AA:01" as six bytes; nullopt when it is not six two-digit hex bytes.
+std::optional<std::array<uint8_t, 6>> parse_mac(const std::string& text) {
+    std::array<uint8_t, 6> mac{};
+    if (text.size() != 17) return std::nullopt;
+    for (size_t i = 0; i < 6; ++i) {
+        if (i != 0 && text[i * 3 - 1] != ':') return std::nullopt;
+        unsigned byte = 0;
+        for (size_t k = 0; k < 2; ++k) {
+            const char c = text[i * 3 + k];
+            const int digit = c >= '0' && c <= '9'   ? c - '0'
+                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                     : -1;
+            if (digit < 0) return std::nullopt;
+            byte = byte * 16 + static_cast<unsigned>(digit);
+        }
+        mac[i] = static_cast<uint8_t>(byte);
+    }
+    return mac;
+}
+
+std::array<uint8_t, 6> mac_of(const Instance& inst, const adl::Value& v, const std::string& what) {
+    const auto mac = v.kind == adl::Value::Kind::String ? parse_mac(v.string) : std::nullopt;
+    if (!mac) {
+        throw adl::Error(v.where, adl::quote(inst.name + "." + what) + " is " +
+                                      adl::quote(v.to_adl()) +
+                                      "; expected a MAC address such as \"02:00:00:00:AA:01\"");
+    }
+    return *mac;
+}
+
+// The interface of type `type` (VirtQueueDrv, VirtQueueDev) whose <iface>_id is `id`, as
+// upstream's vswitch_layout names a VM's virtqueues; it must be connected.
+std::string queue_with_id(const Instance& inst, const InstanceObjects& vmm, const adl::Value& id,
+                          const std::string& type, const std::string& what) {
+    if (id.kind == adl::Value::Kind::Integer) {
+        for (const auto& i : inst.component->interfaces) {
+            const adl::model::Attribute* a = inst.attribute(i.name + "_id");
+            if (i.type != type || a == nullptr || a->value.kind != adl::Value::Kind::Integer ||
+                a->value.integer != id.integer) {
+                continue;
+            }
+            if (vmm.interface(i.name) == nullptr) {
+                throw adl::Error(id.where, adl::quote(inst.name + "." + what) + " is " +
+                                               id.to_adl() + ", " +
+                                               adl::quote(inst.name + "." + i.name) +
+                                               ", which is not connected; expected a "
+                                               "seL4VirtQueues connection to it");
+            }
+            return i.name;
+        }
+    }
+    throw adl::Error(id.where, adl::quote(inst.name + "." + what) + " is " + id.to_adl() +
+                                   "; expected the <iface>_id of one of " + adl::quote(inst.name) +
+                                   "'s " + type + " interfaces");
+}
+
+// The VM's port on a virtual switch: vswitch_mac_address and vswitch_layout (camkes-vm-
+// examples' vm_multi) as the configuration's switch table.
+void write_vswitch(const Instance& inst, const InstanceObjects& vmm, vmm::vm_config::Writer& w) {
+    namespace config = vmm::vm_config;
+    config::Header& h = w.header();
+    if (const adl::model::Attribute* a = inst.attribute("vswitch_mac_address");
+        a != nullptr && a->value.kind == adl::Value::Kind::String && !a->value.string.empty()) {
+        const std::array<uint8_t, 6> mac = mac_of(inst, a->value, "vswitch_mac_address");
+        std::copy(mac.begin(), mac.end(), h.vswitch_mac);
+        h.has_vswitch_mac = 1;
+    }
+    const adl::model::Attribute* layout = inst.attribute("vswitch_layout");
+    if (layout == nullptr || layout->value.kind != adl::Value::Kind::List) return;
+    std::vector<config::SwitchPort> ports;
+    for (const adl::Value& entry : layout->value.items) {
+        const std::string what = "vswitch_layout[" + std::to_string(ports.size()) + "]";
+        if (ports.size() == config::kMaxSwitchPorts) {
+            throw adl::Error(entry.where, adl::quote(inst.name + ".vswitch_layout") +
+                                              " has more than " +
+                                              std::to_string(config::kMaxSwitchPorts) +
+                                              " ports; expected at most that many");
+        }
+        const adl::Value* mac = entry.field("mac_addr");
+        const adl::Value* send = entry.field("send_id");
+        const adl::Value* recv = entry.field("recv_id");
+        if (mac == nullptr || send == nullptr || recv == nullptr) {
+            throw adl::Error(entry.where, adl::quote(inst.name + "." + what) +
+                                              " lacks a field; expected mac_addr, send_id "
+                                              "and recv_id");
+        }
+        config::SwitchPort port{};
+        const std::array<uint8_t, 6> m = mac_of(inst, *mac, what + ".mac_addr");
+        std::copy(m.begin(), m.end(), port.mac);
+        port.send =
+            w.add_string(queue_with_id(inst, vmm, *send, "VirtQueueDrv", what + ".send_id"));
+        port.recv =
+            w.add_string(queue_with_id(inst, vmm, *recv, "VirtQueueDev", what + ".recv_id"));
+        ports.push_back(port);
+    }
+    h.vswitch_ports = w.add_table(ports);
 }
 
 // A guest-physical window for the VMM's devices that nothing of the guest's uses: the
@@ -291,6 +393,7 @@ public:
         for (const std::string& m : modules)
             module_names.push_back(w.add_string(m));
         h.modules = w.add_table(module_names);
+        write_vswitch(inst, vmm, w);
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");

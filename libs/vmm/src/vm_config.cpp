@@ -30,8 +30,10 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.irqs.offset, uint64_t{h.irqs.count} * sizeof(PassthroughIrq)) ||
         !fits(h.vcpus.offset, uint64_t{h.vcpus.count} * sizeof(Vcpu)) ||
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
-        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
-        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
+        !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
+        h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
+        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
+        h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base) {
         return false;
     }
@@ -42,6 +44,11 @@ bool View::open(std::span<const std::byte> bytes) {
     for (uint32_t i = 0; i < h.modules.count; ++i) {
         const StringRef s = record<StringRef>(h.modules, i);
         if (!fits(s.offset, s.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.vswitch_ports.count; ++i) {
+        const SwitchPort p = record<SwitchPort>(h.vswitch_ports, i);
+        if (!fits(p.send.offset, p.send.length) || !fits(p.recv.offset, p.recv.length))
+            return false;
     }
     return true;
 }
@@ -65,6 +72,10 @@ Vcpu View::vcpu(uint32_t i) const {
 
 std::string_view View::module(uint32_t i) const {
     return string(record<StringRef>(header_.modules, i));
+}
+
+SwitchPort View::switch_port(uint32_t i) const {
+    return record<SwitchPort>(header_.vswitch_ports, i);
 }
 
 } // namespace vmm::vm_config

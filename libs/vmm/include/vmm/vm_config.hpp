@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '3'};
-inline constexpr uint32_t kVersion = 3;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '4'};
+inline constexpr uint32_t kVersion = 4;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -37,6 +37,15 @@ struct Vcpu {
     uint32_t reserved;
 };
 
+// A port of the VM's virtual switch (vswitch_layout): frames for `mac` leave through the
+// VM's connection `send` and frames from there arrive through `recv`.
+struct SwitchPort {
+    uint8_t mac[6];
+    uint8_t reserved[2];
+    StringRef send;
+    StringRef recv;
+};
+
 struct Header {
     char magic[8];
     uint32_t version;
@@ -55,12 +64,16 @@ struct Header {
     uint64_t device_window_base;
     uint64_t device_window_size;
     StringRef linux_name, dtb_name, initrd_name, bootargs, stdout_path; // linux_image_config
-    TableRef passthrough; // StringRef: device-tree paths the guest DTB keeps
-    TableRef irqs;        // PassthroughIrq
-    TableRef vcpus;       // Vcpu
-    TableRef modules;     // StringRef: VMM modules to start, by name
-    uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
-    uint32_t power_slot;  // SystemControl
+    TableRef passthrough;    // StringRef: device-tree paths the guest DTB keeps
+    TableRef irqs;           // PassthroughIrq
+    TableRef vcpus;          // Vcpu
+    TableRef modules;        // StringRef: VMM modules to start, by name
+    uint32_t exit_slot;      // the vCPUs' exit endpoint (receive); the notification is bound
+    uint32_t power_slot;     // SystemControl
+    uint8_t vswitch_mac[6];  // the guest's MAC on the switch (vswitch_mac_address) ...
+    uint8_t has_vswitch_mac; // ... when 1
+    uint8_t reserved;
+    TableRef vswitch_ports; // SwitchPort
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -69,6 +82,7 @@ inline constexpr unsigned kMaxPassthrough = 64; // upstream's tx2 files need mor
 inline constexpr unsigned kMaxIrqs = 64;        // one notification word
 inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
+inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
 
 class View {
 public:
@@ -82,6 +96,7 @@ public:
     [[nodiscard]] PassthroughIrq irq(uint32_t i) const;
     [[nodiscard]] Vcpu vcpu(uint32_t i) const;
     [[nodiscard]] std::string_view module(uint32_t i) const;
+    [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;
