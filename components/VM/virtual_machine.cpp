@@ -261,9 +261,9 @@ void VirtualMachine::run() {
                         log_);
     switch (loop_.run(port, *this)) {
     case vmm::StopReason::PowerOff:
-        power_off("the guest asked for PSCI SYSTEM_OFF");
+        stop("the guest asked for PSCI SYSTEM_OFF");
     case vmm::StopReason::ResetFailed:
-        power_off("the guest could not be reloaded");
+        stop("the guest could not be reloaded");
     case vmm::StopReason::PortLost:
         break;
     }
@@ -275,7 +275,7 @@ bool VirtualMachine::reset_guest() {
     {
         LogLine line;
         line << "vm: guest asked for PSCI SYSTEM_RESET: reloading the images (reset "
-             << Dec{resets_} << ")";
+             << Dec{resets_} << ") for " << bulkhead::glue::VM::Instance::mapped().name();
         line.emit(log_);
     }
     for (unsigned i = 0; i < irq_count_; ++i)
@@ -298,6 +298,23 @@ bool VirtualMachine::reset_guest() {
     line << "vm: vCPU 0 restarted at " << Hex{boot_.entry.raw()};
     line.emit(log_);
     return true;
+}
+
+// This VM stops (its vCPUs suspended, the VMM's thread gone); the others run on. The last
+// VM of the system to stop powers it off.
+void VirtualMachine::stop(const char* why) {
+    for (unsigned i = 0; i < num_vcpus_; ++i)
+        vcpus_[i].suspend();
+    uint64_t left = 0;
+    if (c_.running_vms_addr != 0) {
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): where the lowering maps the shared word
+        auto* running = reinterpret_cast<uint64_t*>(c_.running_vms_addr);
+        left = __atomic_sub_fetch(running, 1, __ATOMIC_ACQ_REL);
+    }
+    if (left == 0) power_off(why);
+    runtime::out() << "vm: " << bulkhead::glue::VM::Instance::mapped().name() << ": " << why
+                   << ": this VM stops; " << base::Dec{left} << " other VM(s) run on\n";
+    runtime::exit();
 }
 
 void VirtualMachine::power_off(const char* why) {

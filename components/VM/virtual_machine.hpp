@@ -64,6 +64,7 @@ private:
     bool prepare_vcpus();
     bool create_devices();
     void attach_passthrough_irqs();
+    [[noreturn]] void stop(const char* why);
     [[noreturn]] void power_off(const char* why);
 
     const vmm::vm_config::View& config_;

@@ -7,6 +7,7 @@
 #include <vmm/vm_config_writer.hpp>
 
 #include <arch/gic_v2.hpp>
+#include <spec/instance_page.hpp>
 #include <spec/system_spec.hpp>
 #include <vmm/vgic_distributor.hpp>
 
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -35,6 +37,10 @@ constexpr uint32_t kEmulatedIrqs = 96;                       // distributor size
 // The VMM's devices' register windows (virtio-mmio: 0x200 bytes each) share one 64 KiB
 // window, so a guest with 64 KiB pages can map each on its own too.
 constexpr uint64_t kDeviceWindowSize = uint64_t{64} * 1024;
+// Where every VMM maps the system's count of running VMs (next to its instance page).
+constexpr uint64_t kRunningVmsAddr = spec::instance::kInstancePageAddr + (uint64_t{1} << 20);
+constexpr uint64_t kRunningVmsSize = 4096;
+constexpr const char* kRunningVmsRegion = "vms:running";
 
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);
@@ -242,6 +248,20 @@ void check_guest_ram_on_board(lowering::Context& context, const Instance& inst) 
 }
 
 class VmLowerer final : public lowering::NativeComponent {
+    // The page holding the count of running VMs, one per system: made by the first VM
+    // lowered, starting at the number of VMs in the system.
+    static image::RegionId running_vms(Context& context) {
+        const auto& regions = context.builder().description().regions;
+        for (uint32_t i = 0; i < regions.size(); ++i)
+            if (regions[i].name == kRunningVmsRegion) return image::RegionId{i};
+        const auto& all = context.system().instances;
+        const auto count = static_cast<uint64_t>(
+            std::count_if(all.begin(), all.end(), [](const Instance& i) { return i.vm; }));
+        std::vector<uint8_t> word(sizeof count);
+        std::memcpy(word.data(), &count, sizeof count);
+        return context.builder().add_ram(kRunningVmsRegion, kRunningVmsSize, std::move(word));
+    }
+
 public:
     void create(Context& context, const Instance& inst, InstanceObjects& vmm) override {
         const adl::model::VmConfig& cfg = *inst.vm;
@@ -281,6 +301,9 @@ public:
         b.map(vmm.domain, ram, base::VirtAddr{cfg.layout.ram.base.raw()},
               image::kRead | image::kWrite);
         vmm.mappings.push_back({"guest_ram", cfg.layout.ram.base.raw(), cfg.layout.ram.size});
+        b.map(vmm.domain, running_vms(context), base::VirtAddr{kRunningVmsAddr},
+              image::kRead | image::kWrite);
+        vmm.mappings.push_back({"running_vms", kRunningVmsAddr, kRunningVmsSize});
         for (const auto& r : context.system().regions) {
             if (r.owner != inst.name || r.kind != adl::model::RegionKind::Device) continue;
             // Devices sharing a page became one region named "a, b": the VMM keeps one
@@ -394,6 +417,7 @@ public:
             module_names.push_back(w.add_string(m));
         h.modules = w.add_table(module_names);
         write_vswitch(inst, vmm, w);
+        h.running_vms_addr = kRunningVmsAddr;
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");

@@ -74,6 +74,9 @@ struct Header {
     uint8_t has_vswitch_mac; // ... when 1
     uint8_t reserved;
     TableRef vswitch_ports; // SwitchPort
+    // Where the VMM sees a word every VM of the system shares: how many VMs still run. A VM
+    // whose guest powers off takes itself off; the last one powers the system off.
+    uint64_t running_vms_addr;
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
