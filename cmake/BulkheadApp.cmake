@@ -1,5 +1,6 @@
 # bulkhead_app(NAME <app> [ASSEMBLY <file>] [OVERLAYS <dir>...] [VARIANTS <file>...]
-#              [FILES <name>=<path>...] [DEFINES <name>=<value>...] [NO_GUEST] [RUN_EXPECT <line>])
+#              [FILES <name>=<path>...] [DEFINES <name>=<value>...] [DEPENDS <target>...]
+#              [NO_GUEST] [RUN_EXPECT <line>])
 # An application in apps/<app>: everything its CMakeLists.txt needs besides its tests.
 #
 #   guest_<app>       the guest images (linux, linux-initrd) with the OVERLAYS
@@ -22,7 +23,8 @@
 #
 # The image holds the kernel and the component ELFs of the nested target build (components/
 # and the app's own, built by bulkhead_component() in its CMakeLists.txt) and the
-# files linux, linux-dtb and linux-initrd (the app's guest, the board DTB) plus FILES.
+# files linux, linux-dtb and linux-initrd (the app's guest, the board DTB) plus FILES
+# (built by the DEPENDS targets, e.g. a second guest: bulkhead_guest()).
 # In the caller's scope: <app>_IMAGE and <v>_IMAGE, BULKHEAD_GUEST_<app>_DIR; cached:
 # BULKHEAD_APP_<app>_IMAGE, BULKHEAD_APP_<app>_SYSTEM_DIR. The app is bootable by
 # `make run` (BulkheadRun.cmake) when it has an image and the board runs in QEMU.
@@ -38,7 +40,7 @@ function(bulkhead_app)
   if(BULKHEAD_TARGET)
     return()
   endif()
-  cmake_parse_arguments(A "NO_GUEST" "NAME;ASSEMBLY;RUN_EXPECT" "OVERLAYS;VARIANTS;FILES;DEFINES"
+  cmake_parse_arguments(A "NO_GUEST" "NAME;ASSEMBLY;RUN_EXPECT" "OVERLAYS;VARIANTS;FILES;DEFINES;DEPENDS"
                         ${ARGN})
   set(app ${A_NAME})
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
@@ -96,6 +98,7 @@ function(bulkhead_app)
         linux-initrd=${guest}/linux-initrd)
     set(guest_deps guest_${app})
   endif()
+  list(APPEND guest_deps ${A_DEPENDS})
   foreach(assembly IN ITEMS ${A_ASSEMBLY} ${A_VARIANTS})
     if(assembly STREQUAL A_ASSEMBLY)
       set(name ${app})
@@ -131,7 +134,7 @@ function(bulkhead_app)
     endforeach()
   endif()
   set(BULKHEAD_APP_${app}_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${app}.elf CACHE INTERNAL "${app}'s image.elf")
-  add_dependencies(${app}_run ${app}_system ${app}_image)
+  add_dependencies(${app}_run ${app}_system ${app}_image ${A_DEPENDS})
   if(BULKHEAD_PLATFORM_RUNS_IN_QEMU AND GIC_VERSION STREQUAL "3")
     add_dependencies(${app}_run ${app}_gicv3_image)
     set_property(GLOBAL PROPERTY BULKHEAD_APP_${app}_QEMU_ARGS -kernel ${${app}_gicv3_IMAGE})

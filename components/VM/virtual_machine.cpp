@@ -154,6 +154,34 @@ void VirtualMachine::collect_backends() {
         self.send_buffer().span());
     add("recv", self.recv_connected(), self.recv_slot(), self.recv_badge(),
         self.recv_buffer().span());
+    // vm_multi's second and third pairs (a virtual switch's ports, vswitch_layout).
+    add("send1", self.send1_connected(), self.send1_slot(), self.send1_badge(),
+        self.send1_buffer().span());
+    add("recv1", self.recv1_connected(), self.recv1_slot(), self.recv1_badge(),
+        self.recv1_buffer().span());
+    add("send2", self.send2_connected(), self.send2_slot(), self.send2_badge(),
+        self.send2_buffer().span());
+    add("recv2", self.recv2_connected(), self.recv2_slot(), self.recv2_badge(),
+        self.recv2_buffer().span());
+}
+
+// The configuration's virtual switch (vswitch_mac_address, vswitch_layout) for the devices.
+vmm::SwitchConfig VirtualMachine::collect_switch() {
+    const unsigned count = c_.vswitch_ports.count; // View::open checked the maximum
+    for (unsigned i = 0; i < count; ++i) {
+        const vmm::vm_config::SwitchPort p = config_.switch_port(i);
+        switch_ports_[i].send = config_.string(p.send);
+        switch_ports_[i].recv = config_.string(p.recv);
+        std::memcpy(switch_ports_[i].mac.data(), p.mac, sizeof p.mac);
+    }
+    vmm::SwitchConfig out;
+    out.ports = {switch_ports_, count};
+    if (c_.has_vswitch_mac != 0) {
+        std::array<uint8_t, 6> mac{};
+        std::memcpy(mac.data(), c_.vswitch_mac, sizeof c_.vswitch_mac);
+        out.mac = mac;
+    }
+    return out;
 }
 
 // The configuration's module names become device records with the VM's connections.
@@ -175,8 +203,9 @@ bool VirtualMachine::create_devices() {
         }
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
+    const vmm::SwitchConfig vswitch = collect_switch();
     for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}};
+        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}, vswitch};
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 
@@ -243,9 +272,9 @@ void VirtualMachine::run() {
                         log_);
     switch (loop_.run(port, *this)) {
     case vmm::StopReason::PowerOff:
-        power_off("the guest asked for PSCI SYSTEM_OFF");
+        stop("the guest asked for PSCI SYSTEM_OFF");
     case vmm::StopReason::ResetFailed:
-        power_off("the guest could not be reloaded");
+        stop("the guest could not be reloaded");
     case vmm::StopReason::PortLost:
         break;
     }
@@ -258,7 +287,7 @@ bool VirtualMachine::reset_guest() {
     {
         LogLine line;
         line << "vm: guest asked for PSCI SYSTEM_RESET: reloading the images (reset "
-             << Dec{resets_} << ")";
+             << Dec{resets_} << ") for " << bulkhead::glue::VM::Instance::mapped().name();
         line.emit(log_);
     }
     for (unsigned i = 0; i < irq_count_; ++i)
@@ -283,6 +312,23 @@ bool VirtualMachine::reset_guest() {
     line << "vm: vCPU 0 restarted at " << Hex{boot_.entry.raw()};
     line.emit(log_);
     return true;
+}
+
+// This VM stops (its vCPUs suspended, the VMM's thread gone); the others run on. The last
+// VM of the system to stop powers it off.
+void VirtualMachine::stop(const char* why) {
+    for (unsigned i = 0; i < num_vcpus_; ++i)
+        vcpus_[i].suspend();
+    uint64_t left = 0;
+    if (c_.running_vms_addr != 0) {
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): where the lowering maps the shared word
+        auto* running = reinterpret_cast<uint64_t*>(c_.running_vms_addr);
+        left = __atomic_sub_fetch(running, 1, __ATOMIC_ACQ_REL);
+    }
+    if (left == 0) power_off(why);
+    runtime::out() << "vm: " << bulkhead::glue::VM::Instance::mapped().name() << ": " << why
+                   << ": this VM stops; " << base::Dec{left} << " other VM(s) run on\n";
+    runtime::exit();
 }
 
 void VirtualMachine::power_off(const char* why) {

@@ -58,6 +58,7 @@ public:
 private:
     // The connections the VMM's devices may use (vmm::BackendConnection), from the glue.
     void collect_backends();
+    vmm::SwitchConfig collect_switch();
     bool load_guest();
     // The vCPUs' list registers, for the distributor (filled on first use).
     std::span<vmm::ListRegisters* const> list_registers();
@@ -68,6 +69,7 @@ private:
     // The guest's GIC: its distributor (and on GICv3 its redistributors and SGI registers).
     bool install_vgic();
     void attach_passthrough_irqs();
+    [[noreturn]] void stop(const char* why);
     [[noreturn]] void power_off(const char* why);
 
     const vmm::vm_config::View& config_;
@@ -95,11 +97,13 @@ private:
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
     // The VM's connections the VMM's devices may use, offered to every module (a module
     // takes the ones it names): the SerialServer's batch, putchar, serial_getchar and the
-    // virtqueue ends send, recv, when the assembly connects them.
-    static constexpr unsigned kMaxBackends = 5;
+    // virtqueue ends send, recv (and send1, recv1, send2, recv2), when the assembly connects
+    // them.
+    static constexpr unsigned kMaxBackends = 9;
     KernelBackendPort backend_port_;
     vmm::BackendConnection backends_[kMaxBackends];
     unsigned backend_count_ = 0;
+    vmm::SwitchPort switch_ports_[vmm::vm_config::kMaxSwitchPorts];
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;
 };

@@ -95,7 +95,16 @@
         int send_id;                                                                               \
         int recv_id;                                                                               \
     }                                                                                              \
-    serial_layout[] = [];
+    serial_layout[] = [];                                                                          \
+    /* Bulkhead: a guest access to an address nothing backs is logged and answered with a data     \
+       abort (0, the default) or halts the VM (1). */                                              \
+    attribute int halt_on_unhandled_access = 0;                                                    \
+    /* Bulkhead, for tests: log the size and CRC of each image read back from guest RAM. */        \
+    attribute int log_image_crcs = 0;                                                              \
+    /* Bulkhead: the VMM modules (emulated devices) this VM starts, by upstream's module names,    \
+       e.g. ["virtio_net"]. Upstream links modules in with CMake options (VmVirtioNetArping,       \
+       ...), which would start them in every VM of the build; here each VM names its own. */       \
+    attribute string vmm_modules[] = [];
 
 /* One VM instance, vm<num>, and the connections every VM needs. */
 #define VM_COMPONENT_DEF(num) component VM vm##num;

@@ -6,12 +6,15 @@
 #include "newc_writer.hpp"
 #include "vm_minimal_app.hpp"
 
+#include <adl/diagnostic.hpp>
 #include <fileserver/file_server.hpp>
 #include <image/board.hpp>
 #include <lowering/lowering.hpp>
 #include <vmm/vm_config.hpp>
 
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include <cstring>
 #include <string>
@@ -128,6 +131,79 @@ TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     // The PCI host bridge's 2 MiB (ECAM, BAR window): the next free one below, under 4 GiB.
     EXPECT_EQ(config.header().pci_window_base, 0x3fc00000u);
     EXPECT_EQ(config.header().pci_window_size, 0x200000u);
+}
+
+// vm_multi (apps/vm_multi) resolved for the reference board, with `edit` applied to it.
+adl::model::System vm_multi_system(const std::function<void(adl::model::System&)>& edit = {}) {
+    const std::string root = BULKHEAD_ROOT;
+    adl::PreprocessorOptions cpp;
+    cpp.include_dirs = {root + "/interfaces", root + "/components",
+                        root + "/apps/vm_multi/" BULKHEAD_REFERENCE_BOARD, root + "/apps/vm_multi"};
+    // The resolved system points into the app's syntax tree: it lives as long as the tests.
+    static const adl::LoadedApp app = adl::load_app(root + "/apps/vm_multi/vm_multi.camkes", cpp);
+    adl::model::System system =
+        adl::resolve(app.merged, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_PLATFORM_DTB});
+    if (edit) edit(system);
+    return system;
+}
+
+vmm::vm_config::View vm_config_of(const image::SystemBuilder& builder, const std::string& vm,
+                                  std::vector<uint8_t>& page) {
+    for (const auto& r : builder.description().regions)
+        if (r.name == vm + ":instance") page = r.contents;
+    const vm0::Instance inst(spec::instance::PageView(page.data(), vm0::type_hash));
+    vmm::vm_config::View config;
+    EXPECT_TRUE(inst.valid());
+    EXPECT_TRUE(config.open(inst.type_blob()));
+    return config;
+}
+
+// vm_multi's switch: each VM's MAC and, per vswitch_layout entry, the peer's MAC and the
+// connections its <iface>_id numbers name (send: a VirtQueueDrv, recv: a VirtQueueDev).
+TEST(Glue, VmConfigurationCarriesTheVirtualSwitch) {
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
+    (void)lowering::lower_system(vm_multi_system(), builder, {});
+    std::vector<uint8_t> page0;
+    std::vector<uint8_t> page1;
+    const vmm::vm_config::View hub = vm_config_of(builder, "vm0", page0);
+    const vmm::vm_config::View client = vm_config_of(builder, "vm1", page1);
+    const uint8_t mac0[6] = {2, 0, 0, 0, 0xaa, 1};
+    ASSERT_EQ(hub.header().has_vswitch_mac, 1u);
+    EXPECT_EQ(std::memcmp(hub.header().vswitch_mac, mac0, 6), 0);
+    ASSERT_EQ(hub.header().vswitch_ports.count, 2u);
+    EXPECT_EQ(hub.string(hub.switch_port(0).send), "send1");
+    EXPECT_EQ(hub.string(hub.switch_port(0).recv), "recv1");
+    EXPECT_EQ(hub.string(hub.switch_port(1).send), "send2");
+    EXPECT_EQ(hub.string(hub.switch_port(1).recv), "recv2");
+    EXPECT_EQ(hub.switch_port(1).mac[5], 3u);
+    ASSERT_EQ(client.header().vswitch_ports.count, 1u);
+    EXPECT_EQ(std::memcmp(client.switch_port(0).mac, mac0, 6), 0);
+    EXPECT_EQ(client.header().vswitch_mac[5], 2u);
+}
+
+// A malformed MAC or a queue number no interface has: an error at the value.
+TEST(Glue, ABadVirtualSwitchIsAnErrorAtTheValue) {
+    const auto expect_error = [](const std::function<void(adl::Value&)>& edit,
+                                 const std::string& attribute, const std::string& message) {
+        const adl::model::System system = vm_multi_system([&](adl::model::System& s) {
+            for (auto& i : s.instances)
+                for (auto& a : i.attributes)
+                    if (i.name == "vm1" && a.name == attribute) edit(a.value);
+        });
+        image::SystemBuilder b{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
+        try {
+            (void)lowering::lower_system(system, b, {});
+            FAIL() << "no error";
+        } catch (const adl::Error& e) {
+            EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("vm_multi.camkes:"), std::string::npos);
+        }
+    };
+    expect_error([](adl::Value& v) { v.string = "02:00:00:00:aa"; }, "vswitch_mac_address",
+                 "'vm1.vswitch_mac_address' is '\"02:00:00:00:aa\"'; expected a MAC address");
+    expect_error([](adl::Value& v) { v.items[0].items[1].integer = 7; }, "vswitch_layout",
+                 "'vm1.vswitch_layout[0].send_id' is 7; expected the <iface>_id of one of "
+                 "'vm1''s VirtQueueDrv interfaces");
 }
 
 TEST(Glue, APageOfAnotherDefinitionOrTruncatedReadsAsEmpty) {

@@ -64,6 +64,18 @@ TEST(Multiplexer, LinesAreWholeAndNamedWhenSeveralClientsTalk) {
     EXPECT_EQ(screen.text, "[vm1] other line\r\n[vm0] first half second half\r\n");
 }
 
+// With several clients every line is named, the very first one too: which VM wrote a line
+// never depends on whether the others have spoken yet (vm_multi's consoles).
+TEST(Multiplexer, TheFirstLineIsNamedWhenThereAreSeveralClients) {
+    Screen screen;
+    Multiplexer m(screen);
+    (void)m.add_client("vm0");
+    (void)m.add_client("vm1");
+    m.feed(1, std::string_view("booting\n"));
+    m.pump();
+    EXPECT_EQ(screen.text, "[vm1] booting\r\n");
+}
+
 TEST(Multiplexer, AFloodingClientCannotStarveAnother) {
     Screen screen;
     Multiplexer m(screen);

@@ -34,6 +34,9 @@ MAIN = {"odroid_vm": "vm_odroid.camkes"}
 # More top-level assemblies of an app than its main one (upstream's CMake picks them with a
 # setting: vm_virtio_net's VIRTIO_NET_PING=1 builds vm_echo_ping.camkes).
 ALSO = {"vm_virtio_net": [("vm_echo_ping.camkes", ["VIRTIO_NET_PING=1"])]}
+# Current-dialect apps whose qemu-arm-virt/devices.camkes here is written for upstream's
+# assembly (its VM names vm0, vm1, ...): also tried beside upstream's main assembly.
+OURS_CURRENT = {"vm_multi"}
 # Apps without per-platform folders are built for this board only.
 DEFAULT_PLATFORM = {"odroid_vm": "exynos5422"}
 # seL4's tools/dts name for each platform folder name.
@@ -99,8 +102,9 @@ def pairs(dialect, app_root):
                 extra = d if len(rel.parts) > 1 else None
                 yield (label, m, rel.parts[0], rel.parts[0] + (f"/{d.name}" if extra else ""),
                        extra, defines)
-            # Ours are written in 3.8's dialect (the VM is `vm`).
-            if dialect == "3.8" and (ours / "devices.camkes").exists():
+            # Ours are written in 3.8's dialect (the VM is `vm`), except OURS_CURRENT's.
+            if ((dialect == "3.8") != (app in OURS_CURRENT) and
+                    (ours / "devices.camkes").exists()):
                 yield label, m, "qemu-arm-virt", "qemu-arm-virt (ours)", ours, defines
 
 

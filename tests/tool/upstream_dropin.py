@@ -18,7 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 HVC0 = r"vmm: virtio_con: virtio-console \(hvc0\) over virtio-mmio at 0x[0-9a-f]+, SPI [0-9]+, "
-# (app, dialect, mirror, revision, path of the main assembly, harness steps)
+# vm_multi's guests: vm0's initrd and the clients' (the names upstream's devices.camkes use).
+MULTI_FILES = {"linux-initrd-vm0": "vm_multi", "linux-initrd-vm-client": "vm_multi_client"}
+MULTI_STEPS = ["--expect", r"(?s)(?=.*serial: serving 3 client\(s\) on the UART)"
+               r"(?=.*MAC 02:00:00:00:aa:01, a switch of 2 port\(s\))",
+               "--expect", "".join([r"(?s)"] + [rf"(?=.*\[vm{n}\] BULKHEAD-NET: vm{n} eth0)"
+                                                for n in range(3)]),
+               "--expect", r"\[vm0\] / # ", "--send", "@1",
+               "--expect", r"serial: input goes to vm1 \(@1\)",
+               "--send", "ping -c 3 -W 2 192.168.1.1",
+               "--expect", r"\[vm1\] 3 packets transmitted, 3 packets received"]
+# (app, dialect, mirror, revision, path of the main assembly, harness steps[, more files:
+# name -> the guest folder whose linux-initrd it is])
 CHECKS = [
     ("vm_serial_server", "3.8", "seL4+camkes-arm-vm", "camkes-3.8.x-compatible",
      "apps/vm_serial_server/vm_serial_server.camkes",
@@ -30,6 +41,8 @@ CHECKS = [
      ["--expect", HVC0 + "output by batch, input by serial_getchar",
       "--expect", "BULKHEAD-HVC0: console is", "--md5", "PATTERN", "--expect", "# ",
       "--send", "echo shell-on-$(tty) $((6 * 7))", "--expect", "shell-on-/dev/hvc0 42"]),
+    ("vm_multi", "current", "seL4+camkes-vm-examples", "HEAD",
+     "apps/Arm/vm_multi/vm_multi.camkes", MULTI_STEPS, MULTI_FILES),
 ]
 QEMU = ["qemu-system-aarch64", "-machine",
         "virt,virtualization=on,highmem=off,secure=off,gic-version=2", "-m", "2048", "-nic",
@@ -45,7 +58,7 @@ def main():
     args = ap.parse_args()
     b = args.build
     failed = 0
-    for app, dialect, mirror, rev, path, steps in CHECKS:
+    for app, dialect, mirror, rev, path, steps, *more in CHECKS:
         if args.apps and app not in args.apps:
             continue
         repo = args.mirrors / mirror / "repo"
@@ -58,18 +71,21 @@ def main():
         main_file.write_bytes(subprocess.run(["git", "--git-dir", str(repo), "show",
                                               f"{rev}:{path}"], check=True,
                                              capture_output=True).stdout)
+        dtb = b / "platform" / args.platform / f"{args.platform}.dtb"
         ours = ROOT / "apps" / app
         guest = b / "guest" / app
         image = work / "image.elf"
         cmd = [str(b / "tools/bulkhead/bulkhead"), "--root", str(ROOT), "--platform",
-               args.platform, "--dtb", str(b / f"platform/{args.platform}.dtb"), "--app",
+               args.platform, "--dtb", str(dtb), "--app",
                str(main_file), "--image", str(image), "--kernel",
                str(b / "target/kernel/bulkhead_kernel.elf"), "--component-dir",
                str(b / "target/components"), "-I", str(ours / args.platform), "-I", str(ours),
                "--file", f"linux={guest / 'linux'}",
-               "--file", f"linux-dtb={b / f'platform/{args.platform}.dtb'}",
+               "--file", f"linux-dtb={dtb}",
                "--file", f"linux-initrd={guest / 'linux-initrd'}",
                "--report", str(work / "report.txt")]
+        for name, folder in (more[0] if more else {}).items():
+            cmd += ["--file", f"{name}={b / 'guest' / folder / 'linux-initrd'}"]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             print(f"{app} ({dialect}): FAIL to build: {(r.stdout + r.stderr).strip()}")

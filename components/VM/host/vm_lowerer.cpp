@@ -7,6 +7,7 @@
 #include <vmm/vm_config_writer.hpp>
 
 #include <arch/gic_v2.hpp>
+#include <spec/instance_page.hpp>
 #include <spec/system_spec.hpp>
 #include <vmm/vgic_distributor.hpp>
 #include <vmm/vgic_redistributors.hpp>
@@ -19,7 +20,9 @@
 #include <vmm/device.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -40,6 +43,10 @@ constexpr uint64_t kDeviceWindowSize = uint64_t{64} * 1024;
 // 4 GiB (32-bit BARs).
 constexpr uint64_t kPciWindowSize = vmm::PciHost::kEcamSize * 2;
 constexpr uint64_t kPciWindowLimit = uint64_t{1} << 32;
+// Where every VMM maps the system's count of running VMs (next to its instance page).
+constexpr uint64_t kRunningVmsAddr = spec::instance::kInstancePageAddr + (uint64_t{1} << 20);
+constexpr uint64_t kRunningVmsSize = 4096;
+constexpr const char* kRunningVmsRegion = "vms:running";
 
 int64_t integer(const Instance& inst, std::string_view name, int64_t fallback) {
     const adl::model::Attribute* a = inst.attribute(name);
@@ -87,6 +94,105 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
         names.push_back(v.string);
     }
     return names;
+}
+
+// "02:00:00:00:AA:01" as six bytes; nullopt when it is not six two-digit hex bytes.
+std::optional<std::array<uint8_t, 6>> parse_mac(const std::string& text) {
+    std::array<uint8_t, 6> mac{};
+    if (text.size() != 17) return std::nullopt;
+    for (size_t i = 0; i < 6; ++i) {
+        if (i != 0 && text[i * 3 - 1] != ':') return std::nullopt;
+        unsigned byte = 0;
+        for (size_t k = 0; k < 2; ++k) {
+            const char c = text[i * 3 + k];
+            const int digit = c >= '0' && c <= '9'   ? c - '0'
+                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                     : -1;
+            if (digit < 0) return std::nullopt;
+            byte = byte * 16 + static_cast<unsigned>(digit);
+        }
+        mac[i] = static_cast<uint8_t>(byte);
+    }
+    return mac;
+}
+
+std::array<uint8_t, 6> mac_of(const Instance& inst, const adl::Value& v, const std::string& what) {
+    const auto mac = v.kind == adl::Value::Kind::String ? parse_mac(v.string) : std::nullopt;
+    if (!mac) {
+        throw adl::Error(v.where, adl::quote(inst.name + "." + what) + " is " +
+                                      adl::quote(v.to_adl()) +
+                                      "; expected a MAC address such as \"02:00:00:00:AA:01\"");
+    }
+    return *mac;
+}
+
+// The interface of type `type` (VirtQueueDrv, VirtQueueDev) whose <iface>_id is `id`, as
+// upstream's vswitch_layout names a VM's virtqueues; it must be connected.
+std::string queue_with_id(const Instance& inst, const InstanceObjects& vmm, const adl::Value& id,
+                          const std::string& type, const std::string& what) {
+    if (id.kind == adl::Value::Kind::Integer) {
+        for (const auto& i : inst.component->interfaces) {
+            const adl::model::Attribute* a = inst.attribute(i.name + "_id");
+            if (i.type != type || a == nullptr || a->value.kind != adl::Value::Kind::Integer ||
+                a->value.integer != id.integer) {
+                continue;
+            }
+            if (vmm.interface(i.name) == nullptr) {
+                throw adl::Error(id.where, adl::quote(inst.name + "." + what) + " is " +
+                                               id.to_adl() + ", " +
+                                               adl::quote(inst.name + "." + i.name) +
+                                               ", which is not connected; expected a "
+                                               "seL4VirtQueues connection to it");
+            }
+            return i.name;
+        }
+    }
+    throw adl::Error(id.where, adl::quote(inst.name + "." + what) + " is " + id.to_adl() +
+                                   "; expected the <iface>_id of one of " + adl::quote(inst.name) +
+                                   "'s " + type + " interfaces");
+}
+
+// The VM's port on a virtual switch: vswitch_mac_address and vswitch_layout (camkes-vm-
+// examples' vm_multi) as the configuration's switch table.
+void write_vswitch(const Instance& inst, const InstanceObjects& vmm, vmm::vm_config::Writer& w) {
+    namespace config = vmm::vm_config;
+    config::Header& h = w.header();
+    if (const adl::model::Attribute* a = inst.attribute("vswitch_mac_address");
+        a != nullptr && a->value.kind == adl::Value::Kind::String && !a->value.string.empty()) {
+        const std::array<uint8_t, 6> mac = mac_of(inst, a->value, "vswitch_mac_address");
+        std::copy(mac.begin(), mac.end(), h.vswitch_mac);
+        h.has_vswitch_mac = 1;
+    }
+    const adl::model::Attribute* layout = inst.attribute("vswitch_layout");
+    if (layout == nullptr || layout->value.kind != adl::Value::Kind::List) return;
+    std::vector<config::SwitchPort> ports;
+    for (const adl::Value& entry : layout->value.items) {
+        const std::string what = "vswitch_layout[" + std::to_string(ports.size()) + "]";
+        if (ports.size() == config::kMaxSwitchPorts) {
+            throw adl::Error(entry.where, adl::quote(inst.name + ".vswitch_layout") +
+                                              " has more than " +
+                                              std::to_string(config::kMaxSwitchPorts) +
+                                              " ports; expected at most that many");
+        }
+        const adl::Value* mac = entry.field("mac_addr");
+        const adl::Value* send = entry.field("send_id");
+        const adl::Value* recv = entry.field("recv_id");
+        if (mac == nullptr || send == nullptr || recv == nullptr) {
+            throw adl::Error(entry.where, adl::quote(inst.name + "." + what) +
+                                              " lacks a field; expected mac_addr, send_id "
+                                              "and recv_id");
+        }
+        config::SwitchPort port{};
+        const std::array<uint8_t, 6> m = mac_of(inst, *mac, what + ".mac_addr");
+        std::copy(m.begin(), m.end(), port.mac);
+        port.send =
+            w.add_string(queue_with_id(inst, vmm, *send, "VirtQueueDrv", what + ".send_id"));
+        port.recv =
+            w.add_string(queue_with_id(inst, vmm, *recv, "VirtQueueDev", what + ".recv_id"));
+        ports.push_back(port);
+    }
+    h.vswitch_ports = w.add_table(ports);
 }
 
 // The GIC frames the guest sees where the board has its own: GICv2 the distributor
@@ -165,6 +271,20 @@ void check_guest_ram_on_board(lowering::Context& context, const Instance& inst) 
 }
 
 class VmLowerer final : public lowering::NativeComponent {
+    // The page holding the count of running VMs, one per system: made by the first VM
+    // lowered, starting at the number of VMs in the system.
+    static image::RegionId running_vms(Context& context) {
+        const auto& regions = context.builder().description().regions;
+        for (uint32_t i = 0; i < regions.size(); ++i)
+            if (regions[i].name == kRunningVmsRegion) return image::RegionId{i};
+        const auto& all = context.system().instances;
+        const auto count = static_cast<uint64_t>(
+            std::count_if(all.begin(), all.end(), [](const Instance& i) { return i.vm; }));
+        std::vector<uint8_t> word(sizeof count);
+        std::memcpy(word.data(), &count, sizeof count);
+        return context.builder().add_ram(kRunningVmsRegion, kRunningVmsSize, std::move(word));
+    }
+
 public:
     void create(Context& context, const Instance& inst, InstanceObjects& vmm) override {
         const adl::model::VmConfig& cfg = *inst.vm;
@@ -204,6 +324,9 @@ public:
         b.map(vmm.domain, ram, base::VirtAddr{cfg.layout.ram.base.raw()},
               image::kRead | image::kWrite);
         vmm.mappings.push_back({"guest_ram", cfg.layout.ram.base.raw(), cfg.layout.ram.size});
+        b.map(vmm.domain, running_vms(context), base::VirtAddr{kRunningVmsAddr},
+              image::kRead | image::kWrite);
+        vmm.mappings.push_back({"running_vms", kRunningVmsAddr, kRunningVmsSize});
         for (const auto& r : context.system().regions) {
             if (r.owner != inst.name || r.kind != adl::model::RegionKind::Device) continue;
             // Devices sharing a page became one region named "a, b": the VMM keeps one
@@ -340,6 +463,8 @@ public:
             keep.push_back({w.add_string(k.path), k.subtree ? 1u : 0u, 0});
         }
         h.keep = w.add_table(keep);
+        write_vswitch(inst, vmm, w);
+        h.running_vms_addr = kRunningVmsAddr;
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
         const lowering::InterfaceObjects* fs = vmm.interface("fs");

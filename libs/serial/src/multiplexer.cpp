@@ -22,7 +22,6 @@ std::string_view Multiplexer::name(unsigned client) const {
 std::size_t Multiplexer::feed(unsigned client, std::span<const char> bytes) {
     if (client >= count_ || bytes.empty()) return 0;
     Client& c = clients_[client];
-    c.active = true;
     const std::size_t room = kStaging - c.used;
     const std::size_t n = bytes.size() < room ? bytes.size() : room;
     std::memcpy(c.staging + c.used, bytes.data(), n);
@@ -32,13 +31,6 @@ std::size_t Multiplexer::feed(unsigned client, std::span<const char> bytes) {
 
 std::size_t Multiplexer::staged(unsigned client) const {
     return client < count_ ? clients_[client].used : 0;
-}
-
-unsigned Multiplexer::active_clients() const {
-    unsigned n = 0;
-    for (unsigned i = 0; i < count_; ++i)
-        n += clients_[i].active ? 1 : 0;
-    return n;
 }
 
 std::size_t Multiplexer::line_length(const Client& c) const {
@@ -78,7 +70,7 @@ void Multiplexer::start_line(unsigned client) {
     // Someone else's line is unfinished: it continues on a line of its own later.
     if (last_written_ != '\n') write_text("\r\n");
     cursor_owner_ = static_cast<int>(client);
-    if (active_clients() > 1) {
+    if (count_ > 1) { // several clients: every line is named, the first one too
         write_text("[");
         write_text(name(client));
         write_text("] ");

@@ -31,9 +31,10 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.vcpus.offset, uint64_t{h.vcpus.count} * sizeof(Vcpu)) ||
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
         !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
-        h.keep.count > kMaxKept || h.passthrough.count > kMaxPassthrough ||
-        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
-        h.modules.count > kMaxModules ||
+        !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
+        h.keep.count > kMaxKept || h.vswitch_ports.count > kMaxSwitchPorts ||
+        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
+        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base ||
         h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
@@ -49,6 +50,11 @@ bool View::open(std::span<const std::byte> bytes) {
     for (uint32_t i = 0; i < h.keep.count; ++i) {
         const KeptNode k = record<KeptNode>(h.keep, i);
         if (!fits(k.path.offset, k.path.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.vswitch_ports.count; ++i) {
+        const SwitchPort p = record<SwitchPort>(h.vswitch_ports, i);
+        if (!fits(p.send.offset, p.send.length) || !fits(p.recv.offset, p.recv.length))
+            return false;
     }
     return true;
 }
@@ -76,6 +82,10 @@ std::string_view View::module(uint32_t i) const {
 
 KeptNode View::kept(uint32_t i) const {
     return record<KeptNode>(header_.keep, i);
+}
+
+SwitchPort View::switch_port(uint32_t i) const {
+    return record<SwitchPort>(header_.vswitch_ports, i);
 }
 
 } // namespace vmm::vm_config

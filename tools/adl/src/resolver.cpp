@@ -581,6 +581,14 @@ private:
             return true;
         }
         if (split("_id") != nullptr) {
+            // A VM's vswitch_layout names its virtqueues by these numbers (the VM's lowerer
+            // reads them); anywhere else they have no effect.
+            const auto& attrs = inst.component->attributes;
+            if (std::any_of(attrs.begin(), attrs.end(),
+                            [](const auto& a) { return a.name == "vswitch_layout"; })) {
+                set(inst, s.attribute, s.value, nullptr);
+                return true;
+            }
             system_.no_effect.push_back(
                 {inst.name, s.attribute, s.value,
                  "upstream's VMM numbered virtqueues and cross-VM dataports for the guest with it; "

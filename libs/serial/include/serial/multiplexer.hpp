@@ -1,6 +1,6 @@
 // One console shared by several clients (the SerialServer's core, portable and host-tested):
 // each client's output is assembled into lines and written whole, so clients' lines never
-// mix; with more than one active client each line starts with the client's name; complete
+// mix; with more than one client each line starts with the client's name; complete
 // lines leave round-robin, one per client per turn, so a client that floods cannot keep
 // another's lines waiting behind its own. A client's output is taken only as far as its
 // staging buffer has room (`feed` says how much): the rest stays with the client, which is
@@ -52,7 +52,7 @@ public:
     [[nodiscard]] std::string_view name(unsigned client) const;
 
     // Output: takes as many of `bytes` as the client's staging buffer holds; returns how
-    // many. The client is active from its first byte.
+    // many.
     std::size_t feed(unsigned client, std::span<const char> bytes);
     // Writes every complete line, round-robin; a staging buffer full without a newline
     // leaves as a line of its own.
@@ -61,7 +61,6 @@ public:
     // (a shell's prompt, an echoed key) goes out too, after the complete lines.
     void flush_partial(unsigned client);
     [[nodiscard]] std::size_t staged(unsigned client) const;
-    [[nodiscard]] unsigned active_clients() const;
 
     // Input from the console, one byte (only while can_take_input()): a switch command is
     // acted on and announced, the rest goes to the client input goes to, or waits here
@@ -81,7 +80,6 @@ private:
         std::size_t name_length = 0;
         char staging[kStaging] = {};
         std::size_t used = 0;
-        bool active = false;
     };
 
     // Writes the first `length` staged bytes of `client` as (part of) its line.

@@ -56,11 +56,27 @@ struct BackendConnection {
     BackendPort* port = nullptr;   // how to use cap_slot; nullptr: not usable
 };
 
+// A port of the VM's virtual switch (upstream's vswitch_layout): frames for `mac` leave
+// through the connection named `send`; frames from that peer arrive through `recv`.
+struct SwitchPort {
+    std::array<uint8_t, 6> mac{};
+    std::string_view send;
+    std::string_view recv;
+};
+
+// The VM's virtual switch as its configuration gives it (vswitch_mac_address,
+// vswitch_layout); no ports: the VM is on no switch.
+struct SwitchConfig {
+    std::optional<std::array<uint8_t, 6>> mac; // the guest's own
+    std::span<const SwitchPort> ports;
+};
+
 // One device the VM's configuration asks for.
 struct DeviceRecord {
     std::string_view name;       // the DeviceType's name (and the device's name in logs)
     std::string_view compatible; // when no type has `name`: the type with this compatible
     std::span<const BackendConnection> connections;
+    SwitchConfig vswitch{};
 };
 
 // Told about the bits of the VMM's bound notification that it registered for.

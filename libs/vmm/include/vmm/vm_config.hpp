@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '6'};
-inline constexpr uint32_t kVersion = 6;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '7'};
+inline constexpr uint32_t kVersion = 7;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -42,6 +42,15 @@ struct KeptNode {
 struct Vcpu {
     uint32_t slot; // Vcpu capability
     uint32_t reserved;
+};
+
+// A port of the VM's virtual switch (vswitch_layout): frames for `mac` leave through the
+// VM's connection `send` and frames from there arrive through `recv`.
+struct SwitchPort {
+    uint8_t mac[6];
+    uint8_t reserved[2];
+    StringRef send;
+    StringRef recv;
 };
 
 struct Header {
@@ -74,7 +83,14 @@ struct Header {
     uint32_t power_slot;  // SystemControl
     uint32_t gic_version; // 2 or 3: the vGIC the guest gets (the board's GIC)
     uint32_t reserved;
-    TableRef keep; // KeptNode
+    TableRef keep;           // KeptNode
+    uint8_t vswitch_mac[6];  // the guest's MAC on the switch (vswitch_mac_address) ...
+    uint8_t has_vswitch_mac; // ... when 1
+    uint8_t vswitch_reserved;
+    TableRef vswitch_ports; // SwitchPort
+    // Where the VMM sees a word every VM of the system shares: how many VMs still run. A VM
+    // whose guest powers off takes itself off; the last one powers the system off.
+    uint64_t running_vms_addr;
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -83,7 +99,8 @@ inline constexpr unsigned kMaxPassthrough = 64; // upstream's tx2 files need mor
 inline constexpr unsigned kMaxIrqs = 64;        // one notification word
 inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
-inline constexpr unsigned kMaxKept = 64; // upstream's zcu102 files keep 12
+inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 12
+inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
 
 class View {
 public:
@@ -98,6 +115,7 @@ public:
     [[nodiscard]] Vcpu vcpu(uint32_t i) const;
     [[nodiscard]] std::string_view module(uint32_t i) const;
     [[nodiscard]] KeptNode kept(uint32_t i) const;
+    [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;
