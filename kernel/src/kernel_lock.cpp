@@ -1,36 +1,44 @@
-// Ticket lock: fair (cores enter in arrival order), two words, LL/SC only (ARMv8.0
-// has no LSE atomics).
+// Test-and-test-and-set lock, one word, LL/SC only (ARMv8.0 has no LSE atomics). Not a
+// ticket lock: a ticket lock hands the lock to one particular waiter, and when that core is
+// not running (a board emulated on fewer host CPUs than it has cores: QEMU's cores are host
+// threads, and YIELD/WFE do not give the host CPU up) every other core spins until the host
+// runs it again; docs/ARCHITECTURE.md, "SMP".
 #include "kernel_lock.hpp"
 
 namespace kernel::kernel_lock {
 namespace {
 
-struct alignas(64) TicketLock {
-    uint32_t next = 0;    // the ticket the next arrival takes
-    uint32_t serving = 0; // the ticket allowed in
+struct alignas(64) SpinLock {
+    uint32_t held = 0; // 1 while a core is in the kernel
 };
 
-TicketLock g_lock;
+SpinLock g_lock;
 
 } // namespace
 
 void acquire() {
-    uint32_t ticket;
-    uint32_t bumped;
-    uint32_t failed;
-    asm volatile("1: ldaxr %w0, [%3]\n"
-                 "   add %w1, %w0, #1\n"
-                 "   stxr %w2, %w1, [%3]\n"
-                 "   cbnz %w2, 1b\n"
-                 : "=&r"(ticket), "=&r"(bumped), "=&r"(failed)
-                 : "r"(&g_lock.next)
-                 : "memory");
-    while (__atomic_load_n(&g_lock.serving, __ATOMIC_ACQUIRE) != ticket)
-        asm volatile("yield" ::: "memory");
+    for (;;) {
+        // Wait reading only, so the waiters do not take the line from the holder.
+        while (__atomic_load_n(&g_lock.held, __ATOMIC_RELAXED) != 0)
+            asm volatile("yield" ::: "memory");
+        uint32_t old;
+        uint32_t failed;
+        asm volatile("   ldaxr %w0, [%2]\n"
+                     "   mov %w1, #1\n"
+                     "   cbnz %w0, 1f\n"
+                     "   stxr %w1, %w3, [%2]\n"
+                     "   b 2f\n"
+                     "1: clrex\n"
+                     "2:\n"
+                     : "=&r"(old), "=&r"(failed)
+                     : "r"(&g_lock.held), "r"(1u)
+                     : "memory");
+        if (failed == 0) return; // took it: ldaxr's acquire orders what follows
+    }
 }
 
 void release() {
-    __atomic_store_n(&g_lock.serving, g_lock.serving + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_lock.held, 0u, __ATOMIC_RELEASE);
 }
 
 } // namespace kernel::kernel_lock

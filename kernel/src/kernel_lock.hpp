@@ -1,4 +1,4 @@
-// The big kernel lock: one ticket lock held from every entry into the kernel until
+// The big kernel lock: one spin lock held from every entry into the kernel until
 // the exit into a thread (docs/ARCHITECTURE.md, "SMP", says why and what it costs).
 // The kernel runs with interrupts masked, so a holder is never preempted.
 #pragma once

@@ -228,6 +228,9 @@ void init_hardware(const spec::Board& board) {
             for (const char* name : vcpu_abi::kExitCounterNames)
                 log() << " " << name;
             log() << "\n";
+            // Where it runs: with its VMM, on the VM's _affinity core (syscalls.cpp).
+            log() << "vcpu: " << g_vcpus[i].thread->name << " runs on core "
+                  << Dec{g_vcpus[i].thread->core} << "\n";
         }
     }
 }
