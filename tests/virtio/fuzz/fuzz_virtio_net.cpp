@@ -42,15 +42,9 @@ public:
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    vmm::fuzz::InputReader in(data, size);
-    const std::size_t num_ops = in.take<uint16_t>() % 512;
-    const std::size_t ops_end = std::min(size, 2 + num_ops * 8);
-    std::vector<std::byte> ram(kRamSize);
-    if (size > ops_end) {
-        std::memcpy(ram.data(), data + ops_end, std::min(size - ops_end, kRamSize));
-    }
-    vmm::MappedGuestMemory memory;
-    if (!memory.add_region({vmm::GuestPhysAddr(kRamBase), kRamSize}, ram)) __builtin_trap();
+    vmm::fuzz::OpsAndRam input(data, size, kRamBase, kRamSize);
+    vmm::MappedGuestMemory& memory = input.memory;
+    std::vector<std::byte>& ram = input.ram;
 
     Line line;
     Backend backend;
@@ -62,11 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::array<std::byte, 2048> frame{};
     for (std::size_t i = 0; i < frame.size(); ++i)
         frame[i] = std::byte(static_cast<uint8_t>(i));
-    for (std::size_t done = 0; done < num_ops && 2 + done * 8 < ops_end; ++done) {
-        const uint8_t op = in.take<uint8_t>();
-        const unsigned width = 1u << (in.take<uint8_t>() & 3);
-        const uint16_t offset = in.take<uint16_t>();
-        const uint32_t value = in.take<uint32_t>();
+    for (vmm::fuzz::Op o{}; input.next(o);) {
+        const auto [op, width, offset, value] = o;
         const bool needs_reset = (transport.status() & virtio::kStatusNeedsReset) != 0;
         bool wrote_status = false; // status 0: the one way to clear NEEDS_RESET
         switch (op % 8) {

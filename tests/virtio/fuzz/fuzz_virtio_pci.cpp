@@ -43,15 +43,9 @@ public:
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    vmm::fuzz::InputReader in(data, size);
-    const std::size_t num_ops = in.take<uint16_t>() % 512;
-    const std::size_t ops_end = std::min(size, 2 + num_ops * 8);
-    std::vector<std::byte> ram(kRamSize);
-    if (size > ops_end) {
-        std::memcpy(ram.data(), data + ops_end, std::min(size - ops_end, kRamSize));
-    }
-    vmm::MappedGuestMemory memory;
-    if (!memory.add_region({vmm::GuestPhysAddr(kRamBase), kRamSize}, ram)) __builtin_trap();
+    vmm::fuzz::OpsAndRam input(data, size, kRamBase, kRamSize);
+    vmm::MappedGuestMemory& memory = input.memory;
+    std::vector<std::byte>& ram = input.ram;
 
     vmm::fuzz::NullLog log;
     vmm::MmioBus bus(vmm::UnhandledAccessPolicy::InjectAbort, log);
@@ -68,11 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vmm::test::FakeVcpu vcpu;
 
     std::array<std::byte, 2048> frame{};
-    for (std::size_t done = 0; done < num_ops && 2 + done * 8 < ops_end; ++done) {
-        const uint8_t op = in.take<uint8_t>();
-        const unsigned width = 1u << (in.take<uint8_t>() & 3);
-        const uint16_t offset = in.take<uint16_t>();
-        const uint32_t value = in.take<uint32_t>();
+    for (vmm::fuzz::Op o{}; input.next(o);) {
+        const auto [op, width, offset, value] = o;
         // Devices 0..3 of bus 0 (1 is the function), any register; the high bits of `op`
         // sometimes reach further (other functions, other buses).
         const uint64_t ecam = (uint64_t{op} >> 3 & 3) << 15 |
