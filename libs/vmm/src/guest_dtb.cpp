@@ -17,7 +17,8 @@ namespace {
 constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
                                            "arm,cortex-a7-gic", "arm,gic-v3"};
 constexpr const char* kTimerCompatibles[] = {"arm,armv8-timer", "arm,armv7-timer"};
-constexpr char kPsciCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+// Written into the guest's /psci, newest first; a platform node with any of them is dropped.
+constexpr const char* kPsciCompatibles[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
 
 DtbError from_libfdt(int err) {
     if (err == -FDT_ERR_NOSPACE) return DtbError::NoSpace;
@@ -105,9 +106,7 @@ bool leads_to_kept(const void* fdt, int node, std::string_view gic_path,
 bool written_here(const void* fdt, int node) {
     const char* type = static_cast<const char*>(fdt_getprop(fdt, node, "device_type", nullptr));
     return (type != nullptr && std::string_view(type) == "memory") ||
-           fdt_node_check_compatible(fdt, node, "arm,psci") == 0 ||
-           fdt_node_check_compatible(fdt, node, "arm,psci-0.2") == 0 ||
-           fdt_node_check_compatible(fdt, node, "arm,psci-1.0") == 0;
+           compatible_with(fdt, node, kPsciCompatibles);
 }
 
 bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
@@ -246,10 +245,8 @@ int write_memory(void* fdt, const GuestDtbConfig& config, int ac, int sc) {
 int write_psci(void* fdt, const GuestDtbConfig& config) {
     const int node = fdt_add_subnode(fdt, 0, "psci");
     if (node < 0) return node;
-    if (const int err =
-            fdt_setprop(fdt, node, "compatible", kPsciCompatible, sizeof kPsciCompatible);
-        err < 0) {
-        return err;
+    for (const char* c : kPsciCompatibles) {
+        if (const int err = fdt_appendprop_string(fdt, node, "compatible", c); err < 0) return err;
     }
     return fdt_setprop_string(fdt, node, "method", config.psci == PsciConduit::Hvc ? "hvc" : "smc");
 }
