@@ -228,7 +228,6 @@ bool VirtualMachine::load_guest() {
 
     vmm::vm_guest_dtb(config_, g_guest_dtb);
     vmm::GuestDtbConfig& dtb = g_guest_dtb.config;
-    dtb.num_vcpus = num_vcpus_;
     dtb.devices = &devices_;
 
     if (vmm::load_linux(files_, memory_, layout_, names, dtb, g_dtb_scratch, log_, boot_) !=
