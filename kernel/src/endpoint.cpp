@@ -5,6 +5,7 @@
 
 #include "notification.hpp"
 #include "scheduler.hpp"
+#include "vcpu.hpp"
 #include "vcpu_exit.hpp"
 
 #include <spec/call_abi.hpp>
@@ -126,7 +127,9 @@ Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
     Scheduler& s = scheduler_of(running);
     if (caller == nullptr || caller->state != ThreadState::BlockedOnReply ||
         caller->replier != running || caller->core != running->core || !ep->senders.empty() ||
-        (n != nullptr && n->pending != 0) || !s.would_choose(running, caller->priority))
+        (n != nullptr && n->pending != 0) || !s.would_choose(running, caller->priority) ||
+        // a vCPU with EOIs to report exits again before it runs (schedule_and_return)
+        (caller->vcpu != nullptr && caller->vcpu->pending_eoi != 0))
         return nullptr;
     running->reply_to = nullptr;
     caller->replier = nullptr;

@@ -283,10 +283,6 @@ Thread* fast_syscall(Thread* t) {
         return nullptr;
     Endpoint* ep = &objects().endpoints[cap.object];
     if (is_call) return ipc::fast_call(t, ep, cap.badge);
-    // A vCPU with EOIs to report exits again before it runs (schedule_and_return).
-    if (const Thread* caller = t->reply_to;
-        caller != nullptr && caller->vcpu != nullptr && caller->vcpu->pending_eoi != 0)
-        return nullptr;
     return ipc::fast_reply_recv(t, ep);
 }
 

@@ -4,6 +4,7 @@
 // notification, no receiver or caller) it changes nothing and says so. Fault messages go
 // in and restarts come out the same way as on the ordinary path.
 #include "kernel_core_fixture.hpp"
+#include "vcpu.hpp"
 
 namespace {
 
@@ -177,6 +178,25 @@ TEST_F(IpcFastPath, FaultMessageInAndRestartOut) {
     EXPECT_EQ(faulty->context.x[7], 505u);
     EXPECT_EQ(faulty->state, ThreadState::Ready);
     EXPECT_EQ(running(), faulty);
+}
+
+// A vCPU whose guest EOId interrupts the VMM has not heard of yet must exit again before it
+// runs: its VMM's reply takes the ordinary path, which reports them.
+TEST_F(IpcFastPath, AVcpuWithEoisToReportTakesTheOrdinaryPath) {
+    auto* vmm = thread(60);
+    serve(vmm);
+    auto* vcpu_thread = thread(50);
+    kernel::VcpuState vcpu;
+    vcpu_thread->vcpu = &vcpu;
+    vcpu_thread->in_fault = true; // its exit message
+    ASSERT_EQ(ipc::fast_call(vcpu_thread, &ep_, 3), vmm);
+    vcpu.pending_eoi = 1;
+    EXPECT_EQ(ipc::fast_reply_recv(vmm, &ep_), nullptr);
+    EXPECT_EQ(vmm->reply_to, vcpu_thread) << "nothing changed";
+    EXPECT_EQ(vcpu_thread->state, ThreadState::BlockedOnReply);
+    vcpu.pending_eoi = 0;
+    EXPECT_EQ(ipc::fast_reply_recv(vmm, &ep_), vcpu_thread);
+    vcpu_thread->vcpu = nullptr;
 }
 
 } // namespace
