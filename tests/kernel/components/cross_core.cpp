@@ -1,8 +1,8 @@
 // kernel_cross_core: ping (core 0) and pong (core 1) bounce a notification back and
 // forth kRounds times, every wake-up crossing cores through the reschedule SGI; each
 // wait must return exactly the peer's badge. A spinner at the highest priority never
-// yields core 2: on one core it would starve both, so their finishing shows the cores
-// run independently.
+// yields core 2 (ping starts only once the spinner has signalled that it runs): on one
+// core it would starve both, so their finishing shows the cores run independently.
 #include "components/cross_core_slots.hpp"
 
 #include <runtime/capabilities.hpp>
@@ -23,6 +23,7 @@ void ping() {
     const NotificationCap peer(Slot{kSendSlot});
     const NotificationCap own(Slot{kWaitSlot});
     unsigned bad = 0;
+    if (!await(own, kSpinnerBadge)) ++bad;
     for (unsigned i = 0; i < kRounds; ++i) {
         if (peer.signal() != Status::Ok) ++bad;
         if (!await(own, kPongBadge)) ++bad;
@@ -43,6 +44,7 @@ void pong() {
 
 void spinner() {
     out() << "cross-core: spinner running\n";
+    (void)NotificationCap(Slot{kSendSlot}).signal();
     for (volatile uint64_t n = 0;; n = n + 1) {
     }
 }

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
                     kSendSlot);
         expect_slot(sys.give_cap(pong, image::notification_cap(to_pong, 0, spec::CapReceive)),
                     kWaitSlot);
+        expect_slot(
+            sys.give_cap(spin, image::notification_cap(to_ping, kSpinnerBadge, spec::CapSend)),
+            kSendSlot);
         sys.add_thread(spin, {.name = "spinner",
                               .priority = 255,
                               .entry = sys.load_elf(spin, a.components[0]),
