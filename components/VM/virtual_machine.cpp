@@ -34,6 +34,8 @@ VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::Endp
       loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {
     for (unsigned i = 0; i < num_vcpus_; ++i)
         vcpus_[i] = KernelVcpu(runtime::VcpuCap(runtime::Slot{config.vcpu(i).slot}), i);
+    for (uint32_t i = 0; i < c_.smc_allowed.count; ++i) // View::open checked the count
+        smc_allowed_[i] = config.smc_allowed(i);
 }
 
 std::span<vmm::ListRegisters* const> VirtualMachine::list_registers() {
@@ -66,6 +68,21 @@ bool VirtualMachine::start_vcpu(unsigned target, uint64_t entry, uint64_t contex
     return true;
 }
 
+bool VirtualMachine::install_firmware_calls() {
+    if (c_.firmware_slot == 0) return true;
+    devices_.use_firmware(&firmware_);
+    LogLine line;
+    line << "vm: firmware calls (allow_smc): ";
+    if (c_.smc_allowed.count == 0) {
+        line << "as the VMM modules allow";
+        line.emit(log_);
+        return true;
+    }
+    line << Dec{c_.smc_allowed.count} << " function(s) allowed (allowed_smc_functions)";
+    line.emit(log_);
+    return firmware_calls_.install(smccc_, vmm::SmcForwarder::kAllRanges, log_);
+}
+
 bool VirtualMachine::set_up() {
     if (const vmm::LayoutError e = vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_,
                                                          !config_.string(c_.initrd_name).empty());
@@ -91,7 +108,7 @@ bool VirtualMachine::set_up() {
 
     if (!psci_.install(smccc_) || !exit_counts_.install(smccc_)) return false;
     psci_.set_entry_range(layout_.ram);
-    if (!create_devices()) return false;
+    if (!install_firmware_calls() || !create_devices()) return false;
     attach_passthrough_irqs();
     if (!load_guest()) return false;
     if (!prepare_vcpus()) {

@@ -8,6 +8,7 @@
 #include "VM_glue.hpp"
 #include "console_log.hpp"
 #include "exit_counts.hpp"
+#include "kernel_firmware.hpp"
 #include "kernel_vcpu.hpp"
 #include "passthrough_irq.hpp"
 
@@ -66,6 +67,8 @@ private:
     // but vCPU 0 stopped with their list registers cleared (set-up and reset).
     bool prepare_vcpus();
     bool create_devices();
+    // allow_smc: board modules reach the firmware; allowed_smc_functions: those calls do.
+    bool install_firmware_calls();
     // The guest's GIC: its distributor (and on GICv3 its redistributors and SGI registers).
     bool install_vgic();
     void attach_passthrough_irqs();
@@ -88,6 +91,11 @@ private:
     vmm::Vpsci psci_;
     vmm::SmcccDispatcher smccc_{log_};
     ExitCountService exit_counts_{{vcpus_, num_vcpus_}, log_};
+    // allow_smc: the way to the firmware, for allowed_smc_functions and board modules.
+    KernelFirmware firmware_{c_.firmware_slot};
+    uint32_t smc_allowed_[vmm::vm_config::kMaxSmcAllowed] = {};
+    vmm::SmcForwarder firmware_calls_{
+        log_, "allowed_smc_functions", {smc_allowed_, c_.smc_allowed.count}, &firmware_};
     vmm::NotificationRouter notifications_;
     vmm::DeviceHost devices_;
     vmm::ExitLoop loop_;

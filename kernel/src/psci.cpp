@@ -1,10 +1,12 @@
 // PSCI through SMC: with virtualization=on QEMU's PSCI conduit is SMC.
 #include "psci.hpp"
 
+#include <arch/psci.hpp>
+
 namespace kernel::psci {
 
-constexpr uint64_t kSystemOff = 0x84000008;
-constexpr uint64_t kCpuOn64 = 0xc4000003;
+using arm::psci::kCpuOn64;
+using arm::psci::kSystemOff;
 
 void system_off() {
     register uint64_t x0 asm("x0") = kSystemOff;

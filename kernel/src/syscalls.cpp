@@ -4,12 +4,15 @@
 
 #include "console.hpp"
 #include "fault_delivery.hpp"
+#include "firmware_smc.hpp"
 #include "gic.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "vcpu.hpp"
+
+#include <arch/smccc.hpp>
 
 namespace kernel {
 namespace {
@@ -145,13 +148,18 @@ void debug_write(Thread* t) {
 #endif
 }
 
-void system_off(Thread* t) {
+// The caller holds a capability of `type` with the send right in slot x0; if not, its
+// error is set (lookup_failed).
+bool holds_cap(Thread* t, CapType type) {
     Status status;
-    if (lookup_cap(*t->domain, t->context.x[0], CapType::SystemControl, spec::CapSend, status) ==
-        nullptr) {
-        lookup_failed(t, status);
-        return;
-    }
+    if (lookup_cap(*t->domain, t->context.x[0], type, spec::CapSend, status) != nullptr)
+        return true;
+    lookup_failed(t, status);
+    return false;
+}
+
+void system_off(Thread* t) {
+    if (!holds_cap(t, CapType::SystemControl)) return;
     const ram_scrub::Stats& ram = ram_scrub::stats();
     log() << "system: powered off by " << t->name
           << " (RAM zeroed on first touch: " << Dec{ram.zeroed_on_touch >> 20} << " of "
@@ -238,6 +246,29 @@ void vcpu_write_registers(Thread* t) {
     }
 }
 
+// The SMC is made with the kernel lock held: firmware calls are short by SMCCC's fast-call
+// rule, the only kind forwarded.
+void firmware_call(Thread* t) {
+    if (!holds_cap(t, CapType::Firmware)) return;
+    const auto id = static_cast<uint32_t>(t->context.x[1]);
+    if (!arm::smccc::forwardable_to_firmware(id)) {
+        set_status(t, Status::InvalidArgument);
+        return;
+    }
+    FirmwareRegisters regs{id,
+                           t->context.x[2],
+                           t->context.x[3],
+                           t->context.x[4],
+                           t->context.x[5],
+                           t->context.x[6],
+                           t->context.x[7],
+                           0};
+    firmware_smc(&regs);
+    for (unsigned i = 0; i < 4; ++i)
+        t->context.x[1 + i] = regs.x[i];
+    set_status(t, Status::Ok);
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,
@@ -263,6 +294,7 @@ constexpr Handler kHandlers[] = {
     vcpu_write_list_register,
     vcpu_read_registers,
     vcpu_write_registers,
+    firmware_call,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

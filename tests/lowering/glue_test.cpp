@@ -181,6 +181,35 @@ TEST(Glue, VmConfigurationCarriesTheVirtualSwitch) {
     EXPECT_EQ(client.header().vswitch_mac[5], 2u);
 }
 
+// allow_smc: that VM's VMM gets a Firmware capability and the configuration its slot and
+// the allowed function IDs; a VM without it gets neither.
+TEST(Glue, VmConfigurationCarriesTheFirmwareCallRules) {
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
+    (void)lowering::lower_system(vm_multi_system([](adl::model::System& s) {
+                                     for (auto& i : s.instances) {
+                                         if (i.name != "vm1") continue;
+                                         i.vm->allow_smc = true;
+                                         i.vm->allowed_smc_functions = {0xc2000001, 0x8200000d};
+                                     }
+                                 }),
+                                 builder, {});
+    std::vector<uint8_t> page0;
+    std::vector<uint8_t> page1;
+    const vmm::vm_config::View plain = vm_config_of(builder, "vm0", page0);
+    const vmm::vm_config::View allowed = vm_config_of(builder, "vm1", page1);
+    EXPECT_EQ(plain.header().firmware_slot, 0u);
+    EXPECT_EQ(plain.header().smc_allowed.count, 0u);
+    ASSERT_NE(allowed.header().firmware_slot, 0u);
+    ASSERT_EQ(allowed.header().smc_allowed.count, 2u);
+    EXPECT_EQ(allowed.smc_allowed(1), 0x8200000du);
+    const auto& d = builder.description();
+    uint32_t vmm1 = 0;
+    for (uint32_t i = 0; i < d.domains.size(); ++i)
+        if (d.domains[i].name == "vm1") vmm1 = i;
+    EXPECT_EQ(d.domains[vmm1].caps.at(allowed.header().firmware_slot).type,
+              static_cast<uint32_t>(spec::CapType::Firmware));
+}
+
 // A malformed MAC or a queue number no interface has: an error at the value.
 TEST(Glue, ABadVirtualSwitchIsAnErrorAtTheValue) {
     const auto expect_error = [](const std::function<void(adl::Value&)>& edit,

@@ -470,6 +470,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCheck{compose("component VmNow vm0;",
                          vm_now("vm0") + "vm0.plat_keep_devices_and_subtree = [\"/a\", \"b\"];"),
                  "\"b\"]", "lists '\"b\"'; expected an absolute device-tree path"},
+        BadCheck{compose("component VmNow vm0;",
+                         vm_now("vm0") + "vm0.allow_smc = true;\n"
+                                         "vm0.allowed_smc_functions = [0xC2000001, 0x84000008];"),
+                 "0x84000008]",
+                 "'vm0.allowed_smc_functions' lists 0x84000008; expected the ID of a fast SiP, "
+                 "OEM or trusted-OS call"},
+        BadCheck{compose("component VmNow vm0;", vm_now("vm0") + "vm0.allow_smc = \"yes\";"),
+                 "\"yes\"", "'vm0.allow_smc' is '\"yes\"'; expected true or false"},
         BadCheck{compose("component VmNow vm0;", vm_now("vm0") + "vm0.dtb_irqs = [3];"), "3]",
                  "'vm0.dtb_irqs' contains '3'; expected GIC interrupt IDs from 16 to 1019"},
         BadCheck{"component Server {}\n" + compose(""), "component Server {}",
@@ -515,6 +523,27 @@ TEST(Checks, GenerateDtbBuildsFromTheBaseDtbAndKeepsTheListedNodes) {
                 vm_now("vm0") + "vm0.vm_image_config = {\"generate_dtb\": true, "
                                 "\"dtb_name\": \"linux-dtb\", \"dtb_base_name\": \"\"};"));
     EXPECT_EQ(plain->system.instance("vm0")->vm->dtb_name, "linux-dtb");
+}
+
+// allow_smc gives the VM a way to the firmware; allowed_smc_functions the calls it passes
+// (upstream's zcu102 files, through plat/smc.h). A list without allow_smc has no effect.
+TEST(Checks, AllowSmcAndItsFunctionListAreRead) {
+    const auto l = resolve_text(
+        compose("component VmNow vm0;",
+                vm_now("vm0") + "vm0.allow_smc = true;\n"
+                                "vm0.allowed_smc_functions = [0xC2000001, 0x8200000D];"));
+    const auto& vm = *l->system.instance("vm0")->vm;
+    EXPECT_TRUE(vm.allow_smc);
+    EXPECT_EQ(vm.allowed_smc_functions, (std::vector<uint32_t>{0xc2000001, 0x8200000d}));
+    EXPECT_TRUE(l->system.no_effect.empty());
+    const auto off = resolve_text(compose(
+        "component VmNow vm0;", vm_now("vm0") + "vm0.allowed_smc_functions = [0xC2000001];"));
+    const auto& s = off->system;
+    EXPECT_FALSE(s.instance("vm0")->vm->allow_smc);
+    EXPECT_TRUE(s.instance("vm0")->vm->allowed_smc_functions.empty());
+    ASSERT_EQ(s.no_effect.size(), 1u);
+    EXPECT_EQ(s.no_effect[0].attribute, "allowed_smc_functions");
+    EXPECT_NE(s.no_effect[0].reason.find("allow_smc is not set"), std::string::npos);
 }
 
 TEST(Checks, KernelEntryAddrIsReadAndListedAsNoEffect) {

@@ -359,6 +359,7 @@ public:
         }
         context.give(vmm, "exits", image::endpoint_cap(exits, 0, spec::CapReceive));
         context.give(vmm, "power", image::system_control_cap());
+        if (cfg.allow_smc) context.give(vmm, "firmware", image::firmware_cap());
 
         // Passed-through interrupts signal the VMM's bound notification.
         for (const auto& q : context.system().irqs) {
@@ -467,6 +468,8 @@ public:
         h.running_vms_addr = kRunningVmsAddr;
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
+        h.firmware_slot = cfg.allow_smc ? *vmm.cap("firmware") : 0;
+        h.smc_allowed = w.add_table(cfg.allowed_smc_functions);
         const lowering::InterfaceObjects* fs = vmm.interface("fs");
         if (fs == nullptr || !fs->slot || fs->buffers.empty()) {
             throw adl::Error(inst.where, "VM " + adl::quote(inst.name) +

@@ -90,7 +90,23 @@ lower_serror:
     b       .
 
 kernel_sync:
+    // The firmware call's SMC undefined (no EL3): SMCCC NOT_SUPPORTED, not a kernel fault.
+    mrs     x1, elr_el2
+    adrp    x2, firmware_smc_insn
+    add     x2, x2, :lo12:firmware_smc_insn
+    cmp     x1, x2
+    b.ne    1f
     mrs     x0, esr_el2
+    lsr     x0, x0, #26             // EC
+    cbnz    x0, 1f                  // 0: unknown reason (an undefined instruction)
+    add     x1, x1, #4
+    msr     elr_el2, x1
+    mov     x0, #-1
+    mov     x1, #0
+    mov     x2, #0
+    mov     x3, #0
+    eret
+1:  mrs     x0, esr_el2
     mrs     x1, elr_el2
     mrs     x2, far_el2
     bl      handle_kernel_fault

@@ -231,6 +231,7 @@ Verdict check_records(const SpecView& s) {
             limit = s.threads().size();
             break;
         case CapType::SystemControl:
+        case CapType::Firmware:
             limit = 1;
             break;
         case CapType::Vcpu:

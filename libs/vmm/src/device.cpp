@@ -120,7 +120,8 @@ DeviceError DeviceHost::create(std::span<const DeviceRecord> records) {
         return report(records[kMaxDevices - count_], DeviceError::TooMany);
     }
     for (const DeviceRecord& r : records) {
-        DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_, smccc_, &pci_);
+        DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_, smccc_, &pci_,
+                              firmware_);
         Device* device = find_device_type(r)->create(context);
         if (device == nullptr) return report(r, DeviceError::CreateFailed);
         if (context.listened() != 0 && !notifications_.add(context.listened(), *device)) {

@@ -32,9 +32,11 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
         !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
         !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
-        h.keep.count > kMaxKept || h.vswitch_ports.count > kMaxSwitchPorts ||
-        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
-        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
+        !fits(h.smc_allowed.offset, uint64_t{h.smc_allowed.count} * sizeof(uint32_t)) ||
+        h.smc_allowed.count > kMaxSmcAllowed || h.keep.count > kMaxKept ||
+        h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
+        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
+        h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base ||
         h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
@@ -86,6 +88,10 @@ KeptNode View::kept(uint32_t i) const {
 
 SwitchPort View::switch_port(uint32_t i) const {
     return record<SwitchPort>(header_.vswitch_ports, i);
+}
+
+uint32_t View::smc_allowed(uint32_t i) const {
+    return record<uint32_t>(header_.smc_allowed, i);
 }
 
 } // namespace vmm::vm_config

@@ -1,16 +1,20 @@
-// zcu102's firmware-call rules on the host: allowed SiP calls reach a fake firmware with
+// zcu102's firmware-call rules on the host (a vmm::SmcForwarder with the board's list):
+// allowed SiP calls reach a fake firmware with
 // their arguments and its answer comes back; every other SiP call is refused and logged
 // (rate-limited); created by name through the device model, the module owns the SiP ranges
 // of the VM's SMCCC dispatcher.
 #include "../include/plat/smc.h"
 #include "../vmm/zynqmp_smc.hpp"
+#include "fake_firmware.hpp"
 
+#include <arch/smccc.hpp>
 #include <vmm/guest_memory.hpp>
 #include <vmm/mmio_bus.hpp>
 #include <vmm/vgic_distributor.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -25,28 +29,19 @@ struct Log final : vmm::LogSink {
     void line(std::string_view text) override { lines.emplace_back(text); }
 };
 
-struct Firmware final : zcu102::FirmwareConduit {
-    std::vector<SmcccCall> calls;
-    SmcccResult forward(const SmcccCall& call) override {
-        calls.push_back(call);
-        SmcccResult r;
-        r.result = 0;
-        r.extra_results = 1;
-        r.more[0] = 0x10000 | call.x1; // something the caller can check
-        return r;
-    }
-};
+using Firmware = vmm::test::FakeFirmware;
 
 TEST(ZynqmpSmc, AllowedCallsReachTheFirmware) {
     Log log;
     Firmware firmware;
-    zcu102::ZynqmpSmc smc(log, &firmware);
+    zcu102::ZynqmpSmc module(log, &firmware);
+    vmm::SmcForwarder& smc = module.forwarder();
     const SmcccResult r = smc.call(0, SmcccCall{SMC_PM_GET_CHIPID, 7, 8, 9});
     ASSERT_EQ(firmware.calls.size(), 1u);
     EXPECT_EQ(firmware.calls[0].x0, uint64_t{SMC_PM_GET_CHIPID});
     EXPECT_EQ(firmware.calls[0].x3, 9u);
     EXPECT_EQ(r.result, 0);
-    EXPECT_EQ(r.more[0], 0x10007u);
+    EXPECT_EQ(r.more[0], 8u); // the fake's answer: x1 + 1
     (void)smc.call(0, SmcccCall{SMC_IPI_MAILBOX_OPEN, 1, 0, 0});
     EXPECT_EQ(smc.forwarded(), 2u);
     EXPECT_TRUE(log.lines.empty());
@@ -55,7 +50,8 @@ TEST(ZynqmpSmc, AllowedCallsReachTheFirmware) {
 TEST(ZynqmpSmc, EveryOtherCallIsRefusedAndLoggedRateLimited) {
     Log log;
     Firmware firmware;
-    zcu102::ZynqmpSmc smc(log, &firmware);
+    zcu102::ZynqmpSmc module(log, &firmware);
+    vmm::SmcForwarder& smc = module.forwarder();
     const SmcccResult r = smc.call(1, SmcccCall{SMC_PM_FPGA_LOAD, 0x1234, 0, 0});
     EXPECT_EQ(r.result, vmm::smccc::kNotSupported);
     EXPECT_TRUE(firmware.calls.empty());
@@ -73,9 +69,11 @@ TEST(ZynqmpSmc, TheAllowListIsUpstreamsAndNamesNoPsciOrRefusedCall) {
     const auto allowed = zcu102::allowed_functions();
     EXPECT_EQ(allowed.size(), 28u);
     for (const uint32_t id : allowed) {
-        EXPECT_TRUE((id >= zcu102::ZynqmpSmc::kSip32First && id <= zcu102::ZynqmpSmc::kSip32Last) ||
-                    (id >= zcu102::ZynqmpSmc::kSip64First && id <= zcu102::ZynqmpSmc::kSip64Last))
+        EXPECT_TRUE(
+            (id >= zcu102::ZynqmpSmc::kSip32.first && id <= zcu102::ZynqmpSmc::kSip32.last) ||
+            (id >= zcu102::ZynqmpSmc::kSip64.first && id <= zcu102::ZynqmpSmc::kSip64.last))
             << std::hex << id;
+        EXPECT_TRUE(arm::smccc::forwardable_to_firmware(id)) << "the kernel passes it on";
         EXPECT_NE(id, uint32_t{SMC_PM_FPGA_LOAD});
         EXPECT_NE(id, uint32_t{SMC_PM_SYSTEM_SHUTDOWN});
     }
@@ -83,8 +81,8 @@ TEST(ZynqmpSmc, TheAllowListIsUpstreamsAndNamesNoPsciOrRefusedCall) {
 
 TEST(ZynqmpSmc, WithoutFirmwareAllowedCallsAreNotSupportedAndSaySo) {
     Log log;
-    zcu102::ZynqmpSmc smc(log, nullptr);
-    EXPECT_EQ(smc.call(0, SmcccCall{SMC_PM_GET_API_VERSION, 0, 0, 0}).result,
+    zcu102::ZynqmpSmc module(log, nullptr);
+    EXPECT_EQ(module.forwarder().call(0, SmcccCall{SMC_PM_GET_API_VERSION, 0, 0, 0}).result,
               vmm::smccc::kNotSupported);
     ASSERT_EQ(log.lines.size(), 1u);
     EXPECT_NE(log.lines[0].find("no firmware for guest call 0xc2000001"), std::string::npos);
@@ -99,10 +97,12 @@ TEST(ZynqmpSmc, CreatedByNameItOwnsTheSipRanges) {
     vmm::SmcccDispatcher smccc{log};
     vmm::DeviceHost host{memory, bus, vgic, 64, router, log, {}, &smccc};
     Firmware firmware;
-    zcu102::ZynqmpSmc::use_firmware(&firmware);
+    host.use_firmware(&firmware); // the VM's allow_smc
     const vmm::DeviceRecord records[] = {{"zynqmp_smc", {}, {}}};
     ASSERT_EQ(host.create(records), vmm::DeviceError::Ok);
-    zcu102::ZynqmpSmc::use_firmware(nullptr);
+    EXPECT_NE(std::find(log.lines.begin(), log.lines.end(),
+                        "vmm: zynqmp_smc: 28 firmware calls allowed, forwarded to the firmware"),
+              log.lines.end());
     EXPECT_EQ(smccc.call(0, vmm::SmcccConduit::Smc, SmcccCall{SMC_PM_CLOCK_ENABLE, 3, 0, 0}).result,
               0);
     ASSERT_EQ(firmware.calls.size(), 1u);
@@ -112,7 +112,7 @@ TEST(ZynqmpSmc, CreatedByNameItOwnsTheSipRanges) {
     EXPECT_EQ(smccc.unsupported_count(), 0u) << "refused by the module, not unowned";
     // A second SiP owner is refused by the dispatcher.
     zcu102::ZynqmpSmc other(log, nullptr);
-    EXPECT_FALSE(smccc.add("other", 0xc2000100, 0xc2000100, other));
+    EXPECT_FALSE(smccc.add("other", 0xc2000100, 0xc2000100, other.forwarder()));
 }
 
 } // namespace

@@ -4,8 +4,6 @@
 
 #include "../include/plat/smc.h"
 
-#include <algorithm>
-
 namespace zcu102 {
 namespace {
 
@@ -40,7 +38,6 @@ constexpr uint32_t kAllowed[] = {
     SMC_IPI_MAILBOX_ENABLE_IRQ,
 };
 
-FirmwareConduit* g_firmware = nullptr;
 vmm::DeviceStorage<ZynqmpSmc, 1> g_storage;
 
 } // namespace
@@ -49,43 +46,16 @@ std::span<const uint32_t> allowed_functions() {
     return kAllowed;
 }
 
-vmm::SmcccResult ZynqmpSmc::call(unsigned vcpu, const vmm::SmcccCall& call) {
-    const auto id = static_cast<uint32_t>(call.x0);
-    const bool allowed =
-        std::find(std::begin(kAllowed), std::end(kAllowed), id) != std::end(kAllowed);
-    if (allowed && firmware_ != nullptr) {
-        ++forwarded_;
-        return firmware_->forward(call);
-    }
-    vmm::GuestEventLimit& limit = allowed ? unreachable_ : refused_;
-    if (limit.admit()) {
-        vmm::LogLine line;
-        line << "vmm: zynqmp_smc: " << (allowed ? "no firmware for" : "refused") << " guest call "
-             << vmm::Hex{id} << " (x1 " << vmm::Hex{call.x1} << ") on vCPU " << vmm::Dec{vcpu}
-             << ": NOT_SUPPORTED";
-        line.emit(limit.sink());
-    }
-    return vmm::SmcccResult{}; // NOT_SUPPORTED
-}
-
-void ZynqmpSmc::use_firmware(FirmwareConduit* firmware) {
-    g_firmware = firmware;
-}
-
 vmm::Device* ZynqmpSmc::create(vmm::DeviceContext& context) {
-    ZynqmpSmc* module = g_storage.make(context.log(), g_firmware);
+    ZynqmpSmc* module = g_storage.make(context.log(), context.firmware());
     if (module == nullptr) return nullptr;
-    if (!context.add_smccc("zynqmp-sip32", kSip32First, kSip32Last, *module) ||
-        !context.add_smccc("zynqmp-sip64", kSip64First, kSip64Last, *module)) {
-        vmm::LogLine line;
-        line << "vmm: zynqmp_smc: the SiP call ranges are taken";
-        line.emit(context.log());
-        return nullptr;
-    }
+    if (!context.add_smccc(module->forwarder(), kRanges)) return nullptr;
     vmm::LogLine line;
     line << "vmm: zynqmp_smc: " << vmm::Dec{static_cast<int64_t>(std::size(kAllowed))}
          << " firmware calls allowed, "
-         << (g_firmware != nullptr ? "forwarded" : "no firmware to reach");
+         << (module->forwarder().reaches_firmware()
+                 ? "forwarded to the firmware"
+                 : "no firmware to reach (allow_smc is not set)");
     line.emit(context.log());
     return module;
 }

@@ -59,10 +59,7 @@ const Pattern patterns[] = {
                                "== physical (map_unity_ram) so passed-through DMA works without "
                                "one"}},
     {"plat_keep_devices(_and_subtree)?", "plat_keep_devices", {BuiltinEffect::Stored, {}}},
-    {"allow_smc|allowed_smc_functions",
-     "allow_smc",
-     {BuiltinEffect::NoEffect, "the VMM answers SMCCC calls itself (PSCI, SMCCC version); none "
-                               "are forwarded to the secure monitor"}},
+    {"allow_smc|allowed_smc_functions", "allow_smc", {BuiltinEffect::Stored, {}}},
 };
 } // namespace
 

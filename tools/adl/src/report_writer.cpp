@@ -84,6 +84,14 @@ std::string write_report(const model::System& s, const std::string& objects) {
         if (!vm.stdout_path.empty()) {
             out << "; stdout " << vm.stdout_path;
         }
+        if (vm.allow_smc) {
+            out << "; firmware calls: ";
+            if (vm.allowed_smc_functions.empty()) {
+                out << "a board module's list";
+            } else {
+                out << vm.allowed_smc_functions.size() << " allowed";
+            }
+        }
         if (!vm.keep_nodes.empty()) {
             out << "; DTB also keeps";
             for (const auto& k : vm.keep_nodes) {

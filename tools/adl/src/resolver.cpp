@@ -857,6 +857,12 @@ private:
                             {inst.name, keep, a->value, "only a VM's guest DTB keeps nodes"});
                     }
                 }
+                for (const char* smc : {"allow_smc", "allowed_smc_functions"}) {
+                    if (const auto* a = inst.attribute(smc)) {
+                        system_.no_effect.push_back(
+                            {inst.name, smc, a->value, "only a VM's guest makes firmware calls"});
+                    }
+                }
             }
         }
     }

@@ -4,6 +4,9 @@
 #include "adl/diagnostic.hpp"
 #include "adl/number_format.hpp"
 
+#include <arch/smccc.hpp>
+#include <vmm/vm_config.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -161,6 +164,54 @@ void read_kept_nodes(const model::Instance& inst, model::VmConfig& vm) {
         }
     }
 }
+// allow_smc (a boolean) and allowed_smc_functions (SMCCC function IDs, usually from a
+// board's plat/smc.h): each ID must be one the kernel forwards (a fast SiP, OEM or
+// trusted-OS call, or a read-only standard one), else the guest could never make it.
+void read_smc(const model::Instance& inst, model::VmConfig& vm) {
+    if (const auto* a = inst.attribute("allow_smc")) {
+        const Value& v = a->value;
+        if (v.kind != Value::Kind::Boolean && v.kind != Value::Kind::Integer) {
+            throw Error(v.where, quote(inst.name + ".allow_smc") + " is " + quote(v.to_adl()) +
+                                     "; expected true or false");
+        }
+        vm.allow_smc = v.kind == Value::Kind::Boolean ? v.boolean : v.integer != 0;
+    }
+    const auto* list = inst.attribute("allowed_smc_functions");
+    if (list == nullptr) return;
+    const std::string name = quote(inst.name + ".allowed_smc_functions");
+    if (list->value.kind != Value::Kind::List) {
+        throw Error(list->value.where, name + " is " + quote(list->value.to_adl()) +
+                                           "; expected a list of SMCCC function IDs");
+    }
+    for (const Value& f : list->value.items) {
+        if (f.kind != Value::Kind::Integer || f.integer < 0 || f.integer > 0xffffffff ||
+            !arm::smccc::forwardable_to_firmware(static_cast<uint32_t>(f.integer))) {
+            const std::string shown = f.kind == Value::Kind::Integer && f.integer >= 0
+                                          ? hex(static_cast<uint64_t>(f.integer))
+                                          : quote(f.to_adl());
+            std::string message = name;
+            message += " lists ";
+            message += shown;
+            message += "; expected the ID of a fast SiP, OEM or trusted-OS call "
+                       "(0x82000000..0x83ffffff, 0xc2000000..0xc3ffffff, 0xb0000000.., "
+                       "0xf0000000..) or PSCI_VERSION/FEATURES: PSCI's power calls and the "
+                       "hypervisor's stay with the VMM";
+            throw Error(f.where, message);
+        }
+        vm.allowed_smc_functions.push_back(static_cast<uint32_t>(f.integer));
+    }
+    if (vm.allowed_smc_functions.size() > vmm::vm_config::kMaxSmcAllowed) {
+        throw Error(list->value.where, name + " lists " +
+                                           std::to_string(vm.allowed_smc_functions.size()) +
+                                           " functions; expected at most " +
+                                           std::to_string(vmm::vm_config::kMaxSmcAllowed));
+    }
+    if (!vm.allow_smc) {
+        vm.no_effect.push_back({inst.name, "allowed_smc_functions", list->value,
+                                "allow_smc is not set, so no call reaches the firmware"});
+        vm.allowed_smc_functions.clear();
+    }
+}
 } // namespace
 
 std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
@@ -230,6 +281,7 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
     vm.unity = a.linux_ram_base == a.linux_ram_paddr_base;
     const bool generate_dtb = check_image_switches(inst, vm);
     read_kept_nodes(inst, vm);
+    read_smc(inst, vm);
     // The VMM's own rule, so that what builds also boots.
     if (const vmm::LayoutError e = vmm::guest_ram_layout(a, vm.unity, vm.layout);
         e != vmm::LayoutError::Ok) {

@@ -163,8 +163,6 @@ int inspect(const std::string& path) {
     const image::ElfSegment* spec_segment = find_spec(elf, path, info);
     if (spec_segment == nullptr) return 1;
     const spec::SpecView view(spec_segment->data.data());
-    static const char* const kCapNames[] = {
-        "null", "endpoint", "notification", "irq-handler", "thread", "system-control", "vcpu"};
     std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
               << ", spec at 0x" << info.spec_phys << std::dec << " (" << view.header().total_size
               << " bytes)"
@@ -186,7 +184,7 @@ int inspect(const std::string& path) {
         std::cout << "domain " << d << " " << dom.name << "\n";
         for (uint32_t c = 1; c < dom.cap_count; ++c) {
             const auto& cap = view.caps()[dom.cap_first + c];
-            std::cout << "  slot " << c << ": " << kCapNames[cap.type < 7 ? cap.type : 0] << " "
+            std::cout << "  slot " << c << ": " << spec::cap_type_name(cap.type) << " "
                       << cap.object << " badge 0x" << std::hex << cap.badge << std::dec
                       << " rights " << cap.rights << "\n";
         }

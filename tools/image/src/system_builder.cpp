@@ -69,6 +69,10 @@ spec::Cap irq_handler_cap(IrqHandlerId h) {
 spec::Cap thread_cap(ThreadId t) {
     return spec::Cap{static_cast<uint32_t>(spec::CapType::Thread), t.index, 0, spec::CapAll, 0};
 }
+spec::Cap firmware_cap() {
+    return spec::Cap{static_cast<uint32_t>(spec::CapType::Firmware), 0, 0, spec::CapAll, 0};
+}
+
 spec::Cap system_control_cap() {
     return spec::Cap{static_cast<uint32_t>(spec::CapType::SystemControl), 0, 0, spec::CapAll, 0};
 }

@@ -206,19 +206,13 @@ void check_programs(const adl::model::System& system, const std::vector<Instance
 
 namespace {
 
-const char* cap_kind(uint32_t type) {
-    static const char* const kNames[] = {"null",   "endpoint",       "notification", "irq-handler",
-                                         "thread", "system-control", "vcpu"};
-    return type < std::size(kNames) ? kNames[type] : "null";
-}
-
 void domain_lines(std::ostringstream& out, const image::SystemDescription& d, image::DomainId id,
                   const std::vector<InstanceObjects::Cap>& names) {
     const image::DomainDesc& dom = d.domains.at(id.index);
     out << "    domain " << id.index << " " << dom.name << "\n";
     for (uint32_t slot = 1; slot < dom.caps.size(); ++slot) {
         const spec::Cap& cap = dom.caps[slot];
-        out << "      slot " << slot << ": " << cap_kind(cap.type) << " " << cap.object
+        out << "      slot " << slot << ": " << spec::cap_type_name(cap.type) << " " << cap.object
             << " badge 0x" << std::hex << cap.badge << std::dec << " rights " << cap.rights;
         for (const auto& n : names)
             if (n.slot == slot) out << "  (" << n.name << ")";

@@ -89,6 +89,26 @@ private:
     uint32_t slot_;
 };
 
+// SMCCC calls to the secure firmware (the kernel forwards only fast SiP, OEM, trusted-OS
+// and read-only standard calls: arm::smccc::forwardable_to_firmware).
+struct FirmwareResult {
+    Status status;
+    uint64_t x[4]; // the firmware's x0..x3 (x[0] = -1, NOT_SUPPORTED, without a firmware)
+};
+class FirmwareCap {
+public:
+    constexpr explicit FirmwareCap(Slot s) : slot_(s.value) {}
+    // `args` are the call's x1..x6.
+    FirmwareResult call(uint32_t function, const Message& args) const {
+        Message m = args;
+        const CallResult r = kernel_call(Call::FirmwareCall, slot_, function, m);
+        return FirmwareResult{r.status, {r.value, m.mr[0], m.mr[1], m.mr[2]}};
+    }
+
+private:
+    uint32_t slot_;
+};
+
 inline void yield() {
     kernel_call(Call::Yield);
 }

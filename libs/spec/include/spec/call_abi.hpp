@@ -39,6 +39,10 @@ enum class Call : uint64_t {
     // byte from the lowest (byte i <-> MR i), the first 0xff byte ends the list.
     VcpuReadRegisters = 21,  // x1 list -> MR0..MR5 values (stops at the first bad number)
     VcpuWriteRegisters = 22, // x1 list, MR0..MR5 values (in order; stops at the first bad one)
+    // x0 Firmware capability slot, x1 SMCCC function ID, MR0..MR5 (x2..x7) its arguments
+    // x1..x6 -> x1..x4 the firmware's x0..x3 (x1 = -1, NOT_SUPPORTED, when there is no
+    // firmware); InvalidArgument for a function the kernel does not forward.
+    FirmwareCall = 23,
     Count
 };
 

@@ -166,8 +166,17 @@ enum class CapType : uint32_t {
     Thread = 4,
     SystemControl = 5, // power off the machine (tests, supervisors)
     Vcpu = 6,          // object = thread index of a ThreadFlags::Vcpu thread
+    Firmware = 7,      // SMCCC calls to the secure firmware (arm::smccc::forwardable_to_firmware)
     Count
 };
+
+// The name a listing shows for a CapType value ("null" for one out of range).
+constexpr const char* cap_type_name(uint32_t type) {
+    constexpr const char* kNames[] = {"null",   "endpoint",       "notification", "irq-handler",
+                                      "thread", "system-control", "vcpu",         "firmware"};
+    static_assert(sizeof kNames / sizeof kNames[0] == static_cast<uint32_t>(CapType::Count));
+    return type < static_cast<uint32_t>(CapType::Count) ? kNames[type] : "null";
+}
 
 enum CapRights : uint32_t {
     CapSend = 1,    // endpoint: send/call; notification: signal

@@ -16,6 +16,7 @@
 #include <vmm/guest_dtb.hpp>
 #include <vmm/log.hpp>
 #include <vmm/pci_host.hpp>
+#include <vmm/smc_forwarder.hpp>
 #include <vmm/smccc.hpp>
 
 #include <base/rpc_message.hpp>
@@ -174,9 +175,10 @@ class DeviceContext {
 public:
     DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
                   VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log,
-                  SmcccDispatcher* smccc = nullptr, PciHost* pci = nullptr)
+                  SmcccDispatcher* smccc = nullptr, PciHost* pci = nullptr,
+                  FirmwareConduit* firmware = nullptr)
         : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis),
-          windows_(windows), log_(log), smccc_(smccc), pci_(pci) {}
+          windows_(windows), log_(log), smccc_(smccc), pci_(pci), firmware_(firmware) {}
 
     [[nodiscard]] const DeviceRecord& record() const { return record_; }
     [[nodiscard]] std::string_view name() const { return record_.name; }
@@ -196,16 +198,23 @@ public:
     }
     // Its backend connection of that name; nullptr if the configuration has none.
     [[nodiscard]] const BackendConnection* connection(std::string_view name) const;
-    // The guest's HVC/SMC calls with function IDs first..last go to `handler` (a board's
-    // firmware-call rules, say); false without a dispatcher or when SmcccDispatcher::add
-    // refuses the range.
     // The VM's virtual PCI host bridge, where PCI functions plug in (PciHost::add);
     // nullptr when the VM has none.
     [[nodiscard]] PciHost* pci() const { return pci_; }
+    // The guest's HVC/SMC calls with function IDs first..last go to `handler` (a board's
+    // firmware-call rules, say); false without a dispatcher or when SmcccDispatcher::add
+    // refuses the range.
     [[nodiscard]] bool add_smccc(std::string_view name, uint32_t first, uint32_t last,
                                  SmcccHandler& handler) {
         return smccc_ != nullptr && smccc_->add(name, first, last, handler);
     }
+    // The same for a firmware-call forwarder over its ranges (logs which one is taken).
+    [[nodiscard]] bool add_smccc(SmcForwarder& forwarder,
+                                 std::span<const SmcForwarder::Range> ranges) {
+        return smccc_ != nullptr && forwarder.install(*smccc_, ranges, log_);
+    }
+    // The way to the board's secure firmware (the VM's `allow_smc`); nullptr: none.
+    [[nodiscard]] FirmwareConduit* firmware() const { return firmware_; }
     // The device hears these notification bits (notified()). They must be badge bits of
     // its own connections; false otherwise.
     [[nodiscard]] bool listen(uint64_t bits);
@@ -221,6 +230,7 @@ private:
     LogSink& log_;
     SmcccDispatcher* smccc_;
     PciHost* pci_;
+    FirmwareConduit* firmware_;
     uint64_t listened_ = 0;
 };
 
@@ -258,6 +268,8 @@ public:
     [[nodiscard]] DeviceError create(std::span<const DeviceRecord> records);
 
     [[nodiscard]] PciHost& pci() { return pci_; }
+    // Devices created after this reach the firmware through `firmware` (DeviceContext).
+    void use_firmware(FirmwareConduit* firmware) { firmware_ = firmware; }
     // GuestDtbHook: every device's nodes, in creation order, then the PCI host bridge's.
     [[nodiscard]] bool add_nodes(GuestDtbWriter& dtb) override;
     // Guest reset: every device's reset().
@@ -273,6 +285,7 @@ private:
     NotificationRouter& notifications_;
     LogSink& log_;
     SmcccDispatcher* smccc_;
+    FirmwareConduit* firmware_ = nullptr;
     PciHost pci_;
     std::array<Device*, kMaxDevices> devices_{};
     std::size_t count_ = 0;

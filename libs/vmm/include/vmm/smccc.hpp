@@ -8,6 +8,8 @@
 
 #include <vmm/log.hpp>
 
+#include <arch/smccc.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -16,43 +18,12 @@
 namespace vmm {
 
 namespace smccc {
-// Function ID fields (DEN 0028 "Function Identifier"): bit 31 fast call, bit 30 the
-// SMC64/HVC64 convention, bits [29:24] the owning entity, bits [15:0] the function.
-constexpr uint32_t kFastCall = 1u << 31;
-constexpr uint32_t kConvention64 = 1u << 30;
-enum class Owner : uint8_t {
-    Arch = 0,           // Arm Architecture calls (SMCCC_VERSION, ...)
-    Cpu = 1,            // CPU service
-    Sip = 2,            // SiP service
-    Oem = 3,            // OEM service
-    StandardSecure = 4, // standard secure service: PSCI, TRNG, ...
-    StandardHyp = 5,    // standard hypervisor service
-    VendorHyp = 6,      // vendor-specific hypervisor service
-};
-[[nodiscard]] constexpr Owner owner(uint32_t id) {
-    return static_cast<Owner>((id >> 24) & 0x3f);
-}
-[[nodiscard]] constexpr bool is_fast(uint32_t id) {
-    return (id & kFastCall) != 0;
-}
-[[nodiscard]] constexpr bool is_64(uint32_t id) {
-    return (id & kConvention64) != 0;
-}
-[[nodiscard]] constexpr uint32_t function_id(bool fast, bool convention64, Owner who,
-                                             uint16_t function) {
-    return (fast ? kFastCall : 0) | (convention64 ? kConvention64 : 0) |
-           (uint32_t(who) & 0x3f) << 24 | function;
-}
-
-constexpr uint32_t kVersion = 0x80000000;      // SMCCC_VERSION
-constexpr uint32_t kArchFeatures = 0x80000001; // SMCCC_ARCH_FEATURES
-constexpr int64_t kSuccess = 0;
-constexpr int64_t kNotSupported = -1;
+// The function-ID fields and standard IDs (arch/smccc.hpp, shared with the kernel).
+using namespace arm::smccc;
 constexpr int64_t kVersion1_1 = 0x10001; // major 1 [30:16], minor 1 [15:0]
 
 // Calls a guest makes to find out whether a service exists, where NOT_SUPPORTED is the
 // answer that says "no" (Linux makes both at every boot). Not worth a log line.
-constexpr uint32_t kTrngVersion = 0x84000050;      // TRNG_VERSION (Arm DEN 0098)
 constexpr uint32_t kVendorHypCallUid = 0x8600ff01; // vendor hypervisor service UID
 constexpr std::array<uint32_t, 2> kDiscoveryProbes{kTrngVersion, kVendorHypCallUid};
 [[nodiscard]] constexpr bool is_discovery_probe(uint32_t id) {

@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '7'};
-inline constexpr uint32_t kVersion = 7;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '8'};
+inline constexpr uint32_t kVersion = 8;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -75,14 +75,14 @@ struct Header {
     uint64_t pci_window_base;
     uint64_t pci_window_size;
     StringRef linux_name, dtb_name, initrd_name, bootargs, stdout_path; // linux_image_config
-    TableRef passthrough; // StringRef: device-tree paths the guest DTB keeps
-    TableRef irqs;        // PassthroughIrq
-    TableRef vcpus;       // Vcpu
-    TableRef modules;     // StringRef: VMM modules to start, by name
-    uint32_t exit_slot;   // the vCPUs' exit endpoint (receive); the notification is bound
-    uint32_t power_slot;  // SystemControl
-    uint32_t gic_version; // 2 or 3: the vGIC the guest gets (the board's GIC)
-    uint32_t reserved;
+    TableRef passthrough;    // StringRef: device-tree paths the guest DTB keeps
+    TableRef irqs;           // PassthroughIrq
+    TableRef vcpus;          // Vcpu
+    TableRef modules;        // StringRef: VMM modules to start, by name
+    uint32_t exit_slot;      // the vCPUs' exit endpoint (receive); the notification is bound
+    uint32_t power_slot;     // SystemControl
+    uint32_t gic_version;    // 2 or 3: the vGIC the guest gets (the board's GIC)
+    uint32_t firmware_slot;  // Firmware (allow_smc); 0: the VM has no way to the firmware
     TableRef keep;           // KeptNode
     uint8_t vswitch_mac[6];  // the guest's MAC on the switch (vswitch_mac_address) ...
     uint8_t has_vswitch_mac; // ... when 1
@@ -91,6 +91,7 @@ struct Header {
     // Where the VMM sees a word every VM of the system shares: how many VMs still run. A VM
     // whose guest powers off takes itself off; the last one powers the system off.
     uint64_t running_vms_addr;
+    TableRef smc_allowed; // uint32_t SMCCC function IDs passed to the firmware
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -101,6 +102,7 @@ inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI 
 inline constexpr unsigned kMaxModules = 8;
 inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 12
 inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
+inline constexpr unsigned kMaxSmcAllowed = 64; // upstream's zcu102 files allow 28
 
 class View {
 public:
@@ -116,6 +118,7 @@ public:
     [[nodiscard]] std::string_view module(uint32_t i) const;
     [[nodiscard]] KeptNode kept(uint32_t i) const;
     [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
+    [[nodiscard]] uint32_t smc_allowed(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;

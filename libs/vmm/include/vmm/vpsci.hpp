@@ -7,6 +7,8 @@
 
 #include <vmm/smccc.hpp>
 
+#include <arch/psci.hpp>
+
 #include <base/address.hpp>
 
 #include <array>
@@ -15,24 +17,8 @@
 namespace vmm {
 
 namespace psci {
-// Function IDs: SMC32 (0x84...) and SMC64 (0xC4...) forms.
-constexpr uint32_t kVersion = 0x84000000;
-constexpr uint32_t kCpuSuspend32 = 0x84000001;
-constexpr uint32_t kCpuSuspend64 = 0xc4000001;
-constexpr uint32_t kCpuOff = 0x84000002;
-constexpr uint32_t kCpuOn32 = 0x84000003;
-constexpr uint32_t kCpuOn64 = 0xc4000003;
-constexpr uint32_t kAffinityInfo32 = 0x84000004;
-constexpr uint32_t kAffinityInfo64 = 0xc4000004;
-constexpr uint32_t kMigrateInfoType = 0x84000006;
-constexpr uint32_t kSystemOff = 0x84000008;
-constexpr uint32_t kSystemReset = 0x84000009;
-constexpr uint32_t kFeatures = 0x8400000a;
-// The function-ID ranges SMCCC gives PSCI (standard secure service, functions 0x00-0x1f).
-constexpr uint32_t kFirst32 = 0x84000000;
-constexpr uint32_t kLast32 = 0x8400001f;
-constexpr uint32_t kFirst64 = 0xc4000000;
-constexpr uint32_t kLast64 = 0xc400001f;
+// Function IDs and ranges (arch/psci.hpp, shared with the kernel).
+using namespace arm::psci;
 
 // Return codes.
 constexpr int64_t kSuccess = 0;

@@ -50,6 +50,11 @@ struct VmConfig {
         SourceLocation where;
     };
     std::vector<KeptNode> keep_nodes;
+    // allow_smc: the VMM may pass the guest's firmware calls to the secure firmware (its
+    // VMM gets a Firmware capability); allowed_smc_functions: the function IDs it passes
+    // (without a list, a board module such as zynqmp_smc brings its own).
+    bool allow_smc = false;
+    std::vector<uint32_t> allowed_smc_functions;
     // The layout rule's complaint about the initrd alone (address outside RAM, ...), with
     // where it points; the resolver makes it an error if an initrd is packed, else a warning.
     std::string initrd_defect;

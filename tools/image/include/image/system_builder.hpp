@@ -84,6 +84,8 @@ spec::Cap notification_cap(NotificationId n, uint64_t badge, uint32_t rights);
 spec::Cap irq_handler_cap(IrqHandlerId h);
 spec::Cap thread_cap(ThreadId t);
 spec::Cap system_control_cap();
+// Lets the holder make firmware calls (call_abi::Call::FirmwareCall).
+spec::Cap firmware_cap();
 spec::Cap vcpu_cap(VcpuId v);
 
 // Options for pack(): a test can damage the spec on purpose.
