@@ -109,6 +109,14 @@ void flush_el1(VcpuState& v) {
     core().el1_owner = nullptr;
 }
 
+// The same for the virtual timer, which stays in the hardware for the vCPU that last
+// ran until another vCPU runs (switch_in).
+void flush_timer(VcpuState& v) {
+    if (&v != core().timer_owner) return;
+    vtimer::save(v.timer);
+    core().timer_owner = nullptr;
+}
+
 uint32_t read_lr(VcpuState& v, unsigned i) {
     return &v == core().gic_owner ? vgic::read_lr(i) : v.gic.lr[i];
 }
@@ -166,10 +174,8 @@ void unmask_timer(VcpuState& v) {
 // guest that rewrote CNTV_CTL in its handler has lifted it already (or stopped the
 // timer); one that left ENABLE | IMASK as the kernel set it relies on its EOI to
 // unmask: lift it now, and let its timer interrupts ask for EOI maintenance from then on.
-void unmask_timer_after_eoi(VcpuState& v) {
-    if (!v.timer_masked ||
-        (vgic::read_lr(vgic::timer_list_register()) & arm::gicv2::lr::kStateMask) != 0)
-        return;
+void unmask_timer_after_eoi_slow(VcpuState& v) {
+    if ((vgic::read_lr(vgic::timer_list_register()) & arm::gicv2::lr::kStateMask) != 0) return;
     v.timer_masked = false;
     constexpr uint64_t kEnabledMasked = vtimer::kCtlEnable | vtimer::kCtlImask;
     if ((BH_READ_SYSREG(cntv_ctl_el0) & kEnabledMasked) != kEnabledMasked) return;
@@ -179,6 +185,12 @@ void unmask_timer_after_eoi(VcpuState& v) {
         log() << "vcpu: " << v.thread->name
               << " left its timer masked after the EOI: EOI maintenance for its timer\n";
     }
+}
+
+// Every exit pays only the flag test.
+inline void unmask_timer_after_eoi(VcpuState& v) {
+    if (v.timer_masked) [[unlikely]]
+        unmask_timer_after_eoi_slow(v);
 }
 
 // List registers the guest has EOId with the EOI bit set: free them; the kernel's own
@@ -360,8 +372,8 @@ void switch_out(Thread* prev) {
     v.el1.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
-    vtimer::save(v.timer); // keeps running: its interrupt still wakes this vCPU
-    core().timer_owner = &v;
+    // Its timer stays loaded (core().timer_owner) and running: its interrupt still
+    // wakes this vCPU; saved when another vCPU runs here.
 }
 
 void switch_in(Thread* next) {
@@ -377,8 +389,11 @@ void switch_in(Thread* next) {
     BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
-    vtimer::load(v.timer);
-    core().timer_owner = &v;
+    if (core().timer_owner != &v) {
+        if (core().timer_owner != nullptr) vtimer::save(core().timer_owner->timer);
+        vtimer::load(v.timer);
+        core().timer_owner = &v;
+    }
     if (core().gic_owner != &v) {
         if (core().gic_owner != nullptr) {
             collect_eois(*core().gic_owner);
@@ -417,6 +432,8 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     El1Registers& e = v.el1;
     if (reg >= static_cast<uint64_t>(Reg::SpEl1) && reg <= static_cast<uint64_t>(Reg::CpacrEl1))
         flush_el1(v);
+    if (reg == static_cast<uint64_t>(Reg::CntvCtl) || reg == static_cast<uint64_t>(Reg::CntvCval))
+        flush_timer(v); // write_register() reads first: both work on the saved copy
     if (reg < vcpu_abi::kXRegs) {
         field = &c.x[reg];
     } else {

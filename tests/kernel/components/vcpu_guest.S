@@ -30,8 +30,8 @@ _start:
     ldr     w3, =0xcafe0002
     str     w3, [x20, #8]
     orr     x28, x28, #2
-    // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77 and TPIDR_EL1 by
-    //    VcpuWriteRegister.
+    // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77, TPIDR_EL1 and
+    //    CNTV_CVAL_EL0 by VcpuWriteRegister.
     mov     x0, #HVC_ECHO
     mov     x1, #0x1234
     mov     x2, #0
@@ -43,6 +43,10 @@ _start:
     b.ne    1f
     mrs     x4, tpidr_el1           // an EL1 register the VMM wrote meanwhile
     ldr     x3, =0x1234abcd
+    cmp     x4, x3
+    b.ne    1f
+    mrs     x4, cntv_cval_el0       // and the virtual timer's compare value
+    ldr     x3, =0x5eed0000
     cmp     x4, x3
     b.ne    1f
     orr     x28, x28, #4
