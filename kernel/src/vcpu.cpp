@@ -109,6 +109,14 @@ void flush_el1(VcpuState& v) {
     core().el1_owner = nullptr;
 }
 
+// The same for the virtual timer, which stays in the hardware for the vCPU that last
+// ran until another vCPU runs (switch_in).
+void flush_timer(VcpuState& v) {
+    if (&v != core().timer_owner) return;
+    vtimer::save(v.timer);
+    core().timer_owner = nullptr;
+}
+
 uint32_t read_lr(VcpuState& v, unsigned i) {
     return &v == core().gic_owner ? vgic::read_lr(i) : v.gic.lr[i];
 }
@@ -133,24 +141,61 @@ bool virq_pending(VcpuState& v) {
 }
 
 // The timer asserted for `v`: mask it at the source and put vINTID 27 in the
-// kernel's list register, asking for an EOI maintenance interrupt (which unmasks it).
+// kernel's list register (pending again if the guest is still handling the last
+// one). No EOI maintenance interrupt: the guest's handler rewrites CNTV_CTL (Linux
+// does), and unmask_timer_after_eoi() lifts the mask at the next exit otherwise.
 void inject_timer(VcpuState& v) {
     if (&v == core().timer_owner) vtimer::set_hw_mask(true);
     v.timer.ctl |= vtimer::kCtlImask;
+    v.timer_masked = true;
     const unsigned lr = vgic::timer_list_register();
-    if ((read_lr(v, lr) & arm::gicv2::lr::kStateMask) == 0) {
+    const uint32_t word = read_lr(v, lr);
+    if ((word & arm::gicv2::lr::kStateMask) == 0) {
         const arm::gicv2::ListRegister timer{.virq = static_cast<uint16_t>(g_timer_irq),
                                              .state = arm::gicv2::ListRegister::State::Pending,
                                              .priority = kVirqPriority,
                                              .group1 = vgic::guest_group1(),
-                                             .eoi_maintenance = true};
+                                             .eoi_maintenance = v.timer_eoi_maintenance};
         write_lr(v, lr, timer.encode());
+    } else if ((word & arm::gicv2::lr::kPending) == 0) {
+        write_lr(v, lr, word | arm::gicv2::lr::kPending); // active: again after its EOI
     }
     wake(v);
 }
 
-// List registers the guest has EOId: free them; the kernel's own (timer) unmasks
-// the timer, the VMM's are remembered for an EoiMaintenance exit.
+void unmask_timer(VcpuState& v) {
+    if (&v == core().timer_owner) vtimer::set_hw_mask(false);
+    v.timer.ctl &= ~vtimer::kCtlImask;
+    v.timer_masked = false;
+}
+
+// At each exit of `v` (loaded on this core: it just ran). Once the guest has EOId the
+// timer's interrupt (the kernel's list register is free) the kernel's mask is over. A
+// guest that rewrote CNTV_CTL in its handler has lifted it already (or stopped the
+// timer); one that left ENABLE | IMASK as the kernel set it relies on its EOI to
+// unmask: lift it now, and let its timer interrupts ask for EOI maintenance from then on.
+void unmask_timer_after_eoi_slow(VcpuState& v) {
+    if ((vgic::read_lr(vgic::timer_list_register()) & arm::gicv2::lr::kStateMask) != 0) return;
+    v.timer_masked = false;
+    constexpr uint64_t kEnabledMasked = vtimer::kCtlEnable | vtimer::kCtlImask;
+    if ((BH_READ_SYSREG(cntv_ctl_el0) & kEnabledMasked) != kEnabledMasked) return;
+    unmask_timer(v);
+    if (!v.timer_eoi_maintenance) {
+        v.timer_eoi_maintenance = true;
+        log() << "vcpu: " << v.thread->name
+              << " left its timer masked after the EOI: EOI maintenance for its timer\n";
+    }
+}
+
+// Every exit pays only the flag test.
+inline void unmask_timer_after_eoi(VcpuState& v) {
+    if (v.timer_masked) [[unlikely]]
+        unmask_timer_after_eoi_slow(v);
+}
+
+// List registers the guest has EOId with the EOI bit set: free them; the kernel's own
+// (the timer, for a guest that needs it) unmasks the timer, the VMM's are remembered
+// for an EoiMaintenance exit.
 void collect_eois(VcpuState& v) {
     const uint32_t eisr = vgic::eoi_status();
     if (eisr == 0) return;
@@ -159,8 +204,7 @@ void collect_eois(VcpuState& v) {
         if ((eisr & (1u << i)) == 0) continue;
         vgic::write_lr(i, 0);
         if (i == timer_lr) {
-            if (&v == core().timer_owner) vtimer::set_hw_mask(false);
-            v.timer.ctl &= ~vtimer::kCtlImask;
+            unmask_timer(v);
         } else {
             v.pending_eoi |= 1u << i;
         }
@@ -255,6 +299,7 @@ Thread* handle_trap(Thread* t, uint64_t value) {
     const ExceptionClass ec = esr.ec();
     VcpuState& v = *t->vcpu;
     v.count(vcpu_exit::counter_for(value));
+    unmask_timer_after_eoi(v);
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
@@ -296,6 +341,7 @@ bool handle_irq(uint32_t irq) {
 
 void count_interrupt(const Thread* t, uint32_t irq) {
     if (t->vcpu == nullptr) return;
+    unmask_timer_after_eoi(*t->vcpu);
     t->vcpu->count(irq == g_timer_irq         ? ExitCounter::Timer
                    : irq == g_maintenance_irq ? ExitCounter::Maintenance
                                               : ExitCounter::Irq);
@@ -326,8 +372,8 @@ void switch_out(Thread* prev) {
     v.el1.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
-    vtimer::save(v.timer); // keeps running: its interrupt still wakes this vCPU
-    core().timer_owner = &v;
+    // Its timer stays loaded (core().timer_owner) and running: its interrupt still
+    // wakes this vCPU; saved when another vCPU runs here.
 }
 
 void switch_in(Thread* next) {
@@ -343,8 +389,11 @@ void switch_in(Thread* next) {
     BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
-    vtimer::load(v.timer);
-    core().timer_owner = &v;
+    if (core().timer_owner != &v) {
+        if (core().timer_owner != nullptr) vtimer::save(core().timer_owner->timer);
+        vtimer::load(v.timer);
+        core().timer_owner = &v;
+    }
     if (core().gic_owner != &v) {
         if (core().gic_owner != nullptr) {
             collect_eois(*core().gic_owner);
@@ -383,6 +432,8 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     El1Registers& e = v.el1;
     if (reg >= static_cast<uint64_t>(Reg::SpEl1) && reg <= static_cast<uint64_t>(Reg::CpacrEl1))
         flush_el1(v);
+    if (reg == static_cast<uint64_t>(Reg::CntvCtl) || reg == static_cast<uint64_t>(Reg::CntvCval))
+        flush_timer(v); // write_register() reads first: both work on the saved copy
     if (reg < vcpu_abi::kXRegs) {
         field = &c.x[reg];
     } else {
@@ -547,8 +598,8 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     if (index == vgic::timer_list_register() && word == 0) {
         // A guest reset: drop the timer interrupt in flight and unmask the timer.
         write_lr(v, vgic::timer_list_register(), 0);
-        if (&v == core().timer_owner) vtimer::set_hw_mask(false);
-        v.timer.ctl &= ~vtimer::kCtlImask;
+        unmask_timer(v);
+        v.timer_eoi_maintenance = false; // the next guest may rewrite CNTV_CTL itself
         return Status::Ok;
     }
     if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)

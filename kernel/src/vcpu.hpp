@@ -30,6 +30,13 @@ struct VcpuState {
     vgic::CpuInterfaceState gic;
     uint64_t vmpidr = 0;
     uint32_t pending_eoi = 0; // VMM list registers the guest EOId, not reported yet
+    // The kernel masked the virtual timer at its source when it injected the timer's
+    // interrupt; the first exit after the guest's EOI lifts the mask (vcpu.cpp).
+    bool timer_masked = false;
+    // The guest once left that mask in place after its EOI (it does not rewrite
+    // CNTV_CTL in its handler, as Linux does): its timer interrupts ask for an EOI
+    // maintenance interrupt from then on, so the unmask is not late again.
+    bool timer_eoi_maintenance = false;
     // Why the vCPU stopped running guest code (vcpu_abi::ExitCounter), read by its VMM
     // as read-only registers. Only its own core writes them, under the kernel lock.
     uint64_t exits[vcpu_abi::kExitCounters] = {};
@@ -50,7 +57,8 @@ bool attach(Thread& t, const spec::Thread& record);
 Thread* handle_trap(Thread* t, uint64_t esr);
 // The maintenance and virtual-timer PPIs; false for every other interrupt.
 bool handle_irq(uint32_t irq);
-// An interrupt `irq` arrived while `t` ran: counted if `t` is a vCPU (an exit).
+// An interrupt `irq` arrived while `t` ran: if `t` is a vCPU, an exit, counted (and,
+// as at every exit, the timer unmasked if the guest has EOId its interrupt).
 void count_interrupt(const Thread* t, uint32_t irq);
 // Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
 void tick();

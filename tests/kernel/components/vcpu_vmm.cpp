@@ -150,6 +150,8 @@ extern "C" void component_main(uint64_t flags) {
                 if (verbose) out() << "vmm: hvc echo " << Hex{e.hvc_arg(1)} << "\n";
                 g.vcpu.write(VcpuCap::x(2), 0x77);
                 g.vcpu.write(Reg::TpidrEl1, 0x1234abcd);
+                // The guest's timer is still loaded in the hardware: the write must reach it.
+                g.vcpu.write(Reg::CntvCval, 0x5eed0000);
                 r.set_register(0, e.hvc_arg(1) + 1);
             } else if (e.hvc_arg(0) == 0x102) {
                 // The vCPUs outrank us: we run again only once they all block, this one

@@ -20,8 +20,34 @@ protected:
     void serve(Thread* server) { ipc::receive(server, &ep_); }
     Thread* running() { return kernel::scheduler().choose(&idle_); }
 
+    // A call and its reply between a client at 50 and a server at `server_priority`,
+    // with a thread at 20 ready: afterwards the run queues' bits say only 50 and 20.
+    void round_trip_leaves_only_the_client_and_low_ready(unsigned server_priority) {
+        auto* low = thread(20);
+        auto* server = thread(server_priority);
+        serve(server);
+        auto* client = thread(50);
+        ASSERT_EQ(running(), client);
+        ASSERT_EQ(ipc::fast_call(client, &ep_, 1), server);
+        EXPECT_EQ(running(), server);
+        EXPECT_FALSE(kernel::scheduler().holds(client));
+        ASSERT_EQ(ipc::fast_reply_recv(server, &ep_), client);
+        EXPECT_EQ(running(), client);
+        kernel::scheduler().remove(client);
+        client->state = ThreadState::Inactive;
+        EXPECT_EQ(running(), low) << "no bit left set for the server's priority or 50";
+    }
+
     kernel::Endpoint ep_;
 };
+
+TEST_F(IpcFastPath, HandOverWithinOneBitmapWordKeepsTheBitsRight) {
+    round_trip_leaves_only_the_client_and_low_ready(60); // 50 and 60: word 0 both
+}
+
+TEST_F(IpcFastPath, HandOverAcrossBitmapWordsKeepsTheBitsRight) {
+    round_trip_leaves_only_the_client_and_low_ready(100); // word 1
+}
 
 TEST_F(IpcFastPath, CallToAHigherPriorityReceiverSwitchesToIt) {
     auto* server = thread(60);
