@@ -32,9 +32,11 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
         !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
         !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
-        h.keep.count > kMaxKept || h.vswitch_ports.count > kMaxSwitchPorts ||
-        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
-        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
+        !fits(h.irq_words.offset, uint64_t{h.irq_words.count} * sizeof(IrqWord)) ||
+        h.irq_words.count > kMaxIrqWords || h.keep.count > kMaxKept ||
+        h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
+        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
+        h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base ||
         h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
@@ -46,6 +48,9 @@ bool View::open(std::span<const std::byte> bytes) {
     for (uint32_t i = 0; i < h.modules.count; ++i) {
         const StringRef s = record<StringRef>(h.modules, i);
         if (!fits(s.offset, s.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.irqs.count; ++i) {
+        if (record<PassthroughIrq>(h.irqs, i).word > h.irq_words.count) return false;
     }
     for (uint32_t i = 0; i < h.keep.count; ++i) {
         const KeptNode k = record<KeptNode>(h.keep, i);
@@ -86,6 +91,10 @@ KeptNode View::kept(uint32_t i) const {
 
 SwitchPort View::switch_port(uint32_t i) const {
     return record<SwitchPort>(header_.vswitch_ports, i);
+}
+
+IrqWord View::irq_word(uint32_t i) const {
+    return record<IrqWord>(header_.irq_words, i);
 }
 
 } // namespace vmm::vm_config
