@@ -204,6 +204,19 @@ vmm::SwitchConfig VirtualMachine::collect_switch() {
 // The configuration's module names become device records with the VM's connections.
 bool VirtualMachine::create_devices() {
     collect_backends();
+    // Chained words first: their bit of the bound word makes the VMM poll them.
+    for (unsigned k = 0; k < c_.irq_words.count; ++k) { // View::open checked the maximum
+        const vmm::vm_config::IrqWord word = config_.irq_word(k);
+        irq_word_sources_[k] = KernelNotificationWord(runtime::Slot{word.slot});
+        irq_words_[k] = vmm::ChainedNotification(irq_word_sources_[k]);
+        if (!notifications_.add(word.badge, irq_words_[k])) {
+            LogLine line;
+            line << "vm: chained IRQ word " << Dec{k + 1} << ": notification bits "
+                 << Hex{word.badge} << " are taken";
+            line.emit(log_);
+            return false;
+        }
+    }
     irq_count_ = c_.irqs.count; // View::open checked the maximum
     for (unsigned i = 0; i < irq_count_; ++i) {
         const vmm::vm_config::PassthroughIrq p = config_.irq(i);
@@ -211,7 +224,10 @@ bool VirtualMachine::create_devices() {
                                   vgic_);
         // Taken from the devices' SPIs; a refusal shows in the routing line below.
         (void)devices_.spis().reserve(p.irq);
-        if (!notifications_.add(p.badge, irqs_[i])) {
+        // View::open checked that p.word names a chained word (or is 0, the bound one).
+        const bool routed = p.word == 0 ? notifications_.add(p.badge, irqs_[i])
+                                        : irq_words_[p.word - 1].add(p.badge, irqs_[i]);
+        if (!routed) {
             LogLine line;
             line << "vm: IRQ " << Dec{p.irq} << ": notification bits " << Hex{p.badge}
                  << " are taken";

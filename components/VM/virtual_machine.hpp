@@ -13,6 +13,7 @@
 #include "passthrough_irq.hpp"
 
 #include <file_server/file_server_client.hpp>
+#include <vmm/chained_notification.hpp>
 #include <vmm/device.hpp>
 #include <vmm/exit_loop.hpp>
 #include <vmm/guest_memory.hpp>
@@ -102,6 +103,21 @@ private:
     file_server_rpc::FileServerClient<bulkhead::glue::VM::fs_client> files_;
     PassthroughIrq irqs_[vmm::vm_config::kMaxIrqs];
     unsigned irq_count_ = 0;
+    // Chained notification words holding passed-through IRQs beyond the bound word's bits.
+    class KernelNotificationWord final : public vmm::NotificationWordSource {
+    public:
+        KernelNotificationWord() = default;
+        explicit KernelNotificationWord(runtime::Slot slot) : cap_(slot) {}
+        uint64_t poll() override {
+            uint64_t bits = 0;
+            return cap_.poll(bits) == runtime::Status::Ok ? bits : 0;
+        }
+
+    private:
+        runtime::NotificationCap cap_{runtime::Slot{0}};
+    };
+    KernelNotificationWord irq_word_sources_[vmm::vm_config::kMaxIrqWords];
+    vmm::ChainedNotification irq_words_[vmm::vm_config::kMaxIrqWords];
     vmm::DeviceRecord device_records_[vmm::vm_config::kMaxModules];
     // The VM's connections the VMM's devices may use, offered to every module (a module
     // takes the ones it names): the SerialServer's batch, putchar, serial_getchar and the

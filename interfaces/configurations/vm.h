@@ -26,9 +26,24 @@
     __CALL_CONCAT(base, __CALL_NARGS_FROM(__VA_ARGS__))(f, __VA_ARGS__)
 #define __CALL(f, ...) __CALL_DISP_FROM(f, __CALL, __VA_ARGS__)
 
+/* Odroid-XU (exynos5410): the clock controller, GPIO and PWM that upstream's odroid_vm
+   connects to its VM (its CMake adds -DKERNELARMPLATFORM_EXYNOS5410). Accepted so that
+   assembly resolves; Bulkhead's VMM does not use them (it has no exynos5410 board). */
+#if KERNELARMPLATFORM_EXYNOS5410
+#define VM_EXYNOS5410_DEF()                                                                        \
+    uses pwm_inf pwm;                                                                              \
+    dataport Buf cmu_cpu;                                                                          \
+    dataport Buf cmu_top;                                                                          \
+    dataport Buf gpio_right;                                                                       \
+    dataport Buf cmu_core;
+#else
+#define VM_EXYNOS5410_DEF()
+#endif
+
 /* The VM component's interfaces and attributes (components/VM/VM.camkes uses it). */
 #define VM_INIT_DEF()                                                                              \
     control;                                                                                       \
+    VM_EXYNOS5410_DEF()                                                                            \
     uses FileServerInterface fs;                                                                   \
     maybe consumes restart restart_event;                                                          \
     has semaphore vm_sem;                                                                          \

@@ -19,6 +19,11 @@ void wake(Thread* t, call_abi::Status status, uint64_t bits) {
 } // namespace
 
 void Notification::signal(uint64_t badge) {
+    if (parent != nullptr && waiters.empty()) {
+        pending |= badge;
+        parent->signal(parent_badge);
+        return;
+    }
     if (Thread* w = waiters.pop_front()) {
         w->blocked_notification = nullptr;
         wake(w, call_abi::Status::Ok, pending | badge);

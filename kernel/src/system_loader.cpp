@@ -116,6 +116,12 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         if (res == MapResult::AlreadyMapped)
             return refuse("mapping overlaps another in its domain", i, m.ipa);
     }
+    for (uint32_t i = 0; i < s.notifications().size(); ++i) {
+        const spec::Notification& n = s.notifications()[i];
+        if (n.parent == spec::kNone) continue;
+        o.notifications[i].parent = &o.notifications[n.parent];
+        o.notifications[i].parent_badge = uint64_t{1} << n.parent_bit;
+    }
     o.irq_handler_count = static_cast<uint32_t>(s.irq_handlers().size());
     for (uint32_t i = 0; i < o.irq_handler_count; ++i) {
         const spec::IrqHandler& h = s.irq_handlers()[i];

@@ -52,7 +52,7 @@ TEST(SpecValidator, BadMagicAndVersion) {
     b[0] = 'X';
     EXPECT_NE(what(b, b.size()).find("magic"), std::string::npos);
     b = good();
-    b[8] = 2;
+    b[8] = 1; // the version before chained notifications
     EXPECT_NE(what(b, b.size()).find("version"), std::string::npos);
 }
 
@@ -134,6 +134,33 @@ TEST(SpecValidator, BoardFlags) {
     record<spec::Board>(b, spec::Table::Board, 0)->flags = 0x10;
     reseal(b);
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "unknown board flags");
+}
+
+// A chained notification names an unchained parent and a bit of its word; every other
+// notification names none.
+TEST(SpecValidator, ChainedNotifications) {
+    auto sys = image_test::small_system();
+    const auto word = sys.add_notification("word");
+    sys.chain_notification(word, image::NotificationId{0}, 63);
+    const auto spec = [&] {
+        return image::write_spec(sys.description(),
+                                 image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+    };
+    auto b = spec();
+    ASSERT_TRUE(spec::validate(b.data(), b.size()).ok) << what(b, b.size());
+    EXPECT_EQ(record<spec::Notification>(b, spec::Table::Notifications, 0)->parent, spec::kNone);
+    EXPECT_EQ(record<spec::Notification>(b, spec::Table::Notifications, 1)->parent, 0u);
+    EXPECT_EQ(record<spec::Notification>(b, spec::Table::Notifications, 1)->parent_bit, 63u);
+    const auto damaged = [&](uint32_t index, uint32_t parent, uint32_t bit) {
+        auto d = spec();
+        *record<spec::Notification>(d, spec::Table::Notifications, index) = {parent, bit};
+        reseal(d);
+        return std::string(what(d, d.size()));
+    };
+    EXPECT_EQ(damaged(1, 7, 0), "no such parent notification");
+    EXPECT_EQ(damaged(1, 1, 0), "no such parent notification"); // itself
+    EXPECT_EQ(damaged(1, 0, 64), "parent bit above 63");
+    EXPECT_EQ(damaged(0, 1, 0), "parent is chained itself"); // two levels
 }
 
 TEST(SpecValidator, KernelLimits) {

@@ -41,6 +41,24 @@ TEST(SystemBuilder, RefusesBadReferences) {
     EXPECT_THROW(sys.add_thread(d, {.name = "t", .priority = 300}), std::runtime_error);
 }
 
+// One level of chaining, a bit of the parent's word, each notification chained once.
+TEST(SystemBuilder, ChainsNotificationsOneLevelDeep) {
+    image::SystemBuilder sys(image_test::board());
+    const auto bound = sys.add_notification("bound");
+    const auto word1 = sys.add_notification("word1");
+    const auto word2 = sys.add_notification("word2");
+    sys.chain_notification(word1, bound, 0);
+    EXPECT_THROW(sys.chain_notification(word1, bound, 1), std::runtime_error); // twice
+    EXPECT_THROW(sys.chain_notification(word2, word1, 0), std::runtime_error); // two levels
+    EXPECT_THROW(sys.chain_notification(bound, word2, 0), std::runtime_error); // under a parent
+    EXPECT_THROW(sys.chain_notification(word2, word2, 0), std::runtime_error); // itself
+    EXPECT_THROW(sys.chain_notification(word2, bound, 64), std::runtime_error);
+    sys.chain_notification(word2, bound, 1);
+    ASSERT_EQ(sys.description().chains.size(), 2u);
+    EXPECT_EQ(sys.description().chains[1].parent, bound.index);
+    EXPECT_EQ(sys.description().chains[1].bit, 1u);
+}
+
 TEST(SystemBuilder, RefusesOverlappingDevices) {
     image::SystemBuilder sys(image_test::board());
     sys.add_device("uart", base::PhysRange{base::PhysAddr{0x9000000}, 0x1000});

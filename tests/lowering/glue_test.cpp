@@ -158,6 +158,41 @@ vmm::vm_config::View vm_config_of(const image::SystemBuilder& builder, const std
     return config;
 }
 
+// IRQs in a chained word (more than the VMM's bound notification holds): the word is a
+// notification chained into the bound one with the resolver's bit, its IRQ handlers signal
+// it, and the configuration names the word's slot and bit and each IRQ's word.
+TEST(Glue, VmConfigurationCarriesChainedIrqWords) {
+    adl::model::System system = tool_test::vm_minimal_system();
+    for (auto& i : system.instances)
+        if (i.name == "vm0") i.irq_words = {uint64_t{1} << 40};
+    system.irqs.push_back({"vm0", 100, true, 1, "test", {}, "", 1});
+    system.irqs.push_back({"vm0", 101, false, uint64_t{1} << 63, "test", {}, "", 1});
+    image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
+    const auto lowered = lowering::lower_system(system, builder, {});
+    const image::SystemDescription& d = builder.description();
+    const lowering::InstanceObjects* vm = nullptr;
+    for (const auto& o : lowered)
+        if (o.name == "vm0") vm = &o;
+    ASSERT_NE(vm, nullptr);
+    ASSERT_EQ(d.chains.size(), 1u);
+    EXPECT_EQ(d.chains[0].parent, vm->notification->index);
+    EXPECT_EQ(d.chains[0].bit, 40u);
+    for (const auto& h : d.irq_handlers) {
+        const bool chained = h.irq == 100 || h.irq == 101;
+        EXPECT_EQ(h.notification == d.chains[0].notification, chained) << h.irq;
+    }
+    std::vector<uint8_t> page;
+    const vmm::vm_config::View config = vm_config_of(builder, "vm0", page);
+    ASSERT_EQ(config.header().irq_words.count, 1u);
+    EXPECT_EQ(config.irq_word(0).badge, uint64_t{1} << 40);
+    EXPECT_EQ(config.irq_word(0).slot, vm->cap("irq_word1").value_or(0));
+    ASSERT_EQ(config.header().irqs.count, 3u); // the UART's, in the bound word, and these two
+    EXPECT_EQ(config.irq(0).word, 0u);
+    EXPECT_EQ(config.irq(2).irq, 101u);
+    EXPECT_EQ(config.irq(2).word, 1u);
+    EXPECT_EQ(config.irq(2).badge, uint64_t{1} << 63);
+}
+
 // vm_multi's switch: each VM's MAC and, per vswitch_layout entry, the peer's MAC and the
 // connections its <iface>_id numbers name (send: a VirtQueueDrv, recv: a VirtQueueDev).
 TEST(Glue, VmConfigurationCarriesTheVirtualSwitch) {

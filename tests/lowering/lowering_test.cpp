@@ -346,6 +346,44 @@ assembly {
     EXPECT_EQ(system.event_mask("drv", "tick"), tick->badge);
 }
 
+// A compound component's DTB device (seL4DTBHardware, upstream's odroid_vm timer): the
+// matched node's registers mapped into it as device memory (the `to` end's buffer), its IRQ
+// an IRQ handler on that end signalling the component's notification.
+TEST(Lowering, ACompoundComponentsDtbDeviceIsMappedAndItsIrqHeld) {
+    const auto file =
+        std::make_unique<adl::ast::File>(adl::parse_text(std::string(kConnectors) + R"(
+connector seL4DTBHardware { from Event; to Event; }
+component Timer {
+    control; emits Dummy src; consumes Dummy pmu;
+    composition { connection seL4DTBHardware pmu_conn(from src, to pmu); }
+    configuration { pmu.dtb = dtb({"path": "/pl011@9000000"}); pmu.generate_interrupts = 1; }
+}
+assembly { composition { component Timer t0; } }
+)",
+                                                         "test.camkes"));
+    const auto system = adl::resolve(*file, {BULKHEAD_REFERENCE_BOARD, BULKHEAD_PLATFORM_DTB});
+    image::SystemBuilder b(qemu());
+    const auto lowered = lowering::lower_system(system, b, {});
+    const auto& d = b.description();
+    const auto& t0 = lowered[0];
+    const auto* pmu = t0.interface("pmu");
+    ASSERT_NE(pmu, nullptr);
+    ASSERT_EQ(pmu->buffers.size(), 1u);
+    EXPECT_EQ(pmu->buffers[0].size, 0x1000u);
+    bool mapped = false;
+    for (const auto& m : d.mappings) {
+        const auto& r = d.regions[m.region];
+        mapped |= m.domain == t0.domain.index && r.kind == spec::RegionKind::Device &&
+                  m.cacheability == spec::Cacheability::Device && m.at.raw() == pmu->buffers[0].at;
+    }
+    EXPECT_TRUE(mapped);
+    ASSERT_EQ(d.irq_handlers.size(), 1u);
+    EXPECT_EQ(d.irq_handlers[0].irq, 33u);
+    EXPECT_EQ(d.irq_handlers[0].notification, t0.notification->index);
+    EXPECT_EQ(d.irq_handlers[0].badge, pmu->badge);
+    EXPECT_EQ(cap_of(d, t0, "pmu").type, static_cast<uint32_t>(spec::CapType::IrqHandler));
+}
+
 TEST(Lowering, AHardwareComponentIsGivenNothingToHold) {
     const auto system = resolve(std::string(kConnectors) + R"(
 component Uart { hardware; dataport Buf regs; }

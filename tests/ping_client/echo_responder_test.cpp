@@ -3,6 +3,7 @@
 // id, sequence and data and correct checksums, everything else ignored or refused as
 // malformed, and every case counted.
 #include <ping_client/echo_responder.hpp>
+#include <virtio/ethernet.hpp>
 
 #include <gtest/gtest.h>
 
@@ -97,6 +98,35 @@ TEST(EchoResponder, AnswersArpForItsAddressAsUpstream) {
     EXPECT_EQ(respond(arp_request({192, 168, 1, 9}), kAddress, out, c).kind, Kind::Ignored);
     EXPECT_EQ(c.ignored, 1u);
     EXPECT_EQ(c.frames, 2u);
+}
+
+// With vswitch_mac_address set, the reply claims the address for that MAC (the port the
+// VM's virtual switch sends it to), in the Ethernet and the ARP header alike.
+TEST(EchoResponder, ArpRepliesFromItsOwnMacWhenItHasOne) {
+    Counters c;
+    std::array<std::byte, 1518> out{};
+    const Mac mine{0x02, 0, 0, 0, 0xaa, 0x02};
+    const Response r = respond(arp_request(kAddress), kAddress, out, c, mine);
+    ASSERT_EQ(r.kind, Kind::Arp);
+    const Bytes reply(out.begin(), out.begin() + 42);
+    for (std::size_t i = 0; i < 6; ++i) {
+        EXPECT_EQ(static_cast<uint8_t>(reply[6 + i]), mine[i]) << i;
+        EXPECT_EQ(static_cast<uint8_t>(reply[22 + i]), mine[i]) << i;
+        EXPECT_EQ(static_cast<int>(static_cast<uint8_t>(reply[i])), kGuestMac[i]) << i;
+    }
+    EXPECT_EQ(static_cast<uint8_t>(reply[31]), 2); // still 192.168.1.2
+}
+
+// The attribute's text as assemblies write it (the VM's lowerer reads the same way).
+TEST(EchoResponder, MacAddressesAsAssembliesWriteThem) {
+    using virtio::ethernet::parse_mac;
+    EXPECT_EQ(parse_mac("02:00:00:00:AA:02"), (Mac{0x02, 0, 0, 0, 0xaa, 0x02}));
+    EXPECT_EQ(parse_mac("02:00:00:00:aa:0f"), (Mac{0x02, 0, 0, 0, 0xaa, 0x0f}));
+    EXPECT_FALSE(parse_mac(""));
+    EXPECT_FALSE(parse_mac("02:00:00:00:AA"));
+    EXPECT_FALSE(parse_mac("02-00-00-00-AA-02"));
+    EXPECT_FALSE(parse_mac("02:00:00:00:AA:0g"));
+    EXPECT_FALSE(parse_mac("02:00:00:00:AA:021"));
 }
 
 TEST(EchoResponder, EchoesAnySizeWithChecksums) {

@@ -81,6 +81,45 @@ Value parse_value(const std::string& text) {
     return f.assemblies.at(0).settings.at(0).value;
 }
 
+// A compound component (upstream's odroid_vm timer): its own composition connects its own
+// interfaces (ends without an instance), its configuration sets them; dtb({...}) is one
+// query.
+TEST(Parser, CompoundComponent) {
+    auto f = adl::parse_text(R"(
+component Timer {
+    emits Dummy src;
+    consumes Dummy pmu;
+    composition {
+        connection seL4DTBHardware pmu_conn(from src, to pmu);
+    }
+    configuration {
+        pmu.dtb = dtb({"path": "/soc/pwm@12dd0000"});
+        pmu.generate_interrupts = 1;
+    }
+}
+)",
+                             "c.camkes");
+    ASSERT_EQ(f.components.size(), 1u);
+    const auto& c = f.components[0];
+    ASSERT_TRUE(c.body.has_value());
+    ASSERT_EQ(c.body->connections.size(), 1u);
+    const auto& conn = c.body->connections[0];
+    EXPECT_EQ(conn.connector, "seL4DTBHardware");
+    ASSERT_EQ(conn.ends.size(), 2u);
+    EXPECT_TRUE(conn.ends[0].instance.empty());
+    EXPECT_EQ(conn.ends[0].interface, "src");
+    EXPECT_FALSE(conn.ends[1].is_from);
+    EXPECT_EQ(conn.ends[1].interface, "pmu");
+    ASSERT_EQ(c.body->settings.size(), 2u);
+    EXPECT_EQ(c.body->settings[0].instance, "pmu");
+    EXPECT_EQ(c.body->settings[0].attribute, "dtb");
+    ASSERT_EQ(c.body->settings[0].value.kind, Value::Kind::DtbQuery);
+    ASSERT_EQ(c.body->settings[0].value.items.size(), 1u);
+    EXPECT_EQ(c.body->settings[0].value.items[0].field("path")->string, "/soc/pwm@12dd0000");
+    EXPECT_EQ(c.body->settings[1].value.integer, 1);
+    EXPECT_FALSE(adl::parse_text("component C { }", "d.camkes").components[0].body.has_value());
+}
+
 TEST(Parser, Values) {
     EXPECT_EQ(parse_value("-5").integer, -5);
     EXPECT_EQ(parse_value("0x8000000").integer, 0x8000000);
@@ -142,6 +181,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"component C { provides; }", 1, 23,
                  "expected an interface type after 'provides', found ';'"},
         BadInput{"component C { offers X x; }", 1, 15, "found 'offers'"},
+        // Only a compound component's own composition names its interfaces alone.
+        BadInput{"assembly { composition { connection c x(from a, to b.c); } }", 1, 47,
+                 "expected '.' between instance and interface ('from a.iface'), found ','"},
+        BadInput{"component C { composition { connection c x(from a to b); } }", 1, 51,
+                 "expected ',' or ')' between the ends of connection 'x', found 'to'"},
+        BadInput{"component C { configuration { a.dtb = dtb(\"/x\"); } }", 1, 43,
+                 "expected '[' inside 'dtb('"},
         BadInput{"component C { uses X x }", 1, 24, "expected ';' after interface 'x', found '}'"},
         BadInput{"component C { has lock l; }", 1, 19,
                  "expected 'mutex', 'semaphore' or 'binary_semaphore' after 'has', found 'lock'"},
@@ -181,7 +227,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{CFG("{\"a\": 1, \"a\": 2}"), 2, 18, "duplicate dict key 'a'"},
         BadInput{CFG("{1: 2}"), 2, 10, "expected a dict key (\"name\") or '}', found '1'"},
         BadInput{CFG("VM_RAM_BASE"), 2, 9, "unknown name 'VM_RAM_BASE' in a value"},
-        BadInput{CFG("dtb({\"path\": \"/x\"})"), 2, 13, "expected '[' inside 'dtb('"},
+        BadInput{CFG("dtb({\"path\": \"/x\"} 1)"), 2, 28, "expected ')' to close 'dtb('"},
         BadInput{CFG("dtb([])"), 2, 13, "empty dtb([]) query"},
         BadInput{CFG("dtb([\"/x\"])"), 2, 14,
                  "dtb() query entry '\"/x\"' is a string; expected a dict"},

@@ -18,6 +18,8 @@ constexpr std::size_t kIcmpHeader = 8;
 constexpr uint8_t kProtocolIcmp = 1;
 constexpr uint8_t kEchoRequest = 8;
 constexpr uint8_t kEchoReply = 0;
+constexpr std::size_t kEthSource = 6;
+constexpr std::size_t kArpSenderMac = kEthHeader + 8;
 constexpr std::size_t kArpTargetIp = kEthHeader + 24;
 
 uint8_t byte_at(std::span<const std::byte> b, std::size_t i) {
@@ -28,7 +30,7 @@ Ipv4 ip_at(std::span<const std::byte> b, std::size_t i) {
 }
 
 Response arp(std::span<const std::byte> frame, const Ipv4& address, std::span<std::byte> out,
-             Counters& counters) {
+             Counters& counters, const std::optional<Mac>& mac) {
     Response r;
     if (frame.size() < virtio::kArpFrameBytes) {
         ++counters.malformed;
@@ -41,6 +43,11 @@ Response arp(std::span<const std::byte> frame, const Ipv4& address, std::span<st
         return r;
     }
     std::copy(reply->begin(), reply->end(), out.begin());
+    if (mac) {
+        for (std::size_t i = 0; i < mac->size(); ++i) {
+            out[kEthSource + i] = out[kArpSenderMac + i] = std::byte((*mac)[i]);
+        }
+    }
     ++counters.arp;
     r.kind = Kind::Arp;
     r.length = reply->size();
@@ -101,7 +108,7 @@ uint16_t internet_checksum(std::span<const std::byte> bytes) {
 }
 
 Response respond(std::span<const std::byte> frame, const Ipv4& address, std::span<std::byte> out,
-                 Counters& counters) {
+                 Counters& counters, const std::optional<Mac>& mac) {
     ++counters.frames;
     if (frame.size() < kEthHeader) {
         ++counters.malformed;
@@ -109,7 +116,7 @@ Response respond(std::span<const std::byte> frame, const Ipv4& address, std::spa
     }
     switch (be16(frame, virtio::ethernet::kTypeOffset)) {
     case virtio::ethernet::kTypeArp:
-        return arp(frame, address, out, counters);
+        return arp(frame, address, out, counters, mac);
     case virtio::ethernet::kTypeIpv4:
         if (frame.size() >= kEthHeader + kIpHeaderMin) return echo(frame, address, out, counters);
         ++counters.malformed;

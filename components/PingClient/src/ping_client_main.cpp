@@ -9,6 +9,7 @@
 #include "PingClient_glue.hpp"
 
 #include <ping_client/echo_responder.hpp>
+#include <virtio/ethernet.hpp>
 #include <virtio/net_queue_backend.hpp>
 #include <virtio/shared_ring.hpp>
 #include <virtio/virtqueue.hpp>
@@ -18,6 +19,8 @@
 #include <runtime/debug_print.hpp>
 
 #include <array>
+#include <optional>
+#include <string_view>
 
 using namespace runtime;
 
@@ -88,8 +91,17 @@ extern "C" void component_main(uint64_t) {
     // Each queue's capability signals the VM with the bit of the VM's end of that ring.
     const NotificationCap recv_peer(Slot{self.recv_slot()});
     const NotificationCap send_peer(Slot{self.send_slot()});
-    out() << "ping_client: answering ARP and ICMP echo for 192.168.1.2 (" << Dec{recv_layout->size}
-          << "-entry rings)\n";
+    // Its MAC on the VM's switch (vswitch_mac_address); empty: upstream's made-up neighbour.
+    const std::string_view mac_text = self.vswitch_mac_address();
+    const std::optional<ping_client::Mac> mac = virtio::ethernet::parse_mac(mac_text);
+    out() << "ping_client: answering ARP and ICMP echo for 192.168.1.2 as ";
+    if (mac) {
+        out() << mac_text;
+    } else {
+        out() << "the requester's MAC + 2";
+        if (!mac_text.empty()) out() << " ('" << mac_text << "' is not a MAC address)";
+    }
+    out() << " (" << Dec{recv_layout->size} << "-entry rings)\n";
 
     ping_client::Counters counters;
     bool told = false;
@@ -106,7 +118,7 @@ extern "C" void component_main(uint64_t) {
             const std::size_t n = virtio::read_from_chain(recv_buffer.memory(), *chain, 0, g_frame);
             taken = recv.push(*chain, 0) || taken;
             const ping_client::Response r = ping_client::respond(
-                std::span(g_frame).first(n), ping_client::kAddress, g_reply, counters);
+                std::span(g_frame).first(n), ping_client::kAddress, g_reply, counters, mac);
             if (r.kind == ping_client::Kind::Echo) print_echo(r.echo);
             if (r.kind != ping_client::Kind::Arp && r.kind != ping_client::Kind::Echo) continue;
             if (send.send(std::span(g_reply).first(r.length)) == virtio::SendResult::Sent) {

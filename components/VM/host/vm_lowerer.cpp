@@ -17,10 +17,12 @@
 
 #include <adl/diagnostic.hpp>
 #include <adl/nearest_name.hpp>
+#include <virtio/ethernet.hpp>
 #include <vmm/device.hpp>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -96,29 +98,9 @@ std::vector<std::string> vmm_modules(const Instance& inst) {
     return names;
 }
 
-// "02:00:00:00:AA:01" as six bytes; nullopt when it is not six two-digit hex bytes.
-std::optional<std::array<uint8_t, 6>> parse_mac(const std::string& text) {
-    std::array<uint8_t, 6> mac{};
-    if (text.size() != 17) return std::nullopt;
-    for (size_t i = 0; i < 6; ++i) {
-        if (i != 0 && text[i * 3 - 1] != ':') return std::nullopt;
-        unsigned byte = 0;
-        for (size_t k = 0; k < 2; ++k) {
-            const char c = text[i * 3 + k];
-            const int digit = c >= '0' && c <= '9'   ? c - '0'
-                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                     : -1;
-            if (digit < 0) return std::nullopt;
-            byte = byte * 16 + static_cast<unsigned>(digit);
-        }
-        mac[i] = static_cast<uint8_t>(byte);
-    }
-    return mac;
-}
-
 std::array<uint8_t, 6> mac_of(const Instance& inst, const adl::Value& v, const std::string& what) {
-    const auto mac = v.kind == adl::Value::Kind::String ? parse_mac(v.string) : std::nullopt;
+    const auto mac =
+        v.kind == adl::Value::Kind::String ? virtio::ethernet::parse_mac(v.string) : std::nullopt;
     if (!mac) {
         throw adl::Error(v.where, adl::quote(inst.name + "." + what) + " is " +
                                       adl::quote(v.to_adl()) +
@@ -361,11 +343,22 @@ public:
         context.give(vmm, "power", image::system_control_cap());
         if (cfg.allow_smc) context.give(vmm, "firmware", image::firmware_cap());
 
-        // Passed-through interrupts signal the VMM's bound notification.
+        // Passed-through interrupts signal the VMM's bound notification, or a word chained
+        // into it (more IRQs than the bound word holds) that the VMM polls.
+        std::vector<image::NotificationId> words;
+        for (size_t k = 0; k < inst.irq_words.size(); ++k) {
+            const std::string name = "irq_word" + std::to_string(k + 1);
+            const image::NotificationId n = b.add_notification(inst.name + "." + name);
+            b.chain_notification(n, context.notification(vmm),
+                                 static_cast<uint32_t>(std::countr_zero(inst.irq_words[k])));
+            context.give(vmm, name, image::notification_cap(n, 0, spec::CapReceive));
+            words.push_back(n);
+        }
         for (const auto& q : context.system().irqs) {
             if (q.owner != inst.name || !q.interface.empty()) continue; // dtb passthrough only
-            const image::IrqHandlerId h =
-                b.add_irq_handler(q.number, context.notification(vmm), q.badge, !q.level);
+            const image::NotificationId n =
+                q.word == 0 ? context.notification(vmm) : words.at(q.word - 1);
+            const image::IrqHandlerId h = b.add_irq_handler(q.number, n, q.badge, !q.level);
             context.give(vmm, "irq" + std::to_string(q.number), image::irq_handler_cap(h));
         }
         if (!context.inputs().describe_only()) {
@@ -441,9 +434,23 @@ public:
                                      std::to_string(config::kMaxIrqs) +
                                      " interrupts (dtb and irqs); expected at most that many");
             }
-            irqs.push_back({q.number, *vmm.cap("irq" + std::to_string(q.number)), q.badge});
+            irqs.push_back(
+                {q.number, *vmm.cap("irq" + std::to_string(q.number)), q.badge, q.word, 0});
         }
         h.irqs = w.add_table(irqs);
+        if (inst.irq_words.size() > config::kMaxIrqWords) {
+            throw adl::Error(inst.where, adl::quote(inst.name) + " needs " +
+                                             std::to_string(inst.irq_words.size()) +
+                                             " chained notification words for its IRQs; "
+                                             "expected at most " +
+                                             std::to_string(config::kMaxIrqWords));
+        }
+        std::vector<config::IrqWord> irq_words;
+        for (size_t k = 0; k < inst.irq_words.size(); ++k) {
+            irq_words.push_back(
+                {*vmm.cap("irq_word" + std::to_string(k + 1)), 0, inst.irq_words[k]});
+        }
+        h.irq_words = w.add_table(irq_words);
         std::vector<config::Vcpu> vcpus;
         for (uint32_t i = 0; i < inst.vm->num_vcpus; ++i)
             vcpus.push_back({*vmm.cap("vcpu" + std::to_string(i)), 0});

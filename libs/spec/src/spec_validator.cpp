@@ -146,6 +146,16 @@ Verdict check_records(const SpecView& s) {
         if ((t.flags & ~kThreadFlagsAll) != 0)
             return fail_at(Table::Threads, i, "unknown flags", t.flags);
     }
+    for (uint32_t i = 0; i < notifications; ++i) {
+        const Notification& n = s.notifications()[i];
+        if (n.parent == kNone) continue;
+        if (n.parent >= notifications || n.parent == i)
+            return fail_at(Table::Notifications, i, "no such parent notification", n.parent);
+        if (s.notifications()[n.parent].parent != kNone)
+            return fail_at(Table::Notifications, i, "parent is chained itself", n.parent);
+        if (n.parent_bit >= 64)
+            return fail_at(Table::Notifications, i, "parent bit above 63", n.parent_bit);
+    }
     for (uint32_t i = 0; i < s.irq_handlers().size(); ++i) {
         const IrqHandler& irq = s.irq_handlers()[i];
         if (irq.irq < arm::gicv2::kSgiCount || irq.irq >= arm::gicv2::kMaxIntids)

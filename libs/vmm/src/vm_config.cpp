@@ -33,7 +33,9 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
         !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
         !fits(h.smc_allowed.offset, uint64_t{h.smc_allowed.count} * sizeof(uint32_t)) ||
-        h.smc_allowed.count > kMaxSmcAllowed || h.keep.count > kMaxKept ||
+        !fits(h.irq_words.offset, uint64_t{h.irq_words.count} * sizeof(IrqWord)) ||
+        h.smc_allowed.count > kMaxSmcAllowed || h.irq_words.count > kMaxIrqWords ||
+        h.keep.count > kMaxKept ||
         h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
         h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
         h.modules.count > kMaxModules ||
@@ -48,6 +50,9 @@ bool View::open(std::span<const std::byte> bytes) {
     for (uint32_t i = 0; i < h.modules.count; ++i) {
         const StringRef s = record<StringRef>(h.modules, i);
         if (!fits(s.offset, s.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.irqs.count; ++i) {
+        if (record<PassthroughIrq>(h.irqs, i).word > h.irq_words.count) return false;
     }
     for (uint32_t i = 0; i < h.keep.count; ++i) {
         const KeptNode k = record<KeptNode>(h.keep, i);
@@ -92,6 +97,10 @@ SwitchPort View::switch_port(uint32_t i) const {
 
 uint32_t View::smc_allowed(uint32_t i) const {
     return record<uint32_t>(header_.smc_allowed, i);
+}
+
+IrqWord View::irq_word(uint32_t i) const {
+    return record<IrqWord>(header_.irq_words, i);
 }
 
 } // namespace vmm::vm_config

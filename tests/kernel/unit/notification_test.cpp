@@ -6,7 +6,16 @@ namespace {
 using kernel::ThreadState;
 using kernel_test::KernelCore;
 
-using Notifications = KernelCore;
+struct Notifications : KernelCore {
+    // A server bound to `n`, blocked receiving on `ep`.
+    kernel::Thread* receiving_bound(kernel::Notification& n, kernel::Endpoint& ep) {
+        auto* server = thread(60);
+        server->bound_notification = &n;
+        n.bound_thread = server;
+        kernel::ipc::receive(server, &ep);
+        return server;
+    }
+};
 
 TEST_F(Notifications, BadgesAccumulateUntilWaited) {
     kernel::Notification n;
@@ -31,13 +40,30 @@ TEST_F(Notifications, SignalWakesAWaiter) {
     EXPECT_EQ(n.pending, 0u);
 }
 
+// A chained word keeps its own bits and raises one bit of its parent, which wakes the
+// parent's bound thread; the thread then polls the chained word for the sources.
+TEST_F(Notifications, AChainedWordSignalsItsParentAndKeepsItsBits) {
+    kernel::Endpoint ep;
+    kernel::Notification parent;
+    kernel::Notification chained;
+    chained.parent = &parent;
+    chained.parent_badge = uint64_t{1} << 63;
+    auto* vmm = receiving_bound(parent, ep);
+    chained.signal(0x5);
+    EXPECT_EQ(vmm->state, ThreadState::Ready);
+    EXPECT_EQ(status(vmm), call_abi::Status::Notified);
+    EXPECT_EQ(vmm->context.x[1], uint64_t{1} << 63);
+    chained.signal(0x100); // the parent's bit is pending again, the chained word OR-s
+    parent.signal(0x2);    // a source of the parent's own word
+    EXPECT_EQ(parent.poll(), (uint64_t{1} << 63) | 0x2);
+    EXPECT_EQ(chained.poll(), 0x105u);
+    EXPECT_EQ(chained.poll(), 0u);
+}
+
 TEST_F(Notifications, BoundNotificationWakesReceive) {
     kernel::Endpoint ep;
     kernel::Notification n;
-    auto* server = thread(60);
-    server->bound_notification = &n;
-    n.bound_thread = server;
-    kernel::ipc::receive(server, &ep);
+    auto* server = receiving_bound(n, ep);
     n.signal(0x10);
     EXPECT_EQ(server->state, ThreadState::Ready);
     EXPECT_EQ(status(server), call_abi::Status::Notified);

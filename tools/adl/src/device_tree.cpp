@@ -343,7 +343,7 @@ std::string DeviceTree::suggest_node(const std::string& query) const {
     return nearest_name(query, candidates);
 }
 
-DeviceMatch DeviceTree::query(const Value& entry) const {
+std::optional<DeviceMatch> DeviceTree::query(const Value& entry) const {
     static const char* keys[] = {"path", "properties", "aliases", "chosen"};
     for (const auto& k : entry.keys) {
         if (std::find(std::begin(keys), std::end(keys), k) == std::end(keys)) {
@@ -392,15 +392,17 @@ DeviceMatch DeviceTree::query(const Value& entry) const {
                         "; expected \"path\", \"properties\", \"aliases\" or \"chosen\"");
     }
     if (node < 0) {
-        const std::string near =
-            path && path->kind == Value::Kind::String ? suggest_node(path->string) : "";
-        throw Error(entry.where, "dtb query " + quote(entry.to_adl()) + " matches no node of " +
-                                     quote(name_) + "; " +
-                                     (near.empty() ? "" : "did you mean " + quote(near) + "? ") +
-                                     "expected an existing device (upstream dropped such an "
-                                     "entry silently)");
+        return std::nullopt;
     }
     return describe(node);
+}
+
+std::string DeviceTree::no_match(const Value& entry) const {
+    const Value* path = entry.field("path");
+    const std::string near =
+        path && path->kind == Value::Kind::String ? suggest_node(path->string) : "";
+    return "dtb query " + quote(entry.to_adl()) + " matches no node of " + quote(name_) +
+           (near.empty() ? "." : "; did you mean " + quote(near) + "?");
 }
 
 } // namespace adl

@@ -42,6 +42,36 @@ public:
         append(app_.merged.imports, file.imports);
     }
 
+    // The own definitions of the components the app declares itself (see loader.hpp).
+    void own_definitions() {
+        std::set<std::string> names;
+        for (const auto& c : app_.merged.components) {
+            names.insert(c.name);
+        }
+        for (const auto& name : names) {
+            for (const auto& dir : options_.include_dirs) {
+                const fs::path own = fs::path(dir) / name / (name + ".camkes");
+                std::error_code ec;
+                if (!fs::is_regular_file(own, ec) ||
+                    seen_.count(fs::weakly_canonical(own).string()) != 0) {
+                    continue;
+                }
+                AppLoader definition(options_);
+                definition.load(own);
+                ast::File& file = definition.app_.merged;
+                for (auto& c : file.components) {
+                    if (c.name == name) {
+                        app_.merged.own_components.push_back(std::move(c));
+                    }
+                }
+                for (auto& st : file.structs) {
+                    app_.merged.own_structs.push_back(std::move(st));
+                }
+                break;
+            }
+        }
+    }
+
     LoadedApp take() { return std::move(app_); }
 
 private:
@@ -75,6 +105,7 @@ private:
 LoadedApp load_app(const std::string& main_file, const PreprocessorOptions& options) {
     AppLoader loader(options);
     loader.load(main_file);
+    loader.own_definitions();
     return loader.take();
 }
 

@@ -1,5 +1,6 @@
 // Connectors that give components memory: shared dataports, virtqueue rings, and
-// device-tree passthrough into a VM (its regions come from the `dtb` query).
+// device-tree passthrough into a VM (its regions come from the `dtb` query), and a compound
+// component's own device from the DTB (seL4DTBHardware).
 #include "adl/connector_registry.hpp"
 
 namespace adl {
@@ -26,5 +27,10 @@ const ConnectorRegistry::Registration hardware_mmio{
 const ConnectorRegistry::Registration dtb_passthrough{
     {"seL4VMDTBPassthrough", ConnectionKind::DtbPassthrough, true, false, 0,
      "devices matched by the VM's dtb() query are mapped into the guest, their IRQs routed to it"}};
+const ConnectorRegistry::Registration dtb_hardware{
+    {"seL4DTBHardware", ConnectionKind::DtbPassthrough, true, false, 0,
+     "a compound component's device from the board's DTB (<to>.dtb = dtb({...})): its registers "
+     "mapped into the component, its interrupts (<to>.generate_interrupts) as events of the "
+     "'to' end"}};
 } // namespace
 } // namespace adl

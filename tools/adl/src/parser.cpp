@@ -297,6 +297,19 @@ void Parser::component_item(ast::Component& c) {
         expect(";", "after '" + t.text + "'");
         return;
     }
+    if (t.is("composition") || t.is("configuration")) {
+        take();
+        if (!c.body) {
+            c.body.emplace();
+            c.body->where = t.where;
+        }
+        if (t.text == "composition") {
+            composition(*c.body, c.name);
+        } else {
+            configuration(*c.body);
+        }
+        return;
+    }
     if (t.is("attribute")) {
         take();
         c.attributes.push_back(attribute_decl(false));
@@ -463,7 +476,7 @@ void Parser::assembly(ast::File& file) {
     file.assemblies.push_back(std::move(a));
 }
 
-void Parser::composition(ast::Assembly& a) {
+void Parser::composition(ast::Assembly& a, const std::string& inside) {
     expect("{", "after 'composition'");
     while (!peek().is("}")) {
         Token t = peek();
@@ -487,7 +500,7 @@ void Parser::composition(ast::Assembly& a) {
             c.where = name.where;
             expect("(", "after connection name '" + c.name + "'");
             for (;;) {
-                c.ends.push_back(connection_end());
+                c.ends.push_back(connection_end(inside));
                 if (accept(")")) {
                     break;
                 }
@@ -505,7 +518,7 @@ void Parser::composition(ast::Assembly& a) {
     accept(";");
 }
 
-ast::ConnectionEnd Parser::connection_end() {
+ast::ConnectionEnd Parser::connection_end(const std::string& inside) {
     ast::ConnectionEnd e;
     Token side = expect_identifier("'from' or 'to' at the start of a connection end");
     if (side.text != "from" && side.text != "to") {
@@ -515,6 +528,11 @@ ast::ConnectionEnd Parser::connection_end() {
     e.is_from = side.text == "from";
     e.where = side.where;
     e.instance = expect_identifier("an instance name after '" + side.text + "'").text;
+    if (!inside.empty() && !peek().is(".")) {
+        e.interface = e.instance; // an interface of the compound component itself
+        e.instance.clear();
+        return e;
+    }
     expect(".", "between instance and interface ('" + side.text + " " + e.instance + ".iface')");
     e.interface = expect_identifier("an interface name after '" + e.instance + ".'").text;
     return e;
@@ -656,9 +674,16 @@ Value Parser::primary() {
         if (t.text == "dtb") {
             Token open = expect("(", "after 'dtb' (queries are written dtb([{...}, ...]))");
             DepthGuard guard(depth_, open);
-            Token list_open = expect("[", "inside 'dtb(' (queries are written dtb([{...}, ...]))");
-            Value list = list_value(list_open);
-            expect(")", "to close 'dtb(['");
+            Value list;
+            const Token list_open = peek();
+            if (list_open.is("{")) { // dtb({...}): one query, as compound components write it
+                take();
+                list.items.push_back(dict_value(list_open));
+            } else {
+                expect("[", "inside 'dtb(' (queries are written dtb([{...}, ...]))");
+                list = list_value(list_open);
+            }
+            expect(")", "to close 'dtb('");
             v.kind = Value::Kind::DtbQuery;
             v.items = std::move(list.items);
             if (v.items.empty()) {

@@ -10,8 +10,10 @@
 #include "adl/vm_layout.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace adl {
@@ -114,7 +116,13 @@ private:
         for (const auto& st : file_.structs) {
             check_attribute_type(st, "struct " + quote(st.name));
         }
+        for (const auto& st : file_.own_structs) {
+            structs_.emplace(st.name, &st); // the app's own struct of that name comes first
+        }
         index(file_.components, "component", components_);
+        for (const auto& c : file_.own_components) {
+            own_.emplace(c.name, &c);
+        }
         index(file_.procedures, "procedure", procedures_);
         index(file_.connectors, "connector", connectors_);
         for (const auto& c : file_.components) {
@@ -173,10 +181,110 @@ private:
                 }
                 model::Instance i;
                 i.name = inst.name;
-                i.component = c->second;
+                i.component = own_definition(*c->second);
                 i.where = inst.where;
                 system_.instances.push_back(std::move(i));
+                if (c->second->body) {
+                    expand(inst.name, *c->second);
+                }
             }
+        }
+    }
+
+    // The definition an instance of 'declared' is bound to: the type's own definition when
+    // the app declared the type itself and every interface and attribute it declared is
+    // the type's own (same kind and type); the type then knows its other attributes too,
+    // and the instance page is written for the definition its program was built from.
+    // A declaration with something the type lacks is the app's own variant: used as is.
+    const ast::Component* own_definition(const ast::Component& declared) {
+        auto own = own_.find(declared.name);
+        if (own == own_.end()) {
+            return &declared;
+        }
+        const ast::Component& o = *own->second;
+        const bool interfaces_fit =
+            std::all_of(declared.interfaces.begin(), declared.interfaces.end(), [&](const auto& i) {
+                const ast::Interface* mine = find_interface(o, i.name);
+                return mine != nullptr && mine->kind == i.kind && mine->type == i.type;
+            });
+        const bool attributes_fit =
+            std::all_of(declared.attributes.begin(), declared.attributes.end(), [&](const auto& a) {
+                return std::any_of(o.attributes.begin(), o.attributes.end(), [&](const auto& m) {
+                    return m.name == a.name && m.type == a.type && m.is_array == a.is_array;
+                });
+            });
+        if (!interfaces_fit || !attributes_fit || o.control != declared.control ||
+            o.hardware != declared.hardware) {
+            return &declared;
+        }
+        if (checked_own_.insert(o.name).second) {
+            for (const auto& a : o.attributes) {
+                check_attribute_type(a, "component " + quote(o.name));
+            }
+        }
+        return &o;
+    }
+
+    // The assembly's blocks and the compound components' bodies made for their instances.
+    std::vector<std::reference_wrapper<const ast::Assembly>> assemblies() const {
+        std::vector<std::reference_wrapper<const ast::Assembly>> all(file_.assemblies.begin(),
+                                                                     file_.assemblies.end());
+        all.emplace_back(expanded_);
+        return all;
+    }
+
+    // A compound component's body for its instance `name`: each connection between its
+    // own interfaces becomes `name.<connection>` with those ends on `name`; `<iface>.dtb`
+    // becomes the instance's dtb() query of that interface (a seL4DTBHardware end) and
+    // `<iface>.generate_interrupts` says whether the device's interrupts come with it.
+    void expand(const std::string& name, const ast::Component& c) {
+        const ast::Assembly& body = *c.body;
+        if (!body.instances.empty()) {
+            throw Error(body.instances.front().where,
+                        "component " + quote(c.name) + " composes instance " +
+                            quote(body.instances.front().name) +
+                            "; expected a composition connecting the component's own "
+                            "interfaces (instances inside a component are not supported)");
+        }
+        for (ast::Connection conn : body.connections) {
+            for (auto& e : conn.ends) {
+                if (!e.instance.empty()) {
+                    throw Error(e.where, "end " + quote(e.instance + "." + e.interface) +
+                                             " in component " + quote(c.name) +
+                                             " names an instance; expected an interface of " +
+                                             quote(c.name) + " itself");
+                }
+                e.instance = name;
+            }
+            conn.name = name + "." + conn.name;
+            expanded_.connections.push_back(std::move(conn));
+        }
+        for (ast::Setting s : body.settings) {
+            const std::string iface = s.instance;
+            if (s.attribute == "generate_interrupts") {
+                if (s.value.kind != Value::Kind::Integer && s.value.kind != Value::Kind::Boolean) {
+                    throw Error(s.value.where, quote(iface + ".generate_interrupts") +
+                                                   " in component " + quote(c.name) + " is " +
+                                                   quote(s.value.to_adl()) +
+                                                   "; expected 0 or 1 (true or false)");
+                }
+                const bool on =
+                    s.value.kind == Value::Kind::Boolean ? s.value.boolean : s.value.integer != 0;
+                std::string key = name;
+                key += "." + iface;
+                device_interrupts_[key] = on;
+                continue;
+            }
+            if (s.attribute != "dtb") {
+                throw Error(s.where, "setting " + quote(iface + "." + s.attribute) +
+                                         " in the configuration of component " + quote(c.name) +
+                                         "; expected <interface>.dtb = dtb({...}) or "
+                                         "<interface>.generate_interrupts of a seL4DTBHardware "
+                                         "end");
+            }
+            s.instance = name;
+            s.attribute = iface;
+            expanded_.settings.push_back(std::move(s));
         }
     }
 
@@ -231,7 +339,7 @@ private:
     void connections() {
         std::map<std::string, SourceLocation> names;
         std::map<std::string, std::string> exclusive; // "inst.iface" -> connection holding it
-        for (const auto& assembly : file_.assemblies) {
+        for (const ast::Assembly& assembly : assemblies()) {
             for (const auto& c : assembly.connections) {
                 auto [it, fresh] = names.emplace(c.name, c.where);
                 if (!fresh) {
@@ -456,7 +564,7 @@ private:
     }
 
     void settings() {
-        for (const auto& assembly : file_.assemblies) {
+        for (const ast::Assembly& assembly : assemblies()) {
             for (const auto& s : assembly.settings) {
                 if (system_.instance(s.instance) == nullptr && connection_setting(s)) {
                     continue;
@@ -904,7 +1012,17 @@ private:
                     if (entry.keys.empty()) {
                         continue; // `{}`: upstream's way of writing "no device" (dtb([{}]))
                     }
-                    DeviceMatch m = tree(entry.where).query(entry);
+                    const DeviceTree& dt = tree(entry.where);
+                    std::optional<DeviceMatch> found = dt.query(entry);
+                    if (!found) {
+                        // Upstream's fdtQueryEngine gives `{}` (no device) for it: so do we,
+                        // saying so, since it is most likely a typo in the path.
+                        system_.warnings.push_back(
+                            entry.where.str() + ": " + dt.no_match(entry) +
+                            " Dropped as upstream does: {}, no device passed through.");
+                        continue;
+                    }
+                    DeviceMatch& m = *found;
                     // A device named twice (upstream's exynos5422 files list a sysmmu
                     // twice) means the same thing as once: a warning, passed through once.
                     auto [it, fresh] = matched.emplace(m.path, &entry);
@@ -922,8 +1040,18 @@ private:
                     for (const auto& reg : m.registers) {
                         add_device_region(inst, reg, m.path, entry.where);
                     }
+                    // A VM routes its devices' IRQs to its guest; a compound component's
+                    // seL4DTBHardware end gets them as its events when it asks for them.
+                    const auto wanted = device_interrupts_.find(inst.name + "." + attr.name);
+                    if (!inst.vm && (wanted == device_interrupts_.end() || !wanted->second)) {
+                        continue;
+                    }
                     for (const auto& irq : m.interrupts) {
+                        const size_t before = system_.irqs.size();
                         add_irq(inst.name, irq.id, irq.level, m.path, entry.where);
+                        if (!inst.vm && system_.irqs.size() > before) {
+                            system_.irqs.back().interface = attr.name;
+                        }
                     }
                 }
             }
@@ -1028,16 +1156,21 @@ private:
 
     // One bound notification per instance carries all its events, virtqueue signals,
     // servers' signals and IRQs, so badge bits are numbered per receiving instance: events,
-    // virtqueue ends and servers' signals in connection order, then IRQs.
+    // virtqueue ends and servers' signals in connection order, then IRQs. A VM whose
+    // passed-through IRQs do not fit in what is left gets them in chained words of 64 (the
+    // kernel signals the bound word's bit for that word; the VMM polls it), so upstream's
+    // exynos5422 VMs with ~100 device IRQs resolve.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
             unsigned& bit = next[owner];
-            if (bit >= 64) {
-                throw Error(where,
-                            "instance " + quote(owner) +
-                                " receives more than 64 events and IRQs; expected at most 64 "
-                                "(one notification word)");
+            if (bit >= kWordBits) {
+                throw Error(where, "instance " + quote(owner) + " receives more than " +
+                                       std::to_string(kWordBits) +
+                                       " events, signals and IRQs of its own; expected at most " +
+                                       std::to_string(kWordBits) +
+                                       " (one notification word; a VM's passed-through IRQs "
+                                       "beyond it go to chained words)");
             }
             return uint64_t{1} << bit++;
         };
@@ -1061,15 +1194,39 @@ private:
                 }
             }
         }
+        // A VM's passed-through IRQs (no interface: the VMM routes them) are chained when
+        // the owner's sources do not all fit in its bound word.
+        std::map<std::string, unsigned> sources = next;
+        for (const auto& q : system_.irqs) {
+            ++sources[q.owner];
+        }
+        std::map<std::string, unsigned> in_word; // bits used in the owner's last chained word
         for (auto& q : system_.irqs) {
-            q.badge = take(q.owner, q.where);
+            model::Instance& inst = instance_for(q.owner, q.where, "an IRQ");
+            if (!inst.vm || !q.interface.empty() || sources[q.owner] <= kWordBits) {
+                q.badge = take(q.owner, q.where);
+                continue;
+            }
+            unsigned& used = in_word[q.owner];
+            if (inst.irq_words.empty() || used == kWordBits) {
+                inst.irq_words.push_back(take(q.owner, q.where));
+                used = 0;
+            }
+            q.word = static_cast<uint32_t>(inst.irq_words.size());
+            q.badge = uint64_t{1} << used++;
         }
     }
+
+    static constexpr unsigned kWordBits = 64;
 
     const ast::File& file_;
     const ResolveOptions& options_;
     System system_;
     std::map<std::string, const ast::Component*> components_;
+    std::map<std::string, const ast::Component*> own_; // see own_definition()
+    ast::Assembly expanded_;                           // see expand()
+    std::map<std::string, bool> device_interrupts_;    // "inst.iface": generate_interrupts
+    std::set<std::string> checked_own_;
     std::map<std::string, const ast::Procedure*> procedures_;
     std::map<std::string, const ast::AttributeDecl*> structs_;
     std::map<std::string, const ast::Connector*> connectors_;

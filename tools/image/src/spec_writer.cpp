@@ -136,6 +136,12 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         r.core = t.core;
         out.put(at(spec::Table::Threads, i), r);
     }
+    for (size_t i = 0; i < s.notifications.size(); ++i)
+        out.put(at(spec::Table::Notifications, i), spec::Notification{spec::kNone, 0});
+    for (const NotificationChain& c : s.chains) {
+        out.put(at(spec::Table::Notifications, c.notification),
+                spec::Notification{c.parent, c.bit});
+    }
     for (size_t i = 0; i < s.irq_handlers.size(); ++i) {
         const IrqHandlerDesc& d = s.irq_handlers[i];
         out.put(at(spec::Table::IrqHandlers, i),

@@ -103,6 +103,20 @@ NotificationId SystemBuilder::add_notification(const std::string& name) {
     return NotificationId{static_cast<uint32_t>(system_.notifications.size() - 1)};
 }
 
+void SystemBuilder::chain_notification(NotificationId n, NotificationId parent, uint32_t bit) {
+    check("notification", n, system_.notifications.size());
+    check("notification", parent, system_.notifications.size());
+    if (n.index == parent.index || bit >= 64)
+        throw std::runtime_error("notification chained into itself or with a bit above 63");
+    for (const auto& c : system_.chains) {
+        if (c.notification == n.index || c.notification == parent.index || c.parent == n.index) {
+            throw std::runtime_error("notification '" + system_.notifications[n.index] +
+                                     "' chained twice or two levels deep");
+        }
+    }
+    system_.chains.push_back({n.index, parent.index, bit});
+}
+
 IrqHandlerId SystemBuilder::add_irq_handler(uint32_t irq, NotificationId n, uint64_t badge,
                                             bool edge) {
     check("notification", n, system_.notifications.size());

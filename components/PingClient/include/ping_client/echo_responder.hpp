@@ -8,11 +8,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace ping_client {
 
 using Ipv4 = std::array<uint8_t, 4>;
+using Mac = std::array<uint8_t, 6>;
 // The address upstream's vm_echo_ping guest pings (192.168.1.2).
 inline constexpr Ipv4 kAddress{192, 168, 1, 2};
 
@@ -51,8 +53,10 @@ struct Response {
 
 // Classifies `frame` and, for an ARP or echo request to `address`, writes the reply into
 // `out` (it must hold the frame; a shorter `out` makes the request Ignored). Counts it.
+// An ARP reply claims `address` for `mac` (its vswitch_mac_address), or without one for
+// upstream's made-up neighbour (the requester's MAC with the last byte + 2).
 Response respond(std::span<const std::byte> frame, const Ipv4& address, std::span<std::byte> out,
-                 Counters& counters);
+                 Counters& counters, const std::optional<Mac>& mac = std::nullopt);
 
 // The Internet checksum (RFC 1071) of `bytes`.
 [[nodiscard]] uint16_t internet_checksum(std::span<const std::byte> bytes);

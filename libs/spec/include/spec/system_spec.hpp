@@ -10,7 +10,7 @@ namespace spec {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'C', '1'};
 inline constexpr char kTrailerMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'N', 'D'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;        // 2: chained notifications
 inline constexpr uint32_t kNone = 0xffffffffu; // "no object" in an index field
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kIpaBits = 39; // each domain's stage-2 input range
@@ -116,8 +116,11 @@ struct Endpoint {
     uint64_t reserved;
 };
 
+// A chained notification keeps its bits and, whenever signalled, also signals `parent`
+// with bit `parent_bit` of its word: more than 64 sources for one bound notification.
 struct Notification {
-    uint64_t reserved;
+    uint32_t parent;     // kNone, or the notification it chains into (itself not chained)
+    uint32_t parent_bit; // < 64
 };
 
 struct IrqHandler {
@@ -199,7 +202,7 @@ struct Limits {
     uint32_t threads = 64;
     uint32_t endpoints = 64;
     uint32_t notifications = 64;
-    uint32_t irq_handlers = 32;
+    uint32_t irq_handlers = 256; // upstream's exynos5422 VM passes ~100 IRQs through
     uint32_t regions = 256;
     uint32_t mappings = 512;
     uint32_t caps = 1024;

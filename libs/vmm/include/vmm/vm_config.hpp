@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '8'};
-inline constexpr uint32_t kVersion = 8;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '9'};
+inline constexpr uint32_t kVersion = 9;
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -29,7 +29,17 @@ struct TableRef {
 struct PassthroughIrq {
     uint32_t irq;      // INTID, the same for guest and machine
     uint32_t ack_slot; // IrqHandler capability (IrqAck after the guest's EOI)
-    uint64_t badge;    // the bit it sets in the VMM's bound notification
+    uint64_t badge;    // the bit it sets in the VMM's bound notification, or in word `word`
+    uint32_t word;     // 0: the bound notification; k: the chained word irq_words[k - 1]
+    uint32_t reserved;
+};
+
+// A chained notification word (more passed-through IRQs than the bound word holds): the
+// kernel raises `badge` in the bound notification; the VMM polls the word through `slot`.
+struct IrqWord {
+    uint32_t slot; // Notification capability (receive: Poll)
+    uint32_t reserved;
+    uint64_t badge;
 };
 
 // A device-tree node the guest DTB keeps without a device (plat_keep_devices*).
@@ -92,13 +102,15 @@ struct Header {
     // whose guest powers off takes itself off; the last one powers the system off.
     uint64_t running_vms_addr;
     TableRef smc_allowed; // uint32_t SMCCC function IDs passed to the firmware
+    TableRef irq_words; // IrqWord
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
 // at build time, naming the attribute.
-inline constexpr unsigned kMaxPassthrough = 64; // upstream's tx2 files need more than 16
-inline constexpr unsigned kMaxIrqs = 64;        // one notification word
-inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI and the vGIC too
+inline constexpr unsigned kMaxPassthrough = 128; // upstream's exynos5422 files list ~70 nodes
+inline constexpr unsigned kMaxIrqs = 256;        // the kernel's IRQ handler table
+inline constexpr unsigned kMaxIrqWords = 4;      // chained notification words of 64 IRQs
+inline constexpr unsigned kMaxVcpus = 8;         // the GICv2 target list; vPSCI and the vGIC too
 inline constexpr unsigned kMaxModules = 8;
 inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 12
 inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
@@ -119,6 +131,7 @@ public:
     [[nodiscard]] KeptNode kept(uint32_t i) const;
     [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
     [[nodiscard]] uint32_t smc_allowed(uint32_t i) const;
+    [[nodiscard]] IrqWord irq_word(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;

@@ -62,16 +62,6 @@ struct SyncPrimitive {
     SourceLocation where;
 };
 
-struct Component {
-    std::string name;
-    bool control = false;
-    bool hardware = false; // a device: its dataports are device memory at _paddr/_size
-    std::vector<Interface> interfaces;
-    std::vector<AttributeDecl> attributes;
-    std::vector<SyncPrimitive> sync;
-    SourceLocation where;
-};
-
 enum class EndKind { Procedure, Event, Dataport };
 
 struct ConnectorSide {
@@ -127,6 +117,20 @@ struct Assembly {
     SourceLocation where;
 };
 
+struct Component {
+    std::string name;
+    bool control = false;
+    bool hardware = false; // a device: its dataports are device memory at _paddr/_size
+    std::vector<Interface> interfaces;
+    std::vector<AttributeDecl> attributes;
+    std::vector<SyncPrimitive> sync;
+    // A compound component's own `composition { ... }` and `configuration { ... }`:
+    // connections between its own interfaces (ends with an empty instance) and settings of
+    // them (`pmu.dtb = dtb({...});`), made for each instance of it.
+    std::optional<Assembly> body;
+    SourceLocation where;
+};
+
 // One parsed file (or several merged: the loader appends imports in order).
 struct File {
     std::vector<Import> imports;
@@ -137,6 +141,12 @@ struct File {
     std::vector<Component> components;
     std::vector<Connector> connectors;
     std::vector<Assembly> assemblies;
+    // A component type's own definition (`<Type>/<Type>.camkes` on the include path) when
+    // the app declares the type itself instead of importing it (upstream's files declare
+    // PingClient and VM locally), with the structs that file declares. The resolver binds
+    // an instance to it when the app's declaration is part of it (loader.hpp).
+    std::vector<Component> own_components;
+    std::vector<AttributeDecl> own_structs;
 };
 
 const char* to_string(InterfaceKind kind);

@@ -7,6 +7,7 @@
 
 #include <base/address.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,11 @@ public:
     static DeviceTree load(const std::string& path, const SourceLocation& used_at);
     explicit DeviceTree(std::vector<char> blob, std::string name);
 
-    // Evaluates one query dict; no match is an adl::Error quoting the query.
-    [[nodiscard]] DeviceMatch query(const Value& entry) const;
+    // Evaluates one query dict: the node it selects, or none (upstream's fdtQueryEngine
+    // gives `{}` then); a malformed query is an adl::Error quoting it.
+    [[nodiscard]] std::optional<DeviceMatch> query(const Value& entry) const;
+    // Why 'entry' selects nothing, quoting it, with the node it most likely meant.
+    [[nodiscard]] std::string no_match(const Value& entry) const;
     [[nodiscard]] const std::string& name() const { return name_; }
 
 private:

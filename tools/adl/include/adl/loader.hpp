@@ -1,6 +1,9 @@
 // Loads an application: preprocesses and parses the main file, follows `import`s
 // (each file once, "x" relative to the importing file then the include path, <x>
 // on the include path) and merges every declaration and assembly into one ast::File.
+// A component the app declares itself whose type has its own definition file
+// (`<Type>/<Type>.camkes` on the include path, not imported) gets that definition too, in
+// ast::File::own_components: the type knows its own attributes, whatever the app declares.
 #pragma once
 
 #include "adl/ast.hpp"

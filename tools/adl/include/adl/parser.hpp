@@ -36,9 +36,11 @@ private:
     ast::AttributeDecl attribute_decl(bool in_struct);
     ast::Connector connector();
     void assembly(ast::File& file);
-    void composition(ast::Assembly& a);
+    // `inside` names the compound component whose body this is ("" in an assembly): its
+    // connection ends may name its own interfaces alone (`from dummy_source`).
+    void composition(ast::Assembly& a, const std::string& inside = "");
     void configuration(ast::Assembly& a);
-    ast::ConnectionEnd connection_end();
+    ast::ConnectionEnd connection_end(const std::string& inside);
 
     Value value();
     Value expression(int min_precedence);

@@ -72,6 +72,9 @@ struct Instance {
     std::optional<int64_t> priority;
     std::optional<int64_t> affinity; // <instance>._affinity: the CPU its threads run on
     std::optional<uint64_t> heap_size;
+    // A VM with more sources than its bound notification's 64 bits: its passed-through
+    // IRQs go to chained words, each raising this bit of the bound one (word k: [k - 1]).
+    std::vector<uint64_t> irq_words;
     SourceLocation where;
 
     [[nodiscard]] const Attribute* attribute(std::string_view name) const;
@@ -129,10 +132,13 @@ struct Irq {
     std::string owner;
     uint32_t number = 0; // GIC interrupt ID (SPI + 32, PPI + 16)
     bool level = true;
-    uint64_t badge = 0; // bit in the owner's bound notification
+    // Bit in the owner's bound notification (word 0), or in its chained word `word` (1, 2,
+    // ...: Instance::irq_words) when the owner receives more than one word holds.
+    uint64_t badge = 0;
     std::string source;
     SourceLocation where;
     std::string interface; // seL4HardwareInterrupt: the owner's `consumes` end; else empty
+    uint32_t word = 0;
 };
 
 struct System {

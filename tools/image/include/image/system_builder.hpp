@@ -100,6 +100,9 @@ public:
     DomainId add_domain(const std::string& name);
     EndpointId add_endpoint(const std::string& name);
     NotificationId add_notification(const std::string& name);
+    // Every signal of `n` also signals `parent` with `bit` of its word (one level: the
+    // parent is not chained itself); the one waiting on `parent` polls `n`.
+    void chain_notification(NotificationId n, NotificationId parent, uint32_t bit);
     IrqHandlerId add_irq_handler(uint32_t irq, NotificationId n, uint64_t badge, bool edge = false);
 
     RegionId add_ram(const std::string& name, uint64_t size, std::vector<uint8_t> contents = {});

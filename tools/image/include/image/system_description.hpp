@@ -61,12 +61,20 @@ struct IrqHandlerDesc {
     bool edge = false;
 };
 
+// Notification `notification` chains into `parent` with `bit` (spec::Notification).
+struct NotificationChain {
+    uint32_t notification = 0;
+    uint32_t parent = 0;
+    uint32_t bit = 0;
+};
+
 struct SystemDescription {
     Board board;
     std::vector<DomainDesc> domains;
     std::vector<ThreadDesc> threads;
     std::vector<std::string> endpoints;
     std::vector<std::string> notifications;
+    std::vector<NotificationChain> chains;
     std::vector<IrqHandlerDesc> irq_handlers;
     std::vector<RegionDesc> regions;
     std::vector<MappingDesc> mappings;
