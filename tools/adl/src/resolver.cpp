@@ -1021,8 +1021,9 @@ private:
     }
 
     // One bound notification per instance carries all its events, virtqueue signals,
-    // servers' signals and IRQs, so badge bits are numbered per receiving instance: events,
-    // virtqueue ends and servers' signals in connection order, then IRQs.
+    // servers' signals, callers' wake-ups and IRQs, so badge bits are numbered per
+    // receiving instance: events, virtqueue ends, servers' signals and callers' wake-ups in
+    // connection order, then IRQs.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
@@ -1052,6 +1053,7 @@ private:
                 for (auto& f : c.from) {
                     f.badge = ++n;
                     if (signals) f.signal = take(f.instance, c.where);
+                    if (impl.wakes_server) f.wake = take(c.to.front().instance, c.where);
                 }
             }
         }
