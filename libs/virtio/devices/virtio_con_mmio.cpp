@@ -8,8 +8,8 @@
 //   serial_getchar (seL4SerialServer to getchar) the input ring; the server signals its bit
 // Output that finds the ring full waits until the server has taken it (the batch() call
 // returns once the server drained the ring), so a guest that floods hvc0 is slowed down,
-// never cut short. Input is
-// read from the ring only as far as the guest has posted buffers for it.
+// never cut short. Input is read from the ring only as far as the guest has posted buffers
+// for it.
 #include "front.hpp"
 
 #include <virtio/console.hpp>
