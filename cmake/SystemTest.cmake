@@ -118,3 +118,22 @@ function(bulkhead_system_test)
   set_tests_properties(${T_NAME}_gicv3 PROPERTIES TIMEOUT ${ctest_timeout}
                        LABELS "system;gicv3;${T_LABELS}")
 endfunction()
+
+# bulkhead_console_pattern_step(<var> <mark> <lines> [RAW]): a "send:" step that makes the
+# guest's shell write <lines> numbered lines of known text (64 bytes each) to its own tty
+# as fast as it can, framed by "<mark>-BEGIN" and "<mark>-END <md5>", for an "md5:<mark>"
+# step (the shell's echo of the command matches neither frame). The
+# kernel's messages are turned off first: on a console tty they would land inside the
+# pattern. RAW: with the tty's output processing off meanwhile (stty -opost), so that each
+# write reaches the console whole (with it, a line and its CR LF are two writes).
+function(bulkhead_console_pattern_step out mark lines)
+  set(write "( echo ${mark}-BEGIN && cat /tmp/${mark} && echo \"${mark}-END $(md5sum < /tmp/${mark} | cut -d ' ' -f 1)\" ) > $(tty)")
+  if("${ARGN}" STREQUAL "RAW")
+    set(write "stty -opost && ${write} && stty opost")
+  endif()
+  # seq -w pads every number to the width of the last; the text fills the line to 64.
+  string(LENGTH "${lines}" digits)
+  math(EXPR length "63 - ${digits}")
+  string(SUBSTRING " pattern abcdefghijklmnopqrstuvwxyz 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ" 0 ${length} text)
+  set(${out} "send:dmesg -n 1 && seq -w 1 ${lines} | sed 's/$/${text}/' > /tmp/${mark} && ${write}" PARENT_SCOPE)
+endfunction()

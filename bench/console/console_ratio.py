@@ -6,7 +6,9 @@ Each round boots both images (in alternating order), waits for the guest's shell
 ~190 KB file of text and writes it to the shell's own tty (`cat /tmp/p > $(tty)`), timed
 by the guest (/proc/uptime, 10 ms steps) and reported as bytes/s; the console output is
 read and thrown away. Each QEMU is pinned to one host CPU (bench/common/guest_console.py).
-Figures only: nothing is asserted.
+With --icount, QEMU runs with `-icount shift=0`: one guest nanosecond per instruction, so
+the guest's timing counts instructions, printed per character. Figures only: nothing is
+asserted.
 """
 import argparse
 import statistics
@@ -44,7 +46,11 @@ def main():
     ap.add_argument("--serial-server", required=True)
     ap.add_argument("--passthrough", required=True)
     ap.add_argument("--cpu", type=int, default=0)
+    ap.add_argument("--icount", action="store_true",
+                    help="count instructions (-icount shift=0) instead of timing")
     args = ap.parse_args()
+    if args.icount:
+        args.qemu += " -icount shift=0"
     paths = {"SerialServer": args.serial_server, "PL011 passthrough": args.passthrough}
     rates = {k: [] for k in paths}
     ttys = {}
@@ -58,7 +64,9 @@ def main():
     print("console throughput (median of rounds, bytes/s a guest writes to its console):")
     for name, values in rates.items():
         if values:
-            print(f"  {name:<18} {ttys.get(name, '?'):<12} {statistics.median(values):>12,.0f}")
+            rate = statistics.median(values)
+            print(f"  {name:<18} {ttys.get(name, '?'):<12} {rate:>12,.0f}"
+                  + (f"  ({1e9 / rate:,.0f} instructions per character)" if args.icount else ""))
     if rates["SerialServer"] and rates["PL011 passthrough"]:
         ratio = statistics.median(rates["SerialServer"]) / statistics.median(
             rates["PL011 passthrough"])

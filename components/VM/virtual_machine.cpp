@@ -158,11 +158,13 @@ void VirtualMachine::collect_backends() {
     const auto self = bulkhead::glue::VM::Instance::mapped();
     backend_count_ = 0;
     const auto add = [&](std::string_view name, bool connected, uint32_t slot, uint64_t badge,
-                         std::span<std::byte> memory) {
+                         std::span<std::byte> memory, uint32_t wake_slot = 0) {
         if (!connected || backend_count_ == kMaxBackends) return;
-        backends_[backend_count_++] = {name, slot, memory, badge, &backend_port_};
+        backends_[backend_count_++] = {name, slot, memory, badge, &backend_port_, wake_slot};
     };
-    add("batch", self.batch_connected(), self.batch_slot(), 0, self.batch_buffer().span());
+    // seL4SerialServer: batch's wake-up capability tells the server output waits.
+    add("batch", self.batch_connected(), self.batch_slot(), 0, self.batch_buffer().span(),
+        self.batch_wake_slot());
     add("putchar", self.putchar_connected(), self.putchar_slot(), 0, {});
     // seL4SerialServer: the interface's badge is the bit the server signals.
     add("serial_getchar", self.serial_getchar_connected(), self.serial_getchar_slot(),

@@ -6,7 +6,11 @@ Steps run in the order given on the command line:
   --send TEXT      type TEXT and a newline on the console
   --wait SECONDS   let the system run for a while
   --md5 MARK       wait for "MARK-BEGIN", a payload, "MARK-END <md5 hex>" and check that the
-                   payload (CRs the terminal added removed) has that MD5: nothing was lost
+                   payload (CRs the terminal added removed) has that MD5: nothing was lost.
+                   When the BEGIN line carries a SerialServer client's name ("[vm0] MARK-BEGIN")
+                   the payload is that client's lines only, names removed (other clients'
+                   lines may interleave). It looks from the end of the previous md5 step,
+                   not from the last expect: expects may follow other clients meanwhile.
 A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
 or QEMU exiting before the last step (unless --expect-exit is given, in which case
 QEMU must exit by itself, with that status, after the last step).
@@ -107,19 +111,22 @@ def main():
 
     hard_deadline = start + args.timeout
 
-    def wait_for(pat, what):
-        """Waits until pat matches the output from the cursor on; returns the match."""
+    def wait_for(pat, what, start=None):
+        """Waits until pat matches the output from the cursor (or `start`) on; returns the
+        match."""
         while True:
-            m = pat.search(text, cursor)
+            m = pat.search(text, cursor if start is None else start)
             if m:
                 return m
             if time.monotonic() > hard_deadline:
                 finish(False, f"timeout after {args.timeout:.0f}s waiting for {what}")
             if not pump(hard_deadline):
-                m = pat.search(text, cursor)
+                m = pat.search(text, cursor if start is None else start)
                 if m:
                     return m
                 finish(False, f"QEMU exited (status {proc.wait()}) while waiting for {what}")
+
+    md5_from = 0  # where the next md5 step looks for its BEGIN
 
     for kind, value in args.steps:
         if kind == "expect":
@@ -132,15 +139,28 @@ def main():
                 finish(False, f"QEMU exited before '{value}' could be typed")
         elif kind == "md5":
             mark = re.escape(value)
-            m = wait_for(re.compile(mark + r"-BEGIN\r?\n(.*?)" + mark + r"-END ([0-9a-f]{32})",
-                                    re.S), f"{value}-END")
-            cursor = m.end()
-            payload = m.group(1).replace("\r", "")
+            begin = wait_for(re.compile(r"(\[[\w.-]+\] )?" + mark + r"-BEGIN\r?\n"),
+                             f"{value}-BEGIN", md5_from)
+            prefix = begin.group(1) or ""
+            end = wait_for(re.compile(re.escape(prefix) + mark + r"-END ([0-9a-f]{32})"),
+                           f"{value}-END", begin.end())
+            md5_from = end.end()
+            cursor = max(cursor, end.end())
+            body = text[begin.end():end.start()]
+            others = 0
+            if prefix:
+                lines = body.split("\n")[:-1]
+                mine = [ln for ln in lines if ln.startswith(prefix)]
+                others = len(lines) - len(mine)
+                payload = "".join(ln[len(prefix):].replace("\r", "") + "\n" for ln in mine)
+            else:
+                payload = body.replace("\r", "")
             got = hashlib.md5(payload.encode("utf-8", "surrogateescape")).hexdigest()
-            if got != m.group(2):
+            if got != end.group(1):
                 finish(False, f"{value}: {len(payload)} bytes arrived with MD5 {got}, "
-                              f"the guest sent MD5 {m.group(2)}")
-            print(f"{value}: {len(payload)} bytes arrived whole (MD5 {got})")
+                              f"the guest sent MD5 {end.group(1)}")
+            print(f"{value}: {len(payload)} bytes arrived whole (MD5 {got})"
+                  + (f", {others} other lines interleaved" if prefix else ""))
         elif kind == "wait":
             until = time.monotonic() + float(value)
             while time.monotonic() < until:

@@ -1,8 +1,10 @@
 // The `virtio_con` VMM device (hvc0 through a SerialServer) created by DeviceHost, driven
 // through the MMIO bus as Linux's virtio_mmio and virtio_console drive it, with a fake
 // SerialServer behind its connections (BackendPort): output through the batch ring and
-// batch() calls, whole however much the guest writes; the 3.8 putchar path; input from the
-// getchar ring into the guest's buffers when the server signals; refusals.
+// the server's wake-up bit (signalled once per transmit kick, a batch() call only for a
+// full ring), or batch() calls where there is no wake-up capability, whole however much
+// the guest writes; the 3.8 putchar path; input from the getchar ring into the guest's
+// buffers when the server signals; refusals.
 #include "../vmm/fake_vcpu.hpp"
 #include "vmm_device_fixture.hpp"
 
@@ -27,25 +29,37 @@ using test::FakeRam;
 
 constexpr uint32_t kBatchSlot = 7;
 constexpr uint32_t kPutCharSlot = 8;
+constexpr uint32_t kWakeSlot = 10;
 constexpr uint64_t kInputBit = 1u << 5;
 constexpr uint64_t kWindow = 0xa000000;
 
-// The SerialServer's side: batch() drains the output ring, putchar() takes one byte.
+// The SerialServer's side: batch() drains the output ring, putchar() takes one byte; a
+// wake-up is recorded, and drains the ring only when the server runs at once
+// (drain_on_wake; otherwise it runs later, after the guest wrote more).
 class FakeServer final : public vmm::BackendPort {
 public:
     void call(uint32_t slot, base::RpcMessage& m) override {
         ++calls;
         if (slot == kBatchSlot) {
-            serial::CharRing ring(output);
-            char buf[512];
-            while (std::size_t n = ring.read(buf))
-                text.append(buf, n);
+            drain();
         } else if (slot == kPutCharSlot) {
             text += static_cast<char>(m.get<int32_t>());
         }
         m.begin(0);
     }
-    void signal(uint32_t) override {}
+    void signal(uint32_t slot) override {
+        if (slot != kWakeSlot) return;
+        ++wakes;
+        if (drain_on_wake) drain();
+    }
+    void drain() {
+        serial::CharRing ring(output);
+        char buf[512];
+        while (std::size_t n = ring.read(buf))
+            text.append(buf, n);
+    }
+    bool drain_on_wake = true;
+    unsigned wakes = 0;
     alignas(8) std::array<std::byte, 4096> output{};
     alignas(8) std::array<std::byte, 4096> input{};
     std::string text;
@@ -58,11 +72,11 @@ struct ConDeviceFixture : test::VmmDeviceFixture {
     FakeDriver tx{ram, {.size = 16, .event_idx = false, .indirect = false}};
     vmm::test::FakeVcpu vcpu;
 
-    vmm::DeviceError create(bool batch) {
+    vmm::DeviceError create(bool batch, uint32_t wake_slot = 0) {
         connections = {
             vmm::BackendConnection{batch ? "batch" : "putchar", batch ? kBatchSlot : kPutCharSlot,
                                    batch ? std::span(server.output) : std::span<std::byte>(), 0,
-                                   &server},
+                                   &server, wake_slot},
             vmm::BackendConnection{"serial_getchar", 9, server.input, kInputBit, &server}};
         records[0] = {"virtio_con", {}, connections};
         return host.create(records);
@@ -129,6 +143,65 @@ TEST(VirtioConVmmDevice, OutputReachesTheServerWholeThroughTheBatchRing) {
     }
     EXPECT_EQ(f.server.text, "hello\n" + flood);
     EXPECT_GT(f.server.calls, flood.size() / serial::CharRing::kCapacity);
+}
+
+std::string flood_text() {
+    std::string flood;
+    for (int i = 0; i < 3000; ++i)
+        flood += "line " + std::to_string(i) + "\n";
+    return flood;
+}
+
+// Linux's hvc hands virtio_console at most a few bytes per buffer and waits for each: one
+// kick per buffer.
+void write_in_small_buffers(ConDeviceFixture& f, std::string_view text, std::size_t piece) {
+    for (std::size_t at = 0; at < text.size(); at += piece) {
+        f.tx.offer({f.tx.readable(text.substr(at, piece))});
+        f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+        ASSERT_TRUE(f.tx.take_used().has_value()); // used before the kick's exit returns
+    }
+}
+
+TEST(VirtioConVmmDevice, EachKickSignalsTheServerInsteadOfCallingIt) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true, kWakeSlot), vmm::DeviceError::Ok);
+    f.start();
+    f.tx.offer({f.tx.readable("hello\n")});
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+    EXPECT_EQ(f.server.calls, 0u);
+    EXPECT_EQ(f.server.wakes, 1u);
+    EXPECT_EQ(f.server.text, "hello\n");
+    // The buffer is used and its interrupt raised within the kick, once for the kick.
+    ASSERT_TRUE(f.tx.take_used().has_value());
+    EXPECT_EQ(f.rd(mmio::kInterruptStatus), 1u); // used buffer
+    f.wr(mmio::kInterruptAck, 1);
+    // A kick that brings nothing wakes nobody.
+    f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
+    EXPECT_EQ(f.server.wakes, 1u);
+}
+
+TEST(VirtioConVmmDevice, AFloodWaitsForTheServerOnlyWhenTheRingIsFull) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true, kWakeSlot), vmm::DeviceError::Ok);
+    f.server.drain_on_wake = false; // the server runs only when the guest stops
+    f.start();
+    const std::string flood = flood_text();
+    write_in_small_buffers(f, flood, 16);
+    // Every kick woke the server; a call (back-pressure) only each time the ring filled.
+    EXPECT_EQ(f.server.wakes, (flood.size() + 15) / 16);
+    EXPECT_EQ(f.server.calls, flood.size() / serial::CharRing::kCapacity);
+    f.server.drain(); // the server's turn: nothing lost, nothing twice, in order
+    EXPECT_EQ(f.server.text, flood);
+}
+
+TEST(VirtioConVmmDevice, WithoutAWakeUpCapabilityEachKickCallsBatch) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true), vmm::DeviceError::Ok);
+    f.start();
+    write_in_small_buffers(f, "0123456789abcdef0123", 16);
+    EXPECT_EQ(f.server.calls, 2u);
+    EXPECT_EQ(f.server.wakes, 0u);
+    EXPECT_EQ(f.server.text, "0123456789abcdef0123");
 }
 
 TEST(VirtioConVmmDevice, Camkes38PutCharPathCallsOncePerByte) {

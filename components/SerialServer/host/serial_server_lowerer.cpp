@@ -30,8 +30,8 @@ const std::map<std::string, Port, std::less<>>& ports() {
     return p;
 }
 
-// The lowest bit of the instance's bound notification that no event, server signal or
-// IRQ the resolver numbered uses.
+// The lowest bit of the instance's bound notification that no event, server signal,
+// caller's wake-up or IRQ the resolver numbered uses.
 uint64_t free_bit(const Context& context, const std::string& name, const Instance& inst) {
     uint64_t used = 0;
     for (const auto& c : context.system().connections) {
@@ -39,6 +39,7 @@ uint64_t free_bit(const Context& context, const std::string& name, const Instanc
             if (c.kind == adl::model::ConnectionKind::Event && c.to.front().instance == name)
                 used |= f.badge;
             if (f.instance == name) used |= f.signal;
+            if (c.to.front().instance == name) used |= f.wake;
         }
     }
     for (const auto& q : context.system().irqs)
@@ -113,6 +114,7 @@ public:
                 case Port::ProcessedBatch:
                 case Port::RawBatch:
                     client.batch_badge = badge;
+                    client.batch_wake_bit = f.wake;
                     break;
                 case Port::GetChar:
                     client.getchar_badge = badge;

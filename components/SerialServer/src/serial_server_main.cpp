@@ -1,17 +1,20 @@
 // The SerialServer component: the board's UART shared between its clients through
 // libs/serial's Multiplexer. One thread serves every provides interface (one endpoint, the
 // badge says which interface and which client) and the UART's interrupt (its bound
-// notification). Output: a client's batch ring is drained as far as the multiplexer takes
-// it and what is left stays in the ring (back-pressure). Input: the active client's getchar
-// ring, then a signal to that client; while its ring is full the UART is not read (its FIFO
-// and QEMU's character backend hold the rest) and its interrupt is not acknowledged, until
-// a later call of any client finds room again.
+// notification). Output: a client's batch ring is drained when its wake-up bit arrives on
+// the bound notification (the client did not stop for it) or when it calls batch() (a
+// full ring, or a client without wake-ups: the call returns once the ring is empty, which
+// is back-pressure). Input: the active client's getchar ring, then a signal to that
+// client; while its ring is full the UART is not read (its FIFO and QEMU's character
+// backend hold the rest) and its interrupt is not acknowledged, until a later call of any
+// client finds room again.
 #include "SerialServer_glue.hpp"
 #include "pl011.hpp"
 
 #include <serial/char_ring.hpp>
 #include <serial/input_pump.hpp>
 #include <serial/multiplexer.hpp>
+#include <serial/output_drain.hpp>
 #include <serial_server/serial_server_config.hpp>
 
 #include <runtime/debug_print.hpp>
@@ -29,8 +32,7 @@ namespace {
 struct ClientState {
     uint64_t putchar_badge = 0;
     uint64_t batch_badge = 0;
-    serial::CharRing output; // batch: the client writes, the server reads
-    serial::CharRing input;  // getchar: the server writes, the client reads
+    serial::CharRing input; // getchar: the server writes, the client reads
     NotificationCap signal{Slot{0}};
     bool signal_due = false;
 };
@@ -48,9 +50,11 @@ public:
             s.putchar_badge = c.putchar_badge;
             s.batch_badge = c.batch_badge;
             if (c.batch_badge != 0) {
-                s.output = serial::CharRing(serial_server::port_of(c.batch_badge) == Port::RawBatch
-                                                ? self.raw_batch_buffer_of(c.batch_badge)
-                                                : self.processed_batch_buffer_of(c.batch_badge));
+                outputs_[i] =
+                    serial::CharRing(serial_server::port_of(c.batch_badge) == Port::RawBatch
+                                         ? self.raw_batch_buffer_of(c.batch_badge)
+                                         : self.processed_batch_buffer_of(c.batch_badge));
+                wake_bits_[i] = c.batch_wake_bit;
             }
             if (c.getchar_badge != 0) {
                 s.input = serial::CharRing(self.getchar_buffer_of(c.getchar_badge));
@@ -75,22 +79,21 @@ public:
         mux_.flush_partial(static_cast<unsigned>(i));
     }
 
-    // Batch: everything the client's ring holds now.
+    // Batch: everything the client's ring holds now. A client with a wake-up bit calls
+    // only when its ring is full, in the middle of a write: an unfinished line waits for
+    // its rest (written now, another client's line could split it). A client without one
+    // calls after each write: its prompt goes out now.
     void batch(uint64_t badge) {
         const int i = client_of(badge, &ClientState::batch_badge);
         if (i < 0) return;
         const auto c = static_cast<unsigned>(i);
-        serial::CharRing& ring = clients_[c].output;
-        char chunk[serial::Multiplexer::kStaging];
-        for (;;) {
-            const std::size_t room = serial::Multiplexer::kStaging - mux_.staged(c);
-            const std::size_t n = ring.read({chunk, room});
-            if (n == 0) break;
-            (void)mux_.feed(c, {chunk, n});
-            mux_.pump();
-        }
-        if (ring.broken()) complain(c, "its output ring has an index outside the ring");
-        mux_.flush_partial(c);
+        drain(1u << c, wake_bits_[c] == 0);
+    }
+
+    // Wake-ups on the bound notification: those clients' rings have output.
+    void woken(uint64_t bits) {
+        if (const uint32_t which = serial::OutputDrain::woken({wake_bits_, count_}, bits))
+            drain(which);
     }
 
     // GetChar's one call: the client is ready; input may be waiting for it.
@@ -136,6 +139,15 @@ private:
         return -1;
     }
 
+    void drain(uint32_t which, bool partial = true) {
+        const uint32_t broken =
+            serial::OutputDrain::drain({outputs_, count_}, mux_, which, partial);
+        for (unsigned c = 0; c < count_; ++c) {
+            if ((broken & (1u << c)) != 0)
+                complain(c, "its output ring has an index outside the ring");
+        }
+    }
+
     // A client that breaks its ring is named once; its ring then moves nothing.
     void complain(unsigned client, const char* what) {
         if (complained_[client]) return;
@@ -146,6 +158,8 @@ private:
     serial_server::Pl011 uart_;
     serial::Multiplexer mux_;
     ClientState clients_[serial_server::kMaxClients];
+    serial::CharRing outputs_[serial_server::kMaxClients]; // batch: client writes, server reads
+    uint64_t wake_bits_[serial_server::kMaxClients] = {};  // output waits in outputs_[i]
     bool complained_[serial_server::kMaxClients] = {};
     unsigned count_ = 0;
     IrqHandlerCap irq_;
@@ -212,5 +226,8 @@ extern "C" void component_main(uint64_t) {
             server->service_input(false);
             return ok;
         },
-        [&](uint64_t bits) { server->service_input((bits & server->irq_bit()) != 0); });
+        [&](uint64_t bits) {
+            server->woken(bits);
+            server->service_input((bits & server->irq_bit()) != 0);
+        });
 }

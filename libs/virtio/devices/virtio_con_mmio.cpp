@@ -1,12 +1,15 @@
 // The VMM device "virtio_con" (upstream's module name; a virtio,mmio node; "virtio_con_pci"
 // over virtio-pci, front.hpp): the guest's hvc0, a virtio-console device model, whose output
 // and input travel through the VM's connections to a SerialServer:
-//   batch          (seL4SerialServer to processed_batch) the output ring, then a batch() call
+//   batch          (seL4SerialServer to processed_batch) the output ring; after each transmit
+//                  kick the server's wake-up bit (signalled, not called: the guest goes on),
+//                  a batch() call only when the ring is full (or there is no wake-up bit)
 //   putchar        (camkes-arm-vm 3.8: seL4RPCCall to processed_putchar) one call per byte
 //   serial_getchar (seL4SerialServer to getchar) the input ring; the server signals its bit
-// Output waits while the server has not taken it (the batch() call returns once the server
-// drained the ring), so a guest that floods hvc0 is slowed down, never cut short. Input is
-// read from the ring only as far as the guest has posted buffers for it.
+// Output that finds the ring full waits until the server has taken it (the batch() call
+// returns once the server drained the ring), so a guest that floods hvc0 is slowed down,
+// never cut short. Input is read from the ring only as far as the guest has posted buffers
+// for it.
 #include "front.hpp"
 
 #include <virtio/console.hpp>
@@ -46,6 +49,7 @@ public:
         return front_ == nullptr || front_->add_dtb_nodes(dtb);
     }
     void notified(uint64_t) override { deliver_input(); }
+    void release() override;
     void reset() override {
         if (front_ != nullptr) front_->transport().reset();
         pending_ = 0;
@@ -76,7 +80,13 @@ public:
         return done;
     }
     void flush() override {
-        if (unsent_) (void)send_batch();
+        if (!unsent_) return;
+        if (batch_->wake_slot == 0) {
+            (void)send_batch();
+            return;
+        }
+        batch_->port->signal(batch_->wake_slot);
+        unsent_ = false;
     }
 
 private:
@@ -115,6 +125,10 @@ private:
 };
 
 vmm::DeviceStorage<VirtioConMmio, kMaxDevices> devices;
+
+void VirtioConMmio::release() {
+    devices.release(this);
+}
 
 // A usable connection of that name: a capability, a way to use it, and a ring-sized
 // dataport where one is needed.

@@ -15,6 +15,7 @@ constexpr std::size_t kMaxDevices = 4;
 // receive buffer).
 class VirtioNetArp final : public NetFront {
 public:
+    void release() override;
     VirtioNetArp(vmm::DeviceContext& ctx, MacAddress mac) : NetFront(ctx, mac, arp_) {}
 
 private:
@@ -38,6 +39,10 @@ private:
 };
 
 vmm::DeviceStorage<VirtioNetArp, kMaxDevices> devices;
+
+void VirtioNetArp::release() {
+    devices.release(this);
+}
 
 template <TransportKind kKind> vmm::Device* create_virtio_net(vmm::DeviceContext& ctx) {
     // A locally administered MAC per device: 02:00:00:00:00:<n>.

@@ -18,6 +18,7 @@ constexpr std::size_t kMaxDevices = 1; // one pair of queues per VM (`send`, `re
 
 class VirtioNetVirtqueue final : public NetFront {
 public:
+    void release() override;
     VirtioNetVirtqueue(vmm::DeviceContext& ctx, MacAddress mac, bool switched)
         : NetFront(ctx, mac, switched ? static_cast<NetBackend&>(switch_) : queues_),
           switched_(switched) {}
@@ -106,6 +107,10 @@ private:
 };
 
 vmm::DeviceStorage<VirtioNetVirtqueue, kMaxDevices> devices;
+
+void VirtioNetVirtqueue::release() {
+    devices.release(this);
+}
 
 void refuse(vmm::DeviceContext& ctx, std::string_view why) {
     vmm::LogLine line;

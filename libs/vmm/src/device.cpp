@@ -106,6 +106,11 @@ const char* to_string(DeviceError error) {
     return "?";
 }
 
+DeviceHost::~DeviceHost() {
+    for (std::size_t i = 0; i < count_; ++i)
+        devices_[i]->release();
+}
+
 DeviceError DeviceHost::create(std::span<const DeviceRecord> records) {
     const auto report = [&](const DeviceRecord& r, DeviceError e) {
         LogLine line;

@@ -1155,11 +1155,11 @@ private:
     }
 
     // One bound notification per instance carries all its events, virtqueue signals,
-    // servers' signals and IRQs, so badge bits are numbered per receiving instance: events,
-    // virtqueue ends and servers' signals in connection order, then IRQs. A VM whose
-    // passed-through IRQs do not fit in what is left gets them in chained words of 64 (the
-    // kernel signals the bound word's bit for that word; the VMM polls it), so upstream's
-    // exynos5422 VMs with ~100 device IRQs resolve.
+    // servers' signals, callers' wake-ups and IRQs, so badge bits are numbered per
+    // receiving instance: events, virtqueue ends, servers' signals and callers' wake-ups in
+    // connection order, then IRQs. A VM whose passed-through IRQs do not fit in what is left
+    // gets them in chained words of 64 (the kernel signals the bound word's bit for that
+    // word; the VMM polls it), so upstream's exynos5422 VMs with ~100 device IRQs resolve.
     void badges() {
         std::map<std::string, unsigned> next;
         auto take = [&](const std::string& owner, const SourceLocation& where) -> uint64_t {
@@ -1191,6 +1191,7 @@ private:
                 for (auto& f : c.from) {
                     f.badge = ++n;
                     if (signals) f.signal = take(f.instance, c.where);
+                    if (impl.wakes_server) f.wake = take(c.to.front().instance, c.where);
                 }
             }
         }

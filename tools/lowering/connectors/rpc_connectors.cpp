@@ -47,6 +47,9 @@ public:
 // badged with the bit the resolver took for it (End::signal), named
 // "<provides interface>_signal_<caller's badge>"; the caller's interface records that bit
 // as its badge (what tells it the server signalled), its call capability keeps its own.
+// Where the connector lets callers wake the server (End::wake), each caller also gets a
+// send capability to the server's bound notification with its bit ("<uses>_wake"), so it
+// can say "my buffer has output" without a call.
 class SignallingRpcConnector final : public ConnectorLowerer {
 public:
     explicit SignallingRpcConnector(ConnectorLowerer& rpc) : rpc_(rpc) {}
@@ -61,6 +64,10 @@ public:
                 server, to.interface + "_signal_" + std::to_string(uses.badge),
                 image::notification_cap(context.notification(caller), f.signal, spec::CapSend));
             uses.badge = f.signal;
+            if (f.wake == 0) continue;
+            uses.wake_slot = context.give(
+                caller, f.interface + "_wake",
+                image::notification_cap(context.notification(server), f.wake, spec::CapSend));
         }
     }
 

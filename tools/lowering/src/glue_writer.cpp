@@ -325,6 +325,10 @@ private:
                      << "    [[nodiscard]] uint64_t " << n << "_badge() const { return " << rec
                      << ".badge; }\n";
             }
+            if (i.kind == ast::InterfaceKind::Uses) {
+                out_ << "    [[nodiscard]] uint32_t " << n << "_wake_slot() const { return " << rec
+                     << ".wake_slot; }\n";
+            }
             typed_cap(i);
             if (i.kind != ast::InterfaceKind::Emits && i.kind != ast::InterfaceKind::Consumes) {
                 out_ << "    [[nodiscard]] uint32_t " << n

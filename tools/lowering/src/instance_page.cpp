@@ -124,6 +124,7 @@ std::vector<uint8_t> write_instance_page(const adl::model::Instance& instance,
             rec.connected = 1;
             rec.slot = got->slot.value_or(0);
             rec.badge = got->badge;
+            rec.wake_slot = got->wake_slot.value_or(0);
             std::vector<page::Buffer> buffers;
             for (const auto& b : got->buffers)
                 buffers.push_back({b.at, b.size, b.peer_badge});

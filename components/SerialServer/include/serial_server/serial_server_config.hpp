@@ -1,7 +1,8 @@
 // The SerialServer's configuration, which its lowerer (host/serial_server_lowerer.cpp)
 // writes into the type blob of the instance page and the component reads: where the UART
 // is, and per client (one per connected component instance) its name, the badges its
-// calls carry and the capability that signals it when input has arrived. All provides
+// calls carry, the capability that signals it when input has arrived and the bit by which
+// it says that output is waiting. All provides
 // interfaces share one endpoint, so one thread serves them; a badge says which interface
 // a call came through (badge >> kPortShift) and which caller (the whole badge).
 #pragma once
@@ -11,7 +12,7 @@
 namespace serial_server {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'S', 'E', 'R', 'I', 'A', 'L'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 inline constexpr unsigned kMaxClients = 8;
 inline constexpr unsigned kNameBytes = 32;
 
@@ -38,6 +39,9 @@ struct Client {
     uint64_t getchar_badge;
     uint32_t signal_slot; // notification (send) to the client: its input ring has data
     uint32_t reserved;
+    // The client's bit in the server's bound notification: its batch ring has output (an
+    // asynchronous batch(); the call remains for a full ring). 0: the client never wakes.
+    uint64_t batch_wake_bit;
 };
 
 struct Config {

@@ -11,7 +11,7 @@ namespace spec::instance {
 
 inline constexpr uint64_t kInstancePageAddr = 0x0e00'0000;
 inline constexpr char kMagic[8] = {'B', 'H', 'D', 'I', 'N', 'S', 'T', '1'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 
 // Variable-length parts (strings, buffer lists, list values) live after the fixed records;
 // offsets are from the start of the page.
@@ -41,6 +41,10 @@ struct Interface {
     // connector whose server signals back (seL4SerialServer): the bit the server sets.
     uint64_t badge;
     Span buffers; // Buffer records
+    // uses of a connector whose callers wake the server (seL4SerialServer): a send
+    // capability to the server's bound notification with this caller's bit; 0 if none.
+    uint32_t wake_slot;
+    uint32_t reserved;
 };
 
 struct Buffer {
@@ -56,7 +60,7 @@ struct Value {
     Span span;
 };
 
-static_assert(sizeof(Header) == 80 && sizeof(Interface) == 24 && sizeof(Buffer) == 24 &&
+static_assert(sizeof(Header) == 80 && sizeof(Interface) == 32 && sizeof(Buffer) == 24 &&
               sizeof(Value) == 16);
 
 // FNV-1a over a canonical text of the definition (the tool computes it; the glue embeds it).

@@ -55,6 +55,9 @@ struct BackendConnection {
     std::span<std::byte> dataport; // shared memory, as mapped into the VMM; empty: none
     uint64_t badge_bits = 0;       // bits the backend signals on the VMM's notification
     BackendPort* port = nullptr;   // how to use cap_slot; nullptr: not usable
+    // A notification capability that wakes the backend without a call (seL4SerialServer:
+    // output waits in the dataport), used through port->signal; 0: none.
+    uint32_t wake_slot = 0;
 };
 
 // A port of the VM's virtual switch (upstream's vswitch_layout): frames for `mac` leave
@@ -157,6 +160,9 @@ public:
     // The guest was reset (PSCI SYSTEM_RESET): back to the power-on state. Its MMIO
     // ranges, SPIs and notification bits stay.
     virtual void reset() {}
+    // Its DeviceHost is gone (a VM's never is; host tests make one per test, many per
+    // process): a device kept in DeviceStorage gives its slot back here.
+    virtual void release() {}
 
 protected:
     ~Device() = default;
@@ -258,6 +264,9 @@ public:
         : memory_(memory), mmio_(mmio), vgic_(vgic), spis_(num_irqs), windows_(mmio_window),
           notifications_(notifications), log_(log), smccc_(smccc),
           pci_(pci_window, mmio, vgic, log) {}
+    DeviceHost(const DeviceHost&) = delete;
+    DeviceHost& operator=(const DeviceHost&) = delete;
+    ~DeviceHost();
 
     // SPIs taken before devices are created (passed-through interrupts): reserve here.
     [[nodiscard]] SpiAllocator& spis() { return spis_; }
@@ -291,13 +300,28 @@ private:
     std::size_t count_ = 0;
 };
 
-// Static storage for up to N devices of one type: make() constructs the next one in
-// place, nullptr when all N are in use.
+// Static storage for up to N devices of one type: make() constructs one in a free slot,
+// nullptr when all N are in use; release() (from the device's Device::release) ends it
+// and frees its slot.
 template <class T, std::size_t N> class DeviceStorage {
 public:
     template <class... Args> T* make(Args&&... args) {
-        if (used_ == N) return nullptr;
-        return new (&slots_[used_++]) T(static_cast<Args&&>(args)...);
+        for (std::size_t i = 0; i < N; ++i) {
+            if (taken_[i]) continue;
+            taken_[i] = true;
+            ++used_;
+            return new (&slots_[i]) T(static_cast<Args&&>(args)...);
+        }
+        return nullptr;
+    }
+    void release(T* device) {
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!taken_[i] || static_cast<void*>(&slots_[i]) != static_cast<void*>(device))
+                continue;
+            device->~T();
+            taken_[i] = false;
+            --used_;
+        }
     }
     [[nodiscard]] std::size_t used() const { return used_; }
 
@@ -306,6 +330,7 @@ private:
         std::byte bytes[sizeof(T)];
     };
     Slot slots_[N];
+    bool taken_[N] = {};
     std::size_t used_ = 0;
 };
 

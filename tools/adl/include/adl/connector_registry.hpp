@@ -25,6 +25,10 @@ struct ConnectorImplementation {
     // The server signals each caller's bound notification (seL4SerialServer: input has
     // arrived), with a bit the resolver takes from the caller's bits (End::signal).
     bool signals_caller = false;
+    // Each caller may also signal the server's bound notification, with a bit the resolver
+    // takes from the server's bits (End::wake): seL4SerialServer's "output is waiting in
+    // my buffer", an asynchronous batch().
+    bool wakes_server = false;
 };
 
 class ConnectorRegistry {

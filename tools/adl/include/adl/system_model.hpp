@@ -101,6 +101,9 @@ struct End {
     // From-ends of a connector whose server signals its callers (signals_caller): the bit
     // in this caller's bound notification the server sets.
     uint64_t signal = 0;
+    // From-ends of a connector whose callers wake the server (wakes_server): the bit in the
+    // server's bound notification this caller sets.
+    uint64_t wake = 0;
 };
 
 struct Connection {

@@ -36,6 +36,8 @@ struct InterfaceObjects {
     // uses / emits: the badge the capability carries; consumes: the notification bits that
     // mean an event arrived on this interface.
     uint64_t badge = 0;
+    // uses of a connector whose callers wake the server: that notification capability.
+    std::optional<uint32_t> wake_slot;
     struct Buffer {
         uint64_t at = 0; // in this instance's address space
         uint64_t size = 0;
