@@ -238,6 +238,17 @@ void vcpu_write_registers(Thread* t) {
     }
 }
 
+void mapping_move(Thread* t) {
+    const Capability* cap = nullptr;
+    Status status;
+    cap = lookup_cap(*t->domain, t->context.x[0], CapType::Mapping, spec::CapSend, status);
+    if (cap == nullptr) {
+        lookup_failed(t, status);
+        return;
+    }
+    set_status(t, objects().movable[cap->object].move(t->context.x[1]));
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,
@@ -263,6 +274,7 @@ constexpr Handler kHandlers[] = {
     vcpu_write_list_register,
     vcpu_read_registers,
     vcpu_write_registers,
+    mapping_move,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

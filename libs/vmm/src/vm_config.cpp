@@ -32,9 +32,11 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.modules.offset, uint64_t{h.modules.count} * sizeof(StringRef)) ||
         !fits(h.keep.offset, uint64_t{h.keep.count} * sizeof(KeptNode)) ||
         !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
-        h.keep.count > kMaxKept || h.vswitch_ports.count > kMaxSwitchPorts ||
-        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
-        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
+        !fits(h.crossvm.offset, uint64_t{h.crossvm.count} * sizeof(CrossvmLink)) ||
+        h.crossvm.count > kMaxCrossvm || h.keep.count > kMaxKept ||
+        h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
+        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
+        h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base ||
         h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
@@ -55,6 +57,11 @@ bool View::open(std::span<const std::byte> bytes) {
         const SwitchPort p = record<SwitchPort>(h.vswitch_ports, i);
         if (!fits(p.send.offset, p.send.length) || !fits(p.recv.offset, p.recv.length))
             return false;
+    }
+    for (uint32_t i = 0; i < h.crossvm.count; ++i) {
+        const CrossvmLink l = record<CrossvmLink>(h.crossvm, i);
+        for (const StringRef r : {l.dataport, l.emits, l.consumes})
+            if (!fits(r.offset, r.length)) return false;
     }
     return true;
 }
@@ -86,6 +93,10 @@ KeptNode View::kept(uint32_t i) const {
 
 SwitchPort View::switch_port(uint32_t i) const {
     return record<SwitchPort>(header_.vswitch_ports, i);
+}
+
+CrossvmLink View::crossvm(uint32_t i) const {
+    return record<CrossvmLink>(header_.crossvm, i);
 }
 
 } // namespace vmm::vm_config

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -163,8 +164,9 @@ int inspect(const std::string& path) {
     const image::ElfSegment* spec_segment = find_spec(elf, path, info);
     if (spec_segment == nullptr) return 1;
     const spec::SpecView view(spec_segment->data.data());
-    static const char* const kCapNames[] = {
-        "null", "endpoint", "notification", "irq-handler", "thread", "system-control", "vcpu"};
+    static const char* const kCapNames[] = {"null",        "endpoint", "notification",
+                                            "irq-handler", "thread",   "system-control",
+                                            "vcpu",        "mapping"};
     std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
               << ", spec at 0x" << info.spec_phys << std::dec << " (" << view.header().total_size
               << " bytes)"
@@ -186,7 +188,8 @@ int inspect(const std::string& path) {
         std::cout << "domain " << d << " " << dom.name << "\n";
         for (uint32_t c = 1; c < dom.cap_count; ++c) {
             const auto& cap = view.caps()[dom.cap_first + c];
-            std::cout << "  slot " << c << ": " << kCapNames[cap.type < 7 ? cap.type : 0] << " "
+            std::cout << "  slot " << c << ": "
+                      << kCapNames[cap.type < std::size(kCapNames) ? cap.type : 0] << " "
                       << cap.object << " badge 0x" << std::hex << cap.badge << std::dec
                       << " rights " << cap.rights << "\n";
         }
@@ -198,8 +201,12 @@ int inspect(const std::string& path) {
                       << ((m.rights & 2) ? "w" : "-") << ((m.rights & 4) ? "x" : "-")
                       << (m.cacheability == 1 ? " device" : "")
                       << ((r.flags & spec::RegionZeroOnFirstTouch) != 0 ? " zeroed-on-first-touch"
-                                                                        : "")
-                      << "\n";
+                                                                        : "");
+            if (m.window_size != 0) {
+                std::cout << std::hex << " movable in 0x" << m.ipa << "..0x"
+                          << m.ipa + m.window_size << std::dec;
+            }
+            std::cout << "\n";
         }
         for (uint32_t t = 0; t < view.threads().size(); ++t) {
             const auto& th = view.threads()[t];

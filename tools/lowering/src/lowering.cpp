@@ -208,7 +208,7 @@ namespace {
 
 const char* cap_kind(uint32_t type) {
     static const char* const kNames[] = {"null",   "endpoint",       "notification", "irq-handler",
-                                         "thread", "system-control", "vcpu"};
+                                         "thread", "system-control", "vcpu",         "mapping"};
     return type < std::size(kNames) ? kNames[type] : "null";
 }
 

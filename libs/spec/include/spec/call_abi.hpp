@@ -39,8 +39,16 @@ enum class Call : uint64_t {
     // byte from the lowest (byte i <-> MR i), the first 0xff byte ends the list.
     VcpuReadRegisters = 21,  // x1 list -> MR0..MR5 values (stops at the first bad number)
     VcpuWriteRegisters = 22, // x1 list, MR0..MR5 values (in order; stops at the first bad one)
+    // x0 Mapping capability slot, x1 IPA (page aligned, the whole mapping inside its
+    // window) or kMappingRemoved: the movable mapping is removed from where it was and
+    // placed there. InvalidArgument (and left removed) when the IPA is refused or
+    // another mapping of the domain is in the way.
+    MappingMove = 23,
     Count
 };
+
+// MappingMove's IPA for "nowhere": the mapping is removed.
+inline constexpr uint64_t kMappingRemoved = ~uint64_t{0};
 
 // VcpuReadRegisters / VcpuWriteRegisters: a list byte that ends the list.
 inline constexpr uint64_t kRegisterListEnd = 0xff;

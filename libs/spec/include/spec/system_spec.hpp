@@ -10,7 +10,7 @@ namespace spec {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'C', '1'};
 inline constexpr char kTrailerMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'N', 'D'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;        // 2: Mapping::window_size, CapType::Mapping
 inline constexpr uint32_t kNone = 0xffffffffu; // "no object" in an index field
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kIpaBits = 39; // each domain's stage-2 input range
@@ -156,6 +156,12 @@ struct Mapping {
     uint64_t size;
     uint32_t rights; // Rights bits
     uint32_t cacheability;
+    // 0: a fixed mapping, made at boot. Otherwise a movable one: it starts unmapped, and
+    // the holder of a Mapping capability to it places it (call MappingMove) at any
+    // page-aligned IPA inside [ipa, ipa + window_size), moves it, or removes it again. A
+    // VMM uses this for memory a guest places itself (a PCI BAR over shared frames). The
+    // kernel makes the tables under the window at boot, so a move never allocates.
+    uint64_t window_size;
 };
 
 enum class CapType : uint32_t {
@@ -166,6 +172,7 @@ enum class CapType : uint32_t {
     Thread = 4,
     SystemControl = 5, // power off the machine (tests, supervisors)
     Vcpu = 6,          // object = thread index of a ThreadFlags::Vcpu thread
+    Mapping = 7,       // object = index of a movable mapping (Mapping::window_size != 0)
     Count
 };
 

@@ -14,8 +14,8 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '7'};
-inline constexpr uint32_t kVersion = 7;
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '8'};
+inline constexpr uint32_t kVersion = 8; // 8: the crossvm table
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -51,6 +51,20 @@ struct SwitchPort {
     uint8_t reserved[2];
     StringRef send;
     StringRef recv;
+};
+
+// A cross-VM link (seL4SharedDataWithCaps to a dataport of the VM; the `crossvm` device):
+// the dataport's frames, which the VMM also maps at vmm_addr, a movable mapping of them into
+// the guest (its Mapping capability), and the VM's events that go with it.
+struct CrossvmLink {
+    StringRef dataport;    // the VM's dataport interface
+    StringRef emits;       // the event the guest's doorbell emits; empty: none
+    StringRef consumes;    // the event that raises the function's interrupt; empty: none
+    uint32_t mapping_slot; // Mapping capability (MappingMove)
+    uint32_t emit_slot;    // notification capability the doorbell signals; 0: none
+    uint64_t vmm_addr;     // the frames in the VMM's address space
+    uint64_t size;         // bytes of frames
+    uint64_t consume_bits; // bits of the VMM's notification that mean the event arrived
 };
 
 struct Header {
@@ -91,6 +105,7 @@ struct Header {
     // Where the VMM sees a word every VM of the system shares: how many VMs still run. A VM
     // whose guest powers off takes itself off; the last one powers the system off.
     uint64_t running_vms_addr;
+    TableRef crossvm; // CrossvmLink
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -101,6 +116,7 @@ inline constexpr unsigned kMaxVcpus = 8;        // the GICv2 target list; vPSCI 
 inline constexpr unsigned kMaxModules = 8;
 inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 12
 inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
+inline constexpr unsigned kMaxCrossvm = 8;     // one PCI function each on the host bridge
 
 class View {
 public:
@@ -116,6 +132,7 @@ public:
     [[nodiscard]] std::string_view module(uint32_t i) const;
     [[nodiscard]] KeptNode kept(uint32_t i) const;
     [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
+    [[nodiscard]] CrossvmLink crossvm(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;
