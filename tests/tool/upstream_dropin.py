@@ -53,8 +53,10 @@ CHECKS = [
       "--expect", r'Got an event \(1\): dest reads "This is a test user string"',
       "--expect", "Finished crossvm test script"]),
 ]
+# As the board runs (platform.cmake: 4 cores): upstream's vm_multi pins its VMs to cores 1, 2.
 QEMU = ["qemu-system-aarch64", "-machine",
-        "virt,virtualization=on,highmem=off,secure=off,gic-version=2", "-m", "2048", "-nic",
+        "virt,virtualization=on,highmem=off,secure=off,gic-version=2", "-m", "2048",
+        "-smp", "4", "-nic",
         "none", "-display", "none", "-monitor", "none", "-serial", "stdio", "-cpu", "cortex-a53"]
 
 
