@@ -11,6 +11,12 @@ function(bulkhead_guest)
     file(GLOB_RECURSE ofiles CONFIGURE_DEPENDS ${o}/*)
     list(APPEND deps ${ofiles})
     list(APPEND overlay_args --overlay ${o})
+    # An overlay the target build makes (guest/crossvm's programs): after it, again when
+    # its binaries change.
+    string(FIND "${o}" "${BULKHEAD_TARGET_BINARY_DIR}/" _in_target)
+    if(_in_target EQUAL 0)
+      list(APPEND deps ${BULKHEAD_TARGET_STAMP} bulkhead_target)
+    endif()
   endforeach()
   add_custom_command(
     OUTPUT ${out}/linux ${out}/linux-initrd

@@ -23,6 +23,18 @@ HERE = Path(__file__).resolve().parent
 # Modules /init loads; their dependencies are added and ordered automatically.
 WANTED_MODULES = ["virtio_pci", "virtio_mmio", "virtio_net", "virtio_console",
                   "virtio_blk", "virtio-rng"]
+# An overlay asks for more (e.g. guest/crossvm's uio_pci_generic) with one name per line in
+# its etc/bulkhead-modules file.
+OVERLAY_MODULES = "etc/bulkhead-modules"
+
+
+def overlay_modules(overlays):
+    names = []
+    for overlay in overlays:
+        wanted = Path(overlay) / OVERLAY_MODULES
+        if wanted.is_file():
+            names += [n.strip() for n in wanted.read_text().splitlines() if n.strip()]
+    return names
 
 
 def log(msg):
@@ -125,8 +137,10 @@ class Cpio:
     def chardev(self, name, major, minor):
         self._entry(name, stat.S_IFCHR | 0o600, rdev=(major, minor))
 
-    def tree(self, root, prefix):
+    def tree(self, root, prefix, skip=None):
         for path in sorted(Path(root).rglob("*")):
+            if path.relative_to(root).as_posix() == skip:
+                continue
             rel = prefix + "/" + path.relative_to(root).as_posix()
             if path.is_symlink():
                 self.symlink(rel, os.readlink(path))
@@ -144,7 +158,7 @@ class Cpio:
 def build_initrd(kernel_root, busybox_root, overlays, out):
     release = next((kernel_root / "lib/modules").iterdir()).name
     moddir = kernel_root / "lib/modules" / release
-    order = module_order(moddir, WANTED_MODULES)
+    order = module_order(moddir, WANTED_MODULES + overlay_modules(overlays))
     cpio = Cpio()
     for d in ("bin", "sbin", "dev", "etc", "etc/bulkhead.d", "proc", "sys", "tmp", "root",
               "usr", "usr/bin", "usr/sbin", "lib", "lib/modules", "mnt"):
@@ -159,7 +173,7 @@ def build_initrd(kernel_root, busybox_root, overlays, out):
     cpio.file("init", (HERE / "init").read_bytes(), 0o755)
     for overlay in overlays:
         if Path(overlay).is_dir():
-            cpio.tree(overlay, "")
+            cpio.tree(overlay, "", skip=OVERLAY_MODULES)
     out.write_bytes(gzip.compress(cpio.finish(), compresslevel=6, mtime=0))
     return release, [ko.stem for ko in order]
 

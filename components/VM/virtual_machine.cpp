@@ -182,6 +182,19 @@ void VirtualMachine::collect_backends() {
         self.send2_buffer().span());
     add("recv2", self.recv2_connected(), self.recv2_slot(), self.recv2_badge(),
         self.recv2_buffer().span());
+    // Cross-VM links come from the configuration (the app's own VM type declares their
+    // interfaces, which this program's glue does not know).
+    crossvm_count_ = c_.crossvm.count; // View::open checked the maximum
+    for (unsigned i = 0; i < crossvm_count_; ++i) {
+        const vmm::vm_config::CrossvmLink l = config_.crossvm(i);
+        crossvm_[i] = {config_.string(l.dataport), config_.string(l.emits),
+                       config_.string(l.consumes)};
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): where the lowering maps the frames
+        auto* frames = reinterpret_cast<std::byte*>(l.vmm_addr);
+        add(crossvm_[i].dataport, true, l.mapping_slot, 0, {frames, l.size});
+        add(crossvm_[i].emits, l.emit_slot != 0, l.emit_slot, 0, {});
+        add(crossvm_[i].consumes, l.consume_bits != 0, 0, l.consume_bits, {});
+    }
 }
 
 // The configuration's virtual switch (vswitch_mac_address, vswitch_layout) for the devices.
@@ -239,8 +252,13 @@ bool VirtualMachine::create_devices() {
     }
     const unsigned count = c_.modules.count; // View::open checked the maximum
     const vmm::SwitchConfig vswitch = collect_switch();
-    for (unsigned i = 0; i < count; ++i)
-        device_records_[i] = {config_.module(i), {}, {backends_, backend_count_}, vswitch};
+    for (unsigned i = 0; i < count; ++i) {
+        device_records_[i] = {config_.module(i),
+                              {},
+                              {backends_, backend_count_},
+                              vswitch,
+                              {crossvm_, crossvm_count_}};
+    }
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }
 

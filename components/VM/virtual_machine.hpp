@@ -39,6 +39,10 @@ public:
     void signal(uint32_t slot) override {
         (void)runtime::NotificationCap(runtime::Slot{slot}).signal();
     }
+    bool move_mapping(uint32_t slot, std::optional<uint64_t> ipa) override {
+        const runtime::MappingCap m(runtime::Slot{slot});
+        return (ipa ? m.move(*ipa) : m.remove()) == runtime::Status::Ok;
+    }
 };
 
 class VirtualMachine final : public vmm::VmControl {
@@ -123,10 +127,13 @@ private:
     // takes the ones it names): the SerialServer's batch, putchar, serial_getchar and the
     // virtqueue ends send, recv (and send1, recv1, send2, recv2), when the assembly connects
     // them.
-    static constexpr unsigned kMaxBackends = 9;
+    // And each cross-VM link's dataport, emitted and consumed event (vm_config::CrossvmLink).
+    static constexpr unsigned kMaxBackends = 9 + 3 * vmm::vm_config::kMaxCrossvm;
     KernelBackendPort backend_port_;
     vmm::BackendConnection backends_[kMaxBackends];
     unsigned backend_count_ = 0;
+    vmm::CrossvmLink crossvm_[vmm::vm_config::kMaxCrossvm];
+    unsigned crossvm_count_ = 0;
     vmm::SwitchPort switch_ports_[vmm::vm_config::kMaxSwitchPorts];
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;

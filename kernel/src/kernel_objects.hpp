@@ -5,6 +5,7 @@
 #include "capability.hpp"
 #include "domain.hpp"
 #include "endpoint.hpp"
+#include "movable_mapping.hpp"
 #include "notification.hpp"
 #include "smp.hpp"
 #include "thread.hpp"
@@ -28,6 +29,7 @@ struct KernelObjects {
     Notification notifications[spec::kKernelLimits.notifications];
     IrqHandler irq_handlers[spec::kKernelLimits.irq_handlers];
     Capability caps[spec::kKernelLimits.caps];
+    MovableMapping movable[spec::kKernelLimits.mappings]; // by mapping index (fixed: unused)
     uint32_t domain_count = 0, thread_count = 0, irq_handler_count = 0;
     IrqHandler* handler_for_irq[arm::gicv2::kMaxIntids] = {}; // INTID -> handler
     uint32_t hyp_timer_irq = 0;

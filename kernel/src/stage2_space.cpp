@@ -126,6 +126,43 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
     return MapResult::Ok;
 }
 
+bool Stage2Space::reserve(uint64_t ipa, uint64_t size) {
+    MapResult error = MapResult::Ok;
+    for (uint64_t at = ipa & ~(k2MiB - 1); at < ipa + size; at += k2MiB) {
+        uint64_t* l2 = descend(root_[(at >> 30) & 511], error);
+        if (l2 == nullptr || descend(l2[(at >> 21) & 511], error) == nullptr) return false;
+    }
+    return true;
+}
+
+uint64_t* Stage2Space::page_entry(uint64_t ipa) const {
+    if ((ipa >> 39) != 0) return nullptr;
+    const uint64_t l1e = root_[(ipa >> 30) & 511];
+    if ((l1e & 0b11) != kTable) return nullptr;
+    const uint64_t l2e = reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
+    if ((l2e & 0b11) != kTable) return nullptr;
+    return &reinterpret_cast<uint64_t*>(l2e & kAddressMask)[(ipa >> 12) & 511];
+}
+
+MapResult Stage2Space::place(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
+                             spec::Cacheability cache) {
+    for (uint64_t off = 0; off < size; off += k4KiB) {
+        const uint64_t* e = page_entry(ipa + off);
+        if (e == nullptr) return MapResult::OutOfTables;
+        if (*e != 0) return MapResult::AlreadyMapped;
+    }
+    const uint64_t attrs = leaf_attributes(rights, cache) | kPage;
+    for (uint64_t off = 0; off < size; off += k4KiB)
+        *page_entry(ipa + off) = (pa + off) | attrs;
+    return MapResult::Ok;
+}
+
+void Stage2Space::remove(uint64_t ipa, uint64_t size) {
+    for (uint64_t off = 0; off < size; off += k4KiB) {
+        if (uint64_t* e = page_entry(ipa + off)) *e = 0;
+    }
+}
+
 bool Stage2Space::is_deferred(uint64_t entry) {
     return (entry & (kDeferredMark | kValid)) == kDeferredMark;
 }

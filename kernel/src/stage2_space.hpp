@@ -30,6 +30,17 @@ public:
     bool init(uint16_t vmid, Stage2Leaves leaves = Stage2Leaves::BlocksWherePossible);
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                   spec::Cacheability cache, bool deferred = false);
+    // Movable mappings (spec::Mapping::window_size): reserve() makes the tables under
+    // [ipa, ipa + size) at boot (4 KiB leaves), so place() and remove() there later never
+    // allocate. False: out of tables, or a block already covers part of it.
+    bool reserve(uint64_t ipa, uint64_t size);
+    // 4 KiB leaves for [ipa, ipa + size) -> pa, all or nothing: AlreadyMapped when an
+    // entry is in use, OutOfTables when part of it lies outside what reserve() made.
+    MapResult place(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
+                    spec::Cacheability cache);
+    // Clears the leaves of [ipa, ipa + size) (inside a reserved range); the caller
+    // invalidates the TLBs.
+    void remove(uint64_t ipa, uint64_t size);
     // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
     [[nodiscard]] DeferredGroup deferred_group(uint64_t ipa) const;
     static bool is_deferred(uint64_t entry);
@@ -45,6 +56,9 @@ public:
     static uint64_t tables_used();
 
 private:
+    // The level-3 entry for `ipa` when the tables down to it exist; nullptr otherwise.
+    [[nodiscard]] uint64_t* page_entry(uint64_t ipa) const;
+
     uint64_t* root_ = nullptr;
     // The IPAs of every deferred leaf lie in [deferred_base_, deferred_base_ +
     // deferred_size_): deferred_group() answers a fault outside (MMIO) without a walk.

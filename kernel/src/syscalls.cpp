@@ -269,6 +269,17 @@ void firmware_call(Thread* t) {
     set_status(t, Status::Ok);
 }
 
+void mapping_move(Thread* t) {
+    Status status;
+    const Capability* cap =
+        lookup_cap(*t->domain, t->context.x[0], CapType::Mapping, spec::CapSend, status);
+    if (cap == nullptr) {
+        lookup_failed(t, status);
+        return;
+    }
+    set_status(t, objects().movable[cap->object].move(t->context.x[1]));
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,
@@ -295,6 +306,7 @@ constexpr Handler kHandlers[] = {
     vcpu_read_registers,
     vcpu_write_registers,
     firmware_call,
+    mapping_move,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

@@ -109,6 +109,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
     for (uint32_t i = 0; i < s.mappings().size(); ++i) {
         const spec::Mapping& m = s.mappings()[i];
         const spec::Region& r = s.regions()[m.region];
+        if (m.window_size != 0) continue; // movable: after every fixed one
         const MapResult res = o.domains[m.domain].space.map(
             m.ipa, r.phys + m.offset, m.size, m.rights,
             static_cast<spec::Cacheability>(m.cacheability), zero_on_first_touch(r));
@@ -121,6 +122,12 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         if (n.parent == spec::kNone) continue;
         o.notifications[i].parent = &o.notifications[n.parent];
         o.notifications[i].parent_badge = uint64_t{1} << n.parent_bit;
+    }
+    for (uint32_t i = 0; i < s.mappings().size(); ++i) {
+        const spec::Mapping& m = s.mappings()[i];
+        if (m.window_size == 0) continue;
+        if (!o.movable[i].init(o.domains[m.domain].space, m, s.regions()[m.region].phys))
+            return refuse("no stage-2 tables for a movable mapping's window", i, m.ipa);
     }
     o.irq_handler_count = static_cast<uint32_t>(s.irq_handlers().size());
     for (uint32_t i = 0; i < o.irq_handler_count; ++i) {

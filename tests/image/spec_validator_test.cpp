@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace {
@@ -52,7 +53,7 @@ TEST(SpecValidator, BadMagicAndVersion) {
     b[0] = 'X';
     EXPECT_NE(what(b, b.size()).find("magic"), std::string::npos);
     b = good();
-    b[8] = 1; // the version before chained notifications
+    b[8] = static_cast<uint8_t>(spec::kVersion + 1);
     EXPECT_NE(what(b, b.size()).find("version"), std::string::npos);
 }
 
@@ -238,6 +239,73 @@ TEST(SpecValidator, MappingsAndThreadsMakeSense) {
     record<spec::Thread>(b, spec::Table::Threads, 0)->stack_top = 0x402000; // top of code
     reseal(b);
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "stack not in a writable mapping");
+}
+
+} // namespace
+
+namespace {
+
+// small_system() plus a movable mapping of a page of "shared" in the client's window at
+// 0x5000000 (64 KiB) and a Mapping capability to it.
+std::vector<uint8_t> with_movable(const std::function<void(image::SystemBuilder&)>& change = {}) {
+    auto sys = image_test::small_system();
+    const image::MappingId m =
+        sys.map_movable(image::DomainId{0}, image::RegionId{1},
+                        base::Range<base::VirtAddr>{base::VirtAddr{0x5000000}, 0x10000},
+                        image::kRead | image::kWrite, spec::Cacheability::WriteBack, 0, 0x1000);
+    sys.give_cap(image::DomainId{0}, image::mapping_cap(m));
+    if (change) change(sys);
+    return image::write_spec(sys.description(),
+                             image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+}
+
+// What the spec writer (which validates what it writes) says of such a system.
+std::string refusal(const std::function<void(image::SystemBuilder&)>& change) {
+    try {
+        (void)with_movable(change);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
+TEST(SpecValidator, MovableMappings) {
+    auto b = with_movable();
+    ASSERT_TRUE(spec::validate(b.data(), b.size()).ok) << spec::validate(b.data(), b.size()).what;
+    const uint32_t movable = spec::SpecView(b.data()).mappings().size() - 1;
+    EXPECT_EQ(record<spec::Mapping>(b, spec::Table::Mappings, movable)->window_size, 0x10000u);
+
+    record<spec::Mapping>(b, spec::Table::Mappings, movable)->window_size = 0x800;
+    reseal(b);
+    EXPECT_STREQ(what(b, b.size()).c_str(), "window smaller than the mapping");
+
+    // A fixed mapping inside the window; two movable ones may share it.
+    EXPECT_NE(refusal([](image::SystemBuilder& sys) {
+                  sys.map(image::DomainId{0}, image::RegionId{0}, base::VirtAddr{0x5008000},
+                          image::kRead);
+              }).find("overlaps another mapping in its domain"),
+              std::string::npos);
+    EXPECT_EQ(refusal([](image::SystemBuilder& sys) {
+                  (void)sys.map_movable(
+                      image::DomainId{0}, image::RegionId{0},
+                      base::Range<base::VirtAddr>{base::VirtAddr{0x5000000}, 0x10000},
+                      image::kRead);
+              }),
+              "accepted");
+    EXPECT_NE(refusal([](image::SystemBuilder& sys) {
+                  sys.zero_on_first_touch(image::RegionId{1});
+              }).find("movable mapping of zero-on-first-touch RAM"),
+              std::string::npos);
+
+    // A Mapping capability must name a movable mapping.
+    b = with_movable();
+    const spec::SpecView v(b.data());
+    for (uint32_t i = 0; i < v.caps().size(); ++i) {
+        if (v.caps()[i].type == static_cast<uint32_t>(spec::CapType::Mapping))
+            record<spec::Cap>(b, spec::Table::Caps, i)->object = 0;
+    }
+    reseal(b);
+    EXPECT_STREQ(what(b, b.size()).c_str(), "mapping capability to a fixed mapping");
 }
 
 } // namespace

@@ -7,16 +7,19 @@
 
 namespace tool_test {
 
+// apps/<name>/<name>.camkes for the reference board, as bulkhead_app() has the tool load it.
+inline adl::LoadedApp load_app(const std::string& name) {
+    const std::string root = BULKHEAD_ROOT;
+    adl::PreprocessorOptions cpp;
+    cpp.include_dirs = {root + "/interfaces", root + "/components",
+                        root + "/apps/" + name + "/" BULKHEAD_REFERENCE_BOARD,
+                        root + "/apps/" + name};
+    cpp.defines = {"KERNELARMPLATFORM_QEMU_ARM_VIRT=1"};
+    return adl::load_app(root + "/apps/" + name + "/" + name + ".camkes", cpp);
+}
+
 inline adl::LoadedApp& vm_minimal_app() {
-    static adl::LoadedApp loaded = [] {
-        const std::string root = BULKHEAD_ROOT;
-        adl::PreprocessorOptions cpp;
-        cpp.include_dirs = {root + "/interfaces", root + "/components",
-                            root + "/apps/vm_minimal/" BULKHEAD_REFERENCE_BOARD,
-                            root + "/apps/vm_minimal"};
-        cpp.defines = {"KERNELARMPLATFORM_QEMU_ARM_VIRT=1"};
-        return adl::load_app(root + "/apps/vm_minimal/vm_minimal.camkes", cpp);
-    }();
+    static adl::LoadedApp loaded = load_app("vm_minimal");
     return loaded;
 }
 

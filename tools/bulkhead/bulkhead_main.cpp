@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace {
 
@@ -207,6 +208,29 @@ int main(int argc, char** argv) {
         image::SystemBuilder builder(board);
         lowering::Inputs inputs{image_out.empty() ? std::vector<std::string>() : component_dirs,
                                 files};
+        // A component type's program is built from components/<Type>/<Type>.camkes (as
+        // `--definitions` reads it): its page is written for that definition.
+        adl::PreprocessorOptions definitions_cpp = cpp;
+        definitions_cpp.include_dirs = {(fs::path(root) / "interfaces").string(),
+                                        (fs::path(root) / "components").string()};
+        std::map<std::string, std::optional<adl::LoadedApp>> programs;
+        inputs.program_definition = [&](const std::string& type) -> const adl::ast::Component* {
+            auto [it, added] = programs.try_emplace(type);
+            const fs::path file = fs::path(root) / "components" / type / (type + ".camkes");
+            if (added && fs::exists(file)) {
+                it->second = adl::load_app(file.string(), definitions_cpp);
+            }
+            if (!it->second) {
+                return nullptr;
+            }
+            for (const auto& c : it->second->merged.components) {
+                if (c.name == type &&
+                    fs::weakly_canonical(c.where.file) == fs::weakly_canonical(file)) {
+                    return &c;
+                }
+            }
+            return nullptr;
+        };
         const std::vector<lowering::InstanceObjects> lowered =
             lowering::lower_system(system, builder, inputs);
         if (!report.empty()) {

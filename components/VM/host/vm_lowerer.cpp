@@ -6,6 +6,8 @@
 // page's type blob, next to its interfaces (the FileServer connection, `fs`).
 #include <vmm/vm_config_writer.hpp>
 
+#include <crossvm/crossvm_function.hpp>
+
 #include <arch/gic_v2.hpp>
 #include <spec/instance_page.hpp>
 #include <spec/system_spec.hpp>
@@ -17,6 +19,7 @@
 
 #include <adl/diagnostic.hpp>
 #include <adl/nearest_name.hpp>
+#include <adl/number_format.hpp>
 #include <virtio/ethernet.hpp>
 #include <vmm/device.hpp>
 
@@ -175,6 +178,154 @@ void write_vswitch(const Instance& inst, const InstanceObjects& vmm, vmm::vm_con
         ports.push_back(port);
     }
     h.vswitch_ports = w.add_table(ports);
+}
+
+// Where the connection that ends at instance.interface starts or ends elsewhere: true when
+// another instance is at one of its ends (a VM's own self-connections are not cross-VM).
+bool connects_elsewhere(const Context& context, const Instance& inst, const std::string& iface) {
+    for (const auto& c : context.system().connections) {
+        bool mine = false;
+        bool other = false;
+        for (const auto* ends : {&c.from, &c.to}) {
+            for (const auto& e : *ends) {
+                if (e.instance == inst.name && e.interface == iface) mine = true;
+                if (e.instance != inst.name) other = true;
+            }
+        }
+        if (mine && other) return true;
+    }
+    return false;
+}
+
+// The VM's cross-VM links (upstream's crossvm): each of its dataports that a
+// seL4SharedDataWithCaps connection shares with it, in declaration order, becomes a PCI
+// function of the `crossvm` device, its frames a movable mapping in the guest's PCI memory
+// window; the VM's events connected to other instances go with the first link (upstream's
+// vm_cross_connector ties them to its first connection in its VM's C source). A dataport an
+// attribute (<dataport>_id, <dataport>_size) names that nothing shares this way is an error.
+std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const Instance& inst,
+                                                       InstanceObjects& vmm,
+                                                       vmm::vm_config::Writer& w,
+                                                       base::GuestPhysRange pci_memory) {
+    namespace config = vmm::vm_config;
+    std::vector<config::CrossvmLink> links;
+    std::string emits;
+    std::string consumes;
+    for (const auto& i : inst.component->interfaces) {
+        const lowering::InterfaceObjects* got = vmm.interface(i.name);
+        const bool elsewhere = got != nullptr && connects_elsewhere(context, inst, i.name);
+        if (i.kind == adl::ast::InterfaceKind::Emits && elsewhere && emits.empty()) emits = i.name;
+        if (i.kind == adl::ast::InterfaceKind::Consumes && elsewhere && consumes.empty())
+            consumes = i.name;
+        if (i.kind != adl::ast::InterfaceKind::Dataport) continue;
+        const adl::model::Attribute* size_attr = inst.attribute(i.name + "_size");
+        if (got == nullptr || !got->frames) {
+            const adl::model::Attribute* named =
+                size_attr != nullptr ? size_attr : inst.attribute(i.name + "_id");
+            if (named == nullptr) continue; // an ordinary dataport
+            throw adl::Error(named->value.where,
+                             adl::quote(inst.name + "." + named->name) + " names " +
+                                 adl::quote(inst.name + "." + i.name) +
+                                 ", which no component shares with it; expected a "
+                                 "seL4SharedDataWithCaps connection to it");
+        }
+        const lowering::InterfaceObjects::Frames& frames = *got->frames;
+        if (size_attr != nullptr &&
+            (size_attr->value.kind != adl::Value::Kind::Integer ||
+             static_cast<uint64_t>(size_attr->value.integer) != frames.size)) {
+            throw adl::Error(size_attr->value.where, adl::quote(inst.name + "." + size_attr->name) +
+                                                         " is " + size_attr->value.to_adl() +
+                                                         "; the connection shares " +
+                                                         std::to_string(frames.size) + " bytes");
+        }
+        if (crossvm::dataport_bar_size(frames.size) == 0) {
+            throw adl::Error(i.where, adl::quote(inst.name + "." + i.name) + " shares " +
+                                          std::to_string(frames.size) +
+                                          " bytes; a cross-VM dataport is a PCI BAR: whole "
+                                          "pages, at most " +
+                                          std::to_string(crossvm::kMaxDataport) + " bytes");
+        }
+        if (links.size() == config::kMaxCrossvm) {
+            throw adl::Error(i.where, adl::quote(inst.name) + " has more than " +
+                                          std::to_string(config::kMaxCrossvm) +
+                                          " cross-VM dataports; expected at most that many");
+        }
+        const image::MappingId m = context.builder().map_movable(
+            vmm.extra_domains.front(), frames.region,
+            {base::VirtAddr{pci_memory.base.raw()}, pci_memory.size}, image::kRead | image::kWrite,
+            spec::Cacheability::WriteBack, frames.offset, frames.size);
+        config::CrossvmLink link{};
+        link.dataport = w.add_string(i.name);
+        link.mapping_slot = context.give(vmm, i.name + ":guest", image::mapping_cap(m));
+        link.vmm_addr = got->buffers.front().at;
+        link.size = frames.size;
+        links.push_back(link);
+    }
+    if (!links.empty()) {
+        if (const lowering::InterfaceObjects* e = vmm.interface(emits); e != nullptr && e->slot) {
+            links.front().emits = w.add_string(emits);
+            links.front().emit_slot = *e->slot;
+        }
+        if (const lowering::InterfaceObjects* c = vmm.interface(consumes); c != nullptr) {
+            links.front().consumes = w.add_string(consumes);
+            links.front().consume_bits = c->badge;
+        }
+    }
+    return links;
+}
+
+// map_frame_hack (upstream's module of that name): num_extra_frame_caps pages of the frames
+// that seL4SharedDataWithCaps shares with the VM (its dataports in declaration order, as
+// upstream's VM got them as its extra frame capabilities) mapped into the guest from
+// extra_frame_map_address on, fixed. `taken`: guest-physical ranges already in use.
+void map_extra_frames(Context& context, const Instance& inst, InstanceObjects& vmm,
+                      const std::vector<base::GuestPhysRange>& taken) {
+    const adl::model::Attribute* count = inst.attribute("num_extra_frame_caps");
+    const int64_t pages = integer(inst, "num_extra_frame_caps", 0);
+    if (pages == 0) return;
+    const adl::model::Attribute* at = inst.attribute("extra_frame_map_address");
+    const auto address = static_cast<uint64_t>(integer(inst, "extra_frame_map_address", 0));
+    const adl::SourceLocation& where = at != nullptr ? at->value.where : count->value.where;
+    const uint64_t bytes = static_cast<uint64_t>(pages) * spec::kPageSize;
+    if (pages < 0 || address % spec::kPageSize != 0 || address + bytes > (uint64_t{1} << 32)) {
+        throw adl::Error(where, adl::quote(inst.name + ".extra_frame_map_address") + " is " +
+                                    adl::hex(address) + " for " + std::to_string(pages) +
+                                    " page(s); expected a page-aligned guest-physical address "
+                                    "with room below 4 GiB");
+    }
+    const base::GuestPhysRange range{base::GuestPhysAddr{address}, bytes};
+    for (const auto& t : taken) {
+        if (t.overlaps(range)) {
+            throw adl::Error(where, adl::quote(inst.name + ".extra_frame_map_address") + ": " +
+                                        std::to_string(pages) + " page(s) at " + adl::hex(address) +
+                                        " overlap " + adl::hex(t.base.raw()) + ".." +
+                                        adl::hex(t.end().raw()) +
+                                        ", which the guest already uses (RAM, a device, the GIC "
+                                        "or the VMM's windows)");
+        }
+    }
+    uint64_t next = address;
+    uint64_t left = range.size;
+    for (const auto& i : inst.component->interfaces) {
+        const lowering::InterfaceObjects* got = vmm.interface(i.name);
+        if (left == 0 || i.kind != adl::ast::InterfaceKind::Dataport || got == nullptr ||
+            !got->frames) {
+            continue;
+        }
+        const uint64_t size = std::min(left, got->frames->size);
+        context.builder().map(vmm.extra_domains.front(), got->frames->region, base::VirtAddr{next},
+                              image::kRead | image::kWrite, spec::Cacheability::WriteBack,
+                              got->frames->offset, size);
+        next += size;
+        left -= size;
+    }
+    if (left != 0) {
+        throw adl::Error(count->value.where,
+                         adl::quote(inst.name + ".num_extra_frame_caps") + " is " +
+                             std::to_string(pages) + "; the VM is shared only " +
+                             std::to_string((range.size - left) / spec::kPageSize) +
+                             " page(s) through seL4SharedDataWithCaps");
+    }
 }
 
 // The GIC frames the guest sees where the board has its own: GICv2 the distributor
@@ -390,7 +541,23 @@ public:
         h.gicd_base = gic.gicd.base.raw();
         h.gicc_base = gic.gicc.base.raw();
         h.gicc_size = gic.gicc.size;
-        const std::vector<std::string> modules = vmm_modules(inst);
+        std::vector<std::string> modules = vmm_modules(inst);
+        // Cross-VM dataports need the crossvm device (upstream links its module from the
+        // app's sources; here it comes with them).
+        const bool has_crossvm = std::any_of(
+            inst.component->interfaces.begin(), inst.component->interfaces.end(),
+            [&](const adl::ast::Interface& i) {
+                const lowering::InterfaceObjects* got = vmm.interface(i.name);
+                return i.kind == adl::ast::InterfaceKind::Dataport && got != nullptr && got->frames;
+            });
+        if (has_crossvm && std::find(modules.begin(), modules.end(), "crossvm") == modules.end()) {
+            if (modules.size() == vmm::vm_config::kMaxModules) {
+                throw adl::Error(inst.where, adl::quote(inst.name) +
+                                                 " has cross-VM dataports and a full vmm_modules "
+                                                 "list; expected room for \"crossvm\"");
+            }
+            modules.emplace_back("crossvm");
+        }
         if (!modules.empty()) {
             const std::optional<base::GuestPhysRange> window =
                 device_window(context, inst, cfg, kDeviceWindowSize);
@@ -472,6 +639,26 @@ public:
         }
         h.keep = w.add_table(keep);
         write_vswitch(inst, vmm, w);
+        if (has_crossvm && h.pci_window_size == 0) {
+            throw adl::Error(inst.where, "VM " + adl::quote(inst.name) +
+                                             ": no guest-physical room below 4 GiB for the PCI "
+                                             "window its cross-VM dataports need");
+        }
+        const base::GuestPhysRange pci_memory{
+            base::GuestPhysAddr{h.pci_window_base + vmm::PciHost::kEcamSize},
+            h.pci_window_size - std::min(h.pci_window_size, vmm::PciHost::kEcamSize)};
+        h.crossvm = w.add_table(crossvm_links(context, inst, vmm, w, pci_memory));
+        std::vector<base::GuestPhysRange> taken{
+            cfg.layout.ram,
+            gic.gicd,
+            gic.gicc,
+            {base::GuestPhysAddr{h.device_window_base}, h.device_window_size},
+            {base::GuestPhysAddr{h.pci_window_base}, h.pci_window_size}};
+        for (const auto& r : context.system().regions) {
+            if (r.owner == inst.name && r.kind == adl::model::RegionKind::Device)
+                taken.push_back(r.guest);
+        }
+        map_extra_frames(context, inst, vmm, taken);
         h.running_vms_addr = kRunningVmsAddr;
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");

@@ -109,6 +109,7 @@ Verdict check_board(const Board& b) {
 // Does `domain` map [ipa, ipa + size) with all of `rights`?
 bool mapped_with(const SpecView& s, uint32_t domain, uint64_t ipa, uint64_t size, uint32_t rights) {
     for (const Mapping& m : s.mappings()) {
+        if (m.window_size != 0) continue; // movable: not there at start
         if (m.domain == domain && ipa >= m.ipa && ipa - m.ipa + size <= m.size &&
             (m.rights & rights) == rights)
             return true;
@@ -207,7 +208,19 @@ Verdict check_records(const SpecView& s) {
             return fail_at(Table::Mappings, i, "not page aligned", m.ipa);
         if (m.offset > r.size || m.size > r.size - m.offset)
             return fail_at(Table::Mappings, i, "runs past the end of its region", m.size);
-        if (m.ipa >= (uint64_t{1} << kIpaBits) || m.size > (uint64_t{1} << kIpaBits) - m.ipa)
+        // What the mapping may cover: itself, or a movable mapping's window.
+        const uint64_t extent = m.window_size != 0 ? m.window_size : m.size;
+        if (m.window_size != 0) {
+            if (!page_aligned(m.window_size) || m.window_size < m.size) {
+                return fail_at(Table::Mappings, i, "window smaller than the mapping",
+                               m.window_size);
+            }
+            if ((r.flags & RegionZeroOnFirstTouch) != 0) {
+                return fail_at(Table::Mappings, i, "movable mapping of zero-on-first-touch RAM",
+                               m.region);
+            }
+        }
+        if (m.ipa >= (uint64_t{1} << kIpaBits) || extent > (uint64_t{1} << kIpaBits) - m.ipa)
             return fail_at(Table::Mappings, i, "outside the domain's address range", m.ipa);
         if (m.rights == 0 || m.rights > 7)
             return fail_at(Table::Mappings, i, "bad rights", m.rights);
@@ -218,7 +231,12 @@ Verdict check_records(const SpecView& s) {
             return fail_at(Table::Mappings, i, "device region mapped cacheable", m.region);
         for (uint32_t j = 0; j < i; ++j) {
             const Mapping& o = s.mappings()[j];
-            if (o.domain == m.domain && m.ipa < o.ipa + o.size && o.ipa < m.ipa + m.size)
+            const uint64_t o_extent = o.window_size != 0 ? o.window_size : o.size;
+            // Movable mappings may share a window (the kernel refuses a move onto another).
+            const bool same_window =
+                m.window_size != 0 && o.window_size == m.window_size && o.ipa == m.ipa;
+            if (o.domain == m.domain && !same_window && m.ipa < o.ipa + o_extent &&
+                o.ipa < m.ipa + extent)
                 return fail_at(Table::Mappings, i, "overlaps another mapping in its domain", m.ipa);
         }
     }
@@ -251,6 +269,11 @@ Verdict check_records(const SpecView& s) {
                 return fail_at(Table::Caps, i, "vCPU capability to a thread that is no vCPU",
                                c.object);
             }
+            break;
+        case CapType::Mapping:
+            limit = s.mappings().size();
+            if (c.object < limit && s.mappings()[c.object].window_size == 0)
+                return fail_at(Table::Caps, i, "mapping capability to a fixed mapping", c.object);
             break;
         default:
             return fail_at(Table::Caps, i, "unknown capability type", c.type);

@@ -105,7 +105,11 @@ void PciFunction::write(uint32_t offset, unsigned size, uint32_t value) {
     }
     // Interrupt Disable masks the line at once, and unmasking it delivers what is pending.
     if (route_ != nullptr && intx_asserted() != was) route_->set_level(intx_asserted());
-    if (offset >= kHeaderEnd) endpoint_.capability_written(offset, size, value);
+    if (offset >= kHeaderEnd) {
+        endpoint_.capability_written(offset, size, value);
+    } else {
+        endpoint_.header_written();
+    }
 }
 
 void PciFunction::write_byte(uint32_t offset, uint8_t value) {
@@ -144,6 +148,7 @@ void PciFunction::reset() {
     bytes_ = initial_;
     bars_ = {};
     set_intx(false);
+    endpoint_.header_written();
 }
 
 } // namespace vmm

@@ -34,8 +34,9 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.vswitch_ports.offset, uint64_t{h.vswitch_ports.count} * sizeof(SwitchPort)) ||
         !fits(h.smc_allowed.offset, uint64_t{h.smc_allowed.count} * sizeof(uint32_t)) ||
         !fits(h.irq_words.offset, uint64_t{h.irq_words.count} * sizeof(IrqWord)) ||
+        !fits(h.crossvm.offset, uint64_t{h.crossvm.count} * sizeof(CrossvmLink)) ||
         h.smc_allowed.count > kMaxSmcAllowed || h.irq_words.count > kMaxIrqWords ||
-        h.keep.count > kMaxKept ||
+        h.crossvm.count > kMaxCrossvm || h.keep.count > kMaxKept ||
         h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
         h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
         h.modules.count > kMaxModules ||
@@ -62,6 +63,11 @@ bool View::open(std::span<const std::byte> bytes) {
         const SwitchPort p = record<SwitchPort>(h.vswitch_ports, i);
         if (!fits(p.send.offset, p.send.length) || !fits(p.recv.offset, p.recv.length))
             return false;
+    }
+    for (uint32_t i = 0; i < h.crossvm.count; ++i) {
+        const CrossvmLink l = record<CrossvmLink>(h.crossvm, i);
+        for (const StringRef r : {l.dataport, l.emits, l.consumes})
+            if (!fits(r.offset, r.length)) return false;
     }
     return true;
 }
@@ -101,6 +107,10 @@ uint32_t View::smc_allowed(uint32_t i) const {
 
 IrqWord View::irq_word(uint32_t i) const {
     return record<IrqWord>(header_.irq_words, i);
+}
+
+CrossvmLink View::crossvm(uint32_t i) const {
+    return record<CrossvmLink>(header_.crossvm, i);
 }
 
 } // namespace vmm::vm_config

@@ -14,9 +14,8 @@
 #include <vmm/pci_host.hpp>
 #include <vmm/vgic_distributor.hpp>
 
-#include "../../vmm/fake_list_registers.hpp"
 #include "../../vmm/fake_vcpu.hpp"
-#include "../../vmm/fuzz/fuzz_support.hpp"
+#include "../../vmm/fuzz/pci_bench.hpp"
 
 #include <array>
 #include <cstddef>
@@ -28,7 +27,6 @@ namespace {
 
 constexpr uint64_t kRamBase = 0x40000000;
 constexpr std::size_t kRamSize = 16384;
-constexpr uint64_t kPciWindow = 0x3fc00000;
 constexpr unsigned kSpi = 40;
 
 class Backend final : public virtio::NetBackend {
@@ -47,13 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vmm::MappedGuestMemory& memory = input.memory;
     std::vector<std::byte>& ram = input.ram;
 
-    vmm::fuzz::NullLog log;
-    vmm::MmioBus bus(vmm::UnhandledAccessPolicy::InjectAbort, log);
-    vmm::test::FakeListRegisters lrs(4);
-    std::array<vmm::ListRegisters*, 1> vcpus{&lrs};
-    vmm::VgicDistributor vgic(64, vcpus, log);
-    vmm::PciHost host({vmm::GuestPhysAddr(kPciWindow), 2 * vmm::PciHost::kEcamSize}, bus, vgic,
-                      log);
+    vmm::fuzz::PciBench bench;
+    vmm::PciHost& host = bench.host;
+    vmm::fuzz::NullLog& log = bench.log;
     Backend backend;
     virtio::VirtioPci transport("fuzz_net_pci", virtio::kDeviceIdNet, log);
     virtio::NetDevice net(memory, backend, transport, {2, 0, 0, 0, 0, 1});
@@ -87,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             a.rt = 1;
             a.direction = op % 8 == 3 ? vmm::AccessDirection::Read : vmm::AccessDirection::Write;
             vcpu.x[1] = value;
-            (void)bus.handle(a, 0, vcpu);
+            (void)bench.bus.handle(a, 0, vcpu);
             break;
         }
         case 6: // the guest changes RAM under the device

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -196,8 +197,12 @@ int inspect(const std::string& path) {
                       << ((m.rights & 2) ? "w" : "-") << ((m.rights & 4) ? "x" : "-")
                       << (m.cacheability == 1 ? " device" : "")
                       << ((r.flags & spec::RegionZeroOnFirstTouch) != 0 ? " zeroed-on-first-touch"
-                                                                        : "")
-                      << "\n";
+                                                                        : "");
+            if (m.window_size != 0) {
+                std::cout << std::hex << " movable in 0x" << m.ipa << "..0x"
+                          << m.ipa + m.window_size << std::dec;
+            }
+            std::cout << "\n";
         }
         for (uint32_t t = 0; t < view.threads().size(); ++t) {
             const auto& th = view.threads()[t];

@@ -158,7 +158,7 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
         const MappingDesc& m = s.mappings[i];
         out.put(at(spec::Table::Mappings, i),
                 spec::Mapping{m.domain, m.region, m.at.raw(), m.offset, m.size, m.rights,
-                              static_cast<uint32_t>(m.cacheability)});
+                              static_cast<uint32_t>(m.cacheability), m.window_size});
     }
     spec::Trailer trailer{};
     std::memcpy(trailer.magic, spec::kTrailerMagic, sizeof trailer.magic);

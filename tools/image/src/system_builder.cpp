@@ -81,6 +81,10 @@ spec::Cap vcpu_cap(VcpuId v) {
     return spec::Cap{static_cast<uint32_t>(spec::CapType::Vcpu), v.index, 0, spec::CapAll, 0};
 }
 
+spec::Cap mapping_cap(MappingId m) {
+    return spec::Cap{static_cast<uint32_t>(spec::CapType::Mapping), m.index, 0, spec::CapAll, 0};
+}
+
 SystemBuilder::SystemBuilder(const Board& board) {
     system_.board = board;
 }
@@ -189,6 +193,19 @@ void SystemBuilder::map(DomainId d, RegionId r, base::VirtAddr at, uint32_t righ
     if (size == 0) size = region.size - offset;
     if (region.kind == spec::RegionKind::Device) cache = spec::Cacheability::Device;
     system_.mappings.push_back(MappingDesc{d.index, r.index, at, offset, size, rights, cache});
+}
+
+MappingId SystemBuilder::map_movable(DomainId d, RegionId r, base::Range<base::VirtAddr> window,
+                                     uint32_t rights, spec::Cacheability cache, uint64_t offset,
+                                     uint64_t size) {
+    map(d, r, window.base, rights, cache, offset, size);
+    MappingDesc& m = system_.mappings.back();
+    if (window.size < m.size) {
+        throw std::runtime_error("movable mapping of '" + system_.regions[r.index].name +
+                                 "' is larger than its window");
+    }
+    m.window_size = window.size;
+    return MappingId{static_cast<uint32_t>(system_.mappings.size() - 1)};
 }
 
 base::VirtAddr SystemBuilder::load_elf(DomainId d, const std::string& path) {

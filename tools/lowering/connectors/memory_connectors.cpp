@@ -27,14 +27,25 @@ void map_into_every_end(Context& context, const adl::model::Connection& c,
     (void)c;
 }
 
+// seL4SharedData; with `with_caps` (seL4SharedDataWithCaps) every end also learns the frames
+// themselves (InterfaceObjects::frames), so an end that runs a guest can map them into it
+// (the VM's crossvm links).
 class SharedBuffer final : public ConnectorLowerer {
 public:
+    explicit SharedBuffer(bool with_caps) : with_caps_(with_caps) {}
     void lower(Context& context, const adl::model::Connection& c) override {
         const Placed buffer =
             c.paddr ? at_paddr(context, c)
                     : Placed{context.builder().add_ram(c.name + ".buffer", c.shared_bytes), 0};
         map_into_every_end(context, c, c.from, buffer.region, c.shared_bytes, buffer.offset);
         map_into_every_end(context, c, c.to, buffer.region, c.shared_bytes, buffer.offset);
+        if (!with_caps_) return;
+        for (const auto* ends : {&c.from, &c.to}) {
+            for (const auto& e : *ends) {
+                context.interface(context.instance(e.instance), e.interface).frames =
+                    InterfaceObjects::Frames{buffer.region, buffer.offset, c.shared_bytes};
+            }
+        }
     }
 
 private:
@@ -66,6 +77,8 @@ private:
         if (context.board().ram.contains(want)) return {b.add_ram_at(c.name + ".buffer", want), 0};
         return {b.add_device(c.name + ".buffer", want), 0};
     }
+
+    bool with_caps_;
 };
 
 // seL4VirtQueues: rings between pairs of `from` ends, a VirtQueueDrv and a VirtQueueDev
@@ -211,11 +224,13 @@ public:
     void lower(Context&, const adl::model::Connection&) override {}
 };
 
-SharedBuffer shared_buffer;
+SharedBuffer shared_buffer{false};
+SharedBuffer shared_buffer_with_caps{true};
 HardwareMmio hardware_mmio;
 DtbPassthrough dtb_passthrough;
 const ConnectorRegistration shared_data{"seL4SharedData", shared_buffer};
-const ConnectorRegistration shared_data_with_caps{"seL4SharedDataWithCaps", shared_buffer};
+const ConnectorRegistration shared_data_with_caps{"seL4SharedDataWithCaps",
+                                                  shared_buffer_with_caps};
 VirtQueues virt_queues;
 const ConnectorRegistration virtqueues{"seL4VirtQueues", virt_queues};
 const ConnectorRegistration mmio{"seL4HardwareMMIO", hardware_mmio};

@@ -101,8 +101,9 @@ std::vector<const AttributeDecl*> page_attributes(const adl::ast::Component& c) 
 
 std::vector<uint8_t> write_instance_page(const adl::model::Instance& instance,
                                          const InstanceObjects& objects,
-                                         const std::vector<uint8_t>& type_blob) {
-    const adl::ast::Component& c = *instance.component;
+                                         const std::vector<uint8_t>& type_blob,
+                                         const adl::ast::Component* definition) {
+    const adl::ast::Component& c = definition != nullptr ? *definition : *instance.component;
     const auto attributes = page_attributes(c);
     const size_t fixed = sizeof(page::Header) + c.interfaces.size() * sizeof(page::Interface) +
                          attributes.size() * sizeof(page::Value);

@@ -51,7 +51,9 @@ void NativeComponent::create(Context& context, const adl::model::Instance& insta
 void NativeComponent::add_instance_page(Context& context, const adl::model::Instance& instance,
                                         InstanceObjects& objects,
                                         const std::vector<uint8_t>& type_blob) {
-    std::vector<uint8_t> page = write_instance_page(instance, objects, type_blob);
+    const auto& program = context.inputs().program_definition;
+    std::vector<uint8_t> page = write_instance_page(
+        instance, objects, type_blob, program ? program(instance.component->name) : nullptr);
     const uint64_t size = page.size();
     image::SystemBuilder& b = context.builder();
     const image::RegionId r = b.add_ram(instance.name + ":instance", size, std::move(page));

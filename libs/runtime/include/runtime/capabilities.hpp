@@ -70,6 +70,21 @@ private:
     uint32_t slot_;
 };
 
+// A movable mapping (spec::Mapping::window_size): placed, moved and removed at run time.
+class MappingCap {
+public:
+    constexpr explicit MappingCap(Slot s) : slot_(s.value) {}
+    // Removed from where it was, then placed at `ipa` (page aligned, inside its window).
+    Status move(uint64_t ipa) const {
+        Message m;
+        return kernel_call(Call::MappingMove, slot_, ipa, m).status;
+    }
+    Status remove() const { return move(call_abi::kMappingRemoved); }
+
+private:
+    uint32_t slot_;
+};
+
 class ThreadCap {
 public:
     constexpr explicit ThreadCap(Slot s) : slot_(s.value) {}

@@ -43,8 +43,16 @@ enum class Call : uint64_t {
     // x1..x6 -> x1..x4 the firmware's x0..x3 (x1 = -1, NOT_SUPPORTED, when there is no
     // firmware); InvalidArgument for a function the kernel does not forward.
     FirmwareCall = 23,
+    // x0 Mapping capability slot, x1 IPA (page aligned, the whole mapping inside its
+    // window) or kMappingRemoved: the movable mapping is removed from where it was and
+    // placed there. InvalidArgument (and left removed) when the IPA is refused or
+    // another mapping of the domain is in the way.
+    MappingMove = 24,
     Count
 };
+
+// MappingMove's IPA for "nowhere": the mapping is removed.
+inline constexpr uint64_t kMappingRemoved = ~uint64_t{0};
 
 // VcpuReadRegisters / VcpuWriteRegisters: a list byte that ends the list.
 inline constexpr uint64_t kRegisterListEnd = 0xff;

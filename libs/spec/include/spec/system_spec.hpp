@@ -10,7 +10,7 @@ namespace spec {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'C', '1'};
 inline constexpr char kTrailerMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'N', 'D'};
-inline constexpr uint32_t kVersion = 2;        // 2: chained notifications
+inline constexpr uint32_t kVersion = 3; // 2: chained notifications; 3: movable mappings
 inline constexpr uint32_t kNone = 0xffffffffu; // "no object" in an index field
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kIpaBits = 39; // each domain's stage-2 input range
@@ -159,6 +159,12 @@ struct Mapping {
     uint64_t size;
     uint32_t rights; // Rights bits
     uint32_t cacheability;
+    // 0: a fixed mapping, made at boot. Otherwise a movable one: it starts unmapped, and
+    // the holder of a Mapping capability to it places it (call MappingMove) at any
+    // page-aligned IPA inside [ipa, ipa + window_size), moves it, or removes it again. A
+    // VMM uses this for memory a guest places itself (a PCI BAR over shared frames). The
+    // kernel makes the tables under the window at boot, so a move never allocates.
+    uint64_t window_size;
 };
 
 enum class CapType : uint32_t {
@@ -170,13 +176,15 @@ enum class CapType : uint32_t {
     SystemControl = 5, // power off the machine (tests, supervisors)
     Vcpu = 6,          // object = thread index of a ThreadFlags::Vcpu thread
     Firmware = 7,      // SMCCC calls to the secure firmware (arm::smccc::forwardable_to_firmware)
+    Mapping = 8,       // object = index of a movable mapping (Mapping::window_size != 0)
     Count
 };
 
 // The name a listing shows for a CapType value ("null" for one out of range).
 constexpr const char* cap_type_name(uint32_t type) {
     constexpr const char* kNames[] = {"null",   "endpoint",       "notification", "irq-handler",
-                                      "thread", "system-control", "vcpu",         "firmware"};
+                                      "thread", "system-control", "vcpu",         "firmware",
+                                      "mapping"};
     static_assert(sizeof kNames / sizeof kNames[0] == static_cast<uint32_t>(CapType::Count));
     return type < static_cast<uint32_t>(CapType::Count) ? kNames[type] : "null";
 }

@@ -43,6 +43,12 @@ public:
     // false when it failed).
     virtual void call(uint32_t slot, base::RpcMessage& m) = 0;
     virtual void signal(uint32_t slot) = 0;
+    // Places the movable mapping the capability in `slot` names at guest-physical `ipa`
+    // (call_abi::MappingMove), or removes it (nullopt); false when the kernel refuses.
+    [[nodiscard]] virtual bool move_mapping(uint32_t slot, std::optional<uint64_t> ipa) {
+        (void)slot, (void)ipa;
+        return false;
+    }
 
 protected:
     ~BackendPort() = default;
@@ -75,12 +81,22 @@ struct SwitchConfig {
     std::span<const SwitchPort> ports;
 };
 
+// A cross-VM link (upstream's crossvm, seL4SharedDataWithCaps): a dataport the VM shares
+// with a native component, which the `crossvm` device shows the guest as a PCI function,
+// and the events that go with it. Each names one of the device's connections.
+struct CrossvmLink {
+    std::string_view dataport; // cap_slot: its movable mapping; dataport: the frames (size)
+    std::string_view emits;    // what the doorbell signals (cap_slot); empty: none
+    std::string_view consumes; // whose events (badge_bits) raise the interrupt; empty: none
+};
+
 // One device the VM's configuration asks for.
 struct DeviceRecord {
     std::string_view name;       // the DeviceType's name (and the device's name in logs)
     std::string_view compatible; // when no type has `name`: the type with this compatible
     std::span<const BackendConnection> connections;
     SwitchConfig vswitch{};
+    std::span<const CrossvmLink> crossvm{};
 };
 
 // Told about the bits of the VMM's bound notification that it registered for.

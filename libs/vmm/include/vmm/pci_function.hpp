@@ -58,6 +58,9 @@ public:
     virtual void capability_written(uint32_t offset, unsigned size, uint32_t value) {
         (void)offset, (void)size, (void)value;
     }
+    // The header was written (command, BARs, ...) or the function reset: where its BARs
+    // decode (PciFunction::bar_window) may have changed. For owners that map memory there.
+    virtual void header_written() {}
 
 protected:
     ~PciEndpoint() = default;

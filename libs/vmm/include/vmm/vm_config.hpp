@@ -15,7 +15,7 @@
 namespace vmm::vm_config {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '9'};
-inline constexpr uint32_t kVersion = 9;
+inline constexpr uint32_t kVersion = 9; // 9: firmware calls, chained IRQ words, crossvm
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -63,6 +63,20 @@ struct SwitchPort {
     StringRef recv;
 };
 
+// A cross-VM link (seL4SharedDataWithCaps to a dataport of the VM; the `crossvm` device):
+// the dataport's frames, which the VMM also maps at vmm_addr, a movable mapping of them into
+// the guest (its Mapping capability), and the VM's events that go with it.
+struct CrossvmLink {
+    StringRef dataport;    // the VM's dataport interface
+    StringRef emits;       // the event the guest's doorbell emits; empty: none
+    StringRef consumes;    // the event that raises the function's interrupt; empty: none
+    uint32_t mapping_slot; // Mapping capability (MappingMove)
+    uint32_t emit_slot;    // notification capability the doorbell signals; 0: none
+    uint64_t vmm_addr;     // the frames in the VMM's address space
+    uint64_t size;         // bytes of frames
+    uint64_t consume_bits; // bits of the VMM's notification that mean the event arrived
+};
+
 struct Header {
     char magic[8];
     uint32_t version;
@@ -103,6 +117,7 @@ struct Header {
     uint64_t running_vms_addr;
     TableRef smc_allowed; // uint32_t SMCCC function IDs passed to the firmware
     TableRef irq_words; // IrqWord
+    TableRef crossvm; // CrossvmLink
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -115,6 +130,7 @@ inline constexpr unsigned kMaxModules = 8;
 inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 12
 inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
 inline constexpr unsigned kMaxSmcAllowed = 64; // upstream's zcu102 files allow 28
+inline constexpr unsigned kMaxCrossvm = 8;     // one PCI function each on the host bridge
 
 class View {
 public:
@@ -132,6 +148,7 @@ public:
     [[nodiscard]] SwitchPort switch_port(uint32_t i) const;
     [[nodiscard]] uint32_t smc_allowed(uint32_t i) const;
     [[nodiscard]] IrqWord irq_word(uint32_t i) const;
+    [[nodiscard]] CrossvmLink crossvm(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;

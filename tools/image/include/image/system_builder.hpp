@@ -40,6 +40,9 @@ struct IrqHandlerId {
 struct RegionId {
     uint32_t index;
 };
+struct MappingId {
+    uint32_t index;
+};
 // A vCPU is a thread of the guest's domain (its index is a thread index).
 struct VcpuId {
     uint32_t index;
@@ -87,6 +90,8 @@ spec::Cap system_control_cap();
 // Lets the holder make firmware calls (call_abi::Call::FirmwareCall).
 spec::Cap firmware_cap();
 spec::Cap vcpu_cap(VcpuId v);
+// Lets its holder place, move and remove a movable mapping (call MappingMove).
+spec::Cap mapping_cap(MappingId m);
 
 // Options for pack(): a test can damage the spec on purpose.
 struct PackOptions {
@@ -118,6 +123,12 @@ public:
     void map(DomainId d, RegionId r, base::VirtAddr at, uint32_t rights,
              spec::Cacheability cache = spec::Cacheability::WriteBack, uint64_t offset = 0,
              uint64_t size = 0);
+    // A movable mapping of [offset, offset+size) of the region (all of it when size is 0):
+    // not mapped at boot; a holder of mapping_cap() places it anywhere inside `window`
+    // (spec::Mapping::window_size). 4 KiB leaves.
+    MappingId map_movable(DomainId d, RegionId r, base::Range<base::VirtAddr> window,
+                          uint32_t rights, spec::Cacheability cache = spec::Cacheability::WriteBack,
+                          uint64_t offset = 0, uint64_t size = 0);
     // Loads a component ELF into the domain (one region per segment, mapped at its
     // link address with its segment's rights); returns its entry point.
     base::VirtAddr load_elf(DomainId d, const std::string& path);

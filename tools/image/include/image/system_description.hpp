@@ -52,6 +52,7 @@ struct MappingDesc {
     uint64_t size = 0;
     uint32_t rights = 0;
     spec::Cacheability cacheability = spec::Cacheability::WriteBack;
+    uint64_t window_size = 0; // movable (spec::Mapping::window_size): `at` is the window's base
 };
 
 struct IrqHandlerDesc {

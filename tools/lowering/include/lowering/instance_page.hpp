@@ -21,8 +21,11 @@ uint64_t definition_hash(const adl::ast::Component& component);
 // (dtb() queries excluded: they become the VM's passthrough, not a value).
 std::vector<const adl::ast::AttributeDecl*> page_attributes(const adl::ast::Component& component);
 
+// `definition`: the one the instance's program was built from (Inputs::program_definition),
+// by whose interface and attribute names the page is written; nullptr: the instance's own.
 std::vector<uint8_t> write_instance_page(const adl::model::Instance& instance,
                                          const InstanceObjects& objects,
-                                         const std::vector<uint8_t>& type_blob);
+                                         const std::vector<uint8_t>& type_blob,
+                                         const adl::ast::Component* definition = nullptr);
 
 } // namespace lowering

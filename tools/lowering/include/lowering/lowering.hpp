@@ -8,6 +8,7 @@
 #include <adl/system_model.hpp>
 #include <image/system_builder.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,11 @@ struct Inputs {
     // when the image is packed, so a system can be lowered and reported before they exist.
     std::vector<std::string> component_dirs;
     std::map<std::string, std::string> files; // FileServer archive name -> host file
+    // The definition a component type's program was built from (components/<Type>/
+    // <Type>.camkes), whose glue reads the instance page; nullptr, or no function: the
+    // instance's own definition. An app may declare a type anew with more interfaces
+    // (upstream's apps declare their VM so); the page is still the program's.
+    std::function<const adl::ast::Component*(const std::string& type)> program_definition;
 
     [[nodiscard]] bool describe_only() const { return component_dirs.empty(); }
 };
@@ -45,6 +51,14 @@ struct InterfaceObjects {
     };
     // uses / dataport: its buffer; provides: one per caller.
     std::vector<Buffer> buffers;
+    // seL4SharedDataWithCaps: the frames themselves (region and offset), which an end that
+    // runs a guest may map into it as well.
+    struct Frames {
+        image::RegionId region{};
+        uint64_t offset = 0;
+        uint64_t size = 0;
+    };
+    std::optional<Frames> frames;
 };
 
 struct InstanceObjects {

@@ -1,0 +1,118 @@
+// The guest programs' shared part: process entry without a C library, and opening a
+// cross-VM link's uio device and BARs (see crossvm_uio.hpp).
+#include "crossvm_uio.hpp"
+
+#include "linux_syscall.hpp"
+
+// The kernel starts a static program at _start with sp -> argc, argv[], NULL, envp[].
+asm(".global _start\n"
+    "_start:\n"
+    "    mov x29, #0\n"
+    "    mov x30, #0\n"
+    "    mov x0, sp\n"
+    "    bl guest_start\n");
+
+extern "C" [[noreturn]] void guest_start(long* sp) {
+    guest::exit(main(static_cast<int>(sp[0]), reinterpret_cast<char**>(sp + 1)));
+}
+
+// The compiler may call these even in freestanding code.
+extern "C" void* memset(void* d, int c, size_t n) {
+    auto* p = static_cast<unsigned char*>(d);
+    for (size_t i = 0; i < n; ++i)
+        p[i] = static_cast<unsigned char>(c);
+    return d;
+}
+extern "C" void* memcpy(void* d, const void* s, size_t n) {
+    auto* p = static_cast<unsigned char*>(d);
+    const auto* q = static_cast<const unsigned char*>(s);
+    for (size_t i = 0; i < n; ++i)
+        p[i] = q[i];
+    return d;
+}
+
+namespace guest {
+namespace {
+
+// "/sys/class/uio/" + basename(dev) + "/device/" + file (+ bar), into `out`.
+void device_path(char* out, size_t room, const char* dev, const char* file, char bar = 0) {
+    const char* base = dev;
+    for (const char* p = dev; *p != 0; ++p)
+        if (*p == '/') base = p + 1;
+    size_t n = 0;
+    const char* const parts[] = {"/sys/class/uio/", base, "/device/", file};
+    for (const char* part : parts)
+        for (const char* p = part; *p != 0 && n + 2 < room; ++p)
+            out[n++] = *p;
+    if (bar != 0) out[n++] = bar;
+    out[n] = 0;
+}
+
+volatile void* map_bar(const char* program, const char* dev, char bar, size_t size) {
+    char path[128];
+    device_path(path, sizeof path, dev, "resource", bar);
+    const int fd = open(path, kORdwr | kOSync);
+    if (fd < 0) fail(program, path);
+    void* p = mmap(size, fd);
+    close(fd);
+    if (p == nullptr) fail(program, "mmap of a BAR failed");
+    return p;
+}
+
+} // namespace
+
+void fail(const char* program, const char* what) {
+    print(2, program);
+    print(2, ": ");
+    print(2, what);
+    print(2, "\n");
+    exit(1);
+}
+
+size_t number(const char* text) {
+    size_t n = 0;
+    for (const char* p = text; p != nullptr && *p >= '0' && *p <= '9'; ++p)
+        n = n * 10 + static_cast<size_t>(*p - '0');
+    return n;
+}
+
+uint32_t reg(const CrossvmLink& link, uint32_t offset) {
+    return link.registers[offset / 4];
+}
+
+void unmask_interrupt(const CrossvmLink& link) {
+    constexpr long kCommandHigh = 5;              // the command register's upper byte
+    constexpr uint8_t kInterruptDisable = 1 << 2; // command bit 10
+    uint8_t command = 0;
+    if (pread(link.config, &command, 1, kCommandHigh) != 1) fail("crossvm", "reading config");
+    if ((command & kInterruptDisable) == 0) return;
+    command = static_cast<uint8_t>(command & ~kInterruptDisable);
+    if (pwrite(link.config, &command, 1, kCommandHigh) != 1) fail("crossvm", "writing config");
+}
+
+void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value) {
+    link.registers[offset / 4] = value;
+}
+
+CrossvmLink open_link(const char* dev, bool want_dataport, size_t size) {
+    CrossvmLink link;
+    link.uio = open(dev, kORdwr);
+    if (link.uio < 0) fail("crossvm", dev);
+    char config[128];
+    device_path(config, sizeof config, dev, "config");
+    link.config = open(config, kORdwr);
+    if (link.config < 0) fail("crossvm", config);
+    link.registers = static_cast<volatile uint32_t*>(map_bar("crossvm", dev, '0', 4096));
+    if (reg(link, crossvm::reg::kId) != crossvm::kIdValue)
+        fail("crossvm", "not a cross-VM link (register 0)");
+    link.dataport_size = reg(link, crossvm::reg::kDataportSize);
+    if (size != 0 && size < link.dataport_size) link.dataport_size = size;
+    if (want_dataport) {
+        if (link.dataport_size == 0) fail("crossvm", "the link shows no dataport");
+        link.dataport =
+            static_cast<volatile uint8_t*>(map_bar("crossvm", dev, '1', link.dataport_size));
+    }
+    return link;
+}
+
+} // namespace guest

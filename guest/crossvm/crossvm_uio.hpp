@@ -1,0 +1,38 @@
+// A cross-VM link as a guest program reaches it through uio_pci_generic: /dev/uioN for the
+// interrupt (read blocks until one; writing 1 unmasks INTx), and the PCI function's BARs
+// through sysfs (/sys/class/uio/uioN/device/resource0: the registers, resource1: the
+// dataport's frames, mapped shared: the same memory the native component sees).
+// The registers are libs/crossvm's (crossvm/registers.hpp).
+#pragma once
+
+#include <crossvm/registers.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace guest {
+
+struct CrossvmLink {
+    int uio = -1;                           // /dev/uioN
+    int config = -1;                        // its PCI configuration space (sysfs)
+    volatile uint32_t* registers = nullptr; // BAR0
+    volatile uint8_t* dataport = nullptr;   // BAR1 (when asked for)
+    size_t dataport_size = 0;
+};
+
+// Opens `dev` (/dev/uioN) and maps its registers, and with `want_dataport` its dataport
+// (at most `size` bytes of it; 0: all). Exits with a message on failure.
+CrossvmLink open_link(const char* dev, bool want_dataport, size_t size = 0);
+uint32_t reg(const CrossvmLink& link, uint32_t offset);
+// Clears the command register's Interrupt Disable, which uio_pci_generic's handler sets
+// (Linux 6.1's driver has no irqcontrol: writing to /dev/uioN does not do it).
+void unmask_interrupt(const CrossvmLink& link);
+void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value);
+[[noreturn]] void fail(const char* program, const char* what);
+// A decimal argument; 0 when it is none.
+size_t number(const char* text);
+
+} // namespace guest
+
+// Each program's entry (after _start).
+int main(int argc, char** argv);
