@@ -10,7 +10,7 @@ namespace spec {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'C', '1'};
 inline constexpr char kTrailerMagic[8] = {'B', 'H', 'D', 'S', 'P', 'E', 'N', 'D'};
-inline constexpr uint32_t kVersion = 3; // 2: chained notifications; 3: movable mappings
+inline constexpr uint32_t kVersion = 3;        // 2: chained notifications; 3: movable mappings
 inline constexpr uint32_t kNone = 0xffffffffu; // "no object" in an index field
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kIpaBits = 39; // each domain's stage-2 input range
@@ -182,9 +182,9 @@ enum class CapType : uint32_t {
 
 // The name a listing shows for a CapType value ("null" for one out of range).
 constexpr const char* cap_type_name(uint32_t type) {
-    constexpr const char* kNames[] = {"null",   "endpoint",       "notification", "irq-handler",
-                                      "thread", "system-control", "vcpu",         "firmware",
-                                      "mapping"};
+    constexpr const char* kNames[] = {"null",        "endpoint", "notification",
+                                      "irq-handler", "thread",   "system-control",
+                                      "vcpu",        "firmware", "mapping"};
     static_assert(sizeof kNames / sizeof kNames[0] == static_cast<uint32_t>(CapType::Count));
     return type < static_cast<uint32_t>(CapType::Count) ? kNames[type] : "null";
 }

@@ -116,8 +116,8 @@ struct Header {
     // whose guest powers off takes itself off; the last one powers the system off.
     uint64_t running_vms_addr;
     TableRef smc_allowed; // uint32_t SMCCC function IDs passed to the firmware
-    TableRef irq_words; // IrqWord
-    TableRef crossvm; // CrossvmLink
+    TableRef irq_words;   // IrqWord
+    TableRef crossvm;     // CrossvmLink
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
