@@ -32,6 +32,9 @@ class Step(argparse.Action):
         namespace.steps.append((self.dest, values))
 
 
+# "(?s)" then one or more "(?=.*...)" groups and nothing else (see find() in main).
+LOOKAHEADS_ONLY = re.compile(r"\(\?s\)(\(\?=\.\*(?:[^()\\]|\\.|\((?!\?=)[^()]*\))*\))+")
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.set_defaults(steps=[])
@@ -111,17 +114,26 @@ def main():
 
     hard_deadline = start + args.timeout
 
+    def find(pat, pos):
+        # A pattern of lookaheads only ("(?s)(?=.*A)(?=.*B)": lines in any order) matches at
+        # some position iff it matches at the first one, so it is tried there alone: searching
+        # would rescan the rest of the output from every position, quadratic in its size
+        # (seconds per attempt on a three-VM boot log, during which QEMU's output backs up).
+        if LOOKAHEADS_ONLY.fullmatch(pat.pattern):
+            return pat.match(text, pos)
+        return pat.search(text, pos)
+
     def wait_for(pat, what, start=None):
         """Waits until pat matches the output from the cursor (or `start`) on; returns the
         match."""
         while True:
-            m = pat.search(text, cursor if start is None else start)
+            m = find(pat, cursor if start is None else start)
             if m:
                 return m
             if time.monotonic() > hard_deadline:
                 finish(False, f"timeout after {args.timeout:.0f}s waiting for {what}")
             if not pump(hard_deadline):
-                m = pat.search(text, cursor if start is None else start)
+                m = find(pat, cursor if start is None else start)
                 if m:
                     return m
                 finish(False, f"QEMU exited (status {proc.wait()}) while waiting for {what}")
