@@ -11,6 +11,8 @@ Steps run in the order given on the command line:
                    the payload is that client's lines only, names removed (other clients'
                    lines may interleave). It looks from the end of the previous md5 step,
                    not from the last expect: expects may follow other clients meanwhile.
+An --expect REGEX made of lookaheads only ("(?s)(?=.*A)(?=.*B)": lines in any order) is tried
+at the cursor alone (a search would be quadratic in the output's size).
 A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
 or QEMU exiting before the last step (unless --expect-exit is given, in which case
 QEMU must exit by itself, with that status, after the last step).
