@@ -81,6 +81,35 @@ TEST(CrossvmLowering, ADataportTheVmNamesButNobodySharesIsAnErrorAtTheAttribute)
     }
 }
 
+// A shared dataport bigger than a PCI BAR holds (upstream's vm_introspect shares guest RAM's
+// size): the guest is not offered it, the tool says so at the dataport, the rest builds.
+TEST(CrossvmLowering, ADataportTooBigForABarIsNotOfferedToTheGuestWithAWarning) {
+    auto system = cross_connector();
+    constexpr uint64_t kBig = 0x8001000; // 128 MiB and a page, as vm_introspect's memdev
+    for (auto& c : system.connections)
+        if (c.name == "dp1_conn") c.shared_bytes = kBig;
+    for (auto& i : system.instances)
+        for (auto& a : i.attributes)
+            if (i.name == "vm0" && a.name == "crossvm_dp_1_size")
+                a.value.integer = static_cast<int64_t>(kBig);
+    image::SystemBuilder b(qemu());
+    std::vector<std::string> warnings;
+    lowering::Inputs inputs;
+    inputs.warnings = &warnings;
+    const auto objects = lowering::lower_system(system, b, inputs);
+    const auto vm =
+        std::find_if(objects.begin(), objects.end(), [](const auto& o) { return o.name == "vm0"; });
+    ASSERT_NE(vm, objects.end());
+    EXPECT_TRUE(vm->cap("crossvm_dp_0:guest"));
+    EXPECT_FALSE(vm->cap("crossvm_dp_1:guest"));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("vm_cross_connector.camkes:"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("'vm0.crossvm_dp_1' shares 134221824 bytes, more than a cross-VM "
+                               "PCI BAR holds"),
+              std::string::npos)
+        << warnings[0];
+}
+
 // map_frame_hack: vm0.num_extra_frame_caps pages of the shared frames at
 // vm0.extra_frame_map_address in the guest, fixed; too many pages or a taken address is an
 // error at the attribute.

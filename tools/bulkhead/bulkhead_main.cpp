@@ -231,8 +231,13 @@ int main(int argc, char** argv) {
             }
             return nullptr;
         };
+        std::vector<std::string> lowering_warnings;
+        inputs.warnings = &lowering_warnings;
         const std::vector<lowering::InstanceObjects> lowered =
             lowering::lower_system(system, builder, inputs);
+        for (const auto& w : lowering_warnings) {
+            std::cerr << "bulkhead: warning: " << w << "\n";
+        }
         if (!report.empty()) {
             write_file(report, adl::write_report(system, lowering::write_objects_report(
                                                              lowered, builder.description())));

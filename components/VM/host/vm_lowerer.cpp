@@ -239,11 +239,15 @@ std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const I
                                                          std::to_string(frames.size) + " bytes");
         }
         if (crossvm::dataport_bar_size(frames.size) == 0) {
-            throw adl::Error(i.where, adl::quote(inst.name + "." + i.name) + " shares " +
-                                          std::to_string(frames.size) +
-                                          " bytes; a cross-VM dataport is a PCI BAR: whole "
-                                          "pages, at most " +
-                                          std::to_string(crossvm::kMaxDataport) + " bytes");
+            // Upstream's vm_introspect shares guest RAM's size this way (introspection, not
+            // a crossvm device): the native side keeps its frames, the guest gets no device.
+            context.warn(i.where, adl::quote(inst.name + "." + i.name) + " shares " +
+                                      std::to_string(frames.size) +
+                                      " bytes, more than a cross-VM PCI BAR holds (whole pages, "
+                                      "at most " +
+                                      std::to_string(crossvm::kMaxDataport) +
+                                      " bytes): not offered to the guest");
+            continue;
         }
         if (links.size() == config::kMaxCrossvm) {
             throw adl::Error(i.where, adl::quote(inst.name) + " has more than " +

@@ -29,6 +29,9 @@ struct Inputs {
     // instance's own definition. An app may declare a type anew with more interfaces
     // (upstream's apps declare their VM so); the page is still the program's.
     std::function<const adl::ast::Component*(const std::string& type)> program_definition;
+    // Where the lowering says what it built differently from what the assembly asked
+    // ("file:line:col: text"), for the tool to print; nullptr: not collected.
+    std::vector<std::string>* warnings = nullptr;
 
     [[nodiscard]] bool describe_only() const { return component_dirs.empty(); }
 };
@@ -120,6 +123,11 @@ public:
     image::NotificationId notification(InstanceObjects& instance);
     // The component ELF an instance runs (see Inputs::component_dirs).
     [[nodiscard]] std::string program_of(const adl::model::Instance& instance) const;
+
+    // A warning at `where` (Inputs::warnings).
+    void warn(const adl::SourceLocation& where, const std::string& text) const {
+        if (inputs_.warnings != nullptr) inputs_.warnings->push_back(where.str() + ": " + text);
+    }
 
     // The instance records, in assembly order (what lower_system returns).
     std::vector<InstanceObjects>& instances() { return instances_; }
