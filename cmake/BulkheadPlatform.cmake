@@ -26,13 +26,22 @@ if(NOT CAMKES_VM_APP IN_LIST BULKHEAD_APPS)
 endif()
 
 # A board folder's platform.cmake, read into BULKHEAD_PLATFORM_* of the caller's scope,
-# plus what follows from it: BULKHEAD_PLATFORM_QEMU_SMP_ARGS (-smp N for machines whose
-# core count is an option, as virt's; none for a fixed machine such as xlnx-zcu102).
+# plus what follows from it: BULKHEAD_PLATFORM_QEMU_SMP_ARGS, -smp N for machines whose
+# core count is an option (platform.cmake's QEMU_SMP, as virt's) with N the board record's
+# cpu_count (board.cpp, the one place the count is written); none for a fixed machine such
+# as xlnx-zcu102.
 macro(bulkhead_read_platform dir)
   include(${dir}/platform.cmake)
   set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS "")
   if(BULKHEAD_PLATFORM_QEMU_SMP)
-    set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS -smp ${BULKHEAD_PLATFORM_QEMU_SMP})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/board.cpp)
+    file(STRINGS ${dir}/board.cpp _cpu_count_line REGEX "\\.cpu_count = [0-9]+")
+    string(REGEX MATCH "\\.cpu_count = ([0-9]+)" _cpu_count_match "${_cpu_count_line}")
+    if(NOT CMAKE_MATCH_1)
+      message(FATAL_ERROR "${dir}/board.cpp: no '.cpu_count = <n>' for QEMU's -smp "
+                          "(platform.cmake sets BULKHEAD_PLATFORM_QEMU_SMP)")
+    endif()
+    set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS -smp ${CMAKE_MATCH_1})
   endif()
 endmacro()
 

@@ -24,7 +24,7 @@ const image::BoardRegistration registration{image::Board{
     .hyp_timer_irq = 26,
     .virt_timer_irq = 27,
     .phys_timer_irq = 30,
-    .cpu_count = 4, // platform.cmake: -smp 4
+    .cpu_count = 4, // also QEMU's -smp (cmake/BulkheadPlatform.cmake reads it from here)
     // QEMU turns every guest TLBI by address into a full TLB flush once a stage-2
     // block backs a translation; 4 KiB leaves keep its TLB working as on hardware.
     // bench/workload, vm_minimal against the direct boot, guest seconds (2026-12-02, a

@@ -11,9 +11,9 @@ set(BULKHEAD_PLATFORM_QEMU_CPU cortex-a53)
 # option ROM from ipxe-qemu, which a minimal install does not have.
 set(BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS -nic none)
 set(BULKHEAD_PLATFORM_QEMU_MEMORY_MB 2048)
-# Cores the machine has (-smp): the kernel runs on all of them; board.cpp's cpu_count
-# says the same to the tool (components pinned beyond it are refused).
-set(BULKHEAD_PLATFORM_QEMU_SMP 4)
+# The machine's core count is an option (-smp): it is board.cpp's cpu_count, the cores the
+# kernel runs on and the tool pins components to (cmake/BulkheadPlatform.cmake reads it).
+set(BULKHEAD_PLATFORM_QEMU_SMP ON)
 set(BULKHEAD_PLATFORM_GUEST_CONSOLE ttyAMA0)
 set(BULKHEAD_PLATFORM_RUNS_IN_QEMU ON)
 # U-Boot for this machine, as a board would boot the system (Debian's u-boot-qemu, which
