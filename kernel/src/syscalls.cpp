@@ -270,14 +270,8 @@ void firmware_call(Thread* t) {
 }
 
 void mapping_move(Thread* t) {
-    Status status;
-    const Capability* cap =
-        lookup_cap(*t->domain, t->context.x[0], CapType::Mapping, spec::CapSend, status);
-    if (cap == nullptr) {
-        lookup_failed(t, status);
-        return;
-    }
-    set_status(t, objects().movable[cap->object].move(t->context.x[1]));
+    if (auto* m = object_for(t, CapType::Mapping, spec::CapSend, objects().movable))
+        set_status(t, m->move(t->context.x[1]));
 }
 
 using Handler = void (*)(Thread*);
