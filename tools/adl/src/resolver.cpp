@@ -1186,12 +1186,15 @@ private:
                     f.badge = take(f.instance, c.where);
                 }
             } else {
-                const bool signals = impl.signals_caller;
+                const bool signals =
+                    !impl.signals_callers_of.empty() && c.type == impl.signals_callers_of;
+                const bool wakes =
+                    !impl.wakes_server_from.empty() && c.type == impl.wakes_server_from;
                 uint64_t n = 0;
                 for (auto& f : c.from) {
                     f.badge = ++n;
                     if (signals) f.signal = take(f.instance, c.where);
-                    if (impl.wakes_server) f.wake = take(c.to.front().instance, c.where);
+                    if (wakes) f.wake = take(c.to.front().instance, c.where);
                 }
             }
         }

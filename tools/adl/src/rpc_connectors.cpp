@@ -16,9 +16,10 @@ const ConnectorRegistry::Registration serial_server{
      .shared_buffer = true,
      .default_buffer = 0x1000,
      .description = "serial server client: calls plus a shared character buffer; the server "
-                    "signals the client when input arrives; the client may signal the server",
-     .signals_caller = true,
-     .wakes_server = true}};
+                    "signals a GetChar client when input arrives; a Batch client may signal "
+                    "the server",
+     .signals_callers_of = "GetChar",
+     .wakes_server_from = "Batch"}};
 const ConnectorRegistry::Registration time_server{{"seL4TimeServer", ConnectionKind::Rpc, true,
                                                    false, 0,
                                                    "time server client: timeouts by call"}};

@@ -42,12 +42,12 @@ public:
     }
 };
 
-// RPC whose server also signals each caller (seL4SerialServer: input has arrived in the
-// caller's buffer): the server gets a send capability to the caller's bound notification,
+// RPC whose server also signals its callers (seL4SerialServer's GetChar: input has arrived
+// in the caller's buffer): the server gets a send capability to the caller's bound notification,
 // badged with the bit the resolver took for it (End::signal), named
 // "<provides interface>_signal_<caller's badge>"; the caller's interface records that bit
 // as its badge (what tells it the server signalled), its call capability keeps its own.
-// Where the connector lets callers wake the server (End::wake), each caller also gets a
+// Where the connector lets callers of a procedure wake the server (End::wake), each gets a
 // send capability to the server's bound notification with its bit ("<uses>_wake"), so it
 // can say "my buffer has output" without a call.
 class SignallingRpcConnector final : public ConnectorLowerer {
@@ -60,10 +60,12 @@ public:
         for (const auto& f : c.from) {
             InstanceObjects& caller = context.instance(f.instance);
             InterfaceObjects& uses = context.interface(caller, f.interface);
-            context.give(
-                server, to.interface + "_signal_" + std::to_string(uses.badge),
-                image::notification_cap(context.notification(caller), f.signal, spec::CapSend));
-            uses.badge = f.signal;
+            if (f.signal != 0) {
+                context.give(
+                    server, to.interface + "_signal_" + std::to_string(uses.badge),
+                    image::notification_cap(context.notification(caller), f.signal, spec::CapSend));
+                uses.badge = f.signal;
+            }
             if (f.wake == 0) continue;
             uses.wake_slot = context.give(
                 caller, f.interface + "_wake",

@@ -22,13 +22,15 @@ struct ConnectorImplementation {
     // Each `from` end gets a bit of its own instance's bound notification, which the
     // other ends signal (virtqueues: each side wakes the other).
     bool signals_ends = false;
-    // The server signals each caller's bound notification (seL4SerialServer: input has
-    // arrived), with a bit the resolver takes from the caller's bits (End::signal).
-    bool signals_caller = false;
-    // Each caller may also signal the server's bound notification, with a bit the resolver
-    // takes from the server's bits (End::wake): seL4SerialServer's "output is waiting in
-    // my buffer", an asynchronous batch().
-    bool wakes_server = false;
+    // The server signals the bound notification of each caller of this procedure
+    // (seL4SerialServer: GetChar, "input has arrived"), with a bit the resolver takes from
+    // the caller's bits (End::signal). Callers of other procedures get no bit: a caller's
+    // notification word is shared with its events and IRQs.
+    std::string_view signals_callers_of;
+    // Each caller of this procedure may also signal the server's bound notification, with
+    // a bit the resolver takes from the server's bits (End::wake): seL4SerialServer's Batch,
+    // "output is waiting in my buffer", an asynchronous batch().
+    std::string_view wakes_server_from;
 };
 
 class ConnectorRegistry {

@@ -98,10 +98,10 @@ struct End {
     // instance's one bound notification (unique per receiving instance). Virtqueues: the
     // bit of this end's own instance that the other end signals.
     uint64_t badge = 0;
-    // From-ends of a connector whose server signals its callers (signals_caller): the bit
+    // From-ends of a connector whose server signals its callers (signals_callers_of): the bit
     // in this caller's bound notification the server sets.
     uint64_t signal = 0;
-    // From-ends of a connector whose callers wake the server (wakes_server): the bit in the
+    // From-ends of a connector whose callers wake the server (wakes_server_from): the bit in the
     // server's bound notification this caller sets.
     uint64_t wake = 0;
 };
