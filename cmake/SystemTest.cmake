@@ -29,6 +29,11 @@ set(BULKHEAD_QEMU_BASE ${BULKHEAD_QEMU}
     ${BULKHEAD_PLATFORM_QEMU_SMP_ARGS}
     ${BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS}
     -display none -monitor none -serial stdio)
+# The same command for scripts outside ctest (tests/tool/upstream_dropin.py), one argument
+# per line, so they boot what the suite boots without writing the board's facts again.
+list(JOIN BULKHEAD_QEMU_BASE "\n" _qemu_lines)
+file(WRITE ${CMAKE_BINARY_DIR}/platform/${PLATFORM}/qemu-test-command.txt
+     "${_qemu_lines}\n-cpu\n${BULKHEAD_PLATFORM_QEMU_CPU}\n")
 set(BULKHEAD_TEST_FAIL_PATTERNS "Kernel panic" "BULKHEAD PANIC")
 set(BULKHEAD_SYSTEM_TESTS_GICV3 LISTED CACHE STRING
     "System tests' _gicv3 twins: OFF, LISTED (tests marked GICV3) or ALL (every test with a twin image)")

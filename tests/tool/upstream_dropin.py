@@ -53,12 +53,15 @@ CHECKS = [
       "--expect", r'Got an event \(1\): dest reads "This is a test user string"',
       "--expect", "Finished crossvm test script"]),
 ]
-# The board's QEMU facts (platforms/qemu-arm-virt/platform.cmake): vm_multi's devices.camkes
-# pins vm1 and vm2 to cores 1 and 2, so the machine needs its 4 cores.
-QEMU = ["qemu-system-aarch64", "-machine",
-        "virt,virtualization=on,highmem=off,secure=off,gic-version=2", "-m", "2048", "-smp", "4",
-        "-nic", "none", "-display", "none", "-monitor", "none", "-serial", "stdio", "-cpu",
-        "cortex-a53"]
+
+
+def qemu_command(build: Path, platform: str) -> list[str]:
+    """The QEMU command the suite's system tests use for the board (written by the build,
+    cmake/SystemTest.cmake, from the board's folder: machine, memory, cores, CPU)."""
+    path = build / "platform" / platform / "qemu-test-command.txt"
+    if not path.exists():
+        sys.exit(f"{path}: missing; configure the build first (make build)")
+    return [l for l in path.read_text().splitlines() if l]
 
 
 def main():
@@ -69,6 +72,7 @@ def main():
     ap.add_argument("apps", nargs="*")
     args = ap.parse_args()
     b = args.build
+    qemu = qemu_command(b, args.platform)
     failed = 0
     for app, dialect, mirror, rev, path, steps, *more in CHECKS:
         if args.apps and app not in args.apps:
@@ -107,7 +111,7 @@ def main():
         run = subprocess.run([sys.executable, str(ROOT / "tests/harness/qemu_expect.py"),
                               "--timeout", "120", "--log", str(work / "console.log"), *steps,
                               "--fail", "unhandled guest", "--fail", "set-up failed", "--",
-                              *QEMU, "-kernel", str(image)], capture_output=True, text=True)
+                              *qemu, "-kernel", str(image)], capture_output=True, text=True)
         verdict = [l for l in run.stdout.splitlines() if l.startswith(("PASS", "FAIL"))]
         print(f"{app} ({dialect}): {verdict[0] if verdict else run.stdout.strip()}"
               f"  (log: {work / 'console.log'})")
