@@ -14,7 +14,7 @@ struct DmaPage {
 };
 
 inline constexpr std::size_t kPageBytes = 4096;
-inline constexpr std::size_t kDmaPages = 3;
+inline constexpr std::size_t kDmaPages = 4;
 
 // Maps and locks kDmaPages pages and finds where each lies; exits with a message on failure.
 void map_dma_pages(DmaPage (&pages)[kDmaPages]);

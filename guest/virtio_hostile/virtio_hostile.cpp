@@ -6,8 +6,11 @@
 // back to Linux's driver. The cases (README of libs/virtio, "What a hostile ring meets"):
 // `valid-frame` (the control: one well-formed frame, consumed without NEEDS_RESET),
 // `desc-outside-ram`, `chain-loop`, `indirect-loop`, `zero-length`, `length-overflow`,
-// `avail-jump`, `head-out-of-range`, `ring-outside-ram`, `notify-storm` (kicks of the queue
-// and of one that does not exist: logged rate-limited, no NEEDS_RESET).
+// `readable-after-writable`, `nested-indirect`, `buffer-on-ring`, `avail-jump`,
+// `head-out-of-range`, `ring-outside-ram` (all on the transmit queue), `rx-outside-ram` (a
+// receive buffer outside RAM, then an ARP request whose answer the device tries to put
+// there), `notify-storm` (kicks of the queue and of one that does not exist: logged
+// rate-limited, no NEEDS_RESET).
 // Exit status 0 when every case went as expected.
 #include "../crossvm/linux_syscall.hpp"
 #include "../crossvm/program.hpp"
@@ -23,7 +26,8 @@ using hostile::DmaPage;
 using hostile::Transport;
 
 constexpr const char* kProgram = "virtio_hostile";
-constexpr uint16_t kTxQueue = 1; // virtio-net: queue 1 transmits
+constexpr uint16_t kRxQueue = 0; // virtio-net: queue 0 receives, queue 1 transmits
+constexpr uint16_t kTxQueue = 1;
 constexpr uint16_t kSize = 16;
 // Inside the ring page: descriptor table, avail ring, used ring.
 constexpr uint64_t kDescAt = 0x000, kAvailAt = 0x200, kUsedAt = 0x400;
@@ -37,6 +41,7 @@ struct Rig {
     DmaPage rings;    // descriptor table, avail and used rings
     DmaPage buffer;   // the frame
     DmaPage indirect; // an indirect descriptor table
+    DmaPage rx;       // the receive queue's descriptor table, avail and used rings
 };
 
 // Prints `v` in `base` (16: with 0x).
@@ -67,15 +72,18 @@ void clear(DmaPage& page) {
 virtio::RawDesc* descs(uint8_t* at) {
     return reinterpret_cast<virtio::RawDesc*>(at);
 }
+volatile uint16_t* avail(DmaPage& rings) {
+    return reinterpret_cast<volatile uint16_t*>(rings.data + kAvailAt);
+}
 volatile uint16_t* avail(Rig& rig) {
-    return reinterpret_cast<volatile uint16_t*>(rig.rings.data + kAvailAt);
+    return avail(rig.rings);
 }
 volatile uint16_t* used(Rig& rig) {
     return reinterpret_cast<volatile uint16_t*>(rig.rings.data + kUsedAt);
 }
 
-// Reset, negotiation (VERSION_1 and INDIRECT_DESC), the transmit queue at `rings`
-// (or wherever a case puts it) and DRIVER_OK.
+// Reset, negotiation (VERSION_1 and INDIRECT_DESC), the receive queue (nothing offered),
+// the transmit queue at `rings` (or wherever a case puts it) and DRIVER_OK.
 bool start(Rig& rig, uint64_t desc, uint64_t driver, uint64_t device) {
     Transport& t = rig.transport;
     t.set_status(0);
@@ -83,6 +91,7 @@ bool start(Rig& rig, uint64_t desc, uint64_t driver, uint64_t device) {
         guest::sleep_ms(1);
     clear(rig.rings);
     clear(rig.indirect);
+    clear(rig.rx);
     t.set_status(virtio::kStatusAcknowledge);
     t.set_status(virtio::kStatusAcknowledge | virtio::kStatusDriver);
     constexpr uint64_t kWanted = virtio::kFeatureVersion1 | virtio::kFeatureIndirectDesc;
@@ -98,6 +107,8 @@ bool start(Rig& rig, uint64_t desc, uint64_t driver, uint64_t device) {
         guest::print(1, "virtio_hostile: FEATURES_OK refused\n");
         return false;
     }
+    t.enable_queue(kRxQueue, kSize, rig.rx.phys + kDescAt, rig.rx.phys + kAvailAt,
+                   rig.rx.phys + kUsedAt);
     t.enable_queue(kTxQueue, kSize, desc, driver, device);
     t.set_status(static_cast<uint8_t>(kFeaturesOk | virtio::kStatusDriverOk));
     return true;
@@ -127,17 +138,45 @@ void one_buffer(Rig& rig, uint64_t addr, uint32_t len) {
     offer_head(rig);
 }
 
-// The control: a 12-byte virtio_net_hdr and a minimal broadcast Ethernet frame of a local
-// experimental EtherType (no backend answers it).
-void valid_frame(Rig& rig) {
-    uint8_t* frame = rig.buffer.data;
-    for (std::size_t i = 0; i < 12 + 60; ++i)
-        frame[i] = 0;
-    for (std::size_t i = 12; i < 18; ++i)
+constexpr std::size_t kNetHeader = 12; // virtio_net_hdr (v1), all zero: no offloads
+constexpr std::size_t kFrame = 60;     // a minimal Ethernet frame
+
+// A broadcast frame of `ethertype` from 02:00:00:00:00:01 after the header, its payload
+// left to the caller; returns the frame.
+uint8_t* broadcast_frame(Rig& rig, uint16_t ethertype) {
+    uint8_t* frame = rig.buffer.data + kNetHeader;
+    for (std::size_t i = 0; i < kNetHeader + kFrame; ++i)
+        rig.buffer.data[i] = 0;
+    const uint8_t source[6] = {2, 0, 0, 0, 0, 1};
+    for (std::size_t i = 0; i < 6; ++i) {
         frame[i] = 0xff;
-    frame[12 + 12] = 0x88;
-    frame[12 + 13] = 0xb5;
-    one_buffer(rig, rig.buffer.phys, 12 + 60);
+        frame[6 + i] = source[i];
+    }
+    frame[12] = static_cast<uint8_t>(ethertype >> 8);
+    frame[13] = static_cast<uint8_t>(ethertype);
+    return frame;
+}
+
+// The control: a frame of a local experimental EtherType (no backend answers it).
+void valid_frame(Rig& rig) {
+    (void)broadcast_frame(rig, 0x88b5);
+    one_buffer(rig, rig.buffer.phys, kNetHeader + kFrame);
+}
+
+// A receive buffer outside RAM, then an ARP request for 192.168.1.2 from 192.168.1.1 (both
+// backends answer it): the device meets the bad buffer when it delivers the answer.
+void rx_outside_ram(Rig& rig) {
+    descs(rig.rx.data)[0] = {kNowhere, 1526, virtio::kDescWrite, 0};
+    barrier();
+    avail(rig.rx)[1] = 1;
+    barrier();
+    rig.transport.notify(kRxQueue);
+    uint8_t* arp = broadcast_frame(rig, 0x0806) + 14;
+    const uint8_t request[28] = {0,   1,   8, 0, 6, 4, 0, 1, 2, 0, 0,   0,   0, 1,
+                                 192, 168, 1, 1, 0, 0, 0, 0, 0, 0, 192, 168, 1, 2};
+    for (std::size_t i = 0; i < sizeof request; ++i)
+        arp[i] = request[i];
+    one_buffer(rig, rig.buffer.phys, kNetHeader + kFrame);
 }
 
 void desc_outside_ram(Rig& rig) {
@@ -167,6 +206,22 @@ void indirect_loop(Rig& rig) {
     loop_in(rig.indirect.data, rig.buffer.phys);
     descs(rig.rings.data)[0] = {rig.indirect.phys, 4 * 16, virtio::kDescIndirect, 0};
     offer_head(rig);
+}
+
+void readable_after_writable(Rig& rig) {
+    descs(rig.rings.data)[0] = {rig.buffer.phys, 16, virtio::kDescWrite | virtio::kDescNext, 1};
+    descs(rig.rings.data)[1] = {rig.buffer.phys + 16, 16, 0, 0};
+    offer_head(rig);
+}
+
+void nested_indirect(Rig& rig) {
+    descs(rig.indirect.data)[0] = {rig.indirect.phys + 0x800, 16, virtio::kDescIndirect, 0};
+    descs(rig.rings.data)[0] = {rig.indirect.phys, 16, virtio::kDescIndirect, 0};
+    offer_head(rig);
+}
+
+void buffer_on_ring(Rig& rig) {
+    one_buffer(rig, rig.rings.phys + kDescAt, 64);
 }
 
 void avail_jump(Rig& rig) {
@@ -199,9 +254,13 @@ constexpr Case kCases[] = {
     {"indirect-loop", indirect_loop, Expect::NeedsReset},
     {"zero-length", zero_length, Expect::NeedsReset},
     {"length-overflow", length_overflow, Expect::NeedsReset},
+    {"readable-after-writable", readable_after_writable, Expect::NeedsReset},
+    {"nested-indirect", nested_indirect, Expect::NeedsReset},
+    {"buffer-on-ring", buffer_on_ring, Expect::NeedsReset},
     {"avail-jump", avail_jump, Expect::NeedsReset},
     {"head-out-of-range", head_out_of_range, Expect::NeedsReset},
     {"ring-outside-ram", nullptr, Expect::NeedsReset},
+    {"rx-outside-ram", rx_outside_ram, Expect::NeedsReset},
     {"notify-storm", notify_storm, Expect::Running},
 };
 
@@ -225,9 +284,10 @@ bool run(Rig& rig, const Case& c) {
     const bool started = c.play != nullptr ? start(rig) : start(rig, kNowhere, kNowhere, kNowhere);
     if (!started) return false;
     if (c.play != nullptr) c.play(rig);
-    // The VMM handles a kick in the exit it causes; the wait covers a device that would not.
+    // The VMM handles a kick in the exit it causes; the wait covers what comes back later
+    // (a backend's answer) and a device that would not.
     uint8_t status = rig.transport.status();
-    for (int i = 0; i < 50 && (status & virtio::kStatusNeedsReset) == 0 &&
+    for (int i = 0; i < 250 && (status & virtio::kStatusNeedsReset) == 0 &&
                     (c.expect != Expect::Consumed || used(rig)[1] == 0);
          ++i) {
         guest::sleep_ms(2);
@@ -279,7 +339,7 @@ int main(int argc, char** argv) {
     Transport& transport = hostile::open_transport(argv[1], device);
     DmaPage pages[hostile::kDmaPages];
     hostile::map_dma_pages(pages);
-    Rig rig{transport, pages[0], pages[1], pages[2]};
+    Rig rig{transport, pages[0], pages[1], pages[2], pages[3]};
     int expected = 0;
     for (int i = 3; i < argc; ++i)
         expected += run(rig, *find(argv[i])) ? 1 : 0;
