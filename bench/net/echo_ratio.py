@@ -54,15 +54,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     args.b = fill_guest_ram(args.b, args.report, ap)
-    targets = {args.a_name: args.a_target, args.b_name: args.b_target}
-    commands = {args.a_name: args.a, args.b_name: args.b}
+    sides = {args.a_name: (args.a, args.a_target), args.b_name: (args.b, args.b_target)}
     rates = {args.a_name: [], args.b_name: []}
     print(f"echo round trips per second, {args.count} per batch, {args.rounds} rounds, "
           f"host CPU {args.cpu}", flush=True)
     for r, name, result in interleaved(
-            commands, args.rounds,
-            lambda cmd: rate(cmd, targets[next(n for n in commands if commands[n] == cmd)],
-                             args.count, args.cpu, args.marker, args.timeout)):
+            sides, args.rounds,
+            lambda side: rate(side[0], side[1], args.count, args.cpu, args.marker, args.timeout)):
         if isinstance(result, str):
             print(f"round {r}: {name}: FAILED: {result}", flush=True)
             continue
