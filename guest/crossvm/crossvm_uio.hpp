@@ -5,6 +5,8 @@
 // The registers are libs/crossvm's (crossvm/registers.hpp).
 #pragma once
 
+#include "program.hpp"
+
 #include <crossvm/registers.hpp>
 
 #include <cstddef>
@@ -28,11 +30,5 @@ uint32_t reg(const CrossvmLink& link, uint32_t offset);
 // (Linux 6.1's driver has no irqcontrol: writing to /dev/uioN does not do it).
 void unmask_interrupt(const CrossvmLink& link);
 void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value);
-[[noreturn]] void fail(const char* program, const char* what);
-// A decimal argument; 0 when it is none.
-size_t number(const char* text);
 
 } // namespace guest
-
-// Each program's entry (after _start).
-int main(int argc, char** argv);

@@ -10,11 +10,13 @@ namespace guest {
 
 namespace nr {
 inline constexpr long kOpenat = 56, kClose = 57, kRead = 63, kWrite = 64, kExit = 93, kPread = 67,
-                      kPwrite = 68, kMmap = 222, kMunmap = 215;
+                      kPwrite = 68, kMmap = 222, kMunmap = 215, kMlock = 228, kNanosleep = 101;
 } // namespace nr
 inline constexpr int kAtFdcwd = -100;
 inline constexpr int kORdonly = 0, kORdwr = 2, kOSync = 0x101000;
-inline constexpr int kProtRead = 1, kProtWrite = 2, kMapShared = 1;
+inline constexpr int kOWronly = 1;
+inline constexpr int kProtRead = 1, kProtWrite = 2, kMapShared = 1, kMapPrivate = 2,
+                     kMapAnonymous = 0x20, kMapLocked = 0x2000, kMapPopulate = 0x8000;
 
 inline long syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0,
                     long f = 0) {
@@ -51,10 +53,17 @@ inline void close(int fd) {
     (void)syscall(nr::kClose, fd);
 }
 // MAP_FAILED is a small negative errno.
-inline void* mmap(size_t length, int fd) {
+inline void* mmap(size_t length, int fd, long offset = 0, int flags = kMapShared) {
     const long r =
-        syscall(nr::kMmap, 0, static_cast<long>(length), kProtRead | kProtWrite, kMapShared, fd, 0);
+        syscall(nr::kMmap, 0, static_cast<long>(length), kProtRead | kProtWrite, flags, fd, offset);
     return r < 0 && r > -4096 ? nullptr : reinterpret_cast<void*>(r);
+}
+inline bool mlock(const void* p, size_t length) {
+    return syscall(nr::kMlock, reinterpret_cast<long>(p), static_cast<long>(length)) == 0;
+}
+inline void sleep_ms(long ms) {
+    const long ts[2] = {ms / 1000, (ms % 1000) * 1000000};
+    (void)syscall(nr::kNanosleep, reinterpret_cast<long>(ts), 0);
 }
 [[noreturn]] inline void exit(int code) {
     for (;;)
