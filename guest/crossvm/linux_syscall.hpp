@@ -14,7 +14,8 @@ inline constexpr long kOpenat = 56, kClose = 57, kRead = 63, kWrite = 64, kExit 
 } // namespace nr
 inline constexpr int kAtFdcwd = -100;
 inline constexpr int kORdonly = 0, kORdwr = 2, kOSync = 0x101000;
-inline constexpr int kProtRead = 1, kProtWrite = 2, kMapShared = 1;
+inline constexpr int kProtRead = 1, kProtWrite = 2, kMapShared = 1, kMapPrivate = 2,
+                     kMapAnonymous = 0x20;
 
 inline long syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0,
                     long f = 0) {
@@ -54,6 +55,12 @@ inline void close(int fd) {
 inline void* mmap(size_t length, int fd) {
     const long r =
         syscall(nr::kMmap, 0, static_cast<long>(length), kProtRead | kProtWrite, kMapShared, fd, 0);
+    return r < 0 && r > -4096 ? nullptr : reinterpret_cast<void*>(r);
+}
+// Private zeroed memory of the process's own.
+inline void* mmap_anonymous(size_t length) {
+    const long r = syscall(nr::kMmap, 0, static_cast<long>(length), kProtRead | kProtWrite,
+                           kMapPrivate | kMapAnonymous, -1, 0);
     return r < 0 && r > -4096 ? nullptr : reinterpret_cast<void*>(r);
 }
 [[noreturn]] inline void exit(int code) {
