@@ -195,6 +195,13 @@ void VirtualMachine::collect_backends() {
         add(crossvm_[i].emits, l.emit_slot != 0, l.emit_slot, 0, {});
         add(crossvm_[i].consumes, l.consume_bits != 0, 0, l.consume_bits, {});
     }
+    // Forwarded devices too: their servers' endpoints are the app's VM type's interfaces.
+    forward_count_ = c_.forwards.count; // View::open checked the maximum
+    for (unsigned i = 0; i < forward_count_; ++i) {
+        const vmm::vm_config::ForwardedDevice f = config_.forward(i);
+        forwards_[i] = {config_.string(f.interface), {base::GuestPhysAddr{f.guest_base}, f.size}};
+        add(forwards_[i].interface, true, f.slot, 0, {});
+    }
 }
 
 // The configuration's virtual switch (vswitch_mac_address, vswitch_layout) for the devices.
@@ -253,11 +260,9 @@ bool VirtualMachine::create_devices() {
     const unsigned count = c_.modules.count; // View::open checked the maximum
     const vmm::SwitchConfig vswitch = collect_switch();
     for (unsigned i = 0; i < count; ++i) {
-        device_records_[i] = {config_.module(i),
-                              {},
-                              {backends_, backend_count_},
-                              vswitch,
-                              {crossvm_, crossvm_count_}};
+        device_records_[i] = {config_.module(i),           {},
+                              {backends_, backend_count_}, vswitch,
+                              {crossvm_, crossvm_count_},  {forwards_, forward_count_}};
     }
     return devices_.create({device_records_, count}) == vmm::DeviceError::Ok;
 }

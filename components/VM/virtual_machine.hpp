@@ -127,13 +127,17 @@ private:
     // takes the ones it names): the SerialServer's batch, putchar, serial_getchar and the
     // virtqueue ends send, recv (and send1, recv1, send2, recv2), when the assembly connects
     // them.
-    // And each cross-VM link's dataport, emitted and consumed event (vm_config::CrossvmLink).
-    static constexpr unsigned kMaxBackends = 9 + 3 * vmm::vm_config::kMaxCrossvm;
+    // And each cross-VM link's dataport, emitted and consumed event (vm_config::CrossvmLink),
+    // and each forwarded device's server (vm_config::ForwardedDevice).
+    static constexpr unsigned kMaxBackends =
+        9 + 3 * vmm::vm_config::kMaxCrossvm + vmm::vm_config::kMaxForwards;
     KernelBackendPort backend_port_;
     vmm::BackendConnection backends_[kMaxBackends];
     unsigned backend_count_ = 0;
     vmm::CrossvmLink crossvm_[vmm::vm_config::kMaxCrossvm];
     unsigned crossvm_count_ = 0;
+    vmm::ForwardedDevice forwards_[vmm::vm_config::kMaxForwards];
+    unsigned forward_count_ = 0;
     vmm::SwitchPort switch_ports_[vmm::vm_config::kMaxSwitchPorts];
     vmm::LinuxBoot boot_{};
     unsigned resets_ = 0;

@@ -51,6 +51,32 @@ void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value) {
     link.registers[offset / 4] = value;
 }
 
+void wait_event(const CrossvmLink& link, const char* program) {
+    for (;;) {
+        unmask_interrupt(link);
+        if ((reg(link, crossvm::reg::kStatus) & crossvm::kStatusEvent) != 0) {
+            set_reg(link, crossvm::reg::kAck, crossvm::kStatusEvent);
+            print(1, program);
+            print(1, ": got the event\n");
+            return;
+        }
+        int32_t count = 0;
+        if (read(link.uio, &count, sizeof count) != sizeof count)
+            fail(program, "reading the uio device failed");
+    }
+}
+
+void print_hex(uint64_t value) {
+    char text[19] = {'0', 'x'};
+    int n = 2;
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        const unsigned digit = (value >> shift) & 0xf;
+        if (digit == 0 && n == 2 && shift != 0) continue;
+        text[n++] = static_cast<char>(digit < 10 ? '0' + digit : 'a' + digit - 10);
+    }
+    (void)write(1, text, static_cast<size_t>(n));
+}
+
 CrossvmLink open_link(const char* dev, bool want_dataport, size_t size) {
     CrossvmLink link;
     link.uio = open(dev, kORdwr);

@@ -30,5 +30,10 @@ uint32_t reg(const CrossvmLink& link, uint32_t offset);
 // (Linux 6.1's driver has no irqcontrol: writing to /dev/uioN does not do it).
 void unmask_interrupt(const CrossvmLink& link);
 void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value);
+// Waits until the native component's event is pending on the link (uio's read blocks until
+// the next interrupt), acknowledges it and says so as `program`.
+void wait_event(const CrossvmLink& link, const char* program);
+// `value` in hex ("0x..."), to standard output.
+void print_hex(uint64_t value);
 
 } // namespace guest

@@ -65,6 +65,10 @@ inline void sleep_ms(long ms) {
     const long ts[2] = {ms / 1000, (ms % 1000) * 1000000};
     (void)syscall(nr::kNanosleep, reinterpret_cast<long>(ts), 0);
 }
+// Private zeroed memory of the process's own.
+inline void* mmap_anonymous(size_t length) {
+    return mmap(length, -1, 0, kMapPrivate | kMapAnonymous);
+}
 [[noreturn]] inline void exit(int code) {
     for (;;)
         (void)syscall(nr::kExit, code);

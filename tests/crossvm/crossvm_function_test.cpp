@@ -4,8 +4,7 @@
 // moved or removed with it, the doorbell, the consumed event's INTx with the status and
 // acknowledgement registers and uio_pci_generic's masking, and hostile guests: wild
 // register accesses, doorbell storms, a refused placement, dataports that fit no BAR.
-#include "fake_list_registers.hpp"
-#include "fake_log.hpp"
+#include "device_bench.hpp"
 #include "fake_vcpu.hpp"
 
 #include <crossvm/crossvm_function.hpp>
@@ -49,7 +48,7 @@ public:
     bool refuse = false;
 };
 
-struct Fixture {
+struct Fixture : test::DeviceBench {
     explicit Fixture(uint64_t dataport_size = 0x1000) : frames(dataport_size) {
         connections = {BackendConnection{"crossvm_dp_0", kMappingSlot, frames, 0, &port},
                        BackendConnection{"crossvm_dp_1", kSecondMappingSlot, frames, 0, &port},
@@ -93,13 +92,6 @@ struct Fixture {
         return vcpu.x[1];
     }
 
-    test::RecordingLog log;
-    MmioBus bus{UnhandledAccessPolicy::InjectAbort, log};
-    test::FakeListRegisters lrs{4};
-    std::array<ListRegisters*, 1> vcpus{&lrs};
-    VgicDistributor vgic{64, vcpus, log};
-    MappedGuestMemory memory;
-    NotificationRouter notifications;
     DeviceHost devices{memory,
                        bus,
                        vgic,
@@ -117,12 +109,6 @@ struct Fixture {
     test::FakeVcpu vcpu;
 };
 
-bool logged(const test::RecordingLog& log, const std::string& text) {
-    for (const auto& l : log.lines)
-        if (l == text) return true;
-    return false;
-}
-
 TEST(Crossvm, OneFunctionPerLinkWithItsIdsBarsAndRegisters) {
     Fixture f;
     ASSERT_EQ(f.create(), DeviceError::Ok);
@@ -130,9 +116,9 @@ TEST(Crossvm, OneFunctionPerLinkWithItsIdsBarsAndRegisters) {
     EXPECT_EQ(f.cfg_read(2, pci::kVendorId, 4), 0x00014248u);
     EXPECT_EQ(f.cfg_read(1, pci::kRevision, 4) >> 8, crossvm::kClassCode);
     EXPECT_EQ(f.cfg_read(1, pci::kInterruptPin, 1), 1u);
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_0: PCI 00:1.0, SPI 32, dataport 4096 bytes, "
-                              "doorbell emits ready, interrupt on done"));
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_1: PCI 00:2.0, SPI 33, dataport 4096 bytes"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: PCI 00:1.0, SPI 32, dataport 4096 bytes, "
+                          "doorbell emits ready, interrupt on done"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_1: PCI 00:2.0, SPI 33, dataport 4096 bytes"));
     f.place(1, kMem, kMem + 0x1000);
     EXPECT_EQ(f.cfg_read(1, pci::kBar0, 4), kMem);
     EXPECT_EQ(f.reg(kMem, crossvm::reg::kId), crossvm::kIdValue);
@@ -151,8 +137,7 @@ TEST(Crossvm, TheFramesAreMappedWhereTheGuestPutsBar1AndFollowIt) {
     f.place(1, kMem, kMem + 0x4000);
     using Move = FakePort::Move;
     ASSERT_EQ(f.port.moves, (std::vector<Move>{{kMappingSlot, kMem + 0x4000}}));
-    EXPECT_TRUE(
-        logged(f.log, "crossvm: crossvm_dp_0: dataport of 4096 bytes mapped at 0x3fd04000"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: dataport of 4096 bytes mapped at 0x3fd04000"));
     // Decoding off (Linux sizes and reprograms BARs so): removed; moved: mapped there.
     f.cfg_write(1, pci::kCommand, 2, 0);
     f.cfg_write(1, pci::kBar0 + 4, 4, kMem + 0x8000);
@@ -183,7 +168,7 @@ TEST(Crossvm, TheDoorbellEmitsTheEventAndAStormIsLoggedRateLimited) {
     ASSERT_EQ(f.guest(kMem + crossvm::reg::kDoorbell, AccessDirection::Write, 1),
               ExitAction::Resume);
     EXPECT_EQ(f.port.signals, std::vector<uint32_t>{kReadySlot});
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_0: guest rang the doorbell (1 so far)"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: guest rang the doorbell (1 so far)"));
     for (int i = 0; i < 20000; ++i)
         (void)f.guest(kMem + crossvm::reg::kDoorbell, AccessDirection::Write, 1);
     EXPECT_EQ(f.port.signals.size(), 20001u) << "every doorbell signals";
@@ -240,8 +225,8 @@ TEST(Crossvm, WildRegisterAccessesAreRefusedOrIgnoredAndLoggedRateLimited) {
     // Read-only and reserved registers ignore writes; reserved ones read as zero.
     ASSERT_EQ(f.guest(kMem + crossvm::reg::kId, AccessDirection::Write, 0), ExitAction::Resume);
     EXPECT_EQ(f.reg(kMem, crossvm::reg::kId), crossvm::kIdValue);
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_0: guest write to a read-only or reserved "
-                              "register at register offset 0x0 (value 0x0)"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: guest write to a read-only or reserved "
+                          "register at register offset 0x0 (value 0x0)"));
     ASSERT_EQ(f.guest(kMem + 0xffc, AccessDirection::Write, 5), ExitAction::Resume);
     EXPECT_EQ(f.reg(kMem, 0xffc), 0u);
     // BAR1 reaches the VMM only where its frames are not mapped: nothing there.
@@ -260,8 +245,8 @@ TEST(Crossvm, ARefusedPlacementLeavesBar1UnbackedAndIsLogged) {
     ASSERT_EQ(f.create(), DeviceError::Ok);
     f.port.refuse = true;
     f.place(1, kMem, kMem + 0x1000);
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_0: the dataport cannot be mapped at "
-                              "0x3fd01000 (another mapping is there): BAR1 is not backed"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: the dataport cannot be mapped at "
+                          "0x3fd01000 (another mapping is there): BAR1 is not backed"));
     EXPECT_EQ(f.guest(kMem + 0x1000, AccessDirection::Read), ExitAction::InjectAbort);
     f.port.refuse = false;
     f.cfg_write(1, pci::kBar0 + 4, 4, kMem + 0x3000);
@@ -277,8 +262,8 @@ TEST(Crossvm, ADataportThatFitsNoBarIsLeftOutAndLogged) {
     EXPECT_EQ(crossvm::dataport_bar_size(crossvm::kMaxDataport + 0x1000), 0u);
     Fixture f(0x1800);
     ASSERT_EQ(f.create(), DeviceError::Ok) << "the function stays, without BAR1";
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_0: a dataport of 6144 bytes fits no BAR "
-                              "(whole pages, at most 524288): not shown to the guest"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_0: a dataport of 6144 bytes fits no BAR "
+                          "(whole pages, at most 524288): not shown to the guest"));
     f.cfg_write(1, pci::kBar0 + 4, 4, 0xffffffff);
     EXPECT_EQ(f.cfg_read(1, pci::kBar0 + 4, 4), 0u);
     f.place(1, kMem, 0);
@@ -290,8 +275,8 @@ TEST(Crossvm, LinksWithoutTheirConnectionsAreRefused) {
     Fixture f;
     f.links = {{"crossvm_dp_9", "", ""}};
     EXPECT_EQ(f.create(), DeviceError::CreateFailed);
-    EXPECT_TRUE(logged(f.log, "crossvm: crossvm_dp_9: no movable mapping for the dataport in the "
-                              "configuration"));
+    EXPECT_TRUE(f.log.has("crossvm: crossvm_dp_9: no movable mapping for the dataport in the "
+                          "configuration"));
 }
 
 } // namespace

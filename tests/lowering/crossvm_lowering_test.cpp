@@ -3,6 +3,7 @@
 // frames in the guest's PCI memory window with a Mapping capability for the VMM, and
 // the VM's configuration lists the links with their events; a VM that names a dataport
 // nobody shares with it is an error at the attribute's file:line:column.
+#include "lowering_error.hpp"
 #include "vm_minimal_app.hpp"
 
 #include <adl/diagnostic.hpp>
@@ -125,15 +126,7 @@ adl::model::System with_extra_frames(int64_t pages, int64_t address) {
     return system;
 }
 
-std::string lowering_error(const adl::model::System& system) {
-    image::SystemBuilder b(qemu());
-    try {
-        (void)lowering::lower_system(system, b, {});
-    } catch (const adl::Error& e) {
-        return adl::render(e);
-    }
-    return "no error";
-}
+using tool_test::lowering_error;
 
 TEST(CrossvmLowering, MapFrameHackMapsTheSharedPagesAtTheAddress) {
     const auto system = with_extra_frames(2, 0x3e000000);

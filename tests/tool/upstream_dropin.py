@@ -52,6 +52,13 @@ CHECKS = [
       "--expect", "This is a crossvm dataport test string",
       "--expect", r'Got an event \(1\): dest reads "This is a test user string"',
       "--expect", "Finished crossvm test script"]),
+    # Upstream's memdev shares guest RAM (vm_memdev.paddr/size in our devices.camkes): our
+    # introspect_memdev reads the guest's numbers through its read-only window.
+    ("vm_introspect", "current", "seL4+camkes-vm-examples", "HEAD",
+     "apps/Arm/vm_introspect/vm_introspect.camkes",
+     ["--expect", r"introspect: guest RAM window 0x40000000\.\.0x50000000 mapped read-only",
+      "--expect", r"introspect: at 0x[0-9a-f]+: 0 1 1 2 3 5 8 13 21 34",
+      "--expect", "Finished introspect test script"]),
 ]
 
 

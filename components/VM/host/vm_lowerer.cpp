@@ -28,6 +28,7 @@
 #include <bit>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -203,10 +204,9 @@ bool connects_elsewhere(const Context& context, const Instance& inst, const std:
 // window; the VM's events connected to other instances go with the first link (upstream's
 // vm_cross_connector ties them to its first connection in its VM's C source). A dataport an
 // attribute (<dataport>_id, <dataport>_size) names that nothing shares this way is an error.
-std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const Instance& inst,
-                                                       InstanceObjects& vmm,
-                                                       vmm::vm_config::Writer& w,
-                                                       base::GuestPhysRange pci_memory) {
+std::vector<vmm::vm_config::CrossvmLink>
+crossvm_links(Context& context, const Instance& inst, InstanceObjects& vmm,
+              vmm::vm_config::Writer& w, base::GuestPhysRange pci_memory, image::RegionId ram) {
     namespace config = vmm::vm_config;
     std::vector<config::CrossvmLink> links;
     std::string emits;
@@ -230,6 +230,9 @@ std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const I
                                  "seL4SharedDataWithCaps connection to it");
         }
         const lowering::InterfaceObjects::Frames& frames = *got->frames;
+        // A window onto this VM's own RAM (upstream's vm_introspect: `<conn>.paddr` at guest
+        // RAM): the guest has that memory already; the other end looks into it.
+        if (frames.region.index == ram.index) continue;
         if (size_attr != nullptr &&
             (size_attr->value.kind != adl::Value::Kind::Integer ||
              static_cast<uint64_t>(size_attr->value.integer) != frames.size)) {
@@ -239,8 +242,7 @@ std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const I
                                                          std::to_string(frames.size) + " bytes");
         }
         if (crossvm::dataport_bar_size(frames.size) == 0) {
-            // Upstream's vm_introspect shares guest RAM's size this way (introspection, not
-            // a crossvm device): the native side keeps its frames, the guest gets no device.
+            // Not a BAR's worth: the native side keeps its frames, the guest gets no device.
             context.warn(i.where, adl::quote(inst.name + "." + i.name) + " shares " +
                                       std::to_string(frames.size) +
                                       " bytes, more than a cross-VM PCI BAR holds (whole pages, "
@@ -278,12 +280,31 @@ std::vector<vmm::vm_config::CrossvmLink> crossvm_links(Context& context, const I
     return links;
 }
 
+// An error at `where` when `range` (what attribute `attr` places) overlaps a guest-physical
+// range in `taken`.
+void check_free(const Instance& inst, const adl::SourceLocation& where, const std::string& attr,
+                const std::string& what, base::GuestPhysRange range,
+                const std::vector<base::GuestPhysRange>& taken) {
+    for (const auto& t : taken) {
+        if (t.overlaps(range)) {
+            std::string text = adl::quote(inst.name + "." + attr);
+            text += ": " + what;
+            text += " at " + adl::hex(range.base.raw());
+            text += " overlap " + adl::hex(t.base.raw());
+            text += ".." + adl::hex(t.end().raw());
+            text += ", which the guest already uses (RAM, a device, the GIC, the VMM's windows or "
+                    "another forwarded device)";
+            throw adl::Error(where, text);
+        }
+    }
+}
+
 // map_frame_hack (upstream's module of that name): num_extra_frame_caps pages of the frames
 // that seL4SharedDataWithCaps shares with the VM (its dataports in declaration order, as
 // upstream's VM got them as its extra frame capabilities) mapped into the guest from
 // extra_frame_map_address on, fixed. `taken`: guest-physical ranges already in use.
 void map_extra_frames(Context& context, const Instance& inst, InstanceObjects& vmm,
-                      const std::vector<base::GuestPhysRange>& taken) {
+                      const std::vector<base::GuestPhysRange>& taken, image::RegionId ram) {
     const adl::model::Attribute* count = inst.attribute("num_extra_frame_caps");
     const int64_t pages = integer(inst, "num_extra_frame_caps", 0);
     if (pages == 0) return;
@@ -298,22 +319,14 @@ void map_extra_frames(Context& context, const Instance& inst, InstanceObjects& v
                                     "with room below 4 GiB");
     }
     const base::GuestPhysRange range{base::GuestPhysAddr{address}, bytes};
-    for (const auto& t : taken) {
-        if (t.overlaps(range)) {
-            throw adl::Error(where, adl::quote(inst.name + ".extra_frame_map_address") + ": " +
-                                        std::to_string(pages) + " page(s) at " + adl::hex(address) +
-                                        " overlap " + adl::hex(t.base.raw()) + ".." +
-                                        adl::hex(t.end().raw()) +
-                                        ", which the guest already uses (RAM, a device, the GIC "
-                                        "or the VMM's windows)");
-        }
-    }
+    check_free(inst, where, "extra_frame_map_address", std::to_string(pages) + " page(s)", range,
+               taken);
     uint64_t next = address;
     uint64_t left = range.size;
     for (const auto& i : inst.component->interfaces) {
         const lowering::InterfaceObjects* got = vmm.interface(i.name);
         if (left == 0 || i.kind != adl::ast::InterfaceKind::Dataport || got == nullptr ||
-            !got->frames) {
+            !got->frames || got->frames->region.index == ram.index) {
             continue;
         }
         const uint64_t size = std::min(left, got->frames->size);
@@ -330,6 +343,61 @@ void map_extra_frames(Context& context, const Instance& inst, InstanceObjects& v
                              std::to_string((range.size - left) / spec::kPageSize) +
                              " page(s) through seL4SharedDataWithCaps");
     }
+}
+
+// The procedure a VM's `uses` interface has when it forwards a device (interfaces/
+// DeviceFwd.idl4: the VMM device device_fwd makes the calls).
+constexpr std::string_view kForwardProcedure = "DeviceFwd";
+
+bool forwards(const InstanceObjects& vmm, const adl::ast::Interface& i) {
+    const lowering::InterfaceObjects* got = vmm.interface(i.name);
+    return i.kind == adl::ast::InterfaceKind::Uses && i.type == kForwardProcedure &&
+           got != nullptr && got->slot.has_value();
+}
+
+// device_fwd (upstream's module of that name): each of the VM's `uses DeviceFwd` interfaces
+// that is connected forwards the guest-physical range <iface>_address (page aligned, below
+// 4 GiB) of <iface>_size bytes (whole pages; default one) to the server at its other end.
+// `taken`: guest-physical ranges already in use; the forwarded ones join them.
+std::vector<vmm::vm_config::ForwardedDevice>
+forwarded_devices(const Instance& inst, const InstanceObjects& vmm, vmm::vm_config::Writer& w,
+                  std::vector<base::GuestPhysRange>& taken) {
+    namespace config = vmm::vm_config;
+    std::vector<config::ForwardedDevice> out;
+    for (const auto& i : inst.component->interfaces) {
+        if (!forwards(vmm, i)) continue;
+        const adl::model::Attribute* at = inst.attribute(i.name + "_address");
+        if (at == nullptr || at->value.kind != adl::Value::Kind::Integer) {
+            throw adl::Error(at != nullptr ? at->value.where : i.where,
+                             adl::quote(inst.name + "." + i.name) +
+                                 " forwards a device (DeviceFwd); expected " +
+                                 adl::quote(inst.name + "." + i.name + "_address") +
+                                 " = its guest-physical address");
+        }
+        const adl::model::Attribute* size_attr = inst.attribute(i.name + "_size");
+        const auto address = static_cast<uint64_t>(at->value.integer);
+        const auto size = static_cast<uint64_t>(integer(inst, i.name + "_size", spec::kPageSize));
+        const adl::SourceLocation& where =
+            size_attr != nullptr ? size_attr->value.where : at->value.where;
+        if (address % spec::kPageSize != 0 || size == 0 || size % spec::kPageSize != 0 ||
+            size > kPciWindowLimit || address > kPciWindowLimit - size) {
+            throw adl::Error(where, adl::quote(inst.name + "." + i.name) + " forwards " +
+                                        adl::hex(size) + " bytes at " + adl::hex(address) +
+                                        "; expected whole pages at a page-aligned guest-physical "
+                                        "address below 4 GiB");
+        }
+        if (out.size() == config::kMaxForwards) {
+            throw adl::Error(i.where, adl::quote(inst.name) + " forwards more than " +
+                                          std::to_string(config::kMaxForwards) +
+                                          " devices; expected at most that many");
+        }
+        const base::GuestPhysRange range{base::GuestPhysAddr{address}, size};
+        check_free(inst, at->value.where, i.name + "_address", adl::hex(size) + " bytes", range,
+                   taken);
+        taken.push_back(range);
+        out.push_back({w.add_string(i.name), *vmm.interface(i.name)->slot, 0, address, size});
+    }
+    return out;
 }
 
 // The GIC frames the guest sees where the board has its own: GICv2 the distributor
@@ -453,6 +521,7 @@ public:
         vmm.extra_domains.push_back(guest);
         const image::RegionId ram =
             b.add_ram_at(inst.name + ":ram", {cfg.layout.ram_paddr, cfg.layout.ram.size});
+        ram_[inst.name] = ram;
         // Guest RAM is hundreds of MiB of which a booting guest touches a fraction.
         b.zero_on_first_touch(ram);
         b.map(guest, ram, base::VirtAddr{cfg.layout.ram.base.raw()},
@@ -532,6 +601,7 @@ public:
     void finish(Context& context, const Instance& inst, InstanceObjects& vmm) override {
         namespace config = vmm::vm_config;
         const adl::model::VmConfig& cfg = *inst.vm;
+        const image::RegionId ram = ram_.at(inst.name);
         config::Writer w;
         config::Header& h = w.header();
         h.address = cfg.address;
@@ -548,19 +618,28 @@ public:
         std::vector<std::string> modules = vmm_modules(inst);
         // Cross-VM dataports need the crossvm device (upstream links its module from the
         // app's sources; here it comes with them).
-        const bool has_crossvm = std::any_of(
-            inst.component->interfaces.begin(), inst.component->interfaces.end(),
-            [&](const adl::ast::Interface& i) {
-                const lowering::InterfaceObjects* got = vmm.interface(i.name);
-                return i.kind == adl::ast::InterfaceKind::Dataport && got != nullptr && got->frames;
-            });
-        if (has_crossvm && std::find(modules.begin(), modules.end(), "crossvm") == modules.end()) {
+        const bool has_crossvm =
+            std::any_of(inst.component->interfaces.begin(), inst.component->interfaces.end(),
+                        [&](const adl::ast::Interface& i) {
+                            const lowering::InterfaceObjects* got = vmm.interface(i.name);
+                            return i.kind == adl::ast::InterfaceKind::Dataport && got != nullptr &&
+                                   got->frames && got->frames->region.index != ram.index;
+                        });
+        // Likewise forwarded devices need device_fwd.
+        const bool has_forwards =
+            std::any_of(inst.component->interfaces.begin(), inst.component->interfaces.end(),
+                        [&](const adl::ast::Interface& i) { return forwards(vmm, i); });
+        for (const auto& [needed, module] :
+             {std::pair{has_crossvm, "crossvm"}, std::pair{has_forwards, "device_fwd"}}) {
+            if (!needed || std::find(modules.begin(), modules.end(), module) != modules.end())
+                continue;
             if (modules.size() == vmm::vm_config::kMaxModules) {
-                throw adl::Error(inst.where, adl::quote(inst.name) +
-                                                 " has cross-VM dataports and a full vmm_modules "
-                                                 "list; expected room for \"crossvm\"");
+                throw adl::Error(inst.where, adl::quote(inst.name) + " needs the VMM module " +
+                                                 adl::quote(module) +
+                                                 " and its vmm_modules list is full; expected "
+                                                 "room for it");
             }
-            modules.emplace_back("crossvm");
+            modules.emplace_back(module);
         }
         if (!modules.empty()) {
             const std::optional<base::GuestPhysRange> window =
@@ -651,7 +730,7 @@ public:
         const base::GuestPhysRange pci_memory{
             base::GuestPhysAddr{h.pci_window_base + vmm::PciHost::kEcamSize},
             h.pci_window_size - std::min(h.pci_window_size, vmm::PciHost::kEcamSize)};
-        h.crossvm = w.add_table(crossvm_links(context, inst, vmm, w, pci_memory));
+        h.crossvm = w.add_table(crossvm_links(context, inst, vmm, w, pci_memory, ram));
         std::vector<base::GuestPhysRange> taken{
             cfg.layout.ram,
             gic.gicd,
@@ -662,7 +741,8 @@ public:
             if (r.owner == inst.name && r.kind == adl::model::RegionKind::Device)
                 taken.push_back(r.guest);
         }
-        map_extra_frames(context, inst, vmm, taken);
+        h.forwards = w.add_table(forwarded_devices(inst, vmm, w, taken));
+        map_extra_frames(context, inst, vmm, taken, ram);
         h.running_vms_addr = kRunningVmsAddr;
         h.exit_slot = *vmm.cap("exits");
         h.power_slot = *vmm.cap("power");
@@ -678,6 +758,10 @@ public:
         const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
         add_instance_page(context, inst, vmm, std::vector<uint8_t>(p, p + bytes.size()));
     }
+
+private:
+    // Each VM's guest RAM (set by lower(), used by finish() of the same lowering).
+    std::map<std::string, image::RegionId> ram_;
 };
 
 VmLowerer lowerer;

@@ -35,11 +35,12 @@ bool View::open(std::span<const std::byte> bytes) {
         !fits(h.smc_allowed.offset, uint64_t{h.smc_allowed.count} * sizeof(uint32_t)) ||
         !fits(h.irq_words.offset, uint64_t{h.irq_words.count} * sizeof(IrqWord)) ||
         !fits(h.crossvm.offset, uint64_t{h.crossvm.count} * sizeof(CrossvmLink)) ||
-        h.smc_allowed.count > kMaxSmcAllowed || h.irq_words.count > kMaxIrqWords ||
-        h.crossvm.count > kMaxCrossvm || h.keep.count > kMaxKept ||
-        h.vswitch_ports.count > kMaxSwitchPorts || h.passthrough.count > kMaxPassthrough ||
-        h.irqs.count > kMaxIrqs || h.vcpus.count == 0 || h.vcpus.count > kMaxVcpus ||
-        h.modules.count > kMaxModules ||
+        !fits(h.forwards.offset, uint64_t{h.forwards.count} * sizeof(ForwardedDevice)) ||
+        h.forwards.count > kMaxForwards || h.smc_allowed.count > kMaxSmcAllowed ||
+        h.irq_words.count > kMaxIrqWords || h.crossvm.count > kMaxCrossvm ||
+        h.keep.count > kMaxKept || h.vswitch_ports.count > kMaxSwitchPorts ||
+        h.passthrough.count > kMaxPassthrough || h.irqs.count > kMaxIrqs || h.vcpus.count == 0 ||
+        h.vcpus.count > kMaxVcpus || h.modules.count > kMaxModules ||
         h.device_window_size > ~uint64_t{0} - h.device_window_base ||
         h.pci_window_size > ~uint64_t{0} - h.pci_window_base) {
         return false;
@@ -68,6 +69,12 @@ bool View::open(std::span<const std::byte> bytes) {
         const CrossvmLink l = record<CrossvmLink>(h.crossvm, i);
         for (const StringRef r : {l.dataport, l.emits, l.consumes})
             if (!fits(r.offset, r.length)) return false;
+    }
+    for (uint32_t i = 0; i < h.forwards.count; ++i) {
+        const ForwardedDevice f = record<ForwardedDevice>(h.forwards, i);
+        if (!fits(f.interface.offset, f.interface.length) || f.size > ~uint64_t{0} - f.guest_base) {
+            return false;
+        }
     }
     return true;
 }
@@ -111,6 +118,10 @@ IrqWord View::irq_word(uint32_t i) const {
 
 CrossvmLink View::crossvm(uint32_t i) const {
     return record<CrossvmLink>(header_.crossvm, i);
+}
+
+ForwardedDevice View::forward(uint32_t i) const {
+    return record<ForwardedDevice>(header_.forwards, i);
 }
 
 } // namespace vmm::vm_config

@@ -15,13 +15,17 @@
 namespace lowering {
 namespace {
 
+// `read_only_but`: when set, every end but that instance maps the buffer read-only.
 void map_into_every_end(Context& context, const adl::model::Connection& c,
                         const std::vector<adl::model::End>& ends, image::RegionId region,
-                        uint64_t size, uint64_t offset = 0) {
+                        uint64_t size, uint64_t offset = 0,
+                        const std::string* read_only_but = nullptr) {
     for (const auto& e : ends) {
         InstanceObjects& inst = context.instance(e.instance);
-        const uint64_t at = context.map_shared(inst, e.interface, region, size,
-                                               image::kRead | image::kWrite, offset);
+        const bool read_only = read_only_but != nullptr && e.instance != *read_only_but;
+        const uint64_t at =
+            context.map_shared(inst, e.interface, region, size,
+                               read_only ? image::kRead : image::kRead | image::kWrite, offset);
         context.interface(inst, e.interface).buffers.push_back({at, size, 0});
     }
     (void)c;
@@ -37,8 +41,14 @@ public:
         const Placed buffer =
             c.paddr ? at_paddr(context, c)
                     : Placed{context.builder().add_ram(c.name + ".buffer", c.shared_bytes), 0};
-        map_into_every_end(context, c, c.from, buffer.region, c.shared_bytes, buffer.offset);
-        map_into_every_end(context, c, c.to, buffer.region, c.shared_bytes, buffer.offset);
+        // A window onto a VM's guest RAM (upstream's vm_introspect): the other ends look,
+        // they do not write.
+        const std::string guest = guest_ram_owner(context, buffer.region);
+        const std::string* read_only_but = guest.empty() ? nullptr : &guest;
+        map_into_every_end(context, c, c.from, buffer.region, c.shared_bytes, buffer.offset,
+                           read_only_but);
+        map_into_every_end(context, c, c.to, buffer.region, c.shared_bytes, buffer.offset,
+                           read_only_but);
         if (!with_caps_) return;
         for (const auto* ends : {&c.from, &c.to}) {
             for (const auto& e : *ends) {
@@ -53,6 +63,18 @@ private:
         image::RegionId region;
         uint64_t offset;
     };
+
+    // The VM whose guest RAM `region` is (its RAM's place and size), or "".
+    static std::string guest_ram_owner(Context& context, image::RegionId region) {
+        const image::RegionDesc& r = context.builder().description().regions[region.index];
+        for (const auto& inst : context.system().instances) {
+            if (inst.vm && r.fixed && *r.fixed == inst.vm->layout.ram_paddr &&
+                r.size == inst.vm->layout.ram.size) {
+                return inst.name;
+            }
+        }
+        return {};
+    }
 
     // `<connection>.paddr`: the buffer is that physical memory. Inside a region already
     // placed there (a VM's guest RAM, which upstream's introspection app shares this way)

@@ -134,6 +134,11 @@ uint64_t Context::map_shared(InstanceObjects& instance, const std::string& name,
                              uint64_t offset) {
     needs_domain(system_, instance, "the mapping " + adl::quote(name));
     auto [it, fresh] = next_shared_.try_emplace(instance.name, kSharedWindowBase);
+    // A buffer of 2 MiB or more starts on a 2 MiB boundary, so that the kernel can map it
+    // with blocks (a window onto a VM's RAM is hundreds of MiB: in pages it would take
+    // more stage-2 tables than the kernel has).
+    constexpr uint64_t kBlock = uint64_t{2} << 20;
+    if (size >= kBlock) it->second = (it->second + kBlock - 1) / kBlock * kBlock;
     const uint64_t at = it->second;
     builder_.map(instance.domain, region, base::VirtAddr{at}, rights, spec::Cacheability::WriteBack,
                  offset, (size + kPage - 1) / kPage * kPage);

@@ -19,6 +19,7 @@
 #include <vmm/smc_forwarder.hpp>
 #include <vmm/smccc.hpp>
 
+#include <base/address.hpp>
 #include <base/rpc_message.hpp>
 
 #include <array>
@@ -90,6 +91,13 @@ struct CrossvmLink {
     std::string_view consumes; // whose events (badge_bits) raise the interrupt; empty: none
 };
 
+// A device page forwarded to a native component (upstream's device_fwd): guest accesses to
+// `range` become calls on the device's connection named `interface` (the `device_fwd` device).
+struct ForwardedDevice {
+    std::string_view interface; // cap_slot: the server's endpoint
+    base::GuestPhysRange range;
+};
+
 // One device the VM's configuration asks for.
 struct DeviceRecord {
     std::string_view name;       // the DeviceType's name (and the device's name in logs)
@@ -97,6 +105,7 @@ struct DeviceRecord {
     std::span<const BackendConnection> connections;
     SwitchConfig vswitch{};
     std::span<const CrossvmLink> crossvm{};
+    std::span<const ForwardedDevice> forwards{};
 };
 
 // Told about the bits of the VMM's bound notification that it registered for.

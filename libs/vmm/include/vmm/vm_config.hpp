@@ -14,8 +14,9 @@
 
 namespace vmm::vm_config {
 
-inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', '9'};
-inline constexpr uint32_t kVersion = 9; // 9: firmware calls, chained IRQ words, crossvm
+inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', 'A'};
+inline constexpr uint32_t kVersion = 10; // 9: firmware calls, chained IRQ words, crossvm;
+                                         // 10: forwarded devices
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -77,6 +78,16 @@ struct CrossvmLink {
     uint64_t consume_bits; // bits of the VMM's notification that mean the event arrived
 };
 
+// A device page forwarded to a native component (device_fwd): guest accesses to
+// [guest_base, guest_base + size) become calls on the VM's interface `interface`.
+struct ForwardedDevice {
+    StringRef interface;
+    uint32_t slot; // the server's endpoint (call)
+    uint32_t reserved;
+    uint64_t guest_base;
+    uint64_t size;
+};
+
 struct Header {
     char magic[8];
     uint32_t version;
@@ -118,6 +129,7 @@ struct Header {
     TableRef smc_allowed; // uint32_t SMCCC function IDs passed to the firmware
     TableRef irq_words;   // IrqWord
     TableRef crossvm;     // CrossvmLink
+    TableRef forwards;    // ForwardedDevice
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more
@@ -131,6 +143,7 @@ inline constexpr unsigned kMaxKept = 64;       // upstream's zcu102 files keep 1
 inline constexpr unsigned kMaxSwitchPorts = 4; // each port holds a frame buffer (64 KiB)
 inline constexpr unsigned kMaxSmcAllowed = 64; // upstream's zcu102 files allow 28
 inline constexpr unsigned kMaxCrossvm = 8;     // one PCI function each on the host bridge
+inline constexpr unsigned kMaxForwards = 8;    // forwarded device ranges
 
 class View {
 public:
@@ -149,6 +162,7 @@ public:
     [[nodiscard]] uint32_t smc_allowed(uint32_t i) const;
     [[nodiscard]] IrqWord irq_word(uint32_t i) const;
     [[nodiscard]] CrossvmLink crossvm(uint32_t i) const;
+    [[nodiscard]] ForwardedDevice forward(uint32_t i) const;
 
 private:
     [[nodiscard]] bool fits(uint32_t offset, uint64_t bytes) const;
