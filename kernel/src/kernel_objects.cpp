@@ -27,16 +27,19 @@ CoreState& core(uint32_t index) {
 }
 
 void switch_native(Thread* next) {
-    CoreState& c = core();
+    // Everything read once into locals: the system register writes are barriers to the
+    // compiler, which would load the fields again after each.
+    CoreState& c = core(next->core); // this core: the fast paths stay on one core
     c.current = next;
-    if (next->domain != c.active_domain) {
-        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
-        if (c.active_domain->cntkctl != next->domain->cntkctl)
-            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+    const Domain* d = next->domain;
+    const Domain* was = c.active_domain;
+    if (d != was) {
+        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
+        if (was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
         arch::isb();
-        c.active_domain = next->domain;
+        c.active_domain = d;
     }
-    fp::prepare_to_run(next);
+    fp::prepare_to_run(c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -75,7 +78,7 @@ void switch_to(Thread* next) {
         vcpu::enter_native();      // the idle loop
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
-    fp::prepare_to_run(next);
+    fp::prepare_to_run(c, next);
     kernel_lock::release();
     smp::send_kicks();
     restore_context(&next->context);
