@@ -7,13 +7,11 @@
 
 namespace kernel::kernel_lock {
 
-SpinLock g_lock;
-
 void acquire_slow() {
     for (;;) {
         asm volatile("clrex" ::: "memory"); // the failed attempt's monitor: not ours to keep
         // Wait reading only, so the waiters do not take the line from the holder.
-        while (__atomic_load_n(&g_lock.held, __ATOMIC_RELAXED) != 0)
+        while (__atomic_load_n(&the_lock().held, __ATOMIC_RELAXED) != 0)
             asm volatile("yield" ::: "memory");
         if (try_take()) return;
     }

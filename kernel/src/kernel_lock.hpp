@@ -7,11 +7,16 @@
 
 namespace kernel::kernel_lock {
 
-// No initializer: zero like all of .bss, before the first entry.
 struct alignas(64) SpinLock {
     uint32_t held; // 1 while a core is in the kernel
 };
-extern SpinLock g_lock;
+
+// The lock (one object: an inline function's static), constant-initialized to zero:
+// no guard, and free before the first entry.
+[[gnu::always_inline]] inline SpinLock& the_lock() {
+    static constinit SpinLock lock{};
+    return lock;
+}
 
 // One attempt: an exclusive load, and the store if the lock was free. False: held,
 // or the store lost the exclusive monitor.
@@ -24,7 +29,7 @@ extern SpinLock g_lock;
                  "   stxr %w1, %w3, [%2]\n"
                  "1:\n"
                  : "=&r"(old), "=&r"(failed)
-                 : "r"(&g_lock.held), "r"(1u)
+                 : "r"(&the_lock().held), "r"(1u)
                  : "memory");
     return failed == 0; // taken: ldaxr's acquire orders what follows
 }
@@ -40,7 +45,7 @@ void acquire_slow();
 }
 
 [[gnu::always_inline]] inline void release() {
-    __atomic_store_n(&g_lock.held, 0u, __ATOMIC_RELEASE);
+    __atomic_store_n(&the_lock().held, 0u, __ATOMIC_RELEASE);
 }
 
 } // namespace kernel::kernel_lock

@@ -54,27 +54,31 @@ void schedule_and_return() {
 }
 
 void switch_to(Thread* next) {
+    // Fields read once into locals, as in switch_native (the register writes are
+    // compiler barriers).
     CoreState& c = core();
     Thread* prev = c.current;
     c.current = next;
+    const bool same = prev == next;
     const bool was_guest = prev != nullptr && prev->vcpu != nullptr;
-    if (prev != next && was_guest) vcpu::switch_out(prev);
-    if (next->domain != nullptr && next->domain != c.active_domain) {
-        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
+    const Domain* d = next->domain;
+    const Domain* was = c.active_domain;
+    if (!same && was_guest) vcpu::switch_out(prev);
+    if (d != nullptr && d != was) {
+        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
         arch::isb();
     }
     if (next->vcpu != nullptr) {
-        if (prev != next) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
-        c.active_domain = next->domain;
-    } else if (next->domain != nullptr) {
+        if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+        c.active_domain = d;
+    } else if (d != nullptr) {
         if (was_guest) vcpu::enter_native();
-        if (was_guest || c.active_domain == nullptr ||
-            c.active_domain->cntkctl != next->domain->cntkctl) {
-            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+        if (was_guest || was == nullptr || was->cntkctl != d->cntkctl) {
+            BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
             arch::isb();
         }
-        c.active_domain = next->domain;
-    } else if (was_guest && prev != next) {
+        c.active_domain = d;
+    } else if (was_guest && !same) {
         vcpu::enter_native();      // the idle loop
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
