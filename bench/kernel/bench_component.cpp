@@ -5,7 +5,10 @@
 //             call cost and its own timestamp taken just before replying.
 //  server:    reply-receive loop measuring the call leg.
 //  signaller: stores a timestamp, signals; the higher-priority waiter wakes.
-//  waiter:    measures signal-to-wake, prints, powers off.
+//  waiter:    measures signal-to-wake, prints.
+//  xclient:   the client's loop against xserver on core 1 (round trip only: the cores'
+//             cycle counters are not comparable), then has it power off.
+//  xserver:   the server's loop on core 1.
 #include "bench_slots.hpp"
 
 #include <runtime/capabilities.hpp>
@@ -40,8 +43,10 @@ void report(const char* what, uint64_t* v) {
           << ", max " << Dec{v[kSamples - 1]} << ", n=" << Dec{kSamples} << ")\n";
 }
 
-void client() {
-    const EndpointCap server(Slot{kCallSlot});
+// The call loop against the server at kSlot; kCross: its server is on another core
+// (template parameters, so the same-core loop runs exactly the instructions it did).
+template <unsigned kSlot, bool kCross> void client() {
+    const EndpointCap server(Slot{kSlot});
     for (unsigned i = 0; i < kSamples + kWarmup; ++i) {
         Message m;
         const uint64_t t0 = now();
@@ -53,17 +58,28 @@ void client() {
         g_reply[i - kWarmup] = t3 - m.mr[1];
         g_round[i - kWarmup] = t3 - t0;
     }
+    if constexpr (kCross) {
+        report("ipc round trip across cores (client core 0, server core 1)", g_round);
+        Message stop;
+        stop.mr[5] = kStop;
+        server.call(stop);
+        return;
+    }
     report("ipc call (client call -> server has message)", g_call);
     report("ipc reply (server reply -> client has reply)", g_reply);
     report("ipc round trip (call + reply, as seen by the client)", g_round);
 }
 
-void server() {
-    const EndpointCap ep(Slot{kServeSlot});
+// Flattened: the kernel call inline in the loop, as before there were two servers.
+template <unsigned kSlot, bool kCross> [[gnu::flatten]] void server() {
+    const EndpointCap ep(Slot{kSlot});
     Message m;
     uint64_t badge;
     ep.recv(m, badge);
     for (;;) {
+        if constexpr (kCross) {
+            if (m.mr[5] == kStop) SystemControlCap(Slot{kPowerSlot}).power_off();
+        }
         const uint64_t t1 = now();
         m.mr[0] = t1 - m.mr[0];
         m.mr[1] = now();
@@ -90,7 +106,6 @@ void waiter() {
         if (i >= kWarmup) g_wake[i - kWarmup] = t - *stamp;
     }
     report("notification signal -> waiter running", g_wake);
-    SystemControlCap(Slot{kPowerSlot}).power_off();
 }
 
 } // namespace
@@ -98,13 +113,19 @@ void waiter() {
 extern "C" void component_main(uint64_t role) {
     switch (role) {
     case Client:
-        client();
+        client<kCallSlot, false>();
+        break;
+    case CrossClient:
+        client<kCrossCallSlot, true>();
         break;
     case Signaller:
         signaller();
         break;
     case Server:
-        server();
+        server<kServeSlot, false>();
+        break;
+    case CrossServer:
+        server<kCrossServeSlot, true>();
         break;
     case Waiter:
         waiter();

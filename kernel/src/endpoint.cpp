@@ -18,13 +18,18 @@ constexpr unsigned kFirstMr = 2;
 void transfer(const Thread* from, Thread* to, uint64_t badge) {
     const uint64_t* src = from->in_fault ? from->fault_message : &from->context.x[kFirstMr];
     uint64_t* dst = &to->context.x[kFirstMr];
-    static_assert(call_abi::kMessageRegisters == 6); // written out: every IPC copies it
-    dst[0] = src[0];
-    dst[1] = src[1];
-    dst[2] = src[2];
-    dst[3] = src[3];
-    dst[4] = src[4];
-    dst[5] = src[5];
+    // Two registers at a time, both loaded before either is stored: a load pair and a
+    // store pair each (every IPC makes this copy; memcpy would be a call, a loop a loop).
+    static_assert(call_abi::kMessageRegisters == 6);
+    const auto copy_pair = [src, dst](unsigned i) {
+        const uint64_t first = src[i];
+        const uint64_t second = src[i + 1];
+        dst[i] = first;
+        dst[i + 1] = second;
+    };
+    copy_pair(0);
+    copy_pair(2);
+    copy_pair(4);
     to->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
     to->context.x[1] = badge;
 }

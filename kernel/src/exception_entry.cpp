@@ -46,9 +46,9 @@ bool stopped_elsewhere(Thread* t, arm::ExceptionClass ec) {
 
 using namespace kernel;
 
-extern "C" [[noreturn]] void handle_lower_sync() {
+// `t`: the running thread (the vectors pass TPIDR_EL2's thread, core().current).
+extern "C" [[noreturn]] void handle_lower_sync(Thread* t) {
     kernel_lock::acquire();
-    Thread* t = core().current;
     const uint64_t esr = BH_READ_SYSREG(esr_el2);
     const arm::ExceptionClass ec = arm::Esr{esr}.ec();
     // A guest's SVC goes to its own EL1: an SVC here is a native thread's call. The

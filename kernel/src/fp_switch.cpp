@@ -10,7 +10,6 @@ extern "C" void fp_state_save(kernel::FpState* state);
 extern "C" void fp_state_restore(const kernel::FpState* state);
 
 namespace kernel::fp {
-namespace {
 
 void write_trap(CoreState& c, bool trap) {
     BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | (trap ? arm::cptr::kTfp : 0));
@@ -18,21 +17,14 @@ void write_trap(CoreState& c, bool trap) {
     c.fp_trapped = trap;
 }
 
+namespace {
+
 void set_trap(bool trap) {
     CoreState& c = core();
     if (c.fp_trapped != trap) write_trap(c, trap);
 }
 
 } // namespace
-
-void prepare_to_run(Thread* next) {
-    // Every switch passes here: the common case (the trap already as needed) is a
-    // compare, with the core's state looked up once.
-    CoreState& c = core();
-    const bool trap = next != c.fp_owner;
-    if (c.fp_trapped != trap) [[unlikely]]
-        write_trap(c, trap);
-}
 
 void take_ownership(Thread* t) {
     CoreState& c = core();

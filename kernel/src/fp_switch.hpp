@@ -3,12 +3,21 @@
 // it executes moves the registers over. Threads that never use FP cost nothing.
 #pragma once
 
-#include "thread.hpp"
+#include "kernel_objects.hpp"
 
 namespace kernel::fp {
 
-// On the way out of the kernel: trap FP unless `next` owns the registers.
-void prepare_to_run(Thread* next);
+// Sets CPTR_EL2.TFP on the executing core `c` as `trap` says.
+void write_trap(CoreState& c, bool trap);
+
+// On the way out of the kernel (`c`: the executing core): trap FP unless `next` owns
+// the registers. Every switch passes here: the common case (the trap already as
+// needed) is a compare.
+inline void prepare_to_run(CoreState& c, const Thread* next) {
+    const bool trap = next != c.fp_owner;
+    if (c.fp_trapped != trap) [[unlikely]]
+        write_trap(c, trap);
+}
 // EC 0x07 from EL0: hand the registers to `t`.
 void take_ownership(Thread* t);
 // A thread that will not run again (suspend) may keep ownership; nothing to do.

@@ -6,39 +6,15 @@
 #include "kernel_lock.hpp"
 
 namespace kernel::kernel_lock {
-namespace {
 
-struct alignas(64) SpinLock {
-    uint32_t held = 0; // 1 while a core is in the kernel
-};
-
-SpinLock g_lock;
-
-} // namespace
-
-void acquire() {
+void acquire_slow() {
     for (;;) {
+        asm volatile("clrex" ::: "memory"); // the failed attempt's monitor: not ours to keep
         // Wait reading only, so the waiters do not take the line from the holder.
-        while (__atomic_load_n(&g_lock.held, __ATOMIC_RELAXED) != 0)
+        while (__atomic_load_n(&the_lock().held, __ATOMIC_RELAXED) != 0)
             asm volatile("yield" ::: "memory");
-        uint32_t old;
-        uint32_t failed;
-        asm volatile("   ldaxr %w0, [%2]\n"
-                     "   mov %w1, #1\n"
-                     "   cbnz %w0, 1f\n"
-                     "   stxr %w1, %w3, [%2]\n"
-                     "   b 2f\n"
-                     "1: clrex\n"
-                     "2:\n"
-                     : "=&r"(old), "=&r"(failed)
-                     : "r"(&g_lock.held), "r"(1u)
-                     : "memory");
-        if (failed == 0) return; // took it: ldaxr's acquire orders what follows
+        if (try_take()) return;
     }
-}
-
-void release() {
-    __atomic_store_n(&g_lock.held, 0u, __ATOMIC_RELEASE);
 }
 
 } // namespace kernel::kernel_lock

@@ -7,7 +7,45 @@
 
 namespace kernel::kernel_lock {
 
-void acquire();
-void release();
+struct alignas(64) SpinLock {
+    uint32_t held; // 1 while a core is in the kernel
+};
+
+// The lock (one object: an inline function's static), constant-initialized to zero:
+// no guard, and free before the first entry.
+[[gnu::always_inline]] inline SpinLock& the_lock() {
+    static constinit SpinLock lock{};
+    return lock;
+}
+
+// One attempt: an exclusive load, and the store if the lock was free. False: held,
+// or the store lost the exclusive monitor.
+[[gnu::always_inline]] inline bool try_take() {
+    uint32_t old;
+    uint32_t failed;
+    asm volatile("   ldaxr %w0, [%2]\n"
+                 "   mov %w1, #1\n"
+                 "   cbnz %w0, 1f\n"
+                 "   stxr %w1, %w3, [%2]\n"
+                 "1:\n"
+                 : "=&r"(old), "=&r"(failed)
+                 : "r"(&the_lock().held), "r"(1u)
+                 : "memory");
+    return failed == 0; // taken: ldaxr's acquire orders what follows
+}
+
+// Waits for the lock (kernel_lock.cpp): the contended case.
+void acquire_slow();
+
+// Every entry pays this: one attempt (the usual case, the lock free; the kernel fast
+// paths count every instruction), the waiting loop only when it fails.
+[[gnu::always_inline]] inline void acquire() {
+    if (!try_take()) [[unlikely]]
+        acquire_slow();
+}
+
+[[gnu::always_inline]] inline void release() {
+    __atomic_store_n(&the_lock().held, 0u, __ATOMIC_RELEASE);
+}
 
 } // namespace kernel::kernel_lock

@@ -27,16 +27,19 @@ CoreState& core(uint32_t index) {
 }
 
 void switch_native(Thread* next) {
-    CoreState& c = core();
+    // Everything read once into locals: the system register writes are barriers to the
+    // compiler, which would load the fields again after each.
+    CoreState& c = core(next->core); // this core: the fast paths stay on one core
     c.current = next;
-    if (next->domain != c.active_domain) {
-        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
-        if (c.active_domain->cntkctl != next->domain->cntkctl)
-            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+    const Domain* d = next->domain;
+    const Domain* was = c.active_domain;
+    if (d != was) {
+        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
+        if (was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
         arch::isb();
-        c.active_domain = next->domain;
+        c.active_domain = d;
     }
-    fp::prepare_to_run(next);
+    fp::prepare_to_run(c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -51,31 +54,35 @@ void schedule_and_return() {
 }
 
 void switch_to(Thread* next) {
+    // Fields read once into locals, as in switch_native (the register writes are
+    // compiler barriers).
     CoreState& c = core();
     Thread* prev = c.current;
     c.current = next;
+    const bool same = prev == next;
     const bool was_guest = prev != nullptr && prev->vcpu != nullptr;
-    if (prev != next && was_guest) vcpu::switch_out(prev);
-    if (next->domain != nullptr && next->domain != c.active_domain) {
-        BH_WRITE_SYSREG(vttbr_el2, next->domain->space.vttbr());
+    const Domain* d = next->domain;
+    const Domain* was = c.active_domain;
+    if (!same && was_guest) vcpu::switch_out(prev);
+    if (d != nullptr && d != was) {
+        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
         arch::isb();
     }
     if (next->vcpu != nullptr) {
-        if (prev != next) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
-        c.active_domain = next->domain;
-    } else if (next->domain != nullptr) {
+        if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+        c.active_domain = d;
+    } else if (d != nullptr) {
         if (was_guest) vcpu::enter_native();
-        if (was_guest || c.active_domain == nullptr ||
-            c.active_domain->cntkctl != next->domain->cntkctl) {
-            BH_WRITE_SYSREG(cntkctl_el1, next->domain->cntkctl);
+        if (was_guest || was == nullptr || was->cntkctl != d->cntkctl) {
+            BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
             arch::isb();
         }
-        c.active_domain = next->domain;
-    } else if (was_guest && prev != next) {
+        c.active_domain = d;
+    } else if (was_guest && !same) {
         vcpu::enter_native();      // the idle loop
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
-    fp::prepare_to_run(next);
+    fp::prepare_to_run(c, next);
     kernel_lock::release();
     smp::send_kicks();
     restore_context(&next->context);

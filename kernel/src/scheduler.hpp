@@ -18,10 +18,42 @@ public:
     // The IPC fast path. would_choose: once `running` (the executing core's thread)
     // blocks, would choose() pick a thread of `priority` made ready now — no other ready
     // thread of that priority or above, and `running` is the head of its queue?
-    [[nodiscard]] bool would_choose(const Thread* running, unsigned priority) const;
+    // Inline (like hand_over): it is most of the fast path's scheduling cost.
+    [[nodiscard]] bool would_choose(const Thread* running, unsigned priority) const {
+        // Not the head (or not queued at all): let choose() sort it out.
+        if (running->prev != nullptr || words_ == 0) return false;
+        // The top ready priority (`running`'s queue is not empty: it is in it).
+        const unsigned word = 31 - static_cast<unsigned>(__builtin_clz(words_));
+        const unsigned top = word * 64 + 63 - static_cast<unsigned>(__builtin_clzll(bitmap_[word]));
+        if (top < priority) return true;
+        // Someone other than `running` at `top` >= priority would run first.
+        if (top != running->priority || running->next != nullptr) return false;
+        // `running` alone at the top: the next one down decides.
+        return below_top(word, top) < static_cast<int>(priority);
+    }
     // Then: `running` leaves its queue (the caller sets its new state) and `next` (in no
-    // queue, pinned here) becomes ready.
-    void hand_over(Thread* running, Thread* next);
+    // queue, pinned here) becomes ready. The usual IPC and vCPU exit: `running` alone at
+    // its priority (and the head: would_choose) and nobody at `next`'s, so the queue
+    // operations reduce to a few stores; in one bitmap word the two bits flip and the
+    // word's summary bit stays set.
+    void hand_over(Thread* running, Thread* next) {
+        const unsigned own = running->priority;
+        const unsigned theirs = next->priority;
+        next->state = ThreadState::Ready;
+        ThreadQueue& to = queues_[theirs];
+        if (running->next == nullptr && to.empty()) [[likely]] {
+            queues_[own].pop_only();
+            to.push_only(next);
+            if (own / 64 == theirs / 64) {
+                bitmap_[own / 64] ^= (1ull << (own % 64)) | (1ull << (theirs % 64));
+            } else {
+                clear_bit(own);
+                set_bit(theirs);
+            }
+            return;
+        }
+        hand_over_slow(running, next);
+    }
     // Debug checks: is `t` in the queue of its priority?
     [[nodiscard]] bool holds(const Thread* t) const;
     // Debug checks: threads in all queues; each must be Ready and pinned here.
@@ -33,6 +65,17 @@ public:
     }
 
 private:
+    // The highest ready priority below `top` (the top one, in bitmap word `word`); -1: none.
+    [[nodiscard]] int below_top(unsigned word, unsigned top) const {
+        const uint64_t bits = bitmap_[word] & ~(1ull << (top % 64));
+        if (bits != 0) return static_cast<int>(word * 64 + 63 - __builtin_clzll(bits));
+        const uint32_t lower = words_ & ((1u << word) - 1);
+        if (lower == 0) return -1;
+        const unsigned w = 31 - static_cast<unsigned>(__builtin_clz(lower));
+        return static_cast<int>(w * 64 + 63 - __builtin_clzll(bitmap_[w]));
+    }
+    void hand_over_slow(Thread* running, Thread* next);
+
     ThreadQueue queues_[256];
     void set_bit(unsigned priority) {
         bitmap_[priority / 64] |= 1ull << (priority % 64);

@@ -98,6 +98,13 @@ public:
         t->next = nullptr;
         return t;
     }
+    // The fast path's forms (Scheduler::hand_over): the only thread leaves; `t` (in no
+    // queue) becomes the only one.
+    void pop_only() { head_ = tail_ = nullptr; }
+    void push_only(Thread* t) {
+        t->next = t->prev = nullptr;
+        head_ = tail_ = t;
+    }
     void remove(Thread* t) {
         if (t->prev != nullptr) {
             t->prev->next = t->next;

@@ -378,29 +378,30 @@ void switch_out(Thread* prev) {
 
 void switch_in(Thread* next) {
     VcpuState& v = *next->vcpu;
+    CoreState& c = core(next->core); // this core, looked up once (every guest entry)
     BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
     BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
     BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
-    if (core().el1_owner != &v) {
-        if (core().el1_owner != nullptr) save_el1(core().el1_owner->el1);
+    if (VcpuState* owner = c.el1_owner; owner != &v) {
+        if (owner != nullptr) save_el1(owner->el1);
         load_el1(v.el1);
-        core().el1_owner = &v;
+        c.el1_owner = &v;
     }
     BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
-    if (core().timer_owner != &v) {
-        if (core().timer_owner != nullptr) vtimer::save(core().timer_owner->timer);
+    if (VcpuState* owner = c.timer_owner; owner != &v) {
+        if (owner != nullptr) vtimer::save(owner->timer);
         vtimer::load(v.timer);
-        core().timer_owner = &v;
+        c.timer_owner = &v;
     }
-    if (core().gic_owner != &v) {
-        if (core().gic_owner != nullptr) {
-            collect_eois(*core().gic_owner);
-            vgic::save(core().gic_owner->gic);
+    if (VcpuState* owner = c.gic_owner; owner != &v) {
+        if (owner != nullptr) {
+            collect_eois(*owner);
+            vgic::save(owner->gic);
         }
         vgic::load(v.gic);
-        core().gic_owner = &v;
+        c.gic_owner = &v;
     }
     arch::isb();
 }

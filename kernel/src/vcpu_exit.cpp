@@ -13,9 +13,8 @@ uint64_t reg_or_zero(const Context& ctx, uint64_t n) {
 } // namespace
 
 void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
+    // Every kind writes all six words itself (no clearing first: every exit comes here).
     using vcpu_abi::ExitKind;
-    for (uint64_t& m : mr)
-        m = 0;
     mr[1] = s.esr;
     const arm::Esr esr{s.esr};
     const ExceptionClass ec = esr.ec();
@@ -29,11 +28,14 @@ void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
         mr[0] = static_cast<uint64_t>(ExitKind::SysReg);
         mr[2] = ctx.elr;
         mr[3] = reg_or_zero(ctx, esr.sysreg().rt);
+        mr[4] = 0;
+        mr[5] = 0;
         return;
     }
     mr[2] = s.far;
     mr[3] = s.hpfar;
     mr[4] = ctx.elr;
+    mr[5] = 0;
     if (ec == ExceptionClass::DataAbortLower) {
         mr[0] = static_cast<uint64_t>(ExitKind::DataAbort);
         const uint32_t iss = esr.iss(); // field by field: every MMIO exit comes this way

@@ -1,8 +1,10 @@
 // EL2 exception vectors. Entries from EL0 (and from the idle loop at EL2) save the
 // whole register context straight into the current thread (TPIDR_EL2 points at it)
-// and call into C++ on a fresh kernel stack, the one of the core the thread is pinned
-// to (Thread::core); the kernel never returns through the stack — it leaves through
-// restore_context() into whichever thread runs next.
+// and call into C++ (x0 = that thread) on a fresh kernel stack, the one of the core the
+// thread is pinned to (Thread::core); the kernel never returns through the stack — it
+// leaves through restore_context() into whichever thread runs next. SP_EL2 is left
+// where the kernel was (inside the core's stack), so the next entry's two-word push
+// lands in memory nobody uses, before the entry moves sp to the top again.
 #include "kernel_stack.h"
 #define CTX_SP_EL0 248
 #define CTX_ELR 256
@@ -12,9 +14,8 @@
 // (x\t1 and x\t2 are clobbered).
 .macro core_stack thread, t1, t2
     ldr     w\t1, [x\thread, #THREAD_CORE]
-    add     x\t1, x\t1, #1
-    adrp    x\t2, kernel_stacks
-    add     x\t2, x\t2, :lo12:kernel_stacks
+    adrp    x\t2, kernel_stacks + KERNEL_STACK_SIZE
+    add     x\t2, x\t2, :lo12:kernel_stacks + KERNEL_STACK_SIZE
     add     x\t2, x\t2, x\t1, lsl #KERNEL_STACK_SHIFT
     mov     sp, x\t2
 .endm
@@ -129,7 +130,6 @@ restore_context:
     msr     spsr_el2, x2
     ldr     x1, [x0, #CTX_SP_EL0]
     msr     sp_el0, x1
-    core_stack 0, 1, 2
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]
     ldp     x6, x7, [x0, #48]
