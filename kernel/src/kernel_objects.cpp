@@ -14,6 +14,15 @@ namespace kernel {
 namespace {
 KernelObjects g_objects;
 CoreState g_cores[smp::kMaxCores];
+
+// TPIDR_EL0 is readable and writable at EL0: a native thread's value goes with it, so no
+// thread reads what another (of any domain) left there. Only on a change of thread; a
+// vCPU's is switched with its EL1 state (vcpu::switch_out/switch_in).
+inline void switch_thread_register(Thread* prev, const Thread* next) {
+    if (prev == next) return;
+    if (prev != nullptr && prev->vcpu == nullptr) prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    if (next->vcpu == nullptr) BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
+}
 } // namespace
 
 KernelObjects& objects() {
@@ -30,6 +39,7 @@ void switch_native(Thread* next) {
     // Everything read once into locals: the system register writes are barriers to the
     // compiler, which would load the fields again after each.
     CoreState& c = core(next->core); // this core: the fast paths stay on one core
+    switch_thread_register(c.current, next);
     c.current = next;
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
@@ -64,6 +74,7 @@ void switch_to(Thread* next) {
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
     if (!same && was_guest) vcpu::switch_out(prev);
+    switch_thread_register(prev, next); // after switch_out: it saves a guest's from the register
     if (d != nullptr && d != was) {
         BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
         arch::isb();

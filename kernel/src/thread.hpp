@@ -65,6 +65,9 @@ struct Thread {
     VcpuState* vcpu = nullptr; // set for vCPUs (spec::ThreadFlags::Vcpu): the guest state
     char name[16] = {};
     FpState fp = {};
+    // Native threads: EL0's software thread register, theirs alone (kept here while another
+    // thread runs; a vCPU's is in its VcpuState).
+    uint64_t tpidr_el0 = 0;
 };
 
 // The exception vectors find the kernel stack of a thread's core through this

@@ -54,7 +54,8 @@ uint32_t g_timer_irq = 27;
 // The EL1 registers native threads never change (with TGE their exceptions go to EL2
 // and the kernel leaves EL1 alone): they stay in the hardware for the vCPU that owns
 // them until another vCPU needs the registers. CPACR_EL1, CNTKCTL_EL1 (the kernel
-// writes them for native threads) and TPIDR_EL0 (EL0 may) are switched every time.
+// writes them for native threads), TPIDR_EL0 and TPIDRRO_EL0 (EL0 reads them: a native
+// thread must not see the guest's) are switched every time.
 void save_el1(El1Registers& r) {
     r.sp_el1 = BH_READ_SYSREG(sp_el1);
     r.elr = BH_READ_SYSREG(elr_el1);
@@ -69,7 +70,6 @@ void save_el1(El1Registers& r) {
     r.mair = BH_READ_SYSREG(mair_el1);
     r.amair = BH_READ_SYSREG(amair_el1);
     r.tpidr = BH_READ_SYSREG(tpidr_el1);
-    r.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
     r.contextidr = BH_READ_SYSREG(contextidr_el1);
     r.afsr0 = BH_READ_SYSREG(afsr0_el1);
     r.afsr1 = BH_READ_SYSREG(afsr1_el1);
@@ -92,7 +92,6 @@ void load_el1(const El1Registers& r) {
     BH_WRITE_SYSREG(mair_el1, r.mair);
     BH_WRITE_SYSREG(amair_el1, r.amair);
     BH_WRITE_SYSREG(tpidr_el1, r.tpidr);
-    BH_WRITE_SYSREG(tpidrro_el0, r.tpidrro_el0);
     BH_WRITE_SYSREG(contextidr_el1, r.contextidr);
     BH_WRITE_SYSREG(afsr0_el1, r.afsr0);
     BH_WRITE_SYSREG(afsr1_el1, r.afsr1);
@@ -370,6 +369,7 @@ bool deliver_pending(Thread* t) {
 void switch_out(Thread* prev) {
     VcpuState& v = *prev->vcpu;
     v.el1.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
     // Its timer stays loaded (core().timer_owner) and running: its interrupt still
@@ -388,6 +388,7 @@ void switch_in(Thread* next) {
         c.el1_owner = &v;
     }
     BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
+    BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
     if (VcpuState* owner = c.timer_owner; owner != &v) {
@@ -410,6 +411,7 @@ void enter_native() {
     BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
     BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
     BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
+    BH_WRITE_SYSREG(tpidrro_el0, 0); // the guest's, saved by switch_out
     arch::isb();
 }
 

@@ -32,10 +32,22 @@ _start:
     orr     x28, x28, #2
     // 3. HVC: the VMM answers x0 = x1 + 1 and writes x2 = 0x77, TPIDR_EL1 and
     //    CNTV_CVAL_EL0 by VcpuWriteRegister.
+    //    EL0's thread registers are the guest's: set before the exit, the VMM (a native
+    //    thread that reads its own) must not see them, and they are kept meanwhile.
+    ldr     x5, =0x6e57e1d0
+    msr     tpidr_el0, x5
+    ldr     x6, =0x6e57e0d0
+    msr     tpidrro_el0, x6
     mov     x0, #HVC_ECHO
     mov     x1, #0x1234
     mov     x2, #0
     hvc     #0
+    mrs     x4, tpidr_el0
+    cmp     x4, x5
+    b.ne    1f
+    mrs     x4, tpidrro_el0
+    cmp     x4, x6
+    b.ne    1f
     mov     x3, #0x1235
     cmp     x0, x3
     b.ne    1f

@@ -114,9 +114,23 @@ void data_abort(Guest& g, const VcpuExit& e, VcpuReply& r, bool verbose) {
     }
 }
 
+// EL0's thread registers, which the guest has just set (vcpu_guest.S, step 3): this thread
+// must read its own TPIDR_EL0 (set below, kept across the guest's turn) and a TPIDRRO_EL0
+// of zero, never the guest's.
+constexpr uint64_t kOwnThreadRegister = 0x7e5d0001;
+void check_thread_registers() {
+    uint64_t rw = 0;
+    uint64_t ro = 0;
+    asm volatile("mrs %0, tpidr_el0" : "=r"(rw));
+    asm volatile("mrs %0, tpidrro_el0" : "=r"(ro));
+    out() << "vmm: thread registers " << Hex{rw} << " " << Hex{ro} << "\n";
+    if (rw != kOwnThreadRegister || ro != 0) finish("FAIL: the guest's thread registers leaked");
+}
+
 } // namespace
 
 extern "C" void component_main(uint64_t flags) {
+    asm volatile("msr tpidr_el0, %0" ::"r"(kOwnThreadRegister));
     const bool bench = (flags & vcpu_test::kBench) != 0;
     const unsigned count = (flags & vcpu_test::kTwoVcpus) != 0 ? 2 : 1;
     Guest guests[2];
@@ -148,6 +162,7 @@ extern "C" void component_main(uint64_t flags) {
         case ExitKind::Hvc:
             if (e.hvc_arg(0) == 0x100) {
                 if (verbose) out() << "vmm: hvc echo " << Hex{e.hvc_arg(1)} << "\n";
+                check_thread_registers();
                 g.vcpu.write(VcpuCap::x(2), 0x77);
                 g.vcpu.write(Reg::TpidrEl1, 0x1234abcd);
                 // The guest's timer is still loaded in the hardware: the write must reach it.
