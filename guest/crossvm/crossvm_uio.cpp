@@ -76,6 +76,28 @@ size_t number(const char* text) {
     return n;
 }
 
+void print_number(uint64_t v, unsigned base) {
+    char text[24];
+    int n = 23;
+    text[n] = 0;
+    do {
+        text[--n] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v != 0);
+    if (base == 16) {
+        text[--n] = 'x';
+        text[--n] = '0';
+    }
+    print(1, text + n);
+}
+
+Counter counter() {
+    Counter c{};
+    asm volatile("isb\n mrs %0, cntvct_el0\n mrs %1, cntfrq_el0"
+                 : "=r"(c.ticks), "=r"(c.frequency));
+    return c;
+}
+
 uint32_t reg(const CrossvmLink& link, uint32_t offset) {
     return link.registers[offset / 4];
 }

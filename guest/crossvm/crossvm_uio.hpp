@@ -31,6 +31,14 @@ void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value);
 [[noreturn]] void fail(const char* program, const char* what);
 // A decimal argument; 0 when it is none.
 size_t number(const char* text);
+// Prints `v` in decimal (base 10) or as 0x-prefixed hex (base 16) on standard output.
+void print_number(uint64_t v, unsigned base = 10);
+// The virtual counter (readable at EL0 under Linux) and its frequency, for timing.
+struct Counter {
+    uint64_t ticks;
+    uint64_t frequency;
+};
+Counter counter();
 
 } // namespace guest
 
