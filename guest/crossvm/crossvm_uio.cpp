@@ -33,6 +33,28 @@ volatile void* map_bar(const char* program, const char* dev, char bar, size_t si
 
 } // namespace
 
+void print_number(uint64_t v, unsigned base) {
+    char text[24];
+    int n = 23;
+    text[n] = 0;
+    do {
+        text[--n] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v != 0);
+    if (base == 16) {
+        text[--n] = 'x';
+        text[--n] = '0';
+    }
+    print(1, text + n);
+}
+
+Counter counter() {
+    Counter c{};
+    asm volatile("isb\n mrs %0, cntvct_el0\n mrs %1, cntfrq_el0"
+                 : "=r"(c.ticks), "=r"(c.frequency));
+    return c;
+}
+
 uint32_t reg(const CrossvmLink& link, uint32_t offset) {
     return link.registers[offset / 4];
 }
@@ -64,17 +86,6 @@ void wait_event(const CrossvmLink& link, const char* program) {
         if (read(link.uio, &count, sizeof count) != sizeof count)
             fail(program, "reading the uio device failed");
     }
-}
-
-void print_hex(uint64_t value) {
-    char text[19] = {'0', 'x'};
-    int n = 2;
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        const unsigned digit = (value >> shift) & 0xf;
-        if (digit == 0 && n == 2 && shift != 0) continue;
-        text[n++] = static_cast<char>(digit < 10 ? '0' + digit : 'a' + digit - 10);
-    }
-    (void)write(1, text, static_cast<size_t>(n));
 }
 
 CrossvmLink open_link(const char* dev, bool want_dataport, size_t size) {

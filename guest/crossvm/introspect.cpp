@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     for (unsigned i = 0; i < sizeof pa; ++i)
         link.dataport[i] = static_cast<uint8_t>(pa >> (8 * i));
     guest::print(1, "introspect: fib[0..9] published at guest physical ");
-    guest::print_hex(pa);
+    guest::print_number(pa, 16);
     guest::print(1, "\n");
     guest::set_reg(link, crossvm::reg::kDoorbell, 1);
     guest::wait_event(link, "introspect");
