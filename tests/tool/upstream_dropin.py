@@ -24,7 +24,9 @@ MULTI_STEPS = ["--expect", r"(?s)(?=.*serial: serving 3 client\(s\) on the UART)
                r"(?=.*MAC 02:00:00:00:aa:01, a switch of 2 port\(s\))",
                "--expect", "".join([r"(?s)"] + [rf"(?=.*\[vm{n}\] BULKHEAD-NET: vm{n} eth0)"
                                                 for n in range(3)]),
-               "--expect", r"\[vm0\] / # ", "--send", "@1",
+               # Every shell up before vm1 is typed to (its prompt can come after vm0's).
+               "--expect", "".join([r"(?s)"] + [rf"(?=.*\[vm{n}\] / # )" for n in range(3)]),
+               "--send", "@1",
                "--expect", r"serial: input goes to vm1 \(@1\)",
                "--send", "ping -c 3 -W 2 192.168.1.1",
                "--expect", r"\[vm1\] 3 packets transmitted, 3 packets received"]
