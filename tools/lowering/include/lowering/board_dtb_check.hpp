@@ -1,0 +1,21 @@
+// A board record against the board's DTB, when the build has it: the kernel console the
+// record names must be a UART of that kind at that address with that SPI, or the kernel
+// would write its console into some other device (or nothing) on the board.
+#pragma once
+
+#include <adl/device_tree.hpp>
+#include <image/board.hpp>
+
+#include <vector>
+
+namespace lowering {
+
+// What is wrong with `board`'s console in `dtb` (empty: it is the DTB's UART), each a
+// field of the record (console.base, console.kind, console.irq) and what the DTB has.
+std::vector<image::BoardProblem> check_board_against_dtb(const image::Board& board,
+                                                         const adl::DeviceTree& dtb);
+
+// The same, as an error naming the board's file, the DTB and each field; none when fine.
+void require_board_matches_dtb(const image::Board& board, const adl::DeviceTree& dtb);
+
+} // namespace lowering
