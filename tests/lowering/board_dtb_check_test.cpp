@@ -1,7 +1,8 @@
-// A board record's console against the board DTB (lowering/board_dtb_check.hpp), on the
-// reference board's own DTB: its record passes; a console at an address where the DTB has
-// no device, or has another device, of the wrong kind or with another SPI is an error
-// naming the record's file, the board, the field and what the DTB has there.
+// A board record against the board DTB (lowering/board_dtb_check.hpp), on the reference
+// board's own DTB: its record passes; a console at an address where the DTB has no device,
+// or has another device, of the wrong kind or with another SPI, and GIC frames or a GIC
+// version the DTB's GIC does not have are errors naming the record's file, the board, the
+// field and what the DTB has there.
 #include <lowering/board_dtb_check.hpp>
 
 #include <gtest/gtest.h>
@@ -67,6 +68,19 @@ TEST(BoardDtbCheck, TheErrorNamesTheRecordsFileBoardFieldAndDtb) {
             << what;
         EXPECT_NE(what.find(BULKHEAD_PLATFORM_DTB), std::string::npos) << what;
     }
+}
+
+TEST(BoardDtbCheck, GicFramesOrVersionTheDtbDoesNotHave) {
+    image::Board b = reference_board();
+    b.gicv = base::PhysAddr{0x08050000};
+    EXPECT_TRUE(has_problem(b, "gicv", "0x8050000, but /intc@8000000's reg entry 3 is 0x8040000"));
+    b = reference_board();
+    b.gicd = base::PhysAddr{0x09500000};
+    EXPECT_TRUE(has_problem(b, "gicd", "0x9500000: the DTB has no device there"));
+    // The reference board's GICv3 configuration against its GICv2 DTB.
+    b = image::BoardRegistry::checked(BULKHEAD_REFERENCE_BOARD, 3);
+    EXPECT_TRUE(
+        has_problem(b, "gic_version", "GICv3, but /intc@8000000 is \"arm,cortex-a15-gic\""));
 }
 
 } // namespace
