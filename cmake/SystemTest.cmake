@@ -43,7 +43,7 @@ endfunction()
 function(bulkhead_system_test)
   cmake_parse_arguments(T "GICV3;NO_GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
-  # A build for a board QEMU cannot run (PLATFORM=rpi4, imx8mm, tx1, tx2) has no system
+  # A build for a board QEMU cannot run (RUNS_IN_QEMU OFF) has no system
   # tests of its own: its images are built and checked, not booted.
   set(board ${PLATFORM})
   if(T_BOARD)
@@ -106,7 +106,7 @@ function(bulkhead_system_test)
     return()
   endif()
   bulkhead_gicv3_twin(${T_IMAGE} twin)
-  # GICV3 on a board without a GICv3 machine (zcu102): nothing to twin. On one with it, a
+  # GICV3 on a board without a GICv3 machine: nothing to twin. On one with it, a
   # GICV3 test whose image has no twin is a mistake.
   if(NOT twin OR NOT BULKHEAD_BOARD_${board}_GICV3_QEMU)
     if(T_GICV3 AND BULKHEAD_BOARD_${board}_GICV3_QEMU)
