@@ -5,7 +5,7 @@
 namespace kernel::console {
 namespace {
 
-constexpr uint32_t kKinds = 4; // spec::ConsoleKind values
+constexpr uint32_t kKinds = spec::kConsoleKinds;
 const UartDriver* g_drivers[kKinds] = {};
 
 } // namespace

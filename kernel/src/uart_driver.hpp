@@ -1,7 +1,7 @@
 // A kernel console UART driver: polled transmit only, registered by its own file
-// (pl011_uart.cpp, ns16550_uart.cpp, cadence_uart.cpp) under the spec::ConsoleKind the
-// board record names. The register logic is a template over the register access
-// (UartIo here, a fake register file in the host tests).
+// (pl011_uart.cpp, ns16550_uart.cpp, cadence_uart.cpp, imx_uart.cpp) under the
+// spec::ConsoleKind the board record names. The register logic is a template over the
+// register access (UartIo here, a fake register file in the host tests).
 #pragma once
 
 #include <spec/boot_info.hpp>

@@ -2,7 +2,8 @@
 """An image's board record against the board's DTB: what `bulkhead_image inspect` says the
 kernel will drive (GIC frames, console UART kind, base, register shift and SPI, RAM, CPUs)
 must be what the board DTB describes, and the image must map the guest's GICC onto the GICV
-frame and its RAM where the board has RAM. Catches a board.cpp that disagrees with its board.
+frame (GICv2; a GICv3 guest's CPU interface is system registers) and its RAM where the board
+has RAM. Catches a board.cpp that disagrees with its board.
 
 usage: board_image_check.py <bulkhead_image> <image.elf> <board dtb>
 """
@@ -15,8 +16,13 @@ CONSOLE_COMPATIBLES = {
     "pl011": ("arm,pl011",),
     "ns16550": ("ns16550a", "ns16550", "nvidia,tegra20-uart"),
     "cadence": ("cdns,uart-r1p12", "xlnx,xuartps"),
+    "imx": ("fsl,imx21-uart", "fsl,imx6q-uart"),
 }
-GIC_COMPATIBLES = ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic")
+# Per GIC version, the compatibles of its DTB node and how many of its reg entries are the
+# frames the board record names (v2: GICD, GICC, GICH, GICV; v3: GICD, the redistributors).
+GIC_COMPATIBLES = {2: ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"),
+                   3: ("arm,gic-v3",)}
+GIC_FRAMES = {2: 4, 3: 2}
 
 
 def parse_dts(text):
@@ -90,24 +96,30 @@ def main(inspector, image, dtb):
     inspect = subprocess.run([inspector, "inspect", image], check=True, capture_output=True,
                              text=True).stdout
     m = re.search(r"^board ram 0x([0-9a-f]+)\.\.0x([0-9a-f]+), gic v(\d+) gicd 0x([0-9a-f]+) "
-                  r"gicc 0x([0-9a-f]+) gich 0x([0-9a-f]+) gicv 0x([0-9a-f]+), console (\w+) at "
-                  r"0x([0-9a-f]+) shift (\d+) irq (\d+), (\d+) CPUs$", inspect, re.M)
+                  r"gicc 0x([0-9a-f]+) gich 0x([0-9a-f]+) gicv 0x([0-9a-f]+) gicr 0x([0-9a-f]+), "
+                  r"console (\w+) at 0x([0-9a-f]+) shift (\d+) irq (\d+), (\d+) CPUs$", inspect, re.M)
     if not m:
         sys.exit("FAIL: no board line in\n" + inspect)
     ram = (int(m[1], 16), int(m[2], 16))
-    gic = [int(m[i], 16) for i in range(4, 8)]
-    kind, base, shift, irq, cpus = m[8], int(m[9], 16), int(m[10]), int(m[11]), int(m[12])
+    version = int(m[3])
+    frames = [int(m[i], 16) for i in range(4, 9)]
+    gic = frames[:4] if version == 2 else [frames[0], frames[4]]
+    kind, base, shift, irq, cpus = m[9], int(m[10], 16), int(m[11]), int(m[12]), int(m[13])
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
                          capture_output=True, text=True).stdout
     nodes = parse_dts(dts)
     errors = []
 
-    gics = [p for p, n in nodes.items() if set(strings(n.get("compatible"))) & set(GIC_COMPATIBLES)]
+    gics = [p for p, n in nodes.items()
+            if set(strings(n.get("compatible"))) & set(GIC_COMPATIBLES.get(version, ()))]
     if not gics:
-        errors.append("the DTB has no GICv2")
-    elif [a for a, _ in regs(nodes, gics[0])[:4]] != gic:
+        errors.append(f"the DTB has no GICv{version}")
+    elif [a for a, _ in regs(nodes, gics[0])[:GIC_FRAMES[version]]] != gic:
         errors.append(f"GIC frames {list(map(hex, gic))}, DTB {gics[0]} has "
-                      f"{[hex(a) for a, _ in regs(nodes, gics[0])[:4]]}")
+                      f"{[hex(a) for a, _ in regs(nodes, gics[0])[:GIC_FRAMES[version]]]}")
+    elif version == 3 and cpus * 0x20000 > regs(nodes, gics[0])[1][1]:
+        errors.append(f"{cpus} redistributors, DTB {gics[0]} has room for "
+                      f"{regs(nodes, gics[0])[1][1] // 0x20000}")
 
     uarts = [p for p, n in nodes.items() if regs(nodes, p)[:1] and regs(nodes, p)[0][0] == base
              and "compatible" in n]
@@ -131,7 +143,7 @@ def main(inspector, image, dtb):
         errors.append(f"{cpus} CPUs, the DTB has {len(dt_cpus)}")
 
     # The guest's GICC is the GICV frame; its RAM is the board's.
-    if not re.search(rf"map 0x[0-9a-f]+\.\.0x[0-9a-f]+ -> 0x{gic[3]:x} rw", inspect):
+    if version == 2 and not re.search(rf"map 0x[0-9a-f]+\.\.0x[0-9a-f]+ -> 0x{gic[3]:x} rw", inspect):
         errors.append(f"no guest mapping of the GICV frame 0x{gic[3]:x}")
     for g in re.finditer(r"map 0x([0-9a-f]+)\.\.0x([0-9a-f]+) -> 0x([0-9a-f]+) rwx", inspect):
         phys, size = int(g[3], 16), int(g[2], 16) - int(g[1], 16)

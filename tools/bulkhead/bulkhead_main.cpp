@@ -8,6 +8,7 @@
 #include <adl/outputs.hpp>
 #include <adl/resolver.hpp>
 #include <image/board.hpp>
+#include <lowering/board_dtb_check.hpp>
 #include <lowering/glue_writer.hpp>
 #include <lowering/lowering.hpp>
 
@@ -201,6 +202,10 @@ int main(int argc, char** argv) {
             std::cerr << "bulkhead: warning: " << w << "\n";
         }
         const image::Board board = image::BoardRegistry::checked(platform, gic_version);
+        if (!dtb.empty()) {
+            lowering::require_board_matches_dtb(
+                board, adl::DeviceTree::load(dtb, adl::SourceLocation{dtb, 0, 0}));
+        }
         if (!image_out.empty() && (kernel.empty() || component_dirs.empty())) {
             throw std::runtime_error("--image needs --kernel and --component-dir");
         }

@@ -1,8 +1,9 @@
 // The kernel console's UART drivers against fake register files: the register logic
-// (offsets, shift, polling until the transmitter has room, Cadence's TX enable) through
+// (offsets, shift, polling until the transmitter has room, Cadence's and i.MX's TX enable) through
 // a scripted fake, and each registered driver end to end on a host array standing in
 // for the device's registers.
 #include "cadence_uart.hpp"
+#include "imx_uart.hpp"
 #include "ns16550_uart.hpp"
 #include "pl011_uart.hpp"
 #include "uart_driver.hpp"
@@ -81,6 +82,37 @@ TEST(CadenceUart, WaitsWhileTheTxFifoIsFullThenWritesTheFifo) {
     EXPECT_EQ(io.writes.at(0), std::make_pair(cadence::kFifo, uint32_t{'#'}));
 }
 
+TEST(ImxUart, InitEnablesUartAndTransmitterKeepingTheRest) {
+    FakeIo io;
+    io.regs[imx::kControl1] = 0x2000; // RRDYEN set by a boot loader, UART off
+    io.regs[imx::kControl2] = 0x4022; // IRTS, WS, RXEN; in reset (SRST reads 0)
+    io.regs[imx::kControl3] = 0x704;  // a register the driver does not touch
+    imx::init(io);
+    EXPECT_EQ(io.regs[imx::kControl1], 0x2000u | imx::kControl1UartEnable);
+    EXPECT_EQ(io.regs[imx::kControl2], 0x4022u | imx::kControl2NotReset | imx::kControl2TxEnable);
+    EXPECT_EQ(io.regs[imx::kControl3], 0x704u);
+    EXPECT_EQ(io.writes.size(), 2u);
+}
+
+TEST(ImxUart, InitLeavesAUartUBootSetUpAlone) {
+    FakeIo io;
+    io.regs[imx::kControl1] = imx::kControl1UartEnable;
+    io.regs[imx::kControl2] = 0x4027; // TXEN, RXEN, SRST high: running
+    imx::init(io);
+    EXPECT_TRUE(io.writes.empty());
+}
+
+TEST(ImxUart, WaitsWhileTheTxFifoIsFullThenWritesUtxd) {
+    FakeIo io{.status_off = imx::kTest, .busy = imx::kTestTxFull, .busy_polls = 4};
+    imx::put(io, 'i');
+    EXPECT_EQ(io.polls, 5);
+    ASSERT_EQ(io.writes.size(), 1u);
+    EXPECT_EQ(io.writes[0], std::make_pair(imx::kTxData, uint32_t{'i'}));
+    // Not the receive register at 0, nor a status register.
+    EXPECT_NE(imx::kTxData, imx::kRxData);
+    EXPECT_EQ(io.regs.count(imx::kStatus1) + io.regs.count(imx::kStatus2), 0u);
+}
+
 TEST(UartRegistry, NoDriverForNone) {
     EXPECT_EQ(find_driver(spec::ConsoleKind::None), nullptr);
     EXPECT_EQ(find_driver(static_cast<spec::ConsoleKind>(99)), nullptr);
@@ -94,8 +126,8 @@ struct RegisterFile {
 };
 
 TEST(UartRegistry, EachKindHasItsDriver) {
-    for (const auto kind :
-         {spec::ConsoleKind::Pl011, spec::ConsoleKind::Ns16550, spec::ConsoleKind::Cadence}) {
+    for (const auto kind : {spec::ConsoleKind::Pl011, spec::ConsoleKind::Ns16550,
+                            spec::ConsoleKind::Cadence, spec::ConsoleKind::Imx}) {
         const UartDriver* d = find_driver(kind);
         ASSERT_NE(d, nullptr) << static_cast<int>(kind);
         EXPECT_EQ(d->kind, kind);
@@ -128,6 +160,17 @@ TEST(UartRegistry, CadenceDriverEnablesTxThenWritesTheFifo) {
     EXPECT_EQ(f.at(cadence::kControl), cadence::kControlTxEnable);
     d.put(f.port(), 'c');
     EXPECT_EQ(f.at(cadence::kFifo), uint32_t{'c'});
+}
+
+TEST(UartRegistry, ImxDriverEnablesTheUartThenWritesUtxd) {
+    RegisterFile f;
+    const UartDriver& d = *find_driver(spec::ConsoleKind::Imx);
+    d.init(f.port());
+    EXPECT_EQ(f.at(imx::kControl1), imx::kControl1UartEnable);
+    EXPECT_EQ(f.at(imx::kControl2), imx::kControl2NotReset | imx::kControl2TxEnable);
+    d.put(f.port(), 'x');
+    EXPECT_EQ(f.at(imx::kTxData), uint32_t{'x'});
+    EXPECT_EQ(f.at(imx::kRxData), 0u);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "adl/nearest_name.hpp"
 
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -292,7 +293,26 @@ DeviceMatch DeviceTree::describe(int node) const {
         }
     }
     decode_interrupts(node, match);
+    int clen = 0;
+    const char* compatible = static_cast<const char*>(fdt_getprop(fdt, node, "compatible", &clen));
+    for (int at = 0; compatible != nullptr && at < clen;) {
+        const std::string one(compatible + at,
+                              strnlen(compatible + at, static_cast<size_t>(clen - at)));
+        match.compatible.push_back(one);
+        at += static_cast<int>(one.size()) + 1;
+    }
     return match;
+}
+
+std::optional<DeviceMatch> DeviceTree::device_at(base::PhysAddr base) const {
+    const void* fdt = blob_.data();
+    for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
+         node = fdt_next_node(fdt, node, nullptr)) {
+        if (fdt_getprop(fdt, node, "reg", nullptr) == nullptr) continue;
+        DeviceMatch match = describe(node);
+        if (!match.registers.empty() && match.registers.front().base == base) return match;
+    }
+    return std::nullopt;
 }
 
 // The node a path query most likely meant: the query's unit address without leading zeros

@@ -173,13 +173,16 @@ int inspect(const std::string& path) {
               << "\n";
     // The board as the kernel will drive it: GIC frames and the console its boot info names.
     const spec::Board& b = view.board();
-    static const char* const kConsoleKinds[] = {"none", "pl011", "ns16550", "cadence"};
+    static const char* const kConsoleKinds[spec::kConsoleKinds] = {"none", "pl011", "ns16550",
+                                                                   "cadence", "imx"};
     std::cout << std::hex << "board ram 0x" << b.ram_base << "..0x" << b.ram_base + b.ram_size
               << ", gic v" << b.gic_version << " gicd 0x" << b.gicd << " gicc 0x" << b.gicc
-              << " gich 0x" << b.gich << " gicv 0x" << b.gicv << ", console "
-              << (info.console_kind < 4 ? kConsoleKinds[info.console_kind] : "unknown") << " at 0x"
-              << info.console_base << std::dec << " shift " << info.console_reg_shift << " irq "
-              << b.uart_irq << ", " << b.cpu_count << " CPUs\n";
+              << " gich 0x" << b.gich << " gicv 0x" << b.gicv << " gicr 0x" << b.gicr
+              << ", console "
+              << (info.console_kind < spec::kConsoleKinds ? kConsoleKinds[info.console_kind]
+                                                          : "unknown")
+              << " at 0x" << info.console_base << std::dec << " shift " << info.console_reg_shift
+              << " irq " << b.uart_irq << ", " << b.cpu_count << " CPUs\n";
     for (uint32_t d = 0; d < view.domains().size(); ++d) {
         const auto& dom = view.domains()[d];
         std::cout << "domain " << d << " " << dom.name << "\n";

@@ -11,8 +11,10 @@ inline constexpr char kBootInfoMagic[8] = {'B', 'H', 'D', 'B', 'O', 'O', 'T', '1
 inline constexpr uint64_t kBootInfoOffsetFromEntry = 8;
 
 // The kernel console's UART: ARM PL011 (QEMU virt), NS16550/8250 (Tegra, with its
-// register shift), Cadence UART (ZynqMP). Each has its own driver in the kernel.
-enum class ConsoleKind : uint32_t { None = 0, Pl011 = 1, Ns16550 = 2, Cadence = 3 };
+// register shift), Cadence UART (ZynqMP), i.MX UART (i.MX6/7/8). Each has its own driver in
+// the kernel.
+enum class ConsoleKind : uint32_t { None = 0, Pl011 = 1, Ns16550 = 2, Cadence = 3, Imx = 4 };
+inline constexpr uint32_t kConsoleKinds = 5; // ConsoleKind values
 
 struct BootInfo {
     char magic[8];

@@ -21,6 +21,7 @@ struct DeviceMatch {
         bool level = true;
     };
     std::vector<Interrupt> interrupts;
+    std::vector<std::string> compatible; // its `compatible` strings, most specific first
     std::vector<std::string> warnings;
 };
 
@@ -36,6 +37,9 @@ public:
     // Why 'entry' selects nothing, quoting it, with the node it most likely meant.
     [[nodiscard]] std::string no_match(const Value& entry) const;
     [[nodiscard]] const std::string& name() const { return name_; }
+    // The first node whose first register block starts at `base` (CPU address, through
+    // the buses' ranges), or none: what a board record's device address is in this DTB.
+    [[nodiscard]] std::optional<DeviceMatch> device_at(base::PhysAddr base) const;
 
 private:
     [[nodiscard]] int find_by_path(const std::string& regex, const Value& entry) const;
