@@ -6,9 +6,13 @@
 #include <lowering/board_dtb_check.hpp>
 
 #include <gtest/gtest.h>
+#include <libfdt.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
+#include <vector>
 
 namespace {
 
@@ -83,4 +87,47 @@ TEST(BoardDtbCheck, GicFramesOrVersionTheDtbDoesNotHave) {
         has_problem(b, "gic_version", "GICv3, but /intc@8000000 is \"arm,cortex-a15-gic\""));
 }
 
+// A DTB whose GIC node lists only the distributor and the CPU interface at the reference
+// board's addresses (as seL4's own tx2 DTB does), written to a file for DeviceTree::load.
+std::string dtb_without_virtualization_frames(const image::Board& b) {
+    std::vector<char> blob(4096);
+    void* fdt = blob.data();
+    auto be64 = [](uint64_t v) { return cpu_to_fdt64(v); };
+    const uint64_t reg[4] = {be64(b.gicd.raw()), be64(0x10000), be64(b.gicc.raw()), be64(0x10000)};
+    const uint32_t two = cpu_to_fdt32(2);
+    EXPECT_EQ(fdt_create(fdt, static_cast<int>(blob.size())), 0);
+    EXPECT_EQ(fdt_finish_reservemap(fdt), 0);
+    EXPECT_EQ(fdt_begin_node(fdt, ""), 0);
+    EXPECT_EQ(fdt_property(fdt, "#address-cells", &two, sizeof two), 0);
+    EXPECT_EQ(fdt_property(fdt, "#size-cells", &two, sizeof two), 0);
+    EXPECT_EQ(fdt_begin_node(fdt, "intc"), 0);
+    EXPECT_EQ(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"), 0);
+    EXPECT_EQ(fdt_property(fdt, "reg", reg, sizeof reg), 0);
+    EXPECT_EQ(fdt_end_node(fdt), 0);
+    EXPECT_EQ(fdt_end_node(fdt), 0);
+    EXPECT_EQ(fdt_finish(fdt), 0);
+    const std::string path = testing::TempDir() + "gic_without_virtualization_frames.dtb";
+    std::ofstream(path, std::ios::binary).write(blob.data(), fdt_totalsize(fdt));
+    return path;
+}
+
 } // namespace
+
+TEST(BoardDtbCheck, ADtbWithoutTheGicsVirtualizationFramesIsNoContradiction) {
+    const image::Board b = reference_board();
+    const auto problems = lowering::check_board_against_dtb(
+        b, adl::DeviceTree::load(dtb_without_virtualization_frames(b), {}));
+    for (const auto& p : problems) {
+        EXPECT_NE(p.field, "gich") << p.message;
+        EXPECT_NE(p.field, "gicv") << p.message;
+        EXPECT_NE(p.field, "gicc") << p.message;
+        EXPECT_NE(p.field, "gic_version") << p.message;
+    }
+    // The CPU interface is not optional: a GIC node without it is still an error.
+    image::Board moved = b;
+    moved.gicc = base::PhysAddr{b.gicc.raw() + 0x100000};
+    const auto wrong = lowering::check_board_against_dtb(
+        moved, adl::DeviceTree::load(dtb_without_virtualization_frames(b), {}));
+    EXPECT_TRUE(std::any_of(wrong.begin(), wrong.end(),
+                            [](const image::BoardProblem& p) { return p.field == "gicc"; }));
+}

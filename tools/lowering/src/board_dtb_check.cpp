@@ -100,6 +100,9 @@ void check_gic(const image::Board& board, const adl::DeviceTree& dtb,
     for (size_t i = 0; i < frames.size(); ++i) {
         const auto& [field, at] = frames[i];
         if (i + 1 >= node->registers.size()) {
+            // GICH and GICV are the virtualization frames, which many DTBs leave out (seL4's
+            // own tx2 DTB lists only GICD and GICC): absent is no contradiction.
+            if (i > 0) continue;
             out.push_back({field, hex(at.raw()) + ", but " + node->path + " has no reg entry " +
                                       std::to_string(i + 1)});
         } else if (node->registers[i + 1].base != at) {
