@@ -31,13 +31,8 @@ void Scheduler::rotate(Thread* t) {
 }
 
 Thread* Scheduler::choose(Thread* idle) const {
-    for (int word = 3; word >= 0; --word) {
-        if (bitmap_[word] != 0) {
-            const int bit = 63 - __builtin_clzll(bitmap_[word]);
-            return queues_[word * 64 + bit].front();
-        }
-    }
-    return idle;
+    const int top = highest_in(words_);
+    return top < 0 ? idle : queues_[top].front();
 }
 
 void Scheduler::hand_over_slow(Thread* running, Thread* next) {

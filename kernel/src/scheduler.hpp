@@ -21,15 +21,14 @@ public:
     // Inline (like hand_over): it is most of the fast path's scheduling cost.
     [[nodiscard]] bool would_choose(const Thread* running, unsigned priority) const {
         // Not the head (or not queued at all): let choose() sort it out.
-        if (running->prev != nullptr || words_ == 0) return false;
-        // The top ready priority (`running`'s queue is not empty: it is in it).
-        const unsigned word = 31 - static_cast<unsigned>(__builtin_clz(words_));
-        const unsigned top = word * 64 + 63 - static_cast<unsigned>(__builtin_clzll(bitmap_[word]));
-        if (top < priority) return true;
+        if (running->prev != nullptr) return false;
+        const int top = highest_in(words_);
+        if (top < 0) return false;
+        if (top < static_cast<int>(priority)) return true;
         // Someone other than `running` at `top` >= priority would run first.
-        if (top != running->priority || running->next != nullptr) return false;
+        if (top != static_cast<int>(running->priority) || running->next != nullptr) return false;
         // `running` alone at the top: the next one down decides.
-        return below_top(word, top) < static_cast<int>(priority);
+        return below_top(static_cast<unsigned>(top)) < static_cast<int>(priority);
     }
     // Then: `running` leaves its queue (the caller sets its new state) and `next` (in no
     // queue, pinned here) becomes ready. The usual IPC and vCPU exit: `running` alone at
@@ -65,14 +64,22 @@ public:
     }
 
 private:
-    // The highest ready priority below `top` (the top one, in bitmap word `word`); -1: none.
-    [[nodiscard]] int below_top(unsigned word, unsigned top) const {
+    // The highest priority in bitmap word `word`, whose bits are `bits` (not zero).
+    static unsigned highest(unsigned word, uint64_t bits) {
+        return word * 64 + 63 - static_cast<unsigned>(__builtin_clzll(bits));
+    }
+    // The highest ready priority in the bitmap words `words` names (bit w: word w); -1: none.
+    [[nodiscard]] int highest_in(uint32_t words) const {
+        if (words == 0) return -1;
+        const unsigned w = 31 - static_cast<unsigned>(__builtin_clz(words));
+        return static_cast<int>(highest(w, bitmap_[w]));
+    }
+    // The highest ready priority below `top`, the highest one; -1: none.
+    [[nodiscard]] int below_top(unsigned top) const {
+        const unsigned word = top / 64;
         const uint64_t bits = bitmap_[word] & ~(1ull << (top % 64));
-        if (bits != 0) return static_cast<int>(word * 64 + 63 - __builtin_clzll(bits));
-        const uint32_t lower = words_ & ((1u << word) - 1);
-        if (lower == 0) return -1;
-        const unsigned w = 31 - static_cast<unsigned>(__builtin_clz(lower));
-        return static_cast<int>(w * 64 + 63 - __builtin_clzll(bitmap_[w]));
+        if (bits != 0) return static_cast<int>(highest(word, bits));
+        return highest_in(words_ & ((1u << word) - 1));
     }
     void hand_over_slow(Thread* running, Thread* next);
 
@@ -87,7 +94,7 @@ private:
     }
 
     uint64_t bitmap_[4] = {};
-    uint32_t words_ = 0; // bit w: bitmap_[w] != 0 (the fast path's one-step top search)
+    uint32_t words_ = 0; // bit w: bitmap_[w] != 0 (the top found in one step: highest_in)
 };
 
 // The scheduler of `core`, of the executing core, of the core `t` is pinned to.
