@@ -15,13 +15,13 @@ namespace {
 KernelObjects g_objects;
 CoreState g_cores[smp::kMaxCores];
 
-// TPIDR_EL0 is readable and writable at EL0: a native thread's value goes with it, so no
-// thread reads what another (of any domain) left there. Only on a change of thread; a
-// vCPU's is switched with its EL1 state (vcpu::switch_out/switch_in).
+// TPIDR_EL0 is readable and writable at EL0 (a guest's EL0 and EL1 too): each thread's
+// value goes with it, so no thread reads what another (of any domain) left there. Only on
+// a change of thread.
 inline void switch_thread_register(Thread* prev, const Thread* next) {
     if (prev == next) return;
-    if (prev != nullptr && prev->vcpu == nullptr) prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
-    if (next->vcpu == nullptr) BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
+    if (prev != nullptr) prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
 }
 } // namespace
 
@@ -74,7 +74,7 @@ void switch_to(Thread* next) {
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
     if (!same && was_guest) vcpu::switch_out(prev);
-    switch_thread_register(prev, next); // after switch_out: it saves a guest's from the register
+    switch_thread_register(prev, next);
     if (d != nullptr && d != was) {
         BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
         arch::isb();

@@ -65,8 +65,8 @@ struct Thread {
     VcpuState* vcpu = nullptr; // set for vCPUs (spec::ThreadFlags::Vcpu): the guest state
     char name[16] = {};
     FpState fp = {};
-    // Native threads: EL0's software thread register, theirs alone (kept here while another
-    // thread runs; a vCPU's is in its VcpuState).
+    // EL0's software thread register, this thread's alone (kept here while another runs;
+    // switch_thread_register in kernel_objects.cpp). A vCPU's is its guest's.
     uint64_t tpidr_el0 = 0;
 };
 

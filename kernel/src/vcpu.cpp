@@ -54,8 +54,9 @@ uint32_t g_timer_irq = 27;
 // The EL1 registers native threads never change (with TGE their exceptions go to EL2
 // and the kernel leaves EL1 alone): they stay in the hardware for the vCPU that owns
 // them until another vCPU needs the registers. CPACR_EL1, CNTKCTL_EL1 (the kernel
-// writes them for native threads), TPIDR_EL0 and TPIDRRO_EL0 (EL0 reads them: a native
-// thread must not see the guest's) are switched every time.
+// writes them for native threads) and TPIDRRO_EL0 (EL0 reads it: a native thread must
+// not see the guest's) are switched every time; TPIDR_EL0 goes with every thread
+// (kernel_objects.cpp, switch_thread_register).
 void save_el1(El1Registers& r) {
     r.sp_el1 = BH_READ_SYSREG(sp_el1);
     r.elr = BH_READ_SYSREG(elr_el1);
@@ -368,7 +369,6 @@ bool deliver_pending(Thread* t) {
 
 void switch_out(Thread* prev) {
     VcpuState& v = *prev->vcpu;
-    v.el1.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
@@ -387,7 +387,6 @@ void switch_in(Thread* next) {
         load_el1(v.el1);
         c.el1_owner = &v;
     }
-    BH_WRITE_SYSREG(tpidr_el0, v.el1.tpidr_el0);
     BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
     BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);

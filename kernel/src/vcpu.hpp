@@ -19,7 +19,7 @@ namespace kernel {
 // EL1 system registers of a guest, saved while another thread runs.
 struct El1Registers {
     uint64_t sp_el1, elr, spsr, esr, far, vbar, sctlr, tcr, ttbr0, ttbr1, mair, amair;
-    uint64_t tpidr, tpidr_el0, tpidrro_el0, contextidr, cpacr, cntkctl, afsr0, afsr1, par;
+    uint64_t tpidr, tpidrro_el0, contextidr, cpacr, cntkctl, afsr0, afsr1, par;
     uint64_t csselr, mdscr;
 };
 
