@@ -33,21 +33,6 @@ volatile void* map_bar(const char* program, const char* dev, char bar, size_t si
 
 } // namespace
 
-void print_number(uint64_t v, unsigned base) {
-    char text[24];
-    int n = 23;
-    text[n] = 0;
-    do {
-        text[--n] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v != 0);
-    if (base == 16) {
-        text[--n] = 'x';
-        text[--n] = '0';
-    }
-    print(1, text + n);
-}
-
 Counter counter() {
     Counter c{};
     asm volatile("isb\n mrs %0, cntvct_el0\n mrs %1, cntfrq_el0"

@@ -33,8 +33,6 @@ void set_reg(const CrossvmLink& link, uint32_t offset, uint32_t value);
 // Waits until the native component's event is pending on the link (uio's read blocks until
 // the next interrupt), acknowledges it and says so as `program`.
 void wait_event(const CrossvmLink& link, const char* program);
-// Prints `v` in decimal (base 10) or as 0x-prefixed hex (base 16) on standard output.
-void print_number(uint64_t v, unsigned base = 10);
 // The virtual counter (readable at EL0 under Linux) and its frequency, for timing.
 struct Counter {
     uint64_t ticks;

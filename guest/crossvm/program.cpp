@@ -48,4 +48,19 @@ size_t number(const char* text) {
     return n;
 }
 
+void print_number(uint64_t v, unsigned base) {
+    char text[24];
+    int n = 23;
+    text[n] = 0;
+    do {
+        text[--n] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v != 0);
+    if (base == 16) {
+        text[--n] = 'x';
+        text[--n] = '0';
+    }
+    print(1, text + n);
+}
+
 } // namespace guest

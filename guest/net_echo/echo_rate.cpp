@@ -76,17 +76,6 @@ uint16_t get16(const uint8_t* at) {
     return static_cast<uint16_t>(at[0] << 8 | at[1]);
 }
 
-void print_number(uint64_t v) {
-    char text[24];
-    int n = sizeof text - 1;
-    text[n] = 0;
-    do {
-        text[--n] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    guest::print(1, text + n);
-}
-
 // Waits for the echo reply with sequence `seq`; false when none came in time.
 bool await_reply(int fd, uint16_t seq) {
     uint8_t packet[2048];
@@ -136,11 +125,11 @@ int main(int argc, char** argv) {
     }
     const uint64_t elapsed = now_ns() - start;
     guest::print(1, "ECHO-RESULT ");
-    print_number(answered);
+    guest::print_number(answered);
     guest::print(1, " ");
-    print_number(count);
+    guest::print_number(count);
     guest::print(1, " ");
-    print_number(elapsed);
+    guest::print_number(elapsed);
     guest::print(1, "\n");
     return answered == count ? 0 : 1;
 }

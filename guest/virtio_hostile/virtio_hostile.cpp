@@ -44,22 +44,6 @@ struct Rig {
     DmaPage rx;       // the receive queue's descriptor table, avail and used rings
 };
 
-// Prints `v` in `base` (16: with 0x).
-void print_number(uint64_t v, unsigned base = 16) {
-    char text[24];
-    int n = sizeof text - 1;
-    text[n] = 0;
-    do {
-        text[--n] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v != 0);
-    if (base == 16) {
-        text[--n] = 'x';
-        text[--n] = '0';
-    }
-    guest::print(1, text + n);
-}
-
 void barrier() {
     asm volatile("dmb sy" : : : "memory");
 }
@@ -298,10 +282,10 @@ bool run(Rig& rig, const Case& c) {
     guest::print(1, "virtio_hostile: ");
     guest::print(1, c.name);
     guest::print(1, ": status ");
-    print_number(status);
+    guest::print_number(status, 16);
     guest::print(1, needs_reset ? ", NEEDS_RESET" : ", no NEEDS_RESET");
     guest::print(1, ", used idx ");
-    print_number(used_idx);
+    guest::print_number(used_idx, 16);
     guest::print(1, "\n");
     switch (c.expect) {
     case Expect::Consumed:
@@ -352,9 +336,9 @@ int main(int argc, char** argv) {
     hostile::join(path, sizeof path, parts, 5);
     const bool back = hostile::write_file(path, device);
     guest::print(1, "virtio_hostile: ");
-    print_number(static_cast<uint64_t>(expected), 10);
+    guest::print_number(static_cast<uint64_t>(expected));
     guest::print(1, " of ");
-    print_number(static_cast<uint64_t>(argc - 3), 10);
+    guest::print_number(static_cast<uint64_t>(argc - 3));
     guest::print(1, back ? " cases as expected, device reset and given back to Linux's driver\n"
                          : " cases as expected, device reset; Linux's driver did not take it\n");
     return expected == argc - 3 && back ? 0 : 1;
