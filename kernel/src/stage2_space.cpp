@@ -5,6 +5,8 @@
 // ignores it (a translation fault), the kernel recognises and completes it.
 #include "stage2_space.hpp"
 
+#include <arch/granule.hpp>
+
 namespace kernel {
 namespace {
 
@@ -27,8 +29,8 @@ constexpr uint64_t kDeferredMark = 1ull << 58; // ignored by the MMU in an inval
 constexpr uint64_t kMemAttrWriteBack = 0b1111 << 2;
 constexpr uint64_t kMemAttrNonCacheable = 0b0101 << 2;
 constexpr uint64_t kMemAttrDevice = 0b0001 << 2; // Device-nGnRE
-constexpr uint64_t k2MiB = 2ull << 20;
-constexpr uint64_t k4KiB = 4096;
+constexpr uint64_t k2MiB = arm::granule::kBlockBytes;
+constexpr uint64_t k4KiB = arm::granule::kPageBytes;
 
 uint64_t* allocate_table() {
     if (g_pool_used == kPoolPages) return nullptr;

@@ -4,13 +4,14 @@
 
 #include <arch/gic_v2.hpp>
 #include <arch/gic_v3.hpp>
+#include <arch/granule.hpp>
 
 #include <sstream>
 
 namespace image {
 namespace {
 
-constexpr uint64_t kPage = 4096;
+constexpr uint64_t kPage = arm::granule::kPageBytes;
 constexpr uint32_t kFirstPpi = 16;
 constexpr uint32_t kFirstSpi = 32;
 constexpr uint32_t kMaxShift = 3;

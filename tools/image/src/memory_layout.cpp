@@ -3,6 +3,8 @@
 
 #include "image/spec_writer.hpp"
 
+#include <arch/granule.hpp>
+
 #include <stdexcept>
 
 namespace image {
@@ -10,9 +12,9 @@ namespace image {
 Layout lay_out(const SystemDescription& system, base::PhysAddr kernel_end) {
     const base::PhysRange pool = system.board.kernel_pool;
     Layout layout;
-    layout.spec_base = kernel_end.align_up(4096);
+    layout.spec_base = kernel_end.align_up(arm::granule::kPageBytes);
     layout.spec_size = spec_size(system);
-    base::PhysAddr next = (layout.spec_base + layout.spec_size).align_up(4096);
+    base::PhysAddr next = (layout.spec_base + layout.spec_size).align_up(arm::granule::kPageBytes);
     for (const RegionDesc& r : system.regions) {
         if (r.fixed) {
             const base::PhysRange placed{*r.fixed, r.size};
@@ -22,7 +24,9 @@ Layout lay_out(const SystemDescription& system, base::PhysAddr kernel_end) {
             layout.region_base.push_back(*r.fixed);
             continue;
         }
-        const uint64_t align = r.size >= (2u << 20) ? (2u << 20) : 4096;
+        // A region of a block or more on a block boundary: stage 2 can map it with blocks.
+        const uint64_t align = r.size >= arm::granule::kBlockBytes ? arm::granule::kBlockBytes
+                                                                   : arm::granule::kPageBytes;
         const base::PhysAddr at = next.align_up(align);
         if (!pool.contains(base::PhysRange{at, r.size})) {
             throw std::runtime_error("out of physical memory placing region '" + r.name + "' (" +

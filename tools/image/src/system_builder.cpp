@@ -6,6 +6,7 @@
 #include "image/image_packer.hpp"
 
 #include <arch/gic_v2.hpp>
+#include <arch/granule.hpp>
 #include <elf.h>
 
 #include <stdexcept>
@@ -13,7 +14,7 @@
 namespace image {
 namespace {
 
-constexpr uint64_t kPage = 4096;
+constexpr uint64_t kPage = arm::granule::kPageBytes;
 // Each domain's stacks: one 1 MiB slot per thread (unmapped gaps are guards).
 constexpr uint64_t kStackAreaBase = 0x7000'0000;
 constexpr uint64_t kStackSlot = 0x10'0000;

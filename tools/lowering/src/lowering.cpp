@@ -8,6 +8,7 @@
 #include "lowering/native_component.hpp"
 
 #include <adl/diagnostic.hpp>
+#include <arch/granule.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -17,7 +18,7 @@
 namespace lowering {
 namespace {
 
-constexpr uint64_t kPage = 4096;
+constexpr uint64_t kPage = arm::granule::kPageBytes;
 
 template <class T> std::vector<std::pair<std::string_view, T*>>& registry() {
     static std::vector<std::pair<std::string_view, T*>> entries;
@@ -137,7 +138,7 @@ uint64_t Context::map_shared(InstanceObjects& instance, const std::string& name,
     // A buffer of 2 MiB or more starts on a 2 MiB boundary, so that the kernel can map it
     // with blocks (a window onto a VM's RAM is hundreds of MiB: in pages it would take
     // more stage-2 tables than the kernel has).
-    constexpr uint64_t kBlock = uint64_t{2} << 20;
+    constexpr uint64_t kBlock = arm::granule::kBlockBytes;
     if (size >= kBlock) it->second = (it->second + kBlock - 1) / kBlock * kBlock;
     const uint64_t at = it->second;
     builder_.map(instance.domain, region, base::VirtAddr{at}, rights, spec::Cacheability::WriteBack,
