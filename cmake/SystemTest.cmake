@@ -3,7 +3,7 @@
 #
 # bulkhead_system_test(NAME <name>
 #     (IMAGE <elf> | KERNEL <Image> [INITRD <file>] [APPEND <cmdline>] | BIOS <firmware>)
-#     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" ...]
+#     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" "most:<n>:<regex>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
 #     [LABELS <labels>...] [GICV3 | NO_GICV3])
@@ -87,10 +87,10 @@ function(bulkhead_system_test)
 
   set(args --timeout ${T_TIMEOUT} --log ${CMAKE_BINARY_DIR}/test-logs/${T_NAME}.log)
   foreach(step IN LISTS T_STEPS)
-    if(step MATCHES "^(expect|send|wait|md5):(.*)$")
+    if(step MATCHES "^(expect|send|wait|md5|most):(.*)$")
       list(APPEND args --${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
     else()
-      message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): step '${step}' is not expect:/send:/wait:/md5:")
+      message(FATAL_ERROR "bulkhead_system_test(${T_NAME}): step '${step}' is not expect:/send:/wait:/md5:/most:")
     endif()
   endforeach()
   foreach(f IN LISTS BULKHEAD_TEST_FAIL_PATTERNS T_FAIL)

@@ -104,7 +104,7 @@ bool VirtualMachine::set_up() {
              << Dec{static_cast<int64_t>(layout_.initrd.size)} << " bytes)";
         line.emit(log_);
     }
-    if (!install_vgic()) return false;
+    if (!install_vgic() || !loop_.add_system_registers(debug_registers_)) return false;
 
     if (!psci_.install(smccc_) || !exit_counts_.install(smccc_)) return false;
     psci_.set_entry_range(layout_.ram);

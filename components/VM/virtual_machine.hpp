@@ -14,6 +14,7 @@
 
 #include <file_server/file_server_client.hpp>
 #include <vmm/chained_notification.hpp>
+#include <vmm/debug_registers.hpp>
 #include <vmm/device.hpp>
 #include <vmm/exit_loop.hpp>
 #include <vmm/guest_memory.hpp>
@@ -93,6 +94,7 @@ private:
     // GICv3 guests (gic_version 3): the register frames over vgic_'s interrupt state.
     vmm::VgicV3Distributor vgic_v3_{vgic_};
     vmm::VgicRedistributors redistributors_{vgic_, log_};
+    vmm::DebugRegisters debug_registers_{log_};
     vmm::Vpsci psci_;
     vmm::SmcccDispatcher smccc_{log_};
     ExitCountService exit_counts_{{vcpus_, num_vcpus_}, log_};

@@ -4,6 +4,7 @@
 
 #include <arch/cptr.hpp>
 #include <arch/hcr.hpp>
+#include <arch/mdcr.hpp>
 #include <arch/timer.hpp>
 
 #include <cstdint>
@@ -20,5 +21,14 @@ inline constexpr uint64_t kHcrNative =
 inline constexpr uint64_t kCnthctlNative = arm::cnthctl::kEl1pcten | arm::cnthctl::kEl1pcen;
 // FPEN: only CPTR_EL2.TFP decides about FP (it is switched lazily, see fp_switch.hpp).
 inline constexpr uint64_t kCpacrNative = arm::cpacr::kFpenNoTrap;
+
+// MDCR_EL2, for every thread: the debug registers are the kernel's (arch/mdcr.hpp says why;
+// a guest's accesses become exits its VMM answers). Release builds also keep the
+// performance monitors from guests, as from native components (kernel_main.cpp).
+inline constexpr uint64_t kMdcrTraps = arm::mdcr::kTda | arm::mdcr::kTdosa | arm::mdcr::kTdra
+#if defined(BULKHEAD_RELEASE)
+                                       | arm::mdcr::kTpm | arm::mdcr::kTpmcr
+#endif
+    ;
 
 } // namespace kernel::el2_config

@@ -39,6 +39,10 @@ void configure_el2() {
     BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | arm::cptr::kTfp);
     BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
     BH_WRITE_SYSREG(cntvoff_el2, 0);
+    // Debug hardware: the kernel's (el2_config.hpp), and nothing left armed by firmware.
+    BH_WRITE_SYSREG(mdcr_el2,
+                    (BH_READ_SYSREG(mdcr_el2) & arm::mdcr::kHpmnMask) | el2_config::kMdcrTraps);
+    BH_WRITE_SYSREG(mdscr_el1, 0);
     BH_WRITE_SYSREG(sctlr_el1, arm::sctlr::kEl1Res1);
     BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
     // Cycle counter on, counting at EL2 too (NSH). Debug builds let EL0 read it for

@@ -11,6 +11,8 @@ Steps run in the order given on the command line:
                    the payload is that client's lines only, names removed (other clients'
                    lines may interleave). It looks from the end of the previous md5 step,
                    not from the last expect: expects may follow other clients meanwhile.
+  --most N:REGEX   the output so far has at most N lines matching REGEX (a flood a guest
+                   caused was logged rate-limited, not line by line)
 An --expect REGEX made of lookaheads only ("(?s)(?=.*A)(?=.*B)": lines in any order) is tried
 at the cursor alone (a search would be quadratic in the output's size).
 A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
@@ -44,6 +46,7 @@ def main():
     ap.add_argument("--send", action=Step, dest="send", metavar="TEXT")
     ap.add_argument("--wait", action=Step, dest="wait", metavar="SECONDS")
     ap.add_argument("--md5", action=Step, dest="md5", metavar="MARK")
+    ap.add_argument("--most", action=Step, dest="most", metavar="N:REGEX")
     ap.add_argument("--fail", action="append", default=[], metavar="REGEX")
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--expect-exit", type=int, default=None, metavar="STATUS")
@@ -175,6 +178,13 @@ def main():
                               f"the guest sent MD5 {end.group(1)}")
             print(f"{value}: {len(payload)} bytes arrived whole (MD5 {got})"
                   + (f", {others} other lines interleaved" if prefix else ""))
+        elif kind == "most":
+            limit, _, pattern = value.partition(":")
+            pat = re.compile(pattern)
+            count = sum(1 for line in text.splitlines() if pat.search(line))
+            if count > int(limit):
+                finish(False, f"{count} lines match /{pattern}/, at most {limit} expected")
+            print(f"{count} lines match /{pattern}/ (at most {limit})")
         elif kind == "wait":
             until = time.monotonic() + float(value)
             while time.monotonic() < until:

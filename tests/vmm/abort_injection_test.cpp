@@ -26,5 +26,17 @@ TEST(AbortInjection, FromEl0IsALowerElAbortAndRecordsWrites) {
     EXPECT_EQ(external_data_abort({0, 0x10, 0x1000, 0, false}).pc, 0x1600u); // AArch32 EL0
 }
 
+TEST(AbortInjection, AnInstructionAbortUsesTheInstructionAbortClasses) {
+    const El1ExceptionEntry el1 =
+        external_instruction_abort({0x20000000, 0x3c5, 0x1000, 0x20000000, false});
+    EXPECT_EQ(el1.esr_el1, 0x86000010u); // EC 0x21 (same EL), IL, IFSC synchronous external
+    EXPECT_EQ(el1.far_el1, 0x20000000u);
+    EXPECT_EQ(el1.pc, 0x1200u);
+    const El1ExceptionEntry el0 =
+        external_instruction_abort({0x400000, 0x0, 0x1000, 0x400000, true});
+    EXPECT_EQ(el0.esr_el1, 0x82000010u); // EC 0x20 (lower EL): `write` means nothing here
+    EXPECT_EQ(el0.pc, 0x1400u);
+}
+
 } // namespace
 } // namespace vmm

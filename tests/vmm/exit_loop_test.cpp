@@ -238,11 +238,53 @@ TEST_F(ExitLoopTest, CpuOffAndUnknownExitsLeaveTheVcpuStopped) {
     EXPECT_EQ(loop.handle(call(ExitReason::Hvc, psci::kCpuOff).exit, cpu), ExitOutcome::Stop);
     EXPECT_EQ(log.lines.back(), "vmm: vCPU 0 called CPU_OFF: stopped");
     GuestExit unknown;
-    unknown.esr = uint64_t{0x20} << 26; // instruction abort
+    unknown.esr = uint64_t{0x2f} << 26; // SError: nothing the VMM could answer
     unknown.pc = 0x4000;
     EXPECT_EQ(loop.handle(unknown, cpu), ExitOutcome::Stop);
-    EXPECT_EQ(log.lines.back(), "vmm: guest exit the VMM cannot handle: esr 0x80000000 far 0x0 "
+    EXPECT_EQ(log.lines.back(), "vmm: guest exit the VMM cannot handle: esr 0xbc000000 far 0x0 "
                                 "pc 0x4000: vCPU 0 stopped");
+}
+
+// An instruction abort at stage 2 (EC 0x20, IFSC translation fault level 2): what a guest
+// that jumps into an address nothing backs causes.
+GuestExit wild_fetch(uint64_t ipa) {
+    GuestExit e;
+    e.esr = (uint64_t{0x20} << 26) | (1u << 25) | 0x06;
+    e.far = ipa;
+    e.hpfar = (ipa >> 12) << 4;
+    e.pc = ipa;
+    return e;
+}
+
+TEST_F(ExitLoopTest, AFetchFromNothingIsAnInstructionAbortForTheGuest) {
+    test::FakeVcpu cpu;
+    cpu.vbar = 0x40200800;
+    EXPECT_EQ(loop.handle(wild_fetch(0x20000000), cpu), ExitOutcome::Resume);
+    ASSERT_TRUE(cpu.exception.has_value());
+    EXPECT_EQ(cpu.exception->esr_el1, 0x86000010u); // EC 0x21 (same EL), IL, IFSC external
+    EXPECT_EQ(cpu.exception->elr_el1, 0x20000000u);
+    EXPECT_EQ(cpu.exception->pc, 0x40200800u + 0x200);
+    EXPECT_EQ(log.lines.back(), "vmm: guest instruction fetch from 0x20000000 pc 0x20000000: "
+                                "nothing to run there: injecting abort");
+    EXPECT_EQ(bus.unhandled_count(), 1u);
+}
+
+TEST_F(ExitLoopTest, FetchesFromNothingShareTheUnhandledAccessesRateLimit) {
+    test::FakeVcpu cpu;
+    for (unsigned i = 0; i < 100; ++i)
+        EXPECT_EQ(loop.handle(wild_fetch(0x20000000 + 4 * i), cpu), ExitOutcome::Resume);
+    EXPECT_LT(log.lines.size(), 20u);
+    EXPECT_EQ(bus.unhandled_count(), 100u);
+}
+
+TEST_F(ExitLoopTest, HaltPolicyStopsTheVmOnAFetchFromNothingToo) {
+    MmioBus halting{UnhandledAccessPolicy::HaltVm, log};
+    ExitLoop strict{halting, vgic, smccc, router, log};
+    test::FakeVcpu cpu;
+    EXPECT_EQ(strict.handle(wild_fetch(0x20000000), cpu), ExitOutcome::Stop);
+    EXPECT_TRUE(cpu.suspended);
+    EXPECT_FALSE(cpu.exception.has_value());
+    EXPECT_EQ(log.lines.back(), "vm: VM halted on an unhandled access (halt_on_unhandled_access)");
 }
 
 TEST_F(ExitLoopTest, UndecodableAccessesAreAbortedToo) {

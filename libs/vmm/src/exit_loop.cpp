@@ -45,6 +45,8 @@ ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* contr
             vgic_.on_eoi(vcpu.id(), static_cast<unsigned>(__builtin_ctzll(mask)));
         return ExitOutcome::Resume;
     case ExitReason::Unknown:
+        if (arm::Esr{exit.esr}.ec() == arm::ExceptionClass::InstructionAbortLower)
+            return instruction_abort(exit, vcpu);
         break;
     }
     // It stops the vCPU, so it is logged once per vCPU anyway.
@@ -74,6 +76,26 @@ ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
     case ExitAction::HaltVm:
         break;
     }
+    return halt(vcpu);
+}
+
+// A fetch from an IPA the stage-2 tables do not map (nothing backs it, or the walk of the
+// guest's own tables led there): an instruction abort for the guest, as for data.
+ExitOutcome ExitLoop::instruction_abort(const GuestExit& exit, Vcpu& vcpu) {
+    switch (
+        mmio_.unhandled_fetch(base::GuestPhysAddr(arm::fault_ipa(exit.hpfar, exit.far)), exit.pc)) {
+    case ExitAction::Resume:
+    case ExitAction::InjectAbort:
+        vcpu.enter_exception(
+            external_instruction_abort({exit.pc, vcpu.pstate(), vcpu.vbar_el1(), exit.far, false}));
+        return ExitOutcome::Resume;
+    case ExitAction::HaltVm:
+        break;
+    }
+    return halt(vcpu);
+}
+
+ExitOutcome ExitLoop::halt(Vcpu& vcpu) {
     log_.line("vm: VM halted on an unhandled access (halt_on_unhandled_access)");
     vcpu.suspend();
     return ExitOutcome::Stop;

@@ -59,6 +59,16 @@ ExitAction MmioBus::unhandled(const MmioAccess& access, uint64_t pc) {
     return action();
 }
 
+ExitAction MmioBus::unhandled_fetch(base::GuestPhysAddr ipa, uint64_t pc) {
+    if (unhandled_log_.admit()) {
+        LogLine line;
+        line << "vmm: guest instruction fetch from " << Hex{ipa.raw()} << " pc " << Hex{pc}
+             << ": nothing to run there" << outcome();
+        line.emit(unhandled_log_.sink());
+    }
+    return action();
+}
+
 ExitAction MmioBus::reject(base::GuestPhysAddr ipa, uint64_t pc, std::string_view why) {
     if (rejected_log_.admit()) {
         LogLine line;

@@ -7,6 +7,7 @@
 #include <runtime/capabilities.hpp>
 #include <runtime/debug_print.hpp>
 #include <runtime/vcpu.hpp>
+#include <vmm/debug_registers.hpp>
 #include <vmm/list_registers.hpp>
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
@@ -132,6 +133,19 @@ extern "C" void component_main(uint64_t) {
             if (a.effect == vmm::PsciAction::Effect::SystemOff) stop("guest powered off");
             if (a.effect == vmm::PsciAction::Effect::SystemReset) stop("guest reset");
             r.set_register(0, static_cast<uint64_t>(a.result));
+            break;
+        }
+        case ExitKind::SysReg: {
+            // The debug registers Linux touches at boot (the kernel traps them): as the VM
+            // component answers them.
+            // (A SysReg exit's message: mr[2] its PC, mr[3] the value an MSR writes.)
+            static vmm::DebugRegisters debug(log);
+            const arm::SysRegIss reg = e.syndrome().sysreg();
+            uint64_t value = 0;
+            if (!(reg.read ? debug.read(reg, 0, value) : debug.write(reg, 0, e.message.mr[3])))
+                stop("guest stopped on a trapped system register");
+            if (reg.read && reg.rt != 31) r.set_register(reg.rt, value);
+            r.advance_pc();
             break;
         }
         case ExitKind::EoiMaintenance:

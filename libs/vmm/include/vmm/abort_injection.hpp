@@ -1,6 +1,6 @@
-// Injecting a synchronous external data abort into the guest (the answer to an access
-// nothing backs): the EL1 register values an exception taken to EL1 would produce,
-// computed from the vCPU's state at the fault. The kernel-side vCPU writes them.
+// Injecting a synchronous external abort into the guest (the answer to an access or an
+// instruction fetch nothing backs): the EL1 register values an exception taken to EL1 would
+// produce, computed from the vCPU's state at the fault. The kernel-side vCPU writes them.
 #pragma once
 
 #include <cstdint>
@@ -25,5 +25,7 @@ struct El1ExceptionEntry {
 };
 
 [[nodiscard]] El1ExceptionEntry external_data_abort(const GuestFaultState& fault);
+// An instruction abort (IFSC synchronous external); `write` is not used.
+[[nodiscard]] El1ExceptionEntry external_instruction_abort(const GuestFaultState& fault);
 
 } // namespace vmm

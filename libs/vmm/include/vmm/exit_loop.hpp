@@ -89,6 +89,8 @@ public:
 
 private:
     [[nodiscard]] ExitOutcome data_abort(const GuestExit& exit, Vcpu& vcpu);
+    [[nodiscard]] ExitOutcome instruction_abort(const GuestExit& exit, Vcpu& vcpu);
+    [[nodiscard]] ExitOutcome halt(Vcpu& vcpu);
     [[nodiscard]] ExitOutcome hypercall(const GuestExit& exit, Vcpu& vcpu, VmControl* control);
     void log_refused_cpu_on(const Vcpu& vcpu, const SmcccCall& call, int64_t result);
     [[nodiscard]] ExitOutcome sysreg(const GuestExit& exit, Vcpu& vcpu);

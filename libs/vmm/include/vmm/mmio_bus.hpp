@@ -53,6 +53,10 @@ public:
 
     // For accesses that could not even be decoded: logs and applies the policy.
     [[nodiscard]] ExitAction reject(base::GuestPhysAddr ipa, uint64_t pc, std::string_view why);
+    // For an instruction fetch from an address nothing backs (devices are never run from):
+    // logged with the unhandled accesses, and the same policy (the abort is an instruction
+    // abort).
+    [[nodiscard]] ExitAction unhandled_fetch(base::GuestPhysAddr ipa, uint64_t pc);
 
     [[nodiscard]] std::size_t size() const { return count_; }
     [[nodiscard]] UnhandledAccessPolicy policy() const { return policy_; }
