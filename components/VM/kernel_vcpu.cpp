@@ -39,7 +39,7 @@ runtime::Status KernelVcpu::reset_to(uint64_t entry, uint64_t dtb) {
         {Reg::GichVmcr, 0},
         {Reg::GichApr, 0},
     };
-    begin_exit(std::nullopt); // nothing cached from the old guest
+    begin_exit(); // nothing cached from the old guest
     for (const auto& w : writes) {
         if (const runtime::Status s = cap_.write(w.reg, w.value); s != runtime::Status::Ok)
             return s;
@@ -64,24 +64,10 @@ bool KernelVcpu::read_exit_counts(std::span<uint64_t, vcpu_abi::kExitCounters> c
     return true;
 }
 
-void KernelVcpu::begin_exit(std::optional<uint64_t> pc) {
-    known_ = 0;
-    dirty_ = 0;
-    exit_pc_known_ = pc_known_ = pc.has_value();
-    exit_pc_ = pc_ = pc.value_or(0);
-}
-
-uint64_t KernelVcpu::pc() const {
-    if (!pc_known_) {
-        exit_pc_ = pc_ = cap_.read(Reg::Pc);
-        exit_pc_known_ = pc_known_ = true;
-    }
+uint64_t KernelVcpu::read_pc() const {
+    exit_pc_ = pc_ = cap_.read(Reg::Pc);
+    exit_pc_known_ = pc_known_ = true;
     return pc_;
-}
-
-void KernelVcpu::set_pc(uint64_t value) {
-    pc_ = value;
-    pc_known_ = true;
 }
 
 void KernelVcpu::enter_exception(const vmm::El1ExceptionEntry& entry) {
@@ -93,12 +79,6 @@ void KernelVcpu::enter_exception(const vmm::El1ExceptionEntry& entry) {
     set_pc(entry.pc);
 }
 
-void KernelVcpu::seed_gpr(unsigned n, uint64_t value) {
-    if (n >= 31) return;
-    gprs_[n] = value;
-    known_ |= 1u << n;
-}
-
 uint64_t KernelVcpu::gpr(unsigned n) const {
     if (n >= 31) return 0;
     if ((known_ & (1u << n)) == 0) {
@@ -108,35 +88,73 @@ uint64_t KernelVcpu::gpr(unsigned n) const {
     return gprs_[n];
 }
 
-void KernelVcpu::set_gpr(unsigned n, uint64_t value) {
-    if (n >= 31) return;
-    gprs_[n] = value;
-    known_ |= 1u << n;
-    dirty_ |= 1u << n;
+void KernelVcpu::note_sp(const uint64_t (&pstate_sp_el0_sp_el1)[3]) const {
+    sp_el1_ = on_sp_el1(pstate_sp_el0_sp_el1[0]);
+    sp_ = sp_el1_ ? pstate_sp_el0_sp_el1[2] : pstate_sp_el0_sp_el1[1];
+    sp_known_ = true;
 }
 
 uint64_t KernelVcpu::sp() const {
-    const Reg regs[] = {Reg::Pstate, Reg::SpEl0, Reg::SpEl1}; // one call
-    uint64_t v[3] = {};
-    (void)cap_.read(regs, v);
-    return on_sp_el1(v[0]) ? v[2] : v[1];
+    if (!sp_known_) {
+        const Reg regs[] = {Reg::Pstate, Reg::SpEl0, Reg::SpEl1}; // one call
+        uint64_t v[3] = {};
+        (void)cap_.read(regs, v);
+        note_sp(v);
+    }
+    return sp_;
 }
 
 void KernelVcpu::set_sp(uint64_t value) {
-    (void)cap_.write(on_sp_el1(cap_.read(Reg::Pstate)) ? Reg::SpEl1 : Reg::SpEl0, value);
+    (void)sp(); // which SP it is
+    sp_ = value;
+    sp_dirty_ = true;
 }
 
-runtime::Message KernelVcpu::finish_exit() {
+void KernelVcpu::prefetch(uint32_t registers) {
+    constexpr unsigned kMax = call_abi::kRegisterListMax;
+    Reg regs[kMax];
+    uint64_t values[kMax] = {};
+    unsigned n = 0;
+    const bool sp = (registers & kSpBit) != 0 && !sp_known_;
+    const unsigned sp_regs = sp ? 3 : 0;
+    for (uint32_t gprs = registers & ~kSpBit & ~known_; gprs != 0; gprs &= gprs - 1) {
+        if (n + sp_regs == kMax) return; // more than one call: read them as they are used
+        regs[n++] = runtime::VcpuCap::x(static_cast<unsigned>(std::countr_zero(gprs)));
+    }
+    if (sp) {
+        regs[n++] = Reg::Pstate;
+        regs[n++] = Reg::SpEl0;
+        regs[n++] = Reg::SpEl1;
+    }
+    if (n == 0 || cap_.read(std::span<const Reg>(regs, n), std::span<uint64_t>(values, n)) !=
+                      runtime::Status::Ok)
+        return;
+    unsigned i = 0;
+    for (uint32_t gprs = registers & ~kSpBit & ~known_; gprs != 0; gprs &= gprs - 1)
+        seed_gpr(static_cast<unsigned>(std::countr_zero(gprs)), values[i++]);
+    if (sp) note_sp({values[i], values[i + 1], values[i + 2]});
+}
+
+void KernelVcpu::finish_exit(runtime::Message& reply_message) {
     runtime::VcpuReply reply;
     uint32_t dirty = dirty_;
+    dirty_ = 0;
     // The common emulated load: one register and PC + 4 ride in the reply.
-    if (dirty != 0 && std::popcount(dirty) == 1) {
+    if (dirty != 0 && (dirty & (dirty - 1)) == 0) {
         const auto n = static_cast<unsigned>(std::countr_zero(dirty));
         reply.set_register(n, gprs_[n]);
         dirty = 0;
     }
-    // The rest (an LDP's second register, a base writeback, a new PC) in batches of six
-    // registers per kernel call (VcpuWriteRegisters).
+    const bool advance = pc_known_ && exit_pc_known_ && pc_ == exit_pc_ + 4;
+    if (advance) reply.advance_pc();
+    const bool new_pc = !advance && pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_);
+    if (dirty != 0 || new_pc || sp_dirty_) write_back(dirty, new_pc);
+    reply_message = reply.message();
+}
+
+void KernelVcpu::write_back(uint32_t dirty, bool new_pc) {
+    // An LDP's second register, a base writeback, a new PC: in batches of six registers
+    // per kernel call (VcpuWriteRegisters).
     Reg regs[call_abi::kRegisterListMax];
     uint64_t values[call_abi::kRegisterListMax];
     unsigned pending = 0;
@@ -152,17 +170,13 @@ runtime::Message KernelVcpu::finish_exit() {
         const auto n = static_cast<unsigned>(std::countr_zero(dirty));
         add(runtime::VcpuCap::x(n), gprs_[n]);
     }
-    if (pc_known_ && exit_pc_known_ && pc_ == exit_pc_ + 4) {
-        reply.advance_pc();
-    } else if (pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_)) {
-        add(Reg::Pc, pc_);
-    }
+    if (sp_dirty_) add(sp_el1_ ? Reg::SpEl1 : Reg::SpEl0, sp_);
+    sp_dirty_ = false;
+    if (new_pc) add(Reg::Pc, pc_);
     if (pending != 0) {
         (void)cap_.write(std::span<const Reg>(regs, pending),
                          std::span<const uint64_t>(values, pending));
     }
-    dirty_ = 0;
-    return reply.message();
 }
 
 unsigned KernelVcpu::count() const {
@@ -188,7 +202,7 @@ void KernelVcpu::clear_list_registers() {
 void KernelExitPort::wait(bool resume, Event& event) {
     runtime::Status s;
     if (resume) {
-        exit_.message = vcpus_[current_].finish_exit();
+        vcpus_[current_].finish_exit(exit_.message);
         s = exits_.reply_recv(exit_.message, exit_.badge);
     } else {
         s = exits_.recv(exit_.message, exit_.badge);
@@ -230,7 +244,7 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
             exit.kind() == runtime::ExitKind::Hvc ? vmm::ExitReason::Hvc : vmm::ExitReason::Smc;
         out.esr = exit.esr();
         out.call = {exit.hvc_arg(0), exit.hvc_arg(1), exit.hvc_arg(2), exit.hvc_arg(3)};
-        vcpus_[current_].begin_exit(std::nullopt);
+        vcpus_[current_].begin_exit();
         return;
     case runtime::ExitKind::SysReg:
         out.reason = vmm::ExitReason::SysReg;
@@ -242,7 +256,7 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
     case runtime::ExitKind::EoiMaintenance:
         out.reason = vmm::ExitReason::EoiMaintenance;
         out.eoi_mask = exit.eoi_mask();
-        vcpus_[current_].begin_exit(std::nullopt);
+        vcpus_[current_].begin_exit();
         return;
     case runtime::ExitKind::Unknown:
         break;

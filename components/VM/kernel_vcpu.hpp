@@ -14,7 +14,6 @@
 #include <runtime/vcpu.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <span>
 
 class KernelVcpu final : public vmm::Vcpu, public vmm::ListRegisters {
@@ -30,11 +29,16 @@ public:
     // A new exit: forget cached values; the PC (when the exit message has it) and (for
     // a register store with a valid syndrome) the stored register's value come with
     // the exit message.
-    void begin_exit(std::optional<uint64_t> pc);
-    void seed_gpr(unsigned n, uint64_t value);
-    // Builds the reply for this exit: register writes that fit in the reply are
-    // carried by it, the rest are written now.
-    runtime::Message finish_exit();
+    void begin_exit() { begin(false, 0); }
+    void begin_exit(uint64_t pc) { begin(true, pc); }
+    void seed_gpr(unsigned n, uint64_t value) {
+        if (n >= 31) return;
+        gprs_[n] = value;
+        known_ |= 1u << n;
+    }
+    // Builds the reply for this exit in `reply`: register writes that fit in the reply
+    // are carried by it, the rest are written now.
+    void finish_exit(runtime::Message& reply);
 
     // The kernel's exit counters of this vCPU (vcpu_abi::ExitCounter order), read six
     // at a time; false if the kernel refuses them.
@@ -46,11 +50,25 @@ public:
 
     // vmm::Vcpu
     [[nodiscard]] uint64_t gpr(unsigned n) const override;
-    void set_gpr(unsigned n, uint64_t value) override;
+    void set_gpr(unsigned n, uint64_t value) override {
+        if (n >= 31) return;
+        gprs_[n] = value;
+        known_ |= 1u << n;
+        dirty_ |= 1u << n;
+    }
     [[nodiscard]] uint64_t sp() const override;
     void set_sp(uint64_t value) override;
-    [[nodiscard]] uint64_t pc() const override;
-    void set_pc(uint64_t value) override;
+    [[nodiscard]] uint64_t pc() const override { return pc_known_ ? pc_ : read_pc(); }
+    void set_pc(uint64_t value) override {
+        pc_ = value;
+        pc_known_ = true;
+    }
+    void advance_pc() override { set_pc(pc() + 4); }
+    void prefetch(uint32_t registers) override;
+    void complete_load(unsigned n, uint64_t value) override {
+        set_gpr(n, value);
+        advance_pc();
+    }
     [[nodiscard]] unsigned id() const override { return id_; }
     [[nodiscard]] uint64_t pstate() const override { return cap_.read(runtime::Reg::Pstate); }
     [[nodiscard]] uint64_t vbar_el1() const override { return cap_.read(runtime::Reg::VbarEl1); }
@@ -64,6 +82,20 @@ public:
     void clear_list_registers();
 
 private:
+    void begin(bool pc_known, uint64_t pc) {
+        known_ = 0;
+        dirty_ = 0;
+        sp_known_ = sp_dirty_ = false;
+        exit_pc_known_ = pc_known_ = pc_known;
+        exit_pc_ = pc_ = pc;
+    }
+    [[nodiscard]] uint64_t read_pc() const;
+    // The rest of finish_exit: registers the reply cannot carry (and the PC when it
+    // moved other than past the instruction).
+    void write_back(uint32_t dirty, bool new_pc);
+    // Caches the SP the guest uses from PSTATE, SP_EL0 and SP_EL1 as read.
+    void note_sp(const uint64_t (&pstate_sp_el0_sp_el1)[3]) const;
+
     runtime::VcpuCap cap_;
     unsigned id_;
     mutable uint64_t gprs_[31] = {};
@@ -74,6 +106,10 @@ private:
     mutable bool exit_pc_known_ = false; // exit_pc_ is the PC the vCPU stopped at
     mutable bool pc_known_ = false;      // pc_ holds (or replaces) the guest's PC
     mutable int lr_count_ = -1;
+    mutable uint64_t sp_ = 0;
+    mutable bool sp_known_ = false; // sp_ holds the guest's current SP
+    mutable bool sp_el1_ = false;   // which one it is: SP_EL1, else SP_EL0
+    bool sp_dirty_ = false;         // sp_ must be written back
 };
 
 // The VM's exit endpoint, shared by its vCPUs (an exit's badge is the vCPU's index), as

@@ -306,6 +306,12 @@ TEST_F(ExitLoopTest, UndecodableAccessesAreAbortedToo) {
     EXPECT_EQ(loop.handle(stp.exit, cpu), ExitOutcome::Resume);
     EXPECT_FALSE(cpu.exception.has_value());
     EXPECT_EQ(cpu.program_counter, 0x3008u);
+    // Both stored registers were asked for at once (one kernel call in the VM component);
+    // an ISV=1 access asks for nothing (its stored value came with the exit).
+    EXPECT_EQ(cpu.prefetched, std::vector<uint32_t>{(1u << 1) | (1u << 2)});
+    EXPECT_EQ(loop.handle(mmio(kGicd + VgicDistributor::kCtlr, 2, 3, true, 0x3008).exit, cpu),
+              ExitOutcome::Resume);
+    EXPECT_EQ(cpu.prefetched.size(), 1u);
 }
 
 TEST_F(ExitLoopTest, AByteAccessToAWordRegisterIsRefusedLikeAnUnbackedOne) {

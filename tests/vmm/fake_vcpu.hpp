@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace vmm::test {
 
@@ -19,6 +20,7 @@ public:
     std::optional<El1ExceptionEntry> exception; // the last one entered
     bool suspended = false;
     unsigned index = 0;
+    std::vector<uint32_t> prefetched; // each prefetch() call's mask
 
     uint64_t gpr(unsigned n) const override { return x.at(n); }
     void set_gpr(unsigned n, uint64_t value) override { x.at(n) = value; }
@@ -35,6 +37,7 @@ public:
         program_counter = entry.pc;
     }
     void suspend() override { suspended = true; }
+    void prefetch(uint32_t registers) override { prefetched.push_back(registers); }
 };
 
 } // namespace vmm::test

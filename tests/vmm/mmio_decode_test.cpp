@@ -106,6 +106,20 @@ TEST(MmioDecode, WithoutIsvTheInstructionIsFetchedOrTheFaultIsReported) {
     EXPECT_EQ(a.total_bytes(), 16u);
 }
 
+TEST(MmioDecode, WithoutIsvTheWordFromTheExitIsDecodedAndZeroMeansNone) {
+    MmioAccess a;
+    const DataAbortFault fault{esr({.dfsc = 0x07}), 0x9000010, 0x9000 << 4}; // ISV = 0
+    EXPECT_EQ(decode_data_abort(fault, uint32_t{0}, a), DecodeStatus::NoInstruction);
+    ASSERT_EQ(decode_data_abort(fault, 0xa94114c4, a), DecodeStatus::Ok); // ldp x4, x5, [x6, #16]
+    EXPECT_EQ(a.ipa.raw(), 0x9000010u);
+    EXPECT_EQ(a.rt2, 5);
+    // With ISV = 1 the word is not looked at.
+    const DataAbortFault isv{iss(2, false, 7, false, false), 0x9000010, 0x9000 << 4};
+    ASSERT_EQ(decode_data_abort(isv, 0xa94114c4, a), DecodeStatus::Ok);
+    EXPECT_EQ(a.rt, 7);
+    EXPECT_FALSE(a.is_pair());
+}
+
 TEST(MmioDecode, InstructionFetchedFromGuestMemoryAtThePcIpa) {
     std::vector<std::byte> ram(0x1000);
     MappedGuestMemory memory;
@@ -240,6 +254,32 @@ TEST(MmioAccess, PreIndexOnSpMovesTheStackPointerAndStoresTruncate) {
     EXPECT_EQ(a.store_value(vcpu, 0), 0xffu);
     ASSERT_EQ(decode_load_store(0xb900003f, a), DecodeStatus::Ok); // str wzr, [x1]
     EXPECT_EQ(a.store_value(vcpu, 0), 0u);
+}
+
+TEST(MmioAccess, RegistersReadAreAStoresDataAndAWritebacksBase) {
+    MmioAccess a;
+    ASSERT_EQ(decode_load_store(0xa8c22d8a, a), DecodeStatus::Ok); // ldp x10, x11, [x12], #32
+    EXPECT_EQ(a.registers_read(), 1u << 12);
+    ASSERT_EQ(decode_load_store(0x29000801, a), DecodeStatus::Ok); // stp w1, w2, [x0]
+    EXPECT_EQ(a.registers_read(), (1u << 1) | (1u << 2));
+    ASSERT_EQ(decode_load_store(0xf8010fe3, a), DecodeStatus::Ok); // str x3, [sp, #16]!
+    EXPECT_EQ(a.registers_read(), (1u << 3) | VcpuRegisters::kSpBit);
+    ASSERT_EQ(decode_load_store(0xb900003f, a), DecodeStatus::Ok); // str wzr, [x1]
+    EXPECT_EQ(a.registers_read(), 0u);
+    ASSERT_EQ(decode_load_store(0xb9400021, a), DecodeStatus::Ok); // ldr w1, [x1]
+    EXPECT_EQ(a.registers_read(), 0u);
+}
+
+TEST(MmioAccess, ASignExtendingByteLoadFillsTheRegisterItNames) {
+    test::FakeVcpu vcpu;
+    MmioAccess a;
+    ASSERT_EQ(decode_load_store(0x39c00022, a), DecodeStatus::Ok); // ldrsb w2, [x1]
+    a.complete(vcpu, 0x1f0);
+    EXPECT_EQ(vcpu.x[2], 0xfffffff0u);                             // Wt: the upper half zero
+    ASSERT_EQ(decode_load_store(0x39800022, a), DecodeStatus::Ok); // ldrsb x2, [x1]
+    a.complete(vcpu, 0x80);
+    EXPECT_EQ(vcpu.x[2], 0xffffffffffffff80u);
+    EXPECT_EQ(vcpu.program_counter, 0x1008u);
 }
 
 TEST(MmioAccess, LoadsIntoXzrAreDiscarded) {

@@ -9,6 +9,7 @@
 
 extern "C" void bulkhead_arch_asm_values() {
     BH_ASM_DEFINE(GICD_TYPER, arm::gicv2::gicd::kTyper);
+    BH_ASM_DEFINE(GICD_IGROUPR, arm::gicv2::gicd::kIgroupr);
     BH_ASM_DEFINE(GICC_CTLR, arm::gicv2::gicc::kCtlr);
     BH_ASM_DEFINE(GICC_PMR, arm::gicv2::gicc::kPmr);
     BH_ASM_DEFINE(GICC_IAR, arm::gicv2::gicc::kIar);

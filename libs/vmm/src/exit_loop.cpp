@@ -7,23 +7,8 @@
 #include <vmm/mmio_decode.hpp>
 #include <vmm/vpsci.hpp>
 
-#include <optional>
-
 namespace vmm {
 namespace {
-
-// The instruction word of an ISV=0 abort, which the kernel put in the exit.
-class ExitInstruction final : public InstructionFetcher {
-public:
-    explicit ExitInstruction(uint64_t word) : word_(static_cast<uint32_t>(word)) {}
-    std::optional<uint32_t> fetch() override {
-        if (word_ == 0) return std::nullopt;
-        return word_;
-    }
-
-private:
-    uint32_t word_;
-};
 
 uint32_t abort_iss(uint64_t esr) {
     return arm::Esr{esr}.iss();
@@ -58,11 +43,14 @@ ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* contr
 }
 
 ExitOutcome ExitLoop::data_abort(const GuestExit& exit, Vcpu& vcpu) {
-    const bool isv = arm::data_abort::isv(abort_iss(exit.esr));
     const DataAbortFault fault{exit.esr, exit.far, exit.hpfar};
-    ExitInstruction instruction(isv ? 0 : exit.data);
     MmioAccess access;
-    const DecodeStatus decoded = decode_data_abort(fault, &instruction, access);
+    // ISV = 0: the kernel put the instruction word in the exit (exit.data).
+    const bool isv = arm::data_abort::isv(abort_iss(exit.esr));
+    const DecodeStatus decoded =
+        decode_data_abort(fault, isv ? 0 : static_cast<uint32_t>(exit.data), access);
+    // What an ISV = 0 access reads (LDP/STP's registers, a writeback's base): one call.
+    if (decoded == DecodeStatus::Ok && !isv) vcpu.prefetch(access.registers_read());
     const ExitAction action = decoded == DecodeStatus::Ok
                                   ? mmio_.handle(access, vcpu.id(), vcpu)
                                   : mmio_.reject(fault_ipa(fault), exit.pc, to_string(decoded));

@@ -11,13 +11,23 @@ uint64_t size_mask(unsigned bytes) {
 
 } // namespace
 
-uint64_t MmioAccess::load_result(uint64_t raw) const {
-    uint64_t value = raw & size_mask(size);
-    if (sign_extend && size < 8) {
-        const uint64_t sign = uint64_t{1} << (size * 8 - 1);
-        value = (value ^ sign) - sign;
+uint32_t MmioAccess::registers_read() const {
+    uint32_t mask = 0;
+    const auto add = [&mask](uint8_t reg) {
+        if (reg < kZeroRegister) mask |= 1u << reg;
+    };
+    if (is_write()) {
+        add(rt);
+        if (is_pair()) add(rt2);
     }
-    return dest_64bit ? value : value & 0xffffffffu;
+    if (writeback && rn != kNoRegister) {
+        if (rn == kZeroRegister) {
+            mask |= VcpuRegisters::kSpBit;
+        } else {
+            add(rn);
+        }
+    }
+    return mask;
 }
 
 uint64_t MmioAccess::store_value(const VcpuRegisters& regs, unsigned which) const {
@@ -27,6 +37,10 @@ uint64_t MmioAccess::store_value(const VcpuRegisters& regs, unsigned which) cons
 }
 
 void MmioAccess::complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1) const {
+    if (direction == AccessDirection::Read && rt != kZeroRegister && !is_pair() && !writeback) {
+        regs.complete_load(rt, load_result(value0)); // the common emulated load: one call
+        return;
+    }
     if (direction == AccessDirection::Read) {
         if (rt != kZeroRegister) regs.set_gpr(rt, load_result(value0));
         if (is_pair() && rt2 != kZeroRegister) regs.set_gpr(rt2, load_result(value1));
@@ -38,7 +52,7 @@ void MmioAccess::complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1)
             regs.set_gpr(rn, regs.gpr(rn) + static_cast<uint64_t>(writeback_offset));
         }
     }
-    regs.set_pc(regs.pc() + 4);
+    regs.advance_pc();
 }
 
 } // namespace vmm

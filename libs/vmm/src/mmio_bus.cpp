@@ -25,14 +25,15 @@ const MmioBus::Entry* MmioBus::find(base::GuestPhysRange range) const {
 ExitAction MmioBus::handle(const MmioAccess& access, unsigned vcpu, VcpuRegisters& regs) {
     const Entry* entry = find({access.ipa, access.total_bytes()});
     if (entry == nullptr || access.size == 0) return unhandled(access, regs.pc());
+    MmioDevice& device = *entry->device;
     const uint64_t offset = access.ipa - entry->range.base;
-    const unsigned parts = access.is_pair() ? 2 : 1;
+    const bool write = access.is_write();
+    // One register (or the two of a pair, the second `size` bytes further on).
     uint64_t values[2] = {0, 0};
-    for (unsigned i = 0; i < parts; ++i) {
+    for (unsigned i = 0; i < (access.is_pair() ? 2u : 1u); ++i) {
         const uint64_t at = offset + uint64_t{i} * access.size;
-        const bool ok = access.is_write() ? entry->device->write(at, access.size, vcpu,
-                                                                 access.store_value(regs, i))
-                                          : entry->device->read(at, access.size, vcpu, values[i]);
+        const bool ok = write ? device.write(at, access.size, vcpu, access.store_value(regs, i))
+                              : device.read(at, access.size, vcpu, values[i]);
         if (!ok) return unhandled(access, regs.pc());
     }
     access.complete(regs, values[0], values[1]);

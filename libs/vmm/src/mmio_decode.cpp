@@ -146,8 +146,11 @@ DecodeStatus decode_load_store(uint32_t insn, MmioAccess& out) {
     return DecodeStatus::Undecodable;
 }
 
-DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* fetcher,
-                               MmioAccess& out) {
+namespace {
+
+// What the syndrome says. NoInstruction: ISV = 0, only the instruction tells (`out.ipa`
+// is set).
+DecodeStatus decode_syndrome(const DataAbortFault& fault, MmioAccess& out) {
     const arm::Esr esr{fault.esr};
     if (esr.ec() != arm::ExceptionClass::DataAbortLower) return DecodeStatus::NotDataAbort;
     // Field by field: this runs on every MMIO exit (a whole DataAbortIss costs ~24
@@ -161,12 +164,7 @@ DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* 
 
     out = MmioAccess{};
     out.ipa = fault_ipa(fault);
-    if (!da::isv(iss)) { // only the instruction tells
-        if (fetcher == nullptr) return DecodeStatus::NoInstruction;
-        const std::optional<uint32_t> insn = fetcher->fetch();
-        if (!insn) return DecodeStatus::NoInstruction;
-        return decode_load_store(*insn, out);
-    }
+    if (!da::isv(iss)) return DecodeStatus::NoInstruction;
     out.size = static_cast<uint8_t>(1u << da::sas(iss));
     out.sign_extend = da::sse(iss);
     out.rt = da::srt(iss);
@@ -174,6 +172,23 @@ DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* 
     out.acquire_release = da::ar(iss);
     out.direction = da::wnr(iss) ? AccessDirection::Write : AccessDirection::Read;
     return DecodeStatus::Ok;
+}
+
+} // namespace
+
+DecodeStatus decode_data_abort(const DataAbortFault& fault, InstructionFetcher* fetcher,
+                               MmioAccess& out) {
+    const DecodeStatus status = decode_syndrome(fault, out);
+    if (status != DecodeStatus::NoInstruction || fetcher == nullptr) return status;
+    const std::optional<uint32_t> insn = fetcher->fetch();
+    if (!insn) return DecodeStatus::NoInstruction;
+    return decode_load_store(*insn, out);
+}
+
+DecodeStatus decode_data_abort(const DataAbortFault& fault, uint32_t instruction, MmioAccess& out) {
+    const DecodeStatus status = decode_syndrome(fault, out);
+    if (status != DecodeStatus::NoInstruction || instruction == 0) return status;
+    return decode_load_store(instruction, out);
 }
 
 } // namespace vmm

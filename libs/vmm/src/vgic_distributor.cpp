@@ -16,10 +16,11 @@ bool in_block(uint64_t offset, uint64_t base, uint64_t size) {
     return offset >= base && offset < base + size;
 }
 
-// The registers that are byte-accessible as well as word-accessible.
+// The registers that are byte-accessible as well as word-accessible: IPRIORITYR and
+// ITARGETSR (one block), CPENDSGIR and SPENDSGIR.
+static_assert(VgicDistributor::kItargetsr == VgicDistributor::kIpriorityr + 0x400);
 bool byte_accessible(uint64_t offset) {
-    return in_block(offset, VgicDistributor::kIpriorityr, 0x400) ||
-           in_block(offset, VgicDistributor::kItargetsr, 0x400) ||
+    return in_block(offset, VgicDistributor::kIpriorityr, 0x800) ||
            in_block(offset, VgicDistributor::kCpendsgir, 0x20);
 }
 
@@ -196,19 +197,20 @@ uint8_t VgicDistributor::priority(unsigned irq, unsigned vcpu) const {
 
 bool VgicDistributor::read(uint64_t offset, unsigned size, unsigned vcpu, uint64_t& value) {
     if (vcpu >= num_vcpus_ || offset >= kSize) return false;
+    // Word registers first: what a guest reads most (CTLR, TYPER, the bit registers).
+    if (size == 4 && (offset & 3) == 0 && !byte_accessible(offset)) {
+        value = read_word(offset, vcpu);
+        return true;
+    }
     if (size == 1 && byte_accessible(offset)) {
         value = read_byte(offset, vcpu);
         return true;
     }
     if (size != 4 || (offset & 3) != 0) return false;
-    if (byte_accessible(offset)) {
-        uint32_t word = 0;
-        for (unsigned i = 0; i < 4; ++i)
-            word |= uint32_t{read_byte(offset + i, vcpu)} << (8 * i);
-        value = word;
-    } else {
-        value = read_word(offset, vcpu);
-    }
+    uint32_t word = 0; // a byte-accessible register read as a word
+    for (unsigned i = 0; i < 4; ++i)
+        word |= uint32_t{read_byte(offset + i, vcpu)} << (8 * i);
+    value = word;
     return true;
 }
 

@@ -33,7 +33,22 @@ struct MmioAccess {
     [[nodiscard]] bool is_write() const { return direction == AccessDirection::Write; }
 
     // The register value a load of raw (the device's bytes, zero-extended) produces.
-    [[nodiscard]] uint64_t load_result(uint64_t raw) const;
+    // Inline: every emulated load comes here.
+    [[nodiscard]] uint64_t load_result(uint64_t raw) const {
+        uint64_t value = raw;
+        if (size < 8) {
+            const unsigned bits = size * 8u;
+            value &= (uint64_t{1} << bits) - 1;
+            if (sign_extend) {
+                const uint64_t sign = uint64_t{1} << (bits - 1);
+                value = (value ^ sign) - sign;
+            }
+        }
+        return dest_64bit ? value : value & 0xffffffffu;
+    }
+    // The registers completing the access reads (VcpuRegisters::prefetch): a store's
+    // data registers, a writeback's base.
+    [[nodiscard]] uint32_t registers_read() const;
     // The value a store of register `which` (0 = rt, 1 = rt2) carries, truncated to size.
     [[nodiscard]] uint64_t store_value(const VcpuRegisters& regs, unsigned which) const;
     // Completes the access on the vCPU: loaded values into the registers (values[1]

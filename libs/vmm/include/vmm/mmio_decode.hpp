@@ -63,6 +63,10 @@ private:
 // `fetcher` may be null: then ISV=0 faults report NoInstruction.
 [[nodiscard]] DecodeStatus decode_data_abort(const DataAbortFault& fault,
                                              InstructionFetcher* fetcher, MmioAccess& out);
+// The same with the instruction word at hand (the kernel's exit message carries it for
+// ISV=0 faults); 0, which no decoder accepts, when there is none.
+[[nodiscard]] DecodeStatus decode_data_abort(const DataAbortFault& fault, uint32_t instruction,
+                                             MmioAccess& out);
 
 // Decodes one A64 load/store instruction (the ISV=0 path); the address comes from the fault.
 [[nodiscard]] DecodeStatus decode_load_store(uint32_t insn, MmioAccess& out);

@@ -17,6 +17,19 @@ public:
     virtual void set_sp(uint64_t value) = 0;
     [[nodiscard]] virtual uint64_t pc() const = 0;
     virtual void set_pc(uint64_t value) = 0;
+    // PC past the trapping instruction; an implementation that knows the exit's PC does
+    // it without reading it back.
+    virtual void advance_pc() { set_pc(pc() + 4); }
+    // Completing an access will read these registers (bit n: x[n], kSpBit: the SP):
+    // an implementation that reaches them through kernel calls fetches them in one.
+    static constexpr uint32_t kSpBit = 1u << 31;
+    virtual void prefetch(uint32_t registers) { (void)registers; }
+    // An emulated load finished: x[n] = value, PC past the load (one call on the common
+    // path instead of three).
+    virtual void complete_load(unsigned n, uint64_t value) {
+        set_gpr(n, value);
+        advance_pc();
+    }
 
 protected:
     ~VcpuRegisters() = default;

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+# VM.elf touches no FP/SIMD register outside libfdt (Debian's prebuilt libfdt.a, used
+# while the guest DTB is built at boot). A VMM that used them on an exit would take the
+# FP registers from a guest that uses them and give them back through an FP trap, and
+# make the kernel switch the FP trap at every guest/VMM switch (components/VM's
+# CMakeLists.txt builds the exit path with -mgeneral-regs-only).
+# Usage: exit_path_without_fp.py <objdump> <VM.elf>
+import re
+import subprocess
+import sys
+
+objdump, elf = sys.argv[1], sys.argv[2]
+listing = subprocess.run([objdump, "-d", "--no-show-raw-insn", elf], capture_output=True,
+                         text=True, check=True).stdout
+function = re.compile(r"^[0-9a-f]+ <(.+)>:$")
+# An operand that names a SIMD&FP register: v0.4s, q1, d2, s3, h4, b5 (not x/w/sp).
+fp_operand = re.compile(r"[\s,\[{](?:v(?:[12]?\d|3[01])\.\w+|[qdshb](?:[12]?\d|3[01]))(?=[,\]}\s]|$)")
+allowed = re.compile(r"^fdt_")
+
+functions = 0
+current = None
+offenders = {}
+for line in listing.splitlines():
+    m = function.match(line)
+    if m:
+        current = m.group(1)
+        functions += 1
+        continue
+    parts = line.split("\t")
+    if current is None or len(parts) < 3:
+        continue
+    operands = " " + parts[2].split("<")[0].split("//")[0]  # not a symbol or a comment
+    if fp_operand.search(operands) and not allowed.match(current):
+        offenders.setdefault(current, parts[1].strip() + " " + parts[2].strip())
+
+if functions < 100:
+    sys.exit(f"{elf}: only {functions} functions in the listing; is it a component ELF?")
+for name, example in sorted(offenders.items()):
+    print(f"FP/SIMD register use in {name}: {example}")
+if offenders:
+    sys.exit(f"{len(offenders)} function(s) of {elf} use FP/SIMD registers")
+print(f"{elf}: {functions} functions, none outside libfdt uses FP/SIMD registers")
