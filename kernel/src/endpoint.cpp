@@ -112,11 +112,12 @@ bool reply(Thread* replier) {
 
 Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
     Thread* r = ep->receivers.front();
-    Scheduler& s = scheduler_of(running);
-    if (r == nullptr || r->core != running->core || !s.would_choose(running, r->priority))
+    if (r == nullptr || r->core != running->core ||
+        !scheduler_of(running).would_choose(running, r->priority))
         return nullptr;
-    ep->receivers.pop_front(); // first: the ready queue reuses r's links
-    s.hand_over(running, r);
+    // Neither thread is in a run queue, and neither will be: `running` blocks, `r` runs.
+    ep->receivers.pop_front();
+    r->state = ThreadState::Ready;
     r->blocked_endpoint = nullptr;
     transfer(running, r, badge);
     running->is_call = true;
@@ -129,10 +130,10 @@ Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
 Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
     Thread* caller = running->reply_to;
     const Notification* n = running->bound_notification;
-    Scheduler& s = scheduler_of(running);
     if (caller == nullptr || caller->state != ThreadState::BlockedOnReply ||
         caller->replier != running || caller->core != running->core || !ep->senders.empty() ||
-        (n != nullptr && n->pending != 0) || !s.would_choose(running, caller->priority) ||
+        (n != nullptr && n->pending != 0) ||
+        !scheduler_of(running).would_choose(running, caller->priority) ||
         // a vCPU with EOIs to report exits again before it runs (schedule_and_return)
         (caller->vcpu != nullptr && caller->vcpu->pending_eoi != 0))
         return nullptr;
@@ -145,7 +146,7 @@ Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
     } else {
         transfer(running, caller, 0);
     }
-    s.hand_over(running, caller); // running leaves the ready queue before joining ep's
+    caller->state = ThreadState::Ready; // runs next, in no run queue (as `running` was)
     running->state = ThreadState::BlockedOnRecv;
     running->blocked_endpoint = ep;
     ep->receivers.push_back(running);

@@ -1,6 +1,7 @@
 // Debug-build checks of the kernel's cross-core invariants (kernel_objects.hpp):
 // every Ready thread is in exactly one run queue, the one of the core it is pinned
-// to; queues hold only Ready threads; each core's FP, EL1, list-register and timer
+// to, or it is that core's running thread and in none (lazy scheduling, scheduler.hpp);
+// queues hold only Ready threads; each core's FP, EL1, list-register and timer
 // owner is pinned to that core (so no context has two owners). Run on every tick and
 // every reschedule SGI: a broken invariant is lasting state, caught within a tick,
 // and the IPC path (and its benchmark) stays free of the walk.
@@ -31,8 +32,15 @@ void check_invariants() {
     for (uint32_t i = 0; i < o.thread_count; ++i) {
         const Thread& t = o.threads[i];
         if (t.state != ThreadState::Ready) continue;
+        if (t.core >= smp::kMaxCores) broken("Ready thread pinned to no core", &t);
+        if (!t.queued) {
+            // Only the thread running on its core is in no queue.
+            if (core(t.core).current != &t)
+                broken("Ready thread neither in its core's run queue nor running there", &t);
+            continue;
+        }
         ++ready;
-        if (t.core >= smp::kMaxCores || !scheduler(t.core).holds(&t))
+        if (!scheduler(t.core).holds(&t))
             broken("Ready thread missing from its core's run queue", &t);
     }
     uint32_t queued = 0;
@@ -40,6 +48,7 @@ void check_invariants() {
         scheduler(c).for_each([&](const Thread* t) {
             ++queued;
             if (t->state != ThreadState::Ready) broken("run queue holds a blocked thread", t);
+            if (!t->queued) broken("run queue holds a thread marked as in none", t);
             if (t->core != c) broken("thread in another core's run queue", t);
         });
         const CoreState& cs = core(c);

@@ -19,19 +19,21 @@ struct alignas(64) SpinLock {
 }
 
 // One attempt: an exclusive load, and the store if the lock was free. False: held,
-// or the store lost the exclusive monitor.
+// or the store lost the exclusive monitor. Both failures branch straight out (asm goto),
+// so the free case is four instructions and the address.
 [[gnu::always_inline]] inline bool try_take() {
-    uint32_t old;
-    uint32_t failed;
-    asm volatile("   ldaxr %w0, [%2]\n"
-                 "   mov %w1, #1\n"
-                 "   cbnz %w0, 1f\n"
-                 "   stxr %w1, %w3, [%2]\n"
-                 "1:\n"
-                 : "=&r"(old), "=&r"(failed)
-                 : "r"(&the_lock().held), "r"(1u)
-                 : "memory");
-    return failed == 0; // taken: ldaxr's acquire orders what follows
+    uint32_t status;
+    asm volatile goto("   ldaxr %w0, [%1]\n"
+                      "   cbnz %w0, %l[busy]\n"
+                      "   stxr %w0, %w2, [%1]\n"
+                      "   cbnz %w0, %l[busy]\n"
+                      : "=&r"(status)
+                      : "r"(&the_lock().held), "r"(1u)
+                      : "memory"
+                      : busy);
+    return true; // taken: ldaxr's acquire orders what follows
+busy:
+    return false;
 }
 
 // Waits for the lock (kernel_lock.cpp): the contended case.

@@ -79,6 +79,7 @@ void report_refusal(const spec::Verdict& v) {
 void init_idle(uint32_t index) {
     Thread& idle = core(index).idle;
     idle.core = index;
+    idle.kernel_stack = kernel_stack_top(index);
     BH_WRITE_SYSREG(tpidr_el2, reinterpret_cast<uint64_t>(&idle.context));
     idle.context.elr = reinterpret_cast<uint64_t>(&idle_loop);
     idle.context.spsr = 0x9; // EL2h, interrupts unmasked

@@ -1,6 +1,7 @@
 // Object storage and the exit path from the kernel into the chosen thread.
 #include "kernel_objects.hpp"
 
+#include "../arch/aarch64/kernel_stack.h"
 #include "fp_switch.hpp"
 #include "kernel_lock.hpp"
 #include "scheduler.hpp"
@@ -8,6 +9,7 @@
 #include "vcpu.hpp"
 
 extern "C" [[noreturn]] void restore_context(kernel::Context* ctx);
+extern "C" char kernel_stacks[]; // boot.S: KERNEL_MAX_CORES stacks of KERNEL_STACK_SIZE
 
 namespace kernel {
 
@@ -34,19 +36,25 @@ CoreState& core() {
 CoreState& core(uint32_t index) {
     return g_cores[index];
 }
+uint64_t kernel_stack_top(uint32_t index) {
+    return reinterpret_cast<uint64_t>(kernel_stacks) + (uint64_t{index} + 1) * KERNEL_STACK_SIZE;
+}
 
 void switch_native(Thread* next) {
     // Everything read once into locals: the system register writes are barriers to the
     // compiler, which would load the fields again after each.
     CoreState& c = core(next->core); // this core: the fast paths stay on one core
-    switch_thread_register(c.current, next);
+    Thread* prev = c.current;        // a running thread, never `next`
+    prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
     c.current = next;
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
     if (d != was) {
+        // No ISB: the eret below is a context synchronization event, and nothing in
+        // between translates through stage 2.
         BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
         if (was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
-        arch::isb();
         c.active_domain = d;
     }
     fp::prepare_to_run(c, next);
@@ -56,10 +64,15 @@ void switch_native(Thread* next) {
 
 void schedule_and_return() {
     CoreState& c = core();
-    Thread* next = scheduler().choose(&c.idle);
-    // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit).
-    while (next->vcpu != nullptr && vcpu::deliver_pending(next))
-        next = scheduler().choose(&c.idle);
+    Scheduler& s = scheduler();
+    Thread* next = s.pick(c.current, &c.idle);
+    // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit): then the VMM
+    // runs (a fast exit: in no run queue) or the choice is made again.
+    while (next->vcpu != nullptr) {
+        Thread* instead = vcpu::deliver_pending(next);
+        if (instead == next) break;
+        next = instead != nullptr ? instead : s.pick(c.current, &c.idle);
+    }
     switch_to(next);
 }
 

@@ -39,8 +39,9 @@ KernelObjects& objects();
 
 // Per-core execution state: what this core's hardware holds. The run queues are the
 // core's Scheduler; the vCPU owners (EL1 registers, list registers, virtual timer)
-// are here too because they name hardware of this core.
-struct CoreState {
+// are here too because they name hardware of this core. Aligned to a power of two, as
+// Scheduler: the exit path finds its core's with one shifted add.
+struct alignas(2048) CoreState {
     Thread* current = nullptr;
     Thread idle; // idle.core is the core's index (smp::this_core() reads it)
     const Domain* active_domain = nullptr;
@@ -53,6 +54,8 @@ struct CoreState {
 
 CoreState& core(); // the executing core's
 CoreState& core(uint32_t index);
+// The top of core `index`'s kernel stack (Thread::kernel_stack of the threads pinned there).
+uint64_t kernel_stack_top(uint32_t index);
 
 // Debug builds: the scheduler's and owners' invariants hold on every core, or the
 // kernel stops with a message naming the broken one.

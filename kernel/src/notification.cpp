@@ -41,6 +41,23 @@ void Notification::signal(uint64_t badge) {
     pending |= badge;
 }
 
+Thread* Notification::fast_signal(Thread* running, uint64_t badge) {
+    Thread* w = waiters.front();
+    Scheduler& s = scheduler_of(running);
+    if (w == nullptr || w->core != running->core || w->priority <= running->priority ||
+        !s.would_choose(running, w->priority))
+        return nullptr;
+    waiters.pop_front();
+    w->blocked_notification = nullptr;
+    w->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+    w->context.x[1] = pending | badge;
+    pending = 0;
+    w->state = ThreadState::Ready;
+    running->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);
+    s.preempted(running);
+    return w;
+}
+
 void Notification::wait(Thread* t) {
     if (pending != 0) {
         t->context.x[0] = static_cast<uint64_t>(call_abi::Status::Ok);

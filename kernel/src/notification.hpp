@@ -18,6 +18,12 @@ struct Notification {
     uint64_t parent_badge = 0;
 
     void signal(uint64_t badge);
+    // The fast path of a Signal from `running` (the thread running on this core, in no run
+    // queue): when the first waiter is on this core and would preempt `running` at once
+    // (above its priority, nothing queued at the waiter's or above), it gets the bits,
+    // `running` goes back to the head of its queue, and the waiter is returned to be
+    // switched to directly (in no queue). Otherwise nullptr, nothing changed: signal().
+    Thread* fast_signal(Thread* running, uint64_t badge);
     void wait(Thread* t);
     uint64_t poll();
 };

@@ -1,5 +1,6 @@
-// Priority-preemptive scheduler, round-robin within a priority. The running thread
-// stays at the head of its ready queue; the highest non-empty queue's head runs.
+// Priority-preemptive scheduler, round-robin within a priority. The running thread is in
+// no queue (lazy scheduling: an IPC that switches threads touches no queue); it runs
+// while nothing of a higher priority is queued, as if at the head of its priority's queue.
 // One instance per core: a thread is only ever in the queues of the core it is pinned
 // to (Thread::core), and a change to another core's queues kicks that core.
 #pragma once
@@ -9,53 +10,37 @@
 
 namespace kernel {
 
-class Scheduler {
+// Aligned to a power of two so that finding a core's scheduler is one shifted add (the
+// fast path does it on every IPC), not a multiplication.
+class alignas(8192) Scheduler {
 public:
-    void make_ready(Thread* t);
-    void remove(Thread* t); // from its ready queue, if there
-    void rotate(Thread* t); // to the tail of its priority (yield, timeslice end)
-    Thread* choose(Thread* idle) const;
-    // The IPC fast path. would_choose: once `running` (the executing core's thread)
-    // blocks, would choose() pick a thread of `priority` made ready now — no other ready
-    // thread of that priority or above, and `running` is the head of its queue?
-    // Inline (like hand_over): it is most of the fast path's scheduling cost.
+    void make_ready(Thread* t); // Ready, at the tail of its priority's queue
+    void remove(Thread* t);     // no longer Ready-and-queued (the caller sets its new state)
+    void rotate(Thread* t);     // to the tail of its priority (yield, timeslice end)
+    // The thread to run next, taken out of its queue; `current` is the thread that ran
+    // here (any state; nullptr at boot). A running thread is in no queue: it goes on
+    // while nothing above its priority is queued (it is ahead of its own priority's
+    // queue), and goes back to the head of its queue when a higher one takes over.
+    Thread* pick(Thread* current, Thread* idle);
+    // `running` (in no queue) is preempted by a thread switched to directly: back to the
+    // head of its priority's queue, as pick() puts it.
+    void preempted(Thread* running) { enqueue(running, true); }
+    // Whose turn would be next among the queued threads, nothing taken out (host tests).
+    [[nodiscard]] Thread* choose(Thread* idle) const;
+    // The IPC fast path: once `running` (the thread running here, in no queue) blocks, would
+    // pick() choose a thread of `priority` made ready now — is nothing queued at that
+    // priority or above (so also no higher thread another core has just made ready and
+    // kicked us for)? The thread switched to directly never enters a queue, the one that
+    // blocks never leaves one: no queue operation at all (lazy scheduling).
+    // No search for the top: nothing in a higher bitmap word (the summary shifted), nothing
+    // at or above `priority` in its own word (the word shifted).
     [[nodiscard]] bool would_choose(const Thread* running, unsigned priority) const {
-        // Not the head (or not queued at all): let choose() sort it out.
-        if (running->prev != nullptr) return false;
-        const int top = highest_in(words_);
-        if (top < 0) return false;
-        if (top < static_cast<int>(priority)) return true;
-        // Someone other than `running` at `top` >= priority would run first.
-        if (top != static_cast<int>(running->priority) || running->next != nullptr) return false;
-        // `running` alone at the top: the next one down decides.
-        return below_top(static_cast<unsigned>(top)) < static_cast<int>(priority);
-    }
-    // Then: `running` leaves its queue (the caller sets its new state) and `next` (in no
-    // queue, pinned here) becomes ready. The usual IPC and vCPU exit: `running` alone at
-    // its priority (and the head: would_choose) and nobody at `next`'s, so the queue
-    // operations reduce to a few stores; in one bitmap word the two bits flip and the
-    // word's summary bit stays set.
-    void hand_over(Thread* running, Thread* next) {
-        const unsigned own = running->priority;
-        const unsigned theirs = next->priority;
-        next->state = ThreadState::Ready;
-        ThreadQueue& to = queues_[theirs];
-        if (running->next == nullptr && to.empty()) [[likely]] {
-            queues_[own].pop_only();
-            to.push_only(next);
-            if (own / 64 == theirs / 64) {
-                bitmap_[own / 64] ^= (1ull << (own % 64)) | (1ull << (theirs % 64));
-            } else {
-                clear_bit(own);
-                set_bit(theirs);
-            }
-            return;
-        }
-        hand_over_slow(running, next);
+        const unsigned word = priority / 64;
+        return !running->queued && (words_ >> word) <= 1 && (bitmap_[word] >> (priority % 64)) == 0;
     }
     // Debug checks: is `t` in the queue of its priority?
     [[nodiscard]] bool holds(const Thread* t) const;
-    // Debug checks: threads in all queues; each must be Ready and pinned here.
+    // Debug checks: threads in all queues; each must be Ready, queued and pinned here.
     template <class Visit> void for_each(Visit visit) const {
         for (const ThreadQueue& q : queues_) {
             for (const Thread* t = q.front(); t != nullptr; t = t->next)
@@ -68,22 +53,15 @@ private:
     static unsigned highest(unsigned word, uint64_t bits) {
         return word * 64 + 63 - static_cast<unsigned>(__builtin_clzll(bits));
     }
-    // The highest ready priority in the bitmap words `words` names (bit w: word w); -1: none.
-    [[nodiscard]] int highest_in(uint32_t words) const {
-        if (words == 0) return -1;
-        const unsigned w = 31 - static_cast<unsigned>(__builtin_clz(words));
+    // The highest queued priority (the top word from the summary, then its top bit); -1: none.
+    [[nodiscard]] int top_queued() const {
+        if (words_ == 0) return -1;
+        const unsigned w = 31 - static_cast<unsigned>(__builtin_clz(words_));
         return static_cast<int>(highest(w, bitmap_[w]));
     }
-    // The highest ready priority below `top`, the highest one; -1: none.
-    [[nodiscard]] int below_top(unsigned top) const {
-        const unsigned word = top / 64;
-        const uint64_t bits = bitmap_[word] & ~(1ull << (top % 64));
-        if (bits != 0) return static_cast<int>(highest(word, bits));
-        return highest_in(words_ & ((1u << word) - 1));
-    }
-    void hand_over_slow(Thread* running, Thread* next);
 
     ThreadQueue queues_[256];
+    void enqueue(Thread* t, bool front);
     void set_bit(unsigned priority) {
         bitmap_[priority / 64] |= 1ull << (priority % 64);
         words_ |= 1u << (priority / 64);
@@ -94,7 +72,7 @@ private:
     }
 
     uint64_t bitmap_[4] = {};
-    uint32_t words_ = 0; // bit w: bitmap_[w] != 0 (the top found in one step: highest_in)
+    uint32_t words_ = 0; // bit w: bitmap_[w] != 0 (the top found in one step: top_queued)
 };
 
 // The scheduler of `core`, of the executing core, of the core `t` is pinned to.

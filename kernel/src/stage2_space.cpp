@@ -82,7 +82,7 @@ uint64_t* descend(uint64_t& entry, MapResult& error) {
 
 bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves) {
     root_ = allocate_table();
-    vmid_ = vmid;
+    vttbr_ = reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid} << 48);
     leaves_ = leaves;
     return root_ != nullptr;
 }

@@ -48,9 +48,8 @@ public:
     // Makes the group's deferred leaves valid (the MMU caches no invalid entries, so no
     // TLB maintenance).
     static void activate(const DeferredGroup& group);
-    [[nodiscard]] uint64_t vttbr() const {
-        return reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid_} << 48);
-    }
+    // The root and the VMID (bits 63:48), formed once: every switch of domain loads it.
+    [[nodiscard]] uint64_t vttbr() const { return vttbr_; }
     // VTCR_EL2 shared by every domain: 39-bit IPA, walk from level 1, 4 KiB granule.
     static uint64_t vtcr();
     static uint64_t tables_used();
@@ -60,11 +59,11 @@ private:
     [[nodiscard]] uint64_t* page_entry(uint64_t ipa) const;
 
     uint64_t* root_ = nullptr;
+    uint64_t vttbr_ = 0;
     // The IPAs of every deferred leaf lie in [deferred_base_, deferred_base_ +
     // deferred_size_): deferred_group() answers a fault outside (MMIO) without a walk.
     uint64_t deferred_base_ = 0;
     uint64_t deferred_size_ = 0;
-    uint16_t vmid_ = 0;
     Stage2Leaves leaves_ = Stage2Leaves::BlocksWherePossible;
 };
 

@@ -20,6 +20,17 @@ namespace {
 using call_abi::Status;
 using spec::CapType;
 
+// lookup_cap() without its error codes, for the fast paths: any failure takes the
+// ordinary path, which reports it.
+[[gnu::always_inline]] inline const Capability* fast_cap(const Thread* t, CapType type,
+                                                         uint32_t right) {
+    const Domain& d = *t->domain;
+    const uint64_t slot = t->context.x[0];
+    if (slot >= d.cap_count) return nullptr;
+    const Capability& cap = d.caps[slot];
+    return cap.type == type && (cap.rights & right) != 0 ? &cap : nullptr;
+}
+
 void set_status(Thread* t, Status s) {
     t->context.x[0] = static_cast<uint64_t>(s);
 }
@@ -308,20 +319,24 @@ static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
 } // namespace
 
 Thread* fast_syscall(Thread* t) {
+    using call_abi::Call;
     const uint64_t number = t->context.x[8];
-    const bool is_call = number == static_cast<uint64_t>(call_abi::Call::Call);
-    if (!is_call && number != static_cast<uint64_t>(call_abi::Call::ReplyRecv)) return nullptr;
-    // lookup_cap() without its error codes: any failure takes the ordinary path.
-    const Domain& d = *t->domain;
-    const uint64_t slot = t->context.x[0];
-    if (slot >= d.cap_count) return nullptr;
-    const Capability& cap = d.caps[slot];
-    if (cap.type != CapType::Endpoint ||
-        (cap.rights & (is_call ? spec::CapSend : spec::CapReceive)) == 0)
-        return nullptr;
-    Endpoint* ep = &objects().endpoints[cap.object];
-    if (is_call) return ipc::fast_call(t, ep, cap.badge);
-    return ipc::fast_reply_recv(t, ep);
+    if (number == static_cast<uint64_t>(Call::Call)) {
+        const Capability* cap = fast_cap(t, CapType::Endpoint, spec::CapSend);
+        return cap != nullptr ? ipc::fast_call(t, &objects().endpoints[cap->object], cap->badge)
+                              : nullptr;
+    }
+    if (number == static_cast<uint64_t>(Call::ReplyRecv)) {
+        const Capability* cap = fast_cap(t, CapType::Endpoint, spec::CapReceive);
+        return cap != nullptr ? ipc::fast_reply_recv(t, &objects().endpoints[cap->object])
+                              : nullptr;
+    }
+    if (number == static_cast<uint64_t>(Call::Signal)) {
+        const Capability* cap = fast_cap(t, CapType::Notification, spec::CapSend);
+        return cap != nullptr ? objects().notifications[cap->object].fast_signal(t, cap->badge)
+                              : nullptr;
+    }
+    return nullptr;
 }
 
 void handle_syscall(Thread* t) {

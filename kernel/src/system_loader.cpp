@@ -146,6 +146,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         t.domain = &o.domains[st.domain];
         t.priority = static_cast<uint8_t>(st.priority);
         t.core = st.core;
+        t.kernel_stack = kernel_stack_top(st.core);
         t.context.elr = st.entry;
         t.context.sp_el0 = st.stack_top;
         t.context.x[0] = st.arg;

@@ -31,7 +31,7 @@ static_assert(offsetof(FpState, fpsr) == 512);
 
 enum class ThreadState : uint8_t {
     Inactive,       // suspended, or stopped by a fault with nobody to tell
-    Ready,          // in its priority's ready queue (the running thread too)
+    Ready,          // in its core's run queue, or running there (then in no queue)
     BlockedOnSend,  // in an endpoint's send queue (Send, Call, or a fault message)
     BlockedOnRecv,  // in an endpoint's receive queue
     BlockedOnReply, // its call was received; waits for the reply
@@ -46,6 +46,7 @@ struct Thread {
     bool is_call = false;    // queued sender expects a reply
     bool in_fault = false;   // blocked delivering a fault message (fault_message holds it)
     bool cap_faults = false; // capability errors are faults (spec::ThreadFlags::CapFaults)
+    bool queued = false;     // in its core's run queue (the running thread is not: Scheduler)
     uint32_t index = 0;
     uint32_t core = 0; // SMP: the core it is pinned to
     Domain* domain = nullptr;
@@ -68,11 +69,13 @@ struct Thread {
     // EL0's software thread register, this thread's alone (kept here while another runs;
     // switch_thread_register in kernel_objects.cpp). A vCPU's is its guest's.
     uint64_t tpidr_el0 = 0;
+    // The top of the kernel stack of its core (kernel_stack_top), where the vectors move
+    // sp once its registers are saved.
+    uint64_t kernel_stack = 0;
 };
 
-// The exception vectors find the kernel stack of a thread's core through this
-// offset (THREAD_CORE in arch/aarch64/kernel_stack.h).
-static_assert(offsetof(Thread, core) == 284);
+// The exception vectors read it (THREAD_KERNEL_STACK in arch/aarch64/kernel_stack.h).
+static_assert(offsetof(Thread, kernel_stack) == 984);
 
 // Doubly linked FIFO of threads through Thread::next/prev.
 class ThreadQueue {
@@ -101,12 +104,15 @@ public:
         t->next = nullptr;
         return t;
     }
-    // The fast path's forms (Scheduler::hand_over): the only thread leaves; `t` (in no
-    // queue) becomes the only one.
-    void pop_only() { head_ = tail_ = nullptr; }
-    void push_only(Thread* t) {
-        t->next = t->prev = nullptr;
-        head_ = tail_ = t;
+    void push_front(Thread* t) {
+        t->prev = nullptr;
+        t->next = head_;
+        if (head_ != nullptr) {
+            head_->prev = t;
+        } else {
+            tail_ = t;
+        }
+        head_ = t;
     }
     void remove(Thread* t) {
         if (t->prev != nullptr) {

@@ -357,14 +357,13 @@ void tick() {
     }
 }
 
-bool deliver_pending(Thread* t) {
+Thread* deliver_pending(Thread* t) {
     VcpuState& v = *t->vcpu;
-    if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return false;
+    if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return t;
     vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
     v.pending_eoi = 0;
     v.count(ExitCounter::EoiReport);
-    (void)send_exit(t); // t is the one chosen: a fast exit leaves the same state
-    return true;
+    return send_exit(t);
 }
 
 void switch_out(Thread* prev) {

@@ -62,9 +62,11 @@ bool handle_irq(uint32_t irq);
 void count_interrupt(const Thread* t, uint32_t irq);
 // Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
 void tick();
-// Before `t` runs: reports EOIs it has not been told about (an exit). True if `t`
-// is now blocked and the scheduler must choose again.
-bool deliver_pending(Thread* t);
+// Before `t` (chosen to run, in no run queue) runs: reports EOIs it has not been told
+// about (an exit). Returns `t` if there were none; else `t` is blocked and the result is
+// its VMM when the exit took the fast path (to run next, in no run queue), or nullptr
+// (the scheduler chooses again).
+Thread* deliver_pending(Thread* t);
 
 // Context switching (schedule_and_return): prev/next are the threads leaving and
 // entering; either may be a native thread.

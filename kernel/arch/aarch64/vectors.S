@@ -1,51 +1,40 @@
 // EL2 exception vectors. Entries from EL0 (and from the idle loop at EL2) save the
-// whole register context straight into the current thread (TPIDR_EL2 points at it)
-// and call into C++ (x0 = that thread) on a fresh kernel stack, the one of the core the
-// thread is pinned to (Thread::core); the kernel never returns through the stack — it
-// leaves through restore_context() into whichever thread runs next. SP_EL2 is left
-// where the kernel was (inside the core's stack), so the next entry's two-word push
-// lands in memory nobody uses, before the entry moves sp to the top again.
+// whole register context straight into the current thread and call into C++ (x0 = that
+// thread) on a fresh kernel stack, the one of the core the thread is pinned to
+// (Thread::kernel_stack); the kernel never returns through the stack — it leaves through
+// restore_context() into whichever thread runs next. While a thread runs, SP_EL2 points
+// at its context (restore_context leaves it there; TPIDR_EL2 points there too, for
+// smp::this_core()), so the entry stores the registers sp-relative, with no scratch
+// register to free first.
 #include "kernel_stack.h"
 #define CTX_SP_EL0 248
 #define CTX_ELR 256
 #define CTX_SPSR 264
 
-// sp = the top of the kernel stack of the core the thread in x\thread is pinned to
-// (x\t1 and x\t2 are clobbered).
-.macro core_stack thread, t1, t2
-    ldr     w\t1, [x\thread, #THREAD_CORE]
-    adrp    x\t2, kernel_stacks + KERNEL_STACK_SIZE
-    add     x\t2, x\t2, :lo12:kernel_stacks + KERNEL_STACK_SIZE
-    add     x\t2, x\t2, x\t1, lsl #KERNEL_STACK_SHIFT
-    mov     sp, x\t2
-.endm
-
 .macro save_context
-    stp     x0, x1, [sp, #-16]!
-    mrs     x0, tpidr_el2
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
-    str     x30, [x0, #240]
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
     mrs     x1, sp_el0
-    str     x1, [x0, #CTX_SP_EL0]
+    stp     x30, x1, [sp, #240]     // x30 and SP_EL0 (CTX_SP_EL0)
     mrs     x1, elr_el2
     mrs     x2, spsr_el2
-    stp     x1, x2, [x0, #CTX_ELR]
-    ldp     x1, x2, [sp], #16
-    stp     x1, x2, [x0, #0]
-    core_stack 0, 1, 2
+    stp     x1, x2, [sp, #CTX_ELR]
+    mov     x0, sp
+    ldr     x1, [x0, #THREAD_KERNEL_STACK]
+    mov     sp, x1
 .endm
 
 .macro vector_entry target
@@ -120,15 +109,17 @@ kernel_unexpected:
     bl      handle_kernel_fault
     b       .
 
-// restore_context(Context* ctx): leave the kernel into the thread owning ctx.
+// restore_context(Context* ctx): leave the kernel into the thread owning ctx, with SP_EL2
+// pointing at ctx for the next entry.
     .section .text.restore_context, "ax"
     .global restore_context
 restore_context:
     msr     tpidr_el2, x0
+    mov     sp, x0
     ldp     x1, x2, [x0, #CTX_ELR]
     msr     elr_el2, x1
     msr     spsr_el2, x2
-    ldr     x1, [x0, #CTX_SP_EL0]
+    ldp     x30, x1, [x0, #240]     // x30 and SP_EL0 (CTX_SP_EL0)
     msr     sp_el0, x1
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]
@@ -144,11 +135,11 @@ restore_context:
     ldp     x24, x25, [x0, #192]
     ldp     x26, x27, [x0, #208]
     ldp     x28, x29, [x0, #224]
-    ldr     x30, [x0, #240]
     ldp     x0, x1, [x0, #0]
     eret
 
-// The idle loop runs at EL2h with IRQs unmasked and never touches the stack.
+// The idle loop runs at EL2h with IRQs unmasked and never touches the stack (sp is the
+// idle thread's context, where its interrupt's entry saves it).
     .global idle_loop
 idle_loop:
     wfi

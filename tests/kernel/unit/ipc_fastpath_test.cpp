@@ -1,5 +1,6 @@
 // The IPC fast path on the host: where it applies it leaves the same state the ordinary
-// path (send / reply + receive, then the scheduler's choice) leaves; where it does not
+// path (send / reply + receive, then the scheduler's choice) leaves — the thread switched
+// to runs in no run queue, as the scheduler's choice would; where it does not
 // (another core, a priority that would not run next, a queued sender, a pending
 // notification, no receiver or caller) it changes nothing and says so. Fault messages go
 // in and restarts come out the same way as on the ordinary path.
@@ -15,45 +16,46 @@ namespace ipc = kernel::ipc;
 
 class IpcFastPath : public KernelCore {
 protected:
-    // `server` waits in Recv on ep_; `client` is the running thread (the head of the
-    // highest ready queue on core 0).
+    // `server` waits in Recv on ep_ (the running thread is chosen by run() afterwards).
     void serve(Thread* server) { ipc::receive(server, &ep_); }
-    Thread* running() { return kernel::scheduler().choose(&idle_); }
 
     // A call and its reply between a client at 50 and a server at `server_priority`,
-    // with a thread at 20 ready: afterwards the run queues' bits say only 50 and 20.
-    void round_trip_leaves_only_the_client_and_low_ready(unsigned server_priority) {
+    // with a thread at 20 ready: neither touches a run queue, and afterwards the
+    // queues' bits say only 20.
+    void round_trip_leaves_only_low_queued(unsigned server_priority) {
         auto* low = thread(20);
         auto* server = thread(server_priority);
         serve(server);
         auto* client = thread(50);
-        ASSERT_EQ(running(), client);
+        ASSERT_EQ(run(), client);
+        EXPECT_FALSE(client->queued) << "the running thread is in no queue";
         ASSERT_EQ(ipc::fast_call(client, &ep_, 1), server);
-        EXPECT_EQ(running(), server);
-        EXPECT_FALSE(kernel::scheduler().holds(client));
+        EXPECT_FALSE(server->queued);
+        EXPECT_EQ(switched(server), server) << "what the scheduler chooses anyway";
         ASSERT_EQ(ipc::fast_reply_recv(server, &ep_), client);
-        EXPECT_EQ(running(), client);
+        EXPECT_FALSE(client->queued);
+        EXPECT_EQ(switched(client), client);
         kernel::scheduler().remove(client);
         client->state = ThreadState::Inactive;
-        EXPECT_EQ(running(), low) << "no bit left set for the server's priority or 50";
+        EXPECT_EQ(run(), low) << "no bit left set for the server's priority or 50";
     }
 
     kernel::Endpoint ep_;
 };
 
-TEST_F(IpcFastPath, HandOverWithinOneBitmapWordKeepsTheBitsRight) {
-    round_trip_leaves_only_the_client_and_low_ready(60); // 50 and 60: word 0 both
+TEST_F(IpcFastPath, RoundTripWithinOneBitmapWordLeavesTheBitsRight) {
+    round_trip_leaves_only_low_queued(60); // 50 and 60: word 0 both
 }
 
-TEST_F(IpcFastPath, HandOverAcrossBitmapWordsKeepsTheBitsRight) {
-    round_trip_leaves_only_the_client_and_low_ready(100); // word 1
+TEST_F(IpcFastPath, RoundTripAcrossBitmapWordsLeavesTheBitsRight) {
+    round_trip_leaves_only_low_queued(100); // word 1
 }
 
 TEST_F(IpcFastPath, CallToAHigherPriorityReceiverSwitchesToIt) {
     auto* server = thread(60);
     serve(server);
     auto* client = thread(50);
-    ASSERT_EQ(running(), client);
+    ASSERT_EQ(run(), client);
     set_mrs(client, 100);
     EXPECT_EQ(ipc::fast_call(client, &ep_, 0x77), server);
     EXPECT_EQ(client->state, ThreadState::BlockedOnReply);
@@ -63,7 +65,7 @@ TEST_F(IpcFastPath, CallToAHigherPriorityReceiverSwitchesToIt) {
     EXPECT_EQ(server->blocked_endpoint, nullptr);
     EXPECT_EQ(server->context.x[1], 0x77u);
     EXPECT_EQ(server->context.x[7], 105u);
-    EXPECT_EQ(running(), server) << "what the scheduler chooses anyway";
+    EXPECT_EQ(switched(server), server) << "what the scheduler chooses anyway";
     EXPECT_TRUE(fake_smp::kicks.empty()) << "one core: no reschedule SGI";
 
     set_mrs(server, 200);
@@ -75,7 +77,7 @@ TEST_F(IpcFastPath, CallToAHigherPriorityReceiverSwitchesToIt) {
     EXPECT_EQ(server->state, ThreadState::BlockedOnRecv);
     EXPECT_EQ(server->reply_to, nullptr);
     EXPECT_EQ(ep_.receivers.front(), server);
-    EXPECT_EQ(running(), client);
+    EXPECT_EQ(switched(client), client);
 }
 
 TEST_F(IpcFastPath, QueuesStayIntactWithSeveralWaitersAndReadyThreads) {
@@ -85,32 +87,34 @@ TEST_F(IpcFastPath, QueuesStayIntactWithSeveralWaitersAndReadyThreads) {
     serve(second);
     auto* low = thread(20);
     auto* client = thread(50);
-    ASSERT_EQ(running(), client);
+    ASSERT_EQ(run(), client);
     ASSERT_EQ(ipc::fast_call(client, &ep_, 9), first);
     EXPECT_EQ(ep_.receivers.front(), second) << "the second receiver still waits";
     EXPECT_EQ(second->prev, nullptr);
     EXPECT_EQ(second->next, nullptr);
-    EXPECT_TRUE(kernel::scheduler().holds(first));
+    EXPECT_FALSE(kernel::scheduler().holds(first)) << "runs next, in no queue";
     EXPECT_FALSE(kernel::scheduler().holds(client));
-    EXPECT_EQ(first->next, nullptr) << "alone in its ready queue, not linked to the receivers";
+    EXPECT_EQ(first->next, nullptr) << "not linked to the receivers";
+    EXPECT_EQ(switched(first), first);
     ASSERT_EQ(ipc::fast_reply_recv(first, &ep_), client);
     EXPECT_EQ(ep_.receivers.front(), second) << "FIFO: back behind the other receiver";
     EXPECT_EQ(second->next, first);
     EXPECT_EQ(first->next, nullptr);
-    EXPECT_TRUE(kernel::scheduler().holds(client));
+    EXPECT_FALSE(kernel::scheduler().holds(client));
     EXPECT_TRUE(kernel::scheduler().holds(low));
-    EXPECT_EQ(running(), client);
+    EXPECT_EQ(switched(client), client);
 }
 
 TEST_F(IpcFastPath, EqualPriorityOnlyWhenTheCallerRanAlone) {
     auto* server = thread(50);
     serve(server);
     auto* client = thread(50);
-    EXPECT_NE(ipc::fast_call(client, &ep_, 1), nullptr) << "alone at 50: the server runs next";
+    ASSERT_EQ(run(), client);
+    EXPECT_EQ(ipc::fast_call(client, &ep_, 1), server) << "alone at 50: the server runs next";
 
-    auto* other = thread(40); // the queues now: server (50), other (40)
-    ASSERT_EQ(running(), server);
-    auto* peer = thread(50); // behind the server at 50
+    auto* other = thread(40); // running: server (50); queued: other (40)
+    ASSERT_EQ(switched(server), server);
+    auto* peer = thread(50); // queued at 50
     EXPECT_EQ(ipc::fast_reply_recv(server, &ep_), nullptr)
         << "the client would queue behind peer: ordinary path";
     EXPECT_EQ(server->reply_to, client) << "nothing changed";
@@ -124,6 +128,7 @@ TEST_F(IpcFastPath, ReceiverThatWouldNotRunNextTakesTheOrdinaryPath) {
     serve(server);
     auto* client = thread(50);
     auto* middle = thread(45);
+    ASSERT_EQ(run(), client);
     EXPECT_EQ(ipc::fast_call(client, &ep_, 1), nullptr) << "middle (45) runs before the server";
     EXPECT_EQ(server->state, ThreadState::BlockedOnRecv);
     EXPECT_EQ(ep_.receivers.front(), server);
@@ -133,13 +138,14 @@ TEST_F(IpcFastPath, ReceiverThatWouldNotRunNextTakesTheOrdinaryPath) {
     middle->state = ThreadState::Inactive;
     EXPECT_EQ(ipc::fast_call(client, &ep_, 1), server)
         << "lower than the caller, but the caller blocks and nothing else is ready";
-    EXPECT_EQ(running(), server);
+    EXPECT_EQ(switched(server), server);
 }
 
 TEST_F(IpcFastPath, AHigherThreadMadeReadyMeanwhileRunsFirst) {
     auto* server = thread(60);
     serve(server);
     auto* client = thread(50);
+    ASSERT_EQ(run(), client);
     auto* hidden = thread(70); // made ready by another core; its kick has not arrived yet
     EXPECT_EQ(ipc::fast_call(client, &ep_, 1), nullptr);
     EXPECT_EQ(server->state, ThreadState::BlockedOnRecv);
@@ -148,6 +154,7 @@ TEST_F(IpcFastPath, AHigherThreadMadeReadyMeanwhileRunsFirst) {
 
 TEST_F(IpcFastPath, OtherCoreOrNoReceiverTakesTheOrdinaryPath) {
     auto* client = thread(50);
+    ASSERT_EQ(run(), client);
     EXPECT_EQ(ipc::fast_call(client, &ep_, 1), nullptr) << "nobody receives";
     auto* remote = thread(60, 1);
     fake_smp::executing_core = 1;
@@ -162,7 +169,9 @@ TEST_F(IpcFastPath, ReplyRecvFallsBackWhenReceiveWouldNotBlock) {
     auto* server = thread(60);
     serve(server);
     auto* client = thread(50);
-    ASSERT_NE(ipc::fast_call(client, &ep_, 1), nullptr);
+    ASSERT_EQ(run(), client);
+    ASSERT_EQ(ipc::fast_call(client, &ep_, 1), server);
+    ASSERT_EQ(switched(server), server);
     auto* queued = thread(10);
     ipc::send(queued, &ep_, 2, true); // a sender is waiting: receive takes it at once
     EXPECT_EQ(ipc::fast_reply_recv(server, &ep_), nullptr);
@@ -181,6 +190,7 @@ TEST_F(IpcFastPath, ReplyRecvFallsBackWhenReceiveWouldNotBlock) {
 
 TEST_F(IpcFastPath, ReplyToNobodyTakesTheOrdinaryPath) {
     auto* server = thread(60);
+    ASSERT_EQ(run(), server);
     EXPECT_EQ(ipc::fast_reply_recv(server, &ep_), nullptr) << "no caller";
     EXPECT_EQ(server->state, ThreadState::Ready);
 }
@@ -189,6 +199,7 @@ TEST_F(IpcFastPath, FaultMessageInAndRestartOut) {
     auto* handler = thread(60);
     serve(handler);
     auto* faulty = thread(50);
+    ASSERT_EQ(run(), faulty);
     set_mrs(faulty, 500);
     faulty->in_fault = true;
     for (uint64_t i = 0; i < 6; ++i)
@@ -197,13 +208,14 @@ TEST_F(IpcFastPath, FaultMessageInAndRestartOut) {
     EXPECT_EQ(handler->context.x[2], 900u) << "the fault message, not the registers";
     EXPECT_EQ(handler->context.x[7], 905u);
     EXPECT_EQ(faulty->state, ThreadState::BlockedOnReply);
+    ASSERT_EQ(switched(handler), handler);
     set_mrs(handler, 200);
     ASSERT_EQ(ipc::fast_reply_recv(handler, &ep_), faulty);
     EXPECT_FALSE(faulty->in_fault);
     EXPECT_EQ(faulty->context.x[2], 500u) << "restarts with its registers as they were";
     EXPECT_EQ(faulty->context.x[7], 505u);
     EXPECT_EQ(faulty->state, ThreadState::Ready);
-    EXPECT_EQ(running(), faulty);
+    EXPECT_EQ(switched(faulty), faulty);
 }
 
 // A vCPU whose guest EOId interrupts the VMM has not heard of yet must exit again before it
@@ -212,10 +224,12 @@ TEST_F(IpcFastPath, AVcpuWithEoisToReportTakesTheOrdinaryPath) {
     auto* vmm = thread(60);
     serve(vmm);
     auto* vcpu_thread = thread(50);
+    ASSERT_EQ(run(), vcpu_thread);
     kernel::VcpuState vcpu;
     vcpu_thread->vcpu = &vcpu;
     vcpu_thread->in_fault = true; // its exit message
     ASSERT_EQ(ipc::fast_call(vcpu_thread, &ep_, 3), vmm);
+    ASSERT_EQ(switched(vmm), vmm);
     vcpu.pending_eoi = 1;
     EXPECT_EQ(ipc::fast_reply_recv(vmm, &ep_), nullptr);
     EXPECT_EQ(vmm->reply_to, vcpu_thread) << "nothing changed";

@@ -25,6 +25,17 @@ protected:
         kernel::scheduler_of(&t).make_ready(&t);
         return &t;
     }
+    // Core 0's choice, as schedule_and_return makes it: the thread that ran (current_)
+    // goes on or goes back to a queue, the chosen one leaves its queue and runs.
+    kernel::Thread* run() {
+        current_ = kernel::scheduler().pick(current_, &idle_);
+        return current_;
+    }
+    // A fast path switched to `t` directly (it is in no queue); then the scheduler's choice.
+    kernel::Thread* switched(kernel::Thread* t) {
+        current_ = t;
+        return run();
+    }
     static void set_mrs(kernel::Thread* t, uint64_t base) {
         for (unsigned i = 0; i < call_abi::kMessageRegisters; ++i)
             t->context.x[2 + i] = base + i;
@@ -43,6 +54,7 @@ protected:
 
     std::deque<kernel::Thread> threads_; // stable addresses
     kernel::Thread idle_;
+    kernel::Thread* current_ = nullptr; // running on core 0 (in no run queue)
 };
 
 } // namespace kernel_test

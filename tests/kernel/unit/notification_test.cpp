@@ -29,6 +29,56 @@ TEST_F(Notifications, BadgesAccumulateUntilWaited) {
     EXPECT_EQ(n.poll(), 0u);
 }
 
+// The signal fast path: a higher waiter on this core takes the bits and runs next (in no
+// queue), the signaller goes back to the head of its queue — what signal() and the
+// scheduler's choice give. Otherwise nothing changes.
+TEST_F(Notifications, FastSignalSwitchesToAHigherWaiterAndQueuesTheSignaller) {
+    kernel::Notification n;
+    auto* waiter = thread(70);
+    n.wait(waiter);
+    auto* peer = thread(40);
+    auto* signaller = thread(40);
+    ASSERT_EQ(run(), peer);
+    kernel::scheduler().rotate(peer);
+    ASSERT_EQ(run(), signaller);
+    n.pending = 2;
+    ASSERT_EQ(n.fast_signal(signaller, 4), waiter);
+    EXPECT_EQ(waiter->state, ThreadState::Ready);
+    EXPECT_FALSE(waiter->queued);
+    EXPECT_EQ(waiter->context.x[1], 6u);
+    EXPECT_EQ(n.pending, 0u);
+    EXPECT_EQ(status(signaller), call_abi::Status::Ok);
+    EXPECT_TRUE(signaller->queued);
+    EXPECT_EQ(kernel::scheduler().choose(&idle_), signaller) << "ahead of peer, as before";
+    EXPECT_EQ(switched(waiter), waiter);
+    EXPECT_TRUE(fake_smp::kicks.empty());
+}
+
+TEST_F(Notifications, FastSignalLeavesEverythingElseToTheOrdinaryPath) {
+    kernel::Notification n;
+    auto* signaller = thread(40);
+    ASSERT_EQ(run(), signaller);
+    EXPECT_EQ(n.fast_signal(signaller, 1), nullptr) << "no waiter";
+    auto* low = thread(30);
+    n.wait(low);
+    EXPECT_EQ(n.fast_signal(signaller, 1), nullptr) << "the signaller goes on";
+    n.waiters.remove(low);
+    low->state = ThreadState::Inactive;
+    auto* remote = thread(70, 1);
+    n.wait(remote);
+    EXPECT_EQ(n.fast_signal(signaller, 1), nullptr) << "another core's";
+    n.waiters.remove(remote);
+    remote->state = ThreadState::Inactive;
+    auto* waiter = thread(60);
+    n.wait(waiter);
+    auto* above = thread(60); // queued at the waiter's priority: it runs first
+    EXPECT_EQ(n.fast_signal(signaller, 1), nullptr);
+    EXPECT_EQ(waiter->state, ThreadState::BlockedOnNotification) << "nothing changed";
+    EXPECT_FALSE(signaller->queued);
+    EXPECT_EQ(n.pending, 0u);
+    (void)above;
+}
+
 TEST_F(Notifications, SignalWakesAWaiter) {
     kernel::Notification n;
     auto* waiter = thread(10);

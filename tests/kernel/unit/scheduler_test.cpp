@@ -23,6 +23,50 @@ TEST_F(Scheduling, HighestPriorityFirstRoundRobinWithin) {
     EXPECT_EQ(kernel::scheduler().choose(&idle_), low);
 }
 
+// Lazy scheduling: the running thread is in no queue. It goes on while nothing above it
+// is queued (ties included: it is ahead of its priority), goes back to the head of its
+// queue when a higher thread takes over, and to the tail when it yields.
+TEST_F(Scheduling, TheRunningThreadIsInNoQueueAndKeepsItsTurn) {
+    auto* a = thread(100);
+    auto* b = thread(100);
+    ASSERT_EQ(run(), a);
+    EXPECT_FALSE(a->queued);
+    EXPECT_FALSE(kernel::scheduler().holds(a));
+    EXPECT_EQ(kernel::scheduler().choose(&idle_), b) << "b is queued";
+    EXPECT_EQ(run(), a) << "an equal priority does not preempt";
+    auto* high = thread(200);
+    EXPECT_EQ(run(), high);
+    EXPECT_TRUE(a->queued);
+    kernel::scheduler().remove(high);
+    high->state = kernel::ThreadState::Inactive;
+    EXPECT_EQ(run(), a) << "preempted: still first of its priority";
+    kernel::scheduler().rotate(a); // its timeslice ends
+    EXPECT_EQ(run(), b);
+    EXPECT_EQ(kernel::scheduler().choose(&idle_), a);
+    kernel::scheduler().remove(b); // b blocks (the caller sets its state)
+    b->state = kernel::ThreadState::Inactive;
+    EXPECT_EQ(run(), a);
+    kernel::scheduler().remove(a);
+    a->state = kernel::ThreadState::Inactive;
+    EXPECT_EQ(run(), &idle_);
+}
+
+// Another core suspends and resumes the running thread before this core enters the
+// kernel again: the thread is running and queued at once. The fast path leaves it to the
+// scheduler, which takes it from the queue.
+TEST_F(Scheduling, ARunningThreadRequeuedElsewhereTakesNoFastPath) {
+    auto* t = thread(100);
+    ASSERT_EQ(run(), t);
+    kernel::scheduler().remove(t); // from core 1
+    t->state = kernel::ThreadState::Inactive;
+    kernel::scheduler().make_ready(t);
+    EXPECT_TRUE(t->queued);
+    EXPECT_FALSE(kernel::scheduler().would_choose(t, 200));
+    EXPECT_EQ(run(), t);
+    EXPECT_FALSE(t->queued);
+    EXPECT_TRUE(kernel::scheduler().would_choose(t, 200));
+}
+
 // Each core has its own queues: a thread pinned to core 1 never runs on core 0, and
 // making it ready from core 0 sends core 1 the reschedule SGI.
 TEST_F(Scheduling, ThreadsQueueOnTheirOwnCoreAndRemoteChangesKickIt) {
