@@ -36,6 +36,18 @@
 # RUN_EXPECT, the line the app ends with (a debug build's: release builds print nothing).
 #
 # Nothing in the target build depends on an app: a broken app fails its own targets only.
+
+# bulkhead_app_system_tests(<app> <var>): <var> is TRUE when this build can boot <app>'s
+# system tests: PLATFORM runs in QEMU (its platform.cmake) and the app has settings for it
+# (apps/<app>/<PLATFORM>/devices.camkes), so PLATFORM's <app>.elf exists. Apps and benchmarks
+# ask this instead of naming a board: a new board is its folder plus the apps' settings.
+function(bulkhead_app_system_tests app var)
+  if(BULKHEAD_BOARD_${PLATFORM}_QEMU AND EXISTS ${BULKHEAD_ROOT}/apps/${app}/${PLATFORM}/devices.camkes)
+    set(${var} TRUE PARENT_SCOPE)
+  else()
+    set(${var} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
 function(bulkhead_app)
   if(BULKHEAD_TARGET)
     return()

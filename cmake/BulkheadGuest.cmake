@@ -1,12 +1,17 @@
-# bulkhead_guest(NAME <name> [OVERLAYS dir...])
+# bulkhead_guest(NAME <name> [OVERLAYS dir...] [BOARD_KERNEL])
 # Builds the guest images `linux` and `linux-initrd` into ${CMAKE_BINARY_DIR}/guest/<name>
 # with guest/build_guest.py (Debian kernel + busybox initramfs + overlay folders).
+# BOARD_KERNEL: Debian's generic arm64 kernel, whose DTBs the boards use, instead of the
+# pinned cloud kernel (it has the SoC drivers, e.g. ZynqMP's firmware interface).
 # Sets BULKHEAD_GUEST_<name>_DIR in the caller's scope; the target is guest_<name>.
 function(bulkhead_guest)
-  cmake_parse_arguments(G "" "NAME" "OVERLAYS" ${ARGN})
+  cmake_parse_arguments(G "BOARD_KERNEL" "NAME" "OVERLAYS" ${ARGN})
   set(out ${CMAKE_BINARY_DIR}/guest/${G_NAME})
   set(deps ${BULKHEAD_ROOT}/guest/build_guest.py ${BULKHEAD_ROOT}/guest/init ${BULKHEAD_ROOT}/guest/guest.lock)
   set(overlay_args "")
+  if(G_BOARD_KERNEL)
+    set(overlay_args --board-kernel)
+  endif()
   foreach(o IN LISTS G_OVERLAYS)
     file(GLOB_RECURSE ofiles CONFIGURE_DEPENDS ${o}/*)
     list(APPEND deps ${ofiles})

@@ -28,8 +28,8 @@ endif()
 # A board folder's platform.cmake, read into BULKHEAD_PLATFORM_* of the caller's scope,
 # plus what follows from it: BULKHEAD_PLATFORM_QEMU_SMP_ARGS, -smp N for machines whose
 # core count is an option (platform.cmake's QEMU_SMP, as virt's) with N the board record's
-# cpu_count (board.cpp, the one place the count is written); none for a fixed machine such
-# as xlnx-zcu102.
+# cpu_count (board.cpp, the one place the count is written); none for a machine whose
+# core count is fixed.
 macro(bulkhead_read_platform dir)
   include(${dir}/platform.cmake)
   set(BULKHEAD_PLATFORM_QEMU_SMP_ARGS "")

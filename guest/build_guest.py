@@ -183,10 +183,18 @@ def main():
     ap.add_argument("--out", required=True, help="folder for linux and linux-initrd")
     ap.add_argument("--overlay", action="append", default=[], help="folder merged into the initramfs")
     ap.add_argument("--lock", default=str(HERE / "guest.lock"))
+    ap.add_argument("--board-kernel", action="store_true",
+                    help="Debian's generic arm64 kernel, the package the board DTBs come from "
+                         "(scripts/board_dtb.py), instead of guest.lock's cloud kernel: it has the "
+                         "SoC drivers the cloud flavour leaves out (e.g. ZynqMP's firmware interface)")
     args = ap.parse_args()
 
     lock = read_lock(Path(args.lock))
-    kdeb = fetch_pinned(lock["kernel_package"], lock["kernel_version"], latest_kernel)
+    if args.board_kernel:
+        import board_dtb  # noqa: E402  (scripts/, on the path above)
+        kdeb = board_dtb.linux_image_deb()
+    else:
+        kdeb = fetch_pinned(lock["kernel_package"], lock["kernel_version"], latest_kernel)
     bdeb = fetch_pinned(lock["busybox_package"], lock["busybox_version"],
                         lambda: (lock["busybox_package"], debfetch.candidate(lock["busybox_package"])))
     kroot, broot = debfetch.unpack(kdeb), debfetch.unpack(bdeb)

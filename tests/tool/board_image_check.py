@@ -11,18 +11,23 @@ import re
 import subprocess
 import sys
 
-# The DT compatibles each console kind's UART carries.
-CONSOLE_COMPATIBLES = {
-    "pl011": ("arm,pl011",),
-    "ns16550": ("ns16550a", "ns16550", "nvidia,tegra20-uart"),
-    "cadence": ("cdns,uart-r1p12", "xlnx,xuartps"),
-    "imx": ("fsl,imx21-uart", "fsl,imx6q-uart"),
-}
-# Per GIC version, the compatibles of its DTB node and how many of its reg entries are the
-# frames the board record names (v2: GICD, GICC, GICH, GICV; v3: GICD, the redistributors).
-GIC_COMPATIBLES = {2: ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"),
-                   3: ("arm,gic-v3",)}
+# Per GIC version, how many of its DTB node's reg entries are the frames the board record
+# names (v2: GICD, GICC, GICH, GICV; v3: GICD, the redistributors).
 GIC_FRAMES = {2: 4, 3: 2}
+
+
+def compatibles(inspector):
+    """The DT compatibles of each console kind's UART and each GIC version's node, as the tool
+    knows them (`bulkhead_image compatibles`: image/dt_compatibles.hpp)."""
+    out = subprocess.run([inspector, "compatibles"], check=True, capture_output=True,
+                         text=True).stdout
+    table = {"console": {}, "gic": {}}
+    for line in out.splitlines():
+        what, key, *names = line.split()
+        table[what][int(key) if what == "gic" else key] = tuple(names)
+    if not table["console"] or not table["gic"]:
+        sys.exit("FAIL: `bulkhead_image compatibles` printed no table:\n" + out)
+    return table["console"], table["gic"]
 
 
 def parse_dts(text):
@@ -108,10 +113,11 @@ def main(inspector, image, dtb):
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
                          capture_output=True, text=True).stdout
     nodes = parse_dts(dts)
+    console_compatibles, gic_compatibles = compatibles(inspector)
     errors = []
 
     gics = [p for p, n in nodes.items()
-            if set(strings(n.get("compatible"))) & set(GIC_COMPATIBLES.get(version, ()))]
+            if set(strings(n.get("compatible"))) & set(gic_compatibles.get(version, ()))]
     if not gics:
         errors.append(f"the DTB has no GICv{version}")
     elif [a for a, _ in regs(nodes, gics[0])[:GIC_FRAMES[version]]] != gic:
@@ -127,7 +133,7 @@ def main(inspector, image, dtb):
         errors.append(f"console at {hex(base)}: no DTB node has its registers there")
     else:
         n = nodes[uarts[0]]
-        if not set(strings(n.get("compatible"))) & set(CONSOLE_COMPATIBLES.get(kind, ())):
+        if not set(strings(n.get("compatible"))) & set(console_compatibles.get(kind, ())):
             errors.append(f"console kind {kind}, DTB {uarts[0]} is {strings(n.get('compatible'))}")
         if shift != (cells(n.get("reg-shift"))[:1] or [0])[0]:
             errors.append(f"console register shift {shift}, DTB {uarts[0]} says {n.get('reg-shift')}")

@@ -23,8 +23,15 @@ SmcccResult SmcForwarder::call(unsigned vcpu, const SmcccCall& call) {
     const auto id = static_cast<uint32_t>(call.x0);
     const bool allowed = std::find(allowed_.begin(), allowed_.end(), id) != allowed_.end();
     if (allowed && firmware_ != nullptr) {
-        ++forwarded_;
-        return firmware_->forward(call);
+        const SmcccResult answer = firmware_->forward(call);
+        if (forwarded_.admit()) {
+            LogLine line;
+            line << "vmm: " << name_ << ": forwarded guest call " << Hex{id} << " (x1 "
+                 << Hex{call.x1} << ") on vCPU " << Dec{vcpu} << " to the firmware: x0 "
+                 << Hex{static_cast<uint64_t>(answer.result)};
+            line.emit(forwarded_.sink());
+        }
+        return answer;
     }
     GuestEventLimit& limit = allowed ? unreachable_ : refused_;
     if (limit.admit()) {

@@ -1,11 +1,14 @@
 // bulkhead_image: a small CLI over the image library.
 //   bulkhead_image boards            lists the registered boards
+//   bulkhead_image compatibles       prints the DT compatibles of each console kind and GIC
+//                                    version (image/dt_compatibles.hpp), one line each
 //   bulkhead_image inspect <image>   prints the spec packed in an image
 //   bulkhead_image booti <image> <out>  writes the image as an arm64 boot Image (U-Boot's booti)
 //   bulkhead_image guest-dtb <image> <vm> <board.dtb> <out.dtb>
 //                                    builds the DTB VM <vm> of the image would give its guest
 #include "image/arm64_boot_image.hpp"
 #include "image/board.hpp"
+#include "image/dt_compatibles.hpp"
 #include "image/elf_file.hpp"
 
 #include <spec/boot_info.hpp>
@@ -173,14 +176,15 @@ int inspect(const std::string& path) {
               << "\n";
     // The board as the kernel will drive it: GIC frames and the console its boot info names.
     const spec::Board& b = view.board();
-    static const char* const kConsoleKinds[spec::kConsoleKinds] = {"none", "pl011", "ns16550",
-                                                                   "cadence", "imx"};
+    const auto kind = static_cast<spec::ConsoleKind>(info.console_kind);
+    const image::ConsoleCompatibles* console = image::console_compatibles(kind);
     std::cout << std::hex << "board ram 0x" << b.ram_base << "..0x" << b.ram_base + b.ram_size
               << ", gic v" << b.gic_version << " gicd 0x" << b.gicd << " gicc 0x" << b.gicc
               << " gich 0x" << b.gich << " gicv 0x" << b.gicv << " gicr 0x" << b.gicr
               << ", console "
-              << (info.console_kind < spec::kConsoleKinds ? kConsoleKinds[info.console_kind]
-                                                          : "unknown")
+              << (console != nullptr                ? console->name
+                  : kind == spec::ConsoleKind::None ? std::string_view("none")
+                                                    : std::string_view("unknown"))
               << " at 0x" << info.console_base << std::dec << " shift " << info.console_reg_shift
               << " irq " << b.uart_irq << ", " << b.cpu_count << " CPUs\n";
     for (uint32_t d = 0; d < view.domains().size(); ++d) {
@@ -227,6 +231,24 @@ int inspect(const std::string& path) {
     return 0;
 }
 
+// `console <kind> <compatible>...` and `gic <version> <compatible>...` lines.
+int compatibles() {
+    const auto words = [](const auto& list) {
+        for (std::string_view c : list)
+            if (!c.empty()) std::cout << " " << c;
+        std::cout << "\n";
+    };
+    for (const image::ConsoleCompatibles& c : image::kConsoleCompatibles) {
+        std::cout << "console " << c.name;
+        words(c.compatible);
+    }
+    for (const image::GicCompatibles& g : image::kGicCompatibles) {
+        std::cout << "gic " << g.version;
+        words(g.compatible);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -237,10 +259,12 @@ int main(int argc, char** argv) {
                 std::cout << n << "\n";
             return 0;
         }
+        if (cmd == "compatibles" && argc == 2) return compatibles();
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);
         if (cmd == "booti" && argc == 4) return booti(argv[2], argv[3]);
         if (cmd == "guest-dtb" && argc == 6) return guest_dtb(argv[2], argv[3], argv[4], argv[5]);
-        std::cerr << "usage: bulkhead_image boards | inspect <image.elf> | booti <image.elf> "
+        std::cerr << "usage: bulkhead_image boards | compatibles | inspect <image.elf> | booti "
+                     "<image.elf> "
                      "<out.img> | guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
         return 2;
     } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 #include "lowering/board_dtb_check.hpp"
 
 #include <arch/gic_v3.hpp>
+#include <image/dt_compatibles.hpp>
 
 #include <algorithm>
 #include <array>
@@ -12,21 +13,6 @@
 
 namespace lowering {
 namespace {
-
-struct KindCompatibles {
-    spec::ConsoleKind kind;
-    const char* name;
-    std::array<std::string_view, 3> compatible; // any of them; "" unused
-};
-
-// The DT compatibles each console kind's UART carries (the kernel's drivers' register
-// layouts: Linux's amba-pl011, 8250_of / Tegra, xilinx_uartps, imx).
-constexpr std::array<KindCompatibles, 4> kKinds{{
-    {spec::ConsoleKind::Pl011, "PL011", {"arm,pl011", "", ""}},
-    {spec::ConsoleKind::Ns16550, "NS16550", {"ns16550a", "ns16550", "nvidia,tegra20-uart"}},
-    {spec::ConsoleKind::Cadence, "Cadence", {"cdns,uart-r1p12", "xlnx,xuartps", ""}},
-    {spec::ConsoleKind::Imx, "i.MX", {"fsl,imx21-uart", "fsl,imx6q-uart", ""}},
-}};
 
 std::string hex(uint64_t v) {
     char text[24];
@@ -56,13 +42,11 @@ void check_console(const image::Board& board, const adl::DeviceTree& dtb,
         out.push_back({"console.base", hex(console.base.raw()) + ": the DTB has no device there"});
         return;
     }
-    const auto* kind = std::find_if(kKinds.begin(), kKinds.end(), [&](const KindCompatibles& k) {
-        return k.kind == console.kind;
-    });
-    if (kind == kKinds.end()) {
+    const image::ConsoleCompatibles* kind = image::console_compatibles(console.kind);
+    if (kind == nullptr) {
         out.push_back({"console.kind", "no DT compatible known for this kind"});
     } else if (!is_one_of(*node, kind->compatible)) {
-        out.push_back({"console.kind", std::string(kind->name) + ", but " + node->path + " is " +
+        out.push_back({"console.kind", std::string(kind->title) + ", but " + node->path + " is " +
                                            listed(node->compatible)});
     }
     if (console.irq != 0 &&
@@ -84,11 +68,9 @@ void check_gic(const image::Board& board, const adl::DeviceTree& dtb,
         out.push_back({"gicd", hex(board.gicd.raw()) + ": the DTB has no device there"});
         return;
     }
-    constexpr std::array<std::string_view, 4> kGicV2{"arm,gic-400", "arm,cortex-a15-gic",
-                                                     "arm,cortex-a9-gic", "arm,cortex-a7-gic"};
-    constexpr std::array<std::string_view, 1> kGicV3{"arm,gic-v3"};
     const bool v3 = board.gic_version == 3;
-    if (!(v3 ? is_one_of(*node, kGicV3) : is_one_of(*node, kGicV2))) {
+    const image::GicCompatibles* gic = image::gic_compatibles(board.gic_version);
+    if (gic == nullptr || !is_one_of(*node, gic->compatible)) {
         out.push_back({"gic_version", "GICv" + std::to_string(board.gic_version) + ", but " +
                                           node->path + " is " + listed(node->compatible)});
         return;

@@ -1,8 +1,8 @@
 // Passing a guest's firmware calls on (upstream's allow_smc / allowed_smc_functions, and a
 // board's own rules such as zcu102's zynqmp_smc): the calls whose function IDs are on an
 // allow list go to the board's secure firmware through a FirmwareConduit (the kernel's
-// FirmwareCall in the VM component); every other call in the forwarder's ranges is
-// refused with NOT_SUPPORTED and logged, rate-limited.
+// FirmwareCall in the VM component), logged with the firmware's x0, rate-limited; every
+// other call in the forwarder's ranges is refused with NOT_SUPPORTED and logged, rate-limited.
 #pragma once
 
 #include <vmm/log.hpp>
@@ -43,7 +43,8 @@ public:
     // are then answered NOT_SUPPORTED too, and logged as such.
     SmcForwarder(LogSink& log, std::string_view name, std::span<const uint32_t> allowed,
                  FirmwareConduit* firmware)
-        : name_(name), allowed_(allowed), refused_(log, "refused guest firmware calls"),
+        : name_(name), allowed_(allowed), forwarded_(log, "forwarded guest firmware calls"),
+          refused_(log, "refused guest firmware calls"),
           unreachable_(log, "allowed guest firmware calls with no firmware to reach"),
           firmware_(firmware) {}
 
@@ -55,16 +56,16 @@ public:
     [[nodiscard]] SmcccResult call(unsigned vcpu, const SmcccCall& call) override;
 
     [[nodiscard]] uint64_t refused() const { return refused_.count(); }
-    [[nodiscard]] uint64_t forwarded() const { return forwarded_; }
+    [[nodiscard]] uint64_t forwarded() const { return forwarded_.count(); }
     [[nodiscard]] bool reaches_firmware() const { return firmware_ != nullptr; }
 
 private:
     std::string_view name_;
     std::span<const uint32_t> allowed_;
+    GuestEventLimit forwarded_;
     GuestEventLimit refused_;
     GuestEventLimit unreachable_;
     FirmwareConduit* firmware_;
-    uint64_t forwarded_ = 0;
 };
 
 } // namespace vmm
