@@ -2,6 +2,8 @@
 // scheduling state and IPC bookkeeping. All threads exist from boot (see the spec).
 #pragma once
 
+#include "debug_line.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -68,6 +70,9 @@ struct Thread {
     // EL0's software thread register, this thread's alone (kept here while another runs;
     // switch_thread_register in kernel_objects.cpp). A vCPU's is its guest's.
     uint64_t tpidr_el0 = 0;
+#if !defined(BULKHEAD_RELEASE)
+    DebugLine debug_line; // its debug-console line so far (DebugWrite with kDebugWriteMore)
+#endif
 };
 
 // The exception vectors find the kernel stack of a thread's core through this
