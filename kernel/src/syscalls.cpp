@@ -135,24 +135,30 @@ void yield(Thread* t) {
 
 void debug_put_char(Thread* t) {
 #if !defined(BULKHEAD_RELEASE)
-    console::put(static_cast<char>(t->context.x[0]));
+    const char c = static_cast<char>(t->context.x[0]);
+    t->debug_line.write({&c, 1}, false, console::put);
     set_status(t, Status::Ok);
 #else
     set_status(t, Status::InvalidCall);
 #endif
 }
 
-// Up to 56 bytes in x1..x7 at once: the kernel is not preemptible, so a line
-// written in one call never interleaves with another thread's output.
+// Up to 56 bytes in x1..x7 at once. The kernel is not preemptible and its lock is held,
+// so what one call writes never interleaves with other output; a line longer than one
+// call comes in pieces marked kDebugWriteMore, held in the thread (DebugLine) until the
+// piece that ends it, and is written whole with that one.
 void debug_write(Thread* t) {
 #if !defined(BULKHEAD_RELEASE)
-    const uint64_t length = t->context.x[0];
+    const uint64_t length = t->context.x[0] & ~call_abi::kDebugWriteMore;
     if (length > call_abi::kDebugWriteMax) {
         set_status(t, Status::InvalidArgument);
         return;
     }
+    char piece[call_abi::kDebugWriteMax];
     for (uint64_t i = 0; i < length; ++i)
-        console::put(static_cast<char>(t->context.x[1 + i / 8] >> (8 * (i % 8))));
+        piece[i] = static_cast<char>(t->context.x[1 + i / 8] >> (8 * (i % 8)));
+    t->debug_line.write({piece, length}, (t->context.x[0] & call_abi::kDebugWriteMore) != 0,
+                        console::put);
     set_status(t, Status::Ok);
 #else
     set_status(t, Status::InvalidCall);
@@ -179,6 +185,9 @@ void system_off(Thread* t) {
 }
 
 void exit_thread(Thread* t) {
+#if !defined(BULKHEAD_RELEASE)
+    t->debug_line.flush(console::put); // an unfinished line is still written
+#endif
     set_status(t, Status::Ok);
     scheduler_of(t).remove(t);
     t->state = ThreadState::Inactive;

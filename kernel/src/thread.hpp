@@ -2,6 +2,8 @@
 // scheduling state and IPC bookkeeping. All threads exist from boot (see the spec).
 #pragma once
 
+#include "debug_line.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -72,6 +74,9 @@ struct Thread {
     // The top of the kernel stack of its core (kernel_stack_top), where the vectors move
     // sp once its registers are saved.
     uint64_t kernel_stack = 0;
+#if !defined(BULKHEAD_RELEASE)
+    DebugLine debug_line; // its debug-console line so far (DebugWrite with kDebugWriteMore)
+#endif
 };
 
 // The exception vectors read it (THREAD_KERNEL_STACK in arch/aarch64/kernel_stack.h).

@@ -211,6 +211,24 @@ TEST(VirtioMmio, BadRingLayoutSetsNeedsResetWithALogLine) {
                                                     "guest RAM: device needs reset"});
 }
 
+// The transport's log budget (GuestEventLimit) is the device's for the VM's lifetime: a
+// driver that resets the device after every mistake does not get five full lines again.
+TEST(VirtioMmio, ResettingTheDeviceDoesNotRenewItsLogBudget) {
+    MmioFixture f;
+    QueueConfig c = f.tx.config();
+    c.used = GuestPhysAddr(0x1000); // outside RAM
+    for (int i = 0; i < 20; ++i) {
+        f.probe();
+        f.setup_queue(1, c);
+        EXPECT_NE(f.rd(kStatus) & kStatusNeedsReset, 0u);
+        f.wr(kStatus, 0);
+    }
+    // Five in full, then a count at 8 and at 16 events.
+    ASSERT_EQ(f.log.lines.size(), 7u);
+    EXPECT_EQ(f.log.lines[5], "vmm: 3 more virtio driver errors suppressed (8 in all)");
+    EXPECT_EQ(f.log.lines[6], "vmm: 8 more virtio driver errors suppressed (16 in all)");
+}
+
 TEST(VirtioMmio, HostileChainSetsNeedsResetAndLaterKicksAreIgnored) {
     MmioFixture f;
     f.start();

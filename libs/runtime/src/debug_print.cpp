@@ -1,7 +1,9 @@
-// The debug writer: characters are buffered and sent with DebugWrite (56 bytes per
-// call, flushed at each newline), so a line from one thread is never split by
-// another's output. The buffer is per domain: threads of one domain that print
-// concurrently should each finish their line before the next one starts.
+// The debug writer: characters are buffered and sent with DebugWrite, 56 bytes per call,
+// each piece of a longer line marked kDebugWriteMore: the kernel holds those for the
+// thread and writes the line whole with its last piece (the one with the newline), so no
+// other thread's or core's output splits it (up to call_abi::kDebugLineMax bytes). The
+// buffer here is per domain: threads of one domain that print concurrently should each
+// finish their line before the next one starts.
 #include "runtime/debug_print.hpp"
 
 #include "runtime/kernel_call.hpp"
@@ -12,11 +14,11 @@ namespace {
 char g_line[call_abi::kDebugWriteMax];
 unsigned g_used = 0;
 
-void flush() {
+void flush(bool more) {
     uint64_t words[7] = {};
     for (unsigned i = 0; i < g_used; ++i)
         words[i / 8] |= uint64_t{static_cast<uint8_t>(g_line[i])} << (8 * (i % 8));
-    register uint64_t x0 asm("x0") = g_used;
+    register uint64_t x0 asm("x0") = g_used | (more ? call_abi::kDebugWriteMore : 0);
     register uint64_t x1 asm("x1") = words[0];
     register uint64_t x2 asm("x2") = words[1];
     register uint64_t x3 asm("x3") = words[2];
@@ -34,7 +36,11 @@ void flush() {
 
 void put(char c) {
     g_line[g_used++] = c;
-    if (c == '\n' || g_used == sizeof g_line) flush();
+    if (c == '\n') {
+        flush(false);
+    } else if (g_used == sizeof g_line) {
+        flush(true);
+    }
 }
 
 base::TextWriter g_out(put);

@@ -10,6 +10,11 @@ namespace call_abi {
 
 inline constexpr unsigned kMessageRegisters = 6;
 inline constexpr unsigned kDebugWriteMax = 56; // bytes DebugWrite carries in x1..x7
+// DebugWrite's x0 flag: the line goes on in a later call. The kernel holds these bytes
+// for the calling thread (up to kDebugLineMax) and writes them with the call that ends
+// the line, so another core's output cannot fall into the middle of it.
+inline constexpr uint64_t kDebugWriteMore = uint64_t{1} << 63;
+inline constexpr unsigned kDebugLineMax = 256; // held per thread; a longer line is split
 
 enum class Call : uint64_t {
     Call = 0,      // x0 ep slot, MRs -> blocks for the reply; MRs = reply
@@ -27,7 +32,7 @@ enum class Call : uint64_t {
     DebugPutChar = 12, // x0 character; debug builds only
     SystemOff = 13,    // x0 system-control slot: PSCI SYSTEM_OFF
     Exit = 14,         // the calling thread stops (as if suspended)
-    DebugWrite = 15,   // x0 length (<= 56), bytes in x1..x7 (little-endian); debug only
+    DebugWrite = 15,   // x0 length (<= 56) | kDebugWriteMore, bytes in x1..x7 (LE); debug only
     // vCPUs (spec/vcpu_abi.hpp); x0 = Vcpu capability slot.
     VcpuReadRegister = 16,      // x1 vcpu_abi::Reg -> x1 value
     VcpuWriteRegister = 17,     // x1 vcpu_abi::Reg, MR0 (x2) value
