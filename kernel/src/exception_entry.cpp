@@ -108,7 +108,7 @@ extern "C" [[noreturn]] void handle_irq() {
         check_invariants();
 #endif
     } else if (irq == objs.hyp_timer_irq) {
-        hyp_timer::on_tick();
+        hyp_timer::rearm();
         gic::end_of_interrupt(iar);
 #if !defined(BULKHEAD_RELEASE)
         check_invariants();

@@ -2,9 +2,7 @@
 #include "kernel_objects.hpp"
 
 #include "fp_switch.hpp"
-#include "hyp_timer.hpp"
 #include "kernel_lock.hpp"
-#include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
 #include "vcpu.hpp"
@@ -24,23 +22,6 @@ inline void switch_thread_register(Thread* prev, const Thread* next) {
     if (prev == next) return;
     if (prev != nullptr) prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
-}
-
-// A core whose threads have all blocked zeroes RAM left for the first touch
-// (ram_scrub::zero_next_chunk), a 2 MiB chunk at a time, the kernel lock let go between
-// chunks, until an interrupt is pending (ISR_EL1 shows the physical one at EL2): an
-// interrupt waits at most one chunk (tens of microseconds on a Cortex-A53, about 2 ms
-// under QEMU). Only a core that had work does this: cores without threads stay idle (under
-// QEMU on a host with fewer CPUs they would take it from the cores with work).
-// The reschedule SGIs this entry asked for go out before the first chunk.
-void scrub_while_idle() {
-    constexpr uint64_t kIsrIrq = 1u << 7;
-    if (!ram_scrub::idle_work_left()) return;
-    do {
-        kernel_lock::release();
-        smp::send_kicks();
-        kernel_lock::acquire();
-    } while ((BH_READ_SYSREG(isr_el1) & kIsrIrq) == 0 && ram_scrub::zero_next_chunk());
 }
 } // namespace
 
@@ -68,10 +49,6 @@ void switch_native(Thread* next) {
         arch::isb();
         c.active_domain = d;
     }
-    // A hand-over into a queue with peers needs the tick (hyp_timer.hpp); it is only
-    // stopped in switch_to, which every other kernel exit passes.
-    if (next->next != nullptr) [[unlikely]]
-        hyp_timer::set_needed(true, false);
     fp::prepare_to_run(c, next);
     kernel_lock::release();
     restore_context(&next->context);
@@ -83,7 +60,6 @@ void schedule_and_return() {
     // A vCPU first reports EOIs it owes its VMM (which blocks it in an exit).
     while (next->vcpu != nullptr && vcpu::deliver_pending(next))
         next = scheduler().choose(&c.idle);
-    if (next == &c.idle && c.current != &c.idle && c.current != nullptr) scrub_while_idle();
     switch_to(next);
 }
 
@@ -117,11 +93,6 @@ void switch_to(Thread* next) {
         vcpu::enter_native();      // the idle loop
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
-    // The tick only for a peer at `next`'s priority (the running thread heads its queue;
-    // the idle thread is in none), a vCPU whose timer it polls, or `next`'s timer
-    // interrupt in flight (hyp_timer.hpp).
-    hyp_timer::set_needed(next->next != nullptr || vcpu::needs_tick(),
-                          next->vcpu != nullptr && vcpu::timer_in_flight(*next->vcpu));
     fp::prepare_to_run(c, next);
     kernel_lock::release();
     smp::send_kicks();

@@ -347,28 +347,14 @@ void count_interrupt(const Thread* t, uint32_t irq) {
                                               : ExitCounter::Irq);
 }
 
-namespace {
-// A vCPU of core `here` waiting in WFI with its timer not in the hardware (another vCPU's
-// is): only the tick notices when that timer is due.
-bool timer_polled(const VcpuState& v, uint32_t here) {
-    return v.thread->core == here && &v != core().timer_owner &&
-           v.thread->state == ThreadState::BlockedOnVirq;
-}
-} // namespace
-
 void tick() {
     const uint32_t here = smp::this_core();
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
         VcpuState& v = g_vcpus[i];
-        if (timer_polled(v, here) && vtimer::due(v.timer)) inject_timer(v);
+        if (v.thread->core == here && &v != core().timer_owner &&
+            v.thread->state == ThreadState::BlockedOnVirq && vtimer::due(v.timer))
+            inject_timer(v);
     }
-}
-
-bool needs_tick() {
-    const uint32_t here = smp::this_core();
-    for (unsigned i = 0; i < g_vcpu_count; ++i)
-        if (timer_polled(g_vcpus[i], here)) return true;
-    return false;
 }
 
 bool deliver_pending(Thread* t) {

@@ -62,13 +62,6 @@ bool handle_irq(uint32_t irq);
 void count_interrupt(const Thread* t, uint32_t irq);
 // Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
 void tick();
-// Whether tick() has such a vCPU to watch on the executing core (hyp_timer::set_needed).
-bool needs_tick();
-// The kernel masked `v`'s timer for an interrupt the guest has not been seen to EOI
-// yet (unmask_timer_after_eoi looks at each exit).
-inline bool timer_in_flight(const VcpuState& v) {
-    return v.timer_masked;
-}
 // Before `t` runs: reports EOIs it has not been told about (an exit). True if `t`
 // is now blocked and the scheduler must choose again.
 bool deliver_pending(Thread* t);
