@@ -31,6 +31,26 @@ class PinnedQemu:
     def elapsed(self):
         return time.monotonic() - self.start
 
+    def cpu_seconds(self):
+        """Host CPU time used so far by every thread of every process of this command
+        (its session: the shell and QEMU), from /proc/<pid>/task/<tid>/schedstat. Unlike
+        wall time it leaves out the time other processes on a loaded host took from it."""
+        total = 0
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[3]) != self.proc.pid:  # process group = the session's leader
+                    continue
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as f:
+                        total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+        return total / 1e9
+
     def expect(self, pattern, timeout):
         """Waits until the console output since the last match matches `pattern`
         (a regex); returns the match (its bytes groups) or None on timeout or EOF."""
@@ -54,6 +74,19 @@ class PinnedQemu:
 
     def send(self, line):
         self.send_raw(line.encode() + b"\n")
+
+    def send_paced(self, line, piece=16, pause=0.05, before_last=None):
+        """Types `line` in pieces of `piece` characters, `pause` seconds apart, for
+        consoles that drop what does not fit a short input buffer (Xen's emulated UART
+        keeps 32 characters). `before_last` (if given) is called just before the last
+        piece, the one with the newline that starts the command."""
+        data = line.encode() + b"\n"
+        starts = list(range(0, len(data), piece))
+        for i in starts:
+            if i == starts[-1] and before_last is not None:
+                before_last()
+            self.send_raw(data[i:i + piece])
+            time.sleep(pause)
 
     def send_raw(self, data):
         self.proc.stdin.write(data)

@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""Guest workload benchmark: the same workloads in Bulkhead's guest and in the same guest booted directly.
+"""Guest workload benchmark: the same workloads in Bulkhead's guest, the same guest booted directly and, optionally, as a Xen dom0less domU.
 
-Each round boots command A (Bulkhead's image) and then command B (the direct boot),
-interleaved, each QEMU pinned to one host CPU (--cpu, default the last; see
-bench/common/guest_console.py). In each boot it measures the wall-clock time from
-QEMU's start to the userspace marker (what bench_boot measures), then types each
-workload on the guest's shell, timed inside the guest from /proc/uptime (10 ms
-resolution) and printed on the console. It prints every figure, the per-workload
-medians and the ratio A/B. Nothing is asserted: the ratio is what matters, the
-absolute seconds depend on the host.
+Each round boots command A (Bulkhead's image), command B (the direct boot) and, with
+--xen, Xen 4.17 dom0less with B's kernel, initrd and command line
+(bench/common/xen_dom0less.py), the order rotated every round, each QEMU pinned to one
+host CPU (--cpu, default the last; see bench/common/guest_console.py). In each boot it
+measures the wall-clock time from QEMU's start to the userspace marker (what bench_boot
+measures), then types each workload on the guest's shell, timed inside the guest from
+/proc/uptime (10 ms resolution) and printed on the console; the last workload is an
+idle guest (`sleep`, --idle-seconds). For every span it also takes the host CPU time of
+the QEMU process (all its threads): on a host other jobs load, wall time measures them
+too, CPU time much less. It prints every figure, the per-workload medians and the
+ratios to B. Nothing is asserted: the ratios are what matter, the absolute seconds
+depend on the host.
+
+Cores: B and Xen's QEMU have one core, and A gets `-smp 1` appended (the guest and the
+components of the systems this is for all run on core 0; the script refuses a system
+with a vCPU elsewhere) unless --board-cores. Under QEMU every core costs the guest: its
+TLB invalidations by broadcast (Linux uses only those) are work queued on every
+emulated core, which wakes each idle core's host thread (docs/VM.md has the figures).
 
 Exits: in a Bulkhead boot, the kernel's boot log says where each vCPU's exit counters
 are ("vcpu: exit counters of <vCPU> at <address>: <kinds>"); the script reads them
@@ -23,12 +33,17 @@ import argparse
 import math
 import os
 import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
+import xen_dom0less  # noqa: E402
 
 BOOT = "boot to userspace"
 # (name, guest shell command); each runs once per boot, in this order.
@@ -73,27 +88,43 @@ def read_counters(qemu, counters):
     return total
 
 
-def one_boot(cmd, cpu, marker, timeout):
-    """Boots `cmd` and runs every workload; returns ({workload: (guest s, host s)},
+def one_boot(system, cpu, marker, timeout, workloads):
+    """Boots `system` and runs every workload; returns ({workload: (guest s, host s,
+    host CPU s)},
     {workload: {kind: exits}}) or a string saying what went wrong."""
-    with PinnedQemu(cmd, cpu) as qemu:
+    with PinnedQemu(system.cmd, cpu) as qemu:
         if not qemu.expect(marker, timeout):
             return f"no {marker!r} within {timeout:.0f}s"
-        times = {BOOT: (qemu.elapsed(), qemu.elapsed())}
+        times = {BOOT: (qemu.elapsed(), qemu.elapsed(), qemu.cpu_seconds())}
         counters = exit_counters(qemu.before)
-        if not qemu.expect(r"# ", timeout):
-            return "no shell prompt"
+        elsewhere = re.search(rb"vcpu: (\S+) runs on core [1-9]", qemu.before)
+        if system.one_core and elsewhere:
+            return (f"{elsewhere.group(1).decode()} runs on a core QEMU does not have with "
+                    "-smp 1: give --board-cores")
+        if system.switch_input:
+            qemu.send_raw(system.switch_input[0])
+            if not qemu.expect(system.switch_input[1], timeout):
+                return f"the console did not switch to the guest ({system.switch_input[1]!r})"
+        # The shell is up when it answers (a prompt without a newline may wait in a
+        # line-buffered console such as Xen's).
+        qemu.send_paced("echo @@shell-$((6*7))")
+        if not qemu.expect(r"@@shell-42", timeout):
+            return "no answer from the guest's shell"
         exits = {}
         last = read_counters(qemu, counters) if counters else None
         if last is not None:
             exits[BOOT] = last
-        for i, (name, command) in enumerate(WORKLOADS):
-            sent = time.monotonic()
-            qemu.send(timed_line(i, command))
+        for i, (name, command) in enumerate(workloads):
+            # From the last piece typed: the guest idles while it waits for the rest of
+            # the line, and what a system does meanwhile is not the workload's.
+            start = {}
+            qemu.send_paced(timed_line(i, command), before_last=lambda s=start: s.update(
+                at=time.monotonic(), cpu=qemu.cpu_seconds()))
             m = qemu.expect(rf"@@{i} ([0-9.]+) ([0-9.]+) @@", timeout)
             if not m:
                 return f"{name}: no result within {timeout:.0f}s"
-            times[name] = (float(m.group(2)) - float(m.group(1)), time.monotonic() - sent)
+            times[name] = (float(m.group(2)) - float(m.group(1)),
+                           time.monotonic() - start["at"], qemu.cpu_seconds() - start["cpu"])
             now = read_counters(qemu, counters) if last is not None else None
             if now is not None:
                 exits[name] = {k: now[k] - last.get(k, 0) for k in now}
@@ -119,50 +150,117 @@ def print_exit_rates(name, exits, seconds):
         print(f"{w:<{width}}  " + "  ".join(f"{rates[k]:>12.0f}" for k in kinds + ["all"]))
 
 
+class System:
+    """One way of booting the guest: a name, a QEMU command and, if its console needs
+    it, what to type after boot to reach the guest and what answers it."""
+
+    def __init__(self, name, cmd, switch_input=None, one_core=False):
+        self.name, self.cmd, self.switch_input = name, cmd, switch_input
+        self.one_core = one_core
+
+
+def xen_system(args, workdir):
+    """Xen dom0less booting the direct boot's guest, or None (and why) if Xen or its
+    tools are not to be had."""
+    image, why = xen_dom0less.fetch()
+    if image is None:
+        print(f"xen: skipped, {why}", flush=True)
+        return None
+    try:
+        cmd = xen_dom0less.command(args.b, image, workdir, args.xen_args)
+    except (KeyError, ValueError, OSError, subprocess.CalledProcessError) as e:
+        print(f"xen: skipped, no Xen command from the direct boot's ({e})", flush=True)
+        return None
+    return System("xen", cmd, (xen_dom0less.SWITCH_INPUT, xen_dom0less.INPUT_SWITCHED))
+
+
+def print_ratios(results, names, base, rounds):
+    """Per workload: each system's median and, for every other system, its ratio to
+    `base` (the ratio of the medians; the median of the per-round ratios in brackets)."""
+    others = [n for n in names if n != base]
+    width = max(len(w) for w in results[base])
+    print(f"{'workload':<{width}}  " + "  ".join(f"{n + ' s':>10}" for n in names) + "  " +
+          "  ".join(f"{n + '/' + base:>22}" for n in others) + "  rounds")
+    for w in results[base]:
+        meds = {n: statistics.median(results[n][w]) for n in names}
+        cells = []
+        for n in others:
+            pairs = statistics.median(x / y for x, y in zip(results[n][w], results[base][w])
+                                      if y > 0)
+            cells.append(f"{meds[n] / meds[base]:>10.3f}x ({pairs:.3f}x)")
+        print(f"{w:<{width}}  " + "  ".join(f"{meds[n]:>10.3f}" for n in names) + "  " +
+              "  ".join(f"{c:>22}" for c in cells) + f"  {rounds}")
+    print(f"(X/{base}: ratio of the medians; in brackets the median of the per-round ratios)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_pair_args(ap, "direct", "per boot and per workload")
-    ap.add_argument("--rounds", type=int, default=7, help="interleaved pairs of boots")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds of boots")
+    ap.add_argument("--idle-seconds", type=int, default=60,
+                    help="length of the idle workload (`sleep`), 0 to leave it out")
+    ap.add_argument("--board-cores", action="store_true",
+                    help="boot command A with its own -smp (the board's cores) instead of "
+                    "`-smp 1` appended, the one core the direct boot and Xen have")
+    ap.add_argument("--xen", action="store_true",
+                    help="also boot the direct boot's guest as a Xen 4.17 dom0less domU "
+                    "(Debian's package, fetched once; skipped with a message if it cannot be)")
+    ap.add_argument("--xen-args", default=xen_dom0less.DEFAULT_ARGS,
+                    help="Xen's command line (default: %(default)s)")
     args = ap.parse_args()
+    # Killed: leave through the QEMUs' context managers, which end them (each in its own
+    # session, so the signal does not reach them).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.b = fill_guest_ram(args.b, args.report, ap)
-    names = (args.a_name, args.b_name)
-    print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}\n"
-          f"both pinned to host CPU {args.cpu}; {args.rounds} rounds, A then B in each\n"
-          f"{BOOT}: host wall time from QEMU's start to {args.marker!r}\n"
+    workloads = list(WORKLOADS)
+    if args.idle_seconds > 0:
+        workloads.append((f"idle {args.idle_seconds} s", f"sleep {args.idle_seconds}"))
+    workdir = tempfile.mkdtemp(prefix="bench_workload.")
+    systems = [System(args.a_name, args.a if args.board_cores else f"{args.a} -smp 1",
+                      one_core=not args.board_cores), System(args.b_name, args.b)]
+    if args.xen and (xen := xen_system(args, workdir)) is not None:
+        systems.append(xen)
+    names = [s.name for s in systems]
+    for s in systems:
+        print(f"{s.name}: {s.cmd}")
+    print(f"all pinned to host CPU {args.cpu}; {args.rounds} rounds, the order rotated "
+          f"each round\n{BOOT}: host wall time from QEMU's start to {args.marker!r}\n"
           "workloads, typed on the guest's shell in each boot, in this order "
-          "(figures: guest seconds from /proc/uptime; host seconds in brackets):", flush=True)
-    for i, (name, command) in enumerate(WORKLOADS):
+          "(figures: guest seconds from /proc/uptime; in brackets host wall seconds and "
+          "QEMU's host CPU seconds):", flush=True)
+    for i, (name, command) in enumerate(workloads):
         print(f"  {name}: {timed_line(i, command)}")
 
-    results = {n: {w: [] for w in [BOOT] + [w for w, _ in WORKLOADS]} for n in names}
+    rows = [BOOT] + [w for w, _ in workloads]
+    results = {n: {w: [] for w in rows} for n in names}  # guest seconds
+    cpu = {n: {w: [] for w in rows} for n in names}      # QEMU's host CPU seconds
     exits = {n: {} for n in names}
     for r in range(args.rounds):
-        for name, cmd in zip(names, (args.a, args.b)):
-            outcome = one_boot(cmd, args.cpu, args.marker, args.timeout)
+        for system in systems[r % len(systems):] + systems[:r % len(systems)]:
+            outcome = one_boot(system, args.cpu, args.marker, args.timeout, workloads)
             if isinstance(outcome, str):
-                print(f"round {r + 1} {name}: {outcome}", flush=True)
+                print(f"round {r + 1} {system.name}: {outcome}", flush=True)
                 return 1
             times, boot_exits = outcome
-            for w, (guest, _) in times.items():
-                results[name][w].append(guest)
+            for w, (guest, _, used) in times.items():
+                results[system.name][w].append(guest)
+                cpu[system.name][w].append(used)
             for w, counts in boot_exits.items():
-                exits[name].setdefault(w, []).append(counts)
-            print(f"round {r + 1} {name}: " + ", ".join(
-                f"{w} {g:.2f} ({h:.2f})" for w, (g, h) in times.items()), flush=True)
+                exits[system.name].setdefault(w, []).append(counts)
+            print(f"round {r + 1} {system.name}: " + ", ".join(
+                f"{w} {g:.2f} ({h:.2f}, cpu {c:.2f})" for w, (g, h, c) in times.items()),
+                flush=True)
 
-    a, b = names
-    width = max(len(w) for w in results[a])
-    print(f"\n{'workload':<{width}}  {a + ' s':>11}  {b + ' s':>9}  {a + '/' + b:>15}  "
-          f"{'pairs med':>9}  rounds")
-    for w in results[a]:
-        med_a, med_b = statistics.median(results[a][w]), statistics.median(results[b][w])
-        pairs = statistics.median(x / y for x, y in zip(results[a][w], results[b][w]) if y > 0)
-        print(f"{w:<{width}}  {med_a:>11.3f}  {med_b:>9.3f}  {med_a / med_b:>14.3f}x  "
-              f"{pairs:>8.3f}x  {args.rounds}")
-    print(f"({a}/{b}: ratio of the medians; pairs med: median of the per-round ratios)")
+    print("\nguest seconds (the boot: host wall time)")
+    print_ratios(results, names, args.b_name, args.rounds)
+    print("\nhost CPU seconds of each QEMU (all its threads) over the same spans: what a "
+          "loaded host's other processes do not inflate")
+    print_ratios(cpu, names, args.b_name, args.rounds)
     # Only complete sets of rounds: a round whose monitor read failed has no entry.
+    a = args.a_name
     complete = {w: v for w, v in exits[a].items() if len(v) == len(results[a][w])}
     print_exit_rates(a, complete, results[a])
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
