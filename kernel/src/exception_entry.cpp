@@ -97,7 +97,6 @@ extern "C" [[noreturn]] void handle_lower_serror() {
 
 extern "C" [[noreturn]] void handle_irq() {
     kernel_lock::acquire();
-    hyp_timer::resume(); // an idle core's paused tick: what woke it may need the tick
     const uint32_t iar = gic::acknowledge();
     const uint32_t irq = arm::gicv2::iar_intid(iar);
     vcpu::count_interrupt(core().current, irq);
@@ -114,15 +113,9 @@ extern "C" [[noreturn]] void handle_irq() {
 #if !defined(BULKHEAD_RELEASE)
         check_invariants();
 #endif
-        const bool vcpu_timers = vcpu::tick();
+        vcpu::tick();
         Thread* t = core().current;
-        if (t != &core().idle) {
-            scheduler_of(t).rotate(t);
-        } else if (!vcpu_timers && scheduler().choose(t) == t) {
-            // Idle, nothing ready and no vCPU timer for the tick to check: no tick until
-            // an interrupt comes (hyp_timer::resume above).
-            hyp_timer::pause();
-        }
+        if (t != &core().idle) scheduler_of(t).rotate(t);
     } else if (vcpu::handle_irq(irq)) {
         gic::end_of_interrupt(iar); // masked at its source until the guest's EOI
     } else if (irq < arm::gicv2::kMaxIntids) {

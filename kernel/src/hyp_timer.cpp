@@ -1,14 +1,12 @@
-// CNTHP_TVAL/CTL_EL2 programming: a periodic tick of one timeslice, paused on idle cores.
+// CNTHP_TVAL/CTL_EL2 programming: a periodic tick of one timeslice.
 #include "hyp_timer.hpp"
 
-#include "smp.hpp"
 #include "sysreg.hpp"
 
 namespace kernel::hyp_timer {
 namespace {
 uint64_t g_ticks = 0;
-bool g_paused[smp::kMaxCores] = {}; // per core, each written only by its own core
-} // namespace
+}
 
 void start(uint32_t timeslice_us) {
     const uint64_t freq = BH_READ_SYSREG(cntfrq_el0);
@@ -19,20 +17,6 @@ void start(uint32_t timeslice_us) {
 
 void rearm() {
     BH_WRITE_SYSREG(cnthp_tval_el2, g_ticks);
-}
-
-void pause() {
-    BH_WRITE_SYSREG(cnthp_ctl_el2, 0); // disabled: its (level) interrupt goes away too
-    g_paused[smp::this_core()] = true;
-}
-
-void resume() {
-    bool& paused = g_paused[smp::this_core()];
-    if (!paused) [[likely]]
-        return;
-    paused = false;
-    rearm();
-    BH_WRITE_SYSREG(cnthp_ctl_el2, 1);
 }
 
 } // namespace kernel::hyp_timer

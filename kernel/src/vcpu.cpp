@@ -347,21 +347,14 @@ void count_interrupt(const Thread* t, uint32_t irq) {
                                               : ExitCounter::Irq);
 }
 
-bool tick() {
+void tick() {
     const uint32_t here = smp::this_core();
-    bool waiting = false;
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
         VcpuState& v = g_vcpus[i];
-        if (v.thread->core != here || &v == core().timer_owner ||
-            v.thread->state != ThreadState::BlockedOnVirq)
-            continue;
-        if (vtimer::due(v.timer)) {
+        if (v.thread->core == here && &v != core().timer_owner &&
+            v.thread->state == ThreadState::BlockedOnVirq && vtimer::due(v.timer))
             inject_timer(v);
-        } else if ((v.timer.ctl & (vtimer::kCtlEnable | vtimer::kCtlImask)) == vtimer::kCtlEnable) {
-            waiting = true;
-        }
     }
-    return waiting;
 }
 
 bool deliver_pending(Thread* t) {

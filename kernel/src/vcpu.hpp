@@ -60,9 +60,8 @@ bool handle_irq(uint32_t irq);
 // An interrupt `irq` arrived while `t` ran: if `t` is a vCPU, an exit, counted (and,
 // as at every exit, the timer unmasked if the guest has EOId its interrupt).
 void count_interrupt(const Thread* t, uint32_t irq);
-// Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due. True if a
-// WFI-blocked vCPU of this core still waits for an unloaded timer (the tick must go on).
-bool tick();
+// Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
+void tick();
 // Before `t` runs: reports EOIs it has not been told about (an exit). True if `t`
 // is now blocked and the scheduler must choose again.
 bool deliver_pending(Thread* t);
