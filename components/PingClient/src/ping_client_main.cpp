@@ -3,12 +3,13 @@
 // its one bound notification; whatever bit arrives, it takes back the replies the VM
 // consumed and answers what arrived (echo_responder.hpp), printing each echo request as
 // upstream's ping_client does (packet contents, IP and ICMP header) and a line of
-// counters. A reply waits in the recv ring while the send ring is full (back-pressure);
-// a reply the ring cannot take at all is dropped and counted. A VM that breaks a ring
-// stops that ring here, with one line saying why.
+// counters, or with `print_packets = 0` a summary only (print_policy.hpp). A reply waits in the
+// recv ring while the send ring is full (back-pressure); a reply the ring cannot take at all is
+// dropped and counted. A VM that breaks a ring stops that ring here, with one line saying why.
 #include "PingClient_glue.hpp"
 
 #include <ping_client/echo_responder.hpp>
+#include <ping_client/print_policy.hpp>
 #include <virtio/ethernet.hpp>
 #include <virtio/net_queue_backend.hpp>
 #include <virtio/shared_ring.hpp>
@@ -104,6 +105,7 @@ extern "C" void component_main(uint64_t) {
     out() << " (" << Dec{recv_layout->size} << "-entry rings)\n";
 
     ping_client::Counters counters;
+    ping_client::PrintPolicy printing(self.print_packets());
     bool told = false;
     for (;;) {
         uint64_t bits = 0;
@@ -119,7 +121,7 @@ extern "C" void component_main(uint64_t) {
             taken = recv.push(*chain, 0) || taken;
             const ping_client::Response r = ping_client::respond(
                 std::span(g_frame).first(n), ping_client::kAddress, g_reply, counters, mac);
-            if (r.kind == ping_client::Kind::Echo) print_echo(r.echo);
+            if (r.kind == ping_client::Kind::Echo && printing.packets()) print_echo(r.echo);
             if (r.kind != ping_client::Kind::Arp && r.kind != ping_client::Kind::Echo) continue;
             if (send.send(std::span(g_reply).first(r.length)) == virtio::SendResult::Sent) {
                 answered = true;
@@ -129,7 +131,8 @@ extern "C" void component_main(uint64_t) {
         }
         if (taken && recv.should_interrupt()) (void)recv_peer.signal();
         if (answered && send.should_notify()) (void)send_peer.signal();
-        if (taken) print_counters(counters, send.counters());
+        if (taken && printing.counters_due(counters, send.counters().full))
+            print_counters(counters, send.counters());
         if (!told && (recv.broken() || send.error() != virtio::DriverError::None)) {
             told = true;
             out() << "ping_client: the VM broke a ring: recv: " << virtio::to_string(recv.error())
