@@ -20,7 +20,9 @@ struct alignas(64) SpinLock {
 
 // One attempt: an exclusive load, and the store if the lock was free. False: held,
 // or the store lost the exclusive monitor. Both failures branch straight out (asm goto),
-// so the free case is four instructions and the address.
+// so the free case is four instructions and the address. `volatile` is what keeps it: an
+// asm goto with an output nobody reads is otherwise dead code to GCC 12, which dropped it
+// (a kernel without a lock; the debug invariant checks caught it on the cross-core bench).
 [[gnu::always_inline]] inline bool try_take() {
     uint32_t status;
     asm volatile goto("   ldaxr %w0, [%1]\n"
