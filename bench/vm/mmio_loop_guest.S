@@ -6,6 +6,7 @@
 // PL011, asks the VMM to print its exit counters (vendor call 0xC6000001) and powers off
 // through PSCI SYSTEM_OFF. The test vm_exit_counters runs the same image without -icount.
 #include <arch_asm.h>          // register offsets, from libs/arch
+#include <arch/arm64_image_header.inc>
 #define GICD_BASE 0x08000000     // where qemu-arm-virt's guest finds its distributor
 #define UART 0x09000000
 #define PSCI_SYSTEM_OFF 0x84000008
@@ -16,14 +17,7 @@
     .section .text.start, "ax"
     .global _start
 _start:
-    b       start                   // code0: over the header
-    .word   0                       // code1
-    .quad   0                       // text_offset
-    .quad   0x10000                 // image_size
-    .quad   0xa                     // flags: little-endian, 4 KiB pages, anywhere
-    .quad   0, 0, 0                 // res2..res4
-    .word   0x644d5241              // "ARM\x64"
-    .word   0                       // res5
+    ARM64_IMAGE_HEADER start
 
 start:
     mrs     x0, pmcr_el0

@@ -2,17 +2,12 @@
 // Linux), the primary's and the secondary's entry (PSCI CPU_ON), the EL1 exception vectors
 // (every vector saves the whole register file and calls hostile_exception() with its
 // index, which may change the saved ELR, SPSR and x30), and the calls into the hypervisor.
+#include <arch/arm64_image_header.inc>
+
     .section .text.start, "ax"
     .global _start
 _start:
-    b       primary                 // code0: over the header
-    .word   0                       // code1
-    .quad   0                       // text_offset
-    .quad   _end - _start           // image_size: the image and its bss
-    .quad   0xa                     // flags: little-endian, 4 KiB pages, anywhere
-    .quad   0, 0, 0                 // res2..res4
-    .word   0x644d5241              // "ARM\x64"
-    .word   0                       // res5
+    ARM64_IMAGE_HEADER primary
 
 primary:                            // x0: the DTB
     mov     x19, x0
