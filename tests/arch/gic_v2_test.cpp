@@ -78,6 +78,8 @@ TEST(GicV2, CpuAndHypervisorFrames) {
     EXPECT_EQ(arm::gicv2::iar_intid(0x1c01), 1u);        // SGI 1 from CPU 7
     EXPECT_EQ(arm::gicv2::iar_intid(arm::gicv2::kSpuriousIntid), 1023u);
     EXPECT_EQ(arm::gicv2::gicc::kEoir, 0x10u);
+    EXPECT_EQ(arm::gicv2::gicc::kAiar, 0x20u); // IHI 0048B table 4-2
+    EXPECT_EQ(arm::gicv2::gicc::kAeoir, 0x24u);
 }
 
 } // namespace

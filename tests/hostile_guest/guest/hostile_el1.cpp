@@ -234,10 +234,8 @@ void timer_off() {
     asm volatile("msr cntv_ctl_el0, %0; isb" ::"r"(uint64_t{0}));
 }
 
-// GICv2: GICC_IAR answers 1022 when what is pending is group 1 (which the abuse makes
-// every interrupt for a while); that one is taken through the aliased registers.
-constexpr uint64_t kGiccAiar = 0x20, kGiccAeoir = 0x24;
-constexpr uint32_t kGroup1Pending = 1022;
+// GICv2: GICC_IAR answers kGroup1PendingIntid when what is pending is group 1 (which the
+// abuse makes every interrupt for a while); that one is taken through the aliased registers.
 bool g_aliased = false;
 
 uint32_t gic_ack() {
@@ -247,8 +245,8 @@ uint32_t gic_ack() {
         return static_cast<uint32_t>(v);
     }
     const uint32_t iar = reg32(g_platform.gicc_or_gicr + arm::gicv2::gicc::kIar);
-    g_aliased = arm::gicv2::iar_intid(iar) == kGroup1Pending;
-    return g_aliased ? reg32(g_platform.gicc_or_gicr + kGiccAiar) : iar;
+    g_aliased = arm::gicv2::iar_intid(iar) == arm::gicv2::kGroup1PendingIntid;
+    return g_aliased ? reg32(g_platform.gicc_or_gicr + arm::gicv2::gicc::kAiar) : iar;
 }
 
 void gic_eoi(uint32_t iar) {
@@ -256,7 +254,8 @@ void gic_eoi(uint32_t iar) {
         asm volatile("msr S3_0_C12_C12_1, %0; isb" ::"r"(uint64_t{iar})); // ICC_EOIR1_EL1
         return;
     }
-    reg32(g_platform.gicc_or_gicr + (g_aliased ? kGiccAeoir : arm::gicv2::gicc::kEoir)) = iar;
+    reg32(g_platform.gicc_or_gicr +
+          (g_aliased ? arm::gicv2::gicc::kAeoir : arm::gicv2::gicc::kEoir)) = iar;
 }
 
 // An SGI to this vCPU only.

@@ -12,6 +12,9 @@ inline constexpr unsigned kPrivateCount = 32; // SGIs and PPIs, banked per CPU
 inline constexpr unsigned kMaxIntids = 1020;  // 1020..1023 are special
 inline constexpr unsigned kMaxCpus = 8;       // CPU target bits
 inline constexpr uint32_t kSpuriousIntid = 1023;
+// What GICC_IAR answers when the highest pending interrupt is Group 1 while the read was
+// Group 0's: it is acknowledged through GICC_AIAR (and ended through GICC_AEOIR) instead.
+inline constexpr uint32_t kGroup1PendingIntid = 1022;
 
 // GICC_IAR / GICC_EOIR: the INTID in [9:0] (the SGI source CPU is in [12:10]).
 inline constexpr uint32_t kIarIntidMask = 0x3ff;
@@ -80,6 +83,8 @@ enum Offset : uint64_t {
     kPmr = 0x004,
     kIar = 0x00c,
     kEoir = 0x010,
+    kAiar = 0x020, // the aliased, Group 1 IAR and EOIR
+    kAeoir = 0x024,
 };
 inline constexpr uint32_t kCtlrEnable = 1;
 } // namespace gicc
