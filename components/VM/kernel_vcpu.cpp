@@ -136,7 +136,7 @@ void KernelVcpu::prefetch(uint32_t registers) {
 }
 
 void KernelVcpu::finish_exit(runtime::Message& reply_message) {
-    runtime::VcpuReply reply;
+    runtime::VcpuReply reply{reply_message}; // built in place: nothing cleared or copied
     uint32_t dirty = dirty_;
     dirty_ = 0;
     // The common emulated load: one register and PC + 4 ride in the reply.
@@ -149,7 +149,7 @@ void KernelVcpu::finish_exit(runtime::Message& reply_message) {
     if (advance) reply.advance_pc();
     const bool new_pc = !advance && pc_known_ && (!exit_pc_known_ || pc_ != exit_pc_);
     if (dirty != 0 || new_pc || sp_dirty_) write_back(dirty, new_pc);
-    reply_message = reply.message();
+    reply.message(); // MR0 written: the reply is complete
 }
 
 void KernelVcpu::write_back(uint32_t dirty, bool new_pc) {

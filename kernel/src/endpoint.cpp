@@ -127,6 +127,12 @@ Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge) {
     return r;
 }
 
+Thread* fast_call_or_send(Thread* running, Endpoint* ep, uint64_t badge) {
+    if (Thread* r = fast_call(running, ep, badge)) return r;
+    send(running, ep, badge, true);
+    return nullptr;
+}
+
 Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
     Thread* caller = running->reply_to;
     const Notification* n = running->bound_notification;

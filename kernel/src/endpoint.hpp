@@ -33,6 +33,10 @@ void cancel(Thread* t);
 // `running` is the executing core's current thread, making the call.
 Thread* fast_call(Thread* running, Endpoint* ep, uint64_t badge);
 Thread* fast_reply_recv(Thread* running, Endpoint* ep);
+// A call by `running` (a fault or vCPU exit message): the fast path, else send(); the
+// thread to switch to, or nullptr (the scheduler chooses). One function so that the fast
+// case needs no stack frame (the call to send() is the only one).
+Thread* fast_call_or_send(Thread* running, Endpoint* ep, uint64_t badge);
 
 } // namespace ipc
 } // namespace kernel

@@ -36,7 +36,8 @@ bool first_touch(Thread* t, uint64_t esr) {
 // stops now. A call it was making is not lost: the PC goes back to the SVC/HVC, so
 // the call is made when the thread is resumed (a fault simply happens again).
 bool stopped_elsewhere(Thread* t, arm::ExceptionClass ec) {
-    if (t == &core().idle || t->state == ThreadState::Ready) return false;
+    // The state first: a running thread is Ready, and the idle thread's address costs more.
+    if (t->state == ThreadState::Ready || t == &core().idle) return false;
     if (ec == arm::ExceptionClass::Svc64 || ec == arm::ExceptionClass::Hvc64) t->context.elr -= 4;
     return true;
 }
@@ -56,7 +57,7 @@ extern "C" [[noreturn]] void handle_lower_sync(Thread* t) {
     if (ec == arm::ExceptionClass::Svc64 && t->state == ThreadState::Ready) {
         if (Thread* next = fast_syscall(t)) {
             if (next->vcpu == nullptr) switch_native(next);
-            switch_to(next); // a vCPU resumed by its VMM's reply
+            switch_to_guest(next); // a vCPU resumed by its VMM's reply
         }
     }
     if (stopped_elsewhere(t, ec)) {
@@ -66,7 +67,7 @@ extern "C" [[noreturn]] void handle_lower_sync(Thread* t) {
         if (first_touch(t, esr)) {
             t->vcpu->count(vcpu_abi::ExitCounter::Stage2Fault);
         } else if (Thread* next = vcpu::handle_trap(t, esr)) {
-            switch_to(next); // the exit went the fast way to a waiting VMM
+            switch_from_guest(next); // the exit went the fast way to a waiting VMM
         }
     } else if (ec == arm::ExceptionClass::Svc64) {
         handle_syscall(t);
@@ -88,7 +89,7 @@ extern "C" [[noreturn]] void handle_lower_serror() {
     if (t->state != ThreadState::Ready) {
         // stopped by another core (see stopped_elsewhere); the SError is its past
     } else if (t->vcpu != nullptr) {
-        if (Thread* next = vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2))) switch_to(next);
+        if (Thread* next = vcpu::handle_trap(t, BH_READ_SYSREG(esr_el2))) switch_from_guest(next);
     } else {
         deliver_fault(t, BH_READ_SYSREG(esr_el2), 0);
     }

@@ -12,8 +12,8 @@ void write_trap(CoreState& c, bool trap);
 
 // On the way out of the kernel (`c`: the executing core): trap FP unless `next` owns
 // the registers. Every switch passes here: the common case (the trap already as
-// needed) is a compare.
-inline void prepare_to_run(CoreState& c, const Thread* next) {
+// needed) is a compare, inlined (GCC would make it a call of its own otherwise).
+[[gnu::always_inline]] inline void prepare_to_run(CoreState& c, const Thread* next) {
     const bool trap = next != c.fp_owner;
     if (c.fp_trapped != trap) [[unlikely]]
         write_trap(c, trap);

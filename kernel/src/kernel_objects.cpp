@@ -40,26 +40,60 @@ uint64_t kernel_stack_top(uint32_t index) {
     return reinterpret_cast<uint64_t>(kernel_stacks) + (uint64_t{index} + 1) * KERNEL_STACK_SIZE;
 }
 
-void switch_native(Thread* next) {
-    // Everything read once into locals: the system register writes are barriers to the
-    // compiler, which would load the fields again after each.
+namespace {
+
+// The fast switches' shared steps, inlined into each of them. Everything is read once
+// into locals: the system register writes are barriers to the compiler, which would load
+// the fields again after each.
+struct FastSwitch {
+    CoreState& c;
+    Thread* prev;      // the running thread, never `next`
+    const Domain* d;   // next's
+    const Domain* was; // prev's: a running thread's domain is the active one
+};
+
+// The thread register, `current` and the stage-2 root. No ISBs on the way out (here or
+// in the vCPU switches): the registers written act on the thread's translation regime
+// and EL0/EL1, which nothing uses before the eret, the context synchronization event.
+[[gnu::always_inline]] inline FastSwitch begin_fast_switch(Thread* next) {
     CoreState& c = core(next->core); // this core: the fast paths stay on one core
-    Thread* prev = c.current;        // a running thread, never `next`
+    Thread* prev = c.current;
     prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
     c.current = next;
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
-    if (d != was) {
-        // No ISB: the eret below is a context synchronization event, and nothing in
-        // between translates through stage 2.
-        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
-        if (was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
-        c.active_domain = d;
-    }
-    fp::prepare_to_run(c, next);
+    if (d != was) BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
+    return {c, prev, d, was};
+}
+
+[[noreturn, gnu::always_inline]] inline void end_fast_switch(const FastSwitch& f, Thread* next) {
+    f.c.active_domain = f.d;
+    fp::prepare_to_run(f.c, next);
     kernel_lock::release();
     restore_context(&next->context);
+}
+
+} // namespace
+
+void switch_native(Thread* next) {
+    const FastSwitch f = begin_fast_switch(next);
+    if (f.d != f.was && f.was->cntkctl != f.d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
+    end_fast_switch(f, next);
+}
+
+void switch_from_guest(Thread* next) {
+    const FastSwitch f = begin_fast_switch(next);
+    vcpu::switch_out(f.prev);
+    vcpu::enter_native();
+    BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
+    end_fast_switch(f, next);
+}
+
+void switch_to_guest(Thread* next) {
+    const FastSwitch f = begin_fast_switch(next);
+    vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+    end_fast_switch(f, next);
 }
 
 void schedule_and_return() {
@@ -77,7 +111,7 @@ void schedule_and_return() {
 }
 
 void switch_to(Thread* next) {
-    // Fields read once into locals, as in switch_native (the register writes are
+    // Fields read once into locals, as in the fast switches (the register writes are
     // compiler barriers).
     CoreState& c = core();
     Thread* prev = c.current;
@@ -88,19 +122,15 @@ void switch_to(Thread* next) {
     const Domain* was = c.active_domain;
     if (!same && was_guest) vcpu::switch_out(prev);
     switch_thread_register(prev, next);
-    if (d != nullptr && d != was) {
-        BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
-        arch::isb();
-    }
+    // No ISBs on the way out (as in the fast switches).
+    if (d != nullptr && d != was) BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
     if (next->vcpu != nullptr) {
         if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
         c.active_domain = d;
     } else if (d != nullptr) {
         if (was_guest) vcpu::enter_native();
-        if (was_guest || was == nullptr || was->cntkctl != d->cntkctl) {
+        if (was_guest || was == nullptr || was->cntkctl != d->cntkctl)
             BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
-            arch::isb();
-        }
         c.active_domain = d;
     } else if (was_guest && !same) {
         vcpu::enter_native();      // the idle loop

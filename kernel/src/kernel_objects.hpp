@@ -63,12 +63,17 @@ void check_invariants();
 
 // Picks the thread to run and leaves the kernel into it.
 [[noreturn]] void schedule_and_return();
-// The IPC fast path's exit: leaves the kernel into `next`, a thread of this core the
-// scheduler would choose (and, for a vCPU, one with nothing to report first). What
-// schedule_and_return() does after its choice; the fast path kicks no other core.
+// Leaves the kernel into `next`, a thread of this core the scheduler would choose (and,
+// for a vCPU, one with nothing to report first), sending the SGIs smp::kick() asked for.
+// What schedule_and_return() does after its choice.
 [[noreturn]] void switch_to(Thread* next);
-// switch_to() from a native thread to a native thread: only the stage-2 root, CNTKCTL_EL1
-// and the FP trap can change.
+// switch_to() for the fast paths: from the running thread (never `next`, its domain the
+// active one) with no other core to kick, straight-line for one kind of switch each.
+// Native thread to native thread (IPC): the stage-2 root, CNTKCTL_EL1 and the FP trap.
 [[noreturn]] void switch_native(Thread* next);
+// A vCPU's exit to its waiting VMM.
+[[noreturn]] void switch_from_guest(Thread* next);
+// The VMM's reply resuming the vCPU (`next`).
+[[noreturn]] void switch_to_guest(Thread* next);
 
 } // namespace kernel

@@ -225,20 +225,22 @@ uint64_t fetch_instruction(uint64_t pc) {
     return arch::mmio_read<uint32_t>(pa);
 }
 
+// send_exit() for a vCPU with no exit endpoint: it stops.
+[[gnu::noinline]] Thread* stop_without_endpoint(Thread* t) {
+    log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
+          << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
+          << "; no exit endpoint, vCPU stopped\n";
+    scheduler_of(t).remove(t);
+    t->state = ThreadState::Inactive;
+    return nullptr;
+}
+
 // Returns the VMM thread when the exit took the fast path (ipc::fast_call).
 Thread* send_exit(Thread* t) {
-    if (t->fault_endpoint == nullptr) {
-        log() << "vcpu: " << t->name << " exit " << Hex{t->fault_message[0]}
-              << " esr=" << Hex{t->fault_message[1]} << " pc=" << Hex{t->context.elr}
-              << "; no exit endpoint, vCPU stopped\n";
-        scheduler_of(t).remove(t);
-        t->state = ThreadState::Inactive;
-        return nullptr;
-    }
+    if (t->fault_endpoint == nullptr) [[unlikely]]
+        return stop_without_endpoint(t);
     t->in_fault = true;
-    if (Thread* vmm = ipc::fast_call(t, t->fault_endpoint, t->fault_badge)) return vmm;
-    ipc::send(t, t->fault_endpoint, t->fault_badge, true);
-    return nullptr;
+    return ipc::fast_call_or_send(t, t->fault_endpoint, t->fault_badge);
 }
 
 } // namespace
@@ -293,13 +295,28 @@ bool attach(Thread& t, const spec::Thread& record) {
     return true;
 }
 
-Thread* handle_trap(Thread* t, uint64_t value) {
+namespace {
+
+// An exit that goes to the VMM: its message, then the fast path when the VMM waits.
+inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
-    VcpuState& v = *t->vcpu;
-    v.count(vcpu_exit::counter_for(value));
-    unmask_timer_after_eoi(v);
+    if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
+    vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
+    if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
+        s.instruction = fetch_instruction(t->context.elr);
+    vcpu_exit::build_message(t->context, s, t->fault_message);
+    return send_exit(t);
+}
+
+// handle_trap()'s rarer cases, out of line so that an exit to the VMM needs no stack
+// frame: the timer's mask to lift, WFI/WFE and the FP trap (handled in the kernel).
+[[gnu::noinline]] Thread* handle_trap_slow(Thread* t, uint64_t value) {
+    using arm::ExceptionClass;
+    const arm::Esr esr{value};
+    const ExceptionClass ec = esr.ec();
+    unmask_timer_after_eoi(*t->vcpu);
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
@@ -314,12 +331,19 @@ Thread* handle_trap(Thread* t, uint64_t value) {
         fp::take_ownership(t);
         return nullptr;
     }
-    if (ec == ExceptionClass::Smc64) t->context.elr += 4; // trapped SMC: ELR is the SMC
-    vcpu_exit::Syndrome s{value, BH_READ_SYSREG(far_el2), BH_READ_SYSREG(hpfar_el2), 0};
-    if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
-        s.instruction = fetch_instruction(t->context.elr);
-    vcpu_exit::build_message(t->context, s, t->fault_message);
-    return send_exit(t);
+    return exit_to_vmm(t, value);
+}
+
+} // namespace
+
+Thread* handle_trap(Thread* t, uint64_t value) {
+    using arm::ExceptionClass;
+    const ExceptionClass ec = arm::Esr{value}.ec();
+    VcpuState& v = *t->vcpu;
+    v.count(vcpu_exit::counter_for(value));
+    if (v.timer_masked || ec == ExceptionClass::Wfx || ec == ExceptionClass::FpAccess) [[unlikely]]
+        return handle_trap_slow(t, value);
+    return exit_to_vmm(t, value);
 }
 
 bool handle_irq(uint32_t irq) {
@@ -375,20 +399,18 @@ void switch_out(Thread* prev) {
     // wakes this vCPU; saved when another vCPU runs here.
 }
 
-void switch_in(Thread* next) {
-    VcpuState& v = *next->vcpu;
-    CoreState& c = core(next->core); // this core, looked up once (every guest entry)
-    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
-    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
-    BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
+namespace {
+
+// switch_in()'s rare part: `v`'s EL1 registers, timer or list registers are not the ones
+// loaded on core `c` (another vCPU ran here, or the VMM read or wrote them).
+[[gnu::noinline]] void load_owned(VcpuState& v, CoreState& c) {
     if (VcpuState* owner = c.el1_owner; owner != &v) {
         if (owner != nullptr) save_el1(owner->el1);
         load_el1(v.el1);
+        // What MPIDR_EL1 reads at EL1 (EL0 cannot read it): it goes with the EL1 registers.
+        BH_WRITE_SYSREG(vmpidr_el2, v.vmpidr);
         c.el1_owner = &v;
     }
-    BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
-    BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
-    BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
     if (VcpuState* owner = c.timer_owner; owner != &v) {
         if (owner != nullptr) vtimer::save(owner->timer);
         vtimer::load(v.timer);
@@ -402,15 +424,24 @@ void switch_in(Thread* next) {
         vgic::load(v.gic);
         c.gic_owner = &v;
     }
-    arch::isb();
 }
 
-void enter_native() {
-    BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
-    BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
-    BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
-    BH_WRITE_SYSREG(tpidrro_el0, 0); // the guest's, saved by switch_out
-    arch::isb();
+} // namespace
+
+void switch_in(Thread* next) {
+    VcpuState& v = *next->vcpu;
+    CoreState& c = core(next->core); // this core, looked up once (every guest entry)
+    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
+    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
+    BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
+    BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
+    BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
+    // Usually all three are this vCPU's already: one test each, and the call last (a tail
+    // call, so the common case needs no stack frame).
+    if (c.el1_owner != &v || c.timer_owner != &v || c.gic_owner != &v) [[unlikely]]
+        load_owned(v, c);
+    // No ISB: these registers act on EL1 and EL0 only (and on AT S12E1*, which the switch
+    // does not use); the eret into the guest is the context synchronization event.
 }
 
 Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
@@ -431,7 +462,8 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     uint64_t* field = nullptr;
     Context& c = v.thread->context;
     El1Registers& e = v.el1;
-    if (reg >= static_cast<uint64_t>(Reg::SpEl1) && reg <= static_cast<uint64_t>(Reg::CpacrEl1))
+    if ((reg >= static_cast<uint64_t>(Reg::SpEl1) && reg <= static_cast<uint64_t>(Reg::CpacrEl1)) ||
+        reg == static_cast<uint64_t>(Reg::Vmpidr)) // VMPIDR_EL2 is loaded with them
         flush_el1(v);
     if (reg == static_cast<uint64_t>(Reg::CntvCtl) || reg == static_cast<uint64_t>(Reg::CntvCval))
         flush_timer(v); // write_register() reads first: both work on the saved copy

@@ -4,6 +4,8 @@
 // into exit messages (vcpu_exit) and WFI into blocking, and injects the virtual timer.
 #pragma once
 
+#include "el2_config.hpp"
+#include "sysreg.hpp"
 #include "thread.hpp"
 #include "vgic_cpu_interface.hpp"
 #include "virtual_timer.hpp"
@@ -72,7 +74,16 @@ Thread* deliver_pending(Thread* t);
 // entering; either may be a native thread.
 void switch_out(Thread* prev);
 void switch_in(Thread* next);
-void enter_native();
+// Leaving a guest for a native thread (or the idle loop): the native EL2 controls
+// (el2_config.hpp) and a zero TPIDRRO_EL0 (the guest's, saved by switch_out). Inline: it
+// is on every exit to the VMM. No ISB, as in switch_in: nothing at EL2 before the eret
+// depends on them.
+inline void enter_native() {
+    BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
+    BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
+    BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
+    BH_WRITE_SYSREG(tpidrro_el0, 0);
+}
 
 // Kernel calls on a vCPU that is not running.
 call_abi::Status read_register(VcpuState& v, uint64_t reg, uint64_t& value);

@@ -106,7 +106,8 @@ extern "C" void component_main(uint64_t) {
     uint64_t badge = 0;
     Status st = exits.recv(m, badge);
     for (;;) {
-        VcpuReply r;
+        Message reply_message;
+        VcpuReply r{reply_message};
         if (st == Status::Notified) {
             if ((badge & vcpu_linux::kUartBadge) != 0) vgic.inject(vcpu_linux::kUartIrq);
             st = exits.recv(m, badge);

@@ -154,7 +154,8 @@ extern "C" void component_main(uint64_t flags) {
         const unsigned id = static_cast<unsigned>(badge - vcpu_test::kFirstBadge);
         Guest& g = guests[id];
         const bool verbose = !bench && count == 1;
-        VcpuReply r;
+        Message reply_message;
+        VcpuReply r{reply_message};
         switch (e.kind()) {
         case ExitKind::DataAbort:
             data_abort(g, e, r, verbose);

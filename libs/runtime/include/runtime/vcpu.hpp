@@ -107,24 +107,32 @@ struct VcpuExit {
     [[nodiscard]] uint64_t eoi_mask() const { return message.mr[1]; }
 };
 
-// Builds the reply that resumes the vCPU: optionally one register write, then
-// optionally PC += 4.
+// Builds the reply that resumes the vCPU in the message it is given: optionally one
+// register write, then optionally PC += 4. In place, so a VMM can build it in the exit's
+// own message, which its ReplyRecv sends and receives the next exit into (MR3..MR5 of a
+// reply are not looked at, whatever they hold). MR0, the flags, is written by message().
 class VcpuReply {
 public:
+    explicit VcpuReply(Message& m) : m_(m) {}
     VcpuReply& set_register(unsigned reg, uint64_t value) {
-        m_.mr[0] |= vcpu_abi::SetRegister;
+        flags_ |= vcpu_abi::SetRegister;
         m_.mr[1] = reg;
         m_.mr[2] = value;
         return *this;
     }
     VcpuReply& advance_pc() {
-        m_.mr[0] |= vcpu_abi::AdvancePc;
+        flags_ |= vcpu_abi::AdvancePc;
         return *this;
     }
-    [[nodiscard]] Message& message() { return m_; }
+    // The finished reply (the message given), to send.
+    Message& message() {
+        m_.mr[0] = flags_;
+        return m_;
+    }
 
 private:
-    Message m_;
+    Message& m_;
+    uint64_t flags_ = 0;
 };
 
 } // namespace runtime
