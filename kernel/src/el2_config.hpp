@@ -5,6 +5,7 @@
 #include <arch/cptr.hpp>
 #include <arch/hcr.hpp>
 #include <arch/mdcr.hpp>
+#include <arch/sctlr.hpp>
 #include <arch/timer.hpp>
 
 #include <cstdint>
@@ -21,6 +22,17 @@ inline constexpr uint64_t kHcrNative =
 inline constexpr uint64_t kCnthctlNative = arm::cnthctl::kEl1pcten | arm::cnthctl::kEl1pcen;
 // FPEN: only CPTR_EL2.TFP decides about FP (it is switched lazily, see fp_switch.hpp).
 inline constexpr uint64_t kCpacrNative = arm::cpacr::kFpenNoTrap;
+
+// SCTLR_EL1 bits that still act at EL0 while native threads run there (TGE without E2H
+// leaves SCTLR_EL1's EL0 controls in force) and would make them misread their memory:
+// big-endian EL0 data, alignment checks. A guest that set one has it taken off before a
+// native thread runs (vcpu::switch_out). The EL0 trap controls (UCT, UCI, DZE, nTWE, nTWI,
+// UMA) follow the guest too: native code does not use what they trap (CTR_EL0, DC ZVA,
+// cache maintenance, WFE/WFI, DAIF at EL0).
+inline constexpr uint64_t kSctlrEl0Hazards = arm::sctlr::kE0e | arm::sctlr::kA;
+// SCTLR_EL1 for native threads: the RES1 bits (written at boot, and when a guest's hazard
+// is taken off).
+inline constexpr uint64_t kSctlrNative = arm::sctlr::kEl1Res1;
 
 // MDCR_EL2, for every thread: the debug registers are the kernel's (arch/mdcr.hpp says why;
 // a guest's accesses become exits its VMM answers). Release builds also keep the

@@ -43,7 +43,7 @@ void configure_el2() {
     BH_WRITE_SYSREG(mdcr_el2,
                     (BH_READ_SYSREG(mdcr_el2) & arm::mdcr::kHpmnMask) | el2_config::kMdcrTraps);
     BH_WRITE_SYSREG(mdscr_el1, 0);
-    BH_WRITE_SYSREG(sctlr_el1, arm::sctlr::kEl1Res1);
+    BH_WRITE_SYSREG(sctlr_el1, el2_config::kSctlrNative);
     BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
     // Cycle counter on, counting at EL2 too (NSH). Debug builds let EL0 read it for
     // the benchmarks; release builds keep the PMU away from components (it would

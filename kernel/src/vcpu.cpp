@@ -395,6 +395,13 @@ void switch_out(Thread* prev) {
     v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
     v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
     v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
+    // SCTLR_EL1 stays loaded too, but its EL0 controls act on native threads: a guest that
+    // made EL0 data big-endian or alignment-checked would break its VMM (el2_config.hpp).
+    // Rare: its EL1 registers are saved and the native value loaded; switch_in reloads.
+    if ((BH_READ_SYSREG(sctlr_el1) & el2_config::kSctlrEl0Hazards) != 0) [[unlikely]] {
+        flush_el1(v);
+        BH_WRITE_SYSREG(sctlr_el1, el2_config::kSctlrNative);
+    }
     // Its timer stays loaded (core().timer_owner) and running: its interrupt still
     // wakes this vCPU; saved when another vCPU runs here.
 }

@@ -12,6 +12,7 @@
 #include <arch/gic_v2.hpp>
 #include <arch/gic_v3.hpp>
 #include <arch/psci.hpp>
+#include <arch/sctlr.hpp>
 #include <arch/smccc.hpp>
 #include <vmm/vpsci.hpp>
 
@@ -814,6 +815,37 @@ void case_debug_registers() {
     verdict("debug-registers", answered && readback == 0);
 }
 
+// SCTLR_EL1's EL0 controls still apply at EL0 while the hypervisor's native threads run
+// there (HCR_EL2.TGE without E2H): big-endian EL0 data (E0E) and alignment checks (A) set
+// here would make the VMM misread its own memory. Set, then the VMM is made to run (an HVC
+// and an emulated distributor read, compared with the value read before) and must answer;
+// the guest's own SCTLR_EL1 must come back unchanged.
+void case_sctlr_el0() {
+    begin("sctlr-el0");
+    static_assert(arm::gicv2::gicd::kTyper == arm::gicv3::gicd::kTyper);
+    const uint32_t typer = reg32(g_platform.gicd + arm::gicv2::gicd::kTyper);
+    uint64_t sctlr;
+    asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+    const uint64_t hostile = sctlr | arm::sctlr::kE0e | arm::sctlr::kA;
+    asm volatile("msr sctlr_el1, %0; isb" ::"r"(hostile));
+    unsigned answered = 0, read_right = 0;
+    for (unsigned i = 0; i < 100; ++i) {
+        answered += static_cast<unsigned>(not_supported(hvc_call(unknown_function(i), 0, 0, 0)));
+        read_right +=
+            static_cast<unsigned>(reg32(g_platform.gicd + arm::gicv2::gicd::kTyper) == typer);
+    }
+    uint64_t kept;
+    asm volatile("mrs %0, sctlr_el1" : "=r"(kept));
+    asm volatile("msr sctlr_el1, %0; isb" ::"r"(sctlr));
+    puts("EL0 big-endian and alignment-checked: ");
+    putn(answered);
+    puts(" of 100 HVCs answered, ");
+    putn(read_right);
+    puts(" of 100 distributor reads right, SCTLR_EL1 ");
+    puts(kept == hostile ? "kept" : "changed");
+    verdict("sctlr-el0", answered == 100 && read_right == 100 && kept == hostile);
+}
+
 } // namespace
 
 void hostile_exception(Frame* frame, uint64_t vector) {
@@ -855,6 +887,7 @@ void hostile_main(const uint8_t* dtb) {
     case_no_syndrome();
     case_sysregs();
     case_debug_registers();
+    case_sctlr_el0();
     case_timer_storm();
     case_sgi_storm();
     // Last: the distributor is left in a state no guest could fully undo (interrupts
