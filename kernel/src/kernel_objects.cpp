@@ -73,6 +73,8 @@ void schedule_and_return() {
         if (instead == next) break;
         next = instead != nullptr ? instead : s.pick(c.current, &c.idle);
     }
+    // A VMM on another core waits for the state of a vCPU this core holds (a kick).
+    vcpu::release_requested(next);
     switch_to(next);
 }
 
@@ -94,6 +96,7 @@ void switch_to(Thread* next) {
     }
     if (next->vcpu != nullptr) {
         if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+        vcpu::drain_mailbox(*next->vcpu); // list registers another core wrote meanwhile
         c.active_domain = d;
     } else if (d != nullptr) {
         if (was_guest) vcpu::enter_native();
