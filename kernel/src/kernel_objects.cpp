@@ -107,6 +107,8 @@ void schedule_and_return() {
         if (instead == next) break;
         next = instead != nullptr ? instead : s.pick(c.current, &c.idle);
     }
+    // A VMM on another core waits for the state of a vCPU this core holds (a kick).
+    vcpu::release_requested(next);
     switch_to(next);
 }
 
@@ -126,6 +128,7 @@ void switch_to(Thread* next) {
     if (d != nullptr && d != was) BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
     if (next->vcpu != nullptr) {
         if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+        vcpu::drain_mailbox(*next->vcpu); // list registers another core wrote meanwhile
         c.active_domain = d;
     } else if (d != nullptr) {
         if (was_guest) vcpu::enter_native();

@@ -10,6 +10,7 @@
 #include "psci.hpp"
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
+#include "smp.hpp"
 #include "vcpu.hpp"
 
 #include <arch/smccc.hpp>
@@ -193,21 +194,30 @@ void exit_thread(Thread* t) {
     t->state = ThreadState::Inactive;
 }
 
-// A vCPU's registers live in its core's hardware while it is loaded there, so only a
-// thread pinned to the same core may work on it (the tool pins a VM's vCPUs and its
-// VMM together); others get InvalidArgument.
-VcpuState* vcpu_for(Thread* t) {
+// The vCPU of the capability in x0. A caller pinned to another core (a VMM whose vCPUs
+// are spread over cores) first needs the vCPU's state in memory when `state` says the
+// call touches it (vcpu::claim_from_another_core: else Busy, and the caller tries again).
+VcpuState* vcpu_for(Thread* t, bool state = true) {
     Thread* target = object_for(t, CapType::Vcpu, spec::CapSend, objects().threads);
     if (target == nullptr) return nullptr;
-    if (target->core != t->core) {
-        set_status(t, Status::InvalidArgument);
-        return nullptr;
+    if (state && target->core != t->core) {
+        if (const Status s = vcpu::claim_from_another_core(*target->vcpu); s != Status::Ok) {
+            set_status(t, s);
+            return nullptr;
+        }
     }
     return target->vcpu;
 }
 
+// Exit counters and the list-register count are read from memory on any core, also
+// while the vCPU runs.
+bool touches_state(uint64_t reg) {
+    return reg != static_cast<uint64_t>(vcpu_abi::Reg::ListRegisterCount) &&
+           reg < static_cast<uint64_t>(vcpu_abi::Reg::ExitCount0);
+}
+
 void vcpu_read_register(Thread* t) {
-    if (VcpuState* v = vcpu_for(t)) {
+    if (VcpuState* v = vcpu_for(t, touches_state(t->context.x[1]))) {
         uint64_t value = 0;
         set_status(t, vcpu::read_register(*v, t->context.x[1], value));
         t->context.x[1] = value;
@@ -219,8 +229,10 @@ void vcpu_write_register(Thread* t) {
         set_status(t, vcpu::write_register(*v, t->context.x[1], t->context.x[2]));
 }
 
+// Resume and suspend change only the thread's state: fine from any core (another core's
+// scheduler is kicked).
 void vcpu_resume(Thread* t) {
-    if (VcpuState* v = vcpu_for(t)) {
+    if (VcpuState* v = vcpu_for(t, false)) {
         if (v->thread->state == ThreadState::Inactive)
             scheduler_of(v->thread).make_ready(v->thread);
         set_status(t, Status::Ok);
@@ -228,15 +240,17 @@ void vcpu_resume(Thread* t) {
 }
 
 void vcpu_suspend(Thread* t) {
-    if (VcpuState* v = vcpu_for(t)) {
+    if (VcpuState* v = vcpu_for(t, false)) {
         set_status(t, Status::Ok);
         ipc::cancel(v->thread);
         v->thread->state = ThreadState::Inactive;
+        // Running on another core: it stops there now, not at its next kernel entry.
+        smp::kick(v->thread->core);
     }
 }
 
 void vcpu_write_list_register(Thread* t) {
-    if (VcpuState* v = vcpu_for(t))
+    if (VcpuState* v = vcpu_for(t, false)) // vcpu.cpp: the mailbox, or a claim
         set_status(t, vcpu::write_list_register(*v, t->context.x[1], t->context.x[2]));
 }
 
@@ -252,8 +266,18 @@ template <class Each> void for_each_listed(Thread* t, Each each) {
     set_status(t, status);
 }
 
+// Whether any register of a VcpuRead/WriteRegisters list touches the vCPU's state.
+bool list_touches_state(uint64_t list) {
+    for (unsigned i = 0; i < call_abi::kRegisterListMax; ++i) {
+        const uint64_t reg = call_abi::listed_register(list, i);
+        if (reg == call_abi::kRegisterListEnd) return false;
+        if (touches_state(reg)) return true;
+    }
+    return false;
+}
+
 void vcpu_read_registers(Thread* t) {
-    if (VcpuState* v = vcpu_for(t)) {
+    if (VcpuState* v = vcpu_for(t, list_touches_state(t->context.x[1]))) {
         for_each_listed(
             t, [v](uint64_t reg, uint64_t& mr) { return vcpu::read_register(*v, reg, mr); });
     }

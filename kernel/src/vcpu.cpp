@@ -9,6 +9,7 @@
 #include "gic.hpp"
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
+#include "smp.hpp"
 #include "sysreg.hpp"
 #include "vcpu_exit.hpp"
 
@@ -19,6 +20,8 @@
 #include <arch/sctlr.hpp>
 #include <arch/timer.hpp>
 #include <spec/vcpu_abi.hpp>
+
+#include <initializer_list>
 
 namespace kernel::vcpu {
 namespace {
@@ -47,9 +50,10 @@ unsigned g_vcpu_count = 0;
 uint32_t g_maintenance_irq = 25;
 uint32_t g_timer_irq = 27;
 // Whose list registers, virtual timer and save_el1() registers the executing core
-// holds are CoreState's (kernel_objects.hpp). A vCPU is only ever handled on its own
-// core: its traps happen there, and the kernel calls on it come from its VMM, which
-// must be pinned to the same core (syscalls.cpp refuses others).
+// holds are CoreState's (kernel_objects.hpp). A vCPU's traps happen on its own core;
+// the kernel calls on it come from its VMM, on the same core (the lazy rules below) or
+// on another (claim_from_another_core: the state must be in memory first, and list
+// registers loaded on the vCPU's core go through its mailbox; vcpu_remote.hpp).
 
 // The EL1 registers native threads never change (with TGE their exceptions go to EL2
 // and the kernel leaves EL1 alone): they stay in the hardware for the vCPU that owns
@@ -134,7 +138,7 @@ void wake(VcpuState& v) {
 }
 
 bool virq_pending(VcpuState& v) {
-    if (v.pending_eoi != 0) return true;
+    if (v.pending_eoi != 0 || v.mailbox.pending()) return true;
     for (unsigned i = 0; i < vgic::list_register_count(); ++i)
         if ((read_lr(v, i) & arm::gicv2::lr::kPending) != 0) return true;
     return false;
@@ -212,6 +216,38 @@ void collect_eois(VcpuState& v) {
     wake(v);
 }
 
+// Everything of `v` this core's hardware holds (EL1 registers, virtual timer, list
+// registers), saved and given up; its posted list registers then go to the saved copy.
+// For a VMM on another core (VcpuState::remote).
+void save_all(VcpuState& v) {
+    CoreState& c = core();
+    if (c.el1_owner == &v) {
+        save_el1(v.el1);
+        c.el1_owner = nullptr;
+    }
+    if (c.timer_owner == &v) {
+        vtimer::save(v.timer);
+        c.timer_owner = nullptr;
+    }
+    if (c.gic_owner == &v) {
+        collect_eois(v);
+        vgic::save(v.gic);
+        c.gic_owner = nullptr;
+    }
+    v.mailbox.drain([&v](unsigned i, uint32_t word) { v.gic.lr[i] = word; });
+    v.release_wanted = false;
+}
+
+vcpu_remote::Residence residence(const VcpuState& v) {
+    const uint32_t home = v.thread->core;
+    const CoreState& c = core(home);
+    return {.same_core = home == smp::this_core(),
+            .running = c.current == v.thread,
+            .el1_loaded = c.el1_owner == &v,
+            .timer_loaded = c.timer_owner == &v,
+            .gic_loaded = c.gic_owner == &v};
+}
+
 // Reads the instruction at the guest's PC through both translation stages.
 uint64_t fetch_instruction(uint64_t pc) {
     const uint64_t saved_par = BH_READ_SYSREG(par_el1);
@@ -274,7 +310,7 @@ void init_hardware(const spec::Board& board) {
             for (const char* name : vcpu_abi::kExitCounterNames)
                 log() << " " << name;
             log() << "\n";
-            // Where it runs: with its VMM, on the VM's _affinity core (syscalls.cpp).
+            // Where it runs (the VM's vcpu_affinity, or counted from its _affinity).
             log() << "vcpu: " << g_vcpus[i].thread->name << " runs on core "
                   << Dec{g_vcpus[i].thread->core} << "\n";
         }
@@ -403,7 +439,31 @@ void switch_out(Thread* prev) {
         BH_WRITE_SYSREG(sctlr_el1, el2_config::kSctlrNative);
     }
     // Its timer stays loaded (core().timer_owner) and running: its interrupt still
-    // wakes this vCPU; saved when another vCPU runs here.
+    // wakes this vCPU; saved when another vCPU runs here. Unless its VMM is on another
+    // core and the vCPU left for it (an exit) or was stopped: that VMM reads and writes
+    // the state in memory, so all of it is saved now.
+    if (v.remote && prev->state != ThreadState::Ready && prev->state != ThreadState::BlockedOnVirq)
+        [[unlikely]] {
+        save_all(v);
+    }
+}
+
+void release_requested(const Thread* next) {
+    CoreState& c = core();
+    for (VcpuState* owner : {c.el1_owner, c.timer_owner, c.gic_owner})
+        if (owner != nullptr && owner->release_wanted && owner->thread != next) save_all(*owner);
+}
+
+void drain_mailbox_slow(VcpuState& v) {
+    v.mailbox.drain([&v](unsigned i, uint32_t word) { write_lr(v, i, word); });
+}
+
+Status claim_from_another_core(VcpuState& v) {
+    v.remote = true;
+    if (vcpu_remote::state_access(residence(v)) == vcpu_remote::Access::Here) return Status::Ok;
+    v.release_wanted = true;
+    smp::kick(v.thread->core);
+    return Status::Busy;
 }
 
 namespace {
@@ -636,6 +696,9 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
 
 Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     if (index == vgic::timer_list_register() && word == 0) {
+        if (v.thread->core != smp::this_core()) {
+            if (const Status s = claim_from_another_core(v); s != Status::Ok) return s;
+        }
         // A guest reset: drop the timer interrupt in flight and unmask the timer.
         write_lr(v, vgic::timer_list_register(), 0);
         unmask_timer(v);
@@ -644,7 +707,14 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     }
     if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
         return Status::InvalidArgument;
-    write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));
+    if (const vcpu_remote::Residence r = residence(v);
+        vcpu_remote::list_register_access(r) == vcpu_remote::Access::Post) {
+        v.remote = true;
+        v.mailbox.post(static_cast<unsigned>(index), static_cast<uint32_t>(word));
+        if (r.running) smp::kick(v.thread->core); // written when it enters the kernel
+    } else {
+        write_lr(v, static_cast<unsigned>(index), static_cast<uint32_t>(word));
+    }
     if ((word & arm::gicv2::lr::kPending) != 0) wake(v);
     return Status::Ok;
 }

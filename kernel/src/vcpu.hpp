@@ -7,6 +7,7 @@
 #include "el2_config.hpp"
 #include "sysreg.hpp"
 #include "thread.hpp"
+#include "vcpu_remote.hpp"
 #include "vgic_cpu_interface.hpp"
 #include "virtual_timer.hpp"
 
@@ -43,6 +44,16 @@ struct VcpuState {
     // as read-only registers. Only its own core writes them, under the kernel lock.
     uint64_t exits[vcpu_abi::kExitCounters] = {};
     void count(vcpu_abi::ExitCounter kind) { ++exits[static_cast<unsigned>(kind)]; }
+    // Its VMM runs on another core (set by that VMM's first call): when the vCPU leaves
+    // its core other than Ready or in WFI (an exit, suspended), its core saves its state
+    // to memory at once, so the VMM's calls find it there (vcpu_remote.hpp).
+    bool remote = false;
+    // A call from another core found the state still in this vCPU's core's registers:
+    // that core saves it at its next choice of thread (release_requested).
+    bool release_wanted = false;
+    // List-register writes from another core while the list registers are in this
+    // vCPU's core's hardware; that core writes them before the vCPU runs.
+    vcpu_remote::LrMailbox<vgic::kMaxListRegisters> mailbox;
 };
 
 namespace vcpu {
@@ -83,6 +94,19 @@ inline void enter_native() {
     BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
     BH_WRITE_SYSREG(cpacr_el1, el2_config::kCpacrNative);
     BH_WRITE_SYSREG(tpidrro_el0, 0);
+}
+
+// Kernel calls on a vCPU from a thread of another core first make sure its state is in
+// memory: Ok, or Busy after asking its core to save it (the caller tries again).
+call_abi::Status claim_from_another_core(VcpuState& v);
+// The vCPU's core, choosing `next`: saves the state of vCPUs a call from another core
+// waits for (all but `next`'s).
+void release_requested(const Thread* next);
+// Before a vCPU runs (loaded on this core): the list-register words another core posted.
+void drain_mailbox_slow(VcpuState& v);
+inline void drain_mailbox(VcpuState& v) {
+    if (!v.mailbox.empty()) [[unlikely]]
+        drain_mailbox_slow(v);
 }
 
 // Kernel calls on a vCPU that is not running.

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <functional>
 
 #include <memory>
 
@@ -597,6 +598,18 @@ namespace {
 
 // _affinity (upstream's per-instance CPU) pins the instance's thread; a CPU the board
 // does not have is an error at the attribute, naming it and the board's range.
+// Runs `lower`, which must fail with an error saying `message`; where the error points.
+adl::SourceLocation lowering_error(const std::function<void()>& lower, const std::string& message) {
+    try {
+        lower();
+        ADD_FAILURE() << "no error: " << message;
+    } catch (const adl::Error& e) {
+        EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+        return e.where();
+    }
+    return {};
+}
+
 std::string pinned(int cpu) {
     return std::string(kConnectors) + R"(
 component Server { provides P p; control; }
@@ -622,16 +635,46 @@ TEST(Lowering, AffinityPinsTheInstanceToACoreTheBoardHas) {
 
     const auto beyond = resolve(pinned(4));
     image::SystemBuilder b2(qemu());
-    try {
-        (void)lowering::lower_system(beyond, b2, {{"/c"}, {}});
-        FAIL() << "no error";
-    } catch (const adl::Error& e) {
-        EXPECT_NE(std::string(e.what()).find("'c._affinity' is 4; board 'qemu-arm-virt' has 4 "
-                                             "CPUs, expected 0 to 3"),
-                  std::string::npos)
-            << e.what();
-        EXPECT_NE(e.where().line, 0u); // at the attribute's value
+    const adl::SourceLocation at = lowering_error(
+        [&] {
+            (void)lowering::lower_system(beyond, b2, {{"/c"}, {}});
+        },
+        "'c._affinity' is 4; board 'qemu-arm-virt' has 4 CPUs, expected 0 to 3");
+    EXPECT_NE(at.line, 0u); // at the attribute's value
+}
+
+// The cores of a VM's vCPUs (vm_lowerer.cpp's vcpu_core), as given to the kernel.
+std::vector<uint32_t> vcpu_cores(std::optional<int64_t> affinity,
+                                 std::vector<adl::model::VmConfig::VcpuCore> listed = {}) {
+    auto system = tool_test::vm_minimal_system();
+    for (auto& i : system.instances) {
+        if (i.name != "vm0") continue;
+        i.vm->num_vcpus = 4;
+        i.vm->vcpu_affinity = std::move(listed);
+        i.affinity = affinity;
     }
+    image::SystemBuilder b(qemu());
+    (void)lowering::lower_system(system, b, {});
+    std::vector<uint32_t> cores;
+    for (const auto& t : b.description().threads)
+        if (t.vcpu) cores.push_back(t.core);
+    return cores;
+}
+
+TEST(Lowering, VcpusGoToCoresCountedFromTheVmsAffinityOrAsListed) {
+    // Upstream's rule (vCPU i on core i) from the VMM's core, wrapping at the board's 4.
+    EXPECT_EQ(vcpu_cores(std::nullopt), (std::vector<uint32_t>{0, 1, 2, 3}));
+    EXPECT_EQ(vcpu_cores(2), (std::vector<uint32_t>{2, 3, 0, 1}));
+    // vcpu_affinity: several may share a core.
+    EXPECT_EQ(vcpu_cores(1, {{3, {}}, {3, {}}, {0, {}}, {1, {}}}),
+              (std::vector<uint32_t>{3, 3, 0, 1}));
+    const adl::SourceLocation at = lowering_error(
+        [] {
+            (void)vcpu_cores(std::nullopt, {{0, {}}, {1, {}}, {4, {"app.camkes", 7, 9}}, {2, {}}});
+        },
+        "'vm0.vcpu_affinity' puts vCPU 2 on core 4; board 'qemu-arm-virt' has 4 CPUs, expected "
+        "0 to 3");
+    EXPECT_EQ(at.line, 7u); // at the list's entry
 }
 
 // The SerialServer's lowerer: the board's UART and its interrupt, one endpoint behind all

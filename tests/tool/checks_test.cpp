@@ -478,6 +478,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "\"0x40100000\"", "is in the first 2 MiB of guest RAM"},
         BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.dtb = dtb([{\"paths\": \"/pl011\"}]);"),
                  "{\"paths\"", "unknown dtb query key 'paths'"},
+        // vcpu_affinity: one core per vCPU (the board's check is the lowering's).
+        BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.num_vcpus = 2; vm0.vcpu_affinity = [1];"),
+                 "[1]",
+                 "'vm0.vcpu_affinity' is [1]; expected 2 core number(s), one per vCPU (num_vcpus)"},
+        BadCheck{compose(vm_with_dtb, vm("vm0") + "vm0.vcpu_affinity = [\"one\"];"), "\"one\"",
+                 "'vm0.vcpu_affinity' lists '\"one\"'; expected a core number"},
         BadCheck{compose(vm_with_dtb + "\ncomponent VM vm1; connection seL4VMDTBPassthrough "
                                        "d1(from vm1.dtb_self, to vm1.dtb);",
                          vm("vm0") + "vm0.dtb = dtb([{\"path\": \"/pl011@9000000\"}]);\n" +

@@ -475,6 +475,24 @@ void check_guest_ram_on_board(lowering::Context& context, const Instance& inst) 
             hex(board.ram.end().raw()));
 }
 
+// vCPU i's core: the VM's vcpu_affinity, else upstream's placement (libsel4vm pins vCPU
+// i's thread to core i) counted from the VMM's own core (_affinity), wrapping at the
+// board's CPU count. So one vCPU stays with its VMM, and four from core 0 take 0..3.
+uint32_t vcpu_core(const Context& context, const Instance& inst, uint32_t vmm_core, uint32_t i) {
+    const image::Board& board = context.board();
+    const adl::model::VmConfig& cfg = *inst.vm;
+    if (cfg.vcpu_affinity.empty()) return (vmm_core + i) % board.cpu_count;
+    const adl::model::VmConfig::VcpuCore& c = cfg.vcpu_affinity[i];
+    if (c.core >= board.cpu_count) {
+        throw adl::Error(c.where, adl::quote(inst.name + ".vcpu_affinity") + " puts vCPU " +
+                                      std::to_string(i) + " on core " + std::to_string(c.core) +
+                                      "; board " + adl::quote(board.name) + " has " +
+                                      std::to_string(board.cpu_count) + " CPUs, expected 0 to " +
+                                      std::to_string(board.cpu_count - 1));
+    }
+    return c.core;
+}
+
 class VmLowerer final : public lowering::NativeComponent {
     // The page holding the count of running VMs, one per system: made by the first VM
     // lowered, starting at the number of VMs in the system.
@@ -549,18 +567,20 @@ public:
 
         // num_vcpus vCPUs, suspended until the VMM has loaded the guest (vCPU 0) or the
         // guest starts them (PSCI CPU_ON); their exits carry their index as the badge.
-        // They run on their VMM's core: the kernel takes vCPU calls from there only.
+        // Each on its own core (vcpu_core); the VMM answers all their exits from its own.
         const image::EndpointId exits = b.add_endpoint(inst.name + ":exits");
+        const uint32_t vmm_core = core_of(context, inst);
         for (uint32_t i = 0; i < cfg.num_vcpus; ++i) {
             const std::string name = "vcpu" + std::to_string(i);
-            const image::VcpuId vcpu = b.add_vcpu(guest, {.name = inst.name + ":" + name,
-                                                          .priority = vcpu_prio,
-                                                          .exit_endpoint = exits,
-                                                          .badge = i,
-                                                          .entry = cfg.layout.ram.base,
-                                                          .arg = cfg.layout.dtb.base.raw(),
-                                                          .start_suspended = true,
-                                                          .core = core_of(context, inst)});
+            const image::VcpuId vcpu =
+                b.add_vcpu(guest, {.name = inst.name + ":" + name,
+                                   .priority = vcpu_prio,
+                                   .exit_endpoint = exits,
+                                   .badge = i,
+                                   .entry = cfg.layout.ram.base,
+                                   .arg = cfg.layout.dtb.base.raw(),
+                                   .start_suspended = true,
+                                   .core = vcpu_core(context, inst, vmm_core, i)});
             context.give(vmm, name, image::vcpu_cap(vcpu));
         }
         context.give(vmm, "exits", image::endpoint_cap(exits, 0, spec::CapReceive));

@@ -60,6 +60,8 @@ const Pattern patterns[] = {
                                "one"}},
     {"plat_keep_devices(_and_subtree)?", "plat_keep_devices", {BuiltinEffect::Stored, {}}},
     {"allow_smc|allowed_smc_functions", "allow_smc", {BuiltinEffect::Stored, {}}},
+    // Bulkhead's: the core of each of a VM's vCPUs (vm_layout.cpp).
+    {"vcpu_affinity", "vcpu_affinity", {BuiltinEffect::Stored, {}}},
 };
 } // namespace
 

@@ -971,6 +971,10 @@ private:
                             {inst.name, smc, a->value, "only a VM's guest makes firmware calls"});
                     }
                 }
+                if (const auto* a = inst.attribute("vcpu_affinity")) {
+                    system_.no_effect.push_back(
+                        {inst.name, "vcpu_affinity", a->value, "only a VM has vCPUs"});
+                }
             }
         }
     }

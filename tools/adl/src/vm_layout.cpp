@@ -164,6 +164,25 @@ void read_kept_nodes(const model::Instance& inst, model::VmConfig& vm) {
         }
     }
 }
+// vcpu_affinity: one core number per vCPU (whether the board has it is the lowering's
+// check, which knows the board).
+void read_vcpu_affinity(const model::Instance& inst, model::VmConfig& vm) {
+    const auto* list = inst.attribute("vcpu_affinity");
+    if (list == nullptr) return;
+    const std::string name = quote(inst.name + ".vcpu_affinity");
+    if (list->value.kind != Value::Kind::List || list->value.items.size() != vm.num_vcpus) {
+        throw Error(list->value.where, name + " is " + list->value.to_adl() + "; expected " +
+                                           std::to_string(vm.num_vcpus) +
+                                           " core number(s), one per vCPU (num_vcpus)");
+    }
+    for (const Value& c : list->value.items) {
+        if (c.kind != Value::Kind::Integer || c.integer < 0 || c.integer > 0xffff) {
+            throw Error(c.where, name + " lists " + quote(c.to_adl()) + "; expected a core number");
+        }
+        vm.vcpu_affinity.push_back({static_cast<uint32_t>(c.integer), c.where});
+    }
+}
+
 // allow_smc (a boolean) and allowed_smc_functions (SMCCC function IDs, usually from a
 // board's plat/smc.h): each ID must be one the kernel forwards (a fast SiP, OEM or
 // trusted-OS call, or a read-only standard one), else the guest could never make it.
@@ -323,6 +342,7 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
         }
         vm.num_vcpus = static_cast<uint32_t>(n->value.integer);
     }
+    read_vcpu_affinity(inst, vm);
     return vm;
 }
 

@@ -21,8 +21,7 @@ public:
     constexpr explicit VcpuCap(Slot s) : slot_(s.value) {}
     Status read(Reg r, uint64_t& value) const {
         Message m;
-        const CallResult res =
-            kernel_call(Call::VcpuReadRegister, slot_, static_cast<uint64_t>(r), m);
+        const CallResult res = vcpu_call(Call::VcpuReadRegister, static_cast<uint64_t>(r), m);
         value = res.value;
         return res.status;
     }
@@ -34,14 +33,14 @@ public:
     Status write(Reg r, uint64_t value) const {
         Message m;
         m.mr[0] = value;
-        return kernel_call(Call::VcpuWriteRegister, slot_, static_cast<uint64_t>(r), m).status;
+        return vcpu_call(Call::VcpuWriteRegister, static_cast<uint64_t>(r), m).status;
     }
     // Up to six registers in one call (call_abi::Call::VcpuReadRegisters): values[i] is
     // regs[i]. Stops at the first number the kernel refuses (its status).
     Status read(std::span<const Reg> regs, std::span<uint64_t> values) const {
         Message m;
         const uint64_t list = pack(regs);
-        const Status s = kernel_call(Call::VcpuReadRegisters, slot_, list, m).status;
+        const Status s = vcpu_call(Call::VcpuReadRegisters, list, m).status;
         for (size_t i = 0; i < regs.size() && i < values.size() && i < kRegisterListMax; ++i)
             values[i] = m.mr[i];
         return s;
@@ -51,7 +50,7 @@ public:
         Message m;
         for (size_t i = 0; i < regs.size() && i < values.size() && i < kRegisterListMax; ++i)
             m.mr[i] = values[i];
-        return kernel_call(Call::VcpuWriteRegisters, slot_, pack(regs), m).status;
+        return vcpu_call(Call::VcpuWriteRegisters, pack(regs), m).status;
     }
     [[nodiscard]] static Reg x(unsigned n) { return static_cast<Reg>(n); }
     Status resume() const { return kernel_call(Call::VcpuResume, slot_).status; }
@@ -61,13 +60,25 @@ public:
     Status write_list_register(uint32_t index, uint32_t word) const {
         Message m;
         m.mr[0] = word;
-        return kernel_call(Call::VcpuWriteListRegister, slot_, index, m).status;
+        return vcpu_call(Call::VcpuWriteListRegister, index, m).status;
     }
     [[nodiscard]] uint32_t list_register_count() const {
         return static_cast<uint32_t>(read(Reg::ListRegisterCount));
     }
 
 private:
+    // A VMM on another core than the vCPU: Busy while that core saves the vCPU's state
+    // (it has been asked to); the same call again, after a short pause.
+    CallResult vcpu_call(Call call, uint64_t arg, Message& m) const {
+        const Message sent = m;
+        for (;;) {
+            const CallResult r = kernel_call(call, slot_, arg, m);
+            if (r.status != Status::Busy) return r;
+            m = sent;
+            for (int i = 0; i < 64; ++i)
+                asm volatile("yield");
+        }
+    }
     static constexpr unsigned kRegisterListMax = call_abi::kRegisterListMax;
     static uint64_t pack(std::span<const Reg> regs) {
         uint64_t numbers[kRegisterListMax] = {};

@@ -87,6 +87,9 @@ enum class Status : uint64_t {
     InvalidCall = 6, // unknown call number or not in this build
     NoCaller = 7,    // Reply with nobody waiting for one
     Interrupted = 8, // the thread was suspended while blocked
+    // A vCPU call from another core: the vCPU's state is still in its core's registers;
+    // that core has been asked to save it: call again (runtime::VcpuCap does).
+    Busy = 9,
 };
 
 // Fault messages arrive on the fault endpoint like a Call: x1 = the thread's fault

@@ -41,6 +41,14 @@ struct VmConfig {
     std::string bootargs;
     std::string stdout_path;
     uint32_t num_vcpus = 1;
+    // vcpu_affinity (Bulkhead's): the core of each vCPU, num_vcpus of them, each with
+    // where it was written (the lowering checks them against the board). Empty: vCPU i
+    // on core (_affinity + i) mod the board's CPU count (vm_lowerer.cpp).
+    struct VcpuCore {
+        uint32_t core = 0;
+        SourceLocation where;
+    };
+    std::vector<VcpuCore> vcpu_affinity;
     bool provide_initrd = true; // vm_image_config.provide_initrd (the current dialect)
     // plat_keep_devices / plat_keep_devices_and_subtree: nodes the guest DTB keeps with
     // no device behind them (clocks, firmware); where each was written.

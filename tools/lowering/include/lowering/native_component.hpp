@@ -24,8 +24,8 @@ protected:
     // The domain, and a thread at `priority` with `stack_size` bytes of stack.
     static void create_thread(Context& context, const adl::model::Instance& instance,
                               InstanceObjects& objects, uint32_t priority, uint64_t stack_size);
-    // The CPU the instance's threads (and a VM's vCPUs) are pinned to: its _affinity,
-    // or 0. A CPU the board lacks is an error at the attribute.
+    // The CPU the instance's threads are pinned to (a VM's vCPUs are counted from it):
+    // its _affinity, or 0. A CPU the board lacks is an error at the attribute.
     static uint32_t core_of(const Context& context, const adl::model::Instance& instance);
     // The instance page, with `type_blob` for the type's own configuration.
     static void add_instance_page(Context& context, const adl::model::Instance& instance,
