@@ -197,16 +197,25 @@ void exit_thread(Thread* t) {
 // The vCPU of the capability in x0. A caller pinned to another core (a VMM whose vCPUs
 // are spread over cores) first needs the vCPU's state in memory when `state` says the
 // call touches it (vcpu::claim_from_another_core: else Busy, and the caller tries again).
-VcpuState* vcpu_for(Thread* t, bool state = true) {
+// Busy changes only x0: runtime::VcpuCap makes the same call again with x1..x7 as they are.
+// `touches()` is asked only from another core (a register list is not decoded on the
+// same-core exit path).
+template <class Touches> VcpuState* vcpu_for(Thread* t, Touches touches) {
     Thread* target = object_for(t, CapType::Vcpu, spec::CapSend, objects().threads);
     if (target == nullptr) return nullptr;
-    if (state && target->core != t->core) {
+    if (target->core != t->core && touches()) {
         if (const Status s = vcpu::claim_from_another_core(*target->vcpu); s != Status::Ok) {
             set_status(t, s);
             return nullptr;
         }
     }
     return target->vcpu;
+}
+VcpuState* vcpu_for(Thread* t) {
+    return vcpu_for(t, [] { return true; });
+}
+VcpuState* vcpu_for_without_state(Thread* t) {
+    return vcpu_for(t, [] { return false; });
 }
 
 // Exit counters and the list-register count are read from memory on any core, also
@@ -217,7 +226,7 @@ bool touches_state(uint64_t reg) {
 }
 
 void vcpu_read_register(Thread* t) {
-    if (VcpuState* v = vcpu_for(t, touches_state(t->context.x[1]))) {
+    if (VcpuState* v = vcpu_for(t, [t] { return touches_state(t->context.x[1]); })) {
         uint64_t value = 0;
         set_status(t, vcpu::read_register(*v, t->context.x[1], value));
         t->context.x[1] = value;
@@ -232,7 +241,7 @@ void vcpu_write_register(Thread* t) {
 // Resume and suspend change only the thread's state: fine from any core (another core's
 // scheduler is kicked).
 void vcpu_resume(Thread* t) {
-    if (VcpuState* v = vcpu_for(t, false)) {
+    if (VcpuState* v = vcpu_for_without_state(t)) {
         if (v->thread->state == ThreadState::Inactive)
             scheduler_of(v->thread).make_ready(v->thread);
         set_status(t, Status::Ok);
@@ -240,7 +249,7 @@ void vcpu_resume(Thread* t) {
 }
 
 void vcpu_suspend(Thread* t) {
-    if (VcpuState* v = vcpu_for(t, false)) {
+    if (VcpuState* v = vcpu_for_without_state(t)) {
         set_status(t, Status::Ok);
         ipc::cancel(v->thread);
         v->thread->state = ThreadState::Inactive;
@@ -250,7 +259,7 @@ void vcpu_suspend(Thread* t) {
 }
 
 void vcpu_write_list_register(Thread* t) {
-    if (VcpuState* v = vcpu_for(t, false)) // vcpu.cpp: the mailbox, or a claim
+    if (VcpuState* v = vcpu_for_without_state(t)) // vcpu.cpp: the mailbox, or a claim
         set_status(t, vcpu::write_list_register(*v, t->context.x[1], t->context.x[2]));
 }
 
@@ -277,7 +286,7 @@ bool list_touches_state(uint64_t list) {
 }
 
 void vcpu_read_registers(Thread* t) {
-    if (VcpuState* v = vcpu_for(t, list_touches_state(t->context.x[1]))) {
+    if (VcpuState* v = vcpu_for(t, [t] { return list_touches_state(t->context.x[1]); })) {
         for_each_listed(
             t, [v](uint64_t reg, uint64_t& mr) { return vcpu::read_register(*v, reg, mr); });
     }

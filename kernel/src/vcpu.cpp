@@ -426,6 +426,14 @@ Thread* deliver_pending(Thread* t) {
     return send_exit(t);
 }
 
+namespace {
+// switch_out()'s rare part, out of line so the common exit needs no stack frame.
+[[gnu::noinline, gnu::cold]] void take_off_el0_hazards(VcpuState& v) {
+    flush_el1(v);
+    BH_WRITE_SYSREG(sctlr_el1, el2_config::kSctlrNative);
+}
+} // namespace
+
 void switch_out(Thread* prev) {
     VcpuState& v = *prev->vcpu;
     v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
@@ -434,10 +442,8 @@ void switch_out(Thread* prev) {
     // SCTLR_EL1 stays loaded too, but its EL0 controls act on native threads: a guest that
     // made EL0 data big-endian or alignment-checked would break its VMM (el2_config.hpp).
     // Rare: its EL1 registers are saved and the native value loaded; switch_in reloads.
-    if ((BH_READ_SYSREG(sctlr_el1) & el2_config::kSctlrEl0Hazards) != 0) [[unlikely]] {
-        flush_el1(v);
-        BH_WRITE_SYSREG(sctlr_el1, el2_config::kSctlrNative);
-    }
+    if ((BH_READ_SYSREG(sctlr_el1) & el2_config::kSctlrEl0Hazards) != 0) [[unlikely]]
+        take_off_el0_hazards(v);
     // Its timer stays loaded (core().timer_owner) and running: its interrupt still
     // wakes this vCPU; saved when another vCPU runs here. Unless its VMM is on another
     // core and the vCPU left for it (an exit) or was stopped: that VMM reads and writes

@@ -68,13 +68,13 @@ public:
 
 private:
     // A VMM on another core than the vCPU: Busy while that core saves the vCPU's state
-    // (it has been asked to); the same call again, after a short pause.
+    // (it has been asked to); the same call again, after a short pause. A Busy answer
+    // leaves x1..x7 as they were sent (kernel syscalls.cpp, vcpu_for), so `m` still holds
+    // the message: no copy on the exit path.
     CallResult vcpu_call(Call call, uint64_t arg, Message& m) const {
-        const Message sent = m;
         for (;;) {
             const CallResult r = kernel_call(call, slot_, arg, m);
             if (r.status != Status::Busy) return r;
-            m = sent;
             for (int i = 0; i < 64; ++i)
                 asm volatile("yield");
         }
