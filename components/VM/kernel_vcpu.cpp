@@ -258,6 +258,11 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
         out.eoi_mask = exit.eoi_mask();
         vcpus_[current_].begin_exit();
         return;
+    case runtime::ExitKind::Idle:
+        out.reason = vmm::ExitReason::Idle;
+        out.esr = exit.esr();
+        vcpus_[current_].begin_exit();
+        return;
     case runtime::ExitKind::Unknown:
         break;
     }

@@ -74,6 +74,9 @@ public:
     [[nodiscard]] uint64_t vbar_el1() const override { return cap_.read(runtime::Reg::VbarEl1); }
     void enter_exception(const vmm::El1ExceptionEntry& entry) override;
     void suspend() override { (void)cap_.suspend(); }
+    [[nodiscard]] bool request_idle_exit() override {
+        return cap_.write(runtime::Reg::IdleExit, 1) == runtime::Status::Ok;
+    }
 
     // vmm::ListRegisters
     [[nodiscard]] unsigned count() const override;

@@ -34,6 +34,7 @@ VirtualMachine::VirtualMachine(const vmm::vm_config::View& config, runtime::Endp
       loop_(bus_, vgic_, smccc_, notifications_, log_), files_(fs, fs_buffer) {
     for (unsigned i = 0; i < num_vcpus_; ++i)
         vcpus_[i] = KernelVcpu(runtime::VcpuCap(runtime::Slot{config.vcpu(i).slot}), i);
+    devices_.use_idle_watch(&loop_.idle_watch());
     for (uint32_t i = 0; i < c_.smc_allowed.count; ++i) // View::open checked the count
         smc_allowed_[i] = config.smc_allowed(i);
 }

@@ -357,7 +357,12 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
             scheduler_of(t).rotate(t);
-        } else if (!virq_pending(*t->vcpu)) {
+        } else if (!virq_pending(v)) {
+            if (v.idle_exit) { // the VMM asked to hear of it: an Idle exit, not a block
+                v.idle_exit = false;
+                vcpu_exit::build_idle_message(value, t->fault_message);
+                return send_exit(t);
+            }
             scheduler_of(t).remove(t);
             t->state = ThreadState::BlockedOnVirq;
         }
@@ -527,6 +532,10 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
         value = reg == static_cast<uint64_t>(Reg::GichVmcr) ? v.gic.vmcr : v.gic.apr;
         return Status::Ok;
     }
+    if (reg == static_cast<uint64_t>(Reg::IdleExit)) {
+        value = v.idle_exit ? 1 : 0;
+        return Status::Ok;
+    }
     if (const uint64_t k = reg - static_cast<uint64_t>(Reg::ExitCount0);
         reg >= static_cast<uint64_t>(Reg::ExitCount0) && k < vcpu_abi::kExitCounters) {
         value = v.exits[k];
@@ -616,6 +625,11 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::ListRegisterCount) ||
         reg >= static_cast<uint64_t>(Reg::ExitCount0))
         return Status::InvalidArgument; // read-only
+    if (reg == static_cast<uint64_t>(Reg::IdleExit)) {
+        if (value > 1) return Status::InvalidArgument;
+        v.idle_exit = value == 1;
+        return Status::Ok;
+    }
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
         if (value > 0xffffffffu) return Status::InvalidArgument;
         if (&v == core().gic_owner) vgic::save(v.gic);

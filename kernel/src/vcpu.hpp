@@ -40,6 +40,8 @@ struct VcpuState {
     // CNTV_CTL in its handler, as Linux does): its timer interrupts ask for an EOI
     // maintenance interrupt from then on, so the unmask is not late again.
     bool timer_eoi_maintenance = false;
+    // vcpu_abi::Reg::IdleExit: the next WFI with nothing pending goes to the VMM (once).
+    bool idle_exit = false;
     // Why the vCPU stopped running guest code (vcpu_abi::ExitCounter), read by its VMM
     // as read-only registers. Only its own core writes them, under the kernel lock.
     uint64_t exits[vcpu_abi::kExitCounters] = {};

@@ -49,11 +49,22 @@ void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]) {
     mr[0] = static_cast<uint64_t>(ExitKind::Unknown);
 }
 
-void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]) {
+namespace {
+// The exits that carry one word (MR1) and zeros.
+void build_one_word_message(vcpu_abi::ExitKind kind, uint64_t word, uint64_t (&mr)[6]) {
     for (uint64_t& m : mr)
         m = 0;
-    mr[0] = static_cast<uint64_t>(vcpu_abi::ExitKind::EoiMaintenance);
-    mr[1] = lr_mask;
+    mr[0] = static_cast<uint64_t>(kind);
+    mr[1] = word;
+}
+} // namespace
+
+void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]) {
+    build_one_word_message(vcpu_abi::ExitKind::EoiMaintenance, lr_mask, mr);
+}
+
+void build_idle_message(uint64_t esr, uint64_t (&mr)[6]) {
+    build_one_word_message(vcpu_abi::ExitKind::Idle, esr, mr);
 }
 
 vcpu_abi::ExitCounter counter_for(uint64_t value) {

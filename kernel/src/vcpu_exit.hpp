@@ -24,6 +24,8 @@ struct Syndrome {
 // must already be where the vCPU resumes (past an SMC).
 void build_message(const Context& ctx, const Syndrome& s, uint64_t (&mr)[6]);
 void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]);
+// A WFI the VMM asked to hear of (vcpu_abi::Reg::IdleExit), with its ESR_EL2.
+void build_idle_message(uint64_t esr, uint64_t (&mr)[6]);
 
 // The exit counter a trap of a vCPU with syndrome `esr` counts under (vcpu_abi).
 [[nodiscard]] vcpu_abi::ExitCounter counter_for(uint64_t esr);

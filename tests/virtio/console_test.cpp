@@ -1,6 +1,7 @@
 // The virtio-console device model through fake rings: the modern-only feature set, output
 // to the backend in order with back-pressure (a chain waits in flight, nothing is lost),
-// input into the driver's posted buffers as far as they reach, and a hostile ring.
+// input into the driver's posted buffers as far as they reach, a hostile ring, and the
+// transmit interrupt decided late (at the next kick or wait) for a driver that polls.
 #include "fake_driver.hpp"
 
 #include <virtio/console.hpp>
@@ -26,9 +27,15 @@ public:
         return n;
     }
     void flush() override { ++flushes; }
+    bool defer_transmit_interrupt() override {
+        ++deferrals;
+        return defer;
+    }
     std::size_t room = 1 << 20;
     std::string text;
     unsigned flushes = 0;
+    bool defer = false;     // what defer_transmit_interrupt() answers
+    unsigned deferrals = 0; // how often the device asked
 };
 
 class Events final : public DeviceEvents {
@@ -43,11 +50,12 @@ public:
 };
 
 struct ConsoleFixture {
-    ConsoleFixture()
-        : rx(ram, {.size = 16, .event_idx = false, .indirect = true}),
-          tx(ram, {.size = 16, .event_idx = false, .indirect = true}),
+    explicit ConsoleFixture(bool event_idx = false)
+        : rx(ram, {.size = 16, .event_idx = event_idx, .indirect = true}),
+          tx(ram, {.size = 16, .event_idx = event_idx, .indirect = true}),
           device(ram.memory(), backend, events) {
-        EXPECT_TRUE(device.set_driver_features(ConsoleDevice::kFeatures));
+        EXPECT_TRUE(device.set_driver_features(ConsoleDevice::kFeatures &
+                                               (event_idx ? ~uint64_t{0} : ~kFeatureEventIdx)));
         start(ConsoleDevice::kRxQueue, rx);
         start(ConsoleDevice::kTxQueue, tx);
         device.driver_ok();
@@ -114,6 +122,42 @@ TEST(VirtioConsole, AFullBackendHoldsTheChainAndLosesNothing) {
     EXPECT_EQ(f.backend.text, sent);
     EXPECT_TRUE(f.tx.take_used().has_value());
     EXPECT_TRUE(f.tx.take_used().has_value());
+}
+
+// With event indexes and a backend that will hear when the guest waits, a kick's transmit
+// interrupt is decided later: dropped if the driver has taken the buffer back by then
+// (used_event caught up), raised if not.
+TEST(VirtioConsole, TheKicksTransmitInterruptIsDecidedAtTheNextKickOrWait) {
+    ConsoleFixture f(true);
+    f.backend.defer = true;
+    f.tx.offer({f.tx.readable("one\n")});
+    f.device.queue_notify(ConsoleDevice::kTxQueue);
+    EXPECT_TRUE(f.events.interrupts.empty());
+    EXPECT_EQ(f.device.counters().tx_deferred, 1u);
+    ASSERT_TRUE(f.tx.take_used().has_value()); // the driver polls it back
+    f.tx.set_used_event(f.tx.used_idx());
+    f.tx.offer({f.tx.readable("two\n")});
+    f.device.queue_notify(ConsoleDevice::kTxQueue); // "one" needs no interrupt now
+    EXPECT_TRUE(f.events.interrupts.empty());
+    f.device.settle_transmit_interrupt(); // the guest waits without taking "two" back
+    EXPECT_EQ(f.events.interrupts, std::vector<unsigned>{ConsoleDevice::kTxQueue});
+    f.device.settle_transmit_interrupt(); // decided once
+    EXPECT_EQ(f.events.interrupts.size(), 1u);
+    EXPECT_EQ(f.backend.text, "one\ntwo\n");
+}
+
+TEST(VirtioConsole, WithoutEventIndexesOrADeferringBackendTheInterruptComesWithTheKick) {
+    ConsoleFixture plain(false);
+    plain.backend.defer = true;
+    plain.tx.offer({plain.tx.readable("x")});
+    plain.device.queue_notify(ConsoleDevice::kTxQueue);
+    EXPECT_EQ(plain.events.interrupts.size(), 1u);
+    EXPECT_EQ(plain.backend.deferrals, 0u);
+    ConsoleFixture no_listener(true); // the backend cannot hear when the guest waits
+    no_listener.tx.offer({no_listener.tx.readable("x")});
+    no_listener.device.queue_notify(ConsoleDevice::kTxQueue);
+    EXPECT_EQ(no_listener.events.interrupts.size(), 1u);
+    EXPECT_EQ(no_listener.backend.deferrals, 1u);
 }
 
 TEST(VirtioConsole, InputFillsPostedBuffersAndWaitsForMore) {

@@ -245,6 +245,45 @@ TEST_F(ExitLoopTest, CpuOffAndUnknownExitsLeaveTheVcpuStopped) {
                                 "pc 0x4000: vCPU 0 stopped");
 }
 
+struct IdleCounter final : IdleListener {
+    unsigned calls = 0;
+    void vcpu_idle() override { ++calls; }
+};
+
+TEST_F(ExitLoopTest, ADeviceAskingDuringAnExitHearsOfTheVcpusNextWaitAndArmsItOnce) {
+    IdleCounter device;
+    ASSERT_TRUE(loop.idle_watch().add(device));
+    test::FakeVcpu cpu;
+    const GuestExit hvc = call(ExitReason::Hvc, psci::kVersion).exit;
+    EXPECT_EQ(loop.handle(hvc, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.idle_requests, 0u); // nobody asked
+    loop.idle_watch().request();
+    EXPECT_EQ(loop.handle(hvc, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.idle_requests, 1u);
+    loop.idle_watch().request();
+    EXPECT_EQ(loop.handle(hvc, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.idle_requests, 1u); // still armed in the kernel: no second call
+    EXPECT_EQ(device.calls, 0u);
+    GuestExit idle;
+    idle.reason = ExitReason::Idle;
+    idle.esr = uint64_t{0x01} << 26; // WFI
+    EXPECT_EQ(loop.handle(idle, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(device.calls, 1u);
+    loop.idle_watch().request(); // the kernel disarmed it with that exit: armed again
+    EXPECT_EQ(loop.handle(hvc, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(cpu.idle_requests, 2u);
+}
+
+TEST_F(ExitLoopTest, WithoutIdleExitsTheListenersDecideAtOnce) {
+    IdleCounter device;
+    ASSERT_TRUE(loop.idle_watch().add(device));
+    test::FakeVcpu cpu;
+    cpu.idle_exits_available = false;
+    loop.idle_watch().request();
+    EXPECT_EQ(loop.handle(call(ExitReason::Hvc, psci::kVersion).exit, cpu), ExitOutcome::Resume);
+    EXPECT_EQ(device.calls, 1u);
+}
+
 // An instruction abort at stage 2 (EC 0x20, IFSC translation fault level 2): what a guest
 // that jumps into an address nothing backs causes.
 GuestExit wild_fetch(uint64_t ipa) {

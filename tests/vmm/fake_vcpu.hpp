@@ -20,6 +20,8 @@ public:
     std::optional<El1ExceptionEntry> exception; // the last one entered
     bool suspended = false;
     unsigned index = 0;
+    unsigned idle_requests = 0;       // request_idle_exit() calls
+    bool idle_exits_available = true; // what request_idle_exit() answers
     std::vector<uint32_t> prefetched; // each prefetch() call's mask
 
     uint64_t gpr(unsigned n) const override { return x.at(n); }
@@ -37,6 +39,10 @@ public:
         program_counter = entry.pc;
     }
     void suspend() override { suspended = true; }
+    bool request_idle_exit() override {
+        ++idle_requests;
+        return idle_exits_available;
+    }
     void prefetch(uint32_t registers) override { prefetched.push_back(registers); }
 };
 

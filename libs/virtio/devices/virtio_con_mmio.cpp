@@ -6,6 +6,8 @@
 //                  a batch() call only when the ring is full (or there is no wake-up bit)
 //   putchar        (camkes-arm-vm 3.8: seL4RPCCall to processed_putchar) one call per byte
 //   serial_getchar (seL4SerialServer to getchar) the input ring; the server signals its bit
+// The transmit interrupt is decided at the guest's next kick or when it waits in WFI (the
+// exit loop's IdleWatch), so a guest that polls its buffers back takes none.
 // Output that finds the ring full waits until the server has taken it (the batch() call
 // returns once the server drained the ring), so a guest that floods hvc0 is slowed down,
 // never cut short. Input is read from the ring only as far as the guest has posted buffers
@@ -14,6 +16,7 @@
 
 #include <virtio/console.hpp>
 #include <vmm/device.hpp>
+#include <vmm/idle_watch.hpp>
 
 #include <serial/char_ring.hpp>
 
@@ -28,13 +31,18 @@ constexpr std::size_t kMaxDevices = 2;
 constexpr uint32_t kBatchMethod = 0;   // Batch.batch()
 constexpr uint32_t kPutCharMethod = 0; // PutChar.putchar(int c)
 
-class VirtioConMmio final : public vmm::Device, public TransportListener, public ConsoleBackend {
+class VirtioConMmio final : public vmm::Device,
+                            public TransportListener,
+                            public ConsoleBackend,
+                            public vmm::IdleListener {
 public:
     VirtioConMmio(vmm::DeviceContext& ctx, const vmm::BackendConnection* batch,
                   const vmm::BackendConnection* putchar, const vmm::BackendConnection* input)
         : batch_(batch), putchar_(putchar), input_(input), console_(ctx.memory(), *this, events_) {
         if (batch_ != nullptr) output_ring_ = serial::CharRing(batch_->dataport);
         if (input_ != nullptr) input_ring_ = serial::CharRing(input_->dataport);
+        if (vmm::IdleWatch* watch = ctx.idle_watch(); watch != nullptr && watch->add(*this))
+            idle_ = watch;
     }
 
     // Places it on its transport; nullptr (logged) when there is no room.
@@ -56,6 +64,15 @@ public:
         unsent_ = false;
     }
 
+    // The transmit interrupt waits for the guest's next kick or wait (ConsoleDevice):
+    // Linux's hvc polls its buffer back, so it needs none.
+    bool defer_transmit_interrupt() override {
+        if (idle_ == nullptr) return false;
+        idle_->request();
+        return true;
+    }
+    void vcpu_idle() override { console_.settle_transmit_interrupt(); }
+
     // ConsoleBackend: the guest's output.
     std::size_t write(std::span<const char> bytes) override {
         if (batch_ == nullptr) {
@@ -70,7 +87,7 @@ public:
         }
         std::size_t done = 0;
         while (done < bytes.size()) {
-            const std::size_t n = output_ring_.write(bytes.subspan(done));
+            const std::size_t n = output_ring_.write(up_to_a_line_end(bytes.subspan(done)));
             done += n;
             unsent_ = unsent_ || n != 0;
             if (done == bytes.size()) break;
@@ -90,6 +107,20 @@ public:
     }
 
 private:
+    // What of `bytes` to put in the ring now: all if it fits; else as far as the last
+    // newline that fits, or nothing (the server drains first) unless the ring is empty (a
+    // line longer than the ring). The server may drain the ring on another core at any
+    // time and writes out an unfinished line when it finds the ring empty (a prompt): cut
+    // at a full ring, a line the guest wrote whole would be split around another client's.
+    std::span<const char> up_to_a_line_end(std::span<const char> bytes) {
+        const std::size_t room = output_ring_.free_space();
+        if (bytes.size() <= room) return bytes;
+        for (std::size_t end = room; end > 0; --end) {
+            if (bytes[end - 1] == '\n') return bytes.first(end);
+        }
+        return output_ring_.used() == 0 ? bytes.first(room) : bytes.first(0);
+    }
+
     bool send_batch() {
         base::RpcMessage m;
         m.begin(kBatchMethod);
@@ -118,6 +149,7 @@ private:
     bool unsent_ = false;
     char pending_bytes_[256] = {};
     std::size_t pending_ = 0;
+    vmm::IdleWatch* idle_ = nullptr;
     FrontSlot slot_;
     Front* front_ = nullptr;
     FrontEvents events_;

@@ -24,19 +24,22 @@ QueueError ConsoleDevice::start_queue(unsigned queue, GuestPhysAddr desc, GuestP
                                       GuestPhysAddr used, uint16_t size) {
     if (queue >= queues_.size()) return QueueError::NotReady;
     if (size > kQueueSize) return QueueError::BadSize;
-    return queues_[queue].configure(
-        {size, desc, avail, used, (driver_features_ & kFeatureIndirectDesc) != 0, false});
+    return queues_[queue].configure({size, desc, avail, used,
+                                     (driver_features_ & kFeatureIndirectDesc) != 0,
+                                     (driver_features_ & kFeatureEventIdx) != 0});
 }
 
 void ConsoleDevice::stop_queue(unsigned queue) {
     if (queue >= queues_.size()) return;
     queues_[queue].reset();
-    if (queue == kTxQueue) tx_chain_.reset();
+    if (queue != kTxQueue) return;
+    tx_chain_.reset();
+    tx_owed_ = false;
 }
 
 void ConsoleDevice::driver_ok() {
     driver_ok_ = true;
-    transmit();
+    transmit(false);
 }
 
 void ConsoleDevice::reset() {
@@ -44,6 +47,7 @@ void ConsoleDevice::reset() {
         q.reset();
     tx_chain_.reset();
     tx_done_ = 0;
+    tx_owed_ = false;
     driver_features_ = 0;
     driver_ok_ = false;
     rx_waiting_ = false;
@@ -51,7 +55,9 @@ void ConsoleDevice::reset() {
 
 void ConsoleDevice::queue_notify(unsigned queue) {
     if (!driver_ok_) return;
-    if (queue == kTxQueue) transmit();
+    // The guest ran since the last kick: what it owes is decided before anything new.
+    settle_transmit_interrupt();
+    if (queue == kTxQueue) transmit(true);
     if (queue == kRxQueue) rx_waiting_ = false; // buffers arrived; rx_ready() says so
 }
 
@@ -72,7 +78,27 @@ bool ConsoleDevice::check(unsigned queue) {
     return false;
 }
 
-void ConsoleDevice::transmit() {
+// Within the guest's kick (the exit that brought the buffers, which are used before it
+// returns) and with event indexes, the interrupt can wait: a driver that polls its buffer
+// back has done so by its next kick or wait, and then needs none; one that waits for the
+// interrupt gets it when it waits (the backend hears of that). Otherwise: now.
+void ConsoleDevice::transmit_interrupt(bool kick) {
+    Virtqueue& q = queues_[kTxQueue];
+    if (kick && q.config().event_idx && backend_.defer_transmit_interrupt()) {
+        tx_owed_ = true;
+        ++counters_.tx_deferred;
+        return;
+    }
+    if (q.should_interrupt()) events_.used_buffers(kTxQueue);
+}
+
+void ConsoleDevice::settle_transmit_interrupt() {
+    if (!tx_owed_) return;
+    tx_owed_ = false;
+    if (queues_[kTxQueue].should_interrupt()) events_.used_buffers(kTxQueue);
+}
+
+void ConsoleDevice::transmit(bool kick) {
     Virtqueue& q = queues_[kTxQueue];
     if (!driver_ok_ || !q.ready() || q.broken()) return;
     bool pushed = false;
@@ -98,7 +124,7 @@ void ConsoleDevice::transmit() {
                 if (taken < want) {
                     // Full: the rest of this chain waits for backend_ready().
                     ++counters_.tx_waits;
-                    if (pushed && q.should_interrupt()) events_.used_buffers(kTxQueue);
+                    if (pushed) transmit_interrupt(false);
                     backend_.flush();
                     return;
                 }
@@ -110,13 +136,13 @@ void ConsoleDevice::transmit() {
         if (!check(kTxQueue)) return;
         if (!q.enable_notifications()) break;
     }
-    if (pushed && q.should_interrupt()) events_.used_buffers(kTxQueue);
+    if (pushed) transmit_interrupt(kick);
     backend_.flush();
     (void)check(kTxQueue);
 }
 
 void ConsoleDevice::backend_ready() {
-    transmit();
+    transmit(false);
 }
 
 std::size_t ConsoleDevice::receive(std::span<const char> bytes) {

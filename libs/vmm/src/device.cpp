@@ -126,7 +126,7 @@ DeviceError DeviceHost::create(std::span<const DeviceRecord> records) {
     }
     for (const DeviceRecord& r : records) {
         DeviceContext context(r, memory_, mmio_, vgic_, spis_, windows_, log_, smccc_, &pci_,
-                              firmware_);
+                              firmware_, idle_);
         Device* device = find_device_type(r)->create(context);
         if (device == nullptr) return report(r, DeviceError::CreateFailed);
         if (context.listened() != 0 && !notifications_.add(context.listened(), *device)) {

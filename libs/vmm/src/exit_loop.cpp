@@ -17,6 +17,24 @@ uint32_t abort_iss(uint64_t esr) {
 } // namespace
 
 ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* control) {
+    const ExitOutcome outcome = dispatch(exit, vcpu, control);
+    if (idle_.take_request() && outcome == ExitOutcome::Resume) arm_idle_exit(vcpu);
+    return outcome;
+}
+
+// Armed once per vCPU until its Idle exit comes (the kernel disarms it as it sends it), so
+// a run of requests costs one kernel call.
+void ExitLoop::arm_idle_exit(Vcpu& vcpu) {
+    const uint64_t bit = uint64_t{1} << (vcpu.id() % 64);
+    if ((idle_armed_ & bit) != 0) return;
+    if (vcpu.request_idle_exit()) {
+        idle_armed_ |= bit;
+    } else {
+        idle_.idle(); // nobody would tell: decide now
+    }
+}
+
+ExitOutcome ExitLoop::dispatch(const GuestExit& exit, Vcpu& vcpu, VmControl* control) {
     switch (exit.reason) {
     case ExitReason::DataAbort:
         return data_abort(exit, vcpu);
@@ -28,6 +46,10 @@ ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* contr
     case ExitReason::EoiMaintenance:
         for (uint64_t mask = exit.eoi_mask; mask != 0; mask &= mask - 1)
             vgic_.on_eoi(vcpu.id(), static_cast<unsigned>(__builtin_ctzll(mask)));
+        return ExitOutcome::Resume;
+    case ExitReason::Idle:
+        idle_armed_ &= ~(uint64_t{1} << (vcpu.id() % 64));
+        idle_.idle(); // what they raise wakes the vCPU; else it waits at its next WFI
         return ExitOutcome::Resume;
     case ExitReason::Unknown:
         if (arm::Esr{exit.esr}.ec() == arm::ExceptionClass::InstructionAbortLower)

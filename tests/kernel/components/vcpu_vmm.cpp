@@ -1,6 +1,7 @@
 // kernel_vcpu VMM: drives the bare-metal guest (vcpu_guest.S) through its exits —
 // answers an MMIO read, sees an MMIO write and a pair load without syndrome, answers
-// an HVC and an SMC, checks that WFI blocked the vCPU, injects an interrupt through a
+// an HVC and an SMC, hears of a WFI it asked for (an Idle exit, Reg::IdleExit) and checks
+// that the next one blocked the vCPU, injects an interrupt through a
 // list register and sees the guest's EOI — then powers off. Argument bits: kBench
 // (print the guest's MMIO round-trip benchmark instead), kTwoVcpus (a second guest on a
 // second vCPU at the same priority: list registers, EL1 state and virtual timers
@@ -34,6 +35,7 @@ struct Guest {
     uint32_t eoi_seen = 0;
     unsigned smcs = 0;
     bool done = false;
+    uint64_t wfi = 0; // the guest's WFI of step 5 (vcpu_guest.S)
 };
 
 [[noreturn]] void finish(const char* verdict) {
@@ -52,6 +54,8 @@ void check_refusals(const VcpuCap& vcpu) {
         vcpu.write_list_register(lrs + 1, 0) != Status::InvalidArgument)
         finish("FAIL: the kernel's list register was lent");
     if (vcpu.write_list_register(lrs, 0) != Status::Ok) finish("FAIL: cannot clear for a reset");
+    if (vcpu.write(Reg::IdleExit, 2) != Status::InvalidArgument)
+        finish("FAIL: IdleExit took a value other than 0 or 1");
 }
 
 // The kernel's exit counters of a vCPU (VcpuReadRegisters, six at a time), printed and
@@ -170,17 +174,9 @@ extern "C" void component_main(uint64_t flags) {
                 g.vcpu.write(Reg::CntvCval, 0x5eed0000);
                 r.set_register(0, e.hvc_arg(1) + 1);
             } else if (e.hvc_arg(0) == 0x102) {
-                // The vCPUs outrank us: we run again only once they all block, this one
-                // in its WFI.
-                const uint64_t wfi = e.hvc_arg(1);
-                reply(r.message());
-                const uint64_t pc = g.vcpu.read(Reg::Pc);
-                out() << "vmm: vcpu " << Dec{id} << " waits at " << Hex{pc} << " (wfi at "
-                      << Hex{wfi} << ")\n";
-                if (pc != wfi + 4) finish("FAIL: WFI did not block the vCPU");
-                g.vcpu.write_list_register(0, kVirq40);
-                exits.recv(m, badge);
-                continue;
+                // Its WFI comes to us first (an Idle exit), once.
+                g.wfi = e.hvc_arg(1);
+                if (g.vcpu.write(Reg::IdleExit, 1) != Status::Ok) finish("FAIL: IdleExit refused");
             } else if (e.hvc_arg(0) == 0x1fe) {
                 out() << "vmm: trapped MMIO read round trip: mean " << Dec{e.hvc_arg(1) / 1000}
                       << ", min " << Dec{e.hvc_arg(2)} << " instructions (1000 reads)\n";
@@ -215,6 +211,24 @@ extern "C" void component_main(uint64_t flags) {
             if (++g.smcs > 1) finish("FAIL: the SMC ran again");
             r.set_register(0, 0x5c);
             break;
+        case ExitKind::Idle: {
+            const uint64_t pc = g.vcpu.read(Reg::Pc);
+            out() << "vmm: vcpu " << Dec{id} << " idle at " << Hex{pc} << " (wfi at " << Hex{g.wfi}
+                  << ")\n";
+            if (pc != g.wfi + 4 || g.vcpu.read(Reg::IdleExit) != 0)
+                finish("FAIL: the Idle exit is not the guest's WFI, or IdleExit stayed armed");
+            // Back to its WFI, which blocks now. The vCPUs outrank us: we run again only
+            // once they all block, this one in its WFI.
+            g.vcpu.write(Reg::Pc, g.wfi);
+            reply(r.message());
+            const uint64_t blocked = g.vcpu.read(Reg::Pc);
+            out() << "vmm: vcpu " << Dec{id} << " waits at " << Hex{blocked} << " (wfi at "
+                  << Hex{g.wfi} << ")\n";
+            if (blocked != g.wfi + 4) finish("FAIL: WFI did not block the vCPU");
+            g.vcpu.write_list_register(0, kVirq40);
+            exits.recv(m, badge);
+            continue;
+        }
         case ExitKind::EoiMaintenance:
             if (verbose) out() << "vmm: eoi maintenance, lr mask " << Hex{e.eoi_mask()} << "\n";
             g.eoi_seen |= static_cast<uint32_t>(e.eoi_mask());

@@ -94,6 +94,11 @@ TEST(VcpuExit, OtherClassesAreUnknown) {
     build_eoi_message(0b101, mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::EoiMaintenance));
     EXPECT_EQ(mr[1], 0b101u);
+    EXPECT_EQ(mr[2], 0u);
+    kernel::vcpu_exit::build_idle_message(esr(ExceptionClass::Wfx, 0), mr);
+    EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::Idle));
+    EXPECT_EQ(mr[1], esr(ExceptionClass::Wfx, 0));
+    EXPECT_EQ(mr[5], 0u);
 }
 
 TEST(VcpuExit, ReplyWritesRegisterThenAdvances) {

@@ -100,7 +100,7 @@ struct VcpuExit {
     [[nodiscard]] ExitKind kind() const { return static_cast<ExitKind>(message.mr[0]); }
     [[nodiscard]] bool is_vcpu_exit() const {
         return message.mr[0] >= static_cast<uint64_t>(ExitKind::DataAbort) &&
-               message.mr[0] <= static_cast<uint64_t>(ExitKind::Unknown);
+               message.mr[0] <= static_cast<uint64_t>(ExitKind::Idle);
     }
     // DataAbort / Unknown
     [[nodiscard]] uint64_t esr() const { return message.mr[1]; }

@@ -37,11 +37,15 @@ enum class Reg : uint64_t {
     Vmpidr = 50,            // VMPIDR_EL2: the MPIDR_EL1 the guest reads (vCPU i: affinity 0 = i)
     GichVmcr = 51,          // the guest's GICV control state (GICH_VMCR); write 0 on a guest reset
     GichApr = 52,           // active priorities (GICH_APR); write 0 on a guest reset
+    IdleExit = 53,          // 1: the next WFI with nothing pending is an Idle exit (below)
     ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
     ExitCount0 = 64,        // read-only: ExitCount0 + ExitCounter k = exits of kind k so far
     Count = 80
 };
 inline constexpr uint64_t kXRegs = 31;
+// IdleExit = 1: the vCPU's next WFI that finds nothing pending is sent to the VMM as an
+// Idle exit instead of blocking, once (the kernel writes 0 as it sends it). For a VMM that
+// decides an interrupt late and must hear when the guest waits for it.
 
 // What the kernel counts per vCPU (read-only registers ExitCount0 + k): every time the
 // vCPU stopped running guest code, by why. The first five reached the VMM as exit
@@ -81,6 +85,7 @@ enum class ExitKind : uint64_t {
     SysReg = 0x13,         // trapped MSR/MRS (arm::ExceptionClass::SysReg64), e.g. CNTP_*
     EoiMaintenance = 0x14, // the guest EOId interrupts the VMM injected
     Unknown = 0x15,        // anything else (instruction abort, undefined, SError...)
+    Idle = 0x16,           // a WFI with nothing pending while IdleExit was 1 (counted as wfi)
 };
 
 // Exit message layout (arrives like a Call on the vCPU's exit endpoint; x1 = badge):
@@ -92,6 +97,7 @@ enum class ExitKind : uint64_t {
 // | SysReg         | ESR_EL2  | PC       | Rt value  | 0   | 0                            |
 // | EoiMaintenance | LR mask  | 0        | 0         | 0   | 0                            |
 // | Unknown        | ESR_EL2  | FAR_EL2  | HPFAR_EL2 | PC  | 0                            |
+// | Idle           | ESR_EL2  | 0        | 0         | 0   | 0                            |
 //
 // DataAbort MR5: for a write with ESR.ISV = 1, the value of the register ESR.SRT names
 // (0 for SRT 31 = xzr); for ISV = 0, the instruction word at the PC (read by the kernel
@@ -101,6 +107,9 @@ enum class ExitKind : uint64_t {
 // too, so both are answered the same way.
 // EoiMaintenance: bit i set = the guest EOId the interrupt in VMM list register i; the
 // kernel has already cleared those list registers (they are free again).
+// Idle: the PC is already past the WFI; resuming the vCPU unchanged goes on from there
+// (a WFI may end at any time), so a guest waiting in a loop comes back to its WFI, which
+// then blocks unless the VMM armed IdleExit again or made an interrupt pending.
 inline constexpr unsigned kMrKind = 0;
 
 // Reply to an exit (Reply / ReplyRecv on the exit endpoint): MR0 = ReplyFlags,

@@ -1,6 +1,7 @@
 // The virtio-console device model (virtio spec 5.3), transport-independent: one port
 // (the guest's hvc0) with a receive queue (bytes to the guest) and a transmit queue
-// (bytes from it), no optional features. Output goes to a ConsoleBackend as far as it
+// (bytes from it), no optional console features (VIRTIO_F_EVENT_IDX of the rings). Output
+// goes to a ConsoleBackend as far as it
 // takes it; a chain the backend could not take whole stays in flight and is finished
 // when the backend has room (back-pressure: the guest's writes wait, nothing is lost).
 #pragma once
@@ -24,6 +25,10 @@ public:
     virtual std::size_t write(std::span<const char> bytes) = 0;
     // The guest's burst of output is over for now (a transmit kick drained).
     virtual void flush() {}
+    // The device completed transmit buffers within the guest's kick and would leave their
+    // interrupt undecided until settle_transmit_interrupt(): true if the backend will call
+    // that when the guest next waits (it asks to hear of it); false: decided at once.
+    virtual bool defer_transmit_interrupt() { return false; }
 
 protected:
     ~ConsoleBackend() = default;
@@ -34,6 +39,7 @@ struct ConsoleCounters {
     uint64_t rx_bytes = 0;
     uint64_t tx_waits = 0;     // the backend was full: transmit waited
     uint64_t rx_no_buffer = 0; // receive() found no buffer
+    uint64_t tx_deferred = 0;  // transmit interrupts left undecided at a kick
 };
 
 class ConsoleDevice final : public DeviceModel {
@@ -42,7 +48,8 @@ public:
     static constexpr unsigned kTxQueue = 1;
     static constexpr uint16_t kQueueSize = 128;
     static constexpr std::size_t kMaxSegments = 16;
-    static constexpr uint64_t kFeatures = kFeatureVersion1 | kFeatureIndirectDesc;
+    static constexpr uint64_t kFeatures =
+        kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx;
 
     ConsoleDevice(GuestMemory& memory, ConsoleBackend& backend, DeviceEvents& events);
 
@@ -72,11 +79,18 @@ public:
     [[nodiscard]] bool rx_ready();
     // The backend has room again: transmit what waits.
     void backend_ready();
+    // The transmit interrupt left undecided at a kick (ConsoleBackend::defer_transmit_interrupt),
+    // decided now: raised unless the driver has taken its buffers back meanwhile (used_event
+    // caught up), as a driver that polls them does (Linux's hvc: put_chars() spins until
+    // the buffer is used). The device calls it at the next kick; the backend when the guest
+    // waits.
+    void settle_transmit_interrupt();
 
     [[nodiscard]] const ConsoleCounters& counters() const { return counters_; }
 
 private:
-    void transmit();
+    void transmit(bool kick);
+    void transmit_interrupt(bool kick);
     [[nodiscard]] bool check(unsigned queue);
 
     GuestMemory& memory_;
@@ -90,6 +104,7 @@ private:
     std::array<Segment, kMaxSegments> tx_segments_{};
     std::optional<Chain> tx_chain_; // in flight: the backend took part of it
     uint32_t tx_done_ = 0;          // bytes of tx_chain_ the backend has
+    bool tx_owed_ = false;          // a transmit interrupt left undecided
     ConsoleCounters counters_{};
 };
 

@@ -35,6 +35,7 @@ namespace vmm {
 class GuestMemory;
 class MmioBus;
 class VgicDistributor;
+class IdleWatch;
 
 // How a device uses a connection's capability: the VM component makes the kernel calls
 // (an RPC in the generated glue's message format, a signal); host tests record them.
@@ -207,9 +208,10 @@ public:
     DeviceContext(const DeviceRecord& record, GuestMemory& memory, MmioBus& mmio,
                   VgicDistributor& vgic, SpiAllocator& spis, MmioAllocator& windows, LogSink& log,
                   SmcccDispatcher* smccc = nullptr, PciHost* pci = nullptr,
-                  FirmwareConduit* firmware = nullptr)
+                  FirmwareConduit* firmware = nullptr, IdleWatch* idle = nullptr)
         : record_(record), memory_(memory), mmio_(mmio), vgic_(vgic), spis_(spis),
-          windows_(windows), log_(log), smccc_(smccc), pci_(pci), firmware_(firmware) {}
+          windows_(windows), log_(log), smccc_(smccc), pci_(pci), firmware_(firmware), idle_(idle) {
+    }
 
     [[nodiscard]] const DeviceRecord& record() const { return record_; }
     [[nodiscard]] std::string_view name() const { return record_.name; }
@@ -246,6 +248,8 @@ public:
     }
     // The way to the board's secure firmware (the VM's `allow_smc`); nullptr: none.
     [[nodiscard]] FirmwareConduit* firmware() const { return firmware_; }
+    // Where to ask to hear when the guest waits (the exit loop's); nullptr: nobody tells.
+    [[nodiscard]] IdleWatch* idle_watch() const { return idle_; }
     // The device hears these notification bits (notified()). They must be badge bits of
     // its own connections; false otherwise.
     [[nodiscard]] bool listen(uint64_t bits);
@@ -262,6 +266,7 @@ private:
     SmcccDispatcher* smccc_;
     PciHost* pci_;
     FirmwareConduit* firmware_;
+    IdleWatch* idle_;
     uint64_t listened_ = 0;
 };
 
@@ -304,6 +309,8 @@ public:
     [[nodiscard]] PciHost& pci() { return pci_; }
     // Devices created after this reach the firmware through `firmware` (DeviceContext).
     void use_firmware(FirmwareConduit* firmware) { firmware_ = firmware; }
+    // Devices created after this ask `idle` to hear when the guest waits (DeviceContext).
+    void use_idle_watch(IdleWatch* idle) { idle_ = idle; }
     // GuestDtbHook: every device's nodes, in creation order, then the PCI host bridge's.
     [[nodiscard]] bool add_nodes(GuestDtbWriter& dtb) override;
     // Guest reset: every device's reset().
@@ -320,6 +327,7 @@ private:
     LogSink& log_;
     SmcccDispatcher* smccc_;
     FirmwareConduit* firmware_ = nullptr;
+    IdleWatch* idle_ = nullptr;
     PciHost pci_;
     std::array<Device*, kMaxDevices> devices_{};
     std::size_t count_ = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <vmm/device.hpp>
+#include <vmm/idle_watch.hpp>
 #include <vmm/log.hpp>
 #include <vmm/mmio_bus.hpp>
 #include <vmm/smccc.hpp>
@@ -78,8 +79,12 @@ public:
           psci_log_(log, "refused PSCI CPU_ON calls") {}
 
     // Answers one exit of `vcpu`; `control` starts vCPUs for CPU_ON (none: INTERNAL_FAILURE).
+    // When a device asked during it (IdleWatch::request), `vcpu`'s next wait in WFI is
+    // armed to come back as an Idle exit, which goes to the watch's listeners.
     [[nodiscard]] ExitOutcome handle(const GuestExit& exit, Vcpu& vcpu,
                                      VmControl* control = nullptr);
+    // Where devices ask to hear when the guest waits (DeviceHost::use_idle_watch).
+    [[nodiscard]] IdleWatch& idle_watch() { return idle_; }
     // Trapped system registers `handler` answers (the vGICv3's SGI registers). False: full.
     bool add_system_registers(SystemRegisterHandler& handler);
     // Notification bits arrived: each goes to the device or interrupt that owns it.
@@ -88,6 +93,8 @@ public:
     [[nodiscard]] StopReason run(VcpuPort& port, VmControl& control);
 
 private:
+    [[nodiscard]] ExitOutcome dispatch(const GuestExit& exit, Vcpu& vcpu, VmControl* control);
+    void arm_idle_exit(Vcpu& vcpu);
     [[nodiscard]] ExitOutcome data_abort(const GuestExit& exit, Vcpu& vcpu);
     [[nodiscard]] ExitOutcome instruction_abort(const GuestExit& exit, Vcpu& vcpu);
     [[nodiscard]] ExitOutcome halt(Vcpu& vcpu);
@@ -106,6 +113,8 @@ private:
     GuestEventLimit sysreg_log_;
     GuestEventLimit stray_log_;
     GuestEventLimit psci_log_;
+    IdleWatch idle_;
+    uint64_t idle_armed_ = 0; // bit i: vCPU i's Idle exit is armed in the kernel
 };
 
 } // namespace vmm

@@ -18,6 +18,7 @@ enum class ExitReason : uint8_t {
     SysReg,         // trapped MSR/MRS
     EoiMaintenance, // the guest EOId interrupts the VMM injected
     Unknown,        // anything else
+    Idle,           // a WFI with nothing pending the VMM asked to hear of (request_idle_exit)
 };
 
 struct GuestExit {
@@ -44,6 +45,9 @@ public:
     virtual void enter_exception(const El1ExceptionEntry& entry) = 0;
     // Stops the vCPU for good (until the guest is reset).
     virtual void suspend() = 0;
+    // Its next WFI that finds nothing pending comes to the VMM as an Idle exit (once);
+    // false if that cannot be had.
+    [[nodiscard]] virtual bool request_idle_exit() = 0;
 
 protected:
     ~Vcpu() = default;
