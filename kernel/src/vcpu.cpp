@@ -352,7 +352,8 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
-    unmask_timer_after_eoi(*t->vcpu);
+    VcpuState& v = *t->vcpu;
+    unmask_timer_after_eoi(v);
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
         if (esr.wfx().wfe) { // WFE: nothing to wait for on one core but others' turn
