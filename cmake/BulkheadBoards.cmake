@@ -95,6 +95,13 @@ endif()
 set(BULKHEAD_REFERENCE_DTB ${BULKHEAD_BOARD_${BULKHEAD_REFERENCE_BOARD}_DTB})
 add_compile_definitions(BULKHEAD_REFERENCE_BOARD="${BULKHEAD_REFERENCE_BOARD}")
 set(BULKHEAD_PLATFORM_DTB ${BULKHEAD_BOARD_${PLATFORM}_DTB})
+# Linux booted directly on PLATFORM's machine, without Bulkhead (tests/baseline, the
+# benchmarks' direct boot): the board DTB when QEMU does not make the board's DTB itself.
+# Its console is BULKHEAD_PLATFORM_GUEST_CONSOLE (platform.cmake).
+set(BULKHEAD_DIRECT_LINUX_QEMU_ARGS "")
+if(NOT BULKHEAD_PLATFORM_DTB_SOURCE STREQUAL "qemu-dumpdtb")
+  set(BULKHEAD_DIRECT_LINUX_QEMU_ARGS -dtb ${BULKHEAD_PLATFORM_DTB})
+endif()
 add_custom_target(platform_dtb ALL)
 add_dependencies(platform_dtb ${BULKHEAD_BOARD_${PLATFORM}_DTB_TARGET}
                  ${BULKHEAD_BOARD_${BULKHEAD_REFERENCE_BOARD}_DTB_TARGET})
