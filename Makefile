@@ -4,6 +4,9 @@
 #   RELEASE=1      build without debug output
 #   VIRTIO_NET_PING=1  vm_virtio_net: the guest pings PingClient over virtqueues (vm_echo_ping)
 #   GIC_VERSION=3  make run: boot PLATFORM with a GICv3 (boards that offer one: qemu-arm-virt)
+#   BUILD_DIR      the build tree (default build/<preset>); e.g. a second tree for another
+#                  board beside the main one: make test PLATFORM=zcu102 BUILD_DIR=build/zcu102
+#   TESTS          make test: a ctest -R regex (default: every test)
 PLATFORM ?= qemu-arm-virt
 CAMKES_VM_APP ?= vm_minimal
 RELEASE ?= 0
@@ -25,7 +28,9 @@ PRESET := release
 else
 PRESET := debug
 endif
-BUILD := build/$(PRESET)
+BUILD_DIR ?= build/$(PRESET)
+BUILD := $(BUILD_DIR)
+TESTS ?=
 
 .PHONY: all deps configure build test run lint guest-lock clean help
 all: build
@@ -35,20 +40,21 @@ help:
 	@echo "make test     build everything and run every test through CTest"
 	@echo "make build    build only"
 	@echo "make lint     formatting check and clang-tidy; fails on any finding"
-	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE) VIRTIO_NET_PING=$(VIRTIO_NET_PING) GIC_VERSION=$(GIC_VERSION)"
+	@echo "settings: PLATFORM=$(PLATFORM) CAMKES_VM_APP=$(CAMKES_VM_APP) RELEASE=$(RELEASE) VIRTIO_NET_PING=$(VIRTIO_NET_PING) GIC_VERSION=$(GIC_VERSION) BUILD_DIR=$(BUILD_DIR) TESTS=$(TESTS)"
 
 deps:
 	@./scripts/install-deps.sh
 
 configure: deps
-	@cmake --preset $(PRESET) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
+	@cmake --preset $(PRESET) -B $(BUILD) -DPLATFORM=$(PLATFORM) -DCAMKES_VM_APP=$(CAMKES_VM_APP) \
 	    -DVIRTIO_NET_PING=$(VIRTIO_NET_PING) -DGIC_VERSION=$(GIC_VERSION) --log-level=WARNING >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The test preset's settings (output on failure, no tests is an error) for the tree in BUILD.
 test: build
-	@ctest --preset $(PRESET) -j $(JOBS)
+	@ctest --test-dir $(BUILD) --output-on-failure --no-tests=error -j $(JOBS) $(if $(TESTS),-R '$(TESTS)')
 
 # Builds only what CAMKES_VM_APP needs (the tool, the target build, the app's guest, system
 # description and image: the target <app>_run), then boots it.

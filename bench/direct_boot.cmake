@@ -4,12 +4,10 @@
 # report by bench/common/guest_console.py), and `nokaslr`: Bulkhead's guest gets no KASLR
 # seed (docs/VM.md), so neither does this one; with KASLR, Linux also turns on KPTI,
 # which makes every guest syscall a TLB flush under QEMU.
-# A board whose DTB QEMU does not make itself gets the board DTB (-dtb); the guest's
-# console is the board's (BULKHEAD_PLATFORM_GUEST_CONSOLE).
+# The board DTB and console as BULKHEAD_DIRECT_LINUX_QEMU_ARGS says (BulkheadBoards.cmake).
 list(JOIN BULKHEAD_PLATFORM_QEMU_EXTRA_ARGS " " _extra)
-if(NOT BULKHEAD_PLATFORM_DTB_SOURCE STREQUAL "qemu-dumpdtb")
-  string(APPEND _extra " -dtb ${BULKHEAD_PLATFORM_DTB}")
-endif()
+list(JOIN BULKHEAD_DIRECT_LINUX_QEMU_ARGS " " _direct)
+string(APPEND _extra " ${_direct}")
 set(BULKHEAD_BENCH_DIRECT_BOOT "${BULKHEAD_QEMU} -machine ${BULKHEAD_PLATFORM_QEMU_MACHINE} -cpu ${BULKHEAD_PLATFORM_QEMU_CPU} -m {guest_ram_mib} ${_extra} -display none -monitor none -serial stdio -kernel ${CMAKE_BINARY_DIR}/guest/baseline/linux -initrd ${CMAKE_BINARY_DIR}/guest/baseline/linux-initrd -append 'console=${BULKHEAD_PLATFORM_GUEST_CONSOLE} nokaslr'")
 
 # bulkhead_bench_against_direct(<target> <script> <comment> <script options...>): a

@@ -10,7 +10,8 @@
 # BULKHEAD_TARGET_STAMP. Apps get theirs through bulkhead_app(); tests that are systems of
 # their own call this directly.
 # BOOT_IMAGE: also <n>.img, the same system as an arm64 boot Image for U-Boot's booti
-# (`bulkhead_image booti`; docs/BOARDS.md), variable <n>_BOOT_IMAGE.
+# (`bulkhead_image booti`, placed from the board DTB's first RAM bank; docs/BOARDS.md),
+# variable <n>_BOOT_IMAGE.
 #
 # For a board that also runs with a GICv3 (BULKHEAD_BOARD_<b>_GICV3_DTB) the same system
 # is built for that configuration too: <n>_gicv3.elf (target <n>_gicv3_image, variable
@@ -76,8 +77,8 @@ function(bulkhead_assembly_image)
     if(I_BOOT_IMAGE AND NOT suffix)
       set(img ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}.img)
       add_custom_command(OUTPUT ${img}
-        COMMAND bulkhead_image booti ${config_out} ${img}
-        DEPENDS bulkhead_image ${config_out}
+        COMMAND bulkhead_image booti ${config_out} ${img} ${config_dtb}
+        DEPENDS bulkhead_image ${config_out} ${config_dtb}
         COMMENT "${I_NAME}: arm64 boot Image for U-Boot (bulkhead_image booti)"
         VERBATIM)
       list(APPEND outputs ${img})

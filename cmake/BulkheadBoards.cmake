@@ -53,15 +53,20 @@ function(bulkhead_board_end dtb target)
   endif()
 endfunction()
 
-# For a board whose DTB_SOURCE is debian:<path under usr/lib/linux-image-*/>: the DTB from
-# Debian's linux-image-arm64 (scripts/board_dtb.py: download cache, never installed), with
-# the fdtput lines of FIXUPS applied; ends the board.
+# For a board whose DTB_SOURCE is debian:<path under usr/lib/linux-image-*/> (the DTB from
+# Debian's linux-image-arm64) or linux-source:<path under arch/arm64/boot/dts/> (compiled
+# from linux-source-6.1): the DTB (scripts/board_dtb.py: download cache, never installed),
+# with the fdtput lines of FIXUPS applied; ends the board.
 function(bulkhead_board_debian_dtb)
   cmake_parse_arguments(D "" "FIXUPS" "" ${ARGN})
-  if(NOT BULKHEAD_PLATFORM_DTB_SOURCE MATCHES "^debian:(.+)$")
-    message(FATAL_ERROR "${CMAKE_CURRENT_SOURCE_DIR}/platform.cmake: DTB_SOURCE is not debian:<path>")
+  if(NOT BULKHEAD_PLATFORM_DTB_SOURCE MATCHES "^(debian|linux-source):(.+)$")
+    message(FATAL_ERROR "${CMAKE_CURRENT_SOURCE_DIR}/platform.cmake: DTB_SOURCE is neither "
+                        "debian:<path> nor linux-source:<path>")
   endif()
-  set(in_package ${CMAKE_MATCH_1})
+  set(what "Debian linux-image-arm64")
+  if(CMAKE_MATCH_1 STREQUAL "linux-source")
+    set(what "linux-source-6.1")
+  endif()
   set(dtb ${CMAKE_CURRENT_BINARY_DIR}/${BULKHEAD_BOARD}.dtb)
   set(fixups "")
   if(D_FIXUPS)
@@ -69,10 +74,10 @@ function(bulkhead_board_debian_dtb)
   endif()
   add_custom_command(
     OUTPUT ${dtb}
-    COMMAND python3 ${BULKHEAD_ROOT}/scripts/board_dtb.py ${in_package} ${dtb} ${fixups}
+    COMMAND python3 ${BULKHEAD_ROOT}/scripts/board_dtb.py ${BULKHEAD_PLATFORM_DTB_SOURCE} ${dtb} ${fixups}
     DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/platform.cmake ${fixups}
             ${BULKHEAD_ROOT}/scripts/board_dtb.py ${BULKHEAD_ROOT}/scripts/debfetch.py
-    COMMENT "Board DTB for ${BULKHEAD_BOARD} (Debian linux-image-arm64)"
+    COMMENT "Board DTB for ${BULKHEAD_BOARD} (${what})"
     VERBATIM)
   add_custom_target(board_dtb_${BULKHEAD_BOARD} ALL DEPENDS ${dtb})
   bulkhead_board_end(${dtb} board_dtb_${BULKHEAD_BOARD})
@@ -90,6 +95,13 @@ endif()
 set(BULKHEAD_REFERENCE_DTB ${BULKHEAD_BOARD_${BULKHEAD_REFERENCE_BOARD}_DTB})
 add_compile_definitions(BULKHEAD_REFERENCE_BOARD="${BULKHEAD_REFERENCE_BOARD}")
 set(BULKHEAD_PLATFORM_DTB ${BULKHEAD_BOARD_${PLATFORM}_DTB})
+# Linux booted directly on PLATFORM's machine, without Bulkhead (tests/baseline, the
+# benchmarks' direct boot): the board DTB when QEMU does not make the board's DTB itself.
+# Its console is BULKHEAD_PLATFORM_GUEST_CONSOLE (platform.cmake).
+set(BULKHEAD_DIRECT_LINUX_QEMU_ARGS "")
+if(NOT BULKHEAD_PLATFORM_DTB_SOURCE STREQUAL "qemu-dumpdtb")
+  set(BULKHEAD_DIRECT_LINUX_QEMU_ARGS -dtb ${BULKHEAD_PLATFORM_DTB})
+endif()
 add_custom_target(platform_dtb ALL)
 add_dependencies(platform_dtb ${BULKHEAD_BOARD_${PLATFORM}_DTB_TARGET}
                  ${BULKHEAD_BOARD_${BULKHEAD_REFERENCE_BOARD}_DTB_TARGET})

@@ -48,6 +48,15 @@ endfunction()
 function(bulkhead_system_test)
   cmake_parse_arguments(T "GICV3;NO_GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
+  # An image made for one board (bulkhead_kernel_system_image: the reference board's) boots
+  # on that board's machine, whatever PLATFORM is.
+  set(cpu_given "${T_CPU}")
+  if(NOT T_BOARD AND T_IMAGE)
+    get_property(image_board GLOBAL PROPERTY "BULKHEAD_IMAGE_BOARD:${T_IMAGE}")
+    if(image_board AND NOT image_board STREQUAL PLATFORM)
+      set(T_BOARD ${image_board})
+    endif()
+  endif()
   # A build for a board QEMU cannot run (RUNS_IN_QEMU OFF) has no system
   # tests of its own: its images are built and checked, not booted.
   set(board ${PLATFORM})
@@ -65,6 +74,9 @@ function(bulkhead_system_test)
   endif()
   if(T_BOARD)
     set(qemu ${BULKHEAD_BOARD_${T_BOARD}_QEMU} -display none -monitor none -serial stdio)
+    if(cpu_given)
+      list(APPEND qemu -cpu ${cpu_given}) # the last -cpu counts
+    endif()
   else()
     set(qemu ${BULKHEAD_QEMU_BASE} -cpu ${T_CPU})
   endif()

@@ -5,9 +5,15 @@ must be what the board DTB describes, and the image must map the guest's GICC on
 frame (GICv2; a GICv3 guest's CPU interface is system registers) and its RAM where the board
 has RAM. Catches a board.cpp that disagrees with its board.
 
-usage: board_image_check.py <bulkhead_image> <image.elf> <board dtb>
+With --boot-image, the image's arm64 boot Image (.img) too: U-Boot's booti moves it to the
+2 MiB-aligned start of the board's first RAM bank (the DTB's lowest memory address) plus the
+header's text_offset and branches through the header's first word; that must land on the
+kernel's entry.
+
+usage: board_image_check.py <bulkhead_image> <image.elf> <board dtb> [--boot-image <image.img>]
 """
 import re
+import struct
 import subprocess
 import sys
 
@@ -97,7 +103,27 @@ def regs(nodes, path):
     return out
 
 
-def main(inspector, image, dtb):
+def boot_image_errors(path, memory, entry):
+    """Where booti would run the .img at `path` on a board with RAM banks `memory`."""
+    with open(path, "rb") as f:
+        header = f.read(64)
+    code0, _, text_offset, image_size, flags = struct.unpack_from("<IIQQQ", header)
+    if len(header) < 64 or header[56:60] != b"ARM\x64":
+        return [f"{path}: no arm64 Image header"]
+    if flags & (1 << 3):
+        return [f"{path}: flags 0x{flags:x} let the loader place it anywhere"]
+    if code0 >> 26 != 0b000101:
+        return [f"{path}: first word 0x{code0:08x} is not a branch"]
+    dest = ((min(a for a, _ in memory) + (1 << 21) - 1) & ~((1 << 21) - 1)) + text_offset
+    lands = dest + 4 * (code0 & 0x3ffffff)
+    if lands != entry:
+        return [f"{path}: booti runs it at 0x{dest:x} (first RAM bank + text_offset "
+                f"0x{text_offset:x}), its branch lands on 0x{lands:x}, the kernel's entry is "
+                f"0x{entry:x}"]
+    return []
+
+
+def main(inspector, image, dtb, boot_image=None):
     inspect = subprocess.run([inspector, "inspect", image], check=True, capture_output=True,
                              text=True).stdout
     m = re.search(r"^board ram 0x([0-9a-f]+)\.\.0x([0-9a-f]+), gic v(\d+) gicd 0x([0-9a-f]+) "
@@ -155,12 +181,19 @@ def main(inspector, image, dtb):
         phys, size = int(g[3], 16), int(g[2], 16) - int(g[1], 16)
         if not (ram[0] <= phys and phys + size <= ram[1]):
             errors.append(f"guest RAM at 0x{phys:x} (+0x{size:x}) is outside the board's RAM")
+    if boot_image:
+        entry = re.search(r"kernel entry 0x([0-9a-f]+)", inspect)
+        errors += boot_image_errors(boot_image, memory, int(entry[1], 16))
     if errors:
         sys.exit("FAIL:\n  " + "\n  ".join(errors) + "\n--- inspect\n" + inspect)
     print(f"ok: {m[0]}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    if len(args) == 5 and args[3] == "--boot-image":
+        main(*args[:3], boot_image=args[4])
+    elif len(args) == 3:
+        main(*args)
+    else:
         sys.exit(__doc__)
-    main(*sys.argv[1:])

@@ -45,8 +45,8 @@ std::vector<uint32_t> ids(const adl::DeviceMatch& m) {
 }
 
 const std::string qemu = BULKHEAD_PLATFORM_DTB;
-const std::string tx1 = BULKHEAD_BOARD_DTB_DIR "/tx1.dtb";
-const std::string tx2 = BULKHEAD_BOARD_DTB_DIR "/tx2.dtb";
+const std::string tx1 = BULKHEAD_TX1_DTB;
+const std::string tx2 = BULKHEAD_TX2_DTB;
 const std::string synthetic = BULKHEAD_BOARD_DTB_DIR "/extended.dtb";
 
 TEST(DtbQuery, QemuPl011ByPath) {

@@ -2,6 +2,8 @@
 // buffer and edited in place: nodes deleted, properties set, then packed).
 #include <vmm/guest_dtb.hpp>
 
+#include <arch/gic_compatibles.hpp>
+
 extern "C" {
 #include <libfdt.h>
 }
@@ -12,10 +14,6 @@ extern "C" {
 namespace vmm {
 namespace {
 
-// GIC nodes Linux binds to (Documentation/devicetree/bindings/interrupt-controller/
-// arm,gic.yaml, arm,gic-v3.yaml).
-constexpr const char* kGicCompatibles[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
-                                           "arm,cortex-a7-gic", "arm,gic-v3"};
 constexpr const char* kTimerCompatibles[] = {"arm,armv8-timer", "arm,armv7-timer"};
 // Written into the guest's /psci, newest first; a platform node with any of them is dropped.
 constexpr const char* kPsciCompatibles[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
@@ -317,9 +315,13 @@ int prune_cpus(void* fdt, unsigned num_vcpus) {
 }
 
 int gic_node(const void* fdt) {
-    for (const char* c : kGicCompatibles) {
-        const int node = fdt_node_offset_by_compatible(fdt, -1, c);
-        if (node >= 0) return node;
+    // Any version's GIC node (arm::kGicCompatibles, the list the tool checks boards with).
+    for (const arm::GicCompatibles& version : arm::kGicCompatibles) {
+        for (std::string_view c : version.compatible) {
+            if (c.empty()) continue;
+            const int node = fdt_node_offset_by_compatible(fdt, -1, c.data());
+            if (node >= 0) return node;
+        }
     }
     return -1;
 }

@@ -9,6 +9,7 @@
 // must still be there to do it. tests/hostile_guest/CMakeLists.txt says what the test expects
 // of the hypervisor's log (every kind of complaint rate-limited).
 #include <arch/esr.hpp>
+#include <arch/gic_compatibles.hpp>
 #include <arch/gic_v2.hpp>
 #include <arch/gic_v3.hpp>
 #include <arch/psci.hpp>
@@ -18,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 extern "C" {
 uint64_t hvc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
@@ -154,9 +156,12 @@ void scan_dtb(const uint8_t* dtb) {
             }
             if (depth == 2 && equal(name, "compatible")) {
                 if (lists(value, len, "arm,pl011")) kind = 1;
-                if (lists(value, len, "arm,cortex-a15-gic") || lists(value, len, "arm,gic-400"))
-                    kind = 2;
-                if (lists(value, len, "arm,gic-v3")) kind = 3;
+                for (const arm::GicCompatibles& gic : arm::kGicCompatibles) {
+                    for (std::string_view c : gic.compatible) {
+                        if (!c.empty() && lists(value, len, c.data()))
+                            kind = static_cast<int>(gic.version);
+                    }
+                }
             }
             p += 8 + ((len + 3) & ~3u);
         } else if (token == 4) { // FDT_NOP

@@ -3,7 +3,8 @@
 //   bulkhead_image compatibles       prints the DT compatibles of each console kind and GIC
 //                                    version (image/dt_compatibles.hpp), one line each
 //   bulkhead_image inspect <image>   prints the spec packed in an image
-//   bulkhead_image booti <image> <out>  writes the image as an arm64 boot Image (U-Boot's booti)
+//   bulkhead_image booti <image> <out> <board.dtb>
+//                                    writes the image as an arm64 boot Image (U-Boot's booti)
 //   bulkhead_image guest-dtb <image> <vm> <board.dtb> <out.dtb>
 //                                    builds the DTB VM <vm> of the image would give its guest
 #include "image/arm64_boot_image.hpp"
@@ -11,11 +12,13 @@
 #include "image/dt_compatibles.hpp"
 #include "image/elf_file.hpp"
 
+#include <arch/gic_compatibles.hpp>
 #include <spec/boot_info.hpp>
 #include <spec/instance_page.hpp>
 #include <spec/spec_validator.hpp>
 #include <spec/spec_view.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -25,6 +28,10 @@
 
 #include <vmm/guest_ram_layout.hpp>
 #include <vmm/vm_guest_dtb.hpp>
+
+extern "C" {
+#include <libfdt.h>
+}
 
 namespace {
 
@@ -53,14 +60,46 @@ const image::ElfSegment* find_spec(const image::ElfImage& elf, const std::string
     return spec_segment;
 }
 
-// The image as an arm64 boot Image for the board its spec names.
-int booti(const std::string& path, const std::string& out_path) {
+// Where a boot loader counts an arm64 Image's text_offset from: the start of the board's
+// first RAM bank (U-Boot's booti: its first DRAM bank, which it has from this DTB or from
+// the firmware that fills the DTB's memory node in), rounded up to 2 MiB as booti does.
+// Not the board record's RAM, which may leave out RAM below it (rpi4: the first GiB).
+uint64_t first_ram_bank(const std::string& dtb_path) {
+    std::ifstream in(dtb_path, std::ios::binary);
+    const std::vector<char> dtb((std::istreambuf_iterator<char>(in)), {});
+    if (dtb.empty() || fdt_check_header(dtb.data()) != 0)
+        throw std::runtime_error(dtb_path + ": not a DTB");
+    const void* fdt = dtb.data();
+    const int ac = fdt_address_cells(fdt, 0);
+    const int sc = fdt_size_cells(fdt, 0);
+    uint64_t lowest = UINT64_MAX;
+    for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7); node >= 0;
+         node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+        int len = 0;
+        const auto* reg = static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "reg", &len));
+        const int entry = ac + sc;
+        for (int i = 0; reg != nullptr && entry > 0 && (i + entry) * 4 <= len; i += entry) {
+            uint64_t base = 0;
+            for (int c = 0; c < ac; ++c)
+                base = (base << 32) | fdt32_to_cpu(reg[i + c]);
+            lowest = std::min(lowest, base);
+        }
+    }
+    if (lowest == UINT64_MAX) throw std::runtime_error(dtb_path + ": no memory node with a reg");
+    constexpr uint64_t k2MiB = uint64_t{1} << 21;
+    return (lowest + k2MiB - 1) & ~(k2MiB - 1);
+}
+
+// The image as an arm64 boot Image for the board its spec names, placed as a boot loader
+// places it on that board (its DTB's first RAM bank).
+int booti(const std::string& path, const std::string& out_path, const std::string& dtb_path) {
     const image::ElfImage elf = image::read_elf(path);
     spec::BootInfo info{};
     const image::ElfSegment* spec_segment = find_spec(elf, path, info);
     if (spec_segment == nullptr) return 1;
     const spec::SpecView view(spec_segment->data.data());
-    const image::Arm64BootImage img = image::make_arm64_boot_image(elf, view.board().ram_base);
+    const uint64_t ram_base = first_ram_bank(dtb_path);
+    const image::Arm64BootImage img = image::make_arm64_boot_image(elf, ram_base);
     std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(img.bytes.data()),
               static_cast<std::streamsize>(img.bytes.size()));
@@ -70,7 +109,7 @@ int booti(const std::string& path, const std::string& out_path) {
     }
     std::cout << out_path << ": arm64 boot Image for " << view.board().name << ", "
               << img.bytes.size() << " bytes; booti moves it from where it was loaded to 0x"
-              << std::hex << img.load_address << " (RAM at 0x" << view.board().ram_base
+              << std::hex << img.load_address << " (first RAM bank at 0x" << ram_base
               << " + text_offset 0x" << img.text_offset << ")" << std::dec << "\n";
     return 0;
 }
@@ -242,7 +281,7 @@ int compatibles() {
         std::cout << "console " << c.name;
         words(c.compatible);
     }
-    for (const image::GicCompatibles& g : image::kGicCompatibles) {
+    for (const arm::GicCompatibles& g : arm::kGicCompatibles) {
         std::cout << "gic " << g.version;
         words(g.compatible);
     }
@@ -261,11 +300,11 @@ int main(int argc, char** argv) {
         }
         if (cmd == "compatibles" && argc == 2) return compatibles();
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);
-        if (cmd == "booti" && argc == 4) return booti(argv[2], argv[3]);
+        if (cmd == "booti" && argc == 5) return booti(argv[2], argv[3], argv[4]);
         if (cmd == "guest-dtb" && argc == 6) return guest_dtb(argv[2], argv[3], argv[4], argv[5]);
         std::cerr << "usage: bulkhead_image boards | compatibles | inspect <image.elf> | booti "
                      "<image.elf> "
-                     "<out.img> | guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
+                     "<out.img> <board.dtb> | guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "bulkhead_image: " << e.what() << "\n";

@@ -1,6 +1,7 @@
 // The board record's console against the board DTB (see board_dtb_check.hpp).
 #include "lowering/board_dtb_check.hpp"
 
+#include <arch/gic_compatibles.hpp>
 #include <arch/gic_v3.hpp>
 #include <image/dt_compatibles.hpp>
 
@@ -69,7 +70,7 @@ void check_gic(const image::Board& board, const adl::DeviceTree& dtb,
         return;
     }
     const bool v3 = board.gic_version == 3;
-    const image::GicCompatibles* gic = image::gic_compatibles(board.gic_version);
+    const arm::GicCompatibles* gic = arm::gic_compatibles(board.gic_version);
     if (gic == nullptr || !is_one_of(*node, gic->compatible)) {
         out.push_back({"gic_version", "GICv" + std::to_string(board.gic_version) + ", but " +
                                           node->path + " is " + listed(node->compatible)});

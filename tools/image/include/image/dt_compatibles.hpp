@@ -1,7 +1,8 @@
-// The device-tree compatibles of what a board record names, written once: each console
-// kind's UART and each GIC version's distributor node. The tool checks a board DTB against
-// them (lowering::check_board_against_dtb); `bulkhead_image compatibles` prints them for the
-// scripts that check images against DTBs (tests/tool/board_image_check.py).
+// The device-tree compatibles of each console kind's UART, written once (each GIC version's
+// are arm::kGicCompatibles, arch/gic_compatibles.hpp, which the VMM shares). The tool checks
+// a board DTB against them (lowering::check_board_against_dtb); `bulkhead_image compatibles`
+// prints both for the scripts that check images against DTBs
+// (tests/tool/board_image_check.py).
 #pragma once
 
 #include <spec/boot_info.hpp>
@@ -31,25 +32,10 @@ inline constexpr std::array<ConsoleCompatibles, 4> kConsoleCompatibles{{
     {spec::ConsoleKind::Imx, "imx", "i.MX", {"fsl,imx21-uart", "fsl,imx6q-uart", ""}},
 }};
 
-struct GicCompatibles {
-    uint32_t version;
-    std::array<std::string_view, 4> compatible; // any of them; "" unused
-};
-
-inline constexpr std::array<GicCompatibles, 2> kGicCompatibles{{
-    {2, {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic", "arm,cortex-a7-gic"}},
-    {3, {"arm,gic-v3", "", "", ""}},
-}};
-
-// The entry for `kind` / `version`; nullptr when there is none.
+// The entry for `kind`; nullptr when there is none.
 constexpr const ConsoleCompatibles* console_compatibles(spec::ConsoleKind kind) {
     for (const ConsoleCompatibles& c : kConsoleCompatibles)
         if (c.kind == kind) return &c;
-    return nullptr;
-}
-constexpr const GicCompatibles* gic_compatibles(uint32_t version) {
-    for (const GicCompatibles& g : kGicCompatibles)
-        if (g.version == version) return &g;
     return nullptr;
 }
 
