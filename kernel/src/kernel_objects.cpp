@@ -92,6 +92,8 @@ void switch_from_guest(Thread* next) {
 
 void switch_to_guest(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
+    // No mailbox to drain (switch_to's drain_mailbox): only a VMM on another core posts
+    // there, and the fast reply that leads here comes from a VMM on this one.
     vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
     end_fast_switch(f, next);
 }

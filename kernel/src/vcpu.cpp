@@ -220,21 +220,14 @@ void collect_eois(VcpuState& v) {
 // registers), saved and given up; its posted list registers then go to the saved copy.
 // For a VMM on another core (VcpuState::remote).
 void save_all(VcpuState& v) {
-    CoreState& c = core();
-    if (c.el1_owner == &v) {
-        save_el1(v.el1);
-        c.el1_owner = nullptr;
-    }
-    if (c.timer_owner == &v) {
-        vtimer::save(v.timer);
-        c.timer_owner = nullptr;
-    }
-    if (c.gic_owner == &v) {
+    flush_el1(v);
+    flush_timer(v);
+    if (core().gic_owner == &v) {
         collect_eois(v);
         vgic::save(v.gic);
-        c.gic_owner = nullptr;
+        core().gic_owner = nullptr;
     }
-    v.mailbox.drain([&v](unsigned i, uint32_t word) { v.gic.lr[i] = word; });
+    drain_mailbox(v); // into the saved copy now (write_lr)
     v.release_wanted = false;
 }
 

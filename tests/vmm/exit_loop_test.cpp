@@ -4,6 +4,7 @@
 // scripted sequence of exits and notifications of one vCPU through the exit loop; the
 // test checks what the vCPU was resumed with, what was logged, and what the vGIC,
 // devices and the VM control saw.
+#include <arch/esr.hpp>
 #include <vmm/exit_loop.hpp>
 #include <vmm/vpsci.hpp>
 
@@ -266,7 +267,7 @@ TEST_F(ExitLoopTest, ADeviceAskingDuringAnExitHearsOfTheVcpusNextWaitAndArmsItOn
     EXPECT_EQ(device.calls, 0u);
     GuestExit idle;
     idle.reason = ExitReason::Idle;
-    idle.esr = uint64_t{0x01} << 26; // WFI
+    idle.esr = arm::Esr::make(arm::ExceptionClass::Wfx, arm::WfxIss{}.encode()).value; // WFI
     EXPECT_EQ(loop.handle(idle, cpu), ExitOutcome::Resume);
     EXPECT_EQ(device.calls, 1u);
     loop.idle_watch().request(); // the kernel disarmed it with that exit: armed again

@@ -2,14 +2,12 @@
 // to them for struct copies and zeroing. Host builds use the C library's instead.
 #include <base/memory_copy.hpp>
 
+#include "no_libcall.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
 #if !__STDC_HOSTED__
-
-// The loops below must not be recognised as memset/memcpy and turned into calls to
-// themselves.
-#define BULKHEAD_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
 extern "C" {
 

@@ -1,18 +1,12 @@
 // The word-wise copy (see memory_copy.hpp).
 #include <base/memory_copy.hpp>
 
+#include "no_libcall.hpp"
+
 #include <cstdint>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "copy_memory merges source words as little-endian values"
-#endif
-
-// The loops must not be recognised as memcpy and turned into calls to it (on the target
-// that is this function itself).
-#if defined(__clang__)
-#define BULKHEAD_NO_LIBCALL __attribute__((no_builtin("memcpy")))
-#else
-#define BULKHEAD_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #endif
 
 namespace base {
