@@ -41,7 +41,7 @@ def linux_image_deb():
 
 
 def linux_source_deb():
-    cache = debfetch.cache_dir()
+    cache = debfetch.lock_cache()
     hits = sorted(cache.glob("linux-source-6.1_*_all.deb"))
     if hits:
         return hits[-1]
@@ -62,6 +62,7 @@ def dts_tree():
     """arch/arm64/boot/dts and the headers the .dts files include, from linux-source-6.1's
     tarball, extracted once into the download cache."""
     deb = linux_source_deb()
+    debfetch.lock_cache()
     tree = deb.parent / ("dts-arm64-" + deb.stem)
     if (tree / ".done").exists():
         return tree

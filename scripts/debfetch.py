@@ -9,6 +9,7 @@ As a command:  debfetch.py PACKAGE[=VERSION] ...   prints each unpacked root fol
 As a module:   debfetch.fetch(pkg, version=None) -> Path of the .deb
                debfetch.unpack(deb) -> Path of the unpacked root
 """
+import fcntl
 import os
 import shutil
 import subprocess
@@ -25,6 +26,22 @@ def cache_dir():
         return Path(os.environ["BULKHEAD_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     return Path(base) / "bulkhead"
+
+
+_LOCK = None
+
+
+def lock_cache():
+    """Takes the cache's lock for the rest of this process: ninja runs several fetches at
+    once (the board DTBs all come from one linux-image package), and two unpacking the
+    same package into one folder would delete each other's files."""
+    global _LOCK
+    if _LOCK is None:
+        cache = cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+        _LOCK = open(cache / ".lock", "w")
+        fcntl.flock(_LOCK, fcntl.LOCK_EX)
+    return cache_dir()
 
 
 def _query(*cmd):
@@ -61,6 +78,9 @@ def ensure_lists(pkg):
     """Makes sure apt knows arm64 packages (enables the architecture, updates lists)."""
     if candidate(pkg) is not None:
         return
+    lock_cache()
+    if candidate(pkg) is not None:  # another fetch updated them while this one waited
+        return
     if "arm64" not in _query("dpkg", "--print-foreign-architectures").split():
         log("enabling dpkg architecture arm64 (packages are only downloaded, never installed)")
         subprocess.run(["dpkg", "--add-architecture", "arm64"], check=True)
@@ -79,7 +99,7 @@ def fetch(pkg, version=None):
     """Path of pkg's arm64 .deb in the cache; downloads it when missing.
 
     With no version, a cached copy of any version is used, else apt's candidate."""
-    cache = cache_dir()
+    cache = lock_cache()
     hit = cached(cache, pkg, version)
     if hit:
         return hit
@@ -100,6 +120,7 @@ def fetch(pkg, version=None):
 
 def unpack(deb):
     """Unpacks deb once into the cache; returns the root folder."""
+    lock_cache()
     dest = deb.parent / ("x-" + deb.stem)
     if not (dest / ".done").exists():
         if dest.exists():
