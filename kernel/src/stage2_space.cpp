@@ -165,6 +165,17 @@ void Stage2Space::remove(uint64_t ipa, uint64_t size) {
     }
 }
 
+bool Stage2Space::translates(uint64_t ipa) const {
+    if ((ipa >> 39) != 0) return false;
+    const uint64_t l1e = root_[(ipa >> 30) & 511];
+    if ((l1e & 0b11) != kTable) return false;
+    const uint64_t l2e = reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
+    if ((l2e & 0b11) == kBlock) return true;
+    if ((l2e & 0b11) != kTable) return false;
+    const uint64_t l3e = reinterpret_cast<uint64_t*>(l2e & kAddressMask)[(ipa >> 12) & 511];
+    return (l3e & 0b11) == kPage;
+}
+
 bool Stage2Space::is_deferred(uint64_t entry) {
     return (entry & (kDeferredMark | kValid)) == kDeferredMark;
 }
