@@ -4,7 +4,6 @@
 #include "console.hpp"
 #include "el2_mmu.hpp"
 #include "gic.hpp"
-#include "guest_tlbi.hpp"
 #include "kernel_objects.hpp"
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
@@ -162,11 +161,9 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
             t.bound_notification->bound_thread = &t;
         }
         t.state = ThreadState::Inactive;
-        if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::Vcpu)) != 0) {
-            if (!vcpu::attach(t, st)) return refuse("too many vCPUs", i, vcpu::kMaxVcpus);
-            t.vcpu->local_tlbi = (s.board().flags & spec::BoardLocalGuestTlbi) != 0 &&
-                                 guest_tlbi::vcpus_share_one_core(s.threads(), st.domain);
-        }
+        if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::Vcpu)) != 0 &&
+            !vcpu::attach(t, st))
+            return refuse("too many vCPUs", i, vcpu::kMaxVcpus);
         if ((st.flags & static_cast<uint32_t>(spec::ThreadFlags::StartSuspended)) == 0)
             scheduler_of(&t).make_ready(&t);
     }

@@ -7,7 +7,6 @@
 #include "endpoint.hpp"
 #include "fp_switch.hpp"
 #include "gic.hpp"
-#include "guest_tlbi.hpp"
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
 #include "smp.hpp"
@@ -367,14 +366,6 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
         fp::take_ownership(t);
         return nullptr;
     }
-    if (ec == ExceptionClass::SysReg64 && v.local_tlbi) {
-        if (const auto op = guest_tlbi::decode(esr.iss())) {
-            const uint8_t rt = esr.sysreg().rt;
-            guest_tlbi::perform(*op, rt == 31 ? 0 : t->context.x[rt]);
-            t->context.elr += 4;
-            return nullptr;
-        }
-    }
     return exit_to_vmm(t, value);
 }
 
@@ -385,8 +376,7 @@ Thread* handle_trap(Thread* t, uint64_t value) {
     const ExceptionClass ec = arm::Esr{value}.ec();
     VcpuState& v = *t->vcpu;
     v.count(vcpu_exit::counter_for(value));
-    if (v.timer_masked || ec == ExceptionClass::Wfx || ec == ExceptionClass::FpAccess ||
-        (v.local_tlbi && ec == ExceptionClass::SysReg64)) [[unlikely]]
+    if (v.timer_masked || ec == ExceptionClass::Wfx || ec == ExceptionClass::FpAccess) [[unlikely]]
         return handle_trap_slow(t, value);
     return exit_to_vmm(t, value);
 }
@@ -513,7 +503,7 @@ namespace {
 void switch_in(Thread* next) {
     VcpuState& v = *next->vcpu;
     CoreState& c = core(next->core); // this core, looked up once (every guest entry)
-    BH_WRITE_SYSREG(hcr_el2, v.local_tlbi ? kHcrGuest | arm::hcr::kTtlb : kHcrGuest);
+    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
     BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
     BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
     BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);

@@ -42,8 +42,6 @@ struct VcpuState {
     bool timer_eoi_maintenance = false;
     // vcpu_abi::Reg::IdleExit: the next WFI with nothing pending goes to the VMM (once).
     bool idle_exit = false;
-    // Its guest's TLBIs trap (HCR_EL2.TTLB) and are done on this core only (guest_tlbi.hpp).
-    bool local_tlbi = false;
     // Why the vCPU stopped running guest code (vcpu_abi::ExitCounter), read by its VMM
     // as read-only registers. Only its own core writes them, under the kernel lock.
     uint64_t exits[vcpu_abi::kExitCounters] = {};

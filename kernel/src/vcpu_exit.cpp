@@ -1,8 +1,6 @@
 // Exit messages and replies for vCPUs: the layout documented in spec/vcpu_abi.hpp.
 #include "vcpu_exit.hpp"
 
-#include "guest_tlbi.hpp"
-
 namespace kernel::vcpu_exit {
 namespace {
 
@@ -80,7 +78,7 @@ vcpu_abi::ExitCounter counter_for(uint64_t value) {
     case ExceptionClass::Smc64:
         return ExitCounter::Smc;
     case ExceptionClass::SysReg64:
-        return guest_tlbi::decode(esr.iss()) ? ExitCounter::Tlbi : ExitCounter::SysReg;
+        return ExitCounter::SysReg;
     case ExceptionClass::Wfx:
         return esr.wfx().wfe ? ExitCounter::Wfe : ExitCounter::Wfi;
     case ExceptionClass::FpAccess:

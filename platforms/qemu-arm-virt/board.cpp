@@ -32,10 +32,6 @@ const image::BoardRegistration registration{image::Board{
     // 1.87x, fork+exec 2.33x, touch 256 MiB 11.1x; 2 MiB blocks (1 round) 0.75x, 0.74x,
     // 2.81x, 12.8x. Blocks do not help the page-touching job and cost fork+exec most.
     .stage2_blocks = false,
-    // QEMU's broadcast TLBI flushes the software TLB of every core and wakes each; a VM
-    // whose vCPUs share a core does its TLBIs on that core only (guest_tlbi.hpp).
-    // Measured in docs/BOARDS.md "Guest TLBIs".
-    .local_guest_tlbi = true,
 }};
 
 } // namespace

@@ -69,26 +69,8 @@ TEST(SpecWriter, BoardStage2BlocksReachTheBoardFlags) {
         const auto bytes = image::write_spec(
             sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
         ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
-        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags & spec::BoardStage2PagesOnly,
+        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags,
                   blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly});
-    }
-}
-
-TEST(SpecWriter, BoardLocalGuestTlbiReachesTheBoardFlags) {
-    image::Board board = image_test::board();
-    EXPECT_TRUE(board.local_guest_tlbi) << "qemu-arm-virt asks for local guest TLBIs";
-    for (const bool local : {false, true}) {
-        board.local_guest_tlbi = local;
-        image::SystemBuilder sys(board);
-        sys.add_domain("only");
-        const auto bytes = image::write_spec(
-            sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
-        ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
-        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags & spec::BoardLocalGuestTlbi,
-                  local ? uint32_t{spec::BoardLocalGuestTlbi} : 0u);
-        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags & spec::BoardStage2PagesOnly,
-                  uint32_t{spec::BoardStage2PagesOnly})
-            << "the other flag is kept";
     }
 }
 

@@ -225,8 +225,7 @@ int inspect(const std::string& path) {
                   : kind == spec::ConsoleKind::None ? std::string_view("none")
                                                     : std::string_view("unknown"))
               << " at 0x" << info.console_base << std::dec << " shift " << info.console_reg_shift
-              << " irq " << b.uart_irq << ", " << b.cpu_count << " CPUs"
-              << ((b.flags & spec::BoardLocalGuestTlbi) != 0 ? ", guest TLBIs local" : "") << "\n";
+              << " irq " << b.uart_irq << ", " << b.cpu_count << " CPUs\n";
     for (uint32_t d = 0; d < view.domains().size(); ++d) {
         const auto& dom = view.domains()[d];
         std::cout << "domain " << d << " " << dom.name << "\n";

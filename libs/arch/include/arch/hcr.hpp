@@ -18,7 +18,4 @@ inline constexpr uint64_t kTsc = uint64_t{1} << 19; // trap SMC
 inline constexpr uint64_t kTge = uint64_t{1} << 27; // EL0 exceptions go to EL2 (host EL0)
 inline constexpr uint64_t kRw = uint64_t{1} << 31;  // EL1 is AArch64
 
-// Trap EL1's TLB maintenance instructions (guest_tlbi: boards that want them local).
-inline constexpr uint64_t kTtlb = uint64_t{1} << 25;
-
 } // namespace arm::hcr

@@ -60,10 +60,6 @@ enum BoardFlags : uint32_t {
     // TLBI by address flushes the whole TLB (measured: about 40% more page-table walks
     // during a Linux boot). Real CPUs want the blocks.
     BoardStage2PagesOnly = 1,
-    // A VM whose vCPUs all run on one core has its TLBIs trapped and performed on that
-    // core only (HCR_EL2.TTLB; kernel/src/guest_tlbi.hpp). For QEMU: its broadcast TLBI
-    // flushes and wakes every core of the machine. Real CPUs broadcast cheaper than a trap.
-    BoardLocalGuestTlbi = 2,
 };
 
 struct Board {

@@ -64,7 +64,6 @@ enum class ExitCounter : uint8_t {
     Maintenance, // the GIC maintenance PPI taken while the guest ran (EOI of an LR)
     Stage2Fault, // a stage-2 fault the kernel resolved (zero-on-first-touch RAM)
     FpTrap,      // first FP/SIMD use after another thread had the registers
-    Tlbi,        // a TLBI trapped and done on this core only (spec::BoardLocalGuestTlbi)
     Count
 };
 inline constexpr unsigned kExitCounters = static_cast<unsigned>(ExitCounter::Count);
@@ -73,7 +72,7 @@ inline constexpr unsigned kExitCountersToVmm = static_cast<unsigned>(ExitCounter
 // Their names in logs (the VMM's exit-count line, the kernel's boot line, bench/workload).
 inline constexpr const char* kExitCounterNames[kExitCounters] = {
     "mmio", "hvc", "smc",   "sysreg",      "other",        "eoi-report", "wfi",
-    "wfe",  "irq", "timer", "maintenance", "stage2-fault", "fp",         "tlbi"};
+    "wfe",  "irq", "timer", "maintenance", "stage2-fault", "fp"};
 static_assert(static_cast<uint64_t>(Reg::ExitCount0) + kExitCounters <=
               static_cast<uint64_t>(Reg::Count));
 

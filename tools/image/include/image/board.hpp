@@ -45,9 +45,6 @@ struct Board {
     uint32_t cpu_count = 1;
     // False: stage-2 tables in 4 KiB pages only (spec::BoardStage2PagesOnly says why).
     bool stage2_blocks = true;
-    // True: a VM whose vCPUs share one core does its TLBIs locally (spec::BoardLocalGuestTlbi
-    // says why; for emulators).
-    bool local_guest_tlbi = false;
     std::string where; // file:line of its registration (filled by BoardRegistration)
 };
 
