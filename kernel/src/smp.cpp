@@ -46,9 +46,10 @@ void start_secondaries(uint32_t count, uint32_t wanted) {
     uint32_t idle = 0; // counted bit by bit: __builtin_popcount would use a SIMD register
     for (uint32_t i = 1; i < count; ++i)
         idle += (wanted & (1u << i)) == 0 ? 1 : 0;
-    if (idle != 0)
+    if (idle != 0) {
         log() << "smp: " << Dec{idle} << " of " << Dec{count}
               << " cores have no thread pinned to them: left off\n";
+    }
     for (uint32_t i = 1; i < count; ++i) {
         if ((wanted & (1u << i)) == 0) continue;
         // QEMU virt (and the boards described so far) number cores by Aff0.
