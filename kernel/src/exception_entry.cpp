@@ -26,10 +26,11 @@ uint64_t fault_ipa(const Thread* t) {
 }
 
 // The first touch of zero-on-first-touch RAM: zeroed and mapped now, the access is
-// retried (see ram_scrub.hpp). Checked off the call path, so calls pay nothing for it.
+// retried (see ram_scrub.hpp), as is a fault on a leaf another core completed meanwhile.
+// Checked off the call path, so calls pay nothing for it.
 bool first_touch(Thread* t, uint64_t esr) {
     return ram_scrub::is_translation_abort(esr) &&
-           ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t));
+           ram_scrub::retry_access(ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t)));
 }
 
 // Another core suspended `t` while it ran here (its state is no longer Ready): it

@@ -1,6 +1,7 @@
 // Boot sequence: find the spec through the boot info, validate it, switch on the
 // EL2 MMU, bring up the GIC, instantiate the system, start the tick, run.
 #include "console.hpp"
+#include "core_use.hpp"
 #include "el2_config.hpp"
 #include "el2_mmu.hpp"
 #include "gic.hpp"
@@ -167,7 +168,8 @@ extern "C" [[noreturn]] void kernel_main() {
           << Dec{ram_scrub::stats().deferred >> 20}
           << " MiB left to zero on first touch; starting threads on " << Dec{board.cpu_count}
           << (board.cpu_count == 1 ? " core\n" : " cores\n");
-    smp::start_secondaries(board.cpu_count);
+    smp::start_secondaries(board.cpu_count,
+                           core_use::cores_to_start(view.threads(), board.cpu_count));
     kernel_lock::acquire();
     schedule_and_return();
 }

@@ -124,9 +124,9 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
     }
 }
 
-bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
+Touch resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     const DeferredGroup group = space.deferred_group(ipa);
-    if (group.entries == nullptr) return false;
+    if (group.entries == nullptr) return space.translates(ipa) ? Touch::Raced : Touch::NotDeferred;
     // The bitmap makes repeats cheap: a page table's 512 leaves mostly share one chunk.
     for (uint32_t i = 0; i < group.count; ++i) {
         const uint64_t e = group.entries[i];
@@ -136,7 +136,7 @@ bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     barrier(); // the zeroes are complete before the mappings are valid
     Stage2Space::activate(group);
     barrier(); // the walker sees the new leaf before the access is retried
-    return true;
+    return Touch::Completed;
 }
 
 const Stats& stats() {

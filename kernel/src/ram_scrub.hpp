@@ -38,11 +38,24 @@ constexpr bool is_translation_abort(uint64_t value) {
            arm::fsc::is_translation(esr.fault_status());
 }
 
+// What a translation fault at an IPA was, for the fault path.
+enum class Touch : uint8_t {
+    NotDeferred, // a fault like any other: no deferred leaf there, and none valid
+    Completed,   // the first touch of a deferred leaf: zeroed, made valid
+    Raced,       // already valid: another core completed it after this core's walk failed
+};
+
+// Completed and Raced both mean: return to the faulting instruction, which now translates.
+constexpr bool retry_access(Touch t) {
+    return t != Touch::NotDeferred;
+}
+
 // A translation fault at `ipa` in `space`: if it is the first touch of a deferred leaf,
-// zeroes the memory behind its group (the block, or every deferred page of its table),
-// makes the group valid and returns true (the access is retried); false if it is a
-// fault like any other.
-bool resolve_first_touch(Stage2Space& space, uint64_t ipa);
+// zeroes the memory behind its group (the block, or every deferred page of its table)
+// and makes the group valid. Two vCPUs of one VM can first-touch one chunk at once: the
+// second core's walk fails, it waits for the kernel lock while the first completes the
+// group, then finds the leaf valid (Raced) -- not an exit for the VMM.
+Touch resolve_first_touch(Stage2Space& space, uint64_t ipa);
 
 // Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch so far.
 struct Stats {

@@ -40,10 +40,18 @@ void send_kicks() {
     mask = 0;
 }
 
-void start_secondaries(uint32_t count) {
+void start_secondaries(uint32_t count, uint32_t wanted) {
     g_core_count = count;
     uint32_t started = 1;
+    uint32_t idle = 0; // counted bit by bit: __builtin_popcount would use a SIMD register
+    for (uint32_t i = 1; i < count; ++i)
+        idle += (wanted & (1u << i)) == 0 ? 1 : 0;
+    if (idle != 0) {
+        log() << "smp: " << Dec{idle} << " of " << Dec{count}
+              << " cores have no thread pinned to them: left off\n";
+    }
     for (uint32_t i = 1; i < count; ++i) {
+        if ((wanted & (1u << i)) == 0) continue;
         // QEMU virt (and the boards described so far) number cores by Aff0.
         const int64_t status = psci::cpu_on(i, reinterpret_cast<uint64_t>(secondary_entry), i);
         if (status != 0) {

@@ -22,11 +22,12 @@ void kick(uint32_t core);
 // On the way out of the kernel, lock released: the SGIs kick() asked for.
 void send_kicks();
 
-// Boot core: starts cores 1..count-1 at their secondary entry and waits (at most about
-// a second) until each has said it is online, so that no thread's output is cut by
-// a core's boot line; then lets them all schedule. A core PSCI refuses is logged and
+// Boot core: starts the cores of `wanted` (bit i: core i; core_use.hpp) among 1..count-1
+// at their secondary entry and waits (at most about a second) until each has said it is
+// online, so that no thread's output is cut by a core's boot line; then lets them all
+// schedule. The others stay off, said in one line. A core PSCI refuses is logged and
 // left off (its threads never run).
-void start_secondaries(uint32_t count);
+void start_secondaries(uint32_t count, uint32_t wanted);
 // A secondary core, set up: says so (under the kernel lock) and waits until the boot
 // core lets every core schedule.
 void core_online(uint32_t index);

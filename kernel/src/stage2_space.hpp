@@ -43,6 +43,10 @@ public:
     void remove(uint64_t ipa, uint64_t size);
     // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
     [[nodiscard]] DeferredGroup deferred_group(uint64_t ipa) const;
+    // True when `ipa` has a valid leaf now. A translation fault there was taken before
+    // another core completed the leaf (two vCPUs first-touching one chunk at once): the
+    // access is simply retried.
+    [[nodiscard]] bool translates(uint64_t ipa) const;
     static bool is_deferred(uint64_t entry);
     static uint64_t leaf_pa(uint64_t entry, uint64_t leaf_size);
     // Makes the group's deferred leaves valid (the MMU caches no invalid entries, so no
