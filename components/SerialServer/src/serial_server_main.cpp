@@ -8,7 +8,10 @@
 // client; while its ring is full the UART is not read (its FIFO and QEMU's character
 // backend hold the rest) and its interrupt is not acknowledged, until a later call of any
 // client finds room again.
+// The console's lines go out through the kernel's debug console in debug builds
+// (kernel_console.hpp), whole even when other cores print log lines at the same moment.
 #include "SerialServer_glue.hpp"
+#include "kernel_console.hpp"
 #include "pl011.hpp"
 
 #include <serial/char_ring.hpp>
@@ -40,8 +43,8 @@ struct ClientState {
 class Server final : public serial::InputSink, public serial::Receiver {
 public:
     Server(const Self& self, const serial_server::Config& config)
-        : uart_(serial_server::kUartAddr), mux_(uart_), irq_(Slot{config.uart_irq_slot}),
-          irq_bit_(config.uart_irq_bit) {
+        : uart_(serial_server::kUartAddr), console_(uart_), mux_(console_),
+          irq_(Slot{config.uart_irq_slot}), irq_bit_(config.uart_irq_bit) {
         for (uint32_t i = 0; i < config.client_count; ++i) {
             const serial_server::Client& c = config.clients[i];
             const std::string_view name(c.name, strnlen(c.name, sizeof c.name));
@@ -132,6 +135,9 @@ public:
 
     [[nodiscard]] uint64_t irq_bit() const { return irq_bit_; }
 
+    // After every call and interrupt: what the console holds of an unfinished line goes out.
+    void end_turn() { console_.flush(); }
+
 private:
     int client_of(uint64_t badge, uint64_t ClientState::*which) const {
         for (unsigned i = 0; i < count_; ++i)
@@ -152,10 +158,12 @@ private:
     void complain(unsigned client, const char* what) {
         if (complained_[client]) return;
         complained_[client] = true;
+        console_.flush(); // out() continues the kernel's held line otherwise
         out() << "serial: client " << mux_.name(client) << ": " << what << "; ignored\n";
     }
 
     serial_server::Pl011 uart_;
+    serial_server::KernelConsole console_; // debug builds: whole lines through the kernel
     serial::Multiplexer mux_;
     ClientState clients_[serial_server::kMaxClients];
     serial::CharRing outputs_[serial_server::kMaxClients]; // batch: client writes, server reads
@@ -224,10 +232,12 @@ extern "C" void component_main(uint64_t) {
                 break;
             }
             server->service_input(false);
+            server->end_turn();
             return ok;
         },
         [&](uint64_t bits) {
             server->woken(bits);
             server->service_input((bits & server->irq_bit()) != 0);
+            server->end_turn();
         });
 }
