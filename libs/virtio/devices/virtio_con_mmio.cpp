@@ -213,6 +213,6 @@ template <TransportKind kKind> vmm::Device* create_virtio_con(vmm::DeviceContext
 // No compatible to be found by: a record that asks for "virtio,mmio" means virtio_net, whose
 // type was there first; this one is asked for by name.
 BULKHEAD_VMM_DEVICE("virtio_con", nullptr,
-                    ::virtio::create_virtio_con<::virtio::TransportKind::Mmio>);
+                    ::virtio::create_virtio_con<::virtio::TransportKind::Mmio>, "VmVirtioConsole");
 BULKHEAD_VMM_DEVICE("virtio_con_pci", nullptr,
                     ::virtio::create_virtio_con<::virtio::TransportKind::Pci>);
