@@ -82,21 +82,20 @@ public:
         mux_.flush_partial(static_cast<unsigned>(i));
     }
 
-    // Batch: everything the client's ring holds now. A client with a wake-up bit calls
-    // only when its ring is full, in the middle of a write: an unfinished line waits for
-    // its rest (written now, another client's line could split it). A client without one
-    // calls after each write: its prompt goes out now.
+    // Batch: everything the client's ring holds now, an unfinished line too (a client
+    // without a wake-up bit calls after each write; one with it when its ring is full,
+    // which it fills up to a line's end, or to have its prompt written).
     void batch(uint64_t badge) {
         const int i = client_of(badge, &ClientState::batch_badge);
         if (i < 0) return;
-        const auto c = static_cast<unsigned>(i);
-        drain(1u << c, wake_bits_[c] == 0);
+        drain(1u << static_cast<unsigned>(i), serial::OutputDrain::Partial::Write);
     }
 
-    // Wake-ups on the bound notification: those clients' rings have output.
+    // Wake-ups on the bound notification: those clients' rings have output. An unfinished
+    // line waits for its rest unless the ring was found empty (OutputDrain::Partial).
     void woken(uint64_t bits) {
         if (const uint32_t which = serial::OutputDrain::woken({wake_bits_, count_}, bits))
-            drain(which);
+            drain(which, serial::OutputDrain::Partial::UnlessBytesCame);
     }
 
     // GetChar's one call: the client is ready; input may be waiting for it.
@@ -145,7 +144,7 @@ private:
         return -1;
     }
 
-    void drain(uint32_t which, bool partial = true) {
+    void drain(uint32_t which, serial::OutputDrain::Partial partial) {
         const uint32_t broken =
             serial::OutputDrain::drain({outputs_, count_}, mux_, which, partial);
         for (unsigned c = 0; c < count_; ++c) {
