@@ -9,6 +9,9 @@
 #                     <build>/apps/<app>/system/ (ASSEMBLY, default <app>.camkes; a second app
 #                     of the same folder: system_<app>/), with DEFINES for cpp
 #                     (upstream's AddCamkesCPPFlag: settings an assembly reads)
+#                     and the app's build settings, apps/<app>/settings.cmake when there is
+#                     one (upstream's CMake options: VmVirtioConsole, VmVirtioNetVirtqueue,
+#                     ... start those VMM modules in VMs that name no vmm_modules; docs/VM.md)
 #   <app>_image       the bootable system image <app>.elf (`bulkhead --image`) and the same
 #                     as an arm64 boot Image, <app>.img, for U-Boot's booti
 #   <v>_image         one more image per VARIANTS assembly (variants/<v>.camkes: the app's
@@ -83,6 +86,10 @@ function(bulkhead_app)
   set(tool bulkhead --root ${BULKHEAD_ROOT} --platform ${PLATFORM} --dtb ${BULKHEAD_PLATFORM_DTB}
       ${defines})
   set(tool_deps bulkhead platform_dtb ${BULKHEAD_PLATFORM_DTB} ${adl_inputs})
+  set(settings "")
+  if(EXISTS ${dir}/settings.cmake)
+    set(settings ${dir}/settings.cmake)
+  endif()
 
   # The system description: the tool checks the assembly against the board DTB and writes
   # the report, the picture and the glue of the component types it uses.
@@ -91,6 +98,11 @@ function(bulkhead_app)
     set(system ${CMAKE_CURRENT_BINARY_DIR}/system)
   else()
     set(system ${CMAKE_CURRENT_BINARY_DIR}/system_${app})
+  endif()
+  if(settings)
+    bulkhead_app_settings(${settings} ${PLATFORM} ${system}/settings.txt)
+    list(APPEND tool --settings ${system}/settings.txt)
+    list(APPEND tool_deps ${system}/settings.txt)
   endif()
   add_custom_command(
     OUTPUT ${system}/report.txt ${system}/assembly.dot ${system}/stamp
@@ -123,7 +135,7 @@ function(bulkhead_app)
     # own components (bulkhead_component in its CMakeLists.txt) are in its target folder
     bulkhead_assembly_image(NAME ${name} ASSEMBLY ${assembly} INCLUDES ${dir}/${PLATFORM} ${dir}
       COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${folder} FILES ${files} ${A_FILES}
-      DEFINES ${A_DEFINES}
+      DEFINES ${A_DEFINES} SETTINGS ${settings}
       ${boot_image}
       DEPENDS ${guest_deps} ${adl_inputs})
     set(${name}_IMAGE ${${name}_IMAGE} PARENT_SCOPE)
@@ -138,6 +150,7 @@ function(bulkhead_app)
       endif()
       bulkhead_assembly_image(NAME ${app}_on_${b} BOARD ${b} ASSEMBLY ${A_ASSEMBLY} BOOT_IMAGE
         INCLUDES ${dir}/${b} ${dir} COMPONENT_DIRS ${BULKHEAD_TARGET_BINARY_DIR}/apps/${app}
+        SETTINGS ${settings}
         FILES linux=${guest}/linux linux-dtb=${BULKHEAD_BOARD_${b}_DTB}
               linux-initrd=${guest}/linux-initrd ${A_FILES}
         DEPENDS ${guest_deps} ${adl_inputs})

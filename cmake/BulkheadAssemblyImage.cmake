@@ -1,5 +1,5 @@
 # bulkhead_assembly_image(NAME <n> ASSEMBLY <file> [BOARD <board>] [INCLUDES <dir>...]
-#                         [DEFINES <n>=<v>...] [BOOT_IMAGE]
+#                         [DEFINES <n>=<v>...] [SETTINGS <settings.cmake>] [BOOT_IMAGE]
 #                         [COMPONENT_DIRS <dir>...] [FILES <name>=<path>...] [DEPENDS <dep>...])
 # The bootable image <n>.elf (target <n>_image, variable <n>_IMAGE in the caller's scope)
 # that `bulkhead --image` lowers from an assembly once the nested target build has made
@@ -8,7 +8,8 @@
 # FileServer's archive, INCLUDES on the cpp path, DEFINES for cpp, for BOARD (default
 # PLATFORM). ninja cannot see into the nested build: the target binaries are covered by
 # BULKHEAD_TARGET_STAMP. Apps get theirs through bulkhead_app(); tests that are systems of
-# their own call this directly.
+# their own call this directly. SETTINGS: the app's build settings (upstream's CMake
+# options, e.g. VmVirtioConsole; bulkhead_app_settings), evaluated for BOARD.
 # BOOT_IMAGE: also <n>.img, the same system as an arm64 boot Image for U-Boot's booti
 # (`bulkhead_image booti`, placed from the board DTB's first RAM bank; docs/BOARDS.md),
 # variable <n>_BOOT_IMAGE.
@@ -17,8 +18,20 @@
 # is built for that configuration too: <n>_gicv3.elf (target <n>_gicv3_image, variable
 # <n>_gicv3_IMAGE) from the board's GICv3 DTB (also in place of its DTB among FILES), the
 # twin bulkhead_system_test boots for <n>_gicv3 tests (bulkhead_gicv3_twin).
+# bulkhead_app_settings(<settings.cmake> <board> <out.txt>): the rule that evaluates an
+# app's build settings for <board> into <out.txt> (cmake/AppSettings.cmake: a process of its
+# own), which the tool reads with --settings.
+function(bulkhead_app_settings settings board out)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DSETTINGS=${settings} -DPLATFORM=${board} -DOUT=${out}
+            -P ${BULKHEAD_ROOT}/cmake/AppSettings.cmake
+    DEPENDS ${settings} ${BULKHEAD_ROOT}/cmake/AppSettings.cmake
+    COMMENT "build settings ${settings} for ${board}"
+    VERBATIM)
+endfunction()
+
 function(bulkhead_assembly_image)
-  cmake_parse_arguments(I "BOOT_IMAGE" "NAME;ASSEMBLY;BOARD" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
+  cmake_parse_arguments(I "BOOT_IMAGE" "NAME;ASSEMBLY;BOARD;SETTINGS" "INCLUDES;DEFINES;COMPONENT_DIRS;FILES;DEPENDS"
                         ${ARGN})
   if(NOT I_BOARD)
     set(I_BOARD ${PLATFORM})
@@ -41,6 +54,12 @@ function(bulkhead_assembly_image)
     string(REGEX REPLACE "^[^=]*=" "" path "${f}")
     list(APPEND file_deps ${path})
   endforeach()
+  if(I_SETTINGS)
+    set(settings_txt ${CMAKE_CURRENT_BINARY_DIR}/${I_NAME}_settings.txt)
+    bulkhead_app_settings(${I_SETTINGS} ${I_BOARD} ${settings_txt})
+    list(APPEND args --settings ${settings_txt})
+    list(APPEND file_deps ${settings_txt})
+  endif()
   file(GLOB_RECURSE adl_inputs CONFIGURE_DEPENDS ${BULKHEAD_ROOT}/interfaces/*
        ${BULKHEAD_ROOT}/components/*.camkes)
   # The board's own GIC, then (where it offers one) the GICv3 twin: name suffix, tool

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 
 #include <cstring>
 #include <string>
@@ -131,6 +132,52 @@ TEST(Glue, VmConfigurationCarriesTheVmmModulesAndTheirWindow) {
     // The PCI host bridge's 2 MiB (ECAM, BAR window): the next free one below, under 4 GiB.
     EXPECT_EQ(config.header().pci_window_base, 0x3fc00000u);
     EXPECT_EQ(config.header().pci_window_size, 0x200000u);
+}
+
+// The app's build settings (upstream's CMake options, tools/bulkhead --settings) start the
+// modules whose device types name a true option in a VM whose vmm_modules is empty, as
+// upstream's options link them into every VM (CMake's truth: "on", "1", ...); options no
+// linked type names have no effect; a VM's own vmm_modules wins.
+TEST(Glue, BuildSettingsStartTheModulesOfTheirUpstreamOptions) {
+    const auto modules = [](const adl::model::System& system,
+                            const std::map<std::string, std::string>& settings) {
+        image::SystemBuilder builder{*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)};
+        lowering::Inputs inputs;
+        inputs.settings = settings;
+        (void)lowering::lower_system(system, builder, inputs);
+        std::vector<uint8_t> page;
+        for (const auto& r : builder.description().regions)
+            if (r.name == "vm0:instance") page = r.contents;
+        const vm0::Instance vm(spec::instance::PageView(page.data(), vm0::type_hash));
+        vmm::vm_config::View config;
+        std::vector<std::string> names;
+        if (!config.open(vm.type_blob())) return names;
+        for (uint32_t i = 0; i < config.header().modules.count; ++i)
+            names.emplace_back(config.module(i));
+        return names;
+    };
+    const std::map<std::string, std::string> upstream{{"VmVirtioConsole", "ON"},
+                                                      {"VmVirtioNetArping", "on"},
+                                                      {"VmVirtioNetVirtqueue", "OFF"},
+                                                      {"VmPCISupport", "ON"},
+                                                      {"QEMU_MEMORY", "2048"}};
+    const adl::model::System minimal = tool_test::vm_minimal_system();
+    EXPECT_EQ(modules(minimal, upstream), (std::vector<std::string>{"virtio_con", "virtio_net"}));
+    EXPECT_EQ(modules(minimal, {{"VmVirtioConsole", "0"}, {"VmVirtioNetArping", "1"}}),
+              std::vector<std::string>{"virtio_net"});
+    EXPECT_TRUE(modules(minimal, {}).empty());
+    adl::model::System named = minimal;
+    for (auto& i : named.instances) {
+        for (auto& a : i.attributes) {
+            if (i.name != "vm0" || a.name != "vmm_modules") continue;
+            adl::Value name;
+            name.kind = adl::Value::Kind::String;
+            name.string = "virtio_net_pci";
+            a.value.kind = adl::Value::Kind::List;
+            a.value.items = {name};
+        }
+    }
+    EXPECT_EQ(modules(named, upstream), std::vector<std::string>{"virtio_net_pci"});
 }
 
 // vm_multi (apps/vm_multi) resolved for the reference board, with `edit` applied to it.

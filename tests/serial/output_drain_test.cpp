@@ -1,6 +1,7 @@
 // The SerialServer's transmit side (serial::OutputDrain): clients' output rings into the
 // console, for one client's batch() call or for every client whose wake-up bit arrived,
 // in turns so that a full ring of one client's flood does not hold another's line back;
+// an unfinished line held until its rest, a wake-up that finds the ring empty or a call;
 // nothing lost, broken rings reported.
 #include <serial/output_drain.hpp>
 
@@ -16,6 +17,7 @@ namespace {
 using serial::CharRing;
 using serial::Multiplexer;
 using serial::OutputDrain;
+using Partial = serial::OutputDrain::Partial;
 
 struct Screen final : serial::Terminal {
     std::string text;
@@ -28,7 +30,7 @@ struct Console {
         for (const std::string_view n : names)
             (void)mux.add_client(n);
     }
-    uint32_t drain(uint32_t which, bool partial = true) {
+    uint32_t drain(uint32_t which, Partial partial = Partial::Write) {
         return OutputDrain::drain({rings.data(), mux.clients()}, mux, which, partial);
     }
     Screen screen;
@@ -86,17 +88,46 @@ TEST(OutputDrain, OnlyTheAskedClientsAreDrainedPromptsIncluded) {
     EXPECT_EQ(c.rings[0].used(), 0u);
 }
 
-TEST(OutputDrain, AFullRingsCallLeavesTheUnfinishedLineForItsRest) {
+// A guest's tty writes a line and its CR LF apart: a wake-up that brought the line holds it
+// until the rest, so another client's line cannot cut it and it is named once.
+TEST(OutputDrain, AWakeUpThatBroughtBytesHoldsTheUnfinishedLineForItsRest) {
     Console c{"a", "b"};
     ASSERT_EQ(c.rings[0].write(std::string_view("whole\nhalf of a ")), 16u);
-    EXPECT_EQ(c.drain(0b01u, false), 0u);
+    EXPECT_EQ(c.drain(0b01u, Partial::UnlessBytesCame), 0u);
     EXPECT_EQ(c.screen.text, "[a] whole\r\n");
     ASSERT_EQ(c.rings[1].write(std::string_view("b's line\n")), 9u);
-    EXPECT_EQ(c.drain(0b10u), 0u);
-    ASSERT_EQ(c.rings[0].write(std::string_view("line\n")), 5u);
-    EXPECT_EQ(c.drain(0b01u), 0u);
-    // a's line is whole: b's line did not cut into it.
+    EXPECT_EQ(c.drain(0b10u, Partial::UnlessBytesCame), 0u);
+    ASSERT_EQ(c.rings[0].write(std::string_view("line")), 4u);
+    EXPECT_EQ(c.drain(0b01u, Partial::UnlessBytesCame), 0u);
+    ASSERT_EQ(c.rings[0].write(std::string_view("\r\n")), 2u);
+    EXPECT_EQ(c.drain(0b01u, Partial::UnlessBytesCame), 0u);
+    // a's line is whole and named once: b's line did not cut into it.
     EXPECT_EQ(c.screen.text, "[a] whole\r\n[b] b's line\r\n[a] half of a line\r\n");
+}
+
+// A prompt: held by the wake-up that brought it, written by the next one, which finds the
+// ring empty (the VMM's, when its guest waits), or at once by a batch() call.
+TEST(OutputDrain, APromptIsWrittenByAWakeUpThatFindsTheRingEmptyOrByACall) {
+    Console c{"a", "b"};
+    ASSERT_EQ(c.rings[0].write(std::string_view("out\n/ # ")), 8u);
+    EXPECT_EQ(c.drain(0b01u, Partial::UnlessBytesCame), 0u);
+    EXPECT_EQ(c.screen.text, "[a] out\r\n");
+    EXPECT_EQ(c.drain(0b01u, Partial::UnlessBytesCame), 0u);
+    EXPECT_EQ(c.screen.text, "[a] out\r\n[a] / # ");
+    ASSERT_EQ(c.rings[1].write(std::string_view("$ ")), 2u);
+    EXPECT_EQ(c.drain(0b10u, Partial::Write), 0u);
+    EXPECT_EQ(c.screen.text, "[a] out\r\n[a] / # \r\n[b] $ ");
+}
+
+// However long the held line grows, it waits only while it fits the staging buffer: a
+// full one is written as a line of its own (split, nothing lost).
+TEST(OutputDrain, AHeldLineThatFillsTheStagingIsWritten) {
+    Console c{"a"};
+    const std::string long_line(Multiplexer::kStaging + 10, 'x');
+    ASSERT_EQ(c.rings[0].write(long_line), long_line.size());
+    EXPECT_EQ(c.drain(1u, Partial::UnlessBytesCame), 0u);
+    EXPECT_EQ(c.screen.text, std::string(Multiplexer::kStaging, 'x'));
+    EXPECT_EQ(c.mux.staged(0), 10u);
 }
 
 TEST(OutputDrain, ABrokenRingIsReportedAndTheOthersStillDrain) {

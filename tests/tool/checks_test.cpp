@@ -655,6 +655,11 @@ TEST(Checks, GenerateDtbBuildsFromTheBaseDtbAndKeepsTheListedNodes) {
                 vm_now("vm0") + "vm0.vm_image_config = {\"generate_dtb\": true, "
                                 "\"dtb_name\": \"linux-dtb\", \"dtb_base_name\": \"\"};"));
     EXPECT_EQ(plain->system.instance("vm0")->vm->dtb_name, "linux-dtb");
+    // An empty dtb_name (upstream vm_multi's: the guest DTB made from the platform's) takes
+    // the platform's DTB, packed under the default name.
+    auto empty = resolve_text(compose(
+        "component VmNow vm0;", vm_now("vm0") + "vm0.vm_image_config = {\"dtb_name\": \"\"};"));
+    EXPECT_EQ(empty->system.instance("vm0")->vm->dtb_name, "linux-dtb");
 }
 
 // allow_smc gives the VM a way to the firmware; allowed_smc_functions the calls it passes

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Builds and boots upstream's own top-level assembly of an app, unchanged, beside this
 repository's <platform>/devices.camkes, guest and components (how issue 12 says the apps are
-checked). Upstream's file is read from a fetched mirror with `git show` into a scratch
-folder under build/, never into the tree.
+checked); for vm_multi also with upstream's own <platform>/devices.camkes and settings.cmake
+(its CMake options, evaluated by cmake/AppSettings.cmake as the build evaluates an app's
+settings, start the VMs' modules). Upstream's files are read from a fetched mirror with
+`git show` into a scratch folder under build/, never into the tree.
 
 Not run in CI (it needs the mirrors). For each entry of CHECKS: export the file, run the
 bulkhead tool with the app's include folders and files as its CMake does, boot the image
@@ -30,8 +32,19 @@ MULTI_STEPS = ["--expect", r"(?s)(?=.*serial: serving 3 client\(s\) on the UART)
                "--expect", r"serial: input goes to vm1 \(@1\)",
                "--send", "ping -c 3 -W 2 192.168.1.1",
                "--expect", r"\[vm1\] 3 packets transmitted, 3 packets received"]
+# upstream's vm_multi with its own devices.camkes (all three VMs on core 0, `debug
+# loglevel=8` on hvc0) and settings.cmake: the three consoles come up to a prompt, and vm1
+# answers a command.
+MULTI_OWN_STEPS = ["--expect", r"(?s)(?=.*serial: serving 3 client\(s\) on the UART)",
+                   "--expect", r"(?s)(?:vmm: virtio_con: virtio-console \(hvc0\).*?){3}",
+                   "--expect", "".join([r"(?s)"] + [rf"(?=.*\[vm{n}\] / # )" for n in range(3)]),
+                   "--send", "@1",
+                   "--expect", r"serial: input goes to vm1 \(@1\)",
+                   "--send", "echo ran-on-$(hostname)-$((6 * 7))",
+                   "--expect", r"\[vm1\] ran-on-vm1-42"]
 # (app, dialect, mirror, revision, path of the main assembly, harness steps[, more files:
-# name -> the guest folder whose linux-initrd it is])
+# name -> the guest folder whose linux-initrd it is[, more of upstream's files of the app,
+# relative to its folder, used instead of ours]])
 CHECKS = [
     ("vm_serial_server", "3.8", "seL4+camkes-arm-vm", "camkes-3.8.x-compatible",
      "apps/vm_serial_server/vm_serial_server.camkes",
@@ -45,6 +58,9 @@ CHECKS = [
       "--send", "echo shell-on-$(tty) $((6 * 7))", "--expect", "shell-on-/dev/hvc0 42"]),
     ("vm_multi", "current", "seL4+camkes-vm-examples", "HEAD",
      "apps/Arm/vm_multi/vm_multi.camkes", MULTI_STEPS, MULTI_FILES),
+    ("vm_multi", "current-own-files", "seL4+camkes-vm-examples", "HEAD",
+     "apps/Arm/vm_multi/vm_multi.camkes", MULTI_OWN_STEPS, MULTI_FILES,
+     ["qemu-arm-virt/devices.camkes", "settings.cmake"]),
     # Upstream declares CrossvmInit and its VM inline; ours (CrossvmInit.elf, the VM's page)
     # match those definitions.
     ("vm_cross_connector", "current", "seL4+camkes-vm-examples", "HEAD",
@@ -92,12 +108,23 @@ def main():
             continue
         work = b / "upstream-dropin" / f"{app}-{dialect}"
         work.mkdir(parents=True, exist_ok=True)
+        extra_files = more[0] if more else {}
+        own = more[1] if len(more) > 1 else []
+        for rel in [Path(path).name] + own:
+            dest = work / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(subprocess.run(["git", "--git-dir", str(repo), "show",
+                                             f"{rev}:{Path(path).parent / rel}"], check=True,
+                                            capture_output=True).stdout)
         main_file = work / Path(path).name
-        main_file.write_bytes(subprocess.run(["git", "--git-dir", str(repo), "show",
-                                              f"{rev}:{path}"], check=True,
-                                             capture_output=True).stdout)
         dtb = b / "platform" / args.platform / f"{args.platform}.dtb"
         ours = ROOT / "apps" / app
+        # Upstream's devices.camkes, when taken, comes first on the include path.
+        includes = ([work / args.platform] if f"{args.platform}/devices.camkes" in own else [])
+        includes += [ours / args.platform, ours]
+        settings = ROOT / "apps" / app / "settings.cmake"
+        if "settings.cmake" in own:
+            settings = work / "settings.cmake"
         guest = b / "guest" / app
         image = work / "image.elf"
         cmd = [str(b / "tools/bulkhead/bulkhead"), "--root", str(ROOT), "--platform",
@@ -105,13 +132,19 @@ def main():
                str(main_file), "--image", str(image), "--kernel",
                str(b / "target/kernel/bulkhead_kernel.elf"), "--component-dir",
                str(b / "target/components"), "--component-dir", str(b / "target/apps" / app),
-               "-I", str(ours / args.platform), "-I", str(ours),
+               *[a for d in includes for a in ("-I", str(d))],
                "--file", f"linux={guest / 'linux'}",
                "--file", f"linux-dtb={dtb}",
                "--file", f"linux-initrd={guest / 'linux-initrd'}",
                "--report", str(work / "report.txt")]
-        for name, folder in (more[0] if more else {}).items():
+        for name, folder in extra_files.items():
             cmd += ["--file", f"{name}={b / 'guest' / folder / 'linux-initrd'}"]
+        if settings.exists():
+            # The build's own evaluation (cmake/AppSettings.cmake), in a process of its own.
+            subprocess.run(["cmake", f"-DSETTINGS={settings}", f"-DPLATFORM={args.platform}",
+                            f"-DOUT={work / 'settings.txt'}", "-P",
+                            str(ROOT / "cmake/AppSettings.cmake")], check=True)
+            cmd += ["--settings", str(work / "settings.txt")]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             print(f"{app} ({dialect}): FAIL to build: {(r.stdout + r.stderr).strip()}")

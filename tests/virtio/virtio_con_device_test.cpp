@@ -194,6 +194,8 @@ TEST(VirtioConVmmDevice, EachKickSignalsTheServerInsteadOfCallingIt) {
 
 TEST(VirtioConVmmDevice, AFloodWaitsForTheServerOnlyWhenTheRingIsFull) {
     ConDeviceFixture f;
+    vmm::IdleWatch watch; // as in a VM: kicks that end mid-line wait for the guest's wait
+    f.host.use_idle_watch(&watch);
     ASSERT_EQ(f.create(true, kWakeSlot), vmm::DeviceError::Ok);
     f.server.drain_on_wake = false; // the server runs only when the guest stops
     f.start();
@@ -248,6 +250,45 @@ TEST(VirtioConVmmDevice, PolledTransmitBuffersTakeNoInterruptAndAWaitingDriverGe
     f.wr(mmio::kQueueNotify, ConsoleDevice::kTxQueue);
     EXPECT_EQ(f.rd(mmio::kInterruptStatus), 1u);
     EXPECT_EQ(f.server.text, sent + "wait\nab");
+}
+
+// The server holds a line without its newline until the rest comes; what the guest leaves
+// unfinished (a prompt) is written when it waits: the kick asks for an Idle exit, and the
+// wait calls batch(), which writes it. Output that ends a line asks for nothing.
+TEST(VirtioConVmmDevice, AnUnfinishedLineIsWrittenWhenTheGuestWaits) {
+    ConDeviceFixture f;
+    vmm::IdleWatch watch;
+    f.host.use_idle_watch(&watch);
+    ASSERT_EQ(f.create(true, kWakeSlot), vmm::DeviceError::Ok);
+    f.start(); // no event indexes: the transmit interrupt asks for no Idle exit
+    write_in_small_buffers(f, "out\n", 16);
+    EXPECT_FALSE(watch.take_request());
+    write_in_small_buffers(f, "/ # ", 16);
+    EXPECT_EQ(f.server.wakes, 2u);
+    EXPECT_EQ(f.server.calls, 0u);
+    EXPECT_TRUE(watch.take_request());
+    watch.idle();
+    EXPECT_EQ(f.server.calls, 1u); // batch(): the server writes the prompt
+    watch.idle();
+    EXPECT_EQ(f.server.calls, 1u); // once
+    // A line and its CR LF in two writes (the tty's): the second ends the line.
+    write_in_small_buffers(f, "ls", 16);
+    EXPECT_TRUE(watch.take_request());
+    write_in_small_buffers(f, "\r\n", 16);
+    watch.idle();
+    EXPECT_EQ(f.server.calls, 1u);
+    EXPECT_EQ(f.server.text, "out\n/ # ls\r\n");
+}
+
+TEST(VirtioConVmmDevice, WithoutAnIdleWatchAnUnfinishedLineIsWrittenAtOnce) {
+    ConDeviceFixture f;
+    ASSERT_EQ(f.create(true, kWakeSlot), vmm::DeviceError::Ok);
+    f.start();
+    write_in_small_buffers(f, "line\n", 16);
+    EXPECT_EQ(f.server.calls, 0u);
+    write_in_small_buffers(f, "/ # ", 16);
+    EXPECT_EQ(f.server.calls, 1u);
+    EXPECT_EQ(f.server.text, "line\n/ # ");
 }
 
 TEST(VirtioConVmmDevice, WithoutAnIdleWatchTheTransmitInterruptIsRaisedWithinTheKick) {

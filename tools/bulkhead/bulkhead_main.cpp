@@ -40,6 +40,8 @@ const char* usage =
     "  --component-dir <d> where component ELFs are: <d>/<Type>/<Type>.elf or <d>/<Type>.elf\n"
     "                      (repeatable; the first that has one wins)\n"
     "  --file <n>=<path>   host file for archive name <n> (linux, linux-dtb, linux-initrd)\n"
+    "  --settings <file>   the app's build settings, one <name>=<value> a line (its\n"
+    "                      settings.cmake evaluated by cmake/AppSettings.cmake)\n"
     "  --stamp <file>      touch <file> when everything succeeded (for build systems)\n"
     "Without outputs it only checks the assembly.\n";
 
@@ -82,6 +84,26 @@ int write_definitions_glue(const std::string& file, const adl::PreprocessorOptio
     return 0;
 }
 
+// The app's build settings: <name>=<value> lines (blank lines skipped).
+bool read_settings(const std::string& path, std::map<std::string, std::string>& settings) {
+    std::ifstream in(path);
+    if (!in) {
+        std::cerr << "bulkhead: --settings " << path << ": cannot read it\n";
+        return false;
+    }
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (line.empty()) continue;
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::cerr << path << ":" << n << ": expected <name>=<value>, got '" << line << "'\n";
+            return false;
+        }
+        settings[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +112,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> component_dirs;
     uint32_t gic_version = 0; // the board's own
     std::map<std::string, std::string> files;
+    std::map<std::string, std::string> settings;
     adl::PreprocessorOptions cpp;
     std::vector<std::string> extra_includes;
     for (int i = 1; i < argc; ++i) {
@@ -138,6 +161,8 @@ int main(int argc, char** argv) {
                 return 2;
             }
             files[f.substr(0, eq)] = f.substr(eq + 1);
+        } else if (a == "--settings") {
+            if (!read_settings(next(), settings)) return 2;
         } else if (a == "--stamp") {
             stamp = next();
         } else if (a == "-I") {
@@ -211,8 +236,10 @@ int main(int argc, char** argv) {
         }
         // One lowering for every output: the ELFs are read only when the image is packed.
         image::SystemBuilder builder(board);
-        lowering::Inputs inputs{image_out.empty() ? std::vector<std::string>() : component_dirs,
-                                files};
+        lowering::Inputs inputs;
+        if (!image_out.empty()) inputs.component_dirs = component_dirs;
+        inputs.files = files;
+        inputs.settings = settings;
         // A component type's program is built from components/<Type>/<Type>.camkes (as
         // `--definitions` reads it): its page is written for that definition.
         adl::PreprocessorOptions definitions_cpp = cpp;

@@ -8,7 +8,10 @@
 // client; while its ring is full the UART is not read (its FIFO and QEMU's character
 // backend hold the rest) and its interrupt is not acknowledged, until a later call of any
 // client finds room again.
+// The console's lines go out through the kernel's debug console in debug builds
+// (kernel_console.hpp), whole even when other cores print log lines at the same moment.
 #include "SerialServer_glue.hpp"
+#include "kernel_console.hpp"
 #include "pl011.hpp"
 
 #include <serial/char_ring.hpp>
@@ -40,8 +43,8 @@ struct ClientState {
 class Server final : public serial::InputSink, public serial::Receiver {
 public:
     Server(const Self& self, const serial_server::Config& config)
-        : uart_(serial_server::kUartAddr), mux_(uart_), irq_(Slot{config.uart_irq_slot}),
-          irq_bit_(config.uart_irq_bit) {
+        : uart_(serial_server::kUartAddr), console_(uart_), mux_(console_),
+          irq_(Slot{config.uart_irq_slot}), irq_bit_(config.uart_irq_bit) {
         for (uint32_t i = 0; i < config.client_count; ++i) {
             const serial_server::Client& c = config.clients[i];
             const std::string_view name(c.name, strnlen(c.name, sizeof c.name));
@@ -79,21 +82,20 @@ public:
         mux_.flush_partial(static_cast<unsigned>(i));
     }
 
-    // Batch: everything the client's ring holds now. A client with a wake-up bit calls
-    // only when its ring is full, in the middle of a write: an unfinished line waits for
-    // its rest (written now, another client's line could split it). A client without one
-    // calls after each write: its prompt goes out now.
+    // Batch: everything the client's ring holds now, an unfinished line too (a client
+    // without a wake-up bit calls after each write; one with it when its ring is full,
+    // which it fills up to a line's end, or to have its prompt written).
     void batch(uint64_t badge) {
         const int i = client_of(badge, &ClientState::batch_badge);
         if (i < 0) return;
-        const auto c = static_cast<unsigned>(i);
-        drain(1u << c, wake_bits_[c] == 0);
+        drain(1u << static_cast<unsigned>(i), serial::OutputDrain::Partial::Write);
     }
 
-    // Wake-ups on the bound notification: those clients' rings have output.
+    // Wake-ups on the bound notification: those clients' rings have output. An unfinished
+    // line waits for its rest unless the ring was found empty (OutputDrain::Partial).
     void woken(uint64_t bits) {
         if (const uint32_t which = serial::OutputDrain::woken({wake_bits_, count_}, bits))
-            drain(which);
+            drain(which, serial::OutputDrain::Partial::UnlessBytesCame);
     }
 
     // GetChar's one call: the client is ready; input may be waiting for it.
@@ -132,6 +134,9 @@ public:
 
     [[nodiscard]] uint64_t irq_bit() const { return irq_bit_; }
 
+    // After every call and interrupt: what the console holds of an unfinished line goes out.
+    void end_turn() { console_.flush(); }
+
 private:
     int client_of(uint64_t badge, uint64_t ClientState::*which) const {
         for (unsigned i = 0; i < count_; ++i)
@@ -139,7 +144,7 @@ private:
         return -1;
     }
 
-    void drain(uint32_t which, bool partial = true) {
+    void drain(uint32_t which, serial::OutputDrain::Partial partial) {
         const uint32_t broken =
             serial::OutputDrain::drain({outputs_, count_}, mux_, which, partial);
         for (unsigned c = 0; c < count_; ++c) {
@@ -152,10 +157,12 @@ private:
     void complain(unsigned client, const char* what) {
         if (complained_[client]) return;
         complained_[client] = true;
+        console_.flush(); // out() continues the kernel's held line otherwise
         out() << "serial: client " << mux_.name(client) << ": " << what << "; ignored\n";
     }
 
     serial_server::Pl011 uart_;
+    serial_server::KernelConsole console_; // debug builds: whole lines through the kernel
     serial::Multiplexer mux_;
     ClientState clients_[serial_server::kMaxClients];
     serial::CharRing outputs_[serial_server::kMaxClients]; // batch: client writes, server reads
@@ -224,10 +231,12 @@ extern "C" void component_main(uint64_t) {
                 break;
             }
             server->service_input(false);
+            server->end_turn();
             return ok;
         },
         [&](uint64_t bits) {
             server->woken(bits);
             server->service_input((bits & server->irq_bit()) != 0);
+            server->end_turn();
         });
 }

@@ -26,7 +26,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -65,12 +67,39 @@ bool loads_initrd(const adl::model::VmConfig& cfg) {
     return cfg.provide_initrd && cfg.initrd_defect.empty();
 }
 
-// The VMM modules (devices) the VM starts, by name: the `vmm_modules` attribute (upstream
-// picks them with CMake options such as VmVirtioNetArping).
-std::vector<std::string> vmm_modules(const Instance& inst) {
+// CMake's truth: ON, YES, TRUE, Y or a number other than 0 (any case).
+bool cmake_true(std::string value) {
+    for (char& c : value)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (value == "ON" || value == "YES" || value == "TRUE" || value == "Y") return true;
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    return !value.empty() && end == value.c_str() + value.size() && number != 0;
+}
+
+// The modules the app's build settings start in a VM that names none: each linked device
+// type whose upstream CMake option (DeviceType::upstream_option) is set true, as upstream's
+// options link them into every VM of the build.
+std::vector<std::string> modules_from_settings(const std::map<std::string, std::string>& settings) {
+    std::vector<std::string> names;
+    for (const vmm::DeviceType* t : vmm::linked_device_types()) {
+        if (t->upstream_option == nullptr) continue;
+        const auto it = settings.find(t->upstream_option);
+        if (it != settings.end() && cmake_true(it->second)) names.emplace_back(t->name);
+    }
+    std::sort(names.begin(), names.end()); // link order is the linker's
+    return names;
+}
+
+// The VMM modules (devices) the VM starts, by name: the `vmm_modules` attribute, or when it
+// names none, those the app's build settings turn on (upstream's CMake options such as
+// VmVirtioConsole).
+std::vector<std::string> vmm_modules(const Instance& inst,
+                                     const std::map<std::string, std::string>& settings) {
     std::vector<std::string> names;
     const adl::model::Attribute* a = inst.attribute("vmm_modules");
-    if (a == nullptr || a->value.kind != adl::Value::Kind::List) return names;
+    if (a == nullptr || a->value.kind != adl::Value::Kind::List || a->value.items.empty())
+        return modules_from_settings(settings);
     for (const adl::Value& v : a->value.items) {
         if (v.kind != adl::Value::Kind::String || v.string.empty()) {
             throw adl::Error(v.where, adl::quote(inst.name + ".vmm_modules") +
@@ -635,7 +664,7 @@ public:
         h.gicd_base = gic.gicd.base.raw();
         h.gicc_base = gic.gicc.base.raw();
         h.gicc_size = gic.gicc.size;
-        std::vector<std::string> modules = vmm_modules(inst);
+        std::vector<std::string> modules = vmm_modules(inst, context.inputs().settings);
         // Cross-VM dataports need the crossvm device (upstream links its module from the
         // app's sources; here it comes with them).
         const bool has_crossvm =

@@ -11,14 +11,12 @@
 namespace runtime {
 namespace {
 
-char g_line[call_abi::kDebugWriteMax];
-unsigned g_used = 0;
-
-void flush(bool more) {
+// One DebugWrite call: at most kDebugWriteMax bytes, in x1..x7.
+void send_piece(std::span<const char> piece, bool more) {
     uint64_t words[7] = {};
-    for (unsigned i = 0; i < g_used; ++i)
-        words[i / 8] |= uint64_t{static_cast<uint8_t>(g_line[i])} << (8 * (i % 8));
-    register uint64_t x0 asm("x0") = g_used | (more ? call_abi::kDebugWriteMore : 0);
+    for (std::size_t i = 0; i < piece.size(); ++i)
+        words[i / 8] |= uint64_t{static_cast<uint8_t>(piece[i])} << (8 * (i % 8));
+    register uint64_t x0 asm("x0") = piece.size() | (more ? call_abi::kDebugWriteMore : 0);
     register uint64_t x1 asm("x1") = words[0];
     register uint64_t x2 asm("x2") = words[1];
     register uint64_t x3 asm("x3") = words[2];
@@ -31,6 +29,13 @@ void flush(bool more) {
                  : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
                  : "r"(x8)
                  : "memory");
+}
+
+char g_line[call_abi::kDebugWriteMax];
+unsigned g_used = 0;
+
+void flush(bool more) {
+    send_piece({g_line, g_used}, more);
     g_used = 0;
 }
 
@@ -46,6 +51,15 @@ void put(char c) {
 base::TextWriter g_out(put);
 
 } // namespace
+
+void debug_write(std::span<const char> bytes, bool more) {
+    do {
+        const std::size_t n =
+            bytes.size() < call_abi::kDebugWriteMax ? bytes.size() : call_abi::kDebugWriteMax;
+        send_piece(bytes.first(n), more || n < bytes.size());
+        bytes = bytes.subspan(n);
+    } while (!bytes.empty());
+}
 
 base::TextWriter& out() {
     return g_out;

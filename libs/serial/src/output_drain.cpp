@@ -4,12 +4,13 @@
 namespace serial {
 
 uint32_t OutputDrain::drain(std::span<CharRing> rings, Multiplexer& mux, uint32_t which,
-                            bool partial) {
+                            Partial partial) {
     const auto count = static_cast<unsigned>(rings.size() < 32 ? rings.size() : 32);
     uint32_t active = 0;
     for (unsigned c = 0; c < count; ++c)
         if ((which & (1u << c)) != 0 && rings[c].valid()) active |= 1u << c;
     const uint32_t asked = active;
+    uint32_t brought = 0; // clients whose ring had bytes
     char chunk[Multiplexer::kStaging];
     while (active != 0) {
         // One turn: each active client's staging topped up from its ring, then the complete
@@ -24,6 +25,7 @@ uint32_t OutputDrain::drain(std::span<CharRing> rings, Multiplexer& mux, uint32_
                 continue;
             }
             (void)mux.feed(c, {chunk, n}); // n <= room: all of it is taken
+            brought |= 1u << c;
         }
         mux.pump();
     }
@@ -31,7 +33,7 @@ uint32_t OutputDrain::drain(std::span<CharRing> rings, Multiplexer& mux, uint32_
     for (unsigned c = 0; c < count; ++c) {
         if ((asked & (1u << c)) == 0) continue;
         if (rings[c].broken()) broken |= 1u << c;
-        if (partial) mux.flush_partial(c);
+        if (partial == Partial::Write || (brought & (1u << c)) == 0) mux.flush_partial(c);
     }
     return broken;
 }

@@ -7,7 +7,10 @@
 //   putchar        (camkes-arm-vm 3.8: seL4RPCCall to processed_putchar) one call per byte
 //   serial_getchar (seL4SerialServer to getchar) the input ring; the server signals its bit
 // The transmit interrupt is decided at the guest's next kick or when it waits in WFI (the
-// exit loop's IdleWatch), so a guest that polls its buffers back takes none.
+// exit loop's IdleWatch), so a guest that polls its buffers back takes none. The server
+// holds a line without its newline until its rest comes (its CR LF is the tty's next
+// write); output that ends mid-line (a prompt, an echoed key) is written out with a batch()
+// call when the guest next waits (an Idle exit asked for), or at once without an IdleWatch.
 // Output that finds the ring full waits until the server has taken it (the batch() call
 // returns once the server drained the ring), so a guest that floods hvc0 is slowed down,
 // never cut short. Input is read from the ring only as far as the guest has posted buffers
@@ -62,6 +65,7 @@ public:
         if (front_ != nullptr) front_->transport().reset();
         pending_ = 0;
         unsent_ = false;
+        open_line_ = false;
     }
 
     // The transmit interrupt waits for the guest's next kick or wait (ConsoleDevice):
@@ -71,7 +75,11 @@ public:
         idle_->request();
         return true;
     }
-    void vcpu_idle() override { console_.settle_transmit_interrupt(); }
+    // The guest waits: a line it left unfinished (a prompt) goes out now.
+    void vcpu_idle() override {
+        console_.settle_transmit_interrupt();
+        if (open_line_) (void)send_batch();
+    }
 
     // ConsoleBackend: the guest's output.
     std::size_t write(std::span<const char> bytes) override {
@@ -89,21 +97,28 @@ public:
         while (done < bytes.size()) {
             const std::size_t n = output_ring_.write(up_to_a_line_end(bytes.subspan(done)));
             done += n;
-            unsent_ = unsent_ || n != 0;
+            if (n != 0) {
+                unsent_ = true;
+                open_line_ = bytes[done - 1] != '\n';
+            }
             if (done == bytes.size()) break;
             // The ring is full: the server drains it before it answers.
             if (!send_batch() || output_ring_.broken()) break;
         }
         return done;
     }
+    // The kick's output is in the ring: the server hears of it (signalled: the guest goes
+    // on). A line left unfinished waits in the server; it is written when the guest waits
+    // (vcpu_idle), or now when nothing will say so.
     void flush() override {
         if (!unsent_) return;
-        if (batch_->wake_slot == 0) {
+        if (batch_->wake_slot == 0 || (open_line_ && idle_ == nullptr)) {
             (void)send_batch();
             return;
         }
         batch_->port->signal(batch_->wake_slot);
         unsent_ = false;
+        if (open_line_) idle_->request();
     }
 
 private:
@@ -121,11 +136,13 @@ private:
         return output_ring_.used() == 0 ? bytes.first(room) : bytes.first(0);
     }
 
+    // The server drains the ring and writes everything, an unfinished line too.
     bool send_batch() {
         base::RpcMessage m;
         m.begin(kBatchMethod);
         batch_->port->call(batch_->cap_slot, m);
         unsent_ = false;
+        open_line_ = false;
         return m.ok();
     }
 
@@ -147,6 +164,7 @@ private:
     serial::CharRing output_ring_;
     serial::CharRing input_ring_;
     bool unsent_ = false;
+    bool open_line_ = false; // the ring's last byte is not a newline: the server holds a line
     char pending_bytes_[256] = {};
     std::size_t pending_ = 0;
     vmm::IdleWatch* idle_ = nullptr;
@@ -213,6 +231,6 @@ template <TransportKind kKind> vmm::Device* create_virtio_con(vmm::DeviceContext
 // No compatible to be found by: a record that asks for "virtio,mmio" means virtio_net, whose
 // type was there first; this one is asked for by name.
 BULKHEAD_VMM_DEVICE("virtio_con", nullptr,
-                    ::virtio::create_virtio_con<::virtio::TransportKind::Mmio>);
+                    ::virtio::create_virtio_con<::virtio::TransportKind::Mmio>, "VmVirtioConsole");
 BULKHEAD_VMM_DEVICE("virtio_con_pci", nullptr,
                     ::virtio::create_virtio_con<::virtio::TransportKind::Pci>);

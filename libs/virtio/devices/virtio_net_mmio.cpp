@@ -59,7 +59,9 @@ template <TransportKind kKind> vmm::Device* create_virtio_net(vmm::DeviceContext
 } // namespace
 } // namespace virtio
 
+// Upstream's arping module (VmVirtioNetArping) is this one: ARP answered in the VMM.
 BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio",
-                    ::virtio::create_virtio_net<::virtio::TransportKind::Mmio>);
+                    ::virtio::create_virtio_net<::virtio::TransportKind::Mmio>,
+                    "VmVirtioNetArping");
 BULKHEAD_VMM_DEVICE("virtio_net_pci", nullptr,
                     ::virtio::create_virtio_net<::virtio::TransportKind::Pci>);

@@ -183,6 +183,7 @@ template <TransportKind kKind> vmm::Device* create_virtio_net_virtqueue(vmm::Dev
 } // namespace virtio
 
 BULKHEAD_VMM_DEVICE("virtio_net_virtqueue", nullptr,
-                    ::virtio::create_virtio_net_virtqueue<::virtio::TransportKind::Mmio>);
+                    ::virtio::create_virtio_net_virtqueue<::virtio::TransportKind::Mmio>,
+                    "VmVirtioNetVirtqueue");
 BULKHEAD_VMM_DEVICE("virtio_net_virtqueue_pci", nullptr,
                     ::virtio::create_virtio_net_virtqueue<::virtio::TransportKind::Pci>);

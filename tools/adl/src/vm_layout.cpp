@@ -5,6 +5,7 @@
 #include "adl/number_format.hpp"
 
 #include <arch/smccc.hpp>
+#include <vmm/linux_loader.hpp>
 #include <vmm/vm_config.hpp>
 
 #include <cerrno>
@@ -326,6 +327,9 @@ std::optional<model::VmConfig> read_vm_layout(const model::Instance& inst) {
 
     vm.linux_name = r.text(d.kernel_name);
     vm.dtb_name = r.text("dtb_name");
+    // Empty: upstream (without VmDtbFile) makes the guest's DTB from the platform's; here
+    // the base is the platform's DTB, which a build packs under the default name.
+    if (vm.dtb_name.empty()) vm.dtb_name = vmm::LinuxImageConfig{}.dtb_name;
     if (const auto* image = inst.attribute(d.image); generate_dtb && image != nullptr) {
         if (const Value* base = image->value.field("dtb_base_name");
             base != nullptr && base->kind == Value::Kind::String && !base->string.empty()) {

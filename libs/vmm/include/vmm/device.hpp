@@ -200,6 +200,10 @@ struct DeviceType {
     // Builds the device (registering its MMIO ranges, taking SPIs, ...); nullptr when it
     // cannot (after logging why).
     Device* (*create)(DeviceContext& context);
+    // The upstream CMake option (camkes-vm's VM_Arm) that links this module into every VM
+    // of a build, e.g. "VmVirtioConsole"; nullptr: none. An app's build settings naming it
+    // ON start the module in each VM whose assembly names no vmm_modules (docs/VM.md).
+    const char* upstream_option = nullptr;
 };
 
 // What a device gets while it is created.
@@ -371,11 +375,11 @@ private:
 
 #define BULKHEAD_VMM_DEVICE_CAT2(a, b) a##b
 #define BULKHEAD_VMM_DEVICE_CAT(a, b) BULKHEAD_VMM_DEVICE_CAT2(a, b)
-// BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio", create_virtio_net);
-// (compatible may be nullptr).
-#define BULKHEAD_VMM_DEVICE(name, compatible, create)                                              \
-    static const ::vmm::DeviceType BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_,                   \
-                                                           __LINE__){name, compatible, create};    \
+// BULKHEAD_VMM_DEVICE("virtio_net", "virtio,mmio", create_virtio_net[, "VmVirtioNetArping"]);
+// (compatible may be nullptr; the last, optional, is DeviceType::upstream_option).
+#define BULKHEAD_VMM_DEVICE(name, compatible, ...)                                                 \
+    static const ::vmm::DeviceType BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_, __LINE__){        \
+        name, compatible, __VA_ARGS__};                                                            \
     [[gnu::used, gnu::retain,                                                                      \
       gnu::section("bulkhead_vmm_devices")]] static const ::vmm::DeviceType* const                 \
     BULKHEAD_VMM_DEVICE_CAT(bulkhead_vmm_device_ptr_, __LINE__) =                                  \

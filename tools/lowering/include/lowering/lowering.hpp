@@ -24,6 +24,10 @@ struct Inputs {
     // when the image is packed, so a system can be lowered and reported before they exist.
     std::vector<std::string> component_dirs;
     std::map<std::string, std::string> files; // FileServer archive name -> host file
+    // The app's build settings (upstream's CMake options, as its settings.cmake sets them:
+    // name -> value, e.g. VmVirtioConsole -> ON; tools/bulkhead --settings). A lowerer
+    // reads the ones it knows; the rest have no effect.
+    std::map<std::string, std::string> settings;
     // The definition a component type's program was built from (components/<Type>/
     // <Type>.camkes), whose glue reads the instance page; nullptr, or no function: the
     // instance's own definition. An app may declare a type anew with more interfaces
