@@ -69,7 +69,7 @@ def exits(image, qemu, cpu):
             return "no vCPU line in the boot log (a release image?)"
         counters = []
         for _ in range(int(m.group(1))):
-            line = q.expect(r"vcpu: exit counters of \S+ at 0x[0-9a-f]+:(?: [a-z0-9-]+)+", 10)
+            line = q.expect(r"vcpu: exit counters of \S+ at 0x[0-9a-f]+:(?: [a-z0-9-]+)+\r?\n", 10)
             if line is None:
                 return "no exit-counter line in the boot log"
             counters += exit_counters(line.group(0))
