@@ -30,7 +30,6 @@ The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in comma
 is replaced by the size of the first guest-ram line of the system report (--report).
 """
 import argparse
-import math
 import os
 import re
 import shutil
@@ -42,6 +41,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from exit_counters import exit_counters, exits_only, read_counters  # noqa: E402
 from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
 import xen_dom0less  # noqa: E402
 
@@ -61,31 +61,6 @@ def timed_line(tag, command):
     `$s` where the result has digits)."""
     return (f"read s x </proc/uptime; {command}; read e x </proc/uptime; "
             f"echo \"@@{tag} $s $e @@\"")
-
-
-COUNTERS_LINE = re.compile(rb"vcpu: exit counters of (\S+) at 0x([0-9a-f]+):((?: [a-z0-9-]+)+)")
-
-
-def exit_counters(boot_log):
-    """[(vCPU, address, [kind names])] from the kernel's boot log (none: a direct boot)."""
-    return [(m.group(1).decode(), int(m.group(2), 16), m.group(3).decode().split())
-            for m in COUNTERS_LINE.finditer(boot_log)]
-
-
-def read_counters(qemu, counters):
-    """{kind: count summed over the vCPUs} read from guest-physical memory through the
-    monitor, or None if the monitor did not answer."""
-    total = {}
-    for _, address, kinds in counters:
-        lines = math.ceil(len(kinds) / 2)
-        m = qemu.monitor(f"xp /{len(kinds)}gx {address:#x}",
-                         r"((?:[0-9a-f]+: 0x[0-9a-f]+(?: 0x[0-9a-f]+)?\s*\n){%d})" % lines)
-        if not m:
-            return None
-        values = [int(v, 16) for v in re.findall(rb"0x([0-9a-f]+)", m.group(1))]
-        for kind, value in zip(kinds, values):
-            total[kind] = total.get(kind, 0) + value
-    return total
 
 
 def one_boot(system, cpu, marker, timeout, workloads):
@@ -145,8 +120,8 @@ def print_exit_rates(name, exits, seconds):
     for w, rounds in exits.items():
         rates = {k: statistics.median(r.get(k, 0) / s for r, s in zip(rounds, seconds[w]) if s > 0)
                  for k in kinds}
-        rates["all"] = statistics.median(sum(r.values()) / s for r, s in zip(rounds, seconds[w])
-                                         if s > 0)
+        rates["all"] = statistics.median(sum(exits_only(r).values()) / s
+                                         for r, s in zip(rounds, seconds[w]) if s > 0)
         print(f"{w:<{width}}  " + "  ".join(f"{rates[k]:>12.0f}" for k in kinds + ["all"]))
 
 

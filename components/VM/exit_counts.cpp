@@ -27,8 +27,10 @@ void log_exit_counts(std::span<const KernelVcpu> vcpus, vmm::LogSink& log) {
             continue;
         }
         log_range(v.id(), "to the VMM", counts, 0, vcpu_abi::kExitCountersToVmm, log);
-        log_range(v.id(), "in the kernel", counts, vcpu_abi::kExitCountersToVmm, kExitCounters,
-                  log);
+        log_range(v.id(), "in the kernel", counts, vcpu_abi::kExitCountersToVmm,
+                  vcpu_abi::kExitKinds, log);
+        // Not exits: what they carried (EOI reports riding on exits of other kinds).
+        log_range(v.id(), "carrying", counts, vcpu_abi::kExitKinds, kExitCounters, log);
     }
 }
 

@@ -190,8 +190,14 @@ unsigned KernelVcpu::count() const {
     return static_cast<unsigned>(lr_count_);
 }
 
-void KernelVcpu::write(unsigned index, const vmm::ListRegisterEntry& entry) {
-    (void)cap_.write_list_register(index, entry.encode());
+void KernelVcpu::write(unsigned index, const vmm::ListRegisterEntry& entry, vmm::EoiReport report) {
+    (void)cap_.write_list_register(
+        index, entry.encode() | (report == vmm::EoiReport::AtOnce ? vcpu_abi::kLrEoiAtOnce : 0));
+}
+
+void KernelVcpu::want_eoi_at_once() {
+    if (eoi_at_once_asked_) return;
+    eoi_at_once_asked_ = cap_.write(Reg::EoiAtOnce, 1) == runtime::Status::Ok;
 }
 
 void KernelVcpu::clear_list_registers() {
@@ -224,6 +230,7 @@ void KernelExitPort::wait(bool resume, Event& event) {
 
 // Field by field: only what the exit's reason uses (the record is reused).
 void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
+    out.eoi_mask = exit.eoi_mask(); // any exit may carry EOIs
     switch (exit.kind()) {
     case runtime::ExitKind::DataAbort:
         out.reason = vmm::ExitReason::DataAbort;
@@ -255,7 +262,7 @@ void KernelExitPort::begin(const runtime::VcpuExit& exit, vmm::GuestExit& out) {
         return;
     case runtime::ExitKind::EoiMaintenance:
         out.reason = vmm::ExitReason::EoiMaintenance;
-        out.eoi_mask = exit.eoi_mask();
+        vcpus_[current_].eoi_report_came();
         vcpus_[current_].begin_exit();
         return;
     case runtime::ExitKind::Idle:

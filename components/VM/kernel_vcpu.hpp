@@ -80,7 +80,11 @@ public:
 
     // vmm::ListRegisters
     [[nodiscard]] unsigned count() const override;
-    void write(unsigned index, const vmm::ListRegisterEntry& entry) override;
+    void write(unsigned index, const vmm::ListRegisterEntry& entry, vmm::EoiReport report) override;
+    // One kernel call until the kernel has sent the EOI report asked for (eoi_report_came).
+    void want_eoi_at_once() override;
+    // An EoiMaintenance exit of this vCPU came: the kernel's request flag is down again.
+    void eoi_report_came() { eoi_at_once_asked_ = false; }
     // Frees every list register the VMM owns (reset).
     void clear_list_registers();
 
@@ -109,6 +113,7 @@ private:
     mutable bool exit_pc_known_ = false; // exit_pc_ is the PC the vCPU stopped at
     mutable bool pc_known_ = false;      // pc_ holds (or replaces) the guest's PC
     mutable int lr_count_ = -1;
+    bool eoi_at_once_asked_ = false; // Reg::EoiAtOnce written, its report not seen yet
     mutable uint64_t sp_ = 0;
     mutable bool sp_known_ = false; // sp_ holds the guest's current SP
     mutable bool sp_el1_ = false;   // which one it is: SP_EL1, else SP_EL0

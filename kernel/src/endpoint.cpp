@@ -140,8 +140,8 @@ Thread* fast_reply_recv(Thread* running, Endpoint* ep) {
         caller->replier != running || caller->core != running->core || !ep->senders.empty() ||
         (n != nullptr && n->pending != 0) ||
         !scheduler_of(running).would_choose(running, caller->priority) ||
-        // a vCPU with EOIs to report exits again before it runs (schedule_and_return)
-        (caller->vcpu != nullptr && caller->vcpu->pending_eoi != 0))
+        // a vCPU with an EOI report due exits again before it runs (schedule_and_return)
+        (caller->vcpu != nullptr && caller->vcpu->eoi_report_due()))
         return nullptr;
     running->reply_to = nullptr;
     caller->replier = nullptr;

@@ -218,10 +218,11 @@ VcpuState* vcpu_for_without_state(Thread* t) {
     return vcpu_for(t, [] { return false; });
 }
 
-// Exit counters and the list-register count are read from memory on any core, also
-// while the vCPU runs.
+// Exit counters, the list-register count and EoiAtOnce are in memory, read (EoiAtOnce
+// also written) on any core, also while the vCPU runs.
 bool touches_state(uint64_t reg) {
     return reg != static_cast<uint64_t>(vcpu_abi::Reg::ListRegisterCount) &&
+           reg != static_cast<uint64_t>(vcpu_abi::Reg::EoiAtOnce) &&
            reg < static_cast<uint64_t>(vcpu_abi::Reg::ExitCount0);
 }
 
@@ -234,7 +235,7 @@ void vcpu_read_register(Thread* t) {
 }
 
 void vcpu_write_register(Thread* t) {
-    if (VcpuState* v = vcpu_for(t))
+    if (VcpuState* v = vcpu_for(t, [t] { return touches_state(t->context.x[1]); }))
         set_status(t, vcpu::write_register(*v, t->context.x[1], t->context.x[2]));
 }
 

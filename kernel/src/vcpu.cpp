@@ -199,21 +199,36 @@ inline void unmask_timer_after_eoi(VcpuState& v) {
 
 // List registers the guest has EOId with the EOI bit set: free them; the kernel's own
 // (the timer, for a guest that needs it) unmasks the timer, the VMM's are remembered
-// for an EoiMaintenance exit.
+// for the EOI report. That rides on the vCPU's next exit, unless it must come at once
+// (vcpu_abi.hpp): a list register flagged so, the VMM's request, or a vCPU that is not
+// running (it has left already: a core taking over the GIC, a save for another core).
 void collect_eois(VcpuState& v) {
     const uint32_t eisr = vgic::eoi_status();
     if (eisr == 0) return;
     const unsigned timer_lr = vgic::timer_list_register();
+    uint32_t vmm_lrs = 0;
     for (unsigned i = 0; i < vgic::list_register_count(); ++i) {
         if ((eisr & (1u << i)) == 0) continue;
         vgic::write_lr(i, 0);
         if (i == timer_lr) {
             unmask_timer(v);
         } else {
-            v.pending_eoi |= 1u << i;
+            vmm_lrs |= 1u << i;
         }
     }
+    if (vmm_lrs != 0) {
+        v.pending_eoi |= vmm_lrs;
+        if ((vmm_lrs & v.eoi_at_once) != 0 || v.eoi_at_once_requested || core().current != v.thread)
+            v.eoi_due = true;
+        v.eoi_at_once &= ~vmm_lrs;
+    }
     wake(v);
+}
+
+// The EOIs are on their way to the VMM (an exit carries them or is their report).
+void eois_reported(VcpuState& v) {
+    v.pending_eoi = 0;
+    v.eoi_due = false;
 }
 
 // Everything of `v` this core's hardware holds (EL1 registers, virtual timer, list
@@ -326,6 +341,13 @@ bool attach(Thread& t, const spec::Thread& record) {
 
 namespace {
 
+// The EOIs not reported yet ride on the exit message `mr` (MR0's upper half).
+[[gnu::noinline]] void carry_eois(VcpuState& v, uint64_t (&mr)[6]) {
+    mr[vcpu_abi::kMrKind] |= uint64_t{v.pending_eoi} << vcpu_abi::kMrEoiShift;
+    v.count(ExitCounter::EoiCarried);
+    eois_reported(v);
+}
+
 // An exit that goes to the VMM: its message, then the fast path when the VMM waits.
 inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
@@ -336,6 +358,7 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
     if (ec == ExceptionClass::DataAbortLower && !arm::data_abort::isv(esr.iss()))
         s.instruction = fetch_instruction(t->context.elr);
     vcpu_exit::build_message(t->context, s, t->fault_message);
+    if (t->vcpu->pending_eoi != 0) carry_eois(*t->vcpu, t->fault_message);
     return send_exit(t);
 }
 
@@ -359,6 +382,10 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
             }
             scheduler_of(t).remove(t);
             t->state = ThreadState::BlockedOnVirq;
+        } else if (v.pending_eoi != 0) {
+            // A guest waiting may wait for what the VMM does on those EOIs: reported now
+            // (schedule_and_return, deliver_pending), it does not block.
+            v.eoi_due = true;
         }
         return nullptr;
     }
@@ -413,14 +440,17 @@ void tick() {
         if (v.thread->core == here && &v != core().timer_owner &&
             v.thread->state == ThreadState::BlockedOnVirq && vtimer::due(v.timer))
             inject_timer(v);
+        // EOIs riding on the next exit wait a tick at most: then they are reported.
+        if (v.thread->core == here && v.pending_eoi != 0) v.eoi_due = true;
     }
 }
 
 Thread* deliver_pending(Thread* t) {
     VcpuState& v = *t->vcpu;
-    if (v.pending_eoi == 0 || t->state != ThreadState::Ready) return t;
+    if (!v.eoi_report_due() || t->state != ThreadState::Ready) return t;
     vcpu_exit::build_eoi_message(v.pending_eoi, t->fault_message);
-    v.pending_eoi = 0;
+    eois_reported(v);
+    v.eoi_at_once_requested = false; // what the VMM asked for (EOIs riding on exits: not yet)
     v.count(ExitCounter::EoiReport);
     return send_exit(t);
 }
@@ -530,6 +560,10 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
         value = v.idle_exit ? 1 : 0;
         return Status::Ok;
     }
+    if (reg == static_cast<uint64_t>(Reg::EoiAtOnce)) {
+        value = v.eoi_at_once_requested ? 1 : 0;
+        return Status::Ok;
+    }
     if (const uint64_t k = reg - static_cast<uint64_t>(Reg::ExitCount0);
         reg >= static_cast<uint64_t>(Reg::ExitCount0) && k < vcpu_abi::kExitCounters) {
         value = v.exits[k];
@@ -622,6 +656,17 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::IdleExit)) {
         if (value > 1) return Status::InvalidArgument;
         v.idle_exit = value == 1;
+        return Status::Ok;
+    }
+    if (reg == static_cast<uint64_t>(Reg::EoiAtOnce)) {
+        if (value > 1) return Status::InvalidArgument;
+        v.eoi_at_once_requested = value == 1;
+        // EOIs waiting for the next exit: reported at once, also by a vCPU running on
+        // another core (the kick brings it into the kernel, which delivers them).
+        if (v.eoi_at_once_requested && v.pending_eoi != 0) {
+            v.eoi_due = true;
+            if (v.thread->core != smp::this_core()) smp::kick(v.thread->core);
+        }
         return Status::Ok;
     }
     if (reg == static_cast<uint64_t>(Reg::GichVmcr) || reg == static_cast<uint64_t>(Reg::GichApr)) {
@@ -719,8 +764,13 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
         v.timer_eoi_maintenance = false; // the next guest may rewrite CNTV_CTL itself
         return Status::Ok;
     }
-    if (index + 1 >= vgic::list_register_count() || word > 0xffffffffu)
+    if (index + 1 >= vgic::list_register_count() || (word & ~vcpu_abi::kLrEoiAtOnce) > 0xffffffffu)
         return Status::InvalidArgument;
+    // Whether the guest's EOI of it is reported at once (collect_eois); not hardware state.
+    const uint32_t bit = 1u << index;
+    v.eoi_at_once =
+        (word & vcpu_abi::kLrEoiAtOnce) != 0 ? v.eoi_at_once | bit : v.eoi_at_once & ~bit;
+    word &= ~vcpu_abi::kLrEoiAtOnce;
     if (const vcpu_remote::Residence r = residence(v);
         vcpu_remote::list_register_access(r) == vcpu_remote::Access::Post) {
         v.remote = true;

@@ -33,6 +33,14 @@ struct VcpuState {
     vgic::CpuInterfaceState gic;
     uint64_t vmpidr = 0;
     uint32_t pending_eoi = 0; // VMM list registers the guest EOId, not reported yet
+    // VMM list registers whose EOI must be reported at once (vcpu_abi::kLrEoiAtOnce).
+    uint32_t eoi_at_once = 0;
+    // vcpu_abi::Reg::EoiAtOnce: the next EOIs are reported at once.
+    bool eoi_at_once_requested = false;
+    // pending_eoi goes to the VMM before the vCPU runs again, in an EoiMaintenance exit of
+    // its own (vcpu_abi.hpp says when); otherwise it rides on the vCPU's next exit.
+    bool eoi_due = false;
+    [[nodiscard]] bool eoi_report_due() const { return eoi_due && pending_eoi != 0; }
     // The kernel masked the virtual timer at its source when it injected the timer's
     // interrupt; the first exit after the guest's EOI lifts the mask (vcpu.cpp).
     bool timer_masked = false;
@@ -77,8 +85,8 @@ bool handle_irq(uint32_t irq);
 void count_interrupt(const Thread* t, uint32_t irq);
 // Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
 void tick();
-// Before `t` (chosen to run, in no run queue) runs: reports EOIs it has not been told
-// about (an exit). Returns `t` if there were none; else `t` is blocked and the result is
+// Before `t` (chosen to run, in no run queue) runs: reports EOIs whose report is due
+// (an exit). Returns `t` if there were none; else `t` is blocked and the result is
 // its VMM when the exit took the fast path (to run next, in no run queue), or nullptr
 // (the scheduler chooses again).
 Thread* deliver_pending(Thread* t);

@@ -60,7 +60,8 @@ void build_one_word_message(vcpu_abi::ExitKind kind, uint64_t word, uint64_t (&m
 } // namespace
 
 void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]) {
-    build_one_word_message(vcpu_abi::ExitKind::EoiMaintenance, lr_mask, mr);
+    build_one_word_message(vcpu_abi::ExitKind::EoiMaintenance, 0, mr);
+    mr[vcpu_abi::kMrKind] |= uint64_t{lr_mask} << vcpu_abi::kMrEoiShift; // as on any exit
 }
 
 void build_idle_message(uint64_t esr, uint64_t (&mr)[6]) {

@@ -222,6 +222,33 @@ TEST_F(ExitLoopTest, AScriptedGuestSession) {
     EXPECT_EQ(log.lines.size(), 4u);
 }
 
+// The kernel's EOI report rides on any exit (its mask in every GuestExit): the EOIs
+// happened before the exit, so the loop frees their list registers before it handles the
+// exit itself — a read of the pending bits then no longer sees the EOId interrupt, and an
+// interrupt raised again goes straight back into a list register.
+TEST_F(ExitLoopTest, EoisRidingOnAnyExitAreHandledBeforeIt) {
+    ASSERT_TRUE(vgic.write(VgicDistributor::kCtlr, 4, 0, 1));
+    ASSERT_TRUE(vgic.write(VgicDistributor::kIsenabler + 4, 4, 0, 1u << 8)); // SPI 40
+    ASSERT_TRUE(vgic.write(VgicDistributor::kItargetsr + 40, 1, 0, 1));
+    ASSERT_TRUE(vgic.inject(40));
+    ASSERT_EQ(lrs.writes.size(), 1u);
+    lrs.guest_eoi(0);
+    port.cpu.x[3] = 0x55;
+    auto read_pending = mmio(kGicd + VgicDistributor::kIspendr + 4, 2, 3, false, 0x1000);
+    read_pending.exit.eoi_mask = 0x1; // 40's EOI rides on this read
+    auto hvc = call(ExitReason::Hvc, psci::kVersion);
+    hvc.exit.eoi_mask = 0x1; // and, after the doorbell raised it again, on this HVC
+    port.script = {read_pending, notification(0x10), hvc};
+    EXPECT_EQ(loop.run(port, control), StopReason::PortLost);
+    EXPECT_EQ(port.cpu.x[3], 0u) << "SPI 40 read as pending: its EOI was handled after the read";
+    EXPECT_TRUE(port.answers[1].resume);
+    ASSERT_EQ(lrs.writes.size(), 2u) << "the doorbell's SPI 40 went into the freed list register";
+    EXPECT_EQ(lrs.writes[1].first, 0u);
+    EXPECT_EQ(port.answers[3].x0, uint64_t(psci::kVersion1_0)) << "the HVC itself is answered";
+    EXPECT_FALSE(vgic.pending(40));
+    EXPECT_TRUE(log.lines.empty()) << log.lines.front();
+}
+
 TEST_F(ExitLoopTest, HaltPolicyStopsTheVcpu) {
     MmioBus halting{UnhandledAccessPolicy::HaltVm, log};
     ExitLoop strict{halting, vgic, smccc, router, log};

@@ -28,6 +28,15 @@ struct VgicTest : ::testing::Test {
     void wr(uint64_t offset, uint32_t value, unsigned vcpu = 0, unsigned size = 4) {
         EXPECT_TRUE(gicd.write(offset, size, vcpu, value)) << std::hex << offset;
     }
+    // Distributor on, SPIs first..last-1 enabled, targeted at vCPU 0 and raised in order.
+    void inject_spis_to_vcpu0(unsigned first, unsigned last) {
+        wr(D::kCtlr, 1);
+        for (unsigned irq = first; irq < last; ++irq) {
+            wr(D::kItargetsr + irq, 1, 0, 1);
+            wr(D::kIsenabler + irq / 32 * 4, 1u << (irq % 32));
+            ASSERT_TRUE(gicd.inject(irq));
+        }
+    }
     // What Linux's gic_dist_init and gic_cpu_init do, then enabling SPI `irq`.
     void linux_init_and_enable(unsigned irq) {
         wr(D::kCtlr, 0);
@@ -206,12 +215,7 @@ TEST_F(VgicTest, EoiMaintenanceFreesTheListRegisterAndAcksPassthrough) {
 }
 
 TEST_F(VgicTest, OverflowQueueRefillsListRegistersInOrder) {
-    wr(D::kCtlr, 1);
-    for (unsigned irq = 40; irq < 46; ++irq) {
-        wr(D::kItargetsr + irq, 1, 0, 1);
-        wr(D::kIsenabler + 4, 1u << (irq - 32));
-        ASSERT_TRUE(gicd.inject(irq));
-    }
+    inject_spis_to_vcpu0(40, 46);
     EXPECT_EQ(cpu0.in_use(), 4u);
     EXPECT_EQ(gicd.queued(0), 2u);
     cpu0.guest_eoi(2);
@@ -326,6 +330,91 @@ TEST_F(VgicTest, LevelLinesRedeliverAfterEoiWhileHigh) {
     wr(D::kCtlr, 1);
     EXPECT_EQ(cpu0.writes.size(), 2u);
     EXPECT_FALSE(gicd.set_level(3, true)); // SGIs have no line
+}
+
+// EOI reports (vcpu_abi.hpp): an emulated device's interrupt lets its EOI ride on the vCPU's
+// next exit; a passed-through one, whose physical interrupt stays masked until the guest's
+// EOI is known, asks for it at once.
+TEST_F(VgicTest, OnlyPassthroughInterruptsAskForTheirEoiAtOnce) {
+    CountingAck ack;
+    ASSERT_TRUE(gicd.set_acknowledger(33, ack));
+    linux_init_and_enable(33);
+    wr(D::kIsenabler + 4, 1u << (40 - 32));
+    ASSERT_TRUE(gicd.inject(40));
+    ASSERT_TRUE(gicd.inject(33));
+    ASSERT_EQ(cpu0.reports.size(), 2u);
+    EXPECT_EQ(cpu0.reports[0], EoiReport::WithNextExit);
+    EXPECT_EQ(cpu0.reports[1], EoiReport::AtOnce);
+    EXPECT_EQ(cpu0.eoi_at_once_requests, 0u); // nothing waits for a list register
+}
+
+// An SGI whose list register names one sender while another waits: its EOI is wanted at
+// once (the next sender's delivery waits for it); the last sender's is not.
+TEST_F(VgicTest, SgisWithMoreSendersPendingAskForTheirEoiAtOnce) {
+    wr(D::kSpendsgir, 0x3u << 16); // SGI 2 from vCPUs 0 and 1, delivered once enabled
+    wr(D::kCtlr, 1);
+    ASSERT_EQ(cpu0.writes.size(), 1u);
+    EXPECT_EQ(cpu0.reports[0], EoiReport::AtOnce);
+    cpu0.guest_eoi(0);
+    gicd.on_eoi(0, 0);
+    ASSERT_EQ(cpu0.writes.size(), 2u);
+    EXPECT_EQ(cpu0.writes[1].second.source_cpu, 1);
+    EXPECT_EQ(cpu0.reports[1], EoiReport::WithNextExit);
+}
+
+// Raised again while still in a list register (an edge, a level line that went low and
+// high), or waiting for a free list register: the VMM asks for the vCPU's next EOI report
+// at once. Raising a level line that is high already is no new event and asks nothing.
+TEST_F(VgicTest, AnInterruptWaitingForAListRegisterAsksForTheEoiReportAtOnce) {
+    linux_init_and_enable(48);
+    ASSERT_TRUE(gicd.set_level(48, true));
+    ASSERT_EQ(cpu0.writes.size(), 1u);
+    EXPECT_EQ(cpu0.reports[0], EoiReport::WithNextExit);
+    ASSERT_TRUE(gicd.set_level(48, true)); // high already
+    EXPECT_EQ(cpu0.eoi_at_once_requests, 0u);
+    ASSERT_TRUE(gicd.set_level(48, false)); // the guest's handler cleared the device
+    ASSERT_TRUE(gicd.set_level(48, true));  // and a new event came before its EOI
+    EXPECT_EQ(cpu0.eoi_at_once_requests, 1u);
+    EXPECT_EQ(cpu0.writes.size(), 1u) << "held until the EOI";
+    cpu0.guest_eoi(0);
+    gicd.on_eoi(0, 0);
+    ASSERT_EQ(cpu0.writes.size(), 2u);
+    // An edge raised again while in its list register.
+    wr(D::kIsenabler + 4, 1u << (50 - 32));
+    ASSERT_TRUE(gicd.inject(50));
+    const unsigned before = cpu0.eoi_at_once_requests;
+    ASSERT_TRUE(gicd.inject(50));
+    EXPECT_EQ(cpu0.eoi_at_once_requests, before + 1);
+    // Out of list registers: 48 and 50 hold two of four; two more fill them, the fifth
+    // waits in the queue and asks; the list register written while it waits asks too.
+    for (unsigned irq = 51; irq < 54; ++irq) {
+        wr(D::kIsenabler + 4, 1u << (irq - 32));
+        ASSERT_TRUE(gicd.inject(irq));
+    }
+    EXPECT_EQ(gicd.queued(0), 1u);
+    EXPECT_EQ(cpu0.eoi_at_once_requests, before + 2);
+    // 48's EOI: 53 takes its list register, and 48 (its line still high) waits now.
+    cpu0.guest_eoi(0);
+    gicd.on_eoi(0, 0);
+    EXPECT_EQ(cpu0.writes.back().second.virq, 53);
+    EXPECT_EQ(gicd.queued(0), 1u);
+    EXPECT_EQ(cpu0.eoi_at_once_requests, before + 3);
+}
+
+// A list register filled from the queue while more interrupts wait there: its EOI is
+// wanted at once; the last one's is not.
+TEST_F(VgicTest, AListRegisterFilledWhileOthersWaitAsksForItsEoiAtOnce) {
+    inject_spis_to_vcpu0(40, 46);
+    EXPECT_EQ(gicd.queued(0), 2u);
+    EXPECT_EQ(cpu0.eoi_at_once_requests, 2u);
+    cpu0.guest_eoi(1);
+    gicd.on_eoi(0, 1);
+    EXPECT_EQ(cpu0.writes.back().second.virq, 44);
+    EXPECT_EQ(cpu0.reports.back(), EoiReport::AtOnce) << "45 waits";
+    cpu0.guest_eoi(1);
+    gicd.on_eoi(0, 1);
+    EXPECT_EQ(cpu0.writes.back().second.virq, 45);
+    EXPECT_EQ(cpu0.reports.back(), EoiReport::WithNextExit);
 }
 
 } // namespace

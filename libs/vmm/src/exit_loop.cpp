@@ -17,6 +17,10 @@ uint32_t abort_iss(uint64_t esr) {
 } // namespace
 
 ExitOutcome ExitLoop::handle(const GuestExit& exit, Vcpu& vcpu, VmControl* control) {
+    // The guest's EOIs came before the exit that carries them: freed list registers first
+    // (an interrupt the exit's handling raises may need one).
+    for (uint64_t mask = exit.eoi_mask; mask != 0; mask &= mask - 1)
+        vgic_.on_eoi(vcpu.id(), static_cast<unsigned>(__builtin_ctzll(mask)));
     const ExitOutcome outcome = dispatch(exit, vcpu, control);
     if (idle_.take_request() && outcome == ExitOutcome::Resume) arm_idle_exit(vcpu);
     return outcome;
@@ -43,9 +47,7 @@ ExitOutcome ExitLoop::dispatch(const GuestExit& exit, Vcpu& vcpu, VmControl* con
         return hypercall(exit, vcpu, control);
     case ExitReason::SysReg:
         return sysreg(exit, vcpu);
-    case ExitReason::EoiMaintenance:
-        for (uint64_t mask = exit.eoi_mask; mask != 0; mask &= mask - 1)
-            vgic_.on_eoi(vcpu.id(), static_cast<unsigned>(__builtin_ctzll(mask)));
+    case ExitReason::EoiMaintenance: // its EOIs are handled (handle())
         return ExitOutcome::Resume;
     case ExitReason::Idle:
         idle_armed_ &= ~(uint64_t{1} << (vcpu.id() % 64));

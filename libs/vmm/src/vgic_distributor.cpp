@@ -67,10 +67,16 @@ int VgicDistributor::target_vcpu(unsigned vcpu, unsigned irq) const {
 
 void VgicDistributor::try_deliver(unsigned vcpu, unsigned irq) {
     IrqState& s = state(vcpu, irq);
-    if (!enabled_ || !s.enabled || s.in_lr || !is_pending(s, irq)) return;
+    if (!enabled_ || !s.enabled || !is_pending(s, irq)) return;
     const int target = target_vcpu(vcpu, irq);
     if (target < 0) return;
     const unsigned t = static_cast<unsigned>(target);
+    // Pending again while still in a list register, or (below) waiting for a free one: it
+    // goes in after an EOI, which the kernel then reports at once, not with the next exit.
+    if (s.in_lr) {
+        lrs_[t]->want_eoi_at_once();
+        return;
+    }
     const unsigned count =
         lrs_[t]->count() < kMaxListRegisters ? lrs_[t]->count() : kMaxListRegisters;
     for (unsigned i = 0; i < count; ++i) {
@@ -95,9 +101,15 @@ void VgicDistributor::try_deliver(unsigned vcpu, unsigned irq) {
         }
         slot = LrSlot{true, static_cast<uint16_t>(irq)};
         s.in_lr = true;
-        lrs_[t]->write(i, entry);
+        // Its EOI is wanted at once when something waits for it: a passed-through interrupt
+        // (the physical one stays masked until acknowledged), another sender of the SGI,
+        // interrupts queued for a list register.
+        const bool at_once =
+            s.ack != nullptr || (irq < kSgiCount && s.sgi_sources != 0) || queues_[t].count != 0;
+        lrs_[t]->write(i, entry, at_once ? EoiReport::AtOnce : EoiReport::WithNextExit);
         return;
     }
+    lrs_[t]->want_eoi_at_once();
     if (!s.queued) {
         Queue& q = queues_[t];
         q.irqs[(q.head + q.count) % q.irqs.size()] = static_cast<uint16_t>(irq);
@@ -148,6 +160,9 @@ bool VgicDistributor::inject(unsigned irq, unsigned vcpu) {
 bool VgicDistributor::set_level(unsigned irq, bool high, unsigned vcpu) {
     if (irq < kSgiCount || irq >= num_irqs_ || vcpu >= num_vcpus_) return false;
     IrqState& s = state(vcpu, irq);
+    // Raising a line already high is no new event: the interrupt is pending or in a list
+    // register already, and on_eoi() delivers it again while the line stays high.
+    if (high && s.line_high) return true;
     s.line_high = high;
     s.pending = high;
     if (high) try_deliver(vcpu, irq);

@@ -7,6 +7,7 @@
 #define HVC_ECHO 0x100
 #define HVC_WFI 0x102
 #define SMC_ECHO 0x103
+#define HVC_INJECT 0x104
 #define HVC_BENCH 0x1fe
 #define HVC_DONE 0x1ff
 
@@ -104,6 +105,19 @@ wfi_point:
     cmp     x22, #40
     b.ne    1f
     orr     x28, x28, #16
+1:
+    // 5b. The VMM injects vINTID 41 in its answer to this HVC; its EOI comes to the VMM
+    //     with the next exit (the LDP below), not as an exit of its own.
+    mov     x0, #HVC_INJECT
+    hvc     #0
+    mov     x22, #0
+    msr     daifclr, #2
+    isb
+2:  cbz     x22, 2b
+    msr     daifset, #2
+    cmp     x22, #41
+    b.ne    1f
+    orr     x28, x28, #128
 1:
     // 6. A pair load has no syndrome (ISV = 0): the VMM decodes the instruction the
     //    kernel fetched and writes both registers itself.

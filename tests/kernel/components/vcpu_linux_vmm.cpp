@@ -40,9 +40,11 @@ class ListRegs final : public vmm::ListRegisters {
 public:
     explicit ListRegs(VcpuCap v) : v_(v), count_(v.list_register_count()) {}
     [[nodiscard]] unsigned count() const override { return count_; }
-    void write(unsigned index, const vmm::ListRegisterEntry& e) override {
-        v_.write_list_register(index, e.encode());
+    void write(unsigned index, const vmm::ListRegisterEntry& e, vmm::EoiReport report) override {
+        v_.write_list_register(
+            index, e.encode() | (report == vmm::EoiReport::AtOnce ? vcpu_abi::kLrEoiAtOnce : 0));
     }
+    void want_eoi_at_once() override { v_.write(Reg::EoiAtOnce, 1); }
 
 private:
     VcpuCap v_;
@@ -114,6 +116,9 @@ extern "C" void component_main(uint64_t) {
             continue;
         }
         const VcpuExit e{badge, m};
+        // EOIs ride on any exit (MR0's upper half) and happened before it.
+        for (unsigned i = 0; i < lrs.count(); ++i)
+            if ((e.eoi_mask() & (1u << i)) != 0) vgic.on_eoi(0, i);
         switch (e.kind()) {
         case ExitKind::DataAbort: {
             vmm::MmioAccess access;
@@ -149,9 +154,7 @@ extern "C" void component_main(uint64_t) {
             r.advance_pc();
             break;
         }
-        case ExitKind::EoiMaintenance:
-            for (unsigned i = 0; i < lrs.count(); ++i)
-                if ((e.eoi_mask() & (1u << i)) != 0) vgic.on_eoi(0, i);
+        case ExitKind::EoiMaintenance: // nothing but the EOIs, handled above
             break;
         default:
             out() << "vmm: unexpected exit " << Hex{m.mr[0]} << " esr " << Hex{e.esr()} << " far "

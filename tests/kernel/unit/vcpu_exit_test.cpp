@@ -92,8 +92,10 @@ TEST(VcpuExit, OtherClassesAreUnknown) {
     EXPECT_EQ(mr[3], 0x456u);
     EXPECT_EQ(mr[5], 0u);
     build_eoi_message(0b101, mr);
-    EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::EoiMaintenance));
-    EXPECT_EQ(mr[1], 0b101u);
+    // The list registers in MR0's upper half, where any exit carries them.
+    EXPECT_EQ(mr[0] & vcpu_abi::kMrKindMask, static_cast<uint64_t>(ExitKind::EoiMaintenance));
+    EXPECT_EQ(mr[0] >> vcpu_abi::kMrEoiShift, 0b101u);
+    EXPECT_EQ(mr[1], 0u);
     EXPECT_EQ(mr[2], 0u);
     kernel::vcpu_exit::build_idle_message(esr(ExceptionClass::Wfx, 0), mr);
     EXPECT_EQ(mr[0], static_cast<uint64_t>(ExitKind::Idle));

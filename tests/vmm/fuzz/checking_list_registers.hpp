@@ -16,11 +16,12 @@ public:
     CheckingListRegisters() = default;
     explicit CheckingListRegisters(unsigned n) : n_(n) {}
     unsigned count() const override { return n_; }
-    void write(unsigned index, const ListRegisterEntry& entry) override {
+    void write(unsigned index, const ListRegisterEntry& entry, EoiReport /*report*/) override {
         if (index >= n_ || busy[index]) __builtin_trap();
         if (entry.virq >= 1020) __builtin_trap(); // INTIDs 1020..1023 are special
         busy[index] = true;
     }
+    void want_eoi_at_once() override {}
     std::array<bool, 16> busy{};
 
 private:

@@ -56,8 +56,9 @@ public:
     Status resume() const { return kernel_call(Call::VcpuResume, slot_).status; }
     Status suspend() const { return kernel_call(Call::VcpuSuspend, slot_).status; }
     // Writes GICH_LR word `word` (arm::gicv2::ListRegister::encode()) into list register
-    // `index` of this vCPU; a pending entry wakes a vCPU waiting in WFI.
-    Status write_list_register(uint32_t index, uint32_t word) const {
+    // `index` of this vCPU; a pending entry wakes a vCPU waiting in WFI. With
+    // vcpu_abi::kLrEoiAtOnce the guest's EOI of it is reported at once.
+    Status write_list_register(uint32_t index, uint64_t word) const {
         Message m;
         m.mr[0] = word;
         return vcpu_call(Call::VcpuWriteListRegister, index, m).status;
@@ -97,10 +98,13 @@ struct VcpuExit {
     uint64_t badge = 0;
     Message message;
 
-    [[nodiscard]] ExitKind kind() const { return static_cast<ExitKind>(message.mr[0]); }
+    [[nodiscard]] ExitKind kind() const {
+        return static_cast<ExitKind>(message.mr[0] & vcpu_abi::kMrKindMask);
+    }
     [[nodiscard]] bool is_vcpu_exit() const {
-        return message.mr[0] >= static_cast<uint64_t>(ExitKind::DataAbort) &&
-               message.mr[0] <= static_cast<uint64_t>(ExitKind::Idle);
+        const uint64_t k = message.mr[0] & vcpu_abi::kMrKindMask;
+        return k >= static_cast<uint64_t>(ExitKind::DataAbort) &&
+               k <= static_cast<uint64_t>(ExitKind::Idle);
     }
     // DataAbort / Unknown
     [[nodiscard]] uint64_t esr() const { return message.mr[1]; }
@@ -114,8 +118,9 @@ struct VcpuExit {
     [[nodiscard]] uint64_t data() const { return message.mr[5]; }
     // Hvc / Smc: x0..x3 of the guest.
     [[nodiscard]] uint64_t hvc_arg(unsigned i) const { return message.mr[2 + i]; }
-    // EoiMaintenance: bit i = list register i was EOId (and is free again).
-    [[nodiscard]] uint64_t eoi_mask() const { return message.mr[1]; }
+    // Any exit (EoiMaintenance carries nothing else): bit i = list register i was EOId (and
+    // is free again) before the exit; handled first.
+    [[nodiscard]] uint64_t eoi_mask() const { return message.mr[0] >> vcpu_abi::kMrEoiShift; }
 };
 
 // Builds the reply that resumes the vCPU in the message it is given: optionally one

@@ -38,6 +38,7 @@ enum class Reg : uint64_t {
     GichVmcr = 51,          // the guest's GICV control state (GICH_VMCR); write 0 on a guest reset
     GichApr = 52,           // active priorities (GICH_APR); write 0 on a guest reset
     IdleExit = 53,          // 1: the next WFI with nothing pending is an Idle exit (below)
+    EoiAtOnce = 54,         // 1: the next EOI report is an exit of its own (below)
     ListRegisterCount = 63, // read-only: list registers lent to the VMM (indices 0..n-1)
     ExitCount0 = 64,        // read-only: ExitCount0 + ExitCounter k = exits of kind k so far
     Count = 80
@@ -46,6 +47,11 @@ inline constexpr uint64_t kXRegs = 31;
 // IdleExit = 1: the vCPU's next WFI that finds nothing pending is sent to the VMM as an
 // Idle exit instead of blocking, once (the kernel writes 0 as it sends it). For a VMM that
 // decides an interrupt late and must hear when the guest waits for it.
+// EoiAtOnce = 1: the vCPU's EOIs not reported yet, or else the next ones, come to the VMM
+// at once as an EoiMaintenance exit instead of riding on its next exit (the kernel writes
+// 0 as it sends that exit; EOIs that ride on an exit meanwhile leave it set). For a VMM that needs
+// a list register back soon: an interrupt pending again while it is still in one, or waiting for a
+// free one. Reading or writing it never waits for a vCPU of another core (it is no hardware state).
 
 // What the kernel counts per vCPU (read-only registers ExitCount0 + k): every time the
 // vCPU stopped running guest code, by why. The first five reached the VMM as exit
@@ -64,20 +70,25 @@ enum class ExitCounter : uint8_t {
     Maintenance, // the GIC maintenance PPI taken while the guest ran (EOI of an LR)
     Stage2Fault, // a stage-2 fault the kernel resolved (zero-on-first-touch RAM)
     FpTrap,      // first FP/SIMD use after another thread had the registers
+    // Not an exit: exit messages of other kinds that carried EOIs (MR0's upper half).
+    EoiCarried,
     Count
 };
 inline constexpr unsigned kExitCounters = static_cast<unsigned>(ExitCounter::Count);
 // ExitCounter values below this one are exits that reached the VMM as messages.
 inline constexpr unsigned kExitCountersToVmm = static_cast<unsigned>(ExitCounter::Wfi);
+// ExitCounter values below this one are exits; the rest count what exits carried.
+inline constexpr unsigned kExitKinds = static_cast<unsigned>(ExitCounter::EoiCarried);
 // Their names in logs (the VMM's exit-count line, the kernel's boot line, bench/workload).
 inline constexpr const char* kExitCounterNames[kExitCounters] = {
     "mmio", "hvc", "smc",   "sysreg",      "other",        "eoi-report", "wfi",
-    "wfe",  "irq", "timer", "maintenance", "stage2-fault", "fp"};
+    "wfe",  "irq", "timer", "maintenance", "stage2-fault", "fp",         "eoi-carried"};
 static_assert(static_cast<uint64_t>(Reg::ExitCount0) + kExitCounters <=
               static_cast<uint64_t>(Reg::Count));
 
-// Exit kinds (MR0 of an exit message). They do not overlap call_abi::FaultKind, so
-// one endpoint can take both faults of native threads and vCPU exits.
+// Exit kinds (MR0's lower half of an exit message). They do not overlap
+// call_abi::FaultKind, so one endpoint can take both faults of native threads and vCPU
+// exits. MR0's upper half: the EOI report (kMrEoiShift below).
 enum class ExitKind : uint64_t {
     DataAbort = 0x10,      // stage-2 abort on an IPA nothing maps (MMIO to emulate)
     Hvc = 0x11,            // HVC #imm
@@ -95,7 +106,7 @@ enum class ExitKind : uint64_t {
 // | DataAbort      | ESR_EL2  | FAR_EL2  | HPFAR_EL2 | PC  | see kDataAbortValue below    |
 // | Hvc, Smc       | ESR_EL2  | x0       | x1        | x2  | x3                           |
 // | SysReg         | ESR_EL2  | PC       | Rt value  | 0   | 0                            |
-// | EoiMaintenance | LR mask  | 0        | 0         | 0   | 0                            |
+// | EoiMaintenance | 0        | 0        | 0         | 0   | 0                            |
 // | Unknown        | ESR_EL2  | FAR_EL2  | HPFAR_EL2 | PC  | 0                            |
 // | Idle           | ESR_EL2  | 0        | 0         | 0   | 0                            |
 //
@@ -105,12 +116,19 @@ enum class ExitKind : uint64_t {
 // IPA is arm::fault_ipa(HPFAR_EL2, FAR_EL2) (arch/esr.hpp).
 // Hvc: the PC is already past the HVC. Smc: the kernel has moved the PC past the SMC
 // too, so both are answered the same way.
-// EoiMaintenance: bit i set = the guest EOId the interrupt in VMM list register i; the
-// kernel has already cleared those list registers (they are free again).
+// The EOI report, on an exit of any kind: MR0 bit 32 + i set = the guest EOId the
+// interrupt in VMM list register i; the kernel has already cleared those list registers
+// (they are free again). It happened before the exit, so the VMM handles it first. It
+// rides on the vCPU's next exit of any kind; an EoiMaintenance exit carries it alone only
+// when it must come at once: a list register the VMM flagged (kLrEoiAtOnce), the VMM
+// asked (Reg::EoiAtOnce), the guest waits in WFI, a kernel tick (5 ms) passed, or the
+// kernel found the EOIs while the vCPU was not running.
 // Idle: the PC is already past the WFI; resuming the vCPU unchanged goes on from there
 // (a WFI may end at any time), so a guest waiting in a loop comes back to its WFI, which
 // then blocks unless the VMM armed IdleExit again or made an interrupt pending.
 inline constexpr unsigned kMrKind = 0;
+inline constexpr unsigned kMrEoiShift = 32;
+inline constexpr uint64_t kMrKindMask = (uint64_t{1} << kMrEoiShift) - 1;
 
 // Reply to an exit (Reply / ReplyRecv on the exit endpoint): MR0 = ReplyFlags,
 // MR1 = register number (0..30; 31 = xzr, ignored), MR2 = its value. Register writes
@@ -122,6 +140,10 @@ enum ReplyFlags : uint64_t {
     SetRegister = 2, // x[MR1] = MR2 (an emulated load's result, an HVC's x0)
 };
 
-// VcpuWriteListRegister takes a GICH_LR word: arm::gicv2::ListRegister (arch/list_register.hpp).
+// VcpuWriteListRegister takes a GICH_LR word: arm::gicv2::ListRegister (arch/list_register.hpp),
+// and in bit 32 kLrEoiAtOnce: the guest's EOI of this interrupt is reported at once (an
+// EoiMaintenance exit), not with the vCPU's next exit. For a VMM that must act on that EOI
+// soon: a passed-through interrupt to acknowledge, an SGI with more senders waiting.
+inline constexpr uint64_t kLrEoiAtOnce = uint64_t{1} << 32;
 
 } // namespace vcpu_abi

@@ -16,7 +16,7 @@ enum class ExitReason : uint8_t {
     Hvc,            // HVC (the PC is already past it)
     Smc,            // trapped SMC (the PC is already past it)
     SysReg,         // trapped MSR/MRS
-    EoiMaintenance, // the guest EOId interrupts the VMM injected
+    EoiMaintenance, // an EOI report that could not wait for the next exit (eoi_mask)
     Unknown,        // anything else
     Idle,           // a WFI with nothing pending the VMM asked to hear of (request_idle_exit)
 };
@@ -31,8 +31,10 @@ struct GuestExit {
     // instruction word (ISV = 0; 0 if the kernel could not read it). SysReg: the value of
     // Rt (what an MSR writes).
     uint64_t data = 0;
-    SmcccCall call{};      // Hvc, Smc: x0..x3
-    uint64_t eoi_mask = 0; // EoiMaintenance: bit i = list register i was EOId
+    SmcccCall call{}; // Hvc, Smc: x0..x3
+    // Any reason: bit i = the guest EOId the interrupt in list register i before this exit
+    // (the kernel's report rides on any exit; EoiMaintenance carries nothing else).
+    uint64_t eoi_mask = 0;
 };
 
 class Vcpu : public VcpuRegisters {

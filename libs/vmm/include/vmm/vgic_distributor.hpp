@@ -2,8 +2,9 @@
 // touches, SGI generation, and delivery of pending interrupts into the vCPUs' list
 // registers with a per-vCPU overflow queue when they are all in use. The guest's CPU
 // interface is the hardware GICV, so acknowledge/EOI never trap; each injected
-// interrupt asks for an EOI maintenance interrupt, which frees its list register here
-// and acknowledges passed-through interrupts.
+// interrupt asks for an EOI maintenance interrupt, and the kernel's report of it (riding
+// on the vCPU's next exit, or at once when this asks: ListRegisters) frees its list
+// register here and acknowledges passed-through interrupts.
 #pragma once
 
 #include <arch/gic_v2.hpp>
@@ -48,7 +49,7 @@ public:
     bool set_level(unsigned irq, bool high, unsigned vcpu = 0);
     // Passed-through interrupt: `ack` is told after the guest's EOI of each delivery.
     bool set_acknowledger(unsigned irq, IrqAcknowledger& ack);
-    // EOI maintenance from the kernel: the guest finished the interrupt in list register `lr`.
+    // The kernel's EOI report: the guest finished the interrupt in list register `lr`.
     void on_eoi(unsigned vcpu, unsigned lr);
 
     // What the GICv3 frames (VgicV3Distributor, VgicRedistributors) drive the same
