@@ -67,9 +67,19 @@ struct FastSwitch {
     return {c, prev, d, was};
 }
 
+// end_fast_switch()'s rare case, the FP trap to change: out of line and leaving the kernel
+// itself, so that no value of a fast switch lives across a call (GCC kept some on the
+// stack for the call when it returned).
+[[noreturn, gnu::noinline]] void leave_changing_fp_trap(CoreState& c, Thread* next) {
+    fp::prepare_to_run(c, next);
+    kernel_lock::release();
+    restore_context(&next->context);
+}
+
 [[noreturn, gnu::always_inline]] inline void end_fast_switch(const FastSwitch& f, Thread* next) {
     f.c.active_domain = f.d;
-    fp::prepare_to_run(f.c, next);
+    if (fp::trap_to_change(f.c, next)) [[unlikely]]
+        leave_changing_fp_trap(f.c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -83,18 +93,36 @@ void switch_native(Thread* next) {
 }
 
 void switch_from_guest(Thread* next) {
+    VcpuState& v = *core(next->core).current->vcpu;
+    // An EL0 hazard in SCTLR_EL1 or a VMM on another core: the general switch, whose
+    // vcpu::switch_out() deals with both. One test for the two.
+    if (!vcpu::leaves_simply(v)) [[unlikely]]
+        switch_to(next);
     const FastSwitch f = begin_fast_switch(next);
-    vcpu::switch_out(f.prev);
+    vcpu::save_switched(v);
     vcpu::enter_native();
     BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
     end_fast_switch(f, next);
 }
 
-void switch_to_guest(Thread* next) {
+namespace {
+// switch_to_guest() when `next`'s EL1 registers, timer or list registers are not the ones
+// this core holds (another vCPU ran here, or its VMM read or wrote them).
+[[noreturn, gnu::noinline]] void switch_to_guest_loading(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
+    vcpu::switch_in(next);
+    end_fast_switch(f, next);
+}
+} // namespace
+
+void switch_to_guest(Thread* next) {
     // No mailbox to drain (switch_to's drain_mailbox): only a VMM on another core posts
     // there, and the fast reply that leads here comes from a VMM on this one.
-    vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
+    const VcpuState& v = *next->vcpu;
+    if (!core(next->core).holds_all_of(&v)) [[unlikely]]
+        switch_to_guest_loading(next);
+    const FastSwitch f = begin_fast_switch(next);
+    vcpu::enter_guest(v); // its switched registers include CNTKCTL_EL1
     end_fast_switch(f, next);
 }
 

@@ -124,7 +124,8 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
     }
 }
 
-bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
+// Out of line: the exit path inlines first_touch()'s tests, not the walk and zeroing.
+[[gnu::noinline]] bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     const DeferredGroup group = space.deferred_group(ipa);
     if (group.entries == nullptr) return false;
     // The bitmap makes repeats cheap: a page table's 512 leaves mostly share one chunk.
