@@ -127,7 +127,9 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
 // Out of line: the exit path inlines first_touch()'s tests, not the walk and zeroing.
 [[gnu::noinline]] bool resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     const DeferredGroup group = space.deferred_group(ipa);
-    if (group.entries == nullptr) return false;
+    // Valid by now: another core's first touch of the same group completed it while this
+    // one waited for the kernel lock (the fault was real when it was taken). Retried.
+    if (group.entries == nullptr) return space.maps(ipa);
     // The bitmap makes repeats cheap: a page table's 512 leaves mostly share one chunk.
     for (uint32_t i = 0; i < group.count; ++i) {
         const uint64_t e = group.entries[i];

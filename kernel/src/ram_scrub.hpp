@@ -41,8 +41,9 @@ void ensure_zeroed(uint64_t pa, uint64_t size);
 
 // A translation fault at `ipa` in `space`: if it is the first touch of a deferred leaf,
 // zeroes the memory behind its group (the block, or every deferred page of its table),
-// makes the group valid and returns true (the access is retried); false if it is a
-// fault like any other.
+// makes the group valid and returns true (the access is retried); true as well when the
+// leaf is valid by now (another core completed its group while this fault waited for the
+// kernel lock); false if it is a fault like any other.
 bool resolve_first_touch(Stage2Space& space, uint64_t ipa);
 
 // Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch so far.

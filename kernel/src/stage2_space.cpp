@@ -187,6 +187,16 @@ DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
     return {l3, 512, k4KiB};
 }
 
+bool Stage2Space::maps(uint64_t ipa) const {
+    if ((ipa >> 39) != 0) return false;
+    const uint64_t l1e = root_[(ipa >> 30) & 511];
+    if ((l1e & 0b11) != kTable) return false;
+    const uint64_t l2e = reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
+    if ((l2e & 0b11) == kBlock) return true;
+    const uint64_t* page = page_entry(ipa);
+    return page != nullptr && (*page & kValid) != 0;
+}
+
 void Stage2Space::activate(const DeferredGroup& group) {
     for (uint32_t i = 0; i < group.count; ++i) {
         if (is_deferred(group.entries[i]))

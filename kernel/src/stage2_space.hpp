@@ -48,6 +48,8 @@ public:
     }
     // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
     [[nodiscard]] DeferredGroup deferred_group(uint64_t ipa) const;
+    // Whether a valid leaf (block or page) maps `ipa` now.
+    [[nodiscard]] bool maps(uint64_t ipa) const;
     static bool is_deferred(uint64_t entry);
     static uint64_t leaf_pa(uint64_t entry, uint64_t leaf_size);
     // Makes the group's deferred leaves valid (the MMU caches no invalid entries, so no
