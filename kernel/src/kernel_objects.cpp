@@ -44,7 +44,9 @@ namespace {
 
 // The fast switches' shared steps, inlined into each of them. Everything is read once
 // into locals: the system register writes are barriers to the compiler, which would load
-// the fields again after each.
+// the fields again after each. The callers copy the fields they need after the register
+// writes into locals of their own: GCC kept this struct in memory, so the "memory"
+// clobber of each register write made it store two fields and load them back (5 per exit).
 struct FastSwitch {
     CoreState& c;
     Thread* prev;      // the running thread, never `next`
@@ -76,10 +78,11 @@ struct FastSwitch {
     restore_context(&next->context);
 }
 
-[[noreturn, gnu::always_inline]] inline void end_fast_switch(const FastSwitch& f, Thread* next) {
-    f.c.active_domain = f.d;
-    if (fp::trap_to_change(f.c, next)) [[unlikely]]
-        leave_changing_fp_trap(f.c, next);
+[[noreturn, gnu::always_inline]] inline void end_fast_switch(CoreState& c, const Domain* d,
+                                                             Thread* next) {
+    c.active_domain = d;
+    if (fp::trap_to_change(c, next)) [[unlikely]]
+        leave_changing_fp_trap(c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -88,8 +91,10 @@ struct FastSwitch {
 
 void switch_native(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
-    if (f.d != f.was && f.was->cntkctl != f.d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
-    end_fast_switch(f, next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
+    if (d != f.was && f.was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
+    end_fast_switch(c, d, next);
 }
 
 void switch_from_guest(Thread* next) {
@@ -99,10 +104,12 @@ void switch_from_guest(Thread* next) {
     if (!vcpu::leaves_simply(v)) [[unlikely]]
         switch_to(next);
     const FastSwitch f = begin_fast_switch(next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
     vcpu::save_switched(v);
     vcpu::enter_native();
-    BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
-    end_fast_switch(f, next);
+    BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
+    end_fast_switch(c, d, next);
 }
 
 namespace {
@@ -110,8 +117,10 @@ namespace {
 // this core holds (another vCPU ran here, or its VMM read or wrote them).
 [[noreturn, gnu::noinline]] void switch_to_guest_loading(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
     vcpu::switch_in(next);
-    end_fast_switch(f, next);
+    end_fast_switch(c, d, next);
 }
 } // namespace
 
@@ -122,8 +131,10 @@ void switch_to_guest(Thread* next) {
     if (!core(next->core).holds_all_of(&v)) [[unlikely]]
         switch_to_guest_loading(next);
     const FastSwitch f = begin_fast_switch(next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
     vcpu::enter_guest(v); // its switched registers include CNTKCTL_EL1
-    end_fast_switch(f, next);
+    end_fast_switch(c, d, next);
 }
 
 void schedule_and_return() {
