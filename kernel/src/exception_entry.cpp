@@ -19,7 +19,7 @@ namespace kernel {
 namespace {
 
 // The IPA of a stage-2 abort. A component runs with stage 1 off: its VA is the IPA.
-uint64_t fault_ipa(const Thread* t) {
+[[gnu::always_inline]] inline uint64_t fault_ipa(const Thread* t) {
     const uint64_t far = BH_READ_SYSREG(far_el2);
     if (t->vcpu == nullptr) return far;
     return arm::fault_ipa(BH_READ_SYSREG(hpfar_el2), far);
@@ -27,10 +27,14 @@ uint64_t fault_ipa(const Thread* t) {
 
 // The first touch of zero-on-first-touch RAM: zeroed and mapped now, the access is
 // retried (see ram_scrub.hpp), as is a fault on a leaf another core completed meanwhile.
-// Checked off the call path, so calls pay nothing for it.
-bool first_touch(Thread* t, uint64_t esr) {
-    return ram_scrub::is_translation_abort(esr) &&
-           ram_scrub::retry_access(ram_scrub::resolve_first_touch(t->domain->space, fault_ipa(t)));
+// Checked off the call path, so calls pay nothing for it; a guest's MMIO exit pays the
+// syndrome and range tests, inline (the walk is out of line).
+[[gnu::always_inline]] inline bool first_touch(Thread* t, uint64_t esr) {
+    if (!ram_scrub::is_translation_abort(esr)) return false;
+    const uint64_t ipa = fault_ipa(t);
+    Stage2Space& space = t->domain->space;
+    return space.may_be_deferred(ipa) &&
+           ram_scrub::retry_access(ram_scrub::resolve_first_touch(space, ipa));
 }
 
 // Another core suspended `t` while it ran here (its state is no longer Ready): it

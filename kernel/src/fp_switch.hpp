@@ -13,10 +13,12 @@ void write_trap(CoreState& c, bool trap);
 // On the way out of the kernel (`c`: the executing core): trap FP unless `next` owns
 // the registers. Every switch passes here: the common case (the trap already as
 // needed) is a compare, inlined (GCC would make it a call of its own otherwise).
+[[gnu::always_inline]] inline bool trap_to_change(const CoreState& c, const Thread* next) {
+    return c.fp_trapped != (next != c.fp_owner);
+}
 [[gnu::always_inline]] inline void prepare_to_run(CoreState& c, const Thread* next) {
-    const bool trap = next != c.fp_owner;
-    if (c.fp_trapped != trap) [[unlikely]]
-        write_trap(c, trap);
+    if (trap_to_change(c, next)) [[unlikely]]
+        write_trap(c, next != c.fp_owner);
 }
 // EC 0x07 from EL0: hand the registers to `t`.
 void take_ownership(Thread* t);

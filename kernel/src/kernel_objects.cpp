@@ -44,7 +44,9 @@ namespace {
 
 // The fast switches' shared steps, inlined into each of them. Everything is read once
 // into locals: the system register writes are barriers to the compiler, which would load
-// the fields again after each.
+// the fields again after each. The callers copy the fields they need after the register
+// writes into locals of their own: GCC kept this struct in memory, so the "memory"
+// clobber of each register write made it store two fields and load them back (5 per exit).
 struct FastSwitch {
     CoreState& c;
     Thread* prev;      // the running thread, never `next`
@@ -67,9 +69,20 @@ struct FastSwitch {
     return {c, prev, d, was};
 }
 
-[[noreturn, gnu::always_inline]] inline void end_fast_switch(const FastSwitch& f, Thread* next) {
-    f.c.active_domain = f.d;
-    fp::prepare_to_run(f.c, next);
+// end_fast_switch()'s rare case, the FP trap to change: out of line and leaving the kernel
+// itself, so that no value of a fast switch lives across a call (GCC kept some on the
+// stack for the call when it returned).
+[[noreturn, gnu::noinline]] void leave_changing_fp_trap(CoreState& c, Thread* next) {
+    fp::prepare_to_run(c, next);
+    kernel_lock::release();
+    restore_context(&next->context);
+}
+
+[[noreturn, gnu::always_inline]] inline void end_fast_switch(CoreState& c, const Domain* d,
+                                                             Thread* next) {
+    c.active_domain = d;
+    if (fp::trap_to_change(c, next)) [[unlikely]]
+        leave_changing_fp_trap(c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -78,24 +91,50 @@ struct FastSwitch {
 
 void switch_native(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
-    if (f.d != f.was && f.was->cntkctl != f.d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
-    end_fast_switch(f, next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
+    if (d != f.was && f.was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
+    end_fast_switch(c, d, next);
 }
 
 void switch_from_guest(Thread* next) {
+    VcpuState& v = *core(next->core).current->vcpu;
+    // An EL0 hazard in SCTLR_EL1 or a VMM on another core: the general switch, whose
+    // vcpu::switch_out() deals with both. One test for the two.
+    if (!vcpu::leaves_simply(v)) [[unlikely]]
+        switch_to(next);
     const FastSwitch f = begin_fast_switch(next);
-    vcpu::switch_out(f.prev);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
+    vcpu::save_switched(v);
     vcpu::enter_native();
-    BH_WRITE_SYSREG(cntkctl_el1, f.d->cntkctl);
-    end_fast_switch(f, next);
+    BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
+    end_fast_switch(c, d, next);
 }
 
-void switch_to_guest(Thread* next) {
+namespace {
+// switch_to_guest() when `next`'s EL1 registers, timer or list registers are not the ones
+// this core holds (another vCPU ran here, or its VMM read or wrote them).
+[[noreturn, gnu::noinline]] void switch_to_guest_loading(Thread* next) {
     const FastSwitch f = begin_fast_switch(next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
+    vcpu::switch_in(next);
+    end_fast_switch(c, d, next);
+}
+} // namespace
+
+void switch_to_guest(Thread* next) {
     // No mailbox to drain (switch_to's drain_mailbox): only a VMM on another core posts
     // there, and the fast reply that leads here comes from a VMM on this one.
-    vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
-    end_fast_switch(f, next);
+    const VcpuState& v = *next->vcpu;
+    if (!core(next->core).holds_all_of(&v)) [[unlikely]]
+        switch_to_guest_loading(next);
+    const FastSwitch f = begin_fast_switch(next);
+    CoreState& c = f.c;
+    const Domain* d = f.d;
+    vcpu::enter_guest(v); // its switched registers include CNTKCTL_EL1
+    end_fast_switch(c, d, next);
 }
 
 void schedule_and_return() {

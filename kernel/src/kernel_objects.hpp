@@ -50,6 +50,11 @@ struct alignas(2048) CoreState {
     VcpuState* gic_owner = nullptr;   // whose list registers the GICH holds
     VcpuState* timer_owner = nullptr; // whose virtual timer CNTV_* holds
     VcpuState* el1_owner = nullptr;   // whose EL1 system registers the core holds
+    // Whether the core holds all of `v`'s EL1 registers, virtual timer and list registers
+    // (entering it then loads none of them).
+    [[nodiscard]] bool holds_all_of(const VcpuState* v) const {
+        return el1_owner == v && timer_owner == v && gic_owner == v;
+    }
 };
 
 CoreState& core(); // the executing core's
@@ -71,9 +76,12 @@ void check_invariants();
 // active one) with no other core to kick, straight-line for one kind of switch each.
 // Native thread to native thread (IPC): the stage-2 root, CNTKCTL_EL1 and the FP trap.
 [[noreturn]] void switch_native(Thread* next);
-// A vCPU's exit to its waiting VMM.
+// A vCPU's exit to its waiting VMM (switch_to() when the exit needs more than the
+// registers switched every time: vcpu::leaves_simply).
 [[noreturn]] void switch_from_guest(Thread* next);
-// The VMM's reply resuming the vCPU (`next`).
+// The VMM's reply resuming the vCPU (`next`): inline, with the rare case (its EL1 state,
+// timer or list registers to load) out of line and leaving the kernel itself, so that
+// the caller keeps no value across a call.
 [[noreturn]] void switch_to_guest(Thread* next);
 
 } // namespace kernel

@@ -124,7 +124,8 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
     }
 }
 
-Touch resolve_first_touch(Stage2Space& space, uint64_t ipa) {
+// Out of line: the exit path inlines first_touch()'s tests, not the walk and zeroing.
+[[gnu::noinline]] Touch resolve_first_touch(Stage2Space& space, uint64_t ipa) {
     const DeferredGroup group = space.deferred_group(ipa);
     if (group.entries == nullptr) return space.translates(ipa) ? Touch::Raced : Touch::NotDeferred;
     // The bitmap makes repeats cheap: a page table's 512 leaves mostly share one chunk.

@@ -30,8 +30,9 @@ bool add_deferred(uint64_t phys, uint64_t size, uint64_t init_size);
 void ensure_zeroed(uint64_t pa, uint64_t size);
 
 // True for a lower-EL instruction or data abort that is a translation fault: the only
-// exceptions that can be the first touch of a deferred leaf.
-constexpr bool is_translation_abort(uint64_t value) {
+// exceptions that can be the first touch of a deferred leaf. Forced inline: every guest
+// MMIO exit tests it (GCC made it a call of its own otherwise).
+[[gnu::always_inline]] constexpr bool is_translation_abort(uint64_t value) {
     const arm::Esr esr{value};
     return (esr.ec() == arm::ExceptionClass::InstructionAbortLower ||
             esr.ec() == arm::ExceptionClass::DataAbortLower) &&

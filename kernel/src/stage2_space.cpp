@@ -190,8 +190,8 @@ uint64_t Stage2Space::leaf_pa(uint64_t entry, uint64_t leaf_size) {
 }
 
 DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
-    if (ipa - deferred_base_ >= deferred_size_) return {}; // no deferred leaf there (MMIO)
-    if ((ipa >> 39) != 0) return {}; // beyond the IPA space: would alias a lower entry
+    if (!may_be_deferred(ipa)) return {}; // no deferred leaf there (MMIO)
+    if ((ipa >> 39) != 0) return {};      // beyond the IPA space: would alias a lower entry
     const uint64_t l1e = root_[(ipa >> 30) & 511];
     if ((l1e & 0b11) != kTable) return {};
     auto* l2 = reinterpret_cast<uint64_t*>(l1e & kAddressMask);

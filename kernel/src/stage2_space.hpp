@@ -41,6 +41,11 @@ public:
     // Clears the leaves of [ipa, ipa + size) (inside a reserved range); the caller
     // invalidates the TLBs.
     void remove(uint64_t ipa, uint64_t size);
+    // Whether `ipa` is in the range that holds every deferred leaf (false for MMIO):
+    // the test every guest MMIO exit pays, inline, before any walk.
+    [[nodiscard]] bool may_be_deferred(uint64_t ipa) const {
+        return ipa - deferred_base_ < deferred_size_;
+    }
     // The group a first touch at `ipa` completes, if the leaf for `ipa` is deferred.
     [[nodiscard]] DeferredGroup deferred_group(uint64_t ipa) const;
     // True when `ipa` has a valid leaf now. A translation fault there was taken before

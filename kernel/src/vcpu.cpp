@@ -21,6 +21,7 @@
 #include <arch/timer.hpp>
 #include <spec/vcpu_abi.hpp>
 
+#include <array>
 #include <initializer_list>
 
 namespace kernel::vcpu {
@@ -30,16 +31,6 @@ using call_abi::Status;
 using vcpu_abi::ExitCounter;
 using vcpu_abi::Reg;
 
-// HCR_EL2 while a guest runs: stage 2 (VM), set/way invalidation as clean (SWIO),
-// physical FIQ/IRQ/SError to EL2 (FMO/IMO/AMO: the guest gets virtual ones),
-// WFI/WFE trapped (TWI: block in the kernel; TWE: yield), SMC trapped (TSC), EL1 is
-// AArch64 (RW). No TGE and no DC: the guest's own stage 1 is in charge.
-constexpr uint64_t kHcrGuest = arm::hcr::kVm | arm::hcr::kSwio | arm::hcr::kFmo | arm::hcr::kImo |
-                               arm::hcr::kAmo | arm::hcr::kTwi | arm::hcr::kTwe | arm::hcr::kTsc |
-                               arm::hcr::kRw;
-// Guests get the physical counter but not the EL1 physical timer (native domains own
-// it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both (el2_config.hpp).
-constexpr uint64_t kCnthctlGuest = arm::cnthctl::kEl1pcten;
 // The priority the physical GIC gives every interrupt (gic_v2.cpp, gic_v3.cpp), for the timer's
 // vINTID.
 constexpr uint8_t kVirqPriority = 0xa0;
@@ -369,6 +360,7 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
     const arm::Esr esr{value};
     const ExceptionClass ec = esr.ec();
     VcpuState& v = *t->vcpu;
+    v.count(vcpu_exit::counter_for(value)); // WFI and WFE apart: the class does not tell
     unmask_timer_after_eoi(v);
     if (ec == ExceptionClass::Wfx) {
         t->context.elr += 4;
@@ -398,13 +390,25 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
 
 } // namespace
 
+namespace {
+// vcpu_exit::counter_for() by exception class, for the exits handle_trap() sends straight
+// to the VMM (WFx, where the class alone does not tell, is counted in handle_trap_slow):
+// one load instead of a switch's compares on every exit.
+constexpr auto kCounterByClass = [] {
+    std::array<ExitCounter, 64> table{};
+    for (unsigned ec = 0; ec < table.size(); ++ec)
+        table[ec] = vcpu_exit::counter_for(uint64_t{ec} << 26);
+    return table;
+}();
+} // namespace
+
 Thread* handle_trap(Thread* t, uint64_t value) {
     using arm::ExceptionClass;
     const ExceptionClass ec = arm::Esr{value}.ec();
     VcpuState& v = *t->vcpu;
-    v.count(vcpu_exit::counter_for(value));
     if (v.timer_masked || ec == ExceptionClass::Wfx || ec == ExceptionClass::FpAccess) [[unlikely]]
         return handle_trap_slow(t, value);
+    v.count(kCounterByClass[static_cast<unsigned>(ec)]);
     return exit_to_vmm(t, value);
 }
 
@@ -465,9 +469,7 @@ namespace {
 
 void switch_out(Thread* prev) {
     VcpuState& v = *prev->vcpu;
-    v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
-    v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
-    v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
+    save_switched(v);
     // SCTLR_EL1 stays loaded too, but its EL0 controls act on native threads: a guest that
     // made EL0 data big-endian or alignment-checked would break its VMM (el2_config.hpp).
     // Rare: its EL1 registers are saved and the native value loaded; switch_in reloads.
@@ -533,17 +535,11 @@ namespace {
 void switch_in(Thread* next) {
     VcpuState& v = *next->vcpu;
     CoreState& c = core(next->core); // this core, looked up once (every guest entry)
-    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
-    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
-    BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
-    BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
-    BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
+    enter_guest(v);
     // Usually all three are this vCPU's already: one test each, and the call last (a tail
     // call, so the common case needs no stack frame).
-    if (c.el1_owner != &v || c.timer_owner != &v || c.gic_owner != &v) [[unlikely]]
+    if (!c.holds_all_of(&v)) [[unlikely]]
         load_owned(v, c);
-    // No ISB: these registers act on EL1 and EL0 only (and on AT S12E1*, which the switch
-    // does not use); the eret into the guest is the context synchronization event.
 }
 
 Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {

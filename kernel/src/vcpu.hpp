@@ -70,6 +70,17 @@ namespace vcpu {
 
 inline constexpr unsigned kMaxVcpus = 16;
 
+// HCR_EL2 while a guest runs: stage 2 (VM), set/way invalidation as clean (SWIO),
+// physical FIQ/IRQ/SError to EL2 (FMO/IMO/AMO: the guest gets virtual ones),
+// WFI/WFE trapped (TWI: block in the kernel; TWE: yield), SMC trapped (TSC), EL1 is
+// AArch64 (RW). No TGE and no DC: the guest's own stage 1 is in charge.
+inline constexpr uint64_t kHcrGuest = arm::hcr::kVm | arm::hcr::kSwio | arm::hcr::kFmo |
+                                      arm::hcr::kImo | arm::hcr::kAmo | arm::hcr::kTwi |
+                                      arm::hcr::kTwe | arm::hcr::kTsc | arm::hcr::kRw;
+// Guests get the physical counter but not the EL1 physical timer (native domains own
+// it): CNTHCTL_EL2.EL1PCTEN only. Native threads: both (el2_config.hpp).
+inline constexpr uint64_t kCnthctlGuest = arm::cnthctl::kEl1pcten;
+
 // Boot: the GICH frame and the PPIs the vCPUs need (maintenance, virtual timer).
 void init_hardware(const spec::Board& board);
 // Makes `t` a vCPU (the loader, for ThreadFlags::Vcpu); false if none is left.
@@ -95,6 +106,31 @@ Thread* deliver_pending(Thread* t);
 // entering; either may be a native thread.
 void switch_out(Thread* prev);
 void switch_in(Thread* next);
+
+// The parts of switch_out() and switch_in() every guest exit and entry pays, inline for
+// the fast switches (kernel_objects.cpp), which make the rare cases' tests themselves.
+// Leaving: the registers switched every time, saved (before enter_native() rewrites them).
+inline void save_switched(VcpuState& v) {
+    v.el1.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
+    v.el1.cpacr = BH_READ_SYSREG(cpacr_el1);
+    v.el1.cntkctl = BH_READ_SYSREG(cntkctl_el1);
+}
+// Whether leaving `v` for its VMM is save_switched() alone: no EL0 hazard in SCTLR_EL1 (the
+// guest's registers would have to be saved and the native value loaded) and no VMM on
+// another core (all of the state would have to go to memory). One test for both.
+inline bool leaves_simply(const VcpuState& v) {
+    return ((BH_READ_SYSREG(sctlr_el1) & el2_config::kSctlrEl0Hazards) | uint64_t{v.remote}) == 0;
+}
+// Entering: the guest's EL2 controls and the registers switched every time. No ISB:
+// these registers act on EL1 and EL0 only (and on AT S12E1*, which the switch does not
+// use); the eret into the guest is the context synchronization event.
+inline void enter_guest(const VcpuState& v) {
+    BH_WRITE_SYSREG(hcr_el2, kHcrGuest);
+    BH_WRITE_SYSREG(cnthctl_el2, kCnthctlGuest);
+    BH_WRITE_SYSREG(tpidrro_el0, v.el1.tpidrro_el0);
+    BH_WRITE_SYSREG(cpacr_el1, v.el1.cpacr);
+    BH_WRITE_SYSREG(cntkctl_el1, v.el1.cntkctl);
+}
 // Leaving a guest for a native thread (or the idle loop): the native EL2 controls
 // (el2_config.hpp) and a zero TPIDRRO_EL0 (the guest's, saved by switch_out). Inline: it
 // is on every exit to the VMM. No ISB, as in switch_in: nothing at EL2 before the eret

@@ -68,27 +68,6 @@ void build_idle_message(uint64_t esr, uint64_t (&mr)[6]) {
     build_one_word_message(vcpu_abi::ExitKind::Idle, esr, mr);
 }
 
-vcpu_abi::ExitCounter counter_for(uint64_t value) {
-    using vcpu_abi::ExitCounter;
-    const arm::Esr esr{value};
-    switch (esr.ec()) {
-    case ExceptionClass::DataAbortLower:
-        return ExitCounter::Mmio;
-    case ExceptionClass::Hvc64:
-        return ExitCounter::Hvc;
-    case ExceptionClass::Smc64:
-        return ExitCounter::Smc;
-    case ExceptionClass::SysReg64:
-        return ExitCounter::SysReg;
-    case ExceptionClass::Wfx:
-        return esr.wfx().wfe ? ExitCounter::Wfe : ExitCounter::Wfi;
-    case ExceptionClass::FpAccess:
-        return ExitCounter::FpTrap;
-    default:
-        return ExitCounter::Other;
-    }
-}
-
 void apply_reply(Context& ctx, const uint64_t* mr) {
     if ((mr[0] & vcpu_abi::SetRegister) != 0 && mr[1] < vcpu_abi::kXRegs) ctx.x[mr[1]] = mr[2];
     if ((mr[0] & vcpu_abi::AdvancePc) != 0) ctx.elr += 4;

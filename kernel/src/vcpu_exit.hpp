@@ -28,7 +28,28 @@ void build_eoi_message(uint32_t lr_mask, uint64_t (&mr)[6]);
 void build_idle_message(uint64_t esr, uint64_t (&mr)[6]);
 
 // The exit counter a trap of a vCPU with syndrome `esr` counts under (vcpu_abi).
-[[nodiscard]] vcpu_abi::ExitCounter counter_for(uint64_t esr);
+// constexpr: the trap path reads it from a table built from it (vcpu.cpp).
+[[nodiscard]] constexpr vcpu_abi::ExitCounter counter_for(uint64_t esr) {
+    using arm::ExceptionClass;
+    using vcpu_abi::ExitCounter;
+    const arm::Esr e{esr};
+    switch (e.ec()) {
+    case ExceptionClass::DataAbortLower:
+        return ExitCounter::Mmio;
+    case ExceptionClass::Hvc64:
+        return ExitCounter::Hvc;
+    case ExceptionClass::Smc64:
+        return ExitCounter::Smc;
+    case ExceptionClass::SysReg64:
+        return ExitCounter::SysReg;
+    case ExceptionClass::Wfx:
+        return e.wfx().wfe ? ExitCounter::Wfe : ExitCounter::Wfi;
+    case ExceptionClass::FpAccess:
+        return ExitCounter::FpTrap;
+    default:
+        return ExitCounter::Other;
+    }
+}
 
 // Applies a reply's MR0..MR2 (vcpu_abi::ReplyFlags) to the vCPU's registers.
 void apply_reply(Context& ctx, const uint64_t* mr);

@@ -36,11 +36,7 @@ uint64_t MmioAccess::store_value(const VcpuRegisters& regs, unsigned which) cons
     return regs.gpr(reg) & size_mask(size);
 }
 
-void MmioAccess::complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1) const {
-    if (direction == AccessDirection::Read && rt != kZeroRegister && !is_pair() && !writeback) {
-        regs.complete_load(rt, load_result(value0)); // the common emulated load: one call
-        return;
-    }
+void MmioAccess::complete_other(VcpuRegisters& regs, uint64_t value0, uint64_t value1) const {
     if (direction == AccessDirection::Read) {
         if (rt != kZeroRegister) regs.set_gpr(rt, load_result(value0));
         if (is_pair() && rt2 != kZeroRegister) regs.set_gpr(rt2, load_result(value1));

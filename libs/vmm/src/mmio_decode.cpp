@@ -157,10 +157,12 @@ DecodeStatus decode_syndrome(const DataAbortFault& fault, MmioAccess& out) {
     // instructions more, bench_vm).
     namespace da = arm::data_abort;
     const uint32_t iss = esr.iss();
-    if (da::fnv(iss)) return DecodeStatus::FarNotValid;
-    if (da::ea(iss)) return DecodeStatus::ExternalAbort;
-    if (da::cm(iss)) return DecodeStatus::CacheMaintenance;
-    if (da::s1ptw(iss)) return DecodeStatus::StageOneWalk;
+    if ((iss & da::kUnusualMask) != 0) [[unlikely]] {
+        if (da::fnv(iss)) return DecodeStatus::FarNotValid;
+        if (da::ea(iss)) return DecodeStatus::ExternalAbort;
+        if (da::cm(iss)) return DecodeStatus::CacheMaintenance;
+        return DecodeStatus::StageOneWalk;
+    }
 
     out = MmioAccess{};
     out.ipa = fault_ipa(fault);

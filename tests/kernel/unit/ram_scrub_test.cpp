@@ -80,13 +80,22 @@ TEST(RamScrub, FirstTouchThroughTheStage2Table) {
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M + 0x10), Touch::Completed);
     EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0)) << "the touched block's chunk";
     EXPECT_TRUE(ram.all(0, k2M, 0xa5));
+    // Another core's fault on the same block, taken before the block became valid and
+    // handled after (it waited for the kernel lock): retried, nothing zeroed again.
+    ram.bytes[k2M + 8] = 7;
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M + 0x10), Touch::Raced)
+        << "valid by now: the access is retried";
+    EXPECT_EQ(ram.bytes[k2M + 8], 7);
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x60000000), Touch::NotDeferred)
         << "not mapped at all";
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + 3 * k2M), Touch::NotDeferred)
+        << "past the mapping: a real fault";
 
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x50002000), Touch::Completed);
     EXPECT_TRUE(ram.all(3 * k2M, 4 * k2M, 0)) << "a page's whole chunk";
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x50001000), Touch::Raced)
         << "its neighbour page came with it: one fault per page table, not per page";
+    EXPECT_FALSE(s.translates(0x50003000)) << "past the pages mapped";
 }
 
 // A page table whose pages straddle two chunks (IPA 2 MiB aligned, PA 1 MiB into a

@@ -87,6 +87,10 @@ constexpr bool wnr(uint32_t iss) {
 constexpr uint8_t dfsc(uint32_t iss) {
     return static_cast<uint8_t>(detail::field(iss, 0, 6));
 }
+// FnV, EA, CM and S1PTW: an abort with none of them set (every ordinary MMIO access) is
+// told apart from the unusual ones with one test.
+inline constexpr uint32_t kUnusualMask = (1u << 10) | (1u << 9) | (1u << 8) | (1u << 7);
+static_assert(fnv(kUnusualMask) && ea(kUnusualMask) && cm(kUnusualMask) && s1ptw(kUnusualMask));
 } // namespace data_abort
 
 // ISS of a data abort (EC 0x24/0x25). SAS..AR mean something only with ISV set.

@@ -52,8 +52,17 @@ struct MmioAccess {
     // The value a store of register `which` (0 = rt, 1 = rt2) carries, truncated to size.
     [[nodiscard]] uint64_t store_value(const VcpuRegisters& regs, unsigned which) const;
     // Completes the access on the vCPU: loaded values into the registers (values[1]
-    // only for pairs), base writeback, PC past the instruction.
-    void complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1 = 0) const;
+    // only for pairs), base writeback, PC past the instruction. The common emulated load
+    // (one register, no writeback) inline and in one call on the vCPU; the rest out of line.
+    void complete(VcpuRegisters& regs, uint64_t value0, uint64_t value1 = 0) const {
+        if (direction == AccessDirection::Read && rt != kZeroRegister && !is_pair() && !writeback) {
+            regs.complete_load(rt, load_result(value0));
+            return;
+        }
+        complete_other(regs, value0, value1);
+    }
+    // complete()'s other cases: XZR, pairs, writeback, stores.
+    void complete_other(VcpuRegisters& regs, uint64_t value0, uint64_t value1) const;
 };
 
 } // namespace vmm
