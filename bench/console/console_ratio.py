@@ -30,7 +30,7 @@ def one(image, qemu, cpu):
             return None
         q.send(MAKE)
         q.send(RUN)
-        m = q.expect(r"CONSOLE-RESULT (\d+) ([\d.]+) ([\d.]+) (/dev/\S+)", 300)
+        m = q.expect(r"CONSOLE-RESULT (\d+) ([\d.]+) ([\d.]+) (/dev/\S+)\r?\n", 300)
         if m is None:
             return None
         size, t0, t1 = int(m.group(1)), float(m.group(2)), float(m.group(3))

@@ -14,7 +14,11 @@ Steps run in the order given on the command line:
   --most N:REGEX   the output so far has at most N lines matching REGEX (a flood a guest
                    caused was logged rate-limited, not line by line)
 An --expect REGEX made of lookaheads only ("(?s)(?=.*A)(?=.*B)": lines in any order) is tried
-at the cursor alone (a search would be quadratic in the output's size).
+at the cursor alone (a search would be quadratic in the output's size). While output streams
+in, a failed --expect is tried again only after four times as long as its last try took (a
+search of megabytes of console output after every 64 KiB read kept QEMU waiting on a full
+pipe, all its cores with it, for most of vm_multi_console_flood), and at once whenever the
+output pauses; what was read is joined into the searched text only then.
 A --fail REGEX anywhere in the output fails the test at once; so does the timeout,
 or QEMU exiting before the last step (unless --expect-exit is given, in which case
 QEMU must exit by itself, with that status, after the last step).
@@ -66,15 +70,25 @@ def main():
     os.set_blocking(proc.stdout.fileno(), False)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
-    text = ""        # everything read, decoded
+    text = ""        # everything read and decoded, as far as settle() joined it
+    pending = []     # decoded since: joined into `text` before it is searched (a str grows
+                     # by copying, so once per search rather than once per read)
+    received = 0     # bytes read so far
+    fail_tail = ""   # the end of what --fail patterns scanned (a match may straddle reads)
     cursor = 0       # where the next --expect starts looking
-    fail_scan = 0    # where --fail patterns resume scanning
     eof = False
+
+    def settle():
+        nonlocal text
+        if pending:
+            text += "".join(pending)
+            pending.clear()
 
     def elapsed():
         return time.monotonic() - start
 
     def finish(ok, why):
+        settle()
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -92,10 +106,11 @@ def main():
 
     def pump(deadline):
         """Reads what is available until deadline; returns False once QEMU's output ends."""
-        nonlocal text, fail_scan, eof
+        nonlocal fail_tail, received, eof
         if eof:
             return False
         wait = max(0.0, deadline - time.monotonic())
+        new = []
         for _key, _ in sel.select(timeout=min(wait, 0.2)):
             try:
                 chunk = proc.stdout.read()
@@ -109,12 +124,19 @@ def main():
                 return False
             logf.write(chunk)
             logf.flush()
-            text += chunk.decode("utf-8", "replace")
-        for f in fails:
-            m = f.search(text, max(0, fail_scan - 200))
-            if m:
-                finish(False, f"failure pattern /{f.pattern}/ seen: {m.group(0)!r}")
-        fail_scan = len(text)
+            received += len(chunk)
+            new.append(chunk.decode("utf-8", "replace"))
+        if new:
+            # The new output and the 200 characters before it; from index 1, so that `^`
+            # and lookbehinds see the character before, as a search of the whole text would.
+            window = fail_tail + "".join(new)
+            for f in fails:
+                m = f.search(window, 1 if fail_tail else 0)
+                if m:
+                    pending.extend(new)
+                    finish(False, f"failure pattern /{f.pattern}/ seen: {m.group(0)!r}")
+            fail_tail = window[-201:]
+            pending.extend(new)
         return True
 
     hard_deadline = start + args.timeout
@@ -131,17 +153,29 @@ def main():
     def wait_for(pat, what, start=None):
         """Waits until pat matches the output from the cursor (or `start`) on; returns the
         match."""
+        def attempt():
+            settle()
+            return find(pat, cursor if start is None else start)
+
         while True:
-            m = find(pat, cursor if start is None else start)
+            began = time.monotonic()
+            m = attempt()
             if m:
                 return m
-            if time.monotonic() > hard_deadline:
-                finish(False, f"timeout after {args.timeout:.0f}s waiting for {what}")
-            if not pump(hard_deadline):
-                m = find(pat, cursor if start is None else start)
-                if m:
-                    return m
-                finish(False, f"QEMU exited (status {proc.wait()}) while waiting for {what}")
+            retry = time.monotonic() + 4 * (time.monotonic() - began)
+            while True:
+                if time.monotonic() > hard_deadline:
+                    finish(False, f"timeout after {args.timeout:.0f}s waiting for {what}")
+                before = received
+                if not pump(hard_deadline):
+                    m = attempt()
+                    if m:
+                        return m
+                    finish(False,
+                           f"QEMU exited (status {proc.wait()}) while waiting for {what}")
+                # Again once the output pauses, or when the last try is paid for.
+                if received == before or time.monotonic() >= retry:
+                    break
 
     md5_from = 0  # where the next md5 step looks for its BEGIN
 
@@ -179,6 +213,7 @@ def main():
             print(f"{value}: {len(payload)} bytes arrived whole (MD5 {got})"
                   + (f", {others} other lines interleaved" if prefix else ""))
         elif kind == "most":
+            settle()
             limit, _, pattern = value.partition(":")
             pat = re.compile(pattern)
             count = sum(1 for line in text.splitlines() if pat.search(line))
