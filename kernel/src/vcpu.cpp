@@ -766,6 +766,10 @@ Status write_list_register(VcpuState& v, uint64_t index, uint64_t word) {
     const uint32_t bit = 1u << index;
     v.eoi_at_once =
         (word & vcpu_abi::kLrEoiAtOnce) != 0 ? v.eoi_at_once | bit : v.eoi_at_once & ~bit;
+    // The VMM writes a list register it has heard the EOI of, or one it takes back (a guest
+    // reset): an EOI of what was there before, not reported yet, is no news to it any more,
+    // and reported later it would free the new interrupt's list register.
+    v.pending_eoi &= ~bit;
     word &= ~vcpu_abi::kLrEoiAtOnce;
     if (const vcpu_remote::Residence r = residence(v);
         vcpu_remote::list_register_access(r) == vcpu_remote::Access::Post) {

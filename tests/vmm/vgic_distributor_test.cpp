@@ -33,7 +33,7 @@ struct VgicTest : ::testing::Test {
         wr(D::kCtlr, 1);
         for (unsigned irq = first; irq < last; ++irq) {
             wr(D::kItargetsr + irq, 1, 0, 1);
-            wr(D::kIsenabler + irq / 32 * 4, 1u << (irq % 32));
+            wr(D::kIsenabler + uint64_t{irq / 32} * 4, 1u << (irq % 32));
             ASSERT_TRUE(gicd.inject(irq));
         }
     }

@@ -194,9 +194,10 @@ extern "C" void component_main(uint64_t flags) {
         VcpuReply r{reply_message};
         // EOIs ride on any exit; an EoiMaintenance exit carries nothing else.
         const auto eois = static_cast<uint32_t>(e.eoi_mask());
-        if (eois != 0 && verbose)
+        if (eois != 0 && verbose) {
             out() << "vmm: eoi of lr mask " << Hex{eois} << " on exit " << Hex{m.mr[0] & 0xff}
                   << "\n";
+        }
         g.eoi_seen |= eois;
         (e.kind() == ExitKind::EoiMaintenance ? g.eoi_alone : g.eoi_carried) |= eois;
         switch (e.kind()) {
