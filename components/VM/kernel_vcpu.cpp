@@ -152,7 +152,8 @@ void KernelVcpu::finish_exit(runtime::Message& reply_message) {
     reply.message(); // MR0 written: the reply is complete
 }
 
-void KernelVcpu::write_back(uint32_t dirty, bool new_pc) {
+// Out of line: inlined, its register arrays made every exit's frame 384 bytes.
+[[gnu::noinline]] void KernelVcpu::write_back(uint32_t dirty, bool new_pc) {
     // An LDP's second register, a base writeback, a new PC: in batches of six registers
     // per kernel call (VcpuWriteRegisters).
     Reg regs[call_abi::kRegisterListMax];
