@@ -142,13 +142,17 @@ bool Stage2Space::reserve(uint64_t ipa, uint64_t size) {
     return true;
 }
 
-uint64_t* Stage2Space::page_entry(uint64_t ipa) const {
-    if ((ipa >> 39) != 0) return nullptr;
+uint64_t* Stage2Space::level2_entry(uint64_t ipa) const {
+    if ((ipa >> 39) != 0) return nullptr; // beyond the IPA space: would alias a lower entry
     const uint64_t l1e = root_[(ipa >> 30) & 511];
     if ((l1e & 0b11) != kTable) return nullptr;
-    const uint64_t l2e = reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
-    if ((l2e & 0b11) != kTable) return nullptr;
-    return &reinterpret_cast<uint64_t*>(l2e & kAddressMask)[(ipa >> 12) & 511];
+    return &reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
+}
+
+uint64_t* Stage2Space::page_entry(uint64_t ipa) const {
+    const uint64_t* l2e = level2_entry(ipa);
+    if (l2e == nullptr || (*l2e & 0b11) != kTable) return nullptr;
+    return &reinterpret_cast<uint64_t*>(*l2e & kAddressMask)[(ipa >> 12) & 511];
 }
 
 MapResult Stage2Space::place(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
@@ -171,14 +175,10 @@ void Stage2Space::remove(uint64_t ipa, uint64_t size) {
 }
 
 bool Stage2Space::translates(uint64_t ipa) const {
-    if ((ipa >> 39) != 0) return false;
-    const uint64_t l1e = root_[(ipa >> 30) & 511];
-    if ((l1e & 0b11) != kTable) return false;
-    const uint64_t l2e = reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
-    if ((l2e & 0b11) == kBlock) return true;
-    if ((l2e & 0b11) != kTable) return false;
-    const uint64_t l3e = reinterpret_cast<uint64_t*>(l2e & kAddressMask)[(ipa >> 12) & 511];
-    return (l3e & 0b11) == kPage;
+    if (const uint64_t* l2e = level2_entry(ipa); l2e != nullptr && (*l2e & 0b11) == kBlock)
+        return true;
+    const uint64_t* page = page_entry(ipa);
+    return page != nullptr && (*page & 0b11) == kPage;
 }
 
 bool Stage2Space::is_deferred(uint64_t entry) {
@@ -191,16 +191,12 @@ uint64_t Stage2Space::leaf_pa(uint64_t entry, uint64_t leaf_size) {
 
 DeferredGroup Stage2Space::deferred_group(uint64_t ipa) const {
     if (!may_be_deferred(ipa)) return {}; // no deferred leaf there (MMIO)
-    if ((ipa >> 39) != 0) return {};      // beyond the IPA space: would alias a lower entry
-    const uint64_t l1e = root_[(ipa >> 30) & 511];
-    if ((l1e & 0b11) != kTable) return {};
-    auto* l2 = reinterpret_cast<uint64_t*>(l1e & kAddressMask);
-    uint64_t& l2e = l2[(ipa >> 21) & 511];
-    if (is_deferred(l2e)) return {&l2e, 1, k2MiB};
-    if ((l2e & 0b11) != kTable) return {};
-    auto* l3 = reinterpret_cast<uint64_t*>(l2e & kAddressMask);
-    if (!is_deferred(l3[(ipa >> 12) & 511])) return {};
-    return {l3, 512, k4KiB};
+    uint64_t* l2e = level2_entry(ipa);
+    if (l2e == nullptr) return {};
+    if (is_deferred(*l2e)) return {l2e, 1, k2MiB};
+    uint64_t* page = page_entry(ipa);
+    if (page == nullptr || !is_deferred(*page)) return {};
+    return {page - ((ipa >> 12) & 511), 512, k4KiB}; // the whole table is the group
 }
 
 void Stage2Space::activate(const DeferredGroup& group) {

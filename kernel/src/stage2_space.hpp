@@ -64,7 +64,9 @@ public:
     static uint64_t tables_used();
 
 private:
-    // The level-3 entry for `ipa` when the tables down to it exist; nullptr otherwise.
+    // The level-2 entry (a block, a table or nothing) and the level-3 entry for `ipa`;
+    // nullptr where no table leads there. The walk every lookup shares.
+    [[nodiscard]] uint64_t* level2_entry(uint64_t ipa) const;
     [[nodiscard]] uint64_t* page_entry(uint64_t ipa) const;
 
     uint64_t* root_ = nullptr;
