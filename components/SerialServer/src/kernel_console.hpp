@@ -10,9 +10,6 @@
 
 #include <runtime/debug_print.hpp>
 
-#include <spec/call_abi.hpp>
-
-#include <cstddef>
 #include <span>
 
 namespace serial_server {
@@ -21,39 +18,26 @@ class KernelConsole final : public serial::Terminal {
 public:
     explicit KernelConsole(serial::Terminal& uart) : uart_(uart) {}
 
-    // The Multiplexer writes a line in several calls (its name, its text, CR LF): they are
-    // gathered into pieces; a piece goes to the kernel when full or at a newline.
+    // The Multiplexer writes a line in several calls (its name, its text, CR LF): they join
+    // one line in the runtime's debug writer, which the kernel writes at its newline.
     void write(std::span<const char> bytes) override {
 #if defined(BULKHEAD_RELEASE)
         uart_.write(bytes);
 #else
-        for (const char c : bytes) {
-            piece_[used_++] = c;
-            if (c == '\n') {
-                send(false);
-            } else if (used_ == sizeof piece_) {
-                send(true);
-            }
-        }
+        runtime::debug_write(bytes);
 #endif
     }
 
-    // The end of the server's turn: an unfinished line (a prompt, an echoed key) goes out.
+    // The end of the server's turn, or before its own out() line: an unfinished line (a
+    // prompt, an echoed key) goes out.
     void flush() {
-        if (used_ != 0 || holding_) send(false);
+#if !defined(BULKHEAD_RELEASE)
+        runtime::debug_flush();
+#endif
     }
 
 private:
-    void send(bool more) {
-        runtime::debug_write({piece_, used_}, more);
-        used_ = 0;
-        holding_ = more;
-    }
-
     [[maybe_unused]] serial::Terminal& uart_;
-    char piece_[call_abi::kDebugWriteMax] = {};
-    std::size_t used_ = 0;
-    bool holding_ = false; // the kernel holds part of the line
 };
 
 } // namespace serial_server

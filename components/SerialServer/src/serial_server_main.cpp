@@ -157,7 +157,7 @@ private:
     void complain(unsigned client, const char* what) {
         if (complained_[client]) return;
         complained_[client] = true;
-        console_.flush(); // out() continues the kernel's held line otherwise
+        console_.flush(); // the complaint on a line of its own, not after a prompt
         out() << "serial: client " << mux_.name(client) << ": " << what << "; ignored\n";
     }
 

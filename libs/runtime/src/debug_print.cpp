@@ -33,10 +33,12 @@ void send_piece(std::span<const char> piece, bool more) {
 
 char g_line[call_abi::kDebugWriteMax];
 unsigned g_used = 0;
+bool g_holding = false; // the kernel holds pieces of this line (sent with kDebugWriteMore)
 
 void flush(bool more) {
     send_piece({g_line, g_used}, more);
     g_used = 0;
+    g_holding = more;
 }
 
 void put(char c) {
@@ -52,13 +54,13 @@ base::TextWriter g_out(put);
 
 } // namespace
 
-void debug_write(std::span<const char> bytes, bool more) {
-    do {
-        const std::size_t n =
-            bytes.size() < call_abi::kDebugWriteMax ? bytes.size() : call_abi::kDebugWriteMax;
-        send_piece(bytes.first(n), more || n < bytes.size());
-        bytes = bytes.subspan(n);
-    } while (!bytes.empty());
+void debug_write(std::span<const char> bytes) {
+    for (const char c : bytes)
+        put(c);
+}
+
+void debug_flush() {
+    if (g_used != 0 || g_holding) flush(false);
 }
 
 base::TextWriter& out() {

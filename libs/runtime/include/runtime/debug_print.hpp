@@ -13,14 +13,11 @@ using base::Hex;
 
 base::TextWriter& out();
 
-// The call itself, for a writer with its own buffering (the SerialServer's console):
-// `bytes` in pieces of call_abi::kDebugWriteMax. With `more` the kernel holds them with
-// the calling thread's unfinished line; the first call without it writes the line whole
-// (call_abi::kDebugWriteMore). out() shares that line: finish one before using the other.
-void debug_write(std::span<const char> bytes, bool more);
-// Writes what the kernel holds of the calling thread's line (a prompt without newline).
-inline void debug_flush() {
-    debug_write({}, false);
-}
+// out()'s line, for a writer of its own (the SerialServer's console): `bytes` join the
+// calling thread's line, which the kernel writes whole at its newline (pieces of a longer
+// line are held there: call_abi::kDebugWriteMore).
+void debug_write(std::span<const char> bytes);
+// The line so far, unfinished (a prompt): written now, what the kernel holds of it too.
+void debug_flush();
 
 } // namespace runtime
