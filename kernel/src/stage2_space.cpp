@@ -10,9 +10,12 @@
 namespace kernel {
 namespace {
 
-// 1024 pages (4 MiB): 512 MiB of guest RAM in 4 KiB leaves takes 257 of them.
+// 1024 pages (4 MiB): 512 MiB of guest RAM in 4 KiB leaves takes 257 of them. Aligned
+// for the largest concatenated root (16 tables), so page index alignment is address
+// alignment.
 constexpr uint64_t kPoolPages = 1024;
-alignas(4096) uint64_t g_pool[kPoolPages][512];
+constexpr uint64_t kMaxRootTables = 16;
+alignas(kMaxRootTables * 4096) uint64_t g_pool[kPoolPages][512];
 uint64_t g_pool_used = 0;
 
 constexpr uint64_t kValid = 1;
@@ -32,12 +35,20 @@ constexpr uint64_t kMemAttrDevice = 0b0001 << 2; // Device-nGnRE
 constexpr uint64_t k2MiB = arm::granule::kBlockBytes;
 constexpr uint64_t k4KiB = arm::granule::kPageBytes;
 
-uint64_t* allocate_table() {
-    if (g_pool_used == kPoolPages) return nullptr;
-    uint64_t* t = g_pool[g_pool_used++];
-    for (int i = 0; i < 512; ++i)
+// `count` zeroed tables in a row, aligned to their total size (a concatenated root must
+// be); pages skipped for the alignment stay unused.
+uint64_t* allocate_tables(uint64_t count) {
+    const uint64_t first = (g_pool_used + count - 1) & ~(count - 1);
+    if (first + count > kPoolPages) return nullptr;
+    g_pool_used = first + count;
+    uint64_t* t = g_pool[first];
+    for (uint64_t i = 0; i < 512 * count; ++i)
         t[i] = 0;
     return t;
+}
+
+uint64_t* allocate_table() {
+    return allocate_tables(1);
 }
 
 uint64_t leaf_attributes(uint32_t rights, spec::Cacheability cache) {
@@ -80,11 +91,42 @@ uint64_t* descend(uint64_t& entry, MapResult& error) {
 
 } // namespace
 
-bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves) {
-    root_ = allocate_table();
+Stage2Geometry Stage2Geometry::for_ipa_end(uint64_t ipa_end) {
+    constexpr uint64_t kLevel2TableReach = uint64_t{1} << 30; // 512 x 2 MiB
+    if (ipa_end > kMaxRootTables * kLevel2TableReach) return {};
+    Stage2Geometry g{.start_level = 2, .root_tables = 1, .ipa_bits = 30};
+    while (uint64_t{g.root_tables} * kLevel2TableReach < ipa_end) {
+        g.root_tables = static_cast<uint8_t>(g.root_tables * 2);
+        ++g.ipa_bits;
+    }
+    return g;
+}
+
+uint64_t Stage2Geometry::vtcr() const {
+    // T0SZ, SL0 (1: start at level 1, 0: at level 2, for a 4 KiB granule), IRGN0/ORGN0
+    // write-back, SH0 inner shareable, TG0 4 KiB, PS 40-bit, RES1 bit 31.
+    const uint64_t sl0 = start_level == 1 ? 1 : 0;
+    return uint64_t{64u - ipa_bits} | (sl0 << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) |
+           (2ull << 16) | (1ull << 31);
+}
+
+bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves, uint64_t ipa_end) {
+    geometry_ = Stage2Geometry::for_ipa_end(ipa_end);
+    vtcr_ = geometry_.vtcr();
+    root_ = allocate_tables(geometry_.root_tables);
     vttbr_ = reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid} << 48);
     leaves_ = leaves;
     return root_ != nullptr;
+}
+
+uint64_t* Stage2Space::make_level2_entry(uint64_t ipa, MapResult& error) {
+    if ((ipa >> geometry_.ipa_bits) != 0) {
+        error = MapResult::BeyondIpaSpace;
+        return nullptr;
+    }
+    if (geometry_.start_level == 2) return &root_[ipa >> 21];
+    uint64_t* l2 = descend(root_[ipa >> 30], error);
+    return l2 == nullptr ? nullptr : &l2[(ipa >> 21) & 511];
 }
 
 MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
@@ -104,9 +146,9 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
     }
     MapResult error = MapResult::Ok;
     while (size > 0) {
-        uint64_t* l2 = descend(root_[(ipa >> 30) & 511], error);
-        if (l2 == nullptr) return error;
-        uint64_t& l2e = l2[(ipa >> 21) & 511];
+        uint64_t* l2ep = make_level2_entry(ipa, error);
+        if (l2ep == nullptr) return error;
+        uint64_t& l2e = *l2ep;
         if (leaves_ == Stage2Leaves::BlocksWherePossible && ((ipa | pa) & (k2MiB - 1)) == 0 &&
             size >= k2MiB) {
             if (l2e != 0) return MapResult::AlreadyMapped;
@@ -136,15 +178,16 @@ MapResult Stage2Space::map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t ri
 bool Stage2Space::reserve(uint64_t ipa, uint64_t size) {
     MapResult error = MapResult::Ok;
     for (uint64_t at = ipa & ~(k2MiB - 1); at < ipa + size; at += k2MiB) {
-        uint64_t* l2 = descend(root_[(at >> 30) & 511], error);
-        if (l2 == nullptr || descend(l2[(at >> 21) & 511], error) == nullptr) return false;
+        uint64_t* l2e = make_level2_entry(at, error);
+        if (l2e == nullptr || descend(*l2e, error) == nullptr) return false;
     }
     return true;
 }
 
 uint64_t* Stage2Space::level2_entry(uint64_t ipa) const {
-    if ((ipa >> 39) != 0) return nullptr; // beyond the IPA space: would alias a lower entry
-    const uint64_t l1e = root_[(ipa >> 30) & 511];
+    if ((ipa >> geometry_.ipa_bits) != 0) return nullptr; // beyond: would alias a lower entry
+    if (geometry_.start_level == 2) return &root_[ipa >> 21];
+    const uint64_t l1e = root_[ipa >> 30];
     if ((l1e & 0b11) != kTable) return nullptr;
     return &reinterpret_cast<uint64_t*>(l1e & kAddressMask)[(ipa >> 21) & 511];
 }
@@ -204,13 +247,6 @@ void Stage2Space::activate(const DeferredGroup& group) {
         if (is_deferred(group.entries[i]))
             group.entries[i] = (group.entries[i] & ~kDeferredMark) | kValid;
     }
-}
-
-uint64_t Stage2Space::vtcr() {
-    // T0SZ=25 (39-bit IPA), SL0=1 (start at level 1), IRGN0/ORGN0 write-back,
-    // SH0 inner shareable, TG0 4 KiB, PS 40-bit, RES1 bit 31.
-    return 25ull | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (2ull << 16) |
-           (1ull << 31);
 }
 
 uint64_t Stage2Space::tables_used() {

@@ -9,7 +9,7 @@
 
 namespace kernel {
 
-enum class MapResult { Ok, OutOfTables, AlreadyMapped };
+enum class MapResult { Ok, OutOfTables, AlreadyMapped, BeyondIpaSpace };
 
 // Leaves written by map(..., deferred = true) are in the table but invalid to the MMU
 // until activate() after their memory has been zeroed. A first touch completes a group:
@@ -24,10 +24,27 @@ struct DeferredGroup {
 // Leaf sizes map() may use. PagesOnly for boards whose spec says BoardStage2PagesOnly.
 enum class Stage2Leaves : uint8_t { BlocksWherePossible, PagesOnly };
 
+// Where the MMU's walk of a domain's table starts. A domain whose IPAs all lie below
+// 16 GiB (a guest's RAM and devices, typically) gets a root of up to 16 concatenated
+// level-2 tables: two levels per walk instead of three. Every TLB refill of the guest
+// walks stage 2 once per stage-1 descriptor, so the level saved is paid for on each
+// (QEMU refills after every guest ASID change). Others start at level 1 (39-bit IPA).
+struct Stage2Geometry {
+    uint8_t start_level = 1; // 1 or 2
+    uint8_t root_tables = 1; // concatenated tables at the start level: 1, 2, 4, 8 or 16
+    uint8_t ipa_bits = 39;   // 64 - VTCR_EL2.T0SZ
+    static Stage2Geometry for_ipa_end(uint64_t ipa_end);
+    [[nodiscard]] uint64_t vtcr() const;
+};
+
 class Stage2Space {
 public:
-    // false: page-table pool exhausted
-    bool init(uint16_t vmid, Stage2Leaves leaves = Stage2Leaves::BlocksWherePossible);
+    // The default IPA end: a 39-bit space walked from level 1.
+    static constexpr uint64_t kIpaEndLevel1 = uint64_t{1} << 39;
+    // false: page-table pool exhausted. `ipa_end`: just past the highest IPA the domain
+    // will ever map (movable windows included); it picks the geometry.
+    bool init(uint16_t vmid, Stage2Leaves leaves = Stage2Leaves::BlocksWherePossible,
+              uint64_t ipa_end = kIpaEndLevel1);
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                   spec::Cacheability cache, bool deferred = false);
     // Movable mappings (spec::Mapping::window_size): reserve() makes the tables under
@@ -59,11 +76,16 @@ public:
     static void activate(const DeferredGroup& group);
     // The root and the VMID (bits 63:48), formed once: every switch of domain loads it.
     [[nodiscard]] uint64_t vttbr() const { return vttbr_; }
-    // VTCR_EL2 shared by every domain: 39-bit IPA, walk from level 1, 4 KiB granule.
-    static uint64_t vtcr();
+    // VTCR_EL2 for this domain, loaded with vttbr() at every switch of domain (a VMID
+    // always comes with the same VTCR, so TLB entries tagged with it stay right).
+    [[nodiscard]] uint64_t vtcr() const { return vtcr_; }
+    [[nodiscard]] const Stage2Geometry& geometry() const { return geometry_; }
     static uint64_t tables_used();
 
 private:
+    // The level-2 entry for `ipa`, making the level-2 table under the root when the walk
+    // starts at level 1; nullptr with `error` set when that fails.
+    uint64_t* make_level2_entry(uint64_t ipa, MapResult& error);
     // The level-2 entry (a block, a table or nothing) and the level-3 entry for `ipa`;
     // nullptr where no table leads there. The walk every lookup shares.
     [[nodiscard]] uint64_t* level2_entry(uint64_t ipa) const;
@@ -71,6 +93,8 @@ private:
 
     uint64_t* root_ = nullptr;
     uint64_t vttbr_ = 0;
+    uint64_t vtcr_ = 0;
+    Stage2Geometry geometry_;
     // The IPAs of every deferred leaf lie in [deferred_base_, deferred_base_ +
     // deferred_size_): deferred_group() answers a fault outside (MMIO) without a walk.
     uint64_t deferred_base_ = 0;

@@ -60,6 +60,18 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
     return true;
 }
 
+// Just past the highest IPA domain `d` maps, movable windows included: it picks the
+// domain's stage-2 geometry.
+uint64_t ipa_end_of(const spec::SpecView& s, uint32_t d) {
+    uint64_t end = 0;
+    for (const spec::Mapping& m : s.mappings()) {
+        if (m.domain != d) continue;
+        const uint64_t last = m.ipa + (m.window_size > m.size ? m.window_size : m.size);
+        if (last > end) end = last;
+    }
+    return end;
+}
+
 bool zero_on_first_touch(const spec::Region& r) {
     return (r.flags & spec::RegionZeroOnFirstTouch) != 0;
 }
@@ -85,7 +97,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         copy_name(dom.name, d.name);
         dom.caps = &o.caps[d.cap_first];
         dom.cap_count = d.cap_count;
-        if (!dom.space.init(static_cast<uint16_t>(i + 1), leaves))
+        if (!dom.space.init(static_cast<uint16_t>(i + 1), leaves, ipa_end_of(s, i)))
             return refuse("out of stage-2 page tables", i, 0);
         dom.cntkctl = kCntkctlCounters;
         for (uint32_t c = 0; c < dom.cap_count; ++c) {
@@ -116,6 +128,8 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         if (res == MapResult::OutOfTables) return refuse("out of stage-2 page tables", i, m.ipa);
         if (res == MapResult::AlreadyMapped)
             return refuse("mapping overlaps another in its domain", i, m.ipa);
+        if (res == MapResult::BeyondIpaSpace)
+            return refuse("mapping beyond the 39-bit IPA space", i, m.ipa);
     }
     for (uint32_t i = 0; i < s.notifications().size(); ++i) {
         const spec::Notification& n = s.notifications()[i];
