@@ -35,8 +35,7 @@ constexpr uint32_t kTimesliceUs = 5000;
 
 void configure_el2() {
     BH_WRITE_SYSREG(hcr_el2, el2_config::kHcrNative);
-    // A domain's own VTCR comes with its VTTBR at every switch (Stage2Space::vtcr).
-    BH_WRITE_SYSREG(vtcr_el2, Stage2Geometry{}.vtcr());
+    BH_WRITE_SYSREG(vtcr_el2, objects().stage2.vtcr()); // chosen by load_system
     // FP/SIMD trapped until a thread owns it (CoreState::fp_trapped starts true).
     BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | arm::cptr::kTfp);
     BH_WRITE_SYSREG(cnthctl_el2, el2_config::kCnthctlNative);
@@ -161,16 +160,14 @@ extern "C" [[noreturn]] void kernel_main() {
     if (!load_system(view, footprint)) psci::system_off();
     objects().hyp_timer_irq = board.hyp_timer_irq;
     start_this_core(board);
-    uint32_t from_level2 = 0;
-    for (uint32_t i = 0; i < objects().domain_count; ++i)
-        from_level2 += objects().domains[i].space.geometry().start_level == 2 ? 1 : 0;
     log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages"
           << ((board.flags & spec::BoardStage2PagesOnly) != 0
                   ? " (4 KiB leaves only, as the board asks), "
                   : ", ")
-          << "walked from level 2 in " << Dec{from_level2} << " of " << Dec{objects().domain_count}
-          << " domains, " << Dec{ram_scrub::stats().zeroed_at_boot >> 10}
-          << " KiB of RAM zeroed at boot, " << Dec{ram_scrub::stats().deferred >> 20}
+          << "walked from level " << Dec{objects().stage2.start_level} << " ("
+          << Dec{objects().stage2.ipa_bits} << "-bit IPAs), "
+          << Dec{ram_scrub::stats().zeroed_at_boot >> 10} << " KiB of RAM zeroed at boot, "
+          << Dec{ram_scrub::stats().deferred >> 20}
           << " MiB left to zero on first touch; starting threads on " << Dec{board.cpu_count}
           << (board.cpu_count == 1 ? " core\n" : " cores\n");
     smp::start_secondaries(board.cpu_count,

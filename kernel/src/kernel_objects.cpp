@@ -47,12 +47,6 @@ namespace {
 // the fields again after each. The callers copy the fields they need after the register
 // writes into locals of their own: GCC kept this struct in memory, so the "memory"
 // clobber of each register write made it store two fields and load them back (5 per exit).
-// A domain's stage-2 root and its walk's geometry, always together.
-[[gnu::always_inline]] inline void load_stage2(const Stage2Space& space) {
-    BH_WRITE_SYSREG(vttbr_el2, space.vttbr());
-    BH_WRITE_SYSREG(vtcr_el2, space.vtcr());
-}
-
 struct FastSwitch {
     CoreState& c;
     Thread* prev;      // the running thread, never `next`
@@ -71,7 +65,7 @@ struct FastSwitch {
     c.current = next;
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
-    if (d != was) load_stage2(d->space);
+    if (d != was) BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
     return {c, prev, d, was};
 }
 
@@ -172,7 +166,7 @@ void switch_to(Thread* next) {
     if (!same && was_guest) vcpu::switch_out(prev);
     switch_thread_register(prev, next);
     // No ISBs on the way out (as in the fast switches).
-    if (d != nullptr && d != was) load_stage2(d->space);
+    if (d != nullptr && d != was) BH_WRITE_SYSREG(vttbr_el2, d->space.vttbr());
     if (next->vcpu != nullptr) {
         if (!same) vcpu::switch_in(next); // its EL1 state includes CNTKCTL_EL1
         vcpu::drain_mailbox(*next->vcpu); // list registers another core wrote meanwhile

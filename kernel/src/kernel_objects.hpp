@@ -33,6 +33,7 @@ struct KernelObjects {
     uint32_t domain_count = 0, thread_count = 0, irq_handler_count = 0;
     IrqHandler* handler_for_irq[arm::gicv2::kMaxIntids] = {}; // INTID -> handler
     uint32_t hyp_timer_irq = 0;
+    Stage2Geometry stage2; // every domain's (VTCR_EL2 on every core)
 };
 
 KernelObjects& objects();

@@ -110,9 +110,8 @@ uint64_t Stage2Geometry::vtcr() const {
            (2ull << 16) | (1ull << 31);
 }
 
-bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves, uint64_t ipa_end) {
-    geometry_ = Stage2Geometry::for_ipa_end(ipa_end);
-    vtcr_ = geometry_.vtcr();
+bool Stage2Space::init(uint16_t vmid, Stage2Leaves leaves, Stage2Geometry geometry) {
+    geometry_ = geometry;
     root_ = allocate_tables(geometry_.root_tables);
     vttbr_ = reinterpret_cast<uint64_t>(root_) | (uint64_t{vmid} << 48);
     leaves_ = leaves;

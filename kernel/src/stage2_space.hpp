@@ -24,11 +24,12 @@ struct DeferredGroup {
 // Leaf sizes map() may use. PagesOnly for boards whose spec says BoardStage2PagesOnly.
 enum class Stage2Leaves : uint8_t { BlocksWherePossible, PagesOnly };
 
-// Where the MMU's walk of a domain's table starts. A domain whose IPAs all lie below
-// 16 GiB (a guest's RAM and devices, typically) gets a root of up to 16 concatenated
-// level-2 tables: two levels per walk instead of three. Every TLB refill of the guest
-// walks stage 2 once per stage-1 descriptor, so the level saved is paid for on each
-// (QEMU refills after every guest ASID change). Others start at level 1 (39-bit IPA).
+// Where the MMU's stage-2 walk starts, the same for every domain (one VTCR_EL2 for the
+// system, so a switch of domain writes VTTBR_EL2 alone). When every domain's IPAs lie
+// below 16 GiB the root is up to 16 concatenated level-2 tables: two levels per walk
+// instead of three. Every TLB refill of a guest walks stage 2 once per stage-1
+// descriptor and once for the output, so the level saved is paid for on each (QEMU
+// refills its whole TLB after every guest ASID change). Otherwise level 1, 39-bit IPAs.
 struct Stage2Geometry {
     uint8_t start_level = 1; // 1 or 2
     uint8_t root_tables = 1; // concatenated tables at the start level: 1, 2, 4, 8 or 16
@@ -39,12 +40,10 @@ struct Stage2Geometry {
 
 class Stage2Space {
 public:
-    // The default IPA end: a 39-bit space walked from level 1.
-    static constexpr uint64_t kIpaEndLevel1 = uint64_t{1} << 39;
-    // false: page-table pool exhausted. `ipa_end`: just past the highest IPA the domain
-    // will ever map (movable windows included); it picks the geometry.
+    // false: page-table pool exhausted. `geometry`: the system's (Stage2Geometry::for_ipa_end
+    // of the highest IPA any domain maps, movable windows included).
     bool init(uint16_t vmid, Stage2Leaves leaves = Stage2Leaves::BlocksWherePossible,
-              uint64_t ipa_end = kIpaEndLevel1);
+              Stage2Geometry geometry = {});
     MapResult map(uint64_t ipa, uint64_t pa, uint64_t size, uint32_t rights,
                   spec::Cacheability cache, bool deferred = false);
     // Movable mappings (spec::Mapping::window_size): reserve() makes the tables under
@@ -76,9 +75,6 @@ public:
     static void activate(const DeferredGroup& group);
     // The root and the VMID (bits 63:48), formed once: every switch of domain loads it.
     [[nodiscard]] uint64_t vttbr() const { return vttbr_; }
-    // VTCR_EL2 for this domain, loaded with vttbr() at every switch of domain (a VMID
-    // always comes with the same VTCR, so TLB entries tagged with it stay right).
-    [[nodiscard]] uint64_t vtcr() const { return vtcr_; }
     [[nodiscard]] const Stage2Geometry& geometry() const { return geometry_; }
     static uint64_t tables_used();
 
@@ -93,7 +89,6 @@ private:
 
     uint64_t* root_ = nullptr;
     uint64_t vttbr_ = 0;
-    uint64_t vtcr_ = 0;
     Stage2Geometry geometry_;
     // The IPAs of every deferred leaf lie in [deferred_base_, deferred_base_ +
     // deferred_size_): deferred_group() answers a fault outside (MMIO) without a walk.

@@ -60,12 +60,11 @@ bool check_regions(const spec::SpecView& s, const KernelFootprint& k) {
     return true;
 }
 
-// Just past the highest IPA domain `d` maps, movable windows included: it picks the
-// domain's stage-2 geometry.
-uint64_t ipa_end_of(const spec::SpecView& s, uint32_t d) {
+// Just past the highest IPA any domain maps, movable windows included: it picks the
+// system's stage-2 geometry.
+uint64_t highest_ipa_end(const spec::SpecView& s) {
     uint64_t end = 0;
     for (const spec::Mapping& m : s.mappings()) {
-        if (m.domain != d) continue;
         const uint64_t last = m.ipa + (m.window_size > m.size ? m.window_size : m.size);
         if (last > end) end = last;
     }
@@ -87,6 +86,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         o.caps[i] = Capability{static_cast<spec::CapType>(c.type), c.object, c.badge, c.rights};
     }
     o.domain_count = static_cast<uint32_t>(s.domains().size());
+    o.stage2 = Stage2Geometry::for_ipa_end(highest_ipa_end(s));
     const Stage2Leaves leaves = (s.board().flags & spec::BoardStage2PagesOnly) != 0
                                     ? Stage2Leaves::PagesOnly
                                     : Stage2Leaves::BlocksWherePossible;
@@ -97,7 +97,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         copy_name(dom.name, d.name);
         dom.caps = &o.caps[d.cap_first];
         dom.cap_count = d.cap_count;
-        if (!dom.space.init(static_cast<uint16_t>(i + 1), leaves, ipa_end_of(s, i)))
+        if (!dom.space.init(static_cast<uint16_t>(i + 1), leaves, o.stage2))
             return refuse("out of stage-2 page tables", i, 0);
         dom.cntkctl = kCntkctlCounters;
         for (uint32_t c = 0; c < dom.cap_count; ++c) {
@@ -129,7 +129,7 @@ bool load_system(const spec::SpecView& s, const KernelFootprint& footprint) {
         if (res == MapResult::AlreadyMapped)
             return refuse("mapping overlaps another in its domain", i, m.ipa);
         if (res == MapResult::BeyondIpaSpace)
-            return refuse("mapping beyond the 39-bit IPA space", i, m.ipa);
+            return refuse("mapping beyond the IPA space", i, m.ipa);
     }
     for (uint32_t i = 0; i < s.notifications().size(); ++i) {
         const spec::Notification& n = s.notifications()[i];

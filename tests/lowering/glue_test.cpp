@@ -84,7 +84,8 @@ TEST(Glue, InstancePagesReadBackThroughTheTypedAccessors) {
     EXPECT_EQ(vm.fs_badge(), 1u);
     ASSERT_EQ(vm.fs_buffer_count(), 1u);
     EXPECT_EQ(vm.fs_buffer().size, 0x100000u);
-    EXPECT_EQ(reinterpret_cast<uint64_t>(vm.fs_buffer().data), lowering::kSharedWindowBase);
+    EXPECT_EQ(reinterpret_cast<uint64_t>(vm.fs_buffer().data),
+              lowering::shared_window_base(*image::BoardRegistry::find(BULKHEAD_REFERENCE_BOARD)));
     EXPECT_EQ(vm.notification_slot(), *objects.cap("notification"));
     EXPECT_NE(vm.notification_ready_connector_badge(), 0u);
     EXPECT_EQ(vm.notification_ready_badge() & vm.notification_ready_connector_badge(),

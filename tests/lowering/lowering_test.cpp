@@ -73,7 +73,7 @@ TEST(Lowering, VmMinimalObjects) {
     ASSERT_EQ(fs_ctrl->buffers.size(), 1u);
     EXPECT_EQ(fs->buffers[0].size, 0x100000u);
     EXPECT_EQ(fs_ctrl->buffers[0].peer_badge, 1u);
-    EXPECT_EQ(fs->buffers[0].at, lowering::kSharedWindowBase);
+    EXPECT_EQ(fs->buffers[0].at, lowering::shared_window_base(qemu()));
 
     // vm0's own event (bit 0) and the UART's IRQ 33 (bit 1) on its bound notification.
     EXPECT_EQ(cap_of(d, vm0, "notification_ready_connector").badge, 1u);
@@ -185,7 +185,7 @@ assembly {
     for (const auto* user : {&lowered[1], &lowered[2]}) {
         ASSERT_EQ(user->mappings.size(), 2u); // the registers and its instance page
         EXPECT_EQ(user->mappings[0].name, "regs");
-        EXPECT_EQ(user->mappings[0].at, lowering::kSharedWindowBase);
+        EXPECT_EQ(user->mappings[0].at, lowering::shared_window_base(qemu()));
         EXPECT_EQ(user->interface("regs")->buffers.at(0).size, 0x1000u);
     }
 }

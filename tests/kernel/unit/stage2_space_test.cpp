@@ -11,7 +11,7 @@ constexpr uint64_t k2M = 2ull << 20;
 // The raw entry at `level` (2 or 3) for ipa, valid or not (0 if the walk stops before it),
 // from the root the way the MMU reads VTCR_EL2: T0SZ and SL0 (4 KiB granule).
 uint64_t raw_entry(const kernel::Stage2Space& s, uint64_t ipa, int level) {
-    const uint64_t vtcr = s.vtcr();
+    const uint64_t vtcr = s.geometry().vtcr();
     const unsigned ipa_bits = 64 - (vtcr & 63);
     const unsigned start = ((vtcr >> 6) & 3) == 1 ? 1 : 2;
     if ((ipa >> ipa_bits) != 0) return 0; // a translation fault at the start level
@@ -188,7 +188,7 @@ TEST(Stage2Space, PagesOnlyBoardsGetNoBlocks) {
     EXPECT_EQ(kernel::Stage2Space::tables_used() - tables_before, 3u) << "one level-2, two level-3";
 }
 
-// A domain's highest IPA picks where the walk starts: up to 16 GiB, concatenated level-2
+// The highest IPA of the system picks where the walk starts: up to 16 GiB, concatenated level-2
 // tables at the root (one level less per walk); beyond, level 1 and 39 bits.
 TEST(Stage2Geometry, FollowsTheHighestIpa) {
     using G = kernel::Stage2Geometry;
@@ -206,17 +206,19 @@ TEST(Stage2Geometry, FollowsTheHighestIpa) {
         EXPECT_EQ(g.vtcr() & 63, 64 - c.bits) << "T0SZ";
         EXPECT_EQ((g.vtcr() >> 6) & 3, c.start == 1 ? 1u : 0u) << "SL0";
     }
-    EXPECT_EQ(G{}.vtcr(), G::for_ipa_end(kernel::Stage2Space::kIpaEndLevel1).vtcr());
+    EXPECT_EQ(G{}.vtcr(), G::for_ipa_end(1ull << 39).vtcr()) << "the default: level 1, 39 bits";
     EXPECT_EQ(G{}.vtcr() & ~0x3full & ~(3ull << 6),
               G::for_ipa_end(0x60000000).vtcr() & ~0x3full & ~(3ull << 6))
         << "granule, cacheability, shareability and PA size do not change";
 }
 
-// A guest's space (RAM at 1 GiB, 512 MiB): two concatenated level-2 tables as the root.
+// IPAs up to 2 GiB (a guest's RAM at 1 GiB, 512 MiB): two concatenated level-2 tables as
+// the root.
 TEST(Stage2Space, SmallIpaSpaceWalksFromLevel2) {
     kernel::Stage2Space s;
     const uint64_t before = kernel::Stage2Space::tables_used();
-    ASSERT_TRUE(s.init(9, kernel::Stage2Leaves::PagesOnly, 0x60000000));
+    ASSERT_TRUE(s.init(9, kernel::Stage2Leaves::PagesOnly,
+                       kernel::Stage2Geometry::for_ipa_end(0x60000000)));
     EXPECT_EQ(s.geometry().start_level, 2u);
     EXPECT_EQ(s.vttbr() >> 48, 9u) << "VMID";
     EXPECT_EQ(s.vttbr() & 0x1fff, 0u) << "root aligned to its two tables";
@@ -250,7 +252,8 @@ TEST(Stage2Space, SmallIpaSpaceWalksFromLevel2) {
 
 TEST(Stage2Space, Level2RootTakesBlocksAndDeferredLeaves) {
     kernel::Stage2Space s;
-    ASSERT_TRUE(s.init(10, kernel::Stage2Leaves::BlocksWherePossible, 0x60000000));
+    ASSERT_TRUE(s.init(10, kernel::Stage2Leaves::BlocksWherePossible,
+                       kernel::Stage2Geometry::for_ipa_end(0x60000000)));
     ASSERT_EQ(s.map(0x40000000, 0x40000000, k2M + 0x1000, spec::RightRead | spec::RightWrite,
                     spec::Cacheability::WriteBack, /*deferred=*/true),
               kernel::MapResult::Ok);

@@ -130,11 +130,17 @@ uint32_t Context::give(InstanceObjects& instance, const std::string& name, const
     return slot;
 }
 
+uint64_t shared_window_base(const image::Board& board) {
+    constexpr uint64_t kGiB = uint64_t{1} << 30;
+    const uint64_t above_ram = (board.ram.end().raw() + kGiB - 1) / kGiB * kGiB;
+    return std::max(4 * kGiB, above_ram);
+}
+
 uint64_t Context::map_shared(InstanceObjects& instance, const std::string& name,
                              image::RegionId region, uint64_t size, uint32_t rights,
                              uint64_t offset) {
     needs_domain(system_, instance, "the mapping " + adl::quote(name));
-    auto [it, fresh] = next_shared_.try_emplace(instance.name, kSharedWindowBase);
+    auto [it, fresh] = next_shared_.try_emplace(instance.name, shared_window_base(board()));
     // A buffer of 2 MiB or more starts on a 2 MiB boundary, so that the kernel can map it
     // with blocks (a window onto a VM's RAM is hundreds of MiB: in pages it would take
     // more stage-2 tables than the kernel has).

@@ -100,8 +100,12 @@ struct InstanceObjects {
 };
 
 // Where the lowering puts shared buffers in a component's address space: one after the
-// other from here, each followed by an unmapped guard page.
-inline constexpr uint64_t kSharedWindowBase = 0x10'0000'0000;
+// other from here, each followed by an unmapped guard page. The first 1 GiB boundary
+// from 4 GiB up that lies above the board's RAM (a VMM maps its guest's RAM at the
+// guest's own addresses): low enough that every domain's IPAs stay below 16 GiB, where
+// the kernel's stage-2 walks take two levels instead of three (docs/ARCHITECTURE.md,
+// "Stage-2 walk depth").
+uint64_t shared_window_base(const image::Board& board);
 
 class Context {
 public:
