@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-# VM.elf touches no FP/SIMD register outside libfdt (Debian's prebuilt libfdt.a, used
-# while the guest DTB is built at boot). A VMM that used them on an exit would take the
-# FP registers from a guest that uses them and give them back through an FP trap, and
-# make the kernel switch the FP trap at every guest/VMM switch (components/VM's
-# CMakeLists.txt builds the exit path with -mgeneral-regs-only).
-# Usage: exit_path_without_fp.py <objdump> <VM.elf>
+# A component on a guest's hot path (VM.elf, PingClient.elf) touches no FP/SIMD register
+# (VM.elf: outside libfdt, Debian's prebuilt libfdt.a, used while the guest DTB is built at
+# boot). A VMM that used them on an exit, or a PingClient on each frame, would take the FP
+# registers from a guest that uses them and give them back through an FP trap, and make
+# the kernel switch the FP trap at every guest/native switch (their CMakeLists.txt build
+# them with -mgeneral-regs-only).
+# Usage: component_without_fp.py <objdump> <component.elf> [minimum function count]
 import re
 import subprocess
 import sys
@@ -33,7 +34,8 @@ for line in listing.splitlines():
     if fp_operand.search(operands) and not allowed.match(current):
         offenders.setdefault(current, parts[1].strip() + " " + parts[2].strip())
 
-if functions < 100:
+minimum = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+if functions < minimum:
     sys.exit(f"{elf}: only {functions} functions in the listing; is it a component ELF?")
 for name, example in sorted(offenders.items()):
     print(f"FP/SIMD register use in {name}: {example}")
