@@ -196,3 +196,46 @@ TEST(EchoResponder, RefusesMalformedFrames) {
 
 } // namespace
 } // namespace ping_client
+
+namespace {
+
+using ping_client::internet_checksum;
+
+// RFC 1071 as written: big-endian 16-bit words one at a time, an odd last byte padded.
+uint16_t checksum_by_words(std::span<const std::byte> b) {
+    uint32_t sum = 0;
+    for (std::size_t i = 0; i + 1 < b.size(); i += 2)
+        sum += (uint32_t{static_cast<uint8_t>(b[i])} << 8) | static_cast<uint8_t>(b[i + 1]);
+    if (b.size() % 2 != 0) sum += uint32_t{static_cast<uint8_t>(b.back())} << 8;
+    while ((sum >> 16) != 0)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<uint16_t>(~sum);
+}
+
+} // namespace
+
+// The eight-bytes-at-a-time sum equals the word-by-word one for every length and start
+// (unaligned spans, odd tails), on data that makes carries out of every lane (0xff runs).
+TEST(EchoResponder, ChecksumMatchesWordByWordSum) {
+    std::vector<std::byte> data(1600);
+    uint32_t x = 12345;
+    for (auto& b : data) {
+        x = x * 1103515245 + 12345;
+        b = static_cast<std::byte>(x >> 16);
+    }
+    for (const uint8_t fill : {0x00, 0xff}) {
+        std::vector<std::byte> flat(1600, static_cast<std::byte>(fill));
+        for (std::size_t len : {0u, 1u, 2u, 7u, 8u, 9u, 20u, 1480u, 1481u, 1600u})
+            EXPECT_EQ(internet_checksum(std::span(flat).first(len)),
+                      checksum_by_words(std::span(flat).first(len)))
+                << int{fill} << " x " << len;
+    }
+    for (std::size_t start = 0; start < 9; ++start) {
+        for (std::size_t len = 0; start + len <= 200; ++len) {
+            const auto s = std::span<const std::byte>(data).subspan(start, len);
+            ASSERT_EQ(internet_checksum(s), checksum_by_words(s)) << start << "+" << len;
+        }
+        const auto big = std::span<const std::byte>(data).subspan(start, 1481);
+        EXPECT_EQ(internet_checksum(big), checksum_by_words(big)) << start;
+    }
+}

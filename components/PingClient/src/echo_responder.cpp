@@ -5,6 +5,7 @@
 #include <virtio/ethernet.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace ping_client {
@@ -97,14 +98,45 @@ Response echo(std::span<const std::byte> frame, const Ipv4& address, std::span<s
 
 } // namespace
 
+// Eight bytes at a time: a ones'-complement sum of 64-bit words (carries wrapped round)
+// is the sum of their four 16-bit lanes, and summing little-endian lanes gives the
+// byte-swapped sum of the big-endian words (RFC 1071, "byte order independence"). The
+// words are the aligned ones the bytes lie in (the target is built -mstrict-align), each
+// byte in the lane its address gives; when the data starts at an odd address, that grid
+// is one byte off the data's own, which swaps the sum once more. A 1480-byte echo payload
+// took ~4,400 instructions two bytes at a time.
 uint16_t internet_checksum(std::span<const std::byte> bytes) {
-    uint32_t sum = 0;
-    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2)
-        sum += be16(bytes, i);
-    if (bytes.size() % 2 != 0) sum += static_cast<uint32_t>(byte_at(bytes, bytes.size() - 1)) << 8;
-    while ((sum >> 16) != 0)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<uint16_t>(~sum);
+    static_assert(std::endian::native == std::endian::little);
+    const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+    std::size_t n = bytes.size();
+    const bool odd_start = (reinterpret_cast<uintptr_t>(p) & 1) != 0;
+    uint64_t sum = 0;
+    auto add = [&sum](uint64_t word) {
+        sum += word;
+        sum += sum < word ? 1 : 0; // the carry out of bit 63 goes round
+    };
+    // Bytes at their lanes of a partial word: the head up to an aligned address, the tail.
+    auto partial = [&p, &n](std::size_t count) {
+        uint64_t word = 0;
+        for (; count > 0; --count, --n, ++p)
+            word |= uint64_t{*p} << (8 * (reinterpret_cast<uintptr_t>(p) & 7));
+        return word;
+    };
+    const std::size_t to_aligned = (8 - (reinterpret_cast<uintptr_t>(p) & 7)) & 7;
+    add(partial(to_aligned < n ? to_aligned : n));
+    for (; n >= 8; n -= 8, p += 8) {
+        uint64_t word = 0;
+        __builtin_memcpy(&word, __builtin_assume_aligned(p, 8), 8); // one aligned load
+        add(word);
+    }
+    add(partial(n));
+    uint64_t folded = (sum & 0xffffffff) + (sum >> 32);
+    folded = (folded & 0xffff) + (folded >> 16);
+    folded = (folded & 0xffff) + (folded >> 16);
+    folded = (folded & 0xffff) + (folded >> 16);
+    const auto lanes = static_cast<uint16_t>(folded);
+    const auto big_endian = odd_start ? lanes : static_cast<uint16_t>((lanes >> 8) | (lanes << 8));
+    return static_cast<uint16_t>(~big_endian);
 }
 
 Response respond(std::span<const std::byte> frame, const Ipv4& address, std::span<std::byte> out,
