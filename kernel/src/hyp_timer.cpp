@@ -11,6 +11,7 @@ uint64_t g_ticks = 0;
 tick::Mode g_mode[smp::kMaxCores] = {}; // each core's, written only by that core
 bool g_started[smp::kMaxCores] = {};
 uint64_t g_taken[smp::kMaxCores] = {};
+bool g_ticked[smp::kMaxCores] = {}; // a tick came since the last set() (tick::program)
 
 void rearm() {
     BH_WRITE_SYSREG(cnthp_tval_el2, g_ticks);
@@ -27,16 +28,18 @@ void start(uint32_t timeslice_us) {
 
 void on_tick() {
     ++g_taken[smp::this_core()];
+    g_ticked[smp::this_core()] = true;
     rearm();
 }
 
 void set(tick::Mode want) {
-    tick::Mode& mode = g_mode[smp::this_core()];
-    const tick::Program p = tick::program(mode, want);
+    const uint32_t core = smp::this_core();
+    const tick::Program p = tick::program(g_mode[core], want, g_ticked[core]);
     if (p.rearm) rearm();
     if (p.enable) BH_WRITE_SYSREG(cnthp_ctl_el2, 1); // enabled, not masked
     if (p.disable) BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
-    mode = want;
+    g_mode[core] = p.next;
+    g_ticked[core] = false;
 }
 
 uint64_t taken(uint32_t core) {

@@ -56,17 +56,29 @@ constexpr Mode mode_for(bool peer_queued, Needs vcpus) {
     return vcpus.watchdog ? Mode::Watchdog : Mode::Off;
 }
 
-// The CNTHP register writes that take the tick from `now` to `want`.
+// The CNTHP register writes that take the tick from `now` to `want`, and the mode it runs
+// in then. A tick that is no longer needed is stopped only by a tick (`ticked`: one came
+// since the last decision) that finds it so, not at the switch: a core whose threads
+// take turns (a console flood: server, vCPU, VMM) would otherwise stop and start it at
+// nearly every switch, and under QEMU each start reprograms a host timer (which may wake
+// QEMU's main loop). It costs one tick more at the end of a busy spell.
 struct Program {
     bool rearm = false;   // CNTHP_TVAL_EL2: the next tick a timeslice from now
     bool enable = false;  // CNTHP_CTL_EL2: on (not masked)
     bool disable = false; // CNTHP_CTL_EL2: off (its level interrupt goes away too)
+    Mode next = Mode::Off;
 };
 
-constexpr Program program(Mode now, Mode want) {
-    if (want == Mode::Off) return {.disable = now != Mode::Off};
-    // A running period keeps its phase (each tick rearms it); a watchdog starts again.
-    return {.rearm = want == Mode::Watchdog || now != Mode::Periodic, .enable = now == Mode::Off};
+constexpr Program program(Mode now, Mode want, bool ticked) {
+    if (want == Mode::Off) {
+        if (now == Mode::Off || !ticked) return {.next = now};
+        return {.disable = true, .next = Mode::Off};
+    }
+    // A running tick keeps its phase for a period (each tick rearms it); a watchdog starts
+    // again at each switch that asks for it.
+    return {.rearm = want == Mode::Watchdog || now == Mode::Off,
+            .enable = now == Mode::Off,
+            .next = want};
 }
 
 } // namespace kernel::tick

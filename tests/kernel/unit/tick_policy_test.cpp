@@ -45,24 +45,46 @@ TEST(TickPolicy, ACoreAloneWithNothingOwedTakesNoTick) {
     EXPECT_TRUE(both.poll_timer && both.watchdog) << "reasons of several vCPUs add up";
 }
 
-TEST(TickPolicy, APeriodKeepsItsPhaseAWatchdogStartsAgainOffStopsIt) {
+TEST(TickPolicy, APeriodKeepsItsPhaseAWatchdogStartsAgain) {
     using kernel::tick::program;
-    const auto on = program(Mode::Off, Mode::Periodic);
-    EXPECT_TRUE(on.rearm && on.enable && !on.disable);
-    const auto keep = program(Mode::Periodic, Mode::Periodic);
-    EXPECT_FALSE(keep.rearm || keep.enable || keep.disable) << "a tick rearms it each time";
-    const auto again = program(Mode::Watchdog, Mode::Watchdog);
-    EXPECT_TRUE(again.rearm && !again.enable && !again.disable) << "a timeslice after this switch";
-    const auto arm = program(Mode::Off, Mode::Watchdog);
-    EXPECT_TRUE(arm.rearm && arm.enable);
-    const auto to_period = program(Mode::Watchdog, Mode::Periodic);
-    EXPECT_TRUE(to_period.rearm && !to_period.enable);
-    for (Mode now : {Mode::Periodic, Mode::Watchdog}) {
-        const auto off = program(now, Mode::Off);
-        EXPECT_TRUE(off.disable && !off.rearm && !off.enable);
+    for (bool ticked : {false, true}) {
+        const auto on = program(Mode::Off, Mode::Periodic, ticked);
+        EXPECT_TRUE(on.rearm && on.enable && !on.disable);
+        EXPECT_EQ(on.next, Mode::Periodic);
+        const auto keep = program(Mode::Periodic, Mode::Periodic, ticked);
+        EXPECT_FALSE(keep.rearm || keep.enable || keep.disable) << "a tick rearms it each time";
+        const auto again = program(Mode::Watchdog, Mode::Watchdog, ticked);
+        EXPECT_TRUE(again.rearm && !again.enable && !again.disable)
+            << "a timeslice after this switch";
+        const auto arm = program(Mode::Off, Mode::Watchdog, ticked);
+        EXPECT_TRUE(arm.rearm && arm.enable);
+        EXPECT_EQ(arm.next, Mode::Watchdog);
+        const auto to_period = program(Mode::Watchdog, Mode::Periodic, ticked);
+        EXPECT_FALSE(to_period.rearm || to_period.enable) << "it runs: the tick rearms it";
+        EXPECT_EQ(to_period.next, Mode::Periodic);
+        const auto to_watchdog = program(Mode::Periodic, Mode::Watchdog, ticked);
+        EXPECT_TRUE(to_watchdog.rearm && !to_watchdog.enable);
+        EXPECT_EQ(to_watchdog.next, Mode::Watchdog);
     }
-    const auto stay_off = program(Mode::Off, Mode::Off);
-    EXPECT_FALSE(stay_off.rearm || stay_off.enable || stay_off.disable) << "no register write";
+}
+
+// A tick no longer needed stops at its next tick, not at the switch: threads taking turns
+// would otherwise start and stop it at nearly every switch.
+TEST(TickPolicy, OnlyATickStopsTheTick) {
+    using kernel::tick::program;
+    for (Mode now : {Mode::Periodic, Mode::Watchdog}) {
+        const auto at_switch = program(now, Mode::Off, false);
+        EXPECT_FALSE(at_switch.rearm || at_switch.enable || at_switch.disable) << "no write";
+        EXPECT_EQ(at_switch.next, now) << "runs on until it ticks";
+        const auto at_tick = program(now, Mode::Off, true);
+        EXPECT_TRUE(at_tick.disable && !at_tick.rearm && !at_tick.enable);
+        EXPECT_EQ(at_tick.next, Mode::Off);
+    }
+    for (bool ticked : {false, true}) {
+        const auto stay_off = program(Mode::Off, Mode::Off, ticked);
+        EXPECT_FALSE(stay_off.rearm || stay_off.enable || stay_off.disable) << "no write";
+        EXPECT_EQ(stay_off.next, Mode::Off);
+    }
 }
 
 } // namespace
