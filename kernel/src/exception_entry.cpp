@@ -114,7 +114,7 @@ extern "C" [[noreturn]] void handle_irq() {
         check_invariants();
 #endif
     } else if (irq == objs.hyp_timer_irq) {
-        hyp_timer::rearm();
+        hyp_timer::on_tick();
         gic::end_of_interrupt(iar);
 #if !defined(BULKHEAD_RELEASE)
         check_invariants();

@@ -3,7 +3,9 @@
 
 #include "../arch/aarch64/kernel_stack.h"
 #include "fp_switch.hpp"
+#include "hyp_timer.hpp"
 #include "kernel_lock.hpp"
+#include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "sysreg.hpp"
 #include "vcpu.hpp"
@@ -24,6 +26,31 @@ inline void switch_thread_register(Thread* prev, const Thread* next) {
     if (prev == next) return;
     if (prev != nullptr) prev->tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
     BH_WRITE_SYSREG(tpidr_el0, next->tpidr_el0);
+}
+
+// The tick as `next` and this core's vCPUs need it (tick_policy.hpp). switch_to() decides
+// at every exit that passes it; the fast switches need not: the thread they switch to
+// has no peer queued at its priority (the fast paths' would_choose), and nothing they do
+// adds a reason (a watchdog for a vCPU in an exit was kept while its VMM ran), except
+// loading another vCPU's timer (switch_to_guest_loading decides again).
+void decide_tick(const Thread* next) {
+    hyp_timer::set(tick::mode_for(scheduler().peer_queued(next), vcpu::tick_needs()));
+}
+
+// A core whose threads have all blocked zeroes RAM left for the first touch
+// (ram_scrub::zero_next_chunk), a 2 MiB chunk at a time, the kernel lock let go between
+// chunks, until an interrupt is pending (ISR_EL1 shows the physical one at EL2): an
+// interrupt waits at most one chunk (tens of microseconds on a Cortex-A53, about 2 ms
+// under QEMU). Only a core that had work does this (cores without threads stay off).
+// The reschedule SGIs this entry asked for go out before the first chunk.
+void scrub_while_idle() {
+    constexpr uint64_t kIsrIrq = 1u << 7;
+    if (!ram_scrub::idle_work_left()) return;
+    do {
+        kernel_lock::release();
+        smp::send_kicks();
+        kernel_lock::acquire();
+    } while ((BH_READ_SYSREG(isr_el1) & kIsrIrq) == 0 && ram_scrub::zero_next_chunk());
 }
 } // namespace
 
@@ -120,6 +147,7 @@ namespace {
     CoreState& c = f.c;
     const Domain* d = f.d;
     vcpu::switch_in(next);
+    decide_tick(next); // another vCPU's timer may have left the hardware for `next`'s
     end_fast_switch(c, d, next);
 }
 } // namespace
@@ -150,6 +178,7 @@ void schedule_and_return() {
     }
     // A VMM on another core waits for the state of a vCPU this core holds (a kick).
     vcpu::release_requested(next);
+    if (next == &c.idle && c.current != &c.idle && c.current != nullptr) scrub_while_idle();
     switch_to(next);
 }
 
@@ -180,6 +209,7 @@ void switch_to(Thread* next) {
         vcpu::enter_native();      // the idle loop
         c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
     }
+    decide_tick(next);
     fp::prepare_to_run(c, next);
     kernel_lock::release();
     smp::send_kicks();

@@ -24,6 +24,7 @@ DeferredRegion g_regions[kMaxRegions];
 uint32_t g_region_count = 0;
 uint32_t g_chunks_used = 0;
 uint64_t g_zeroed[kMaxChunks / 64]; // one bit per chunk: already zeroed
+uint32_t g_idle_cursor = 0;         // zero_next_chunk: chunks below it are done
 Stats g_stats;
 
 bool test_and_set(uint32_t bit) {
@@ -138,6 +139,30 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
     Stage2Space::activate(group);
     barrier(); // the walker sees the new leaf before the access is retried
     return Touch::Completed;
+}
+
+bool zero_next_chunk() {
+    for (uint32_t i = 0; i < g_region_count; ++i) {
+        const DeferredRegion& r = g_regions[i];
+        const uint64_t base = chunk_base(r.phys);
+        const auto chunks = static_cast<uint32_t>((r.end - base + kChunkSize - 1) / kChunkSize);
+        for (uint32_t c = g_idle_cursor > r.first_chunk ? g_idle_cursor - r.first_chunk : 0;
+             c < chunks; ++c) {
+            g_idle_cursor = r.first_chunk + c + 1;
+            if (test_and_set(r.first_chunk + c)) continue;
+            const uint64_t from = max(base + c * kChunkSize, r.phys);
+            const uint64_t to = min(base + (c + 1) * kChunkSize, r.end);
+            zero(from, to);
+            barrier(); // zeroes complete before a first touch can make the leaves valid
+            g_stats.zeroed_while_idle += to - from;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool idle_work_left() {
+    return g_idle_cursor < g_chunks_used;
 }
 
 const Stats& stats() {

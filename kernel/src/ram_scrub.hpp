@@ -58,11 +58,21 @@ constexpr bool retry_access(Touch t) {
 // group, then finds the leaf valid (Raced) -- not an exit for the VMM.
 Touch resolve_first_touch(Stage2Space& space, uint64_t ipa);
 
-// Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch so far.
+// Idle time: zeroes the next chunk (in region order) that nothing has touched yet, so that
+// the first touch finds it done and pays only for making its leaves valid. False: no
+// chunk is left. A core that becomes idle calls it until an interrupt is pending
+// (schedule_and_return), as Xen scrubs its free memory while idle.
+bool zero_next_chunk();
+// Whether zero_next_chunk() may still find a chunk (the idle path's cheap test).
+bool idle_work_left();
+
+// Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch and while
+// idle so far.
 struct Stats {
     uint64_t zeroed_at_boot = 0;
     uint64_t deferred = 0;
     uint64_t zeroed_on_touch = 0;
+    uint64_t zeroed_while_idle = 0;
 };
 const Stats& stats();
 

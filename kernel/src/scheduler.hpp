@@ -38,6 +38,11 @@ public:
         const unsigned word = priority / 64;
         return !running->queued && (words_ >> word) <= 1 && (bitmap_[word] >> (priority % 64)) == 0;
     }
+    // Does a thread of `running`'s priority wait in the queue (running in none)? Then the
+    // core needs its tick to share the time between them (tick_policy.hpp).
+    [[nodiscard]] bool peer_queued(const Thread* running) const {
+        return ((bitmap_[running->priority / 64] >> (running->priority % 64)) & 1) != 0;
+    }
     // Debug checks: is `t` in the queue of its priority?
     [[nodiscard]] bool holds(const Thread* t) const;
     // Debug checks: threads in all queues; each must be Ready, queued and pinned here.

@@ -6,6 +6,7 @@
 #include "fault_delivery.hpp"
 #include "firmware_smc.hpp"
 #include "gic.hpp"
+#include "hyp_timer.hpp"
 #include "kernel_objects.hpp"
 #include "psci.hpp"
 #include "ram_scrub.hpp"
@@ -181,7 +182,12 @@ void system_off(Thread* t) {
     const ram_scrub::Stats& ram = ram_scrub::stats();
     log() << "system: powered off by " << t->name
           << " (RAM zeroed on first touch: " << Dec{ram.zeroed_on_touch >> 20} << " of "
-          << Dec{ram.deferred >> 20} << " MiB)\n";
+          << Dec{ram.deferred >> 20} << " MiB, while idle: " << Dec{ram.zeroed_while_idle >> 20}
+          << " MiB)\n";
+    log() << "system: ticks taken per core:";
+    for (uint32_t c = 0; c < smp::kMaxCores; ++c)
+        if (hyp_timer::started(c)) log() << " " << Dec{c} << ":" << Dec{hyp_timer::taken(c)};
+    log() << "\n";
     psci::system_off();
 }
 

@@ -437,16 +437,37 @@ void count_interrupt(const Thread* t, uint32_t irq) {
                                               : ExitCounter::Irq);
 }
 
+namespace {
+// What `v` (of this core) needs the tick for (tick_policy.hpp).
+tick::Needs tick_needs_of(const VcpuState& v) {
+    constexpr uint64_t kArmed = vtimer::kCtlEnable | vtimer::kCtlImask;
+    const ThreadState state = v.thread->state;
+    return tick::needs_of({.blocked_in_wfi = state == ThreadState::BlockedOnVirq,
+                           .stopped = state == ThreadState::Inactive,
+                           .timer_loaded = &v == core().timer_owner,
+                           .timer_armed = (v.timer.ctl & kArmed) == vtimer::kCtlEnable,
+                           .exit_owed = v.timer_masked || v.pending_eoi != 0});
+}
+} // namespace
+
 void tick() {
     const uint32_t here = smp::this_core();
     for (unsigned i = 0; i < g_vcpu_count; ++i) {
         VcpuState& v = g_vcpus[i];
-        if (v.thread->core == here && &v != core().timer_owner &&
-            v.thread->state == ThreadState::BlockedOnVirq && vtimer::due(v.timer))
-            inject_timer(v);
-        // EOIs riding on the next exit wait a tick at most: then they are reported.
-        if (v.thread->core == here && v.pending_eoi != 0) v.eoi_due = true;
+        if (v.thread->core != here) continue;
+        if (tick_needs_of(v).poll_timer && vtimer::due(v.timer)) inject_timer(v);
+        // EOIs riding on the next exit wait a tick at most (the watchdog's, if no other
+        // comes first): then they are reported.
+        if (v.pending_eoi != 0) v.eoi_due = true;
     }
+}
+
+tick::Needs tick_needs() {
+    const uint32_t here = smp::this_core();
+    tick::Needs needs;
+    for (unsigned i = 0; i < g_vcpu_count; ++i)
+        if (g_vcpus[i].thread->core == here) needs = needs | tick_needs_of(g_vcpus[i]);
+    return needs;
 }
 
 Thread* deliver_pending(Thread* t) {
@@ -645,6 +666,14 @@ Status read_register(VcpuState& v, uint64_t reg, uint64_t& value) {
     return Status::Ok;
 }
 
+namespace {
+// A timer written for a WFI-blocked vCPU of another core may now need that core's tick to
+// poll it (tick_policy.hpp): the kick makes it decide again.
+void kick_for_timer(const VcpuState& v) {
+    if (v.thread->core != smp::this_core()) smp::kick(v.thread->core);
+}
+} // namespace
+
 Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
     if (reg == static_cast<uint64_t>(Reg::ListRegisterCount) ||
         reg >= static_cast<uint64_t>(Reg::ExitCount0))
@@ -736,9 +765,11 @@ Status write_register(VcpuState& v, uint64_t reg, uint64_t value) {
         break;
     case Reg::CntvCtl:
         v.timer.ctl = value & (vtimer::kCtlEnable | vtimer::kCtlImask);
+        kick_for_timer(v);
         break;
     case Reg::CntvCval:
         v.timer.cval = value;
+        kick_for_timer(v);
         break;
     case Reg::Vmpidr:
         v.vmpidr = value;

@@ -7,6 +7,7 @@
 #include "el2_config.hpp"
 #include "sysreg.hpp"
 #include "thread.hpp"
+#include "tick_policy.hpp"
 #include "vcpu_remote.hpp"
 #include "vgic_cpu_interface.hpp"
 #include "virtual_timer.hpp"
@@ -94,8 +95,11 @@ bool handle_irq(uint32_t irq);
 // An interrupt `irq` arrived while `t` ran: if `t` is a vCPU, an exit, counted (and,
 // as at every exit, the timer unmasked if the guest has EOId its interrupt).
 void count_interrupt(const Thread* t, uint32_t irq);
-// Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due.
+// Every kernel tick: wakes WFI-blocked vCPUs whose (unloaded) timer is due, and makes the
+// EOIs that ride on a vCPU's next exit due.
 void tick();
+// What this core's vCPUs need its tick for (tick_policy.hpp): polled timers, a watchdog.
+tick::Needs tick_needs();
 // Before `t` (chosen to run, in no run queue) runs: reports EOIs whose report is due
 // (an exit). Returns `t` if there were none; else `t` is blocked and the result is
 // its VMM when the exit took the fast path (to run next, in no run queue), or nullptr

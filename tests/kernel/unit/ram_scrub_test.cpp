@@ -162,6 +162,61 @@ TEST(RamScrub, SecondCoreFaultOnACompletedLeafIsRetried) {
     EXPECT_FALSE(s.translates(uint64_t{1} << 40)) << "beyond the IPA space";
 }
 
+// An idle core zeroes the chunks no domain has touched, one per call, and leaves a touched
+// chunk (and what was written there) alone; the first touch after it zeroes nothing more.
+TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
+    JunkRam ram;
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 3 * k2M + (1 << 20), 0));
+    kernel::ram_scrub::ensure_zeroed(ram.pa(k2M), 1);
+    ram.bytes[k2M + 8] = 42;
+    const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
+    EXPECT_TRUE(kernel::ram_scrub::idle_work_left());
+    int calls = 0;
+    while (kernel::ram_scrub::zero_next_chunk())
+        ++calls;
+    EXPECT_GE(calls, 3) << "chunks 0, 2 and the half chunk 3 (and other tests' leftovers)";
+    EXPECT_FALSE(kernel::ram_scrub::idle_work_left());
+    EXPECT_TRUE(ram.all(0, k2M, 0));
+    EXPECT_EQ(ram.bytes[k2M + 8], 42) << "the touched chunk is not zeroed again";
+    EXPECT_TRUE(ram.all(2 * k2M, 3 * k2M + (1 << 20), 0));
+    EXPECT_TRUE(ram.all(3 * k2M + (1 << 20), 4 * k2M, 0xa5)) << "past the region: not ours";
+    const kernel::ram_scrub::Stats& after = kernel::ram_scrub::stats();
+    EXPECT_GE(after.zeroed_while_idle - before.zeroed_while_idle, 2 * k2M + (1u << 20));
+
+    ram.bytes[8] = 7;
+    kernel::ram_scrub::ensure_zeroed(ram.pa(), k2M);
+    EXPECT_EQ(ram.bytes[8], 7) << "a chunk zeroed while idle is not zeroed at its first touch";
+    EXPECT_EQ(after.zeroed_on_touch, before.zeroed_on_touch);
+}
+
+// Zeroing while idle leaves the stage-2 leaves invalid: the first touch still faults, finds
+// the chunk done and only makes the block valid (and a second core's fault is retried).
+TEST(RamScrub, IdleZeroingLeavesTheFirstTouchOnlyTheMapping) {
+    JunkRam ram;
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 2 * k2M, 0));
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(12));
+    ASSERT_EQ(s.map(0x40000000, ram.pa(), 2 * k2M, spec::RightRead | spec::RightWrite,
+                    spec::Cacheability::WriteBack, true),
+              kernel::MapResult::Ok);
+    EXPECT_TRUE(kernel::ram_scrub::zero_next_chunk());
+    EXPECT_TRUE(ram.all(0, k2M, 0));
+    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0xa5)) << "one chunk per call";
+    EXPECT_FALSE(s.translates(0x40000000)) << "zeroed, still not mapped";
+
+    ram.bytes[16] = 3; // stands for "not zeroed again" below
+    const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000010), Touch::Completed);
+    EXPECT_TRUE(s.translates(0x40000010));
+    EXPECT_EQ(ram.bytes[16], 3);
+    EXPECT_EQ(kernel::ram_scrub::stats().zeroed_on_touch, before.zeroed_on_touch);
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000020), Touch::Raced);
+
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M), Touch::Completed);
+    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0)) << "the chunk idle time did not reach: zeroed on touch";
+    EXPECT_FALSE(kernel::ram_scrub::zero_next_chunk()) << "nothing left";
+}
+
 TEST(RamScrub, TranslationAbortsOnly) {
     // Syndromes without IL: the class and the fault status are all that count.
     using arm::ExceptionClass;

@@ -51,6 +51,30 @@ TEST_F(Scheduling, TheRunningThreadIsInNoQueueAndKeepsItsTurn) {
     EXPECT_EQ(run(), &idle_);
 }
 
+// The tick's round-robin reason (tick_policy.hpp): a thread of the running one's priority
+// waits in the queue. Higher or lower ones do not count, nor does the running thread.
+TEST_F(Scheduling, APeerQueuedAtTheRunningPriorityAsksForTheTick) {
+    auto* a = thread(100);
+    ASSERT_EQ(run(), a);
+    EXPECT_FALSE(kernel::scheduler().peer_queued(a)) << "alone: no tick";
+    auto* low = thread(99);
+    EXPECT_EQ(run(), a);
+    EXPECT_FALSE(kernel::scheduler().peer_queued(a)) << "a lower thread waits for a to block";
+    auto* b = thread(100);
+    EXPECT_EQ(run(), a);
+    EXPECT_TRUE(kernel::scheduler().peer_queued(a)) << "b shares a's time";
+    kernel::scheduler().rotate(a);
+    ASSERT_EQ(run(), b);
+    EXPECT_TRUE(kernel::scheduler().peer_queued(b)) << "and a b's";
+    kernel::scheduler().remove(a);
+    a->state = kernel::ThreadState::Inactive;
+    EXPECT_FALSE(kernel::scheduler().peer_queued(b));
+    kernel::scheduler().remove(b);
+    b->state = kernel::ThreadState::Inactive;
+    ASSERT_EQ(run(), low);
+    EXPECT_FALSE(kernel::scheduler().peer_queued(low));
+}
+
 // Another core suspends and resumes the running thread before this core enters the
 // kernel again: the thread is running and queued at once. The fast path leaves it to the
 // scheduler, which takes it from the queue.
