@@ -34,6 +34,9 @@ uint32_t VgicV3Distributor::ctlr() const {
 
 bool VgicV3Distributor::read(uint64_t offset, unsigned size, unsigned vcpu, uint64_t& value) {
     if (offset >= kSize) return false;
+    // The header first, as the GICv2 distributor does: what a guest reads most (Linux
+    // polls CTLR.RWP after every enable and configuration write).
+    if (offset < gicd::kIgroupr) return read_own(offset, size, value);
     if (offset >= gicd::kIrouter && offset < gicd::kIrouterEnd + 8) {
         if ((size != 8 && size != 4) || (offset & (size - 1)) != 0) return false;
         const unsigned irq = static_cast<unsigned>((offset - gicd::kIrouter) / 8);
@@ -51,6 +54,10 @@ bool VgicV3Distributor::read(uint64_t offset, unsigned size, unsigned vcpu, uint
         }
         return core_.read(offset, size, vcpu, value);
     }
+    return read_own(offset, size, value);
+}
+
+bool VgicV3Distributor::read_own(uint64_t offset, unsigned size, uint64_t& value) const {
     if (size != 4 || (offset & 3) != 0) return false;
     switch (offset) {
     case gicd::kCtlr:

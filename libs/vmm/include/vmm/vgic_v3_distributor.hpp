@@ -30,6 +30,8 @@ public:
 
 private:
     [[nodiscard]] uint32_t ctlr() const;
+    // The distributor's registers of its own (not per INTID): CTLR, TYPER, IIDR, ID.
+    [[nodiscard]] bool read_own(uint64_t offset, unsigned size, uint64_t& value) const;
 
     VgicDistributor& core_;
     uint32_t enables_ = 0; // GICD_CTLR EnableGrp0 | EnableGrp1
