@@ -34,6 +34,13 @@ struct JunkRam {
     uint8_t* bytes;
 };
 
+// Guest RAM at 1 GiB, read-write, write-back, its leaves deferred to the first touch: the
+// mapping every first-touch test starts from.
+kernel::MapResult map_deferred(kernel::Stage2Space& s, uint64_t pa, uint64_t size) {
+    return s.map(0x40000000, pa, size, spec::RightRead | spec::RightWrite,
+                 spec::Cacheability::WriteBack, true);
+}
+
 TEST(RamScrub, InitialDataKeptRestOfItsChunkZeroedLaterChunksWait) {
     JunkRam ram;
     const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
@@ -70,9 +77,7 @@ TEST(RamScrub, FirstTouchThroughTheStage2Table) {
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(9));
     // Mapped as blocks at 1 GiB, and as pages (a second domain's view of the last chunk).
-    ASSERT_EQ(s.map(0x40000000, ram.pa(), 3 * k2M, spec::RightRead | spec::RightWrite,
-                    spec::Cacheability::WriteBack, true),
-              kernel::MapResult::Ok);
+    ASSERT_EQ(map_deferred(s, ram.pa(), 3 * k2M), kernel::MapResult::Ok);
     ASSERT_EQ(s.map(0x50001000, ram.pa(3 * k2M + 0x1000), 0x2000,
                     spec::RightRead | spec::RightWrite, spec::Cacheability::WriteBack, true),
               kernel::MapResult::Ok);
@@ -106,9 +111,7 @@ TEST(RamScrub, PageTableGroupOverTwoChunks) {
     ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 4 * k2M, 0));
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(10, kernel::Stage2Leaves::PagesOnly));
-    ASSERT_EQ(s.map(0x40000000, ram.pa(k2M / 2), 2 * k2M, spec::RightRead | spec::RightWrite,
-                    spec::Cacheability::WriteBack, true),
-              kernel::MapResult::Ok);
+    ASSERT_EQ(map_deferred(s, ram.pa(k2M / 2), 2 * k2M), kernel::MapResult::Ok);
 
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + 0x3000), Touch::Completed);
     EXPECT_TRUE(ram.all(0, 2 * k2M, 0)) << "both chunks behind the first table";
@@ -133,9 +136,7 @@ TEST(RamScrub, SecondCoreFaultOnACompletedLeafIsRetried) {
     ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 4 * k2M, 0));
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(11));
-    ASSERT_EQ(s.map(0x40000000, ram.pa(), 2 * k2M, spec::RightRead | spec::RightWrite,
-                    spec::Cacheability::WriteBack, true),
-              kernel::MapResult::Ok);
+    ASSERT_EQ(map_deferred(s, ram.pa(), 2 * k2M), kernel::MapResult::Ok);
     // A valid mapping never deferred (like a VM's device window) also translates.
     ASSERT_EQ(
         s.map(0x48000000, ram.pa(3 * k2M), 0x1000, spec::RightRead, spec::Cacheability::WriteBack),
@@ -196,9 +197,7 @@ TEST(RamScrub, IdleZeroingLeavesTheFirstTouchOnlyTheMapping) {
     ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 2 * k2M, 0));
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(12));
-    ASSERT_EQ(s.map(0x40000000, ram.pa(), 2 * k2M, spec::RightRead | spec::RightWrite,
-                    spec::Cacheability::WriteBack, true),
-              kernel::MapResult::Ok);
+    ASSERT_EQ(map_deferred(s, ram.pa(), 2 * k2M), kernel::MapResult::Ok);
     EXPECT_TRUE(kernel::ram_scrub::zero_next_chunk());
     EXPECT_TRUE(ram.all(0, k2M, 0));
     EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0xa5)) << "one chunk per call";
