@@ -448,25 +448,27 @@ tick::Needs tick_needs_of(const VcpuState& v) {
                            .timer_armed = (v.timer.ctl & kArmed) == vtimer::kCtlEnable,
                            .exit_owed = v.timer_masked || v.pending_eoi != 0});
 }
+
+// `f` on each vCPU pinned to the executing core.
+template <class F> void for_each_vcpu_here(F f) {
+    const uint32_t here = smp::this_core();
+    for (unsigned i = 0; i < g_vcpu_count; ++i)
+        if (g_vcpus[i].thread->core == here) f(g_vcpus[i]);
+}
 } // namespace
 
 void tick() {
-    const uint32_t here = smp::this_core();
-    for (unsigned i = 0; i < g_vcpu_count; ++i) {
-        VcpuState& v = g_vcpus[i];
-        if (v.thread->core != here) continue;
+    for_each_vcpu_here([](VcpuState& v) {
         if (tick_needs_of(v).poll_timer && vtimer::due(v.timer)) inject_timer(v);
         // EOIs riding on the next exit wait a tick at most (the watchdog's, if no other
         // comes first): then they are reported.
         if (v.pending_eoi != 0) v.eoi_due = true;
-    }
+    });
 }
 
 tick::Needs tick_needs() {
-    const uint32_t here = smp::this_core();
     tick::Needs needs;
-    for (unsigned i = 0; i < g_vcpu_count; ++i)
-        if (g_vcpus[i].thread->core == here) needs = needs | tick_needs_of(g_vcpus[i]);
+    for_each_vcpu_here([&needs](const VcpuState& v) { needs = needs | tick_needs_of(v); });
     return needs;
 }
 
