@@ -190,6 +190,8 @@ void switch_to(Thread* next) {
     c.current = next;
     const bool same = prev == next;
     const bool was_guest = prev != nullptr && prev->vcpu != nullptr;
+    // The EL2 controls loaded are a guest's: it ran last, or the idle loop kept them.
+    const bool guest_controls = was_guest || (prev == &c.idle && c.idle_keeps_guest_controls);
     const Domain* d = next->domain;
     const Domain* was = c.active_domain;
     if (!same && was_guest) vcpu::switch_out(prev);
@@ -201,13 +203,17 @@ void switch_to(Thread* next) {
         vcpu::drain_mailbox(*next->vcpu); // list registers another core wrote meanwhile
         c.active_domain = d;
     } else if (d != nullptr) {
-        if (was_guest) vcpu::enter_native();
-        if (was_guest || was == nullptr || was->cntkctl != d->cntkctl)
+        if (guest_controls) vcpu::enter_native();
+        if (guest_controls || was == nullptr || was->cntkctl != d->cntkctl)
             BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
         c.active_domain = d;
-    } else if (was_guest && !same) {
-        vcpu::enter_native();      // the idle loop
-        c.active_domain = nullptr; // CNTKCTL_EL1 holds the guest's: rewrite it next time
+    } else if (!same) {
+        // The idle loop runs at EL2, where the EL1&0 controls act on nothing, so it keeps
+        // what it finds, a guest's stage 2 and HCR_EL2 included: the guest that wakes
+        // resumes with no write that changes them. Under QEMU each change of HCR_EL2.DC or
+        // VTTBR_EL2 flushes the TLB, and flushes of a guest that idles shrink QEMU's TLB
+        // for it (docs/ARCHITECTURE.md, "QEMU's software TLB and a guest's switches").
+        c.idle_keeps_guest_controls = guest_controls;
     }
     decide_tick(next);
     fp::prepare_to_run(c, next);

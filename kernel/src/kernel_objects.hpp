@@ -45,7 +45,10 @@ KernelObjects& objects();
 struct alignas(2048) CoreState {
     Thread* current = nullptr;
     Thread idle; // idle.core is the core's index (smp::this_core() reads it)
-    const Domain* active_domain = nullptr;
+    const Domain* active_domain = nullptr; // whose stage 2 VTTBR_EL2 holds
+    // While the idle thread runs: whether it kept the EL2 controls of the guest it
+    // followed (switch_to), which a native thread's switch then replaces.
+    bool idle_keeps_guest_controls = false;
     Thread* fp_owner = nullptr;       // whose values the FP/SIMD registers hold
     bool fp_trapped = true;           // CPTR_EL2.TFP as last written
     VcpuState* gic_owner = nullptr;   // whose list registers the GICH holds

@@ -12,6 +12,7 @@
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "smp.hpp"
+#include "soft_tlb_regrow.hpp"
 #include "vcpu.hpp"
 
 #include <arch/smccc.hpp>
@@ -188,6 +189,14 @@ void system_off(Thread* t) {
     for (uint32_t c = 0; c < smp::kMaxCores; ++c)
         if (hyp_timer::started(c)) log() << " " << Dec{c} << ":" << Dec{hyp_timer::taken(c)};
     log() << "\n";
+    if (soft_tlb_regrow::enabled()) {
+        log() << "system: busy guests' TLB invalidations for QEMU per core:";
+        for (uint32_t c = 0; c < smp::kMaxCores; ++c) {
+            if (hyp_timer::started(c))
+                log() << " " << Dec{c} << ":" << Dec{soft_tlb_regrow::count(c)};
+        }
+        log() << "\n";
+    }
     psci::system_off();
 }
 

@@ -132,6 +132,12 @@ TEST(SpecValidator, BoardFlags) {
     EXPECT_TRUE(spec::validate(b.data(), b.size()).ok);
 
     b = good();
+    record<spec::Board>(b, spec::Table::Board, 0)->flags =
+        spec::BoardStage2PagesOnly | spec::BoardRegrowSoftTlb;
+    reseal(b);
+    EXPECT_TRUE(spec::validate(b.data(), b.size()).ok);
+
+    b = good();
     record<spec::Board>(b, spec::Table::Board, 0)->flags = 0x10;
     reseal(b);
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "unknown board flags");

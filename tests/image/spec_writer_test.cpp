@@ -59,18 +59,23 @@ TEST(SpecWriter, ZeroOnFirstTouchReachesTheRegionFlags) {
     EXPECT_THROW(sys.zero_on_first_touch(image::RegionId{ram.index + 1}), std::runtime_error);
 }
 
-TEST(SpecWriter, BoardStage2BlocksReachTheBoardFlags) {
+TEST(SpecWriter, BoardStage2BlocksAndSoftTlbRegrowthReachTheBoardFlags) {
     image::Board board = image_test::board();
     EXPECT_FALSE(board.stage2_blocks) << "qemu-arm-virt asks for 4 KiB leaves";
+    EXPECT_TRUE(board.regrow_soft_tlb) << "qemu-arm-virt runs under QEMU";
     for (const bool blocks : {false, true}) {
-        board.stage2_blocks = blocks;
-        image::SystemBuilder sys(board);
-        sys.add_domain("only");
-        const auto bytes = image::write_spec(
-            sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
-        ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
-        EXPECT_EQ(spec::SpecView(bytes.data()).board().flags,
-                  blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly});
+        for (const bool regrow : {false, true}) {
+            board.stage2_blocks = blocks;
+            board.regrow_soft_tlb = regrow;
+            image::SystemBuilder sys(board);
+            sys.add_domain("only");
+            const auto bytes = image::write_spec(
+                sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+            ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
+            EXPECT_EQ(spec::SpecView(bytes.data()).board().flags,
+                      (blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly}) |
+                          (regrow ? uint32_t{spec::BoardRegrowSoftTlb} : 0u));
+        }
     }
 }
 

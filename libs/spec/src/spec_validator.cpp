@@ -101,7 +101,7 @@ Verdict check_board(const Board& b) {
     if (b.hyp_timer_irq < 16 || b.hyp_timer_irq >= 32)
         return fail_at(Table::Board, 0, "hypervisor timer IRQ is not a PPI", b.hyp_timer_irq);
     if (b.cpu_count == 0) return fail_at(Table::Board, 0, "no CPUs");
-    if ((b.flags & ~uint32_t{BoardStage2PagesOnly}) != 0)
+    if ((b.flags & ~kBoardFlagsAll) != 0)
         return fail_at(Table::Board, 0, "unknown board flags", b.flags);
     return {};
 }

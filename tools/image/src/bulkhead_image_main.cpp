@@ -212,6 +212,9 @@ int inspect(const std::string& path) {
               << ((view.board().flags & spec::BoardStage2PagesOnly) != 0
                       ? ", stage 2 in 4 KiB leaves only"
                       : "")
+              << ((view.board().flags & spec::BoardRegrowSoftTlb) != 0
+                      ? ", a busy guest's TLB invalidated every 100 ms for QEMU"
+                      : "")
               << "\n";
     // The board as the kernel will drive it: GIC frames and the console its boot info names.
     const spec::Board& b = view.board();

@@ -60,7 +60,14 @@ enum BoardFlags : uint32_t {
     // TLBI by address flushes the whole TLB (measured: about 40% more page-table walks
     // during a Linux boot). Real CPUs want the blocks.
     BoardStage2PagesOnly = 1,
+    // The board runs under QEMU's TCG: a busy guest's EL1&0 TLB is invalidated every
+    // 100 ms (kernel/src/soft_tlb_regrow.hpp). QEMU sizes its software TLB only when it is
+    // flushed; the switches to a guest's VMM flush it while the guest is nearly idle, which
+    // leaves it a few dozen entries, and a busy guest that flushes nothing itself then
+    // thrashes them (measured: a shell loop 1.9x slower). Real CPUs do not need it.
+    BoardRegrowSoftTlb = 2,
 };
+inline constexpr uint32_t kBoardFlagsAll = BoardStage2PagesOnly | BoardRegrowSoftTlb;
 
 struct Board {
     char name[32];

@@ -45,6 +45,9 @@ struct Board {
     uint32_t cpu_count = 1;
     // False: stage-2 tables in 4 KiB pages only (spec::BoardStage2PagesOnly says why).
     bool stage2_blocks = true;
+    // True: the board runs under QEMU's TCG, and the kernel helps QEMU's TLB for a busy
+    // guest grow (spec::BoardRegrowSoftTlb says why).
+    bool regrow_soft_tlb = false;
     std::string where; // file:line of its registration (filled by BoardRegistration)
 };
 
