@@ -26,6 +26,12 @@ through QEMU's monitor (command A runs with -nographic, which puts the monitor b
 Ctrl-A c on the console) after boot and before and after each workload, outside the
 timed part, and prints exits per second by kind per workload (guest seconds).
 
+QEMU's TLB: every QEMU gets a second monitor on a socket (bench/common/qemu_jit.py), and
+QEMU's own TLB flush counts (`info jit`) are read around each workload of every system and
+printed per guest second: under TCG they matter as much as exits (docs/ARCHITECTURE.md,
+"QEMU's software TLB and a guest's switches"). QEMU sizes its TLB at its flushes, so one
+boot's figures depend on what flushed it before: compare medians over rounds.
+
 The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in command B
 is replaced by the size of the first guest-ram line of the system report (--report).
 """
@@ -43,6 +49,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from exit_counters import exit_counters, exits_only, read_counters  # noqa: E402
 from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
+from qemu_jit import monitor_args, read_jit  # noqa: E402
 import xen_dom0less  # noqa: E402
 
 BOOT = "boot to userspace"
@@ -63,11 +70,13 @@ def timed_line(tag, command):
             f"echo \"@@{tag} $s $e @@\"")
 
 
-def one_boot(system, cpu, marker, timeout, workloads):
-    """Boots `system` and runs every workload; returns ({workload: (guest s, host s,
-    host CPU s)},
-    {workload: {kind: exits}}) or a string saying what went wrong."""
-    with PinnedQemu(system.cmd, cpu) as qemu:
+def one_boot(system, cpu, marker, timeout, workloads, sock):
+    """Boots `system` (with a monitor on socket `sock`) and runs every workload; returns
+    ({workload: (guest s, host s, host CPU s)}, {workload: {kind: exits}},
+    {workload: {QEMU counter: change}}) or a string saying what went wrong."""
+    if os.path.exists(sock):
+        os.unlink(sock)
+    with PinnedQemu(system.cmd + monitor_args(sock), cpu) as qemu:
         if not qemu.expect(marker, timeout):
             return f"no {marker!r} within {timeout:.0f}s"
         times = {BOOT: (qemu.elapsed(), qemu.elapsed(), qemu.cpu_seconds())}
@@ -85,7 +94,7 @@ def one_boot(system, cpu, marker, timeout, workloads):
         qemu.send_paced("echo @@shell-$((6*7))")
         if not qemu.expect(r"@@shell-42", timeout):
             return "no answer from the guest's shell"
-        exits = {}
+        exits, jit = {}, {}
         last = read_counters(qemu, counters) if counters else None
         if last is not None:
             exits[BOOT] = last
@@ -93,6 +102,7 @@ def one_boot(system, cpu, marker, timeout, workloads):
             # From the last piece typed: the guest idles while it waits for the rest of
             # the line, and what a system does meanwhile is not the workload's.
             start = {}
+            jit_before = read_jit(sock)
             qemu.send_paced(timed_line(i, command), before_last=lambda s=start: s.update(
                 at=time.monotonic(), cpu=qemu.cpu_seconds()))
             m = qemu.expect(rf"@@{i} ([0-9.]+) ([0-9.]+) @@", timeout)
@@ -100,11 +110,37 @@ def one_boot(system, cpu, marker, timeout, workloads):
                 return f"{name}: no result within {timeout:.0f}s"
             times[name] = (float(m.group(2)) - float(m.group(1)),
                            time.monotonic() - start["at"], qemu.cpu_seconds() - start["cpu"])
+            jit_after = read_jit(sock)
+            if jit_before is not None and jit_after is not None:
+                jit[name] = {k: jit_after[k] - jit_before[k] for k in jit_after}
             now = read_counters(qemu, counters) if last is not None else None
             if now is not None:
                 exits[name] = {k: now[k] - last.get(k, 0) for k in now}
                 last = now
-        return times, exits
+        return times, exits, jit
+
+
+def print_jit_rates(jit, seconds, names):
+    """QEMU's TLB flushes (full + partial, in TLB indexes) per guest second, per workload and
+    system (medians over the rounds)."""
+    workloads = [w for w in seconds[names[0]] if any(jit[n].get(w) for n in names)]
+    if not workloads:
+        print("\nQEMU's TLB flushes: no monitor answered")
+        return
+    print("\nQEMU's TLB flushes per guest second (`info jit`: full + partial, counted in TLB "
+          "indexes; median over rounds)")
+    width = max(len(w) for w in workloads)
+    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>12}" for n in names))
+    for w in workloads:
+        cells = []
+        for n in names:
+            rounds = jit[n][w]
+            if len(rounds) != len(seconds[n][w]):  # a round whose monitor did not answer
+                rounds = []
+            rates = [(d["full"] + d["partial"]) / s
+                     for d, s in zip(rounds, seconds[n][w]) if s > 0]
+            cells.append(f"{statistics.median(rates):>12.0f}" if rates else f"{'-':>12}")
+        print(f"{w:<{width}}  " + "  ".join(cells))
 
 
 def print_exit_rates(name, exits, seconds):
@@ -210,13 +246,17 @@ def main():
     results = {n: {w: [] for w in rows} for n in names}  # guest seconds
     cpu = {n: {w: [] for w in rows} for n in names}      # QEMU's host CPU seconds
     exits = {n: {} for n in names}
+    jit = {n: {} for n in names}
     for r in range(args.rounds):
         for system in systems[r % len(systems):] + systems[:r % len(systems)]:
-            outcome = one_boot(system, args.cpu, args.marker, args.timeout, workloads)
+            outcome = one_boot(system, args.cpu, args.marker, args.timeout, workloads,
+                               os.path.join(workdir, "monitor.sock"))
             if isinstance(outcome, str):
                 print(f"round {r + 1} {system.name}: {outcome}", flush=True)
                 return 1
-            times, boot_exits = outcome
+            times, boot_exits, boot_jit = outcome
+            for w, counts in boot_jit.items():
+                jit[system.name].setdefault(w, []).append(counts)
             for w, (guest, _, used) in times.items():
                 results[system.name][w].append(guest)
                 cpu[system.name][w].append(used)
@@ -235,6 +275,7 @@ def main():
     a = args.a_name
     complete = {w: v for w, v in exits[a].items() if len(v) == len(results[a][w])}
     print_exit_rates(a, complete, results[a])
+    print_jit_rates(jit, results, names)
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
