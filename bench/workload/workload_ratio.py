@@ -22,11 +22,10 @@ emulated core, which wakes each idle core's host thread (docs/VM.md has the figu
 
 Exits: in a Bulkhead boot, the kernel's boot log says where each vCPU's exit counters
 are ("vcpu: exit counters of <vCPU> at <address>: <kinds>"); the script reads them
-through QEMU's monitor (command A runs with -nographic, which puts the monitor behind
-Ctrl-A c on the console) after boot and before and after each workload, outside the
-timed part, and prints exits per second by kind per workload (guest seconds).
+through QEMU's monitor (the socket below) after boot and before and after each workload,
+outside the timed part, and prints exits per second by kind per workload (guest seconds).
 
-QEMU's TLB: every QEMU gets a second monitor on a socket (bench/common/qemu_jit.py), and
+QEMU's TLB: every QEMU gets its monitor on a socket (bench/common/qemu_jit.py), and
 QEMU's own TLB flush counts (`info jit`) are read around each workload of every system and
 printed per guest second: under TCG they matter as much as exits (docs/ARCHITECTURE.md,
 "QEMU's software TLB and a guest's switches"). QEMU sizes its TLB at its flushes, so one
@@ -49,7 +48,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from exit_counters import exit_counters, exits_only, read_counters  # noqa: E402
 from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
-from qemu_jit import monitor_args, read_jit  # noqa: E402
+from qemu_jit import SocketMonitor, monitor_args, read_jit  # noqa: E402
 import xen_dom0less  # noqa: E402
 
 BOOT = "boot to userspace"
@@ -95,7 +94,8 @@ def one_boot(system, cpu, marker, timeout, workloads, sock):
         if not qemu.expect(r"@@shell-42", timeout):
             return "no answer from the guest's shell"
         exits, jit = {}, {}
-        last = read_counters(qemu, counters) if counters else None
+        mon = SocketMonitor(sock)
+        last = read_counters(mon, counters) if counters else None
         if last is not None:
             exits[BOOT] = last
         for i, (name, command) in enumerate(workloads):
@@ -113,7 +113,7 @@ def one_boot(system, cpu, marker, timeout, workloads, sock):
             jit_after = read_jit(sock)
             if jit_before is not None and jit_after is not None:
                 jit[name] = {k: jit_after[k] - jit_before[k] for k in jit_after}
-            now = read_counters(qemu, counters) if last is not None else None
+            now = read_counters(mon, counters) if last is not None else None
             if now is not None:
                 exits[name] = {k: now[k] - last.get(k, 0) for k in now}
                 last = now
