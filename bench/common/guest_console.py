@@ -143,6 +143,18 @@ def fill_guest_ram(cmd, report, parser):
     return cmd.replace("{guest_ram_mib}", str(guest_ram_mib(report)))
 
 
+def steal_seconds(cpu):
+    """Time host CPU `cpu` has been stolen (by the hypervisor this host runs under, when it
+    is a VM), from /proc/stat. A QEMU's CPU time includes it: spans with much of it
+    measure the host's host, not the systems compared."""
+    with open("/proc/stat", encoding="ascii") as f:
+        for line in f:
+            fields = line.split()
+            if fields[0] == f"cpu{cpu}":
+                return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def default_cpu():
     return max(os.sched_getaffinity(0))
 

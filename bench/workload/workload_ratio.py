@@ -31,6 +31,10 @@ printed per guest second: under TCG they matter as much as exits (docs/ARCHITECT
 "QEMU's software TLB and a guest's switches"). QEMU sizes its TLB at its flushes, so one
 boot's figures depend on what flushed it before: compare medians over rounds.
 
+Stolen time: on a host that is itself a VM, its hypervisor can take the CPU away, and a
+QEMU's CPU time includes what was stolen. Each span's stolen seconds (/proc/stat of the
+pinned CPU) are printed, and spans that lost more than 5% are listed at the end.
+
 The direct boot gets the memory Bulkhead's guest has: `{guest_ram_mib}` in command B
 is replaced by the size of the first guest-ram line of the system report (--report).
 """
@@ -47,7 +51,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from exit_counters import exit_counters, exits_only, read_counters  # noqa: E402
-from guest_console import PinnedQemu, add_pair_args, fill_guest_ram  # noqa: E402
+from guest_console import PinnedQemu, add_pair_args, fill_guest_ram, steal_seconds  # noqa: E402
 from qemu_jit import SocketMonitor, monitor_args, read_jit  # noqa: E402
 import xen_dom0less  # noqa: E402
 
@@ -71,14 +75,16 @@ def timed_line(tag, command):
 
 def one_boot(system, cpu, marker, timeout, workloads, sock):
     """Boots `system` (with a monitor on socket `sock`) and runs every workload; returns
-    ({workload: (guest s, host s, host CPU s)}, {workload: {kind: exits}},
+    ({workload: (guest s, host s, host CPU s, host CPU stolen s)}, {workload: {kind: exits}},
     {workload: {QEMU counter: change}}) or a string saying what went wrong."""
+    stolen_at_start = steal_seconds(cpu)
     if os.path.exists(sock):
         os.unlink(sock)
     with PinnedQemu(system.cmd + monitor_args(sock), cpu) as qemu:
         if not qemu.expect(marker, timeout):
             return f"no {marker!r} within {timeout:.0f}s"
-        times = {BOOT: (qemu.elapsed(), qemu.elapsed(), qemu.cpu_seconds())}
+        times = {BOOT: (qemu.elapsed(), qemu.elapsed(), qemu.cpu_seconds(),
+                        steal_seconds(cpu) - stolen_at_start)}
         counters = exit_counters(qemu.before)
         elsewhere = re.search(rb"vcpu: (\S+) runs on core [1-9]", qemu.before)
         if system.one_core and elsewhere:
@@ -104,12 +110,13 @@ def one_boot(system, cpu, marker, timeout, workloads, sock):
             start = {}
             jit_before = read_jit(sock)
             qemu.send_paced(timed_line(i, command), before_last=lambda s=start: s.update(
-                at=time.monotonic(), cpu=qemu.cpu_seconds()))
+                at=time.monotonic(), cpu=qemu.cpu_seconds(), steal=steal_seconds(cpu)))
             m = qemu.expect(rf"@@{i} ([0-9.]+) ([0-9.]+) @@", timeout)
             if not m:
                 return f"{name}: no result within {timeout:.0f}s"
             times[name] = (float(m.group(2)) - float(m.group(1)),
-                           time.monotonic() - start["at"], qemu.cpu_seconds() - start["cpu"])
+                           time.monotonic() - start["at"], qemu.cpu_seconds() - start["cpu"],
+                           steal_seconds(cpu) - start["steal"])
             jit_after = read_jit(sock)
             if jit_before is not None and jit_after is not None:
                 jit[name] = {k: jit_after[k] - jit_before[k] for k in jit_after}
@@ -237,8 +244,8 @@ def main():
     print(f"all pinned to host CPU {args.cpu}; {args.rounds} rounds, the order rotated "
           f"each round\n{BOOT}: host wall time from QEMU's start to {args.marker!r}\n"
           "workloads, typed on the guest's shell in each boot, in this order "
-          "(figures: guest seconds from /proc/uptime; in brackets host wall seconds and "
-          "QEMU's host CPU seconds):", flush=True)
+          "(figures: guest seconds from /proc/uptime; in brackets host wall seconds, "
+          "QEMU's host CPU seconds and the host CPU's stolen seconds):", flush=True)
     for i, (name, command) in enumerate(workloads):
         print(f"  {name}: {timed_line(i, command)}")
 
@@ -247,6 +254,7 @@ def main():
     cpu = {n: {w: [] for w in rows} for n in names}      # QEMU's host CPU seconds
     exits = {n: {} for n in names}
     jit = {n: {} for n in names}
+    stolen_spans = []  # spans whose host CPU was stolen for more than 5% of their time
     for r in range(args.rounds):
         for system in systems[r % len(systems):] + systems[:r % len(systems)]:
             outcome = one_boot(system, args.cpu, args.marker, args.timeout, workloads,
@@ -257,13 +265,17 @@ def main():
             times, boot_exits, boot_jit = outcome
             for w, counts in boot_jit.items():
                 jit[system.name].setdefault(w, []).append(counts)
-            for w, (guest, _, used) in times.items():
+            for w, (guest, wall, used, stolen) in times.items():
+                if stolen > 0.05 * wall:
+                    stolen_spans.append(f"round {r + 1} {system.name} {w}: {stolen:.2f} of "
+                                        f"{wall:.2f} s")
                 results[system.name][w].append(guest)
                 cpu[system.name][w].append(used)
             for w, counts in boot_exits.items():
                 exits[system.name].setdefault(w, []).append(counts)
             print(f"round {r + 1} {system.name}: " + ", ".join(
-                f"{w} {g:.2f} ({h:.2f}, cpu {c:.2f})" for w, (g, h, c) in times.items()),
+                f"{w} {g:.2f} ({h:.2f}, cpu {c:.2f}, stolen {t:.2f})"
+                for w, (g, h, c, t) in times.items()),
                 flush=True)
 
     print("\nguest seconds (the boot: host wall time)")
@@ -276,6 +288,9 @@ def main():
     complete = {w: v for w, v in exits[a].items() if len(v) == len(results[a][w])}
     print_exit_rates(a, complete, results[a])
     print_jit_rates(jit, results, names)
+    if stolen_spans:
+        print("\nthe host CPU was stolen (its own hypervisor ran something else) for more than "
+              "5% of these spans; their figures measure that too:\n  " + "\n  ".join(stolen_spans))
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
