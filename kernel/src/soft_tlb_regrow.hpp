@@ -3,12 +3,13 @@
 // to its working set (docs/ARCHITECTURE.md, "QEMU's software TLB and a guest's switches").
 #pragma once
 
+#include <spec/system_spec.hpp>
+
 #include <cstdint>
 
 namespace kernel::soft_tlb_regrow {
 
-// QEMU judges a TLB's use over 100 ms windows and resizes it only when it is flushed.
-inline constexpr uint64_t kIntervalMs = 100;
+inline constexpr uint64_t kIntervalMs = spec::kSoftTlbRegrowMs;
 
 // Whether a busy guest's tick at counter value `now` invalidates, the last invalidation on
 // the core having been at `last` (0: none yet); `interval` in counter ticks.

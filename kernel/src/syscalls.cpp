@@ -178,6 +178,17 @@ bool holds_cap(Thread* t, CapType type) {
     return false;
 }
 
+namespace {
+// "system: <what> per core: 0:N 1:M" over the cores that started.
+void log_per_core(const char* what, uint64_t (*count)(uint32_t)) {
+    log() << "system: " << what << " per core:";
+    for (uint32_t c = 0; c < smp::kMaxCores; ++c) {
+        if (hyp_timer::started(c)) log() << " " << Dec{c} << ":" << Dec{count(c)};
+    }
+    log() << "\n";
+}
+} // namespace
+
 void system_off(Thread* t) {
     if (!holds_cap(t, CapType::SystemControl)) return;
     const ram_scrub::Stats& ram = ram_scrub::stats();
@@ -185,18 +196,9 @@ void system_off(Thread* t) {
           << " (RAM zeroed on first touch: " << Dec{ram.zeroed_on_touch >> 20} << " of "
           << Dec{ram.deferred >> 20} << " MiB, while idle: " << Dec{ram.zeroed_while_idle >> 20}
           << " MiB)\n";
-    log() << "system: ticks taken per core:";
-    for (uint32_t c = 0; c < smp::kMaxCores; ++c)
-        if (hyp_timer::started(c)) log() << " " << Dec{c} << ":" << Dec{hyp_timer::taken(c)};
-    log() << "\n";
-    if (soft_tlb_regrow::enabled()) {
-        log() << "system: busy guests' TLB invalidations for QEMU per core:";
-        for (uint32_t c = 0; c < smp::kMaxCores; ++c) {
-            if (hyp_timer::started(c))
-                log() << " " << Dec{c} << ":" << Dec{soft_tlb_regrow::count(c)};
-        }
-        log() << "\n";
-    }
+    log_per_core("ticks taken", hyp_timer::taken);
+    if (soft_tlb_regrow::enabled())
+        log_per_core("busy guests' TLB invalidations for QEMU", soft_tlb_regrow::count);
     psci::system_off();
 }
 

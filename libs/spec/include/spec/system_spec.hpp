@@ -67,6 +67,8 @@ enum BoardFlags : uint32_t {
     // thrashes them (measured: a shell loop 1.9x slower). Real CPUs do not need it.
     BoardRegrowSoftTlb = 2,
 };
+// How often, at most, per core (QEMU judges a TLB's use over 100 ms windows).
+inline constexpr uint64_t kSoftTlbRegrowMs = 100;
 inline constexpr uint32_t kBoardFlagsAll = BoardStage2PagesOnly | BoardRegrowSoftTlb;
 
 struct Board {
