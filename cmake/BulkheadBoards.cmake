@@ -8,6 +8,7 @@
 #   BULKHEAD_BOARD_<b>_DTB_TARGET    the target that makes it
 #   BULKHEAD_BOARD_<b>_QEMU          QEMU's command line up to the image (empty: the
 #                                    board does not run in QEMU)
+#   BULKHEAD_BOARD_<b>_QEMU_SMP      ON when that machine's core count is an option (-smp)
 #   BULKHEAD_BOARD_<b>_GICV3_DTB     for a board that also runs with a GICv3 (platform.cmake's
 #   BULKHEAD_BOARD_<b>_GICV3_QEMU    QEMU_MACHINE_GICV3, board.cpp's gicv3 frames): its DTB
 #                                    and QEMU command then (empty otherwise)
@@ -47,6 +48,8 @@ function(bulkhead_board_end dtb target)
     set_property(GLOBAL APPEND PROPERTY BULKHEAD_BOARDS_IN_QEMU ${b})
   endif()
   set(BULKHEAD_BOARD_${b}_QEMU "${qemu}" CACHE INTERNAL "${b}'s QEMU command")
+  set(BULKHEAD_BOARD_${b}_QEMU_SMP "${BULKHEAD_PLATFORM_QEMU_SMP}" CACHE INTERNAL
+      "${b}'s QEMU machine takes -smp")
   set(BULKHEAD_BOARD_${b}_GICV3_QEMU "${qemu3}" CACHE INTERNAL "${b}'s QEMU command, GICv3")
   if(BULKHEAD_PLATFORM_TEST_REFERENCE)
     set_property(GLOBAL APPEND PROPERTY BULKHEAD_REFERENCE_BOARDS ${b})

@@ -6,7 +6,13 @@
 #     [STEPS "expect:<regex>" "send:<line>" "wait:<seconds>" "md5:<mark>" "most:<n>:<regex>" ...]
 #     [FAIL <regex>...] [TIMEOUT <seconds>] [EXPECT_EXIT <status>]
 #     [QEMU_ARGS <extra args>...] [CPU <cpu>] [BOARD <board>] [DEPENDS <targets>...]
-#     [LABELS <labels>...] [GICV3 | NO_GICV3])
+#     [LABELS <labels>...] [GICV3 | NO_GICV3] [BOARD_CORES])
+#
+# Cores: on a machine whose core count is an option (virt), an IMAGE boots with as many
+# cores as its threads run on (the harness's --smp-of: `bulkhead_image qemu-smp`), not the
+# board's: under TCG every core the kernel leaves off still costs the busy ones host time
+# (each broadcast TLB invalidation wakes its thread), about a third of a Linux boot's.
+# BOARD_CORES: every core of the board, as on hardware (the kernel leaves the idle ones off).
 #
 # BOARD: boot on that board's QEMU machine (BulkheadBoards.cmake) instead of PLATFORM's.
 # BIOS: start the machine in that firmware (U-Boot), which loads the system itself (from a
@@ -46,7 +52,7 @@ function(bulkhead_gicv3_twin image out_var)
 endfunction()
 
 function(bulkhead_system_test)
-  cmake_parse_arguments(T "GICV3;NO_GICV3" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
+  cmake_parse_arguments(T "GICV3;NO_GICV3;BOARD_CORES" "NAME;IMAGE;KERNEL;INITRD;APPEND;BIOS;TIMEOUT;EXPECT_EXIT;CPU;BOARD"
                           "STEPS;FAIL;QEMU_ARGS;DEPENDS;LABELS" ${ARGN})
   # An image made for one board (bulkhead_kernel_system_image: the reference board's) boots
   # on that board's machine, whatever PLATFORM is.
@@ -98,6 +104,10 @@ function(bulkhead_system_test)
   list(APPEND qemu ${T_QEMU_ARGS})
 
   set(args --timeout ${T_TIMEOUT} --log ${CMAKE_BINARY_DIR}/test-logs/${T_NAME}.log)
+  set(smp_of "")
+  if(T_IMAGE AND NOT T_BOARD_CORES AND BULKHEAD_BOARD_${board}_QEMU_SMP)
+    set(smp_of --image-tool $<TARGET_FILE:bulkhead_image> --smp-of)
+  endif()
   foreach(step IN LISTS T_STEPS)
     if(step MATCHES "^(expect|send|wait|md5|most):(.*)$")
       list(APPEND args --${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
@@ -111,8 +121,13 @@ function(bulkhead_system_test)
   if(DEFINED T_EXPECT_EXIT)
     list(APPEND args --expect-exit ${T_EXPECT_EXIT})
   endif()
+  set(smp_args "")
+  if(smp_of)
+    set(smp_args ${smp_of} ${T_IMAGE})
+  endif()
   add_test(NAME ${T_NAME}
-           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py ${args} -- ${qemu})
+           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py ${args} ${smp_args}
+                   -- ${qemu})
   # Give ctest a little more than the harness so the harness reports the timeout.
   math(EXPR ctest_timeout "${T_TIMEOUT} + 30")
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${ctest_timeout} LABELS "system;${T_LABELS}")
@@ -137,8 +152,13 @@ function(bulkhead_system_test)
   endif()
   list(APPEND qemu3 -kernel ${twin} ${T_QEMU_ARGS})
   string(REPLACE "/${T_NAME}.log" "/${T_NAME}_gicv3.log" args3 "${args}")
+  set(smp_args "")
+  if(smp_of)
+    set(smp_args ${smp_of} ${twin})
+  endif()
   add_test(NAME ${T_NAME}_gicv3
-           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py ${args3} -- ${qemu3})
+           COMMAND python3 ${BULKHEAD_ROOT}/tests/harness/qemu_expect.py ${args3} ${smp_args}
+                   -- ${qemu3})
   set_tests_properties(${T_NAME}_gicv3 PROPERTIES TIMEOUT ${ctest_timeout}
                        LABELS "system;gicv3;${T_LABELS}")
 endfunction()

@@ -1,7 +1,6 @@
 // Boot sequence: find the spec through the boot info, validate it, switch on the
 // EL2 MMU, bring up the GIC, instantiate the system, start the tick, run.
 #include "console.hpp"
-#include "core_use.hpp"
 #include "el2_config.hpp"
 #include "el2_mmu.hpp"
 #include "gic.hpp"
@@ -20,6 +19,7 @@
 #include <arch/cptr.hpp>
 #include <arch/sctlr.hpp>
 #include <spec/boot_info.hpp>
+#include <spec/core_use.hpp>
 #include <spec/spec_validator.hpp>
 
 extern "C" spec::BootInfo bulkhead_boot_info;
@@ -178,7 +178,7 @@ extern "C" [[noreturn]] void kernel_main() {
               << Dec{soft_tlb_regrow::kIntervalMs} << " ms so that QEMU's TLB for it can grow\n";
     }
     smp::start_secondaries(board.cpu_count,
-                           core_use::cores_to_start(view.threads(), board.cpu_count));
+                           spec::core_use::cores_to_start(view.threads(), board.cpu_count));
     kernel_lock::acquire();
     schedule_and_return();
 }

@@ -22,7 +22,7 @@ void kick(uint32_t core);
 // On the way out of the kernel, lock released: the SGIs kick() asked for.
 void send_kicks();
 
-// Boot core: starts the cores of `wanted` (bit i: core i; core_use.hpp) among 1..count-1
+// Boot core: starts the cores of `wanted` (bit i: core i; spec/core_use.hpp) among 1..count-1
 // at their secondary entry and waits (at most about a second) until each has said it is
 // online, so that no thread's output is cut by a core's boot line; then lets them all
 // schedule. The others stay off, said in one line. A core PSCI refuses is logged and

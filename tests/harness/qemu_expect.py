@@ -23,6 +23,8 @@ A --fail REGEX anywhere in the output fails the test at once; so does the timeou
 or QEMU exiting before the last step (unless --expect-exit is given, in which case
 QEMU must exit by itself, with that status, after the last step).
 The whole console log is written to --log; on failure its tail is printed too.
+--smp-of IMAGE (with --image-tool, bulkhead_image) appends `-smp N` to the command (the
+last -smp counts), N the cores the image's threads run on (`bulkhead_image qemu-smp`).
 """
 import argparse
 import hashlib
@@ -55,11 +57,22 @@ def main():
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--expect-exit", type=int, default=None, metavar="STATUS")
     ap.add_argument("--log", required=True)
+    ap.add_argument("--smp-of", metavar="IMAGE", help="QEMU gets the cores IMAGE runs on")
+    ap.add_argument("--image-tool", metavar="PATH", help="bulkhead_image, for --smp-of")
     ap.add_argument("command", nargs=argparse.REMAINDER, help="-- qemu-system-aarch64 ...")
     args = ap.parse_args()
     cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not cmd:
         ap.error("no command to run (give it after --)")
+    if args.smp_of:
+        if not args.image_tool:
+            ap.error("--smp-of needs --image-tool")
+        got = subprocess.run([args.image_tool, "qemu-smp", args.smp_of], capture_output=True,
+                             text=True, check=False)
+        if got.returncode != 0 or not got.stdout.strip().isdigit():
+            sys.exit(f"qemu_expect: {args.image_tool} qemu-smp {args.smp_of} failed: "
+                     f"{got.stderr.strip() or got.stdout.strip()}")
+        cmd = cmd + ["-smp", got.stdout.strip()]
 
     fails = [re.compile(f) for f in args.fail]
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)

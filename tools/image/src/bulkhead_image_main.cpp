@@ -14,6 +14,7 @@
 
 #include <arch/gic_compatibles.hpp>
 #include <spec/boot_info.hpp>
+#include <spec/core_use.hpp>
 #include <spec/instance_page.hpp>
 #include <spec/spec_validator.hpp>
 #include <spec/spec_view.hpp>
@@ -23,6 +24,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -35,29 +37,36 @@ extern "C" {
 
 namespace {
 
-// The spec an image carries (the kernel's boot info names it) and the boot info itself;
-// nullptr, with a message on stderr, when there is none or it is invalid.
-const image::ElfSegment* find_spec(const image::ElfImage& elf, const std::string& path,
-                                   spec::BootInfo& info) {
-    info = {};
-    const image::ElfSegment* spec_segment = nullptr;
-    for (const auto& s : elf.segments) {
-        const uint64_t at = elf.entry + spec::kBootInfoOffsetFromEntry;
-        if (at >= s.paddr && at + sizeof info <= s.paddr + s.data.size())
-            std::memcpy(&info, s.data.data() + (at - s.paddr), sizeof info);
+// An image read back: its ELF, the kernel's boot info and the spec that names (checked as
+// the kernel checks it at boot).
+struct ImageSpec {
+    image::ElfImage elf;
+    spec::BootInfo info{};
+    const image::ElfSegment* segment = nullptr; // in elf.segments
+    [[nodiscard]] spec::SpecView view() const { return spec::SpecView(segment->data.data()); }
+};
+
+// Nothing when the image has no spec or an invalid one (said on stderr).
+std::optional<ImageSpec> read_image_spec(const std::string& path) {
+    std::optional<ImageSpec> got{ImageSpec{image::read_elf(path)}};
+    ImageSpec& r = *got;
+    for (const auto& s : r.elf.segments) {
+        const uint64_t at = r.elf.entry + spec::kBootInfoOffsetFromEntry;
+        if (at >= s.paddr && at + sizeof r.info <= s.paddr + s.data.size())
+            std::memcpy(&r.info, s.data.data() + (at - s.paddr), sizeof r.info);
     }
-    for (const auto& s : elf.segments)
-        if (s.paddr == info.spec_phys) spec_segment = &s;
-    if (spec_segment == nullptr) {
+    for (const auto& s : r.elf.segments)
+        if (s.paddr == r.info.spec_phys) r.segment = &s;
+    if (r.segment == nullptr) {
         std::cerr << path << ": no spec found\n";
-        return nullptr;
+        return std::nullopt;
     }
-    const spec::Verdict v = spec::validate(spec_segment->data.data(), spec_segment->data.size());
+    const spec::Verdict v = spec::validate(r.segment->data.data(), r.segment->data.size());
     if (!v.ok) {
         std::cerr << path << ": spec invalid: " << v.what << " " << v.where << "\n";
-        return nullptr;
+        return std::nullopt;
     }
-    return spec_segment;
+    return got;
 }
 
 // Where a boot loader counts an arm64 Image's text_offset from: the start of the board's
@@ -93,11 +102,10 @@ uint64_t first_ram_bank(const std::string& dtb_path) {
 // The image as an arm64 boot Image for the board its spec names, placed as a boot loader
 // places it on that board (its DTB's first RAM bank).
 int booti(const std::string& path, const std::string& out_path, const std::string& dtb_path) {
-    const image::ElfImage elf = image::read_elf(path);
-    spec::BootInfo info{};
-    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
-    if (spec_segment == nullptr) return 1;
-    const spec::SpecView view(spec_segment->data.data());
+    const std::optional<ImageSpec> loaded = read_image_spec(path);
+    if (!loaded) return 1;
+    const image::ElfImage& elf = loaded->elf;
+    const spec::SpecView view = loaded->view();
     const uint64_t ram_base = first_ram_bank(dtb_path);
     const image::Arm64BootImage img = image::make_arm64_boot_image(elf, ram_base);
     std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
@@ -134,11 +142,10 @@ std::vector<uint8_t> domain_bytes(const image::ElfImage& elf, const spec::SpecVi
 // VMM's devices, which they add when they start, and without an initrd range).
 int guest_dtb(const std::string& path, const std::string& vm, const std::string& dtb_path,
               const std::string& out_path) {
-    const image::ElfImage elf = image::read_elf(path);
-    spec::BootInfo info{};
-    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
-    if (spec_segment == nullptr) return 1;
-    const spec::SpecView view(spec_segment->data.data());
+    const std::optional<ImageSpec> loaded = read_image_spec(path);
+    if (!loaded) return 1;
+    const image::ElfImage& elf = loaded->elf;
+    const spec::SpecView view = loaded->view();
     uint32_t domain = UINT32_MAX;
     for (uint32_t d = 0; d < view.domains().size(); ++d)
         if (vm == view.domains()[d].name) domain = d;
@@ -201,11 +208,11 @@ int guest_dtb(const std::string& path, const std::string& vm, const std::string&
 }
 
 int inspect(const std::string& path) {
-    const image::ElfImage elf = image::read_elf(path);
-    spec::BootInfo info{};
-    const image::ElfSegment* spec_segment = find_spec(elf, path, info);
-    if (spec_segment == nullptr) return 1;
-    const spec::SpecView view(spec_segment->data.data());
+    const std::optional<ImageSpec> loaded = read_image_spec(path);
+    if (!loaded) return 1;
+    const image::ElfImage& elf = loaded->elf;
+    const spec::BootInfo& info = loaded->info;
+    const spec::SpecView view = loaded->view();
     std::cout << std::hex << "board " << view.board().name << ", kernel entry 0x" << elf.entry
               << ", spec at 0x" << info.spec_phys << std::dec << " (" << view.header().total_size
               << " bytes)"
@@ -257,9 +264,9 @@ int inspect(const std::string& path) {
         for (uint32_t t = 0; t < view.threads().size(); ++t) {
             const auto& th = view.threads()[t];
             if (th.domain != d) continue;
-            std::cout << "  thread " << t << " " << th.name << " prio " << th.priority
-                      << " entry 0x" << std::hex << th.entry << " stack 0x" << th.stack_top
-                      << std::dec;
+            std::cout << "  thread " << t << " " << th.name << " prio " << th.priority << " core "
+                      << th.core << " entry 0x" << std::hex << th.entry << " stack 0x"
+                      << th.stack_top << std::dec;
             if (th.fault_endpoint != spec::kNone)
                 std::cout << " fault-ep " << th.fault_endpoint << " badge " << th.fault_badge;
             if (th.bound_notification != spec::kNone)
@@ -271,6 +278,19 @@ int inspect(const std::string& path) {
         std::cout << "irq " << h.irq << " -> notification " << h.notification << " badge 0x"
                   << std::hex << h.badge << std::dec << "\n";
     }
+    return 0;
+}
+
+// The -smp a QEMU run of the image needs: the cores its threads are pinned to, numbered
+// from 0 (spec/core_use.hpp). The kernel starts only those; QEMU's other cores would
+// sit off and still cost the busy ones host time.
+int qemu_smp(const std::string& path) {
+    const std::optional<ImageSpec> loaded = read_image_spec(path);
+    if (!loaded) return 1;
+    const spec::SpecView view = loaded->view();
+    std::cout << spec::core_use::machine_cores(
+                     spec::core_use::cores_to_start(view.threads(), view.board().cpu_count))
+              << "\n";
     return 0;
 }
 
@@ -304,11 +324,12 @@ int main(int argc, char** argv) {
         }
         if (cmd == "compatibles" && argc == 2) return compatibles();
         if (cmd == "inspect" && argc == 3) return inspect(argv[2]);
+        if (cmd == "qemu-smp" && argc == 3) return qemu_smp(argv[2]);
         if (cmd == "booti" && argc == 5) return booti(argv[2], argv[3], argv[4]);
         if (cmd == "guest-dtb" && argc == 6) return guest_dtb(argv[2], argv[3], argv[4], argv[5]);
-        std::cerr << "usage: bulkhead_image boards | compatibles | inspect <image.elf> | booti "
-                     "<image.elf> "
-                     "<out.img> <board.dtb> | guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
+        std::cerr << "usage: bulkhead_image boards | compatibles | inspect <image.elf> | "
+                     "qemu-smp <image.elf> | booti <image.elf> <out.img> <board.dtb> | "
+                     "guest-dtb <image.elf> <vm> <board.dtb> <out.dtb>\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "bulkhead_image: " << e.what() << "\n";

@@ -1,5 +1,5 @@
 // Which cores the boot core starts: core 0, and every core a thread is pinned to.
-#include "core_use.hpp"
+#include <spec/core_use.hpp>
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,8 @@ std::vector<spec::Thread> threads_on(std::initializer_list<uint32_t> cores) {
     return threads;
 }
 
-using kernel::core_use::cores_to_start;
+using spec::core_use::cores_to_start;
+using spec::core_use::machine_cores;
 
 TEST(CoreUse, EveryThreadOnCoreZeroStartsNoOtherCore) {
     EXPECT_EQ(cores_to_start(threads_on({0, 0, 0}), 4), 0b0001u);
@@ -36,6 +37,14 @@ TEST(CoreUse, CoreZeroRunsEvenWithoutThreads) {
 
 TEST(CoreUse, CoresTheBoardDoesNotHaveAreNeverStarted) {
     EXPECT_EQ(cores_to_start(threads_on({0, 5, 31, 40}), 4), 0b0001u);
+}
+
+TEST(CoreUse, AMachineNeedsCoresUpToTheHighestThatRuns) {
+    EXPECT_EQ(machine_cores(0b0001u), 1u) << "vm_minimal: QEMU -smp 1";
+    EXPECT_EQ(machine_cores(0b0011u), 2u) << "a VM on core 1";
+    EXPECT_EQ(machine_cores(0b0101u), 3u) << "core 1 off, still there";
+    EXPECT_EQ(machine_cores(0b1111u), 4u);
+    EXPECT_EQ(machine_cores(0x80000001u), 32u);
 }
 
 } // namespace
