@@ -9,6 +9,7 @@
 #include <lowering/native_component.hpp>
 
 #include <adl/diagnostic.hpp>
+#include <image/file_bytes.hpp>
 
 #include <cstring>
 
@@ -38,7 +39,7 @@ public:
         }
         std::vector<ArchiveFile> files;
         for (const auto& [name, path] : context.inputs().files)
-            files.push_back({name, read_file(path)});
+            files.push_back({name, image::file_bytes(path)});
         std::vector<uint8_t> archive = newc_archive(files);
         const uint64_t archive_size = archive.size();
         image::SystemBuilder& b = context.builder();

@@ -2,8 +2,6 @@
 #include "newc_archive.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace file_server_host {
@@ -44,12 +42,6 @@ std::vector<uint8_t> newc_archive(const std::vector<ArchiveFile>& files) {
     }
     append(out, 0, "TRAILER!!!", {}, 0);
     return out;
-}
-
-std::vector<uint8_t> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 } // namespace file_server_host

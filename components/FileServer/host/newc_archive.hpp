@@ -15,7 +15,4 @@ struct ArchiveFile {
 
 [[nodiscard]] std::vector<uint8_t> newc_archive(const std::vector<ArchiveFile>& files);
 
-// Reads a whole file; throws std::runtime_error naming it if it cannot.
-[[nodiscard]] std::vector<uint8_t> read_file(const std::string& path);
-
 } // namespace file_server_host

@@ -1,19 +1,18 @@
 // ELF64 little-endian AArch64: PT_LOAD segments in, PT_LOAD segments out.
 #include "image/elf_file.hpp"
 
+#include "image/file_bytes.hpp"
+
 #include <elf.h>
 
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace image {
 
 ElfImage read_elf(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open");
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::vector<uint8_t> bytes = file_bytes(path);
     auto fail = [&](const std::string& why) { return std::runtime_error(path + ": " + why); };
     if (bytes.size() < sizeof(Elf64_Ehdr)) throw fail("too short for an ELF header");
     Elf64_Ehdr eh;
