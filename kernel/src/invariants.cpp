@@ -2,7 +2,8 @@
 // every Ready thread is in exactly one run queue, the one of the core it is pinned
 // to, or it is that core's running thread and in none (lazy scheduling, scheduler.hpp);
 // queues hold only Ready threads; each core's FP, EL1, list-register and timer
-// owner is pinned to that core (so no context has two owners). Run on every tick and
+// owner is pinned to that core (so no context has two owners); a running vCPU owns the FP
+// registers. Run on every tick and
 // every reschedule SGI: a broken invariant is lasting state, caught within a tick,
 // and the IPC path (and its benchmark) stays free of the walk.
 #include "console.hpp"
@@ -54,6 +55,10 @@ void check_invariants() {
         const CoreState& cs = core(c);
         if (cs.fp_owner != nullptr && cs.fp_owner->core != c)
             broken("FP registers owned by a thread of another core", cs.fp_owner);
+        // A vCPU runs with its FP registers, untrapped (fp_switch.hpp).
+        if (cs.current != nullptr && cs.current->vcpu != nullptr &&
+            (cs.fp_owner != cs.current || cs.fp_trapped))
+            broken("a running vCPU without its FP registers", cs.current);
         check_owner(cs.el1_owner, c, "EL1 registers owned by a vCPU of another core");
         check_owner(cs.gic_owner, c, "list registers owned by a vCPU of another core");
         check_owner(cs.timer_owner, c, "virtual timer owned by a vCPU of another core");

@@ -96,20 +96,29 @@ struct FastSwitch {
     return {c, prev, d, was};
 }
 
-// end_fast_switch()'s rare case, the FP trap to change: out of line and leaving the kernel
-// itself, so that no value of a fast switch lives across a call (GCC kept some on the
-// stack for the call when it returned).
-[[noreturn, gnu::noinline]] void leave_changing_fp_trap(CoreState& c, Thread* next) {
+// end_fast_switch()'s rare case, FP registers to move to a vCPU: out of line and leaving
+// the kernel itself, so that no value of a fast switch lives across a call (GCC kept some
+// on the stack for the call when it returned).
+[[noreturn, gnu::noinline]] void leave_moving_fp(CoreState& c, Thread* next) {
     fp::prepare_to_run(c, next);
     kernel_lock::release();
     restore_context(&next->context);
 }
 
+// Each caller knows whether `next` is a vCPU: the FP steps are decided at compile time.
+enum class Next : uint8_t { Native, Guest };
+
+template <Next kind>
 [[noreturn, gnu::always_inline]] inline void end_fast_switch(CoreState& c, const Domain* d,
                                                              Thread* next) {
     c.active_domain = d;
-    if (fp::trap_to_change(c, next)) [[unlikely]]
-        leave_changing_fp_trap(c, next);
+    if constexpr (kind == Next::Guest) {
+        if (next != c.fp_owner) [[unlikely]] // fp::registers_to_move
+            leave_moving_fp(c, next);
+        fp::write_trap_for_eret(c, false);
+    } else {
+        fp::write_trap_for_eret(c, next != c.fp_owner);
+    }
     kernel_lock::release();
     restore_context(&next->context);
 }
@@ -121,7 +130,7 @@ void switch_native(Thread* next) {
     CoreState& c = f.c;
     const Domain* d = f.d;
     if (d != f.was && f.was->cntkctl != d->cntkctl) BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
-    end_fast_switch(c, d, next);
+    end_fast_switch<Next::Native>(c, d, next);
 }
 
 void switch_from_guest(Thread* next) {
@@ -136,7 +145,7 @@ void switch_from_guest(Thread* next) {
     vcpu::save_switched(v);
     vcpu::enter_native();
     BH_WRITE_SYSREG(cntkctl_el1, d->cntkctl);
-    end_fast_switch(c, d, next);
+    end_fast_switch<Next::Native>(c, d, next);
 }
 
 namespace {
@@ -148,7 +157,7 @@ namespace {
     const Domain* d = f.d;
     vcpu::switch_in(next);
     decide_tick(next); // another vCPU's timer may have left the hardware for `next`'s
-    end_fast_switch(c, d, next);
+    end_fast_switch<Next::Guest>(c, d, next);
 }
 } // namespace
 
@@ -162,7 +171,7 @@ void switch_to_guest(Thread* next) {
     CoreState& c = f.c;
     const Domain* d = f.d;
     vcpu::enter_guest(v); // its switched registers include CNTKCTL_EL1
-    end_fast_switch(c, d, next);
+    end_fast_switch<Next::Guest>(c, d, next);
 }
 
 void schedule_and_return() {

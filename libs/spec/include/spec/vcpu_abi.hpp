@@ -69,7 +69,8 @@ enum class ExitCounter : uint8_t {
     Timer,       // the virtual timer's PPI taken while the guest ran
     Maintenance, // the GIC maintenance PPI taken while the guest ran (EOI of an LR)
     Stage2Fault, // a stage-2 fault the kernel resolved (zero-on-first-touch RAM)
-    FpTrap,      // first FP/SIMD use after another thread had the registers
+    FpTrap,      // FP/SIMD registers moved back to the vCPU as it is switched in, after
+                 // another thread had them (a vCPU never runs with FP trapped)
     // Not an exit: exit messages of other kinds that carried EOIs (MR0's upper half).
     EoiCarried,
     Count
