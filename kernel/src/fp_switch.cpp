@@ -13,9 +13,8 @@ extern "C" void fp_state_restore(const kernel::FpState* state);
 namespace kernel::fp {
 
 void write_trap(CoreState& c, bool trap) {
-    BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | (trap ? arm::cptr::kTfp : 0));
+    write_trap_for_eret(c, trap);
     arch::isb();
-    c.fp_trapped = trap;
 }
 
 // A vCPU takes the registers as it is switched in, not at its first FP instruction, so a

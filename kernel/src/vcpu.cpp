@@ -382,7 +382,7 @@ inline Thread* exit_to_vmm(Thread* t, uint64_t value) {
         }
         return nullptr;
     }
-    if (ec == ExceptionClass::FpAccess) { // lazily switched like any thread's
+    if (ec == ExceptionClass::FpAccess) { // a vCPU runs untrapped (fp_switch.hpp): not expected
         fp::take_ownership(t);
         return nullptr;
     }
