@@ -113,11 +113,11 @@ template <Next kind>
                                                              Thread* next) {
     c.active_domain = d;
     if constexpr (kind == Next::Guest) {
-        if (next != c.fp_owner) [[unlikely]] // fp::registers_to_move
+        if (next != c.fp_owner) [[unlikely]] // fp::registers_to_move, `next` a vCPU
             leave_moving_fp(c, next);
         fp::write_trap_for_eret(c, false);
     } else {
-        fp::write_trap_for_eret(c, next != c.fp_owner);
+        fp::write_trap_for_eret(c, fp::native_trap(c, next));
     }
     kernel_lock::release();
     restore_context(&next->context);
