@@ -65,9 +65,9 @@ def main():
     ap.add_argument("--count", metavar="PLUGIN",
                     help="count instructions (-icount shift=0) with this QEMU plugin")
     args = ap.parse_args()
+    args.b = fill_guest_ram(args.b, args.report, ap)
     if args.count:
         return count_instructions(args)
-    args.b = fill_guest_ram(args.b, args.report, ap)
     print(f"A ({args.a_name}): {args.a}\nB ({args.b_name}): {args.b}\n"
           f"both pinned to host CPU {args.cpu}", flush=True)
 

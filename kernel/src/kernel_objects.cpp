@@ -38,9 +38,9 @@ void decide_tick(const Thread* next) {
 }
 
 // A core whose threads have all blocked zeroes RAM left for the first touch
-// (ram_scrub::zero_next_chunk), a 2 MiB chunk at a time, the kernel lock let go between
-// chunks, until an interrupt is pending (ISR_EL1 shows the physical one at EL2): an
-// interrupt waits at most one chunk (tens of microseconds on a Cortex-A53, about 2 ms
+// (ram_scrub::zero_next_piece), 64 KiB at a time, the kernel lock let go between pieces,
+// until an interrupt is pending (ISR_EL1 shows the physical one at EL2): an interrupt
+// waits at most one piece (a few microseconds on a Cortex-A53, under a millisecond
 // under QEMU). Only a core that had work does this (cores without threads stay off).
 // The reschedule SGIs this entry asked for go out before the first chunk.
 void scrub_while_idle() {
@@ -50,7 +50,7 @@ void scrub_while_idle() {
         kernel_lock::release();
         smp::send_kicks();
         kernel_lock::acquire();
-    } while ((BH_READ_SYSREG(isr_el1) & kIsrIrq) == 0 && ram_scrub::zero_next_chunk());
+    } while ((BH_READ_SYSREG(isr_el1) & kIsrIrq) == 0 && ram_scrub::zero_next_piece());
 }
 } // namespace
 

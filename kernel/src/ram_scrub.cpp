@@ -24,8 +24,13 @@ DeferredRegion g_regions[kMaxRegions];
 uint32_t g_region_count = 0;
 uint32_t g_chunks_used = 0;
 uint64_t g_zeroed[kMaxChunks / 64]; // one bit per chunk: already zeroed
-uint32_t g_idle_cursor = 0;         // zero_next_chunk: chunks below it are done
+uint32_t g_idle_cursor = 0;         // zero_next_piece: chunks below it are done
+uint64_t g_idle_offset = 0;         // ... and this much of chunk g_idle_cursor
 Stats g_stats;
+
+bool is_set(uint32_t bit) {
+    return (g_zeroed[bit / 64] & (uint64_t{1} << (bit % 64))) != 0;
+}
 
 bool test_and_set(uint32_t bit) {
     uint64_t& word = g_zeroed[bit / 64];
@@ -141,20 +146,35 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
     return Touch::Completed;
 }
 
-bool zero_next_chunk() {
+bool zero_next_piece() {
     for (uint32_t i = 0; i < g_region_count; ++i) {
         const DeferredRegion& r = g_regions[i];
         const uint64_t base = chunk_base(r.phys);
         const auto chunks = static_cast<uint32_t>((r.end - base + kChunkSize - 1) / kChunkSize);
         for (uint32_t c = g_idle_cursor > r.first_chunk ? g_idle_cursor - r.first_chunk : 0;
              c < chunks; ++c) {
-            g_idle_cursor = r.first_chunk + c + 1;
-            if (test_and_set(r.first_chunk + c)) continue;
+            const uint32_t chunk = r.first_chunk + c;
+            if (g_idle_cursor != chunk) g_idle_offset = 0;
+            g_idle_cursor = chunk;
+            // Touched (and so zeroed whole), or done before: the next one.
+            if (is_set(chunk)) {
+                g_idle_cursor = chunk + 1;
+                g_idle_offset = 0;
+                continue;
+            }
             const uint64_t from = max(base + c * kChunkSize, r.phys);
             const uint64_t to = min(base + (c + 1) * kChunkSize, r.end);
-            zero(from, to);
-            barrier(); // zeroes complete before a first touch can make the leaves valid
-            g_stats.zeroed_while_idle += to - from;
+            const uint64_t piece = from + g_idle_offset;
+            const uint64_t piece_end = min(piece + kPieceSize, to);
+            zero(piece, piece_end);
+            g_idle_offset += piece_end - piece;
+            if (piece_end == to) {
+                barrier(); // zeroes complete before a first touch can make the leaves valid
+                (void)test_and_set(chunk);
+                g_stats.zeroed_while_idle += to - from;
+                g_idle_cursor = chunk + 1;
+                g_idle_offset = 0;
+            }
             return true;
         }
     }

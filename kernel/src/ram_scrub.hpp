@@ -16,6 +16,8 @@ namespace kernel::ram_scrub {
 
 // Chunks are 2 MiB aligned in physical memory, so one 2 MiB stage-2 block is one chunk.
 inline constexpr uint64_t kChunkSize = 2ull << 20;
+// What an idle core zeroes between two looks for a pending interrupt (zero_next_piece).
+inline constexpr uint64_t kPieceSize = 64ull << 10;
 
 // Zeroes [p, end) of identity-mapped normal memory now (a region not deferred).
 void zero_at_boot(uint64_t p, uint64_t end);
@@ -58,12 +60,16 @@ constexpr bool retry_access(Touch t) {
 // group, then finds the leaf valid (Raced) -- not an exit for the VMM.
 Touch resolve_first_touch(Stage2Space& space, uint64_t ipa);
 
-// Idle time: zeroes the next chunk (in region order) that nothing has touched yet, so that
-// the first touch finds it done and pays only for making its leaves valid. False: no
-// chunk is left. A core that becomes idle calls it until an interrupt is pending
-// (schedule_and_return), as Xen scrubs its free memory while idle.
-bool zero_next_chunk();
-// Whether zero_next_chunk() may still find a chunk (the idle path's cheap test).
+// Idle time: zeroes the next piece (kPieceSize) of the first chunk, in region order, that
+// nothing has touched yet, so that the first touch finds the chunk done and pays only for
+// making its leaves valid. False: no chunk is left. A core that becomes idle calls it
+// until an interrupt is pending (schedule_and_return), as Xen scrubs its free memory
+// while idle: the interrupt waits at most one piece, not a chunk (under QEMU on a host
+// whose fresh memory is slow, a chunk took 25 ms and delayed every wake-up of a booting
+// guest that idled briefly). A chunk counts as zeroed only once its last piece is: a
+// first touch before that zeroes it whole, and the idle cursor then moves on.
+bool zero_next_piece();
+// Whether zero_next_piece() may still find a chunk (the idle path's cheap test).
 bool idle_work_left();
 
 // Bytes zeroed at boot, bytes left for first touch, and bytes zeroed on touch and while

@@ -51,7 +51,7 @@ TEST(RamScrub, InitialDataKeptRestOfItsChunkZeroedLaterChunksWait) {
     EXPECT_TRUE(ram.all(k2M, 4 * k2M, 0xa5)) << "later chunks wait for their first touch";
     const kernel::ram_scrub::Stats& after = kernel::ram_scrub::stats();
     EXPECT_EQ(after.zeroed_at_boot - before.zeroed_at_boot, k2M - 0x2800);
-    EXPECT_EQ(after.deferred - before.deferred, 7 * (1 << 20) - k2M);
+    EXPECT_EQ(after.deferred - before.deferred, 7 * (uint64_t{1} << 20) - k2M);
 
     kernel::ram_scrub::ensure_zeroed(ram.pa(3 * k2M + 0x5000), 0x1000);
     EXPECT_TRUE(ram.all(3 * k2M, 3 * k2M + (1 << 20), 0)) << "touched chunk, up to the region end";
@@ -163,6 +163,12 @@ TEST(RamScrub, SecondCoreFaultOnACompletedLeafIsRetried) {
     EXPECT_FALSE(s.translates(uint64_t{1} << 40)) << "beyond the IPA space";
 }
 
+// Idle time's calls until one chunk is zeroed, as an idle core would make them.
+void zero_one_chunk_while_idle() {
+    for (uint64_t i = 0; i < kernel::ram_scrub::kChunkSize / kernel::ram_scrub::kPieceSize; ++i)
+        ASSERT_TRUE(kernel::ram_scrub::zero_next_piece());
+}
+
 // An idle core zeroes the chunks no domain has touched, one per call, and leaves a touched
 // chunk (and what was written there) alone; the first touch after it zeroes nothing more.
 TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
@@ -172,10 +178,11 @@ TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
     ram.bytes[k2M + 8] = 42;
     const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
     EXPECT_TRUE(kernel::ram_scrub::idle_work_left());
-    int calls = 0;
-    while (kernel::ram_scrub::zero_next_chunk())
+    uint64_t calls = 0;
+    while (kernel::ram_scrub::zero_next_piece())
         ++calls;
-    EXPECT_GE(calls, 3) << "chunks 0, 2 and the half chunk 3 (and other tests' leftovers)";
+    EXPECT_GE(calls, (2 * k2M + (1u << 20)) / kernel::ram_scrub::kPieceSize)
+        << "chunks 0, 2 and the half chunk 3, a piece a call (and other tests' leftovers)";
     EXPECT_FALSE(kernel::ram_scrub::idle_work_left());
     EXPECT_TRUE(ram.all(0, k2M, 0));
     EXPECT_EQ(ram.bytes[k2M + 8], 42) << "the touched chunk is not zeroed again";
@@ -198,9 +205,9 @@ TEST(RamScrub, IdleZeroingLeavesTheFirstTouchOnlyTheMapping) {
     kernel::Stage2Space s;
     ASSERT_TRUE(s.init(12));
     ASSERT_EQ(map_deferred(s, ram.pa(), 2 * k2M), kernel::MapResult::Ok);
-    EXPECT_TRUE(kernel::ram_scrub::zero_next_chunk());
+    zero_one_chunk_while_idle();
     EXPECT_TRUE(ram.all(0, k2M, 0));
-    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0xa5)) << "one chunk per call";
+    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0xa5)) << "one chunk, piece by piece";
     EXPECT_FALSE(s.translates(0x40000000)) << "zeroed, still not mapped";
 
     ram.bytes[16] = 3; // stands for "not zeroed again" below
@@ -213,7 +220,44 @@ TEST(RamScrub, IdleZeroingLeavesTheFirstTouchOnlyTheMapping) {
 
     EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M), Touch::Completed);
     EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0)) << "the chunk idle time did not reach: zeroed on touch";
-    EXPECT_FALSE(kernel::ram_scrub::zero_next_chunk()) << "nothing left";
+    EXPECT_FALSE(kernel::ram_scrub::zero_next_piece()) << "nothing left";
+}
+
+// An interrupt can come between two pieces of a chunk: the chunk does not count as zeroed
+// until its last piece is. A first touch in between zeroes it whole (what was zeroed
+// already included), and idle zeroing then goes on with the next chunk.
+TEST(RamScrub, IdleZeroingInterruptedMidChunk) {
+    JunkRam ram;
+    ASSERT_TRUE(kernel::ram_scrub::add_deferred(ram.pa(), 2 * k2M, 0));
+    kernel::Stage2Space s;
+    ASSERT_TRUE(s.init(13));
+    ASSERT_EQ(map_deferred(s, ram.pa(), 2 * k2M), kernel::MapResult::Ok);
+    // Other tests' regions come first in the idle order: finish them.
+    while (!ram.all(0, kernel::ram_scrub::kPieceSize, 0))
+        ASSERT_TRUE(kernel::ram_scrub::zero_next_piece());
+    const uint64_t piece = kernel::ram_scrub::kPieceSize;
+    EXPECT_TRUE(ram.all(piece, k2M, 0xa5)) << "one piece per call";
+    ASSERT_TRUE(kernel::ram_scrub::zero_next_piece());
+    EXPECT_TRUE(ram.all(0, 2 * piece, 0));
+    EXPECT_TRUE(ram.all(2 * piece, k2M, 0xa5));
+
+    const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
+    EXPECT_EQ(kernel::ram_scrub::resolve_first_touch(s, 0x40000000 + k2M - 8), Touch::Completed);
+    EXPECT_TRUE(ram.all(0, k2M, 0)) << "the first touch zeroed the rest of the chunk";
+    EXPECT_EQ(kernel::ram_scrub::stats().zeroed_on_touch - before.zeroed_on_touch, k2M);
+    EXPECT_EQ(kernel::ram_scrub::stats().zeroed_while_idle, before.zeroed_while_idle)
+        << "a chunk counts as zeroed while idle only when idle time zeroed all of it";
+    ram.bytes[64] = 9; // the guest's data: idle zeroing must not come back to this chunk
+
+    ASSERT_TRUE(kernel::ram_scrub::zero_next_piece());
+    EXPECT_EQ(ram.bytes[64], 9);
+    EXPECT_TRUE(ram.all(k2M, k2M + piece, 0)) << "on with the next chunk, from its start";
+    EXPECT_TRUE(ram.all(k2M + piece, 2 * k2M, 0xa5));
+    while (kernel::ram_scrub::zero_next_piece()) {
+    }
+    EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0));
+    EXPECT_EQ(kernel::ram_scrub::stats().zeroed_while_idle - before.zeroed_while_idle, k2M);
+    EXPECT_FALSE(kernel::ram_scrub::idle_work_left());
 }
 
 TEST(RamScrub, TranslationAbortsOnly) {
