@@ -37,6 +37,7 @@ bool compatible_with(const void* fdt, int node, std::span<const char* const> lis
 }
 
 int gic_node(const void* fdt);
+bool is_gic(const void* fdt, int node);
 
 // Does a `clocks` property of a passed-through node name this node's phandle?
 bool clock_of_passthrough(const void* fdt, int node, const GuestDtbConfig& config) {
@@ -110,7 +111,7 @@ bool written_here(const void* fdt, int node) {
 bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
                      const GuestDtbConfig& config) {
     if (written_here(fdt, node)) return false;
-    if (node == gic_node(fdt) || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
+    if (is_gic(fdt, node) || name_is(fdt, node, "chosen") || name_is(fdt, node, "aliases") ||
         name_is(fdt, node, "cpus")) {
         return true;
     }
@@ -120,21 +121,23 @@ bool keep_root_child(const void* fdt, int node, std::string_view gic_path,
            leads_to_kept(fdt, node, gic_path, config);
 }
 
-// Deletes the first child of `parent` that `drop` selects; offsets move after each
-// deletion, so the scan starts again until nothing is left to delete.
-template <class Pred> int delete_children(void* fdt, int parent_path_offset, Pred drop) {
-    for (;;) {
-        int victim = -1;
-        int child = 0;
-        fdt_for_each_subnode(child, fdt, parent_path_offset) {
-            if (drop(child)) {
-                victim = child;
-                break;
-            }
+// Deletes the children of `parent` that `drop` selects, in one pass: deleting a node moves
+// the nodes after it, not `parent` or the siblings before it, so the scan goes on from the
+// last sibling kept. (Starting over after each deletion, with the GIC looked up for every
+// child, made the guest's DTB cost 20 million instructions at each boot.)
+template <class Pred> int delete_children(void* fdt, int parent, Pred drop) {
+    int kept = -1; // the last child kept, or none yet
+    int child = fdt_first_subnode(fdt, parent);
+    while (child >= 0) {
+        if (!drop(child)) {
+            kept = child;
+            child = fdt_next_subnode(fdt, child);
+            continue;
         }
-        if (victim < 0) return 0;
-        if (const int err = fdt_del_node(fdt, victim); err < 0) return err;
+        if (const int err = fdt_del_node(fdt, child); err < 0) return err;
+        child = kept < 0 ? fdt_first_subnode(fdt, parent) : fdt_next_subnode(fdt, kept);
     }
+    return child == -FDT_ERR_NOTFOUND ? 0 : child;
 }
 
 // Writes `values` as cells of the given width (1 or 2) into buf; returns the byte count.
@@ -326,12 +329,22 @@ int gic_node(const void* fdt) {
     return -1;
 }
 
+// A GIC node, as gic_node() finds one, without a search of the whole tree.
+bool is_gic(const void* fdt, int node) {
+    for (const arm::GicCompatibles& version : arm::kGicCompatibles) {
+        for (std::string_view c : version.compatible) {
+            if (!c.empty() && fdt_node_check_compatible(fdt, node, c.data()) == 0) return true;
+        }
+    }
+    return false;
+}
+
 // Inside a bus kept for a passed-through device, a kept node or the GIC, only what leads
 // to them (and the clocks they name) stays; so it does below a node kept without its
 // subtree.
 int prune_buses(void* fdt, std::string_view gic_path, const GuestDtbConfig& config) {
     const auto keep = [&](int child) {
-        return child == gic_node(fdt) || is_passthrough(fdt, child, config) ||
+        return is_gic(fdt, child) || is_passthrough(fdt, child, config) ||
                kept_node(fdt, child, config) != nullptr ||
                clock_of_passthrough(fdt, child, config) ||
                leads_to_kept(fdt, child, gic_path, config);
@@ -339,7 +352,7 @@ int prune_buses(void* fdt, std::string_view gic_path, const GuestDtbConfig& conf
     for (int node = fdt_next_node(fdt, 0, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
         const bool node_only = kept_node(fdt, node, config) != nullptr &&
-                               !kept_whole(fdt, node, config) && node != gic_node(fdt);
+                               !kept_whole(fdt, node, config) && !is_gic(fdt, node);
         if (kept_whole(fdt, node, config) ||
             (!node_only && !leads_to_kept(fdt, node, gic_path, config))) {
             continue;
