@@ -41,7 +41,9 @@ void decide_tick(const Thread* next) {
 // (ram_scrub::zero_next_piece), 64 KiB at a time, the kernel lock let go between pieces,
 // until an interrupt is pending (ISR_EL1 shows the physical one at EL2): an interrupt
 // waits at most one piece (a few microseconds on a Cortex-A53, under a millisecond
-// under QEMU). Only a core that had work does this (cores without threads stay off).
+// under QEMU). Only a core that had work does this (cores without threads stay off). It
+// goes on after an interrupt that woke nothing (a tick): when only a thread blocking
+// started it, a guest idle at its shell for 5 s had 88 MiB zeroed, now 132 MiB.
 // The reschedule SGIs this entry asked for go out before the first chunk.
 void scrub_while_idle() {
     constexpr uint64_t kIsrIrq = 1u << 7;
@@ -187,7 +189,7 @@ void schedule_and_return() {
     }
     // A VMM on another core waits for the state of a vCPU this core holds (a kick).
     vcpu::release_requested(next);
-    if (next == &c.idle && c.current != &c.idle && c.current != nullptr) scrub_while_idle();
+    if (next == &c.idle && c.current != nullptr) scrub_while_idle();
     switch_to(next);
 }
 
