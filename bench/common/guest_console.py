@@ -51,6 +51,24 @@ class PinnedQemu:
                 continue
         return total / 1e9
 
+    def host_kernel_seconds(self):
+        """The part of cpu_seconds() the host's kernel spent for this command's processes
+        (stime in /proc/<pid>/stat, 10 ms ticks): mostly its page faults. On a host that is
+        itself a virtual machine a fresh page can cost 1-50 us there, unevenly, and that
+        cost follows how much memory a system touches, not what its code does."""
+        ticks = 0
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[3]) == self.proc.pid:
+                    ticks += int(fields[12])
+            except (OSError, ValueError, IndexError):
+                continue
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def expect(self, pattern, timeout):
         """Waits until the console output since the last match matches `pattern`
         (a regex); returns the match (its bytes groups) or None on timeout or EOF."""
