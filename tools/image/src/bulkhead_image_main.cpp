@@ -46,9 +46,33 @@ struct ImageSpec {
     [[nodiscard]] spec::SpecView view() const { return spec::SpecView(segment->data.data()); }
 };
 
+// How much of the image a command reads: all of it, or only the kernel's boot info and
+// the spec (ImageSpec::elf then holds just the segments that have them).
+enum class Reading : uint8_t { Whole, SpecOnly };
+
 // Nothing when the image has no spec or an invalid one (said on stderr).
-std::optional<ImageSpec> read_image_spec(const std::string& path) {
-    std::optional<ImageSpec> got{ImageSpec{image::read_elf(path)}};
+std::optional<ImageSpec> read_image_spec(const std::string& path,
+                                         Reading reading = Reading::Whole) {
+    std::optional<ImageSpec> got;
+    if (reading == Reading::Whole) {
+        got.emplace(ImageSpec{image::read_elf(path)});
+    } else {
+        // Two passes over the program headers: the boot info (at the entry) names the
+        // spec's segment. The guest images, tens of MB, are never read.
+        const auto none = [](uint64_t, uint64_t) { return false; };
+        const uint64_t at =
+            image::read_elf_segments(path, none).entry + spec::kBootInfoOffsetFromEntry;
+        const image::ElfImage first = image::read_elf_segments(
+            path, [&](uint64_t paddr, uint64_t size) { return at >= paddr && at < paddr + size; });
+        spec::BootInfo info{};
+        for (const auto& s : first.segments) {
+            if (at + sizeof info <= s.paddr + s.data.size())
+                std::memcpy(&info, s.data.data() + (at - s.paddr), sizeof info);
+        }
+        got.emplace(ImageSpec{image::read_elf_segments(path, [&](uint64_t paddr, uint64_t size) {
+            return (at >= paddr && at < paddr + size) || paddr == info.spec_phys;
+        })});
+    }
     ImageSpec& r = *got;
     for (const auto& s : r.elf.segments) {
         const uint64_t at = r.elf.entry + spec::kBootInfoOffsetFromEntry;
@@ -285,7 +309,7 @@ int inspect(const std::string& path) {
 // from 0 (spec/core_use.hpp). The kernel starts only those; QEMU's other cores would
 // sit off and still cost the busy ones host time.
 int qemu_smp(const std::string& path) {
-    const std::optional<ImageSpec> loaded = read_image_spec(path);
+    const std::optional<ImageSpec> loaded = read_image_spec(path, Reading::SpecOnly);
     if (!loaded) return 1;
     const spec::SpecView view = loaded->view();
     std::cout << spec::core_use::machine_cores(

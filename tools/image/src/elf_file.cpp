@@ -5,33 +5,91 @@
 
 #include <elf.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 
 namespace image {
+namespace {
+
+std::runtime_error failure(const std::string& path, const std::string& why) {
+    return std::runtime_error(path + ": " + why);
+}
+
+// The ELF header of a file of `file_size` bytes whose first bytes are `head`, checked.
+Elf64_Ehdr checked_header(const uint8_t* head, uint64_t file_size, const std::string& path) {
+    if (file_size < sizeof(Elf64_Ehdr)) throw failure(path, "too short for an ELF header");
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, head, sizeof eh);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) throw failure(path, "not an ELF file");
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh.e_machine != EM_AARCH64)
+        throw failure(path, "not a little-endian AArch64 ELF64 file");
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > file_size)
+        throw failure(path, "bad program header table");
+    return eh;
+}
+
+// Whether program header `i` is a loadable segment with memory; throws if it runs past the file.
+bool is_load(const Elf64_Phdr& ph, uint64_t file_size, unsigned i, const std::string& path) {
+    if (ph.p_type != PT_LOAD || ph.p_memsz == 0) return false;
+    if (ph.p_offset + ph.p_filesz > file_size || ph.p_filesz > ph.p_memsz)
+        throw failure(path, "segment " + std::to_string(i) + " runs past the file");
+    return true;
+}
+
+} // namespace
+
+namespace detail {
+
+std::vector<uint8_t> file_range(const std::string& path, uint64_t offset, uint64_t size) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes(size);
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in ||
+        !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
+        throw std::runtime_error(path + ": cannot read " + std::to_string(size) + " bytes at " +
+                                 std::to_string(offset));
+    }
+    return bytes;
+}
+
+std::vector<LoadPlace> load_places(const std::string& path, uint64_t& entry) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw failure(path, "cannot open");
+    const auto file_size = static_cast<uint64_t>(in.tellg());
+    const std::vector<uint8_t> head =
+        file_range(path, 0, std::min<uint64_t>(file_size, sizeof(Elf64_Ehdr)));
+    const Elf64_Ehdr eh = checked_header(head.data(), file_size, path);
+    entry = eh.e_entry;
+    const std::vector<uint8_t> headers =
+        file_range(path, eh.e_phoff, uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr));
+    std::vector<LoadPlace> places;
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, headers.data() + i * sizeof ph, sizeof ph);
+        if (is_load(ph, file_size, i, path)) {
+            places.push_back(
+                {ph.p_vaddr, ph.p_paddr, ph.p_memsz, ph.p_offset, ph.p_filesz, ph.p_flags});
+        }
+    }
+    return places;
+}
+
+} // namespace detail
 
 ElfImage read_elf(const std::string& path) {
     const std::vector<uint8_t> bytes = file_bytes(path);
-    auto fail = [&](const std::string& why) { return std::runtime_error(path + ": " + why); };
-    if (bytes.size() < sizeof(Elf64_Ehdr)) throw fail("too short for an ELF header");
-    Elf64_Ehdr eh;
-    std::memcpy(&eh, bytes.data(), sizeof eh);
-    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) throw fail("not an ELF file");
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-        eh.e_machine != EM_AARCH64)
-        throw fail("not a little-endian AArch64 ELF64 file");
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
-        eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > bytes.size())
-        throw fail("bad program header table");
+    auto fail = [&](const std::string& why) { return failure(path, why); };
+    const Elf64_Ehdr eh = checked_header(bytes.data(), bytes.size(), path);
     ElfImage image;
     image.entry = eh.e_entry;
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
         Elf64_Phdr ph;
         std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
-        if (ph.p_offset + ph.p_filesz > bytes.size() || ph.p_filesz > ph.p_memsz)
-            throw fail("segment " + std::to_string(i) + " runs past the file");
+        if (!is_load(ph, bytes.size(), i, path)) continue;
         ElfSegment seg;
         seg.vaddr = ph.p_vaddr;
         seg.paddr = ph.p_paddr;
