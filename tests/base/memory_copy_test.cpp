@@ -100,4 +100,25 @@ TEST(MemoryCopy, ReadsNothingOutsideTheSource) {
     }
 }
 
+// memmove's forward case (libfdt moves a DTB's tail down over itself as it deletes nodes):
+// the destination below the source and overlapping it, at every distance up to two of
+// the 64-byte steps, every alignment and lengths across the steps.
+TEST(MemoryCopy, OverlappingDownwardMoves) {
+    alignas(64) static uint8_t buf[512];
+    for (size_t so = 1; so < 160; ++so) {
+        for (size_t shift = 1; shift <= so && shift <= 136; ++shift) {
+            for (size_t n : {1u, 7u, 8u, 9u, 63u, 64u, 65u, 130u, 300u}) {
+                if (so + n > sizeof buf) continue;
+                for (size_t i = 0; i < sizeof buf; ++i)
+                    buf[i] = static_cast<uint8_t>(i * 5 + 1);
+                base::copy_memory(buf + so - shift, buf + so, n);
+                for (size_t i = 0; i < n; ++i)
+                    ASSERT_EQ(buf[so - shift + i], static_cast<uint8_t>((so + i) * 5 + 1))
+                        << "byte " << i << " of " << n << ", src +" << so << ", moved down "
+                        << shift;
+            }
+        }
+    }
+}
+
 } // namespace

@@ -16,12 +16,15 @@ void* memcpy(void* dst, const void* src, size_t n) {
     return base::copy_memory(dst, src, n);
 }
 
+// Downwards (or apart) by copy_memory's words: libfdt moves a DTB's tail this way at each
+// node it deletes (the VMM's guest DTB: 1.3M instructions a boot byte by byte).
 BULKHEAD_NO_LIBCALL void* memmove(void* dst, const void* src, size_t n) {
     auto* d = static_cast<unsigned char*>(dst);
     const auto* s = static_cast<const unsigned char*>(src);
-    if (d < s) {
-        for (size_t i = 0; i < n; ++i)
-            d[i] = s[i];
+    const auto da = reinterpret_cast<uintptr_t>(d);
+    const auto sa = reinterpret_cast<uintptr_t>(s);
+    if (da <= sa || da - sa >= n) {
+        base::copy_memory(d, s, n);
     } else {
         for (size_t i = n; i > 0; --i)
             d[i - 1] = s[i - 1];

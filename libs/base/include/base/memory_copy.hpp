@@ -11,7 +11,9 @@ namespace base {
 // Ends that share their alignment copy 64 bytes per iteration; ends that do not (a
 // frame 12 bytes into a guest buffer) still move a word per load: the destination is
 // aligned first and each stored word is put together from two aligned source words.
-// Never reads outside [src, src + n).
+// Never reads outside [src, src + n). It copies upwards and reads every source byte before
+// it writes at or above it, so a destination below an overlapping source is fine too
+// (memmove's downward case uses it).
 void* copy_memory(void* dst, const void* src, size_t n);
 
 } // namespace base
