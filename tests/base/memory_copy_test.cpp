@@ -28,9 +28,10 @@ void check(size_t src_offset, size_t dst_offset, size_t n) {
     uint8_t* d = dst + kGuard + dst_offset;
     const uint8_t* s = src + src_offset;
     EXPECT_EQ(base::copy_memory(d, s, n), d);
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < n; ++i) {
         ASSERT_EQ(d[i], static_cast<uint8_t>((src_offset + i) * 7 + 3))
             << "byte " << i << " of " << n << ", src +" << src_offset << ", dst +" << dst_offset;
+    }
     for (uint8_t* g = dst; g < d; ++g)
         ASSERT_EQ(*g, 0xee) << "written before the destination";
     for (const uint8_t* g = d + n; g < d + n + kGuard; ++g)
@@ -40,18 +41,22 @@ void check(size_t src_offset, size_t dst_offset, size_t n) {
 }
 
 TEST(MemoryCopy, EveryAlignmentPairShortLengths) {
-    for (size_t so = 0; so < 16; ++so)
-        for (size_t d_o = 0; d_o < 16; ++d_o)
+    for (size_t so = 0; so < 16; ++so) {
+        for (size_t d_o = 0; d_o < 16; ++d_o) {
             for (size_t n = 0; n <= 140; ++n)
                 check(so, d_o, n);
+        }
+    }
 }
 
 TEST(MemoryCopy, FrameSizedCopies) {
     // A 1514-byte frame 12 bytes into a buffer (virtio-net's header) and the like.
-    for (size_t so = 0; so < 8; ++so)
-        for (size_t d_o = 0; d_o < 8; ++d_o)
+    for (size_t so = 0; so < 8; ++so) {
+        for (size_t d_o = 0; d_o < 8; ++d_o) {
             for (size_t n : {1514u, 1526u, 2048u, 4000u})
                 check(so, d_o, n);
+        }
+    }
 }
 
 // Three pages, the outer two inaccessible: a source that ends at the middle page's end,
@@ -112,10 +117,11 @@ TEST(MemoryCopy, OverlappingDownwardMoves) {
                 for (size_t i = 0; i < sizeof buf; ++i)
                     buf[i] = static_cast<uint8_t>(i * 5 + 1);
                 base::copy_memory(buf + so - shift, buf + so, n);
-                for (size_t i = 0; i < n; ++i)
+                for (size_t i = 0; i < n; ++i) {
                     ASSERT_EQ(buf[so - shift + i], static_cast<uint8_t>((so + i) * 5 + 1))
                         << "byte " << i << " of " << n << ", src +" << so << ", moved down "
                         << shift;
+                }
             }
         }
     }
