@@ -75,7 +75,8 @@ def timed_line(tag, command):
 
 def one_boot(system, cpu, marker, timeout, workloads, sock):
     """Boots `system` (with a monitor on socket `sock`) and runs every workload; returns
-    ({workload: (guest s, host s, host CPU s, host CPU stolen s)}, {workload: {kind: exits}},
+    ({workload: (guest s, host s, host CPU s, host CPU stolen s, host-kernel s)},
+    {workload: {kind: exits}},
     {workload: {QEMU counter: change}}) or a string saying what went wrong."""
     stolen_at_start = steal_seconds(cpu)
     if os.path.exists(sock):
@@ -84,7 +85,7 @@ def one_boot(system, cpu, marker, timeout, workloads, sock):
         if not qemu.expect(marker, timeout):
             return f"no {marker!r} within {timeout:.0f}s"
         times = {BOOT: (qemu.elapsed(), qemu.elapsed(), qemu.cpu_seconds(),
-                        steal_seconds(cpu) - stolen_at_start)}
+                        steal_seconds(cpu) - stolen_at_start, qemu.host_kernel_seconds())}
         counters = exit_counters(qemu.before)
         elsewhere = re.search(rb"vcpu: (\S+) runs on core [1-9]", qemu.before)
         if system.one_core and elsewhere:
@@ -110,13 +111,15 @@ def one_boot(system, cpu, marker, timeout, workloads, sock):
             start = {}
             jit_before = read_jit(sock)
             qemu.send_paced(timed_line(i, command), before_last=lambda s=start: s.update(
-                at=time.monotonic(), cpu=qemu.cpu_seconds(), steal=steal_seconds(cpu)))
+                at=time.monotonic(), cpu=qemu.cpu_seconds(), steal=steal_seconds(cpu),
+                kernel=qemu.host_kernel_seconds()))
             m = qemu.expect(rf"@@{i} ([0-9.]+) ([0-9.]+) @@", timeout)
             if not m:
                 return f"{name}: no result within {timeout:.0f}s"
             times[name] = (float(m.group(2)) - float(m.group(1)),
                            time.monotonic() - start["at"], qemu.cpu_seconds() - start["cpu"],
-                           steal_seconds(cpu) - start["steal"])
+                           steal_seconds(cpu) - start["steal"],
+                           qemu.host_kernel_seconds() - start["kernel"])
             jit_after = read_jit(sock)
             if jit_before is not None and jit_after is not None:
                 jit[name] = {k: jit_after[k] - jit_before[k] for k in jit_after}
@@ -252,6 +255,7 @@ def main():
     rows = [BOOT] + [w for w, _ in workloads]
     results = {n: {w: [] for w in rows} for n in names}  # guest seconds
     cpu = {n: {w: [] for w in rows} for n in names}      # QEMU's host CPU seconds
+    own = {n: {w: [] for w in rows} for n in names}      # ... less the host kernel's part
     exits = {n: {} for n in names}
     jit = {n: {} for n in names}
     stolen_spans = []  # spans whose host CPU was stolen for more than 5% of their time
@@ -265,17 +269,18 @@ def main():
             times, boot_exits, boot_jit = outcome
             for w, counts in boot_jit.items():
                 jit[system.name].setdefault(w, []).append(counts)
-            for w, (guest, wall, used, stolen) in times.items():
+            for w, (guest, wall, used, stolen, kernel) in times.items():
                 if stolen > 0.05 * wall:
                     stolen_spans.append(f"round {r + 1} {system.name} {w}: {stolen:.2f} of "
                                         f"{wall:.2f} s")
                 results[system.name][w].append(guest)
                 cpu[system.name][w].append(used)
+                own[system.name][w].append(used - kernel)
             for w, counts in boot_exits.items():
                 exits[system.name].setdefault(w, []).append(counts)
             print(f"round {r + 1} {system.name}: " + ", ".join(
-                f"{w} {g:.2f} ({h:.2f}, cpu {c:.2f}, stolen {t:.2f})"
-                for w, (g, h, c, t) in times.items()),
+                f"{w} {g:.2f} ({h:.2f}, cpu {c:.2f}, host kernel {k:.2f}, stolen {t:.2f})"
+                for w, (g, h, c, t, k) in times.items()),
                 flush=True)
 
     print("\nguest seconds (the boot: host wall time)")
@@ -283,6 +288,10 @@ def main():
     print("\nhost CPU seconds of each QEMU (all its threads) over the same spans: what a "
           "loaded host's other processes do not inflate")
     print_ratios(cpu, names, args.b_name, args.rounds)
+    print("\nthe same less the host kernel's part (its page faults: on a host that is itself a "
+          "virtual machine\nfresh memory costs unevenly, and touch and the idle minute's zeroing "
+          "are mostly that)")
+    print_ratios(own, names, args.b_name, args.rounds)
     # Only complete sets of rounds: a round whose monitor read failed has no entry.
     a = args.a_name
     complete = {w: v for w, v in exits[a].items() if len(v) == len(results[a][w])}
