@@ -24,8 +24,9 @@ DeferredRegion g_regions[kMaxRegions];
 uint32_t g_region_count = 0;
 uint32_t g_chunks_used = 0;
 uint64_t g_zeroed[kMaxChunks / 64]; // one bit per chunk: already zeroed
-uint32_t g_idle_cursor = 0;         // zero_next_piece: chunks below it are done
-uint64_t g_idle_offset = 0;         // ... and this much of chunk g_idle_cursor
+// zero_next_piece's place: chunk g_idle_at / kChunkSize, g_idle_at % kChunkSize bytes
+// into it (counted from the chunk's first byte in its region); chunks below are done.
+uint64_t g_idle_at = 0;
 Stats g_stats;
 
 bool is_set(uint32_t bit) {
@@ -33,10 +34,8 @@ bool is_set(uint32_t bit) {
 }
 
 bool test_and_set(uint32_t bit) {
-    uint64_t& word = g_zeroed[bit / 64];
-    const uint64_t mask = uint64_t{1} << (bit % 64);
-    const bool was = (word & mask) != 0;
-    word |= mask;
+    const bool was = is_set(bit);
+    g_zeroed[bit / 64] |= uint64_t{1} << (bit % 64);
     return was;
 }
 
@@ -147,42 +146,36 @@ void ensure_zeroed(uint64_t pa, uint64_t size) {
 }
 
 bool zero_next_piece() {
+    const auto at_chunk = static_cast<uint32_t>(g_idle_at / kChunkSize);
     for (uint32_t i = 0; i < g_region_count; ++i) {
         const DeferredRegion& r = g_regions[i];
         const uint64_t base = chunk_base(r.phys);
         const auto chunks = static_cast<uint32_t>((r.end - base + kChunkSize - 1) / kChunkSize);
-        for (uint32_t c = g_idle_cursor > r.first_chunk ? g_idle_cursor - r.first_chunk : 0;
-             c < chunks; ++c) {
+        for (uint32_t c = at_chunk > r.first_chunk ? at_chunk - r.first_chunk : 0; c < chunks;
+             ++c) {
             const uint32_t chunk = r.first_chunk + c;
-            if (g_idle_cursor != chunk) g_idle_offset = 0;
-            g_idle_cursor = chunk;
-            // Touched (and so zeroed whole), or done before: the next one.
-            if (is_set(chunk)) {
-                g_idle_cursor = chunk + 1;
-                g_idle_offset = 0;
-                continue;
-            }
+            if (is_set(chunk)) continue; // touched (and so zeroed whole), or done before
             const uint64_t from = max(base + c * kChunkSize, r.phys);
             const uint64_t to = min(base + (c + 1) * kChunkSize, r.end);
-            const uint64_t piece = from + g_idle_offset;
+            const uint64_t piece = from + (chunk == at_chunk ? g_idle_at % kChunkSize : 0);
             const uint64_t piece_end = min(piece + kPieceSize, to);
             zero(piece, piece_end);
-            g_idle_offset += piece_end - piece;
+            g_idle_at = uint64_t{chunk} * kChunkSize + (piece_end - from);
             if (piece_end == to) {
                 barrier(); // zeroes complete before a first touch can make the leaves valid
                 (void)test_and_set(chunk);
                 g_stats.zeroed_while_idle += to - from;
-                g_idle_cursor = chunk + 1;
-                g_idle_offset = 0;
+                g_idle_at = uint64_t{chunk + 1} * kChunkSize;
             }
             return true;
         }
     }
+    g_idle_at = uint64_t{g_chunks_used} * kChunkSize;
     return false;
 }
 
 bool idle_work_left() {
-    return g_idle_cursor < g_chunks_used;
+    return g_idle_at < uint64_t{g_chunks_used} * kChunkSize;
 }
 
 const Stats& stats() {

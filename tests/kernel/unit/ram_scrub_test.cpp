@@ -163,6 +163,10 @@ TEST(RamScrub, SecondCoreFaultOnACompletedLeafIsRetried) {
     EXPECT_FALSE(s.translates(uint64_t{1} << 40)) << "beyond the IPA space";
 }
 
+// More idle calls than every region of these tests takes: a loop of them that does not end
+// (an idle cursor that never moves on) fails instead of hanging.
+constexpr uint64_t kMostIdleCalls = 4096;
+
 // Idle time's calls until one chunk is zeroed, as an idle core would make them.
 void zero_one_chunk_while_idle() {
     for (uint64_t i = 0; i < kernel::ram_scrub::kChunkSize / kernel::ram_scrub::kPieceSize; ++i)
@@ -179,7 +183,7 @@ TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
     const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
     EXPECT_TRUE(kernel::ram_scrub::idle_work_left());
     uint64_t calls = 0;
-    while (kernel::ram_scrub::zero_next_piece())
+    while (calls < kMostIdleCalls && kernel::ram_scrub::zero_next_piece())
         ++calls;
     EXPECT_GE(calls, (2 * k2M + (1u << 20)) / kernel::ram_scrub::kPieceSize)
         << "chunks 0, 2 and the half chunk 3, a piece a call (and other tests' leftovers)";
@@ -253,8 +257,8 @@ TEST(RamScrub, IdleZeroingInterruptedMidChunk) {
     EXPECT_EQ(ram.bytes[64], 9);
     EXPECT_TRUE(ram.all(k2M, k2M + piece, 0)) << "on with the next chunk, from its start";
     EXPECT_TRUE(ram.all(k2M + piece, 2 * k2M, 0xa5));
-    while (kernel::ram_scrub::zero_next_piece()) {
-    }
+    for (uint64_t calls = 0; calls < kMostIdleCalls && kernel::ram_scrub::zero_next_piece();)
+        ++calls;
     EXPECT_TRUE(ram.all(k2M, 2 * k2M, 0));
     EXPECT_EQ(kernel::ram_scrub::stats().zeroed_while_idle - before.zeroed_while_idle, k2M);
     EXPECT_FALSE(kernel::ram_scrub::idle_work_left());
