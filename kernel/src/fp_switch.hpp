@@ -33,15 +33,13 @@ void move_registers(CoreState& c, Thread* t);
     BH_WRITE_SYSREG(cptr_el2, arm::cptr::kRes1 | (trap ? arm::cptr::kTfp : 0));
     c.fp_trapped = trap;
 }
-[[gnu::always_inline]] inline void set_trap(CoreState& c, bool trap) {
-    if (c.fp_trapped != trap) write_trap_for_eret(c, trap);
-}
 // The trap a native thread runs with: on unless it owns the registers.
 [[gnu::always_inline]] inline bool native_trap(const CoreState& c, const Thread* next) {
     return next != c.fp_owner;
 }
 [[gnu::always_inline]] inline void set_trap_for(CoreState& c, const Thread* next) {
-    set_trap(c, next->vcpu == nullptr && native_trap(c, next));
+    const bool trap = next->vcpu == nullptr && native_trap(c, next);
+    if (c.fp_trapped != trap) write_trap_for_eret(c, trap);
 }
 [[gnu::always_inline]] inline void prepare_to_run(CoreState& c, Thread* next) {
     if (registers_to_move(c, next)) [[unlikely]]
