@@ -40,10 +40,7 @@ bool is_load(const Elf64_Phdr& ph, uint64_t file_size, unsigned i, const std::st
     return true;
 }
 
-} // namespace
-
-namespace detail {
-
+// `size` bytes of the file from `offset`.
 std::vector<uint8_t> file_range(const std::string& path, uint64_t offset, uint64_t size) {
     std::ifstream in(path, std::ios::binary);
     std::vector<uint8_t> bytes(size);
@@ -56,6 +53,12 @@ std::vector<uint8_t> file_range(const std::string& path, uint64_t offset, uint64
     return bytes;
 }
 
+struct LoadPlace {
+    uint64_t vaddr, paddr, memsz, offset, filesz;
+    uint32_t flags;
+};
+
+// The header's entry and the PT_LOAD program headers, read without the rest of the file.
 std::vector<LoadPlace> load_places(const std::string& path, uint64_t& entry) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw failure(path, "cannot open");
@@ -78,7 +81,20 @@ std::vector<LoadPlace> load_places(const std::string& path, uint64_t& entry) {
     return places;
 }
 
-} // namespace detail
+} // namespace
+
+ElfImage read_elf_segments(const std::string& path, const SegmentWanted& wanted) {
+    ElfImage image;
+    for (const LoadPlace& p : load_places(path, image.entry)) {
+        if (!wanted(p.paddr, p.filesz)) continue;
+        image.segments.push_back(ElfSegment{.vaddr = p.vaddr,
+                                            .paddr = p.paddr,
+                                            .memsz = p.memsz,
+                                            .flags = p.flags,
+                                            .data = file_range(path, p.offset, p.filesz)});
+    }
+    return image;
+}
 
 ElfImage read_elf(const std::string& path) {
     const std::vector<uint8_t> bytes = file_bytes(path);

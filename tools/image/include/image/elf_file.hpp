@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,30 +40,8 @@ ElfImage read_elf(const std::string& path); // throws std::runtime_error naming 
 // from the file (the others are left out of `segments`): for a command that needs two
 // small segments of a system image of tens of MB (bulkhead_image qemu-smp, run before
 // every QEMU start). Not for position-independent files (their relocations are not read).
-template <class Wanted> ElfImage read_elf_segments(const std::string& path, Wanted wanted);
+using SegmentWanted = std::function<bool(uint64_t paddr, uint64_t file_size)>;
+ElfImage read_elf_segments(const std::string& path, const SegmentWanted& wanted);
 void write_elf(const std::string& path, const ElfImage& image);
-
-namespace detail {
-struct LoadPlace {
-    uint64_t vaddr, paddr, memsz, offset, filesz;
-    uint32_t flags;
-};
-// The header's entry and the PT_LOAD program headers, read without the rest of the file.
-std::vector<LoadPlace> load_places(const std::string& path, uint64_t& entry);
-std::vector<uint8_t> file_range(const std::string& path, uint64_t offset, uint64_t size);
-} // namespace detail
-
-template <class Wanted> ElfImage read_elf_segments(const std::string& path, Wanted wanted) {
-    ElfImage image;
-    for (const detail::LoadPlace& p : detail::load_places(path, image.entry)) {
-        if (!wanted(p.paddr, p.filesz)) continue;
-        image.segments.push_back(ElfSegment{.vaddr = p.vaddr,
-                                            .paddr = p.paddr,
-                                            .memsz = p.memsz,
-                                            .flags = p.flags,
-                                            .data = detail::file_range(path, p.offset, p.filesz)});
-    }
-    return image;
-}
 
 } // namespace image
