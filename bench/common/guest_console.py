@@ -31,19 +31,28 @@ class PinnedQemu:
     def elapsed(self):
         return time.monotonic() - self.start
 
-    def cpu_seconds(self):
-        """Host CPU time used so far by every thread of every process of this command
-        (its session: the shell and QEMU), from /proc/<pid>/task/<tid>/schedstat. Unlike
-        wall time it leaves out the time other processes on a loaded host took from it."""
-        total = 0
+    def _processes(self):
+        """(pid, fields of /proc/<pid>/stat after the command name) of every process of
+        this command: its session, the shell and QEMU (process group = the session's
+        leader). Processes that end meanwhile are left out."""
         for pid in os.listdir("/proc"):
             if not pid.isdigit():
                 continue
             try:
                 with open(f"/proc/{pid}/stat", encoding="ascii") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[3]) != self.proc.pid:  # process group = the session's leader
-                    continue
+                if int(fields[3]) == self.proc.pid:
+                    yield pid, fields
+            except (OSError, ValueError, IndexError):
+                continue
+
+    def cpu_seconds(self):
+        """Host CPU time used so far by every thread of every process of this command,
+        from /proc/<pid>/task/<tid>/schedstat. Unlike wall time it leaves out the time
+        other processes on a loaded host took from it."""
+        total = 0
+        for pid, _ in self._processes():
+            try:
                 for tid in os.listdir(f"/proc/{pid}/task"):
                     with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as f:
                         total += int(f.read().split()[0])
@@ -56,17 +65,7 @@ class PinnedQemu:
         (stime in /proc/<pid>/stat, 10 ms ticks): mostly its page faults. On a host that is
         itself a virtual machine a fresh page can cost 1-50 us there, unevenly, and that
         cost follows how much memory a system touches, not what its code does."""
-        ticks = 0
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[3]) == self.proc.pid:
-                    ticks += int(fields[12])
-            except (OSError, ValueError, IndexError):
-                continue
+        ticks = sum(int(fields[12]) for _, fields in self._processes())
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def expect(self, pattern, timeout):
