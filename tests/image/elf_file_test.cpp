@@ -8,8 +8,18 @@
 #include <fstream>
 #include <numeric>
 #include <string>
+#include <unistd.h>
 
 namespace {
+
+// A file of this test's own: ctest runs each test as its own process, two at a time, and
+// a shared name let one test delete or rewrite the other's file (a fresh-clone CI run
+// failed both that way).
+std::string temp_path(const char* suffix) {
+    return ::testing::TempDir() + "elf_file_test." +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "." +
+           std::to_string(getpid()) + suffix;
+}
 
 struct TempElf {
     TempElf() {
@@ -28,7 +38,7 @@ struct TempElf {
     ~TempElf() { std::remove(path.c_str()); }
     TempElf(const TempElf&) = delete;
     TempElf& operator=(const TempElf&) = delete;
-    std::string path = ::testing::TempDir() + "elf_file_test.elf";
+    std::string path = temp_path(".elf");
 };
 
 TEST(ElfFile, WholeFileReadsBack) {
@@ -59,7 +69,7 @@ TEST(ElfFile, SelectedSegmentsOnly) {
 }
 
 TEST(ElfFile, NotAnElfSaysSo) {
-    const std::string path = ::testing::TempDir() + "elf_file_test.txt";
+    const std::string path = temp_path(".txt");
     std::ofstream(path) << "not an ELF file, but longer than an ELF header is: 64 bytes or more";
     try {
         (void)image::read_elf_segments(path, [](uint64_t, uint64_t) { return true; });
