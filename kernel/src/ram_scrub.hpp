@@ -79,6 +79,8 @@ struct Stats {
     uint64_t deferred = 0;
     uint64_t zeroed_on_touch = 0;
     uint64_t zeroed_while_idle = 0;
+    // Deferred bytes neither a first touch nor idle time has zeroed yet.
+    [[nodiscard]] uint64_t left() const { return deferred - zeroed_on_touch - zeroed_while_idle; }
 };
 const Stats& stats();
 

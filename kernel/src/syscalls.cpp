@@ -195,8 +195,7 @@ void system_off(Thread* t) {
     log() << "system: powered off by " << t->name
           << " (RAM zeroed on first touch: " << Dec{ram.zeroed_on_touch >> 20} << " of "
           << Dec{ram.deferred >> 20} << " MiB, while idle: " << Dec{ram.zeroed_while_idle >> 20}
-          << " MiB, left: "
-          << Dec{(ram.deferred - ram.zeroed_on_touch - ram.zeroed_while_idle) >> 20} << " MiB)\n";
+          << " MiB, left: " << Dec{ram.left() >> 20} << " MiB)\n";
     log_per_core("ticks taken", hyp_timer::taken);
     if (soft_tlb_regrow::enabled())
         log_per_core("busy guests' TLB invalidations for QEMU", soft_tlb_regrow::count);

@@ -182,6 +182,7 @@ TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
     ram.bytes[k2M + 8] = 42;
     const kernel::ram_scrub::Stats before = kernel::ram_scrub::stats();
     EXPECT_TRUE(kernel::ram_scrub::idle_work_left());
+    EXPECT_GE(before.left(), 2 * k2M + (1u << 20)) << "chunks 0, 2 and the half chunk 3";
     uint64_t calls = 0;
     while (calls < kMostIdleCalls && kernel::ram_scrub::zero_next_piece())
         ++calls;
@@ -194,6 +195,7 @@ TEST(RamScrub, IdleZeroingTakesUntouchedChunksOnly) {
     EXPECT_TRUE(ram.all(3 * k2M + (1 << 20), 4 * k2M, 0xa5)) << "past the region: not ours";
     const kernel::ram_scrub::Stats& after = kernel::ram_scrub::stats();
     EXPECT_GE(after.zeroed_while_idle - before.zeroed_while_idle, 2 * k2M + (1u << 20));
+    EXPECT_EQ(after.left(), 0u) << "every deferred byte zeroed one way or the other";
 
     ram.bytes[8] = 7;
     kernel::ram_scrub::ensure_zeroed(ram.pa(), k2M);
