@@ -62,6 +62,22 @@ TEST(DtbQuery, QemuPathIsCaseInsensitiveRegex) {
     EXPECT_EQ(query(qemu, R"({"path": "PL011@9.*"})").path, "/pl011@9000000");
 }
 
+// A quantifier on a quantifier is refused, as Python's re refuses it ("multiple repeat"):
+// std::regex nested the repeats and backtracked for minutes over one path (`@****...`,
+// found by the tool's fuzzer). A lazy `*?` is one quantifier; an escaped `\*` a literal.
+TEST(DtbQuery, MultipleRepeatIsRefusedAtItsPlace) {
+    for (const char* path : {"/pl011@**9", "/pl011+*", "/pl011@9{1,3}*", "a*??"}) {
+        tool_test::expect_error([&] { query(qemu, std::string(R"({"path": ")") + path + R"("})"); },
+                                "q.camkes", 1, 39, "in dtb query (multiple repeat at offset", path);
+    }
+    EXPECT_EQ(query(qemu, R"({"path": "PL011@9.*?0$"})").path, "/pl011@9000000");
+    EXPECT_THROW(query(qemu, R"({"path": "/pl011\\*"})"), std::runtime_error)
+        << "an escaped star is a literal: no node matches, no refusal";
+    tool_test::expect_error(
+        [&] { query(qemu, R"({"properties": {"compatible[0]": "arm,pl011"}, "path": "x**"})"); },
+        "q.camkes", 1, 94, "multiple repeat at offset 2", "x**");
+}
+
 TEST(DtbQuery, QemuCompatibleAndChosen) {
     EXPECT_EQ(query(qemu, R"({"properties": {"compatible[0]": "arm,pl011"}})").path,
               "/pl011@9000000");

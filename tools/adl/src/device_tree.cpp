@@ -58,14 +58,52 @@ std::string DeviceTree::path_of(int node) const {
     return buf;
 }
 
-int DeviceTree::find_by_path(const std::string& regex, const Value& entry) const {
-    std::regex re;
-    try {
-        re = std::regex(regex, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-        throw Error(entry.where, "bad regular expression " + quote(regex) + " in dtb query (" +
-                                     e.what() + "); expected a valid path pattern");
+namespace {
+
+// Where a quantifier (`*`, `+`, `?`, `{m,n}`, each maybe followed by the lazy `?`) follows
+// another, or npos. Python's re, which upstream's dtb queries go through, refuses that
+// ("multiple repeat"); std::regex takes it and nests the repeats, and its backtracking
+// matcher then took minutes over one path (`@***...`, found by the tool's fuzzer).
+size_t multiple_repeat_at(const std::string& re) {
+    bool after_quantifier = false;
+    for (size_t i = 0; i < re.size(); ++i) {
+        const char c = re[i];
+        const bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+        if (quantifier && after_quantifier) return i;
+        if (c == '{') {
+            const size_t close = re.find('}', i);
+            if (close != std::string::npos) i = close;
+        } else if (c == '\\') {
+            ++i; // an escaped character is a literal
+        } else if (c == '[') {
+            const size_t close = re.find(']', i + 2); // `[]...]` has a literal ]
+            i = close == std::string::npos ? re.size() : close;
+        }
+        after_quantifier = quantifier;
+        if (quantifier && i + 1 < re.size() && re[i + 1] == '?') ++i; // lazy: one quantifier
     }
+    return std::string::npos;
+}
+
+// A dtb query's path pattern (ECMAScript, case-insensitive, as upstream's Python re.search).
+std::regex path_regex(const std::string& pattern, const Value& where) {
+    const auto bad = [&](const std::string& why) {
+        return Error(where.where, "bad regular expression " + quote(pattern) + " in dtb query (" +
+                                      why + "); expected a valid path pattern");
+    };
+    if (const size_t at = multiple_repeat_at(pattern); at != std::string::npos)
+        throw bad("multiple repeat at offset " + std::to_string(at));
+    try {
+        return std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+        throw bad(e.what());
+    }
+}
+
+} // namespace
+
+int DeviceTree::find_by_path(const std::string& regex, const Value& entry) const {
+    const std::regex re = path_regex(regex, entry);
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
@@ -89,7 +127,7 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
             throw Error(path->where,
                         "dtb query \"path\" must be a string, found " + quote(path->to_adl()));
         }
-        path_re = std::regex(path->string, std::regex::ECMAScript | std::regex::icase);
+        path_re = path_regex(path->string, *path);
     }
     struct Condition {
         std::string property;
