@@ -25,13 +25,16 @@ const image::BoardRegistration registration{image::Board{
     .virt_timer_irq = 27,
     .phys_timer_irq = 30,
     .cpu_count = 4, // also QEMU's -smp (cmake/BulkheadPlatform.cmake reads it from here)
-    // QEMU turns every guest TLBI by address into a full TLB flush once a stage-2
-    // block backs a translation; 4 KiB leaves keep its TLB working as on hardware.
-    // bench/workload, vm_minimal against the direct boot, guest seconds (2026-12-02, a
-    // loaded 2-core host, so indicative): 4 KiB leaves (2 rounds) shell loop 1.09x, dd|md5sum
-    // 1.87x, fork+exec 2.33x, touch 256 MiB 11.1x; 2 MiB blocks (1 round) 0.75x, 0.74x,
-    // 2.81x, 12.8x. Blocks do not help the page-touching job and cost fork+exec most.
-    .stage2_blocks = false,
+    // 2 MiB stage-2 blocks. QEMU 7.2 records a guest translation through a block as a large
+    // page, so a guest TLBI by address flushes its whole TLB; but every 4 KiB leaf costs a
+    // stage-2 table page the walk reads, and QEMU refills its TLB entry for each after every
+    // guest context switch. QEMU's TLB refills counted with perf probes (after the idle
+    // zeroing, 2026-12-04), leaves -> blocks: dd|md5sum (300 x 64 KiB) 1.628M -> 1.482M
+    // (stage-2 table refills 179k -> 13k), 100x fork+exec 327k -> 322k. Guest seconds, the
+    // two side by side on the two host CPUs, 12 pairs each, median blocks/leaves: dd|md5sum
+    // 0.92, fork+exec 0.95, shell loop 0.80; boot to userspace (10 interleaved) 2.14 s
+    // against 2.11 s. docs/ARCHITECTURE.md, "Stage-2 leaf size on qemu-arm-virt".
+    .stage2_blocks = true,
     // QEMU sizes its TLB for a guest only when it is flushed, and a guest's exits to its
     // VMM flush it while the guest is nearly idle (typing on its console, for one), which
     // leaves it a few dozen entries for the busy guest that follows: the kernel invalidates a

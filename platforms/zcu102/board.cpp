@@ -21,9 +21,9 @@ const image::BoardRegistration registration{image::Board{
     // UART0, the one the DTB's stdout-path names (serial0); SPI 21.
     .console = {.kind = spec::ConsoleKind::Cadence, .base = PhysAddr{0xff000000}, .irq = 53},
     .cpu_count = 4,
-    // Under QEMU, as qemu-arm-virt: its TLB flushes everything on a guest TLBI by address
-    // once a stage-2 block backs a translation.
-    .stage2_blocks = false,
+    // Stage-2 blocks (the default): fewer TLB entries and shorter walks on the A53, and
+    // under QEMU they measured faster too (qemu-arm-virt's record has the figures).
+    .stage2_blocks = true,
 }};
 
 } // namespace

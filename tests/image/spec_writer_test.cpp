@@ -61,7 +61,7 @@ TEST(SpecWriter, ZeroOnFirstTouchReachesTheRegionFlags) {
 
 TEST(SpecWriter, BoardStage2BlocksAndSoftTlbRegrowthReachTheBoardFlags) {
     image::Board board = image_test::board();
-    EXPECT_FALSE(board.stage2_blocks) << "qemu-arm-virt asks for 4 KiB leaves";
+    EXPECT_TRUE(board.stage2_blocks) << "qemu-arm-virt maps with 2 MiB blocks";
     EXPECT_TRUE(board.regrow_soft_tlb) << "qemu-arm-virt runs under QEMU";
     for (const bool blocks : {false, true}) {
         for (const bool regrow : {false, true}) {

@@ -55,10 +55,11 @@ struct Trailer {
 
 // Board::flags bits.
 enum BoardFlags : uint32_t {
-    // Stage-2 tables use 4 KiB leaves only, never 2 MiB blocks. For QEMU: its TLB records
-    // a guest translation under a stage-2 block as a large page, and then every guest
-    // TLBI by address flushes the whole TLB (measured: about 40% more page-table walks
-    // during a Linux boot). Real CPUs want the blocks.
+    // Stage-2 tables use 4 KiB leaves only, never 2 MiB blocks: for a CPU (or emulator) on
+    // which a block costs more than the table pages it saves. QEMU 7.2 is not one now (its
+    // large-page TLB flushes cost less than refilling a leaf table's entry after every guest
+    // context switch: docs/ARCHITECTURE.md, "Stage-2 leaf size on qemu-arm-virt"), so no
+    // board sets it; real CPUs want the blocks.
     BoardStage2PagesOnly = 1,
     // The board runs under QEMU's TCG: a busy guest's EL1&0 TLB is invalidated every
     // 100 ms (kernel/src/soft_tlb_regrow.hpp). QEMU sizes its software TLB only when it is
