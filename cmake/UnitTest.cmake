@@ -6,7 +6,8 @@ function(bulkhead_unit_test)
   cmake_parse_arguments(U "" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${U_NAME} ${U_SOURCES})
   target_link_libraries(${U_NAME} PRIVATE ${U_LIBS} GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${U_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+  # A unit test takes well under a second: one that hangs fails in a minute, not CTest's 25.
+  gtest_discover_tests(${U_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit TIMEOUT 60)
 endfunction()
 
 # bulkhead_fuzzer(NAME <name> SOURCES <library sources>... INCLUDES <dirs>... [DEPENDS <headers>...])

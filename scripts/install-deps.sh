@@ -4,7 +4,7 @@
 set -eu
 
 HOST_PKGS="g++ cmake ninja-build python3 cpio gzip g++-aarch64-linux-gnu \
-binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler libfdt-dev \
+binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler libfdt-dev libre2-dev \
 googletest libgtest-dev clang clang-format clang-tidy libclang-rt-14-dev \
 u-boot-qemu e2fsprogs"
 

@@ -78,6 +78,23 @@ TEST(DtbQuery, MultipleRepeatIsRefusedAtItsPlace) {
         "q.camkes", 1, 94, "multiple repeat at offset 2", "x**");
 }
 
+// Path patterns run in time linear in the path (RE2): std::regex backtracked on nested
+// repeats such as these for over a minute per node (the unit tests' timeout fails that).
+TEST(DtbQuery, NestedRepeatsMatchInLinearTime) {
+    EXPECT_NE(no_match(qemu, R"({"path": "^(/?[a-z0-9@-]*)*!"})").find("matches no node"),
+              std::string::npos);
+    EXPECT_EQ(query(qemu, R"({"path": "^(/[a-z0-9-]*@?[0-9a-f]*)*/PL011@9000000$"})").path,
+              "/pl011@9000000");
+}
+
+// What RE2 lacks of Python's syntax (lookaround, backreferences) is refused with its reason.
+TEST(DtbQuery, PythonOnlySyntaxIsRefusedWithTheReason) {
+    tool_test::expect_error([&] { query(qemu, R"q({"path": "pl011(?=@)"})q"); }, "q.camkes", 1, 39,
+                            "in dtb query (invalid perl operator: (?=", "pl011(?=@)");
+    tool_test::expect_error([&] { query(qemu, R"({"path": "(p)l011\\1"})"); }, "q.camkes", 1, 39,
+                            "in dtb query (invalid escape sequence: \\1", "(p)l011\\1");
+}
+
 TEST(DtbQuery, QemuCompatibleAndChosen) {
     EXPECT_EQ(query(qemu, R"({"properties": {"compatible[0]": "arm,pl011"}})").path,
               "/pl011@9000000");

@@ -8,7 +8,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <regex>
+
+#include <re2/re2.h>
 
 extern "C" {
 #include <libfdt.h>
@@ -62,8 +65,7 @@ namespace {
 
 // Where a quantifier (`*`, `+`, `?`, `{m,n}`, each maybe followed by the lazy `?`) follows
 // another, or npos. Python's re, which upstream's dtb queries go through, refuses that
-// ("multiple repeat"); std::regex takes it and nests the repeats, and its backtracking
-// matcher then took minutes over one path (`@***...`, found by the tool's fuzzer).
+// ("multiple repeat" at its offset), and so does the tool, at the same place.
 size_t multiple_repeat_at(const std::string& re) {
     bool after_quantifier = false;
     for (size_t i = 0; i < re.size(); ++i) {
@@ -85,29 +87,38 @@ size_t multiple_repeat_at(const std::string& re) {
     return std::string::npos;
 }
 
-// A dtb query's path pattern (ECMAScript, case-insensitive, as upstream's Python re.search).
-std::regex path_regex(const std::string& pattern, const Value& where) {
+// A dtb query's path pattern, case-insensitive, searched for in each node's path (as
+// upstream's Python re.search). RE2 runs in time linear in the path whatever the pattern:
+// std::regex backtracked, and a pattern such as `(/.*)*x` took it exponential time (the
+// tool's fuzzer found one). What RE2 lacks of Python's syntax (backreferences, lookaround)
+// is refused with RE2's reason.
+std::unique_ptr<const re2::RE2> path_regex(const std::string& pattern, const Value& where) {
     const auto bad = [&](const std::string& why) {
         return Error(where.where, "bad regular expression " + quote(pattern) + " in dtb query (" +
                                       why + "); expected a valid path pattern");
     };
     if (const size_t at = multiple_repeat_at(pattern); at != std::string::npos)
         throw bad("multiple repeat at offset " + std::to_string(at));
-    try {
-        return std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-        throw bad(e.what());
-    }
+    re2::RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    auto re = std::make_unique<const re2::RE2>(pattern, options);
+    if (!re->ok()) throw bad(re->error());
+    return re;
+}
+
+bool path_matches(const std::string& path, const re2::RE2& re) {
+    return re2::RE2::PartialMatch(path, re);
 }
 
 } // namespace
 
 int DeviceTree::find_by_path(const std::string& regex, const Value& entry) const {
-    const std::regex re = path_regex(regex, entry);
+    const auto re = path_regex(regex, entry);
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
-        if (std::regex_search(path_of(node), re)) {
+        if (path_matches(path_of(node), *re)) {
             return node;
         }
     }
@@ -121,7 +132,7 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
                                       "{\"compatible[0]\": \"...\"}, found " +
                                           quote(properties.to_adl()));
     }
-    std::optional<std::regex> path_re;
+    std::unique_ptr<const re2::RE2> path_re;
     if (path) {
         if (path->kind != Value::Kind::String) {
             throw Error(path->where,
@@ -156,7 +167,7 @@ int DeviceTree::find_by_properties(const Value& properties, const Value* path,
     const void* fdt = blob_.data();
     for (int node = fdt_next_node(fdt, -1, nullptr); node >= 0;
          node = fdt_next_node(fdt, node, nullptr)) {
-        if (path_re && !std::regex_search(path_of(node), *path_re)) {
+        if (path_re && !path_matches(path_of(node), *path_re)) {
             continue;
         }
         bool all = true;
