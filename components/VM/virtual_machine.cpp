@@ -4,6 +4,7 @@
 #include <base/crc32_table.hpp>
 #include <vmm/vm_guest_dtb.hpp>
 
+#include <array>
 #include <cstring>
 #include <new>
 
@@ -288,11 +289,23 @@ bool VirtualMachine::load_guest() {
     vmm::vm_guest_dtb(config_, g_guest_dtb);
     vmm::GuestDtbConfig& dtb = g_guest_dtb.config;
     dtb.devices = &devices_;
-
-    if (vmm::load_linux(files_, memory_, layout_, names, dtb, g_dtb_scratch, log_, boot_) !=
-        vmm::LoadError::Ok) {
-        return false;
+    // Fresh for every boot of the guest (a reset draws again): Linux credits rng-seed as
+    // entropy, and with none its CRNG runs unseeded, a full BLAKE2s extraction per random
+    // number it takes (every exec and socket), until it has gathered its own.
+    std::array<std::byte, 32> seed{};
+    const bool seeded = runtime::take_entropy(seed);
+    dtb.rng_seed = seeded ? std::span<const std::byte>(seed) : std::span<const std::byte>();
+    {
+        LogLine line;
+        line << (seeded ? "vm: /chosen/rng-seed: 32 bytes of this boot's entropy from the kernel"
+                        : "vm: no boot entropy from the kernel: the guest gets no rng-seed");
+        line.emit(log_);
     }
+    const vmm::LoadError load_error =
+        vmm::load_linux(files_, memory_, layout_, names, dtb, g_dtb_scratch, log_, boot_);
+    seed.fill(std::byte{0});
+    dtb.rng_seed = {};
+    if (load_error != vmm::LoadError::Ok) return false;
     // What is in guest RAM now, read back, so a test can compare it with the files
     // (about 0.4 s of CRC for Debian's kernel under TCG, hence only when asked).
     if (c_.log_image_crcs == 0) return true;

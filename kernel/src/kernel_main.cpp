@@ -1,5 +1,6 @@
 // Boot sequence: find the spec through the boot info, validate it, switch on the
 // EL2 MMU, bring up the GIC, instantiate the system, start the tick, run.
+#include "boot_entropy.hpp"
 #include "console.hpp"
 #include "el2_config.hpp"
 #include "el2_mmu.hpp"
@@ -117,7 +118,8 @@ extern "C" [[noreturn]] void secondary_main(uint32_t index) {
     schedule_and_return();
 }
 
-extern "C" [[noreturn]] void kernel_main() {
+// boot_x0: what the boot loader passed in x0 (Linux's boot protocol: the DTB; QEMU: 0).
+extern "C" [[noreturn]] void kernel_main(uint64_t boot_x0) {
     for (auto* f = __init_array_start; f != __init_array_end; ++f)
         (*f)();
     init_idle(0);
@@ -151,6 +153,7 @@ extern "C" [[noreturn]] void kernel_main() {
     }
     g_board = &board;
     el2_mmu::enable(board.ram_base, board.ram_size);
+    boot_entropy::init(boot_x0, board); // before load_system zeroes RAM
     if (!gic::init(board)) {
         log() << "spec refused: GIC version " << Dec{board.gic_version} << " has no driver\n";
         psci::system_off();

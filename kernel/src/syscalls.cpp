@@ -2,6 +2,7 @@
 // a constexpr table. Every argument is checked; a bad one is an error code in x0.
 #include "syscalls.hpp"
 
+#include "boot_entropy.hpp"
 #include "console.hpp"
 #include "fault_delivery.hpp"
 #include "firmware_smc.hpp"
@@ -345,6 +346,21 @@ void mapping_move(Thread* t) {
         set_status(t, m->move(t->context.x[1]));
 }
 
+void entropy(Thread* t) {
+    std::byte bytes[boot_entropy::kDraw];
+    if (!boot_entropy::take(t->domain->index, bytes)) {
+        set_status(t, Status::NoEntropy);
+        return;
+    }
+    for (unsigned i = 0; i < boot_entropy::kDraw; ++i) {
+        uint64_t& x = t->context.x[1 + i / 8];
+        if (i % 8 == 0) x = 0;
+        x |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * (i % 8));
+        bytes[i] = std::byte{0};
+    }
+    set_status(t, Status::Ok);
+}
+
 using Handler = void (*)(Thread*);
 constexpr Handler kHandlers[] = {
     call,
@@ -372,6 +388,7 @@ constexpr Handler kHandlers[] = {
     vcpu_write_registers,
     firmware_call,
     mapping_move,
+    entropy,
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
               static_cast<size_t>(call_abi::Call::Count));

@@ -51,6 +51,19 @@ TEST(BoardCheck, AGoodRecordHasNoProblems) {
     EXPECT_TRUE(image::check_board(good()).empty());
 }
 
+// The kernel reads the boot DTB through its map of RAM: an address elsewhere is a board bug.
+TEST(BoardCheck, BootDtbOutsideRamOrUnaligned) {
+    image::Board b = good();
+    b.boot_dtb = PhysAddr{0x80000000};
+    EXPECT_TRUE(image::check_board(b).empty());
+    b.boot_dtb = PhysAddr{0x40000000};
+    EXPECT_TRUE(has_problem(b, "boot_dtb", "in ram"));
+    b.boot_dtb = PhysAddr{0xc0000000}; // the end of RAM
+    EXPECT_TRUE(has_problem(b, "boot_dtb", "in ram"));
+    b.boot_dtb = PhysAddr{0x80000004};
+    EXPECT_TRUE(has_problem(b, "boot_dtb", "8-byte aligned"));
+}
+
 TEST(BoardCheck, OverlappingFrames) {
     image::Board b = good();
     b.gicc = PhysAddr{0x2c001000}; // on top of the distributor

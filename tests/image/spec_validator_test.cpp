@@ -143,6 +143,20 @@ TEST(SpecValidator, BoardFlags) {
     EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "unknown board flags");
 }
 
+TEST(SpecValidator, BootDtbInsideRamOrNone) {
+    auto b = good();
+    auto* board = record<spec::Board>(b, spec::Table::Board, 0);
+    board->boot_dtb = board->ram_base;
+    reseal(b);
+    EXPECT_TRUE(spec::validate(b.data(), b.size()).ok);
+
+    b = good();
+    board = record<spec::Board>(b, spec::Table::Board, 0);
+    board->boot_dtb = board->ram_base + board->ram_size;
+    reseal(b);
+    EXPECT_STREQ(spec::validate(b.data(), b.size()).what, "boot DTB address outside RAM");
+}
+
 // A chained notification names an unchained parent and a bit of its word; every other
 // notification names none.
 TEST(SpecValidator, ChainedNotifications) {

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -81,6 +83,24 @@ struct GuestDtbTest : ::testing::Test {
         config.psci = PsciConduit::Hvc;
     }
 };
+
+TEST_F(GuestDtbTest, RngSeedIsTheConfigsFreshOneNeverThePlatformDtbs) {
+    std::array<std::byte, 32> fresh{};
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+        fresh[i] = static_cast<std::byte>(0xc0 + i);
+    config.rng_seed = fresh;
+    std::size_t size = 0;
+    ASSERT_EQ(build_guest_dtb(platform, config, out, size), DtbError::Ok);
+    const void* fdt = out.data();
+    ASSERT_EQ(fdt_check_full(fdt, size), 0);
+    const int chosen = fdt_path_offset(fdt, "/chosen");
+    int len = 0;
+    const auto* seed = static_cast<const std::byte*>(fdt_getprop(fdt, chosen, "rng-seed", &len));
+    ASSERT_NE(seed, nullptr);
+    ASSERT_EQ(len, 32);
+    EXPECT_TRUE(std::equal(fresh.begin(), fresh.end(), seed));
+    EXPECT_EQ(fdt_getprop(fdt, chosen, "kaslr-seed", nullptr), nullptr); // still none
+}
 
 TEST_F(GuestDtbTest, BuildsFromQemuVirtAndEveryPropertyChecksOut) {
     std::size_t size = 0;

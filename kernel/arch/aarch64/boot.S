@@ -16,6 +16,7 @@ bulkhead_boot_info:
     .quad   0               // console_base
     .word   0, 0            // console_kind, console_reg_shift
 1:
+    mov     x19, x0                     // the boot loader's x0 (a DTB, maybe): kernel_main's
     mrs     x0, CurrentEL
     cmp     x0, #(2 << 2)
     b.ne    .Lnot_el2
@@ -36,6 +37,7 @@ bulkhead_boot_info:
     add     x0, x0, :lo12:exception_vectors
     msr     vbar_el2, x0
     isb
+    mov     x0, x19
     bl      kernel_main
 .Lnot_el2:
     wfe

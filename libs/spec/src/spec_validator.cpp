@@ -103,6 +103,8 @@ Verdict check_board(const Board& b) {
     if (b.cpu_count == 0) return fail_at(Table::Board, 0, "no CPUs");
     if ((b.flags & ~kBoardFlagsAll) != 0)
         return fail_at(Table::Board, 0, "unknown board flags", b.flags);
+    if (b.boot_dtb != 0 && (b.boot_dtb < b.ram_base || b.boot_dtb - b.ram_base >= b.ram_size))
+        return fail_at(Table::Board, 0, "boot DTB address outside RAM", b.boot_dtb);
     return {};
 }
 

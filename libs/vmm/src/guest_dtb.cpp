@@ -267,11 +267,15 @@ int write_chosen(void* fdt, const GuestDtbConfig& config) {
     }
     // The platform DTB was dumped at build time: its seeds would be the same on every
     // boot, which defeats KASLR, and Linux credits rng-seed as entropy. No seed is
-    // better than a constant one (the VMM has no entropy source to make fresh ones).
+    // better than a constant one; a fresh rng-seed comes from the config.
     for (const char* prop : {"linux,initrd-start", "linux,initrd-end", "kaslr-seed", "rng-seed"}) {
         if (err == 0 && fdt_getprop(fdt, node, prop, nullptr) != nullptr) {
             err = fdt_delprop(fdt, node, prop);
         }
+    }
+    if (err == 0 && !config.rng_seed.empty()) {
+        err = fdt_setprop(fdt, node, "rng-seed", config.rng_seed.data(),
+                          static_cast<int>(config.rng_seed.size()));
     }
     if (err == 0 && config.initrd) {
         err = fdt_setprop_u64(fdt, node, "linux,initrd-start", config.initrd->base.raw());

@@ -46,6 +46,11 @@ std::vector<BoardProblem> check_board(const Board& b) {
                 std::to_string(b.gic_version) + ": the kernel drives GICv2 and GICv3");
     }
     if (b.cpu_count == 0) problem("cpu_count", "no CPUs");
+    // The kernel reads the boot DTB through its map of RAM, and only there.
+    if (b.boot_dtb.raw() != 0 &&
+        (b.boot_dtb.raw() % 8 != 0 || b.boot_dtb < b.ram.base || !(b.boot_dtb < b.ram.end()))) {
+        problem("boot_dtb", hex(b.boot_dtb.raw()) + " is not an 8-byte aligned address in ram");
+    }
 
     std::vector<Frame> frames;
     if (b.gic_version == 3) {

@@ -96,6 +96,7 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
     b.gich = s.board.gich.raw();
     b.gicv = s.board.gicv.raw();
     b.gicr = s.board.gicr.raw();
+    b.boot_dtb = s.board.boot_dtb.raw();
     b.uart_base = s.board.console.base.raw();
     b.uart_irq = s.board.console.irq;
     b.uart_kind = static_cast<uint32_t>(s.board.console.kind);

@@ -3,6 +3,9 @@
 
 #include "runtime/kernel_call.hpp"
 
+#include <cstddef>
+#include <span>
+
 namespace runtime {
 
 using call_abi::Call;
@@ -126,6 +129,17 @@ private:
 
 inline void yield() {
     kernel_call(Call::Yield);
+}
+// The next 32 bytes of this domain's entropy stream (Call::Entropy); false (and `out`
+// untouched) when the boot loader gave the kernel no seed.
+inline bool take_entropy(std::span<std::byte, 32> out) {
+    Message m;
+    const CallResult r = kernel_call(Call::Entropy, 0, 0, m);
+    if (r.status != Status::Ok) return false;
+    const uint64_t words[4] = {r.value, m.mr[0], m.mr[1], m.mr[2]};
+    for (unsigned i = 0; i < 32; ++i)
+        out[i] = static_cast<std::byte>(words[i / 8] >> (8 * (i % 8)));
+    return true;
 }
 [[noreturn]] inline void exit() {
     kernel_call(Call::Exit);

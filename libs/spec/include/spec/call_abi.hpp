@@ -53,6 +53,10 @@ enum class Call : uint64_t {
     // placed there. InvalidArgument (and left removed) when the IPA is refused or
     // another mapping of the domain is in the way.
     MappingMove = 24,
+    // -> x1..x4 the next 32 bytes of the calling domain's entropy stream (little-endian), from
+    // the boot loader's /chosen/rng-seed (kernel/src/boot_entropy.hpp); NoEntropy when it
+    // gave none. No capability: a domain's stream tells it nothing about another's.
+    Entropy = 25,
     Count
 };
 
@@ -90,6 +94,7 @@ enum class Status : uint64_t {
     // A vCPU call from another core: the vCPU's state is still in its core's registers;
     // that core has been asked to save it: call again (runtime::VcpuCap does).
     Busy = 9,
+    NoEntropy = 10, // Entropy: the boot loader gave the kernel no seed
 };
 
 // Fault messages arrive on the fault endpoint like a Call: x1 = the thread's fault

@@ -87,6 +87,9 @@ struct Board {
     uint32_t gic_version;    // 2: gicd..gicv; 3: gicd and gicr; the kernel refuses others
     uint32_t uart_kind;      // ConsoleKind of uart_base (boot_info.hpp)
     uint64_t gicr;           // GICv3: the first redistributor; cpu_count of them, 128 KiB each
+    // Where the boot loader leaves its DTB when it does not pass it in x0 (QEMU's virt for an
+    // ELF: the start of RAM); 0: x0 only. The kernel takes its /chosen/rng-seed (boot_entropy).
+    uint64_t boot_dtb;
 };
 
 struct Domain {

@@ -90,6 +90,9 @@ struct GuestDtbConfig {
     PsciConduit psci = PsciConduit::Hvc;
     unsigned num_vcpus = 1;
     GuestDtbHook* devices = nullptr; // adds the emulated devices' nodes
+    // /chosen/rng-seed: fresh bytes for this boot (the kernel's Call::Entropy), or empty
+    // for none. Never the platform DTB's: that was dumped once, at build time.
+    std::span<const std::byte> rng_seed;
 };
 
 enum class DtbError : uint8_t {

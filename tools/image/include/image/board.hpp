@@ -48,6 +48,9 @@ struct Board {
     // True: the board runs under QEMU's TCG, and the kernel helps QEMU's TLB for a busy
     // guest grow (spec::BoardRegrowSoftTlb says why).
     bool regrow_soft_tlb = false;
+    // Where the boot loader leaves its DTB if it does not pass it in x0 (zero: x0 only); the
+    // kernel takes the boot entropy for the guests from its /chosen/rng-seed (spec::Board).
+    base::PhysAddr boot_dtb;
     std::string where; // file:line of its registration (filled by BoardRegistration)
 };
 
