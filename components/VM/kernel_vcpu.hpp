@@ -9,6 +9,7 @@
 #include <vmm/exit_loop.hpp>
 #include <vmm/list_registers.hpp>
 #include <vmm/log.hpp>
+#include <vmm/soft_tlb_ballast.hpp>
 #include <vmm/vcpu.hpp>
 
 #include <runtime/vcpu.hpp>
@@ -124,8 +125,10 @@ private:
 // the library's exit loop waits on it.
 class KernelExitPort final : public vmm::VcpuPort {
 public:
-    KernelExitPort(runtime::EndpointCap exits, std::span<KernelVcpu> vcpus, vmm::LogSink& log)
-        : exits_(exits), vcpus_(vcpus), log_(log) {}
+    // `ballast`: read before every block (it decides whether it is due).
+    KernelExitPort(runtime::EndpointCap exits, std::span<KernelVcpu> vcpus, vmm::LogSink& log,
+                   vmm::SoftTlbBallast& ballast)
+        : exits_(exits), vcpus_(vcpus), log_(log), ballast_(ballast) {}
 
     void wait(bool resume, Event& event) override;
     [[nodiscard]] vmm::Vcpu& vcpu() override { return vcpus_[current_]; }
@@ -138,5 +141,6 @@ private:
     std::span<KernelVcpu> vcpus_;
     unsigned current_ = 0; // whose exit was received last
     vmm::LogSink& log_;
+    vmm::SoftTlbBallast& ballast_;
     runtime::VcpuExit exit_;
 };

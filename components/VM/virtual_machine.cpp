@@ -4,6 +4,7 @@
 #include <base/crc32_table.hpp>
 #include <vmm/vm_guest_dtb.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <new>
@@ -85,6 +86,25 @@ bool VirtualMachine::install_firmware_calls() {
     return firmware_calls_.install(smccc_, vmm::SmcForwarder::kAllRanges, log_);
 }
 
+// On a board under QEMU's TCG: the first pages of guest RAM, read before the VMM blocks
+// (vmm::SoftTlbBallast says why).
+void VirtualMachine::set_up_tlb_ballast(std::span<const std::byte> ram) {
+    const std::size_t bytes = std::min<std::size_t>(
+        std::size_t{c_.soft_tlb_ballast_pages} * vmm::SoftTlbBallast::kPageSize, ram.size());
+    if (bytes == 0) return;
+    uint64_t frequency = 0;
+    asm volatile("mrs %0, cntfrq_el0" : "=r"(frequency));
+    ballast_ =
+        vmm::SoftTlbBallast(ram.first(bytes), frequency * vmm::SoftTlbBallast::kIntervalMs / 1000);
+    LogLine line;
+    line << "vm: the board runs under QEMU (TCG): the VMM reads "
+         << Dec{static_cast<int64_t>(ballast_.pages())}
+         << " pages of guest RAM before it blocks, at most every "
+         << Dec{vmm::SoftTlbBallast::kIntervalMs}
+         << " ms, so that its switches leave QEMU's TLB for the guest its size";
+    line.emit(log_);
+}
+
 bool VirtualMachine::set_up() {
     if (const vmm::LayoutError e = vmm::guest_ram_layout(c_.address, c_.map_unity_ram != 0, layout_,
                                                          !config_.string(c_.initrd_name).empty());
@@ -106,6 +126,7 @@ bool VirtualMachine::set_up() {
              << Dec{static_cast<int64_t>(layout_.initrd.size)} << " bytes)";
         line.emit(log_);
     }
+    set_up_tlb_ballast(ram);
     if (!install_vgic() || !loop_.add_system_registers(debug_registers_)) return false;
 
     if (!psci_.install(smccc_) || !exit_counts_.install(smccc_)) return false;
@@ -340,7 +361,7 @@ void VirtualMachine::run() {
         line.emit(log_);
     }
     KernelExitPort port(runtime::EndpointCap(runtime::Slot{c_.exit_slot}), {vcpus_, num_vcpus_},
-                        log_);
+                        log_, ballast_);
     switch (loop_.run(port, *this)) {
     case vmm::StopReason::PowerOff:
         stop("the guest asked for PSCI SYSTEM_OFF");
@@ -404,6 +425,10 @@ void VirtualMachine::stop(const char* why) {
 
 void VirtualMachine::power_off(const char* why) {
     log_exit_counts({vcpus_, num_vcpus_}, log_);
+    if (ballast_.enabled()) {
+        runtime::out() << "vm: TLB ballast for QEMU read " << base::Dec{ballast_.readings()}
+                       << " times\n";
+    }
     runtime::out() << "vm: " << why << ": powering the system off\n";
     (void)runtime::SystemControlCap(runtime::Slot{c_.power_slot}).power_off();
     runtime::exit();

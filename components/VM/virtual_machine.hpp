@@ -22,6 +22,7 @@
 #include <vmm/linux_loader.hpp>
 #include <vmm/mmio_bus.hpp>
 #include <vmm/smccc.hpp>
+#include <vmm/soft_tlb_ballast.hpp>
 #include <vmm/vgic_distributor.hpp>
 #include <vmm/vgic_redistributors.hpp>
 #include <vmm/vgic_v3_distributor.hpp>
@@ -78,6 +79,7 @@ private:
     // The guest's GIC: its distributor (and on GICv3 its redistributors and SGI registers).
     bool install_vgic();
     void attach_passthrough_irqs();
+    void set_up_tlb_ballast(std::span<const std::byte> ram);
     [[noreturn]] void stop(const char* why);
     [[noreturn]] void power_off(const char* why);
 
@@ -142,5 +144,6 @@ private:
     unsigned forward_count_ = 0;
     vmm::SwitchPort switch_ports_[vmm::vm_config::kMaxSwitchPorts];
     vmm::LinuxBoot boot_{};
+    vmm::SoftTlbBallast ballast_; // off unless the board runs under QEMU
     unsigned resets_ = 0;
 };

@@ -11,7 +11,6 @@
 #include "psci.hpp"
 #include "ram_scrub.hpp"
 #include "smp.hpp"
-#include "soft_tlb_regrow.hpp"
 #include "stage2_space.hpp"
 #include "sysreg.hpp"
 #include "system_loader.hpp"
@@ -163,7 +162,6 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_x0) {
                                     bi.spec_phys + view.header().total_size};
     if (!load_system(view, footprint)) psci::system_off();
     objects().hyp_timer_irq = board.hyp_timer_irq;
-    soft_tlb_regrow::configure((board.flags & spec::BoardRegrowSoftTlb) != 0);
     start_this_core(board);
     log() << "kernel: " << Dec{Stage2Space::tables_used()} << " stage-2 table pages"
           << ((board.flags & spec::BoardStage2PagesOnly) != 0
@@ -175,11 +173,6 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_x0) {
           << Dec{ram_scrub::stats().deferred >> 20}
           << " MiB left to zero on first touch; starting threads on " << Dec{board.cpu_count}
           << (board.cpu_count == 1 ? " core\n" : " cores\n");
-    if (soft_tlb_regrow::enabled()) {
-        log() << "kernel: the board runs under QEMU (TCG): a busy guest's TLB is invalidated "
-                 "every "
-              << Dec{soft_tlb_regrow::kIntervalMs} << " ms so that QEMU's TLB for it can grow\n";
-    }
     smp::start_secondaries(board.cpu_count,
                            spec::core_use::cores_to_start(view.threads(), board.cpu_count));
     kernel_lock::acquire();

@@ -13,7 +13,6 @@
 #include "ram_scrub.hpp"
 #include "scheduler.hpp"
 #include "smp.hpp"
-#include "soft_tlb_regrow.hpp"
 #include "vcpu.hpp"
 
 #include <arch/smccc.hpp>
@@ -198,8 +197,6 @@ void system_off(Thread* t) {
           << Dec{ram.deferred >> 20} << " MiB, while idle: " << Dec{ram.zeroed_while_idle >> 20}
           << " MiB, left: " << Dec{ram.left() >> 20} << " MiB)\n";
     log_per_core("ticks taken", hyp_timer::taken);
-    if (soft_tlb_regrow::enabled())
-        log_per_core("busy guests' TLB invalidations for QEMU", soft_tlb_regrow::count);
     psci::system_off();
 }
 

@@ -10,7 +10,6 @@
 #include "kernel_objects.hpp"
 #include "scheduler.hpp"
 #include "smp.hpp"
-#include "soft_tlb_regrow.hpp"
 #include "sysreg.hpp"
 #include "vcpu_exit.hpp"
 
@@ -417,7 +416,6 @@ bool handle_irq(uint32_t irq) {
     if (g_vcpu_count == 0) return false;
     if (irq == g_timer_irq) {
         if (VcpuState* owner = core().timer_owner; owner != nullptr) {
-            if (core().current == owner->thread) soft_tlb_regrow::on_busy_guest_tick();
             inject_timer(*owner);
         } else {
             vtimer::set_hw_mask(true);

@@ -37,11 +37,12 @@ const image::BoardRegistration registration{image::Board{
     .stage2_blocks = true,
     // QEMU sizes its TLB for a guest only when it is flushed, and a guest's exits to its
     // VMM flush it while the guest is nearly idle (typing on its console, for one), which
-    // leaves it a few dozen entries for the busy guest that follows: the kernel invalidates a
-    // busy guest's TLB every 100 ms so that QEMU can grow it. bench/workload, vm_minimal,
-    // shell loop, guest seconds, one host CPU (2026-12-03): 8.09 s without against 4.32 s
-    // with (the direct boot 4.31-5.02 s); 18% of QEMU's time had gone to its victim TLB.
-    .regrow_soft_tlb = true,
+    // leaves it a few dozen entries for the busy guest that follows (2026-12-03: a shell loop
+    // 8.09 s against 4.32 s; 18% of QEMU's time in its victim TLB). Each VMM reads a few
+    // hundred pages before it blocks, so the switch back finds QEMU's TLB full enough to keep
+    // (vmm/soft_tlb_ballast.hpp, with the figures that chose it over the kernel's former
+    // 100 ms invalidation).
+    .soft_tlb_ballast = true,
     // QEMU puts its DTB (with a fresh /chosen/rng-seed on every start) at the start of RAM
     // for an ELF it boots, and passes nothing in x0.
     .boot_dtb = PhysAddr{0x40000000},

@@ -59,23 +59,21 @@ TEST(SpecWriter, ZeroOnFirstTouchReachesTheRegionFlags) {
     EXPECT_THROW(sys.zero_on_first_touch(image::RegionId{ram.index + 1}), std::runtime_error);
 }
 
-TEST(SpecWriter, BoardStage2BlocksAndSoftTlbRegrowthReachTheBoardFlags) {
+TEST(SpecWriter, BoardStage2BlocksAndBootDtbReachTheBoardRecord) {
     image::Board board = image_test::board();
     EXPECT_TRUE(board.stage2_blocks) << "qemu-arm-virt maps with 2 MiB blocks";
-    EXPECT_TRUE(board.regrow_soft_tlb) << "qemu-arm-virt runs under QEMU";
+    EXPECT_TRUE(board.soft_tlb_ballast) << "qemu-arm-virt runs under QEMU";
+    EXPECT_EQ(board.boot_dtb.raw(), 0x40000000u) << "QEMU's DTB for an ELF: the start of RAM";
     for (const bool blocks : {false, true}) {
-        for (const bool regrow : {false, true}) {
-            board.stage2_blocks = blocks;
-            board.regrow_soft_tlb = regrow;
-            image::SystemBuilder sys(board);
-            sys.add_domain("only");
-            const auto bytes = image::write_spec(
-                sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
-            ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
-            EXPECT_EQ(spec::SpecView(bytes.data()).board().flags,
-                      (blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly}) |
-                          (regrow ? uint32_t{spec::BoardRegrowSoftTlb} : 0u));
-        }
+        board.stage2_blocks = blocks;
+        image::SystemBuilder sys(board);
+        sys.add_domain("only");
+        const auto bytes = image::write_spec(
+            sys.description(), image::lay_out(sys.description(), base::PhysAddr{0x60200000}));
+        ASSERT_TRUE(spec::validate(bytes.data(), bytes.size()).ok);
+        const spec::Board& written = spec::SpecView(bytes.data()).board();
+        EXPECT_EQ(written.flags, blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly});
+        EXPECT_EQ(written.boot_dtb, 0x40000000u);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <arch/gic_v2.hpp>
 #include <spec/instance_page.hpp>
 #include <spec/system_spec.hpp>
+#include <vmm/soft_tlb_ballast.hpp>
 #include <vmm/vgic_distributor.hpp>
 #include <vmm/vgic_redistributors.hpp>
 #include <vmm/vgic_v3_distributor.hpp>
@@ -661,6 +662,8 @@ public:
         h.vmm_ram_addr = cfg.layout.ram.base.raw(); // the VMM sees guest RAM where the guest does
         const GuestGic gic = guest_gic(context, cfg);
         h.gic_version = context.board().gic_version;
+        h.soft_tlb_ballast_pages =
+            context.board().soft_tlb_ballast ? uint32_t{vmm::SoftTlbBallast::kPagesUnderQemu} : 0u;
         h.gicd_base = gic.gicd.base.raw();
         h.gicc_base = gic.gicc.base.raw();
         h.gicc_size = gic.gicc.size;

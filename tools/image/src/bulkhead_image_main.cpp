@@ -243,10 +243,6 @@ int inspect(const std::string& path) {
               << ((view.board().flags & spec::BoardStage2PagesOnly) != 0
                       ? ", stage 2 in 4 KiB leaves only"
                       : "")
-              << ((view.board().flags & spec::BoardRegrowSoftTlb) != 0
-                      ? ", a busy guest's TLB invalidated every " +
-                            std::to_string(spec::kSoftTlbRegrowMs) + " ms for QEMU"
-                      : std::string())
               << "\n";
     // The board as the kernel will drive it: GIC frames and the console its boot info names.
     const spec::Board& b = view.board();

@@ -105,8 +105,7 @@ std::vector<uint8_t> write_spec(const SystemDescription& s, const Layout& layout
     b.virt_timer_irq = s.board.virt_timer_irq;
     b.cpu_count = s.board.cpu_count;
     b.phys_timer_irq = s.board.phys_timer_irq;
-    b.flags = (s.board.stage2_blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly}) |
-              (s.board.regrow_soft_tlb ? uint32_t{spec::BoardRegrowSoftTlb} : 0u);
+    b.flags = s.board.stage2_blocks ? 0u : uint32_t{spec::BoardStage2PagesOnly};
     out.put(at(spec::Table::Board, 0), b);
 
     uint32_t cap_index = 0;

@@ -61,16 +61,10 @@ enum BoardFlags : uint32_t {
     // context switch: docs/ARCHITECTURE.md, "Stage-2 leaf size on qemu-arm-virt"), so no
     // board sets it; real CPUs want the blocks.
     BoardStage2PagesOnly = 1,
-    // The board runs under QEMU's TCG: a busy guest's EL1&0 TLB is invalidated every
-    // 100 ms (kernel/src/soft_tlb_regrow.hpp). QEMU sizes its software TLB only when it is
-    // flushed; the switches to a guest's VMM flush it while the guest is nearly idle, which
-    // leaves it a few dozen entries, and a busy guest that flushes nothing itself then
-    // thrashes them (measured: a shell loop 1.9x slower). Real CPUs do not need it.
-    BoardRegrowSoftTlb = 2,
+    // (2 was BoardRegrowSoftTlb, the kernel's periodic TLB invalidation for QEMU, which the
+    // VMM's TLB ballast replaced: vmm/soft_tlb_ballast.hpp.)
 };
-// How often, at most, per core (QEMU judges a TLB's use over 100 ms windows).
-inline constexpr uint64_t kSoftTlbRegrowMs = 100;
-inline constexpr uint32_t kBoardFlagsAll = BoardStage2PagesOnly | BoardRegrowSoftTlb;
+inline constexpr uint32_t kBoardFlagsAll = BoardStage2PagesOnly;
 
 struct Board {
     char name[32];

@@ -15,8 +15,8 @@
 namespace vmm::vm_config {
 
 inline constexpr char kMagic[8] = {'B', 'H', 'V', 'M', 'C', 'F', 'G', 'A'};
-inline constexpr uint32_t kVersion = 10; // 9: firmware calls, chained IRQ words, crossvm;
-                                         // 10: forwarded devices
+inline constexpr uint32_t kVersion = 11; // 9: firmware calls, chained IRQ words, crossvm;
+                                         // 10: forwarded devices; 11: TLB ballast
 
 struct StringRef {
     uint32_t offset; // from the start of the configuration
@@ -130,6 +130,10 @@ struct Header {
     TableRef irq_words;   // IrqWord
     TableRef crossvm;     // CrossvmLink
     TableRef forwards;    // ForwardedDevice
+    // Pages of guest RAM (from its start) the VMM reads before it blocks, for QEMU's TLB
+    // (vmm::SoftTlbBallast; boards with image::Board::soft_tlb_ballast); 0: none.
+    uint32_t soft_tlb_ballast_pages;
+    uint32_t reserved_end;
 };
 
 // What the VMM holds at most (arrays in static storage); the VM's lowerer refuses more

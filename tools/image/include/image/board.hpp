@@ -45,9 +45,9 @@ struct Board {
     uint32_t cpu_count = 1;
     // False: stage-2 tables in 4 KiB pages only (spec::BoardStage2PagesOnly says why).
     bool stage2_blocks = true;
-    // True: the board runs under QEMU's TCG, and the kernel helps QEMU's TLB for a busy
-    // guest grow (spec::BoardRegrowSoftTlb says why).
-    bool regrow_soft_tlb = false;
+    // True: the board runs under QEMU's TCG, and each VMM keeps QEMU's TLB for its guest
+    // from shrinking when it runs (vmm::SoftTlbBallast says why).
+    bool soft_tlb_ballast = false;
     // Where the boot loader leaves its DTB if it does not pass it in x0 (zero: x0 only); the
     // kernel takes the boot entropy for the guests from its /chosen/rng-seed (spec::Board).
     base::PhysAddr boot_dtb;
