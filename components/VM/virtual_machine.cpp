@@ -313,7 +313,7 @@ bool VirtualMachine::load_guest() {
     // Fresh for every boot of the guest (a reset draws again): Linux credits rng-seed as
     // entropy, and with none its CRNG runs unseeded, a full BLAKE2s extraction per random
     // number it takes (every exec and socket), until it has gathered its own.
-    std::array<std::byte, 32> seed{};
+    std::array<std::byte, call_abi::kEntropyBytes> seed{};
     const bool seeded = runtime::take_entropy(seed);
     dtb.rng_seed = seeded ? std::span<const std::byte>(seed) : std::span<const std::byte>();
     {

@@ -11,6 +11,7 @@ namespace kernel::boot_entropy {
 namespace {
 
 base::EntropyPool<spec::kKernelLimits.domains> g_pool; // under the kernel lock after boot
+static_assert(decltype(g_pool)::kDraw == kDraw);
 
 // The blob at `pa` if it is an FDT lying wholly inside the board's RAM (which the
 // kernel's map covers); empty otherwise.

@@ -5,6 +5,7 @@
 // says NoEntropy, and a VMM gives its guest no rng-seed.
 #pragma once
 
+#include <spec/call_abi.hpp>
 #include <spec/system_spec.hpp>
 
 #include <cstddef>
@@ -13,7 +14,7 @@
 
 namespace kernel::boot_entropy {
 
-inline constexpr std::size_t kDraw = 32; // bytes per take()
+inline constexpr std::size_t kDraw = call_abi::kEntropyBytes; // bytes per take()
 
 // Looks for the DTB at `boot_x0` (what the boot loader passed in x0) and then at the
 // board's boot_dtb, takes the first /chosen/rng-seed found and overwrites it there with

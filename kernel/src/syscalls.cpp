@@ -344,16 +344,13 @@ void mapping_move(Thread* t) {
 }
 
 void entropy(Thread* t) {
-    std::byte bytes[boot_entropy::kDraw];
-    if (!boot_entropy::take(t->domain->index, bytes)) {
+    // x1..x4 in memory order: little-endian words, as the runtime copies them back out.
+    static_assert(boot_entropy::kDraw == 4 * sizeof(uint64_t));
+    if (!boot_entropy::take(
+            t->domain->index,
+            std::as_writable_bytes(std::span(&t->context.x[1], 4)).first<boot_entropy::kDraw>())) {
         set_status(t, Status::NoEntropy);
         return;
-    }
-    for (unsigned i = 0; i < boot_entropy::kDraw; ++i) {
-        uint64_t& x = t->context.x[1 + i / 8];
-        if (i % 8 == 0) x = 0;
-        x |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * (i % 8));
-        bytes[i] = std::byte{0};
     }
     set_status(t, Status::Ok);
 }

@@ -130,15 +130,15 @@ private:
 inline void yield() {
     kernel_call(Call::Yield);
 }
-// The next 32 bytes of this domain's entropy stream (Call::Entropy); false (and `out`
-// untouched) when the boot loader gave the kernel no seed.
-inline bool take_entropy(std::span<std::byte, 32> out) {
+// The next call_abi::kEntropyBytes of this domain's entropy stream (Call::Entropy); false
+// (and `out` untouched) when the boot loader gave the kernel no seed.
+inline bool take_entropy(std::span<std::byte, call_abi::kEntropyBytes> out) {
     Message m;
     const CallResult r = kernel_call(Call::Entropy, 0, 0, m);
     if (r.status != Status::Ok) return false;
-    const uint64_t words[4] = {r.value, m.mr[0], m.mr[1], m.mr[2]};
-    for (unsigned i = 0; i < 32; ++i)
-        out[i] = static_cast<std::byte>(words[i / 8] >> (8 * (i % 8)));
+    const uint64_t words[4] = {r.value, m.mr[0], m.mr[1], m.mr[2]}; // x1..x4
+    static_assert(sizeof words == call_abi::kEntropyBytes);
+    __builtin_memcpy(out.data(), words, sizeof words);
     return true;
 }
 [[noreturn]] inline void exit() {

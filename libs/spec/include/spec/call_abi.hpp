@@ -15,6 +15,7 @@ inline constexpr unsigned kDebugWriteMax = 56; // bytes DebugWrite carries in x1
 // the line, so another core's output cannot fall into the middle of it.
 inline constexpr uint64_t kDebugWriteMore = uint64_t{1} << 63;
 inline constexpr unsigned kDebugLineMax = 256; // held per thread; a longer line is split
+inline constexpr unsigned kEntropyBytes = 32;  // what one Entropy call returns, in x1..x4
 
 enum class Call : uint64_t {
     Call = 0,      // x0 ep slot, MRs -> blocks for the reply; MRs = reply
